@@ -1,0 +1,46 @@
+# The README's two commands are `make run` and `make test`; the other targets are their parts.
+SHELL := /bin/bash
+PY := .venv/bin/python
+SEED ?= 20231101
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-test messages migrate demo reset-demo serve lint bench soak check-deploy
+
+run: setup messages migrate demo serve
+
+setup:
+	scripts/bootstrap.sh run
+	scripts/local_env.sh
+
+setup-test:
+	scripts/bootstrap.sh test
+	scripts/test_services.sh
+
+messages:
+	cd $(CURDIR) && DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
+
+migrate:
+	set -a; . var/local.env; set +a; $(PY) manage.py migrate --noinput -v 0
+	set -a; . var/local.env; set +a; $(PY) manage.py collectstatic --noinput -v 0
+
+demo:
+	set -a; . var/local.env; set +a; $(PY) manage.py load_demo --seed $(SEED) --commit
+
+reset-demo:
+	rm -f var/redgrid.sqlite3
+	$(MAKE) migrate demo
+
+serve:
+	scripts/serve.sh
+
+# Exit code 5 (no tests collected) is a failure here: a suite that runs nothing proves nothing.
+test: setup-test messages
+	DJANGO_SETTINGS_MODULE=redgrid.settings_test $(PY) -m pytest -n 2 -q $(PYTEST_ARGS); \
+	  status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+check-deploy:
+	DJANGO_SECRET_KEY=$$(openssl rand -base64 60 | tr -d '\n') REDGRID_FIELD_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
+	  DATABASE_URL=postgis://postgres@127.0.0.1:5432/redgrid $(PY) manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,34 @@
+"""Permissions follow the role: each app declares what each role may do (AppConfig.role_permissions).
+
+Declarations are "app_label.model" (all four model permissions) or "app_label.codename". They are
+read from code, so a new model's permissions reach the roles without a data migration or a manual
+group sync. Which *objects* a user may touch is decided by grids.jurisdiction, not here.
+"""
+
+from functools import cache
+
+from django.apps import apps
+from django.contrib.auth.backends import ModelBackend
+
+_ACTIONS = ("view", "add", "change", "delete")
+
+
+@cache
+def role_permission_names(role: str) -> frozenset[str]:
+    names = set()
+    for config in apps.get_app_configs():
+        for entry in getattr(config, "role_permissions", {}).get(role, ()):
+            app_label, _, rest = entry.partition(".")
+            if rest.split("_", 1)[0] in _ACTIONS and "_" in rest:
+                names.add(entry)
+            else:
+                names.update(f"{app_label}.{action}_{rest}" for action in _ACTIONS)
+    return frozenset(names)
+
+
+class RolePermissionBackend(ModelBackend):
+    def get_group_permissions(self, user_obj, obj=None):
+        permissions = set(super().get_group_permissions(user_obj, obj))
+        if user_obj.is_active and getattr(user_obj, "role", ""):
+            permissions |= role_permission_names(user_obj.role)
+        return permissions

@@ -1,0 +1,136 @@
+"""Fixtures shared by every app's tests: a small hierarchy, role users, a real browser.
+
+The hierarchy ("world") is a 0.2° square district split into two streets (A west, B east), each
+into two communities (1 south, 2 north), each into two area grids (a west, b east):
+
+    22.90 ┌──────────┬──────────┐
+          │ A2a│ A2b │ B2a│ B2b │
+    22.80 ├──────────┼──────────┤
+          │ A1a│ A1b │ B1a│ B1b │
+    22.70 └──────────┴──────────┘
+        113.80     113.90     114.00
+"""
+
+import os
+import types
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM
+
+ARTIFACTS = Path(__file__).parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def world(db):
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from grids.models import GridAssignment
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from grids.tests.factories import (
+        AreaGridFactory,
+        CommunityFactory,
+        DistrictFactory,
+        GridAssignmentFactory,
+        StreetFactory,
+    )
+
+    def box(x0, y0, x1, y1):
+        return MultiPolygon(Polygon.from_bbox((x0, y0, x1, y1)), srid=4326)
+
+    district = DistrictFactory(boundary=box(113.80, 22.70, 114.00, 22.90))
+    w = types.SimpleNamespace(district=district, streets={}, communities={}, grids={})
+    for s_index, street_key in enumerate("AB"):
+        sx = 113.80 + 0.1 * s_index
+        street = StreetFactory(district=district, code=f"440311{s_index + 1:03d}",
+                               name=f"{street_key}街道", boundary=box(sx, 22.70, sx + 0.1, 22.90))
+        w.streets[street_key] = street
+        for c_index in (1, 2):
+            cy = 22.70 + 0.1 * (c_index - 1)
+            community = CommunityFactory(
+                street=street, code=f"{street.code}{c_index:03d}", name=f"{street_key}{c_index}社区",
+                boundary=box(sx, cy, sx + 0.1, cy + 0.1))
+            w.communities[f"{street_key}{c_index}"] = community
+            for g_index, grid_key in enumerate("ab"):
+                gx = sx + 0.05 * g_index
+                grid = AreaGridFactory(
+                    community=community, code=f"{community.code}{g_index + 1:02d}",
+                    name=f"{street_key}{c_index}{grid_key}网格", boundary=box(gx, cy, gx + 0.05, cy + 0.1))
+                w.grids[f"{street_key}{c_index}{grid_key}"] = grid
+
+    def user(username, role, node):
+        return UserFactory(username=username, role=role, node=node, last_name="测",
+                           first_name=username)
+
+    w.users = types.SimpleNamespace(
+        district_admin=user("district", Role.DISTRICT_ADMIN, district),
+        street_staff=user("street_a", Role.STREET_STAFF, w.streets["A"]),
+        community_staff=user("community_a1", Role.COMMUNITY_STAFF, w.communities["A1"]),
+        grid_head=user("head_a1a", Role.GRID_HEAD, w.grids["A1a"]),
+        grid_worker=user("worker_a1a", Role.GRID_WORKER, w.grids["A1a"]),
+        party_member=user("member_a1a", Role.PARTY_MEMBER, w.grids["A1a"]),
+        other_grid_head=user("head_a1b", Role.GRID_HEAD, w.grids["A1b"]),
+        other_street_staff=user("street_b", Role.STREET_STAFF, w.streets["B"]),
+        no_role=UserFactory(username="nobody"),
+    )
+    GridAssignmentFactory(grid=w.grids["A1a"], user=w.users.grid_head,
+                          role=GridAssignment.Role.GRID_HEAD)
+    GridAssignmentFactory(grid=w.grids["A1a"], user=w.users.grid_worker)
+    GridAssignmentFactory(grid=w.grids["A1b"], user=w.users.other_grid_head,
+                          role=GridAssignment.Role.GRID_HEAD)
+    return w
+
+
+# --- Browser (Debian's chromium through Playwright) ------------------------------------------------
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("REDGRID_CHROMIUM", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page at phone size, with the browser's language set to US English so
+    that tests prove the site is Chinese by default regardless of the browser."""
+    context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts():
+    """Folder for screenshots kept by the test run (test-artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def browser_login(page, live_server, username, password="pw-for-tests-1"):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

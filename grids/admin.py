@@ -1,0 +1,209 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdminMixin
+
+from grids.boundary_import import ImportRefused, import_boundaries_file
+from grids.jurisdiction import jurisdiction_paths, scope_queryset
+from grids.models import AreaGrid, Community, District, GridAssignment, KeyPlace, Street, SubGrid
+from grids.services import assignment_validate, key_place_check_location
+
+
+def _is_scoped_model(model) -> bool:
+    try:
+        jurisdiction_paths(model)
+    except (TypeError, AttributeError):
+        return hasattr(model, "jurisdiction_q")
+    return True
+
+
+class JurisdictionScopedAdmin(admin.ModelAdmin):
+    """Base admin for every scoped model: rows and foreign-key choices limited to the user's area.
+
+    Objects outside the jurisdiction are absent from lists and answer 404 on their change page,
+    because get_object() goes through get_queryset().
+    """
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and _is_scoped_model(db_field.related_model):
+            field.queryset = scope_queryset(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and _is_scoped_model(db_field.related_model):
+            field.queryset = scope_queryset(field.queryset, request.user)
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Nobody below superuser grants permissions; roles carry them (accounts.backends).
+            for name in ("is_superuser", "user_permissions", "groups"):
+                if any(name in (fs[1].get("fields") or ()) for fs in self.get_fieldsets(request, obj)):
+                    readonly.append(name)
+        return readonly
+
+
+class MapAdmin(LeafletGeoAdminMixin, JurisdictionScopedAdmin):
+    display_raw = False
+    settings_overrides = {"DEFAULT_CENTER": (22.76, 113.93), "DEFAULT_ZOOM": 12}
+
+
+class BoundaryUploadForm(forms.Form):
+    file = forms.FileField(label=_("GeoJSON file"))
+    valid_from = forms.DateField(label=_("valid from"), required=False,
+                                 help_text=_("Default: today. Old versions are kept."))
+    replace = forms.BooleanField(label=_("draw new versions of existing codes"), required=False)
+    gcj02 = forms.BooleanField(label=_("coordinates are GCJ-02 (AMap, Tencent)"), required=False)
+
+
+class NodeAdmin(MapAdmin):
+    list_display = ("code", "name", "valid_from", "valid_to")
+    search_fields = ("code", "name")
+    list_filter = ("valid_to",)
+    ordering = ("code",)
+    change_list_template = "admin/grids/node_change_list.html"
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name="%s_%s_import" % info),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not request.user.has_perm(f"grids.add_{self.model._meta.model_name}"):
+            raise PermissionDenied
+        form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_boundaries_file(
+                    form.cleaned_data["file"],
+                    valid_from=form.cleaned_data["valid_from"],
+                    replace=form.cleaned_data["replace"],
+                    gcj02=form.cleaned_data["gcj02"],
+                )
+            except ImportRefused as refused:
+                problems = refused.problems
+                messages.error(request, gettext("The import was refused; nothing was saved."))
+            else:
+                messages.success(request, gettext("Imported %(count)s boundaries.") % {
+                    "count": result.total})
+                info = self.model._meta.app_label, self.model._meta.model_name
+                return redirect(reverse("admin:%s_%s_changelist" % info))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import boundaries from GeoJSON"),
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/grids/boundary_import.html", context)
+
+
+@admin.register(District)
+class DistrictAdmin(NodeAdmin):
+    pass
+
+
+@admin.register(Street)
+class StreetAdmin(NodeAdmin):
+    list_display = ("code", "name", "district", "valid_from", "valid_to")
+
+
+@admin.register(Community)
+class CommunityAdmin(NodeAdmin):
+    list_display = ("code", "name", "street", "population", "households", "valid_from", "valid_to")
+    list_filter = ("street", "valid_to")
+    list_select_related = ("street",)
+
+
+class GridAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = GridAssignment
+        fields = ("grid", "user", "role", "start_date", "end_date")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            assignment_validate(self.instance)
+        return cleaned
+
+
+class GridAssignmentInline(admin.TabularInline):
+    model = GridAssignment
+    form = GridAssignmentForm
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class SubGridInline(admin.TabularInline):
+    model = SubGrid
+    fields = ("code", "name", "population", "households", "valid_from", "valid_to")
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AreaGrid)
+class AreaGridAdmin(NodeAdmin):
+    list_display = ("code", "name", "community", "population", "households", "valid_from",
+                    "valid_to")
+    list_filter = ("community__street", "community", "valid_to")
+    list_select_related = ("community",)
+    inlines = [GridAssignmentInline, SubGridInline]
+
+
+@admin.register(SubGrid)
+class SubGridAdmin(NodeAdmin):
+    list_display = ("code", "name", "grid", "population", "households", "valid_from", "valid_to")
+    list_select_related = ("grid",)
+    list_filter = ("grid__community__street", "valid_to")
+
+
+class KeyPlaceForm(forms.ModelForm):
+    class Meta:
+        model = KeyPlace
+        fields = ("grid", "name", "kind", "address", "location", "notes")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            key_place_check_location(self.instance)
+        return cleaned
+
+
+@admin.register(KeyPlace)
+class KeyPlaceAdmin(MapAdmin):
+    list_display = ("name", "kind", "grid", "address")
+    list_filter = ("kind", "grid__community__street", "grid__community")
+    search_fields = ("name", "address", "grid__name", "grid__code")
+    list_select_related = ("grid",)
+    autocomplete_fields = ("grid",)
+    form = KeyPlaceForm
+
+
+@admin.register(GridAssignment)
+class GridAssignmentAdmin(JurisdictionScopedAdmin):
+    form = GridAssignmentForm
+    list_display = ("grid", "user", "role", "start_date", "end_date")
+    list_filter = ("role", "grid__community__street", "grid__community")
+    search_fields = ("grid__name", "grid__code", "user__last_name", "user__first_name",
+                     "user__username")
+    list_select_related = ("grid", "user")
+    autocomplete_fields = ("grid", "user")

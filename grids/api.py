@@ -1,0 +1,133 @@
+"""REST API of the hierarchy: area grids as GeoJSON and `locate`."""
+
+import datetime
+import json
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from grids.locate import locate
+from grids.selectors import grids_for_map
+
+
+def grid_feature(grid) -> dict:
+    return {
+        "type": "Feature",
+        "id": grid.code,
+        "geometry": json.loads(grid.geojson),
+        "properties": {
+            "code": grid.code,
+            "name": grid.name,
+            "community": grid.community.name,
+            "community_code": grid.community.code,
+            "street": grid.community.street.name,
+            "street_code": grid.community.street.code,
+            "population": grid.population,
+            "households": grid.households,
+            "grid_head": grid.grid_head_name or None,
+        },
+    }
+
+
+_FEATURE_COLLECTION = inline_serializer(
+    "GridFeatureCollection",
+    {"type": serializers.CharField(), "features": serializers.ListField(child=serializers.DictField())},
+)
+
+
+def _parse_date(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError({"on": _("Give the date as YYYY-MM-DD.")}) from exc
+
+
+class GridListView(APIView):
+    """Area grids in force as a GeoJSON FeatureCollection (public: boundaries are published)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("street", str, description="street code"),
+            OpenApiParameter("community", str, description="community code"),
+            OpenApiParameter("q", str, description="name contains, or code starts with"),
+            OpenApiParameter("on", OpenApiTypes.DATE, description="date (default today)"),
+        ],
+        responses=_FEATURE_COLLECTION,
+    )
+    def get(self, request):
+        grids = grids_for_map(
+            street_code=request.query_params.get("street"),
+            community_code=request.query_params.get("community"),
+            query=request.query_params.get("q"),
+            on=_parse_date(request.query_params.get("on")),
+        )
+        return Response({"type": "FeatureCollection", "features": [grid_feature(g) for g in grids]})
+
+
+class GridDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=inline_serializer("GridFeature", {
+        "type": serializers.CharField(), "properties": serializers.DictField(),
+        "geometry": serializers.DictField()}))
+    def get(self, request, code: str):
+        grid = grids_for_map(code=code, on=_parse_date(request.query_params.get("on"))).first()
+        if grid is None:
+            raise NotFound(_("No area grid has the code %(code)s.") % {"code": code})
+        return Response(grid_feature(grid))
+
+
+class LocateView(APIView):
+    """Which area grid and sub-grid contain a WGS-84 point."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lon", float, required=True),
+            OpenApiParameter("lat", float, required=True),
+            OpenApiParameter("on", OpenApiTypes.DATE),
+        ],
+        responses=inline_serializer("Location", {
+            "inside": serializers.BooleanField(), "grid": serializers.DictField(allow_null=True),
+            "subgrid": serializers.DictField(allow_null=True),
+            "detail": serializers.CharField(required=False)}),
+    )
+    def get(self, request):
+        errors = {}
+        values = {}
+        for name, low, high in (("lon", -180, 180), ("lat", -90, 90)):
+            raw = request.query_params.get(name)
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                errors[name] = _("%(name)s must be a number.") % {"name": name}
+                continue
+            if not low <= value <= high:
+                errors[name] = _("%(name)s must be between %(low)s and %(high)s.") % {
+                    "name": name, "low": low, "high": high}
+            values[name] = value
+        if errors:
+            raise ValidationError(errors)
+        location = locate((values["lon"], values["lat"]), on=_parse_date(request.query_params.get("on")))
+        if not location.inside:
+            return Response({"inside": False, "grid": None, "subgrid": None,
+                             "detail": _("This point is outside the district.")})
+        grid = location.grid
+        return Response({
+            "inside": True,
+            "grid": {"code": grid.code, "name": grid.name, "community": grid.community.name,
+                     "street": grid.community.street.name},
+            "subgrid": {"code": location.subgrid.code, "name": location.subgrid.name}
+            if location.subgrid else None,
+        })

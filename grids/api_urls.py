@@ -1,0 +1,9 @@
+from django.urls import path
+
+from grids import api
+
+urlpatterns = [
+    path("grids/", api.GridListView.as_view(), name="api-grid-list"),
+    path("grids/<str:code>/", api.GridDetailView.as_view(), name="api-grid-detail"),
+    path("locate/", api.LocateView.as_view(), name="api-locate"),
+]

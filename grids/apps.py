@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GridsConfig(AppConfig):
+    name = "grids"
+    verbose_name = _("Grids")
+    nav_items = [("grids:map", _("Grid map"), "public")]
+    role_permissions = {
+        "district_admin": [
+            "grids.district", "grids.street", "grids.community", "grids.areagrid",
+            "grids.subgrid", "grids.keyplace", "grids.gridassignment",
+        ],
+        "street_staff": [
+            "grids.view_district", "grids.view_street", "grids.community", "grids.areagrid",
+            "grids.subgrid", "grids.keyplace", "grids.gridassignment",
+        ],
+        "community_staff": [
+            "grids.view_district", "grids.view_street", "grids.view_community", "grids.areagrid",
+            "grids.subgrid", "grids.keyplace", "grids.gridassignment",
+        ],
+        "grid_head": ["grids.view_areagrid", "grids.view_subgrid", "grids.view_keyplace",
+                      "grids.view_gridassignment"],
+        "grid_worker": ["grids.view_areagrid", "grids.view_subgrid", "grids.view_keyplace"],
+    }

@@ -1,0 +1,45 @@
+"""The hierarchy's code rule (DOMAIN.md §2), in one place.
+
+district: 6 digits (statistical division code, e.g. 440311)
+street:   district + 3 digits            (440311001)
+community: street + 3 digits             (440311001001)
+area grid: community + 2-digit serial    (44031100100101)
+sub-grid:  area grid + 2-digit serial, "00" reserved for "not subdivided" (4403110010010101)
+"""
+
+import re
+
+LEVELS = ("district", "street", "community", "grid", "subgrid")
+LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 14, "subgrid": 16}
+PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community", "subgrid": "grid"}
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+def code_problem(level: str, code: str, parent_code: str | None) -> str | None:
+    """Return a short English description of what is wrong with `code`, or None if it is valid.
+
+    The caller translates and adds the feature's name; keeping the rule text here means the import,
+    the admin and the API all explain a bad code the same way.
+    """
+    if level not in LENGTHS:
+        return f"unknown level {level!r}"
+    if not code or not _DIGITS.match(code):
+        return "a code is made of digits only"
+    if len(code) != LENGTHS[level]:
+        return f"a {level} code has {LENGTHS[level]} digits"
+    if level == "district":
+        return None
+    if parent_code is None:
+        return "the parent code is missing"
+    if not code.startswith(parent_code):
+        return "a code starts with its parent's code"
+    serial = code[len(parent_code):]
+    if set(serial) == {"0"}:
+        return "the serial after the parent's code cannot be all zeros"
+    return None
+
+
+def child_code(parent_code: str, level: str, serial: int) -> str:
+    width = LENGTHS[level] - len(parent_code)
+    return f"{parent_code}{serial:0{width}d}"

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from redgrid.navigation import navigation_for
+
+
+def site(request):
+    """Values every template may use: the map settings and the navigation for this user."""
+    return {
+        "tile_url": settings.REDGRID_TILE_URL,
+        "tile_attribution": settings.REDGRID_TILE_ATTRIBUTION,
+        "tile_datum": settings.REDGRID_TILE_DATUM,
+        "nav_items": navigation_for(request),
+    }

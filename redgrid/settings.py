@@ -1,0 +1,303 @@
+"""RedGrid settings, read from environment variables (see docs/configuration.md).
+
+The same module serves every deployment. Without DATABASE_URL the site runs on an embedded SpatiaLite
+file and an embedded (filesystem) Celery broker, which is what `make run` uses; production and the
+test suite point DATABASE_URL at PostGIS and CELERY_BROKER_URL / REDIS_URL at Redis.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from redgrid.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("REDGRID_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-development-key" if DEBUG else None)
+if not DEBUG and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters when DEBUG is off.")
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "leaflet",
+    "django_celery_beat",
+    "django_celery_results",
+    "django_htmx",
+    # RedGrid apps, base first: each depends only on the ones above it.
+    "privacy",
+    "grids",
+    "accounts",
+    "notifications",
+    "service_points",
+    "party_branches",
+    "volunteers",
+    "requests_desk",
+    "care",
+    "patrols",
+    "reports",
+    "dashboards",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "redgrid.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "redgrid.locale_middleware.DefaultLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "redgrid.urls"
+WSGI_APPLICATION = "redgrid.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "redgrid.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"spatialite:///{VAR_DIR / 'redgrid.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] not in (
+    "django.contrib.gis.db.backends.postgis",
+    "django.contrib.gis.db.backends.spatialite",
+):
+    raise ImproperlyConfigured("DATABASE_URL must use the postgis:// or spatialite:// scheme.")
+IS_POSTGIS = DATABASES["default"]["ENGINE"].endswith("postgis")
+if not IS_POSTGIS:
+    # SQLite: wait for the writer lock instead of failing at once when web, worker and beat overlap.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+SPATIALITE_LIBRARY_PATH = env_str("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_FAILURE_LIMIT = env_int("REDGRID_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("REDGRID_LOGIN_LOCKOUT_SECONDS", 900)
+
+# --- i18n: Simplified Chinese first ---------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("REDGRID_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REDGRID_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Cache: Redis when configured, otherwise a file cache shared by the local processes ----------
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("REDGRID_CACHE_PREFIX", "redgrid"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# --- Celery ---------------------------------------------------------------------------------------
+# Embedded default: kombu's filesystem transport, a folder every local process shares (no server).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "data_folder_in": str(VAR_DIR / "broker" / "queue"),
+        "data_folder_out": str(VAR_DIR / "broker" / "queue"),
+        "processed_folder": str(VAR_DIR / "broker" / "processed"),
+        "store_processed": False,
+    }
+    if CELERY_BROKER_URL.startswith("filesystem://")
+    else {"visibility_timeout": 3600}
+)
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TRACK_STARTED = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+
+# --- E-mail and SMS -------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "redgrid@localhost")
+REDGRID_SMS_BACKEND = env_str("REDGRID_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+
+# --- Sensitive personal data (PIPL) ---------------------------------------------------------------
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: docs/configuration.md).
+REDGRID_FIELD_KEYS = env_list(
+    "REDGRID_FIELD_KEYS",
+    ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="] if DEBUG else [],
+)
+if not REDGRID_FIELD_KEYS:
+    raise ImproperlyConfigured("REDGRID_FIELD_KEYS is required when DEBUG is off.")
+
+# --- Maps -----------------------------------------------------------------------------------------
+# A tile URL template (Tianditu, AMap or OpenStreetMap style). Empty: grids draw on a blank map,
+# which is what the offline demo and the tests use.
+REDGRID_TILE_URL = env_str("REDGRID_TILE_URL", "")
+REDGRID_TILE_ATTRIBUTION = env_str("REDGRID_TILE_ATTRIBUTION", "")
+# "wgs84" or "gcj02": the datum of the configured tile layer. Data is stored in WGS-84 and shifted
+# for display when the tiles are GCJ-02 (AMap, Tencent).
+REDGRID_TILE_DATUM = env_str("REDGRID_TILE_DATUM", "wgs84")
+if REDGRID_TILE_DATUM not in ("wgs84", "gcj02"):
+    raise ImproperlyConfigured("REDGRID_TILE_DATUM must be wgs84 or gcj02.")
+REDGRID_MAP_CENTER = (22.76, 113.93)  # (lat, lon) of Guangming District
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": REDGRID_MAP_CENTER,
+    "DEFAULT_ZOOM": 12,
+    "MIN_ZOOM": 3,
+    "MAX_ZOOM": 19,
+    "TILES": [(_("Map"), REDGRID_TILE_URL, {"attribution": REDGRID_TILE_ATTRIBUTION})]
+    if REDGRID_TILE_URL
+    else [],
+    "RESET_VIEW": False,
+}
+
+# --- REST API -------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RedGrid API",
+    "DESCRIPTION": "Grid-based community governance: grids, Party branches, volunteers, "
+    "service positions, residents' requests.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# --- Security -------------------------------------------------------------------------------------
+# HTTPS is on unless turned off explicitly (the local `make run` demo serves plain HTTP on loopback).
+REDGRID_HTTPS = env_bool("REDGRID_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = REDGRID_HTTPS
+SESSION_COOKIE_SECURE = REDGRID_HTTPS
+CSRF_COOKIE_SECURE = REDGRID_HTTPS
+SECURE_HSTS_SECONDS = env_int("REDGRID_HSTS_SECONDS", 31536000 if REDGRID_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = REDGRID_HTTPS
+SECURE_HSTS_PRELOAD = REDGRID_HTTPS
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("REDGRID_BEHIND_PROXY", False) else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("REDGRID_SESSION_SECONDS", 8 * 3600)
+X_FRAME_OPTIONS = "DENY"
+
+# --- Logging: never log personal data (the privacy app's filter masks phone and ID numbers) -------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "privacy.log_filters.MaskPersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("REDGRID_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- Domain settings (defaults; the per-object rules live in tables) ------------------------------
+REDGRID_DISTRICT_CODE = env_str("REDGRID_DISTRICT_CODE", "440311")
+# Tolerance for shared edges between neighbouring boundaries, in square degrees (about 1 m²).
+REDGRID_BOUNDARY_TOLERANCE = 1e-10
+REDGRID_SERVE_MEDIA = env_bool("REDGRID_SERVE_MEDIA", True)
+# Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references.
+# RedGrid parses boundaries with GEOS and never hands user-supplied references to GDAL.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,0 +1,21 @@
+"""Test settings: the production module, tuned for speed only (fast hasher, in-memory mail)."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("REDGRID_FIELD_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdCE=")
+os.environ.setdefault("REDGRID_HTTPS", "0")
+os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/redgrid")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+
+from redgrid.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+CACHES["default"]["KEY_PREFIX"] = f"redgrid-test-{os.getpid()}"  # noqa: F405
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from redgrid import views
+
+# Each app owns its pages (urls.py) and its REST endpoints (api_urls.py, mounted under /api/v1/).
+API_APPS = ["grids", "party_branches", "volunteers", "service_points", "requests_desk", "care",
+            "patrols", "notifications", "reports"]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("map/", include("grids.urls")),
+    path("branches/", include("party_branches.urls")),
+    path("volunteer/", include("volunteers.urls")),
+    path("positions/", include("service_points.urls")),
+    path("requests/", include("requests_desk.urls")),
+    path("open311/v2/", include("requests_desk.open311_urls")),
+    path("care/", include("care.urls")),
+    path("patrols/", include("patrols.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("dashboards.urls")),
+    path("api/v1/", include([path("", include(f"{app}.api_urls")) for app in API_APPS])),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+# Uploaded files (photos) are served by Django only for the embedded single-machine set-up; behind
+# a real web server set REDGRID_SERVE_MEDIA=0 and serve MEDIA_ROOT there.
+if settings.REDGRID_SERVE_MEDIA:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

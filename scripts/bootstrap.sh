@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install what RedGrid needs on a Debian/Ubuntu machine, skipping what is already there.
+#   scripts/bootstrap.sh run    system libraries for the embedded (SpatiaLite) site + the virtualenv
+#   scripts/bootstrap.sh test   the above, plus PostGIS, Chromium and a CJK font for the test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" || missing+=("$1"); }
+
+want python3; want python3-venv; want gettext; want gdal-bin; want libsqlite3-mod-spatialite
+want ca-certificates
+if [ "$mode" = test ]; then
+  pg_major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
+  if [ -z "$pg_major" ]; then want postgresql; pg_major=15; fi
+  want "postgresql-${pg_major}-postgis-3"
+  want chromium; want fonts-wqy-microhei; want redis-server
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Debian's own Python: it can load SQLite extensions (SpatiaLite); pyenv builds usually cannot.
+PYTHON=${REDGRID_PYTHON:-/usr/bin/python3}
+if [ ! -x .tools/bin/uv ]; then
+  "$PYTHON" -m venv .tools
+  .tools/bin/pip install -q --disable-pip-version-check "uv==0.13.9"
+fi
+groups=(--no-dev)
+[ "$mode" = test ] && groups=()
+UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync -q --frozen --python "$PYTHON" "${groups[@]}"
