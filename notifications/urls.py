@@ -1,2 +1,8 @@
+from django.urls import path
+
+from notifications import views
+
 app_name = "notifications"
-urlpatterns = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+]

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "redgrid.context_processors.site",
+                "notifications.context_processors.inbox",
             ],
         },
     },

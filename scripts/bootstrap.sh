@@ -12,12 +12,12 @@ missing=()
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" || missing+=("$1"); }
 
 want python3; want python3-venv; want gettext; want gdal-bin; want libsqlite3-mod-spatialite
-want ca-certificates
+want ca-certificates; want fonts-wqy-microhei
 if [ "$mode" = test ]; then
   pg_major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
   if [ -z "$pg_major" ]; then want postgresql; pg_major=15; fi
   want "postgresql-${pg_major}-postgis-3"
-  want chromium; want fonts-wqy-microhei; want redis-server
+  want chromium; want redis-server
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
