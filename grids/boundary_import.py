@@ -158,7 +158,7 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
         if (feature.level, feature.code) in existing and not replace:
             problems.append(_("%(feature)s: duplicate code — a %(level)s with code %(code)s already "
                               "exists (use the replace option to draw a new version).") % {
-                "feature": feature.label, "level": feature.level, "code": feature.code})
+                "feature": feature.label, "level": codes.LEVEL_NAMES[feature.level], "code": feature.code})
         if feature.level == "district":
             continue
         parent_level = codes.PARENT_LEVEL[feature.level]
@@ -170,7 +170,7 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
             problems.append(_("%(feature)s: unknown parent code %(parent)s — no %(level)s with that "
                               "code exists in the file or in the database.") % {
                 "feature": feature.label, "parent": feature.parent_code or "—",
-                "level": parent_level})
+                "level": codes.LEVEL_NAMES[parent_level]})
             continue
         parent_geometry = (parent_in_file.geometry if parent_in_file is not None
                            else parent_existing.boundary)

@@ -9,34 +9,41 @@ sub-grid:  area grid + 2-digit serial, "00" reserved for "not subdivided" (44031
 
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 LEVELS = ("district", "street", "community", "grid", "subgrid")
 LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 14, "subgrid": 16}
 PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community", "subgrid": "grid"}
+LEVEL_NAMES = {"district": gettext_lazy("district"), "street": gettext_lazy("street"),
+               "community": gettext_lazy("community"), "grid": gettext_lazy("area grid"),
+               "subgrid": gettext_lazy("sub-grid")}
 
 _DIGITS = re.compile(r"^\d+$")
 
 
 def code_problem(level: str, code: str, parent_code: str | None) -> str | None:
-    """Return a short English description of what is wrong with `code`, or None if it is valid.
+    """Return a short, translated description of what is wrong with `code`, or None if valid.
 
-    The caller translates and adds the feature's name; keeping the rule text here means the import,
-    the admin and the API all explain a bad code the same way.
+    Keeping the rule text here means the import, the admin and the API all explain a bad code the
+    same way.
     """
     if level not in LENGTHS:
-        return f"unknown level {level!r}"
+        return _("unknown level %(level)s") % {"level": level}
     if not code or not _DIGITS.match(code):
-        return "a code is made of digits only"
+        return _("a code is made of digits only")
     if len(code) != LENGTHS[level]:
-        return f"a {level} code has {LENGTHS[level]} digits"
+        return _("a %(level)s code has %(digits)s digits") % {"level": LEVEL_NAMES[level],
+                                                              "digits": LENGTHS[level]}
     if level == "district":
         return None
     if parent_code is None:
-        return "the parent code is missing"
+        return _("the parent code is missing")
     if not code.startswith(parent_code):
-        return "a code starts with its parent's code"
+        return _("a code starts with its parent's code")
     serial = code[len(parent_code):]
     if set(serial) == {"0"}:
-        return "the serial after the parent's code cannot be all zeros"
+        return _("the serial after the parent's code cannot be all zeros")
     return None
 
 

@@ -232,6 +232,7 @@ class GridAssignment(models.Model):
                 fields=["grid"],
                 condition=Q(role="grid_head", end_date__isnull=True),
                 name="one_open_grid_head_per_grid",
+                violation_error_message=_("An area grid has one grid head at a time."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

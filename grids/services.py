@@ -37,8 +37,8 @@ def assignment_create(*, grid: AreaGrid, user, role: str, start_date: datetime.d
                       end_date: datetime.date | None = None) -> GridAssignment:
     assignment = GridAssignment(grid=grid, user=user, role=role,
                                 start_date=start_date or timezone.localdate(), end_date=end_date)
-    assignment.full_clean()
     assignment_validate(assignment)
+    assignment.full_clean()
     assignment.save()
     return assignment
 
