@@ -1,2 +1,4 @@
+from django.urls import path
+
 app_name = "party_branches"
 urlpatterns = []

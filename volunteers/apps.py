@@ -1,7 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_STAFF = ["volunteers.registration", "volunteers.need", "volunteers.activity", "volunteers.signup",
+          "volunteers.team", "volunteers.view_activitycategory"]
+
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteers")
+    nav_items = [
+        ("volunteers:mine", _("My volunteering"), "user"),
+        ("volunteers:staff_home", _("Volunteer action"), "staff"),
+    ]
+    role_permissions = {
+        "district_admin": [*_STAFF, "volunteers.activitycategory"],
+        "street_staff": _STAFF,
+        "community_staff": _STAFF,
+        "grid_head": ["volunteers.view_registration", "volunteers.need", "volunteers.activity",
+                      "volunteers.signup", "volunteers.team", "volunteers.view_activitycategory"],
+        "grid_worker": ["volunteers.view_registration", "volunteers.view_need",
+                        "volunteers.view_activity", "volunteers.change_signup"],
+    }
