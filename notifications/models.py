@@ -2,6 +2,8 @@
 event that causes it, delivered later by a task. If the broker or the mail server is down nothing
 is lost: rows stay pending and the periodic delivery task picks them up when they are back."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -39,6 +41,14 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
+    # Delivery lease: a worker claims a row by setting claimed_until (and its claim token) in a
+    # short transaction, sends outside it, then marks it sent. If the worker dies after claiming,
+    # the row becomes claimable again once the lease has passed.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
+    # "<resolver>:<argument>", e.g. "reports.xlsx:42": rendered by a registered attachment resolver
+    # when the e-mail is sent (see notifications.attachments).
+    attachment = models.CharField(_("attachment"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -57,7 +67,40 @@ class Notification(models.Model):
             models.Index(fields=["status", "channel"], name="notification_pending_idx",
                          condition=Q(status="pending")),
             models.Index(fields=["recipient", "channel", "read_at"]),
+            models.Index(fields=["not_before"], name="notification_due_idx",
+                         condition=Q(status="pending")),
         ]
 
     def __str__(self):
         return f"{self.get_channel_display()}: {self.subject}"
+
+
+def _default_quiet_start():
+    return datetime.time(22, 0)
+
+
+def _default_quiet_end():
+    return datetime.time(8, 0)
+
+
+class NotificationPreference(models.Model):
+    """A user's choices: which channels each kind of message uses, and quiet hours.
+
+    `channels` maps a kind ("requests.overdue") to the channels the user wants for it, e.g.
+    {"requests.overdue": ["inbox", "sms"]}. A kind missing from the map uses its default
+    (notifications.kinds). Non-urgent e-mail and SMS wait until the quiet hours end.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_preference", verbose_name=_("user"))
+    channels = models.JSONField(_("channels per kind"), default=dict, blank=True)
+    quiet_hours_enabled = models.BooleanField(_("quiet hours"), default=True)
+    quiet_start = models.TimeField(_("quiet hours start"), default=_default_quiet_start)
+    quiet_end = models.TimeField(_("quiet hours end"), default=_default_quiet_end)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)
