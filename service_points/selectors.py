@@ -1,0 +1,170 @@
+"""Reads of the service positions: public lists (filtered, nearest first), details, rooms' weeks,
+usage per month and the coverage report. Every query is fixed in number, whatever the data size."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.gis.db.models.functions import PointOnSurface
+from django.contrib.gis.geos import Point
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from grids.jurisdiction import scope_queryset
+from grids.models import AreaGrid, SubGrid
+from service_points import conf
+from service_points.geo import DistanceMetres
+from service_points.hours import TZ, local, open_at_q
+from service_points.models import Booking, OpeningException, Room, ServicePosition, Tier
+
+
+def _with_related(queryset, *, on: datetime.date | None = None):
+    on = on or timezone.localdate()
+    return queryset.select_related("community__street", "grid", "subgrid", "parent").prefetch_related(
+        "functions", "facilities", "opening_hours",
+        # Exceptions from yesterday on: enough for "open now" and the upcoming list.
+        Prefetch("opening_exceptions", queryset=OpeningException.objects.filter(
+            date__gte=on - datetime.timedelta(days=1)).order_by("date")),
+    )
+
+
+def positions_public(*, q: str = "", tier: str = "", function=None, facility=None,
+                     open_now: bool = False, near: Point | None = None,
+                     at: datetime.datetime | None = None):
+    """Active positions for the public map and list, with `is_open` and (if `near`) `distance`
+    (metres) annotated by the database; nearest first when `near` is given."""
+    at = local(at)
+    qs = ServicePosition.objects.filter(is_active=True)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    if tier:
+        qs = qs.filter(tier=tier)
+    if function is not None:
+        qs = qs.filter(functions=function)
+    if facility is not None:
+        qs = qs.filter(facilities=facility)
+    qs = qs.annotate(is_open=ExpressionWrapper(open_at_q(at), output_field=BooleanField()))
+    if open_now:
+        qs = qs.filter(is_open=True)
+    if near is not None:
+        qs = qs.annotate(distance=DistanceMetres("location", near)).order_by("distance", "name")
+    else:
+        qs = qs.order_by("community__code", "tier", "name")
+    return _with_related(qs.distinct(), on=at.date())
+
+
+def position_public_detail(pk: int):
+    return _with_related(ServicePosition.objects.filter(is_active=True).annotate(
+        is_open=ExpressionWrapper(open_at_q(), output_field=BooleanField()))).prefetch_related(
+        Prefetch("rooms", queryset=Room.objects.filter(is_bookable=True)), "photos",
+        Prefetch("children", queryset=ServicePosition.objects.filter(is_active=True)
+                 .order_by("tier", "name")),
+    ).filter(pk=pk).first()
+
+
+def has_relation(name: str) -> bool:
+    """Whether another app has added the reverse relation `name` to ServicePosition."""
+    return name in {f.name for f in ServicePosition._meta.get_fields()}
+
+
+def upcoming_public_activities(position: ServicePosition, *, limit: int = 10) -> list:
+    """Public volunteer activities held at the position in the coming days (empty until the
+    volunteers app links its activities here)."""
+    if not has_relation("volunteer_activities"):
+        return []
+    now = timezone.now()
+    qs = position.volunteer_activities.filter(
+        starts_at__gte=now, starts_at__lte=now + datetime.timedelta(days=conf.UPCOMING_DAYS))
+    model = qs.model
+    field_names = {f.name for f in model._meta.get_fields()}
+    if "is_public" in field_names:
+        qs = qs.filter(is_public=True)
+    if "status" in field_names and hasattr(model, "Status") and hasattr(model.Status, "PUBLISHED"):
+        qs = qs.filter(status=model.Status.PUBLISHED)
+    return list(qs.order_by("starts_at")[:limit])
+
+
+# --- rooms ----------------------------------------------------------------------------------------
+def rooms_for(user):
+    return scope_queryset(Room.objects.select_related("position__community", "position__grid"),
+                          user).filter(position__is_active=True)
+
+
+def bookings_for(user):
+    return scope_queryset(Booking.objects.select_related("room__position", "booked_by"), user)
+
+
+@dataclass
+class Week:
+    monday: datetime.date
+    days: list
+    bookings_by_day: dict
+    hours_by_day: dict
+
+    @property
+    def previous(self):
+        return self.monday - datetime.timedelta(days=7)
+
+    @property
+    def next(self):
+        return self.monday + datetime.timedelta(days=7)
+
+
+def room_week(room: Room, day: datetime.date) -> Week:
+    """The week (Monday–Sunday) containing `day`: confirmed bookings and opening intervals per day."""
+    from service_points.hours import opening_intervals
+
+    monday = day - datetime.timedelta(days=day.weekday())
+    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    start = datetime.datetime.combine(monday, datetime.time.min, TZ)
+    end = start + datetime.timedelta(days=7)
+    bookings = (room.bookings.filter(status=Booking.Status.CONFIRMED, starts_at__lt=end,
+                                     ends_at__gt=start)
+                .select_related("booked_by").order_by("starts_at"))
+    by_day: dict = {d: [] for d in days}
+    for booking in bookings:
+        d = local(booking.starts_at).date()
+        by_day.setdefault(d, []).append(booking)
+    position = room.position
+    intervals = opening_intervals(position.opening_hours.all(),
+                                  position.opening_exceptions.filter(date__gte=monday,
+                                                                     date__lte=days[-1]),
+                                  monday, days[-1])
+    hours_by_day: dict = {d: [] for d in days}
+    for s, e in intervals:
+        hours_by_day[s.date()].append((s, e))
+    return Week(monday=monday, days=days, bookings_by_day=by_day, hours_by_day=hours_by_day)
+
+
+# --- coverage -------------------------------------------------------------------------------------
+@dataclass
+class Coverage:
+    grids_without_position: list
+    subgrids_without_micro_site: list
+    walking_distance_m: int
+    grid_count: int
+    subgrid_count: int
+
+
+def coverage_report(user, *, walking_distance_m: int | None = None) -> Coverage:
+    """Area grids with no grid service position, and sub-grids with no micro-site within walking
+    distance of a point inside them (database distance queries; nothing is compared in Python)."""
+    distance = walking_distance_m or conf.WALKING_DISTANCE_M
+    grids = scope_queryset(AreaGrid.objects.current(), user)
+    grid_position = ServicePosition.objects.filter(grid=OuterRef("pk"), tier=Tier.GRID_POSITION,
+                                                   is_active=True)
+    uncovered_grids = (grids.filter(~Exists(grid_position))
+                       .select_related("community__street").order_by("code"))
+    subgrids = scope_queryset(SubGrid.objects.current(), user).annotate(
+        inside=PointOnSurface("boundary"))
+    near_site = (ServicePosition.objects.filter(tier=Tier.MICRO_SITE, is_active=True)
+                 .annotate(d=DistanceMetres("location", OuterRef("inside")))
+                 .filter(d__lte=distance))
+    uncovered_subgrids = (subgrids.filter(~Exists(near_site))
+                          .select_related("grid__community").order_by("code"))
+    return Coverage(
+        grids_without_position=list(uncovered_grids.defer("boundary")),
+        subgrids_without_micro_site=list(uncovered_subgrids.defer("boundary")),
+        walking_distance_m=distance,
+        grid_count=grids.count(),
+        subgrid_count=subgrids.count(),
+    )
