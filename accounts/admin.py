@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
 from accounts.models import User
+from accounts.services import user_bind_role
 from grids.admin import JurisdictionScopedAdmin
 
 admin.site.login_form = AdminLoginForm
@@ -25,6 +26,24 @@ class UserAdmin(JurisdictionScopedAdmin, BaseUserAdmin):
                        "may_reveal_personal_data"),
         }),
     )
+
+    # Permissions come from the role (accounts.backends); only superusers touch these flags.
+    superuser_only_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": tuple(f for f in options.get("fields", ())
+                                               if f not in self.superuser_only_fields)})
+            for name, options in fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if obj.role:
+            user_bind_role(user=obj, role=obj.role, node=obj.node)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("jurisdiction"))
     def node(self, obj):

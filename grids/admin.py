@@ -44,15 +44,6 @@ class JurisdictionScopedAdmin(admin.ModelAdmin):
             field.queryset = scope_queryset(field.queryset, request.user)
         return field
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            # Nobody below superuser grants permissions; roles carry them (accounts.backends).
-            for name in ("is_superuser", "user_permissions", "groups"):
-                if any(name in (fs[1].get("fields") or ()) for fs in self.get_fieldsets(request, obj)):
-                    readonly.append(name)
-        return readonly
-
 
 class MapAdmin(LeafletGeoAdminMixin, JurisdictionScopedAdmin):
     display_raw = False

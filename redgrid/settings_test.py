@@ -19,3 +19,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 CACHES["default"]["KEY_PREFIX"] = f"redgrid-test-{os.getpid()}"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+if IS_POSTGIS:  # noqa: F405
+    # Lets the test runner TRUNCATE the append-only audit log between browser tests (only that;
+    # row updates and deletes stay refused). See privacy/migrations/0003.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c redgrid.audit_maintenance=on"  # noqa: F405

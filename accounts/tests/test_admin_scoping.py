@@ -1,0 +1,47 @@
+"""The admin obeys the same jurisdiction as every page: lists, change pages, choices."""
+
+import pytest
+
+from accounts.services import user_bind_role
+from grids.tests.factories import KeyPlaceFactory
+
+
+@pytest.fixture
+def community_client(client, world):
+    staff = world.users.community_staff
+    user_bind_role(user=staff, role=staff.role, node=staff.community)
+    staff.save()
+    client.force_login(staff)
+    return client
+
+
+def test_community_staff_see_only_their_grids_in_the_admin(community_client, world):
+    response = community_client.get("/admin/grids/areagrid/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "A1a网格" in body and "A1b网格" in body and "B1a网格" not in body
+
+
+def test_another_communitys_object_answers_404_in_the_admin(community_client, world):
+    place = KeyPlaceFactory(grid=world.grids["B1a"])
+    assert community_client.get(f"/admin/grids/keyplace/{place.pk}/change/").status_code in (302, 404)
+    own = KeyPlaceFactory(grid=world.grids["A1a"])
+    assert community_client.get(f"/admin/grids/keyplace/{own.pk}/change/").status_code == 200
+
+
+def test_grid_choices_on_a_key_place_form_are_limited_to_the_jurisdiction(community_client, world):
+    response = community_client.get("/admin/grids/keyplace/add/")
+    form = response.context["adminform"].form
+    assert set(form.fields["grid"].queryset.values_list("name", flat=True)) == {"A1a网格", "A1b网格"}
+
+
+def test_the_admin_is_in_chinese(community_client):
+    body = community_client.get("/admin/").content.decode()
+    assert "红网格管理后台" in body and "片区网格" in body
+
+
+def test_community_staff_cannot_grant_themselves_superuser(community_client, world):
+    staff = world.users.community_staff
+    response = community_client.get(f"/admin/accounts/user/{staff.pk}/change/")
+    form = response.context["adminform"].form
+    assert "is_superuser" not in form.fields
