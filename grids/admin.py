@@ -22,6 +22,19 @@ def _is_scoped_model(model) -> bool:
     return True
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A related-object filter whose choices are limited to the user's jurisdiction, so the
+    sidebar never lists the names of other streets, communities or grids."""
+
+    def field_choices(self, field, request, model_admin):
+        model = field.related_model
+        if not _is_scoped_model(model):
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin) or ()
+        queryset = scope_queryset(model._default_manager.all(), request.user).order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
 class JurisdictionScopedAdmin(admin.ModelAdmin):
     """Base admin for every scoped model: rows and foreign-key choices limited to the user's area.
 
@@ -31,6 +44,28 @@ class JurisdictionScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
+
+    def get_list_filter(self, request):
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and self._is_relation_path(entry):
+                scoped.append((entry, ScopedRelatedFieldListFilter))
+            else:
+                scoped.append(entry)
+        return scoped
+
+    def _is_relation_path(self, path: str) -> bool:
+        model = self.model
+        field = None
+        for part in path.split("__"):
+            try:
+                field = model._meta.get_field(part)
+            except Exception:  # noqa: BLE001 - not a model field path (e.g. a custom lookup)
+                return False
+            model = field.related_model
+            if model is None:
+                return False
+        return field is not None and field.is_relation
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

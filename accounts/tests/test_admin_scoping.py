@@ -45,3 +45,8 @@ def test_community_staff_cannot_grant_themselves_superuser(community_client, wor
     response = community_client.get(f"/admin/accounts/user/{staff.pk}/change/")
     form = response.context["adminform"].form
     assert "is_superuser" not in form.fields
+
+
+def test_admin_sidebar_filters_list_only_areas_inside_the_jurisdiction(community_client, world):
+    body = community_client.get("/admin/grids/areagrid/").content.decode()
+    assert "A1社区" in body and "B1社区" not in body and "B街道" not in body
