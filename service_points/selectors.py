@@ -168,3 +168,83 @@ def coverage_report(user, *, walking_distance_m: int | None = None) -> Coverage:
         grid_count=grids.count(),
         subgrid_count=subgrids.count(),
     )
+
+
+# --- usage ----------------------------------------------------------------------------------------
+@dataclass
+class MonthUsage:
+    month: datetime.date
+    events: int = 0
+    attendance: int = 0
+    hours: float = 0.0
+
+
+def _fields(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def _meeting_usage(position, since: datetime.date):
+    """Branch and council meetings held at the position, per month (party_branches' Meeting)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    if not has_relation("branch_meetings"):
+        return []
+    model = ServicePosition._meta.get_field("branch_meetings").related_model
+    fields = _fields(model)
+    if "held_on" not in fields:
+        return []
+    attendance = (Count("attendance", filter=Q(attendance__present=True))
+                  if "attendance" in fields else Count("pk", filter=Q(pk__in=[])))
+    return (position.branch_meetings.filter(held_on__gte=since, held_on__lte=timezone.localdate())
+            .annotate(month=TruncMonth("held_on")).values("month")
+            .annotate(events=Count("pk", distinct=True), attendance=attendance)
+            .order_by("month"))
+
+
+def _activity_usage(position, since: datetime.date):
+    """Volunteer activities held at the position, per month: checked-in volunteers and their
+    service hours (volunteers' Activity/SignUp)."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    if not has_relation("volunteer_activities"):
+        return []
+    model = ServicePosition._meta.get_field("volunteer_activities").related_model
+    fields = _fields(model)
+    if "starts_at" not in fields:
+        return []
+    qs = position.volunteer_activities.filter(
+        starts_at__gte=datetime.datetime.combine(since, datetime.time.min, TZ),
+        starts_at__lte=timezone.now())
+    if "status" in fields and hasattr(model, "Status") and hasattr(model.Status, "CANCELLED"):
+        qs = qs.exclude(status=model.Status.CANCELLED)
+    extra = {}
+    if "signups" in fields:
+        signup_fields = _fields(model._meta.get_field("signups").related_model)
+        if "checked_in_at" in signup_fields:
+            extra["attendance"] = Count("signups", filter=Q(signups__checked_in_at__isnull=False))
+        if "hours" in signup_fields:
+            extra["hours"] = Sum("signups__hours")
+    return (qs.annotate(month=TruncMonth("starts_at", tzinfo=TZ)).values("month")
+            .annotate(events=Count("pk", distinct=True), **extra).order_by("month"))
+
+
+def position_usage(position, *, months: int = 12) -> list[MonthUsage]:
+    """Events held, attendance and volunteer hours served at the position per month (last
+    `months` months), aggregated by the database from the meetings and activities held there.
+    Two aggregate queries, whatever the number of events."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    by_month: dict[datetime.date, MonthUsage] = {}
+    for rows in (_meeting_usage(position, first), _activity_usage(position, first)):
+        for row in rows:
+            month = row["month"]
+            month = month.date() if isinstance(month, datetime.datetime) else month
+            usage = by_month.setdefault(month, MonthUsage(month=month))
+            usage.events += row["events"]
+            usage.attendance += row.get("attendance") or 0
+            usage.hours += float(row.get("hours") or 0)
+    return [by_month[m] for m in sorted(by_month, reverse=True)]

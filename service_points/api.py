@@ -1,0 +1,148 @@
+"""REST API: positions as GeoJSON (public read, same filters as the map), rooms and bookings
+(jurisdiction-scoped; bookings written through services.booking_create)."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from grids.jurisdiction import get_scoped_object_or_404
+from service_points import selectors, services
+from service_points.forms import PositionFilterForm
+from service_points.serializers import BookingSerializer, RoomSerializer, position_feature
+from service_points.views import filter_kwargs
+
+FEATURE_COLLECTION = inline_serializer("PositionFeatureCollection", {
+    "type": serializers.CharField(),
+    "features": serializers.ListField(child=serializers.DictField())})
+FEATURE = inline_serializer("PositionFeature", {
+    "type": serializers.CharField(), "id": serializers.IntegerField(),
+    "geometry": serializers.DictField(), "properties": serializers.DictField()})
+
+
+class PositionListView(APIView):
+    """Active service positions as a GeoJSON FeatureCollection (public). With `lat`/`lon` the
+    features are nearest first and carry `distance_m`."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("tier", str, enum=["centre", "grid_position", "micro_site"]),
+            OpenApiParameter("function", str, description="function code, e.g. political"),
+            OpenApiParameter("facility", str, description="facility code, e.g. book_bar"),
+            OpenApiParameter("open_now", OpenApiTypes.BOOL,
+                             description="only positions open now (Asia/Shanghai)"),
+            OpenApiParameter("lat", float), OpenApiParameter("lon", float),
+            OpenApiParameter("q", str, description="name or address contains"),
+        ],
+        responses=FEATURE_COLLECTION,
+    )
+    def get(self, request):
+        form = PositionFilterForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        positions = selectors.positions_public(**filter_kwargs(form))
+        return Response({"type": "FeatureCollection",
+                         "features": [position_feature(p) for p in positions]})
+
+
+class PositionDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=FEATURE)
+    def get(self, request, pk: int):
+        position = selectors.position_public_detail(pk)
+        if position is None:
+            raise NotFound(_("No service position has this number."))
+        return Response(position_feature(position))
+
+
+class RoomListView(generics.ListAPIView):
+    """Rooms in the user's jurisdiction."""
+
+    serializer_class = RoomSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.rooms_for(self.request.user).order_by("position__name", "name")
+
+
+class RoomDetailView(generics.RetrieveAPIView):
+    serializer_class = RoomSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        return get_scoped_object_or_404(selectors.rooms_for(self.request.user), self.request.user,
+                                        pk=self.kwargs["pk"])
+
+
+def _service_call(function, **kwargs):
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else
+                              {"non_field_errors": exc.messages}) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+class BookingListView(generics.ListCreateAPIView):
+    """Bookings of rooms in the user's jurisdiction; staff and grid heads create them. Refused
+    with 400 and a message when the slot is taken or outside opening hours."""
+
+    serializer_class = BookingSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        qs = selectors.bookings_for(self.request.user).order_by("starts_at")
+        room = self.request.query_params.get("room")
+        if room and room.isdigit():
+            qs = qs.filter(room_id=int(room))
+        if self.request.query_params.get("status") in ("confirmed", "cancelled"):
+            qs = qs.filter(status=self.request.query_params["status"])
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("room", int),
+                               OpenApiParameter("status", str, enum=["confirmed", "cancelled"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # A room outside the user's jurisdiction does not exist for them.
+        room = get_scoped_object_or_404(selectors.rooms_for(request.user), request.user,
+                                        pk=data["room"].pk)
+        booking = _service_call(
+            services.booking_create, room=room, starts_at=data["starts_at"],
+            ends_at=data["ends_at"], purpose=data["purpose"], title=data["title"],
+            attendees_expected=data.get("attendees_expected"), by=request.user)
+        return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+class BookingDetailView(generics.RetrieveAPIView):
+    serializer_class = BookingSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        return get_scoped_object_or_404(selectors.bookings_for(self.request.user),
+                                        self.request.user, pk=self.kwargs["pk"])
+
+
+class BookingCancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=BookingSerializer)
+    def post(self, request, pk: int):
+        booking = get_scoped_object_or_404(selectors.bookings_for(request.user), request.user,
+                                           pk=pk)
+        booking = _service_call(services.booking_cancel, booking=booking, by=request.user)
+        return Response(BookingSerializer(booking).data)

@@ -1,0 +1,184 @@
+"""Pages: the public map and list of positions, a position's page, rooms' weekly calendars with
+booking, and the coverage report. Thin: parse, call a selector or service, render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from grids.jurisdiction import get_scoped_object_or_404
+from service_points import conf, selectors, services
+from service_points.forms import BookingForm, PositionFilterForm
+from service_points.hours import opening_intervals
+from service_points.models import Booking, Weekday
+
+
+def filter_kwargs(form: PositionFilterForm) -> dict:
+    """Selector arguments from a bound filter form (invalid fields are ignored)."""
+    data = form.cleaned_data if form.is_valid() else {
+        k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    near = None
+    if data.get("lat") is not None and data.get("lon") is not None:
+        near = Point(data["lon"], data["lat"], srid=4326)
+    return {"q": data.get("q") or "", "tier": data.get("tier") or "",
+            "function": data.get("function"), "facility": data.get("facility"),
+            "open_now": bool(data.get("open_now")), "near": near}
+
+
+class PositionListView(TemplateView):
+    """Public: map and list of service positions with filters and "nearest to me"."""
+
+    template_name = "service_points/position_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = PositionFilterForm(self.request.GET or None)
+        args = filter_kwargs(form) if self.request.GET else filter_kwargs(PositionFilterForm({}))
+        page = Paginator(selectors.positions_public(**args), conf.PAGE_SIZE).get_page(
+            self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, page=page, near=args["near"], query=query.urlencode(),
+                       api_url=reverse("api-position-list"), map_i18n={
+                           "open": _("Open now"), "closed": _("Closed now"),
+                           "details": _("Details"), "you": _("You are here"),
+                           "noGeo": _("Your browser cannot share its location."),
+                           "geoDenied": _("Location was not shared."),
+                           "locating": _("Finding your location…"),
+                           "shown": _("positions on the map")})
+        return context
+
+
+class PositionDetailView(TemplateView):
+    template_name = "service_points/position_detail.html"
+
+    def get_context_data(self, pk, **kwargs):
+        context = super().get_context_data(**kwargs)
+        position = selectors.position_public_detail(pk)
+        if position is None:
+            raise Http404
+        today = timezone.localdate()
+        hours = list(position.opening_hours.all())
+        weekly = [(label, [h for h in hours if h.weekday == value]) for value, label in
+                  Weekday.choices]
+        context.update(
+            position=position, weekly=weekly,
+            exceptions=[e for e in position.opening_exceptions.all() if e.date >= today][:10],
+            today_intervals=opening_intervals(hours, position.opening_exceptions.all(), today, today),
+            activities=selectors.upcoming_public_activities(position),
+            usage=selectors.position_usage(position),
+            may_book=services.may_book(self.request.user),
+        )
+        return context
+
+
+class StaffMixin(LoginRequiredMixin):
+    permission = "service_points.view_room"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not (request.user.is_staff_role and request.user.has_perm(self.permission)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoomListView(StaffMixin, TemplateView):
+    template_name = "service_points/room_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rooms"] = selectors.rooms_for(self.request.user).order_by(
+            "position__community__code", "position__name", "name")
+        return context
+
+
+def _parse_day(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+class RoomWeekView(StaffMixin, TemplateView):
+    """A room's week (Monday–Sunday): opening hours and bookings; staff and grid heads book here."""
+
+    template_name = "service_points/room_week.html"
+
+    def get_room(self):
+        return get_scoped_object_or_404(selectors.rooms_for(self.request.user), self.request.user,
+                                        pk=self.kwargs["pk"])
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        room = self.get_room()
+        day = _parse_day(self.request.GET.get("week"))
+        week = selectors.room_week(room, day)
+        may_book = services.may_book(self.request.user)
+        context.update(
+            room=room, week=week, may_book=may_book,
+            days=[(d, week.hours_by_day[d], week.bookings_by_day.get(d, [])) for d in week.days],
+            form=form or BookingForm(initial={"date": day}),
+        )
+        return context
+
+    def post(self, request, pk):
+        room = self.get_room()
+        form = BookingForm(request.POST)
+        if form.is_valid():
+            starts_at, ends_at = form.period()
+            try:
+                services.booking_create(
+                    room=room, starts_at=starts_at, ends_at=ends_at,
+                    purpose=form.cleaned_data["purpose"], title=form.cleaned_data["title"],
+                    attendees_expected=form.cleaned_data["attendees_expected"], by=request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Booked: %(title)s.") % {
+                    "title": form.cleaned_data["title"]})
+                return redirect(f"{reverse('service_points:room-week', args=[room.pk])}"
+                                f"?week={form.cleaned_data['date']:%Y-%m-%d}")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class BookingCancelView(StaffMixin, View):
+    def post(self, request, pk):
+        booking = get_scoped_object_or_404(
+            selectors.bookings_for(request.user).filter(status=Booking.Status.CONFIRMED),
+            request.user, pk=pk)
+        try:
+            services.booking_cancel(booking=booking, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The booking was cancelled."))
+        return redirect(f"{reverse('service_points:room-week', args=[booking.room_id])}"
+                        f"?week={timezone.localtime(booking.starts_at):%Y-%m-%d}")
+
+
+class CoverageView(StaffMixin, TemplateView):
+    permission = "service_points.view_serviceposition"
+    template_name = "service_points/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            distance = int(self.request.GET.get("distance") or conf.WALKING_DISTANCE_M)
+        except ValueError:
+            distance = conf.WALKING_DISTANCE_M
+        distance = min(max(distance, 50), 5000)
+        context["coverage"] = selectors.coverage_report(self.request.user,
+                                                        walking_distance_m=distance)
+        return context
