@@ -1,0 +1,171 @@
+"""Reads of the care app. Two rules live here and nowhere else:
+
+1. **Who sees a person** (`households_visible_to`, `residents_visible_to`): PIPL asks that sensitive
+   data be seen only by the people who need it. A household and its residents are visible to
+   * the grid worker and the registered Party members of its *active* pairing,
+   * the grid head of its area grid (a user with the grid_head role bound to that grid),
+   * staff with `care_role` whose jurisdiction contains it (community staff normally; a street
+     or district user only sees persons if explicitly given `care_role` — district admins do
+     not see persons by default). Superusers are operators, not carers: they too need
+     `care_role` (which then covers the whole district).
+   Everyone else sees nothing, so every view, admin and API answers 404.
+
+2. **When a visit is due** (`with_visit_schedule`): a resident's frequency is the per-person
+   override or else the tag's default; a household's frequency is the smallest over its
+   residents' tags; the next visit is due `frequency` days after the last visit (or after the
+   household was registered when never visited). Computed by the database.
+"""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from accounts.models import Role
+from care.models import Household, Need, Pairing, Referral, Resident, ResidentTag, Visit
+from grids.jurisdiction import jurisdiction_of, scope_queryset
+
+CARE_AREA_ROLES = {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN}
+
+
+def households_visible_to(user, *, on: datetime.date | None = None):
+    """Households `user` may see (see the module docstring for the rule)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Household.objects.none()
+    on = on or timezone.localdate()
+    active = Pairing.objects.active(on).filter(household=OuterRef("pk"))
+    condition = Q(Exists(active.filter(worker=user))) | Q(Exists(active.filter(members=user)))
+    if user.role == Role.GRID_HEAD and user.grid_id:
+        condition |= Q(grid_id=user.grid_id)
+    households = Household.objects.all()
+    if user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES):
+        if jurisdiction_of(user) is not None:
+            area = scope_queryset(Household.objects.all(), user).values("pk")
+            condition |= Q(pk__in=area)
+    return households.filter(condition)
+
+
+def residents_visible_to(user, *, on: datetime.date | None = None):
+    """Residents `user` may see: those of the households in `households_visible_to`."""
+    return Resident.objects.filter(household__in=households_visible_to(user, on=on).values("pk"))
+
+
+def visits_visible_to(user):
+    return Visit.objects.filter(household__in=households_visible_to(user).values("pk"))
+
+
+def needs_visible_to(user):
+    return Need.objects.filter(visit__household__in=households_visible_to(user).values("pk"))
+
+
+def referrals_visible_to(user):
+    return Referral.objects.filter(resident__in=residents_visible_to(user).values("pk"))
+
+
+def _days(expression):
+    return ExpressionWrapper(expression * Value(datetime.timedelta(days=1)),
+                             output_field=DurationField())
+
+
+def frequency_subquery():
+    """The household's visit frequency in days: min over its residents' tags (override first)."""
+    return Subquery(
+        ResidentTag.objects.filter(resident__household=OuterRef("pk"),
+                                   resident__anonymised_at__isnull=True)
+        .values("resident__household")
+        .annotate(days=Min(Coalesce("frequency_days", "tag__default_frequency_days")))
+        .values("days")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def with_visit_schedule(households, *, today: datetime.date | None = None):
+    """Annotate frequency_days, last_visit_on, due_on and overdue (the one place for this rule)."""
+    today = today or timezone.localdate()
+    last_visit = Visit.objects.filter(household=OuterRef("pk")).values("household").annotate(
+        last=Max("visited_on")).values("last")[:1]
+    households = households.annotate(
+        frequency_days=frequency_subquery(),
+        last_visit_on=Subquery(last_visit, output_field=DateField()),
+    ).annotate(
+        due_on=Cast(Coalesce("last_visit_on", "registered_on") + _days(F("frequency_days")),
+                    output_field=DateField()),
+    )
+    return households.annotate(
+        overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
+
+
+def households_for_list(user, *, today: datetime.date | None = None):
+    """The phone list: visible households with schedule, pairing and residents, overdue first."""
+    today = today or timezone.localdate()
+    households = with_visit_schedule(households_visible_to(user, on=today), today=today)
+    return (
+        households.filter(anonymised_at__isnull=True)
+        .select_related("grid", "subgrid")
+        .prefetch_related("residents__tags__tag")
+        .order_by(F("due_on").asc(nulls_last=True), "building", "address")
+    )
+
+
+def unpaired_households(user, *, today: datetime.date | None = None):
+    """Households with tagged residents and no active pairing, in what the user can see."""
+    today = today or timezone.localdate()
+    active = Pairing.objects.active(today).filter(household=OuterRef("pk"))
+    tagged = ResidentTag.objects.filter(resident__household=OuterRef("pk"),
+                                        resident__anonymised_at__isnull=True)
+    return (
+        with_visit_schedule(households_visible_to(user, on=today), today=today)
+        .filter(~Exists(active), Exists(tagged), anonymised_at__isnull=True)
+        .select_related("grid")
+        .prefetch_related("residents__tags__tag")
+        .order_by("grid__code", "building", "address")
+    )
+
+
+def follow_ups_due(user):
+    """Needs whose request has closed and that have no follow-up visit yet (回访 due)."""
+    from care.requests_link import closed_request_q
+
+    condition = closed_request_q()
+    if condition is None:
+        return Need.objects.none()
+    follow_up = Visit.objects.filter(follow_up_of=OuterRef("pk"))
+    return (
+        needs_visible_to(user).filter(condition).filter(~Exists(follow_up))
+        .select_related("visit__household", "request")
+        .order_by("visit__visited_on")
+    )
+
+
+def household_for_user_or_404(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        households_visible_to(user).select_related("grid__community", "subgrid"), pk=pk)
+
+
+def resident_for_user_or_404(user, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        residents_visible_to(user).select_related("household__grid__community"), pk=pk)
+
+
+def active_pairing(household, *, on: datetime.date | None = None):
+    return (Pairing.objects.active(on).filter(household=household).select_related("worker")
+            .prefetch_related("members").first())
