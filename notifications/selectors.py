@@ -1,6 +1,29 @@
-from notifications.models import Notification
+from notifications.models import Notification, NotificationPreference
+from notifications.registry import CHANNELS, KINDS, channels_for
 
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX,
                                        read_at__isnull=True).count()
+
+
+def inbox_for(user, *, unread_only: bool = False):
+    """The user's own inbox messages, newest first (nobody else's, whatever their role)."""
+    qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def preference_table(user) -> tuple[NotificationPreference | None, list[dict]]:
+    """The user's preference (or None) and one row per known kind with the channels in force."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    chosen = preference.channels if preference else {}
+    rows = []
+    for name in sorted(KINDS):
+        kind = KINDS[name]
+        active = channels_for(name, chosen)
+        rows.append({"name": name, "label": kind.label,
+                     "channels": [{"channel": c, "label": Notification.Channel(c).label,
+                                   "on": c in active} for c in CHANNELS]})
+    return preference, rows
