@@ -1,0 +1,279 @@
+from django import forms
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from grids.jurisdiction import scope_queryset
+from grids.models import AreaGrid, Community
+from requests_desk.conf import conf
+from requests_desk.models import Category, Department, Request, Stage
+from requests_desk.selectors import categories_tree
+
+PHONE_PATTERN = r"^1[3-9]\d{9}$"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in items]
+
+
+def category_choices():
+    choices = [("", _("Choose what the problem is…"))]
+    for top in categories_tree():
+        label = f"{top.get_kind_display()} · {top.name}"
+        choices.append((label, [(str(sub.pk), sub.name) for sub in top.children.all()]))
+    return choices
+
+
+class CategoryField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=category_choices, coerce=int, **kwargs)
+
+    def clean(self, value):
+        pk = super().clean(value)
+        if pk in ("", None):
+            return None
+        category = Category.objects.filter(pk=pk, parent__isnull=False, active=True).first()
+        if category is None:
+            raise forms.ValidationError(_("Choose a sub-class."))
+        return category
+
+
+def community_choices():
+    rows = Community.objects.current().select_related("street").order_by("street__code", "code")
+    grouped = {}
+    for c in rows:
+        grouped.setdefault(c.street.name, []).append((str(c.pk), c.name))
+    return [("", _("Choose the community…"))] + list(grouped.items())
+
+
+class ReportForm(forms.Form):
+    """The resident's form: phone first, works without JavaScript (community + address)."""
+
+    category = CategoryField(label=_("What is the problem?"))
+    description = forms.CharField(label=_("Describe it"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180,
+                           max_value=180)
+    community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int,
+                                       choices=community_choices, empty_value=None)
+    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=200)
+    photos = MultiplePhotoField(label=_("Photos (up to 4: JPEG, PNG or WebP)"))
+    reporter_name = forms.CharField(label=_("Your name (optional)"), required=False,
+                                    max_length=60)
+    reporter_phone = forms.RegexField(
+        label=_("Mobile phone (optional)"), required=False, regex=PHONE_PATTERN,
+        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    reporter_email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    consent = forms.BooleanField(
+        label=_("I agree that my name and contact details are used only to handle this request "
+                "and to tell me about its progress."), required=False)
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("lat"), cleaned.get("lon")
+        cleaned["location"] = Point(lon, lat, srid=4326) if lat is not None and lon is not None \
+            else None
+        if cleaned["location"] is None and not cleaned.get("community"):
+            raise forms.ValidationError(_("Tap the map, share your location, or choose the "
+                                          "community and type the address."))
+        if cleaned["location"] is None and not (cleaned.get("address") or "").strip():
+            self.add_error("address", _("Type the address so that staff can find the place."))
+        if len(cleaned.get("photos") or []) > conf.MAX_PHOTOS:
+            self.add_error("photos", _("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS})
+        if (cleaned.get("reporter_phone") or cleaned.get("reporter_email")) \
+                and not cleaned.get("consent"):
+            self.add_error("consent", _("Tick the consent line to leave your contact details, "
+                                        "or leave them empty to report anonymously."))
+        return cleaned
+
+
+class StaffEntryForm(ReportForm):
+    """Staff entering a request on a caller's behalf (hotline 12345), from a patrol, a visit…"""
+
+    source = forms.ChoiceField(label=_("Source"), choices=[
+        (v, label) for v, label in Request.Source.choices
+        if v not in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)])
+
+    field_order = ["source"]
+
+
+class RatingForm(forms.Form):
+    SCORES = [(i, str(i)) for i in range(5, 0, -1)]
+    speed = forms.TypedChoiceField(label=_("Speed"), choices=SCORES, coerce=int,
+                                   widget=forms.RadioSelect)
+    result = forms.TypedChoiceField(label=_("Result"), choices=SCORES, coerce=int,
+                                    widget=forms.RadioSelect)
+    service = forms.TypedChoiceField(label=_("Service"), choices=SCORES, coerce=int,
+                                     widget=forms.RadioSelect)
+    feedback_quality = forms.TypedChoiceField(label=_("Quality of feedback"), choices=SCORES,
+                                              coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QueueFilterForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[
+        ("open", _("all open")), ("", _("all"))] + list(Stage.choices))
+    category = forms.ModelChoiceField(label=_("Category"), required=False,
+                                      queryset=Category.objects.select_related("parent"))
+    grid = forms.ModelChoiceField(label=_("Area grid"), required=False,
+                                  queryset=AreaGrid.objects.none())
+    source = forms.ChoiceField(label=_("Source"), required=False,
+                               choices=[("", _("all"))] + list(Request.Source.choices))
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    extension = forms.BooleanField(label=_("Extension requested"), required=False)
+    q = forms.CharField(label=_("Code or address"), required=False, max_length=60)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
+        ("new", _("newest first")), ("old", _("oldest first")), ("due", _("due soonest"))])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = scope_queryset(AreaGrid.objects.current(), user)
+
+
+def dispatch_targets(request, user):
+    """Choices "kind:id" for dispatching `request`: its grid's workers, its community, its street
+    office, the active departments."""
+    from grids.models import GridAssignment
+
+    choices = []
+    if request.grid_id:
+        workers = (GridAssignment.objects.current().filter(
+            grid_id=request.grid_id, role__in=[GridAssignment.Role.GRID_WORKER,
+                                               GridAssignment.Role.GRID_HEAD],
+            user__role__in=[Role.GRID_WORKER, Role.GRID_HEAD]).select_related("user")
+            .order_by("role", "user__username"))
+        choices.append((_("Grid workers"), [(f"user:{a.user_id}", f"{a.user} · "
+                                              f"{a.get_role_display()}") for a in workers]))
+    choices.append((_("Units"), [(f"community:{request.community_id}", request.community.name),
+                                 (f"street:{request.street_id}", request.street.name)]))
+    departments = Department.objects.filter(active=True).order_by("name")
+    choices.append((_("Functional departments"), [(f"department:{d.pk}", d.name)
+                                                  for d in departments]))
+    return choices
+
+
+def parse_target(value: str, request) -> dict:
+    """The dispatch parameters for a "kind:id" choice (flow._do_dispatch validates them)."""
+    from accounts.models import User
+
+    kind, _sep, pk = (value or "").partition(":")
+    try:
+        pk = int(pk)
+    except ValueError:
+        return {}
+    if kind == "user":
+        return {"to_user": User.objects.filter(pk=pk).first()}
+    if kind == "department":
+        return {"to_department": Department.objects.filter(pk=pk).first()}
+    if kind == "community":
+        return {"to_community": Community.objects.filter(pk=pk).first()}
+    if kind == "street":
+        from grids.models import Street
+
+        return {"to_street": Street.objects.filter(pk=pk).first()}
+    return {}
+
+
+class ActionForm(forms.Form):
+    """The fields each action needs; one form class, fields chosen per action."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    public = forms.BooleanField(label=_("Show this note to the resident"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    category = forms.ModelChoiceField(label=_("Sub-class"), required=False,
+                                      queryset=Category.objects.filter(parent__isnull=False,
+                                                                       active=True)
+                                      .select_related("parent"))
+    target = forms.ChoiceField(label=_("Dispatch to"))
+    working_days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=60)
+    closure_type = forms.ChoiceField(label=_("Closure type"), choices=[
+        ("", _("normal or overdue (automatic)")),
+        (Request.ClosureType.ERRONEOUS, Request.ClosureType.ERRONEOUS.label),
+        (Request.ClosureType.SPECIAL, Request.ClosureType.SPECIAL.label)], required=False)
+    into = forms.CharField(label=_("Tracking code of the main request"), max_length=16)
+    photos = MultiplePhotoField(label=_("Photos"))
+
+    FIELDS = {
+        "cancel": ["reason"],
+        "file": ["category", "note"],
+        "dispatch": ["target", "note"],
+        "request_extension": ["working_days", "note"],
+        "merge": ["into", "note"],
+        "close": ["closure_type", "note"],
+        "feedback": ["note", "photos"],
+        "rework": ["note"],
+        "reply": ["note", "public"],
+    }
+
+    def __init__(self, *args, action, request, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        keep = self.FIELDS.get(action, ["note"])
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "target" in self.fields:
+            self.fields["target"].choices = [("", _("Choose…"))] + dispatch_targets(request, user)
+        if "category" in self.fields:
+            self.fields["category"].initial = request.category_id
+        if action in ("feedback", "rework", "request_extension") and "note" in self.fields:
+            self.fields["note"].required = True
+
+    def params(self, request) -> dict:
+        data = dict(self.cleaned_data)
+        params = {"note": data.pop("note", "")}
+        if "public" in data:
+            params["public"] = data.pop("public")
+        if "target" in data:
+            params.update(parse_target(data.pop("target"), request))
+        if "photos" in data:
+            params["photos"] = data.pop("photos")
+        params.update({k: v for k, v in data.items() if v not in (None, "")})
+        return params
+
+
+class BulkDispatchForm(forms.Form):
+    target = forms.ChoiceField(label=_("Dispatch the selected requests to"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(active=True).order_by("name")
+        self.fields["target"].choices = [
+            ("", _("Choose…")),
+            (_("Units"), [("own_community", _("each request's own community")),
+                          ("own_street", _("each request's own street office"))]),
+            (_("Functional departments"), [(f"department:{d.pk}", d.name) for d in departments]),
+        ]
+
+    def params_for(self, request) -> dict:
+        value = self.cleaned_data["target"]
+        if value == "own_community":
+            return {"to_community": request.community}
+        if value == "own_street":
+            return {"to_street": request.street}
+        return parse_target(value, request)
+
+
+class RevealForm(forms.Form):
+    purpose = forms.CharField(label=_("Purpose of this access"), max_length=200)
+

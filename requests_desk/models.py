@@ -1,0 +1,412 @@
+"""Residents' requests (诉求) and the cases they become (案件), per DOMAIN.md §3.
+
+A Request carries its place in the hierarchy denormalised (street, community, grid) so that queues
+and indicators over a million rows filter on indexed columns of one table. Categories, time limits,
+departments and the holiday calendar are data. The state machine lives in requests_desk/flow.py;
+every transition writes a RequestEvent (the timeline).
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy.crypto import EncryptedTextField
+
+# Tracking codes: no 0/O, 1/I/L, so a resident can read one out on the phone.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Department(models.Model):
+    """A functional department a case can be dispatched to (城管, 水务, 交通…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    phone = models.CharField(_("office phone"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("functional department")
+        verbose_name_plural = _("functional departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """Two levels: a top class (parent null) and its sub-classes, which carry the time limit."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("event")
+        COMPONENT = "component", _("component")
+
+    class LimitUnit(models.TextChoices):
+        HOURS = "hours", _("working hours")
+        DAYS = "days", _("working days")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("top class"))
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    limit_amount = models.PositiveIntegerField(_("time limit"), null=True, blank=True)
+    limit_unit = models.CharField(_("time limit unit"), max_length=5, choices=LimitUnit.choices,
+                                  default=LimitUnit.HOURS)
+    default_department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("owner unit"),
+        help_text=_("Components go first to their owner unit (DOMAIN.md routing rule)."))
+    # Extra questions (Open311 attributes): [{"code": "...", "description": "...",
+    # "datatype": "string|number|datetime|text|singlevaluelist|multivaluelist",
+    # "required": bool, "values": [{"key": "...", "name": "..."}]}]
+    attributes = models.JSONField(_("extra questions"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["kind", "order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="category_subclass_has_limit",
+                condition=Q(parent__isnull=True) | Q(limit_amount__isnull=False, limit_amount__gt=0),
+            ),
+        ]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.parent.name} / {self.name}"
+        return self.name
+
+    @property
+    def is_subclass(self) -> bool:
+        return self.parent_id is not None
+
+    def limit_display(self) -> str:
+        if not self.limit_amount:
+            return ""
+        return f"{self.limit_amount} {self.get_limit_unit_display()}"
+
+
+class Holiday(models.Model):
+    """A calendar exception: a weekday off (public holiday) or a weekend working day (调休)."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", _("day off")
+        WORKDAY = "workday", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.OFF)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class Open311Client(models.Model):
+    """A client application allowed to post requests through Open311. Only a hash of its key is
+    stored; the key itself is shown once when issued."""
+
+    name = models.CharField(_("client name"), max_length=100)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    key_prefix = models.CharField(_("key prefix"), max_length=8, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Stage(models.TextChoices):
+    REPORTED = "reported", _("reported")
+    ACCEPTED = "accepted", _("accepted")
+    CANCELLED = "cancelled", _("cancelled")
+    FILED = "filed", _("filed")
+    DISPATCHED = "dispatched", _("dispatched")
+    HANDLING = "handling", _("being handled")
+    FEEDBACK = "feedback", _("handling reported")
+    VERIFIED = "verified", _("verified on site")
+    CLOSED = "closed", _("closed")
+    CARRIED_OVER = "carried_over", _("carried over")
+    MERGED = "merged", _("merged")
+
+
+OPEN_STAGES = (Stage.REPORTED, Stage.ACCEPTED, Stage.FILED, Stage.DISPATCHED, Stage.HANDLING,
+               Stage.FEEDBACK, Stage.VERIFIED, Stage.CARRIED_OVER)
+# Stages in which the handling clock runs (the time limit applies).
+CLOCK_STAGES = (Stage.DISPATCHED, Stage.HANDLING)
+TERMINAL_STAGES = (Stage.CLOSED, Stage.CANCELLED, Stage.MERGED)
+
+
+class RequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(stage__in=OPEN_STAGES)
+
+    def overdue(self, now=None):
+        return self.filter(stage__in=CLOCK_STAGES, due_at__lt=now or timezone.now())
+
+
+class Request(models.Model):
+    class Source(models.TextChoices):
+        RESIDENT_FORM = "resident_form", _("resident form")
+        GRID_PATROL = "grid_patrol", _("grid patrol")
+        HOTLINE = "hotline", _("hotline 12345")
+        REGISTERED_MEMBER = "registered_member", _("registered Party member")
+        REFERRAL = "referral", _("referral from above")
+        HOUSEHOLD_VISIT = "household_visit", _("household visit")
+        OPEN311 = "open311", _("Open311 client")
+
+    class ClosureType(models.TextChoices):
+        NORMAL = "normal", _("normal")
+        OVERDUE = "overdue", _("overdue")
+        ERRONEOUS = "erroneous", _("erroneous")
+        SPECIAL = "special", _("special")
+
+    class Target(models.TextChoices):
+        GRID_WORKER = "grid_worker", _("grid worker")
+        COMMUNITY = "community", _("community")
+        STREET = "street", _("street office")
+        DEPARTMENT = "department", _("functional department")
+
+    jurisdiction_paths = {"district": "street__district_id", "street": "street_id",
+                          "community": "community_id", "grid": "grid_id"}
+
+    code = models.CharField(_("tracking code"), max_length=16, unique=True,
+                            default=new_tracking_code, editable=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="requests",
+                                 verbose_name=_("category"))
+    description = models.TextField(_("description"), max_length=2000)
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    street = models.ForeignKey("grids.Street", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("street"))
+    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("community"))
+    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("area grid"))
+    # Personal data: encrypted, masked on staff pages, never on public pages or Open311.
+    reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
+    reporter_phone = EncryptedTextField(_("reporter's phone"), blank=True)
+    reporter_email = EncryptedTextField(_("reporter's e-mail"), blank=True)
+    reporter_phone_index = models.CharField(max_length=40, blank=True, db_index=True,
+                                            editable=False)
+    consent = models.BooleanField(_("consents to being contacted"), default=False)
+    # Keyed digest of who submitted (phone, else client address) to catch duplicates.
+    submitter_key = models.CharField(max_length=40, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("entered by"))
+    open311_client = models.ForeignKey(Open311Client, on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="requests",
+                                       verbose_name=_("Open311 client"))
+    open311_token = models.CharField(max_length=32, blank=True, editable=False)
+    media_url = models.URLField(_("media URL"), blank=True)
+    attribute_values = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
+
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
+                             default=Stage.REPORTED)
+    closure_type = models.CharField(_("closure type"), max_length=10,
+                                    choices=ClosureType.choices, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    target = models.CharField(_("dispatched to"), max_length=12, choices=Target.choices,
+                              blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+", verbose_name=_("assigned person"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="requests", verbose_name=_("department"))
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged", verbose_name=_("merged into"))
+    support_count = models.PositiveIntegerField(_("+1 from other residents"), default=0)
+
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("filed"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    contact_due_at = models.DateTimeField(_("contact resident by"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("resident contacted"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handling reported"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    extension_requested_until = models.DateTimeField(_("extension requested until"), null=True,
+                                                     blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+    redo_count = models.PositiveSmallIntegerField(_("redone after rating"), default=0)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Queue: a grid head's open cases by stage, newest first (keyset on created_at, id).
+            models.Index(fields=["grid", "stage", "-created_at"], name="request_grid_stage_idx"),
+            models.Index(fields=["community", "stage", "-created_at"],
+                         name="request_community_stage_idx"),
+            models.Index(fields=["street", "stage", "-created_at"], name="request_street_stage_idx"),
+            models.Index(fields=["stage", "due_at"], name="request_stage_due_idx"),
+            models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
+            models.Index(fields=["category", "created_at"], name="request_category_idx"),
+            models.Index(fields=["department", "stage"], name="request_department_idx"),
+            # Overdue / nearly-due scans only ever look at cases whose clock runs.
+            models.Index(fields=["due_at"], name="request_clock_due_idx",
+                         condition=Q(stage__in=["dispatched", "handling"])),
+            models.Index(fields=["submitter_key", "created_at"], name="request_submitter_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="request_cancel_has_reason",
+                condition=~Q(stage="cancelled") | ~Q(cancel_reason=""),
+            ),
+            models.CheckConstraint(
+                name="request_closed_has_type",
+                condition=~Q(stage="closed") | ~Q(closure_type=""),
+            ),
+            models.CheckConstraint(
+                name="request_merged_has_target",
+                condition=~Q(stage="merged") | Q(merged_into__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    def is_overdue(self, now=None) -> bool:
+        return bool(self.stage in CLOCK_STAGES and self.due_at and self.due_at < (now or timezone.now()))
+
+    def is_nearly_due(self, now=None) -> bool:
+        from requests_desk.conf import conf
+
+        now = now or timezone.now()
+        return bool(self.stage in CLOCK_STAGES and self.due_at and now <= self.due_at
+                    < now + timezone.timedelta(hours=conf.NEARLY_DUE_HOURS))
+
+    def contact_overdue(self, now=None) -> bool:
+        return bool(self.contact_due_at and not self.contacted_at
+                    and self.contact_due_at < (now or timezone.now()))
+
+    def target_display(self) -> str:
+        if self.target == self.Target.GRID_WORKER and self.assignee_id:
+            return f"{self.get_target_display()} {self.assignee}"
+        if self.target == self.Target.DEPARTMENT and self.department_id:
+            return str(self.department)
+        if self.target == self.Target.COMMUNITY:
+            return self.community.name
+        if self.target == self.Target.STREET:
+            return self.street.name
+        return ""
+
+
+def photo_path(instance, filename):
+    return f"requests/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.jpg"
+
+
+class RequestEvent(models.Model):
+    """One row of a case's timeline: a transition (or a note) with who, when, from → to."""
+
+    jurisdiction_paths = {"district": "request__street__district_id",
+                          "street": "request__street_id", "community": "request__community_id",
+                          "grid": "request__grid_id"}
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events",
+                                verbose_name=_("request"))
+    action = models.CharField(_("action"), max_length=30)
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", verbose_name=_("by"))
+    actor_label = models.CharField(_("by"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # A public reply is shown on the resident's status page and in Open311 status_notes.
+    public = models.BooleanField(_("shown to the resident"), default=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"])]
+
+    def __str__(self):
+        return f"{self.request_id} {self.action}"
+
+
+class RequestPhoto(models.Model):
+    """A re-encoded photo (EXIF and GPS removed): from the resident, or attached to a timeline
+    entry by staff (e.g. the photo proving the work was done)."""
+
+    jurisdiction_paths = RequestEvent.jurisdiction_paths
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="photos",
+                                verbose_name=_("request"))
+    event = models.ForeignKey(RequestEvent, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="photos", verbose_name=_("timeline entry"))
+    image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width",
+                              height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "id"]
+
+
+class Rating(models.Model):
+    """The resident's evaluation after closure (DOMAIN.md step 7), once per request."""
+
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="rating",
+                                   verbose_name=_("request"))
+    speed = models.PositiveSmallIntegerField(_("speed"))
+    result = models.PositiveSmallIntegerField(_("result"))
+    service = models.PositiveSmallIntegerField(_("service"))
+    feedback_quality = models.PositiveSmallIntegerField(_("quality of feedback"))
+    overall = models.DecimalField(_("average"), max_digits=3, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    satisfied = models.BooleanField(_("satisfied"))
+    created_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                name="rating_scores_1_to_5",
+                condition=Q(speed__gte=1, speed__lte=5, result__gte=1, result__lte=5,
+                            service__gte=1, service__lte=5, feedback_quality__gte=1,
+                            feedback_quality__lte=5),
+            ),
+        ]

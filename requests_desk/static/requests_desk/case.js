@@ -1,0 +1,12 @@
+/* Case page: a small map with the request's pin. Actions use htmx when loaded (fragments). */
+(function () {
+  "use strict";
+  var el = document.getElementById("rq-case-map");
+  if (!el || !window.L) { return; }
+  var lat = parseFloat(el.getAttribute("data-lat"));
+  var lon = parseFloat(el.getAttribute("data-lon"));
+  var map = RedGridMap.makeMap(el);
+  var shown = map.redgrid.toDisplay(lat, lon);
+  L.circleMarker(shown, { radius: 9, color: "#c0392b", weight: 3, fillOpacity: 0.6 }).addTo(map);
+  map.setView(shown, 16);
+})();
