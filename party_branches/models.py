@@ -292,6 +292,9 @@ class Meeting(models.Model):
                                verbose_name=_("branch"))
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     held_on = models.DateField(_("date"))
+    place = models.ForeignKey("service_points.ServicePosition", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="branch_meetings",
+                              verbose_name=_("place"))
     place_name = models.CharField(_("place (free text)"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"))
     minutes = models.TextField(_("minutes"), blank=True)

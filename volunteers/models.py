@@ -150,6 +150,9 @@ class Activity(models.Model):
         help_text=_("Empty when the community organises it."))
     grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="volunteer_activities", verbose_name=_("area grid"))
+    place = models.ForeignKey("service_points.ServicePosition", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="volunteer_activities",
+                              verbose_name=_("place"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))

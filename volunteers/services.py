@@ -77,7 +77,7 @@ def registration_submit(*, member, community, grid, skills: str = "", by=None) -
 
 
 def _lock_pending(registration: Registration) -> Registration:
-    registration = Registration.objects.select_for_update().select_related("member__user").get(
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("member__user").get(
         pk=registration.pk)
     if registration.status != Registration.Status.SUBMITTED:
         raise ValidationError(_("Only a registration awaiting approval can be decided."),
@@ -203,7 +203,7 @@ def signup_create(*, activity: Activity, member, now=None) -> SignUp:
 @transaction.atomic
 def signup_cancel(*, signup: SignUp, now=None) -> SignUp:
     now = now or timezone.now()
-    signup = SignUp.objects.select_for_update().select_related("activity").get(pk=signup.pk)
+    signup = SignUp.objects.select_for_update(of=("self",)).select_related("activity").get(pk=signup.pk)
     if signup.checked_in_at or signup.activity.starts_at <= now:
         raise ValidationError(_("A sign-up can be cancelled only before the activity starts."),
                               code="too_late")
@@ -223,7 +223,7 @@ def _check_window(activity: Activity, now) -> None:
 def signup_check(*, signup: SignUp, method: str, now=None) -> SignUp:
     """Check in, or check out if already in; check-out credits the hours by the rounding rule."""
     now = now or timezone.now()
-    signup = SignUp.objects.select_for_update().select_related("activity").get(pk=signup.pk)
+    signup = SignUp.objects.select_for_update(of=("self",)).select_related("activity").get(pk=signup.pk)
     if signup.status != SignUp.Status.SIGNED_UP:
         raise ValidationError(_("This sign-up was cancelled."), code="cancelled")
     if signup.activity.status == Activity.Status.CERTIFIED:

@@ -1,0 +1,347 @@
+"""The member .xlsx import and export (the columns street offices keep today), in one module.
+
+`member_import_preview` checks every row and says what is wrong with each (bad ID checksum, unknown
+community, duplicate in the file or already recorded, the secretary rule…). `member_import_commit`
+re-checks and writes in one transaction: all rows when the file is clean, or only the clean rows
+when the caller explicitly asks for that; otherwise nothing.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from accounts.models import User
+from grids.jurisdiction import scope_queryset
+from grids.models import Community
+from party_branches.models import (
+    BranchCommitteeMember,
+    CommitteePosition,
+    PartyBranch,
+    PartyMember,
+)
+from party_branches.services import committee_member_appoint, id_number_validate, secretary_check
+from privacy.crypto import blind_index
+from privacy.masking import mask_id_number, mask_phone
+
+# (key, column header). Headers are what a street office's sheet has; English keys are accepted too.
+COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("gender", gettext_lazy("Gender")),
+    ("birth_date", gettext_lazy("Date of birth")),
+    ("phone", gettext_lazy("Mobile phone")),
+    ("id_number", gettext_lazy("ID number")),
+    ("joined_on", gettext_lazy("Date joined the Party")),
+    ("full_member_on", gettext_lazy("Date made full member")),
+    ("workplace", gettext_lazy("Workplace")),
+    ("workplace_kind", gettext_lazy("Workplace kind")),
+    ("kind", gettext_lazy("Member kind")),
+    ("community", gettext_lazy("Home community")),
+    ("grid", gettext_lazy("Grid of the branch")),
+    ("account", gettext_lazy("Login account")),
+    ("position", gettext_lazy("Branch position")),
+]
+REQUIRED = ("name", "gender", "birth_date", "id_number", "joined_on", "community")
+MAX_ROWS = 5000
+
+
+class ImportRefused(Exception):
+    def __init__(self, message: str, preview=None):
+        super().__init__(message)
+        self.message = message
+        self.preview = preview
+
+
+@dataclass
+class RowResult:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    member: PartyMember | None = None
+    branch: PartyBranch | None = None
+    position: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def display(self) -> dict:
+        """The row as shown in the preview (phone and ID number masked)."""
+        values = dict(self.values)
+        values["phone"] = mask_phone(str(values.get("phone") or ""))
+        values["id_number"] = mask_id_number(str(values.get("id_number") or ""))
+        return values
+
+
+@dataclass
+class ImportPreview:
+    rows: list[RowResult]
+    problems: list[str] = field(default_factory=list)  # problems of the whole file
+
+    @property
+    def clean_rows(self):
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def error_rows(self):
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.problems and not self.error_rows and bool(self.rows)
+
+
+def _labels(choices) -> dict[str, str]:
+    """Map the code, English label and Chinese label of each choice to its code."""
+    mapping = {}
+    for value, label in choices:
+        mapping[str(value).lower()] = value
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                mapping[str(label).lower()] = value
+    return mapping
+
+
+def _headers() -> dict[str, str]:
+    mapping = {}
+    for key, label in COLUMNS:
+        mapping[key] = key
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                mapping[str(label).strip().lower()] = key
+    return mapping
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value, label, errors) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        errors.append(_("%(column)s: \"%(value)s\" is not a date (use YYYY-MM-DD).") % {
+            "column": label, "value": text})
+        return None
+
+
+def read_rows(file) -> tuple[list[tuple[int, dict]], list[str]]:
+    """(line number, {key: raw value}) for each non-empty row, and whole-file problems."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many types for a non-xlsx upload
+        return [], [_("The file is not an .xlsx workbook.")]
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        return [], [_("The sheet is empty.")]
+    known = _headers()
+    keys = [known.get(_text(h).lower()) for h in header]
+    labels = dict(COLUMNS)
+    missing = [str(labels[k]) for k in REQUIRED if k not in keys]
+    if missing:
+        return [], [_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)}]
+    result = []
+    for line, row in enumerate(rows, start=2):
+        if row is None or all(v in (None, "") for v in row):
+            continue
+        if len(result) >= MAX_ROWS:
+            return [], [_("A file may hold at most %(n)s members.") % {"n": MAX_ROWS}]
+        result.append((line, {k: v for k, v in zip(keys, row, strict=False) if k}))
+    workbook.close()
+    if not result:
+        return [], [_("The sheet has no member rows.")]
+    return result, []
+
+
+def member_import_preview(file, *, user) -> ImportPreview:
+    rows, problems = read_rows(file)
+    if problems:
+        return ImportPreview(rows=[], problems=problems)
+    labels = {k: str(v) for k, v in COLUMNS}
+    genders = _labels(PartyMember.Gender.choices) | {"男": "male", "女": "female"}
+    workplace_kinds = _labels(PartyMember.WorkplaceKind.choices)
+    kinds = _labels(PartyMember.Kind.choices)
+    positions = _labels(CommitteePosition.choices)
+    communities = {}
+    for community in scope_queryset(Community.objects.current(), user):
+        communities[community.code] = community
+        communities[community.name] = community
+        communities[community.name.removesuffix("社区")] = community
+    branches = {}
+    for branch in scope_queryset(PartyBranch.objects.filter(kind=PartyBranch.Kind.GRID), user) \
+            .select_related("grid"):
+        branches[branch.grid.code] = branch
+        branches[branch.grid.name] = branch
+    # Duplicates already recorded: one query on the blind index for the whole file.
+    indexes = {}
+    for _line, values in rows:
+        raw = _text(values.get("id_number")).upper()
+        if raw:
+            indexes[raw] = blind_index(raw)
+    recorded = set(PartyMember.objects.filter(id_number_index__in=indexes.values())
+                   .values_list("id_number_index", flat=True))
+    accounts = {u.username: u for u in User.objects.filter(
+        username__in=[_text(v.get("account")) for _l, v in rows if _text(v.get("account"))]
+    ).select_related("party_member")}
+    seen = {}
+    results = []
+    today = timezone.localdate()
+    for line, values in rows:
+        errors = []
+        text = {k: _text(values.get(k)) for k, _label in COLUMNS}
+        for key in REQUIRED:
+            if not text[key]:
+                errors.append(_("%(column)s is missing.") % {"column": labels[key]})
+        id_number = text["id_number"].upper()
+        if id_number:
+            try:
+                id_number = id_number_validate(id_number)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                if id_number in seen:
+                    errors.append(_("Duplicate: the same ID number is on row %(line)s.") % {
+                        "line": seen[id_number]})
+                else:
+                    seen[id_number] = line
+                if indexes.get(id_number) in recorded:
+                    errors.append(_("Duplicate: a Party member with this ID number is already "
+                                    "recorded."))
+        gender = genders.get(text["gender"].lower()) if text["gender"] else None
+        if text["gender"] and gender is None:
+            errors.append(_("Gender: \"%(value)s\" is not 男 or 女.") % {"value": text["gender"]})
+        birth_date = _date(values.get("birth_date"), labels["birth_date"], errors)
+        joined_on = _date(values.get("joined_on"), labels["joined_on"], errors)
+        full_member_on = _date(values.get("full_member_on"), labels["full_member_on"], errors)
+        if joined_on and full_member_on and full_member_on < joined_on:
+            errors.append(_("The date made full member is before the date joined."))
+        if joined_on and joined_on > today:
+            errors.append(_("The date joined is in the future."))
+        community = communities.get(text["community"]) if text["community"] else None
+        if text["community"] and community is None:
+            errors.append(_("Unknown community \"%(value)s\" (or outside your jurisdiction).") % {
+                "value": text["community"]})
+        workplace_kind = PartyMember.WorkplaceKind.NONE
+        if text["workplace_kind"]:
+            workplace_kind = workplace_kinds.get(text["workplace_kind"].lower())
+            if workplace_kind is None:
+                errors.append(_("Unknown workplace kind \"%(value)s\".") % {
+                    "value": text["workplace_kind"]})
+        kind = PartyMember.Kind.RESIDENT
+        if text["kind"]:
+            kind = kinds.get(text["kind"].lower())
+            if kind is None:
+                errors.append(_("Unknown member kind \"%(value)s\".") % {"value": text["kind"]})
+        branch = None
+        if text["grid"]:
+            branch = branches.get(text["grid"])
+            if branch is None:
+                errors.append(_("No grid Party branch for the grid \"%(value)s\" in your "
+                                "jurisdiction.") % {"value": text["grid"]})
+        account = None
+        if text["account"]:
+            account = accounts.get(text["account"])
+            if account is None:
+                errors.append(_("Unknown login account \"%(value)s\".") % {"value": text["account"]})
+            elif getattr(account, "party_member", None) is not None:
+                errors.append(_("The login account \"%(value)s\" already belongs to a member.") % {
+                    "value": text["account"]})
+        position = ""
+        if text["position"]:
+            position = positions.get(text["position"].lower(), "")
+            if not position:
+                errors.append(_("Unknown branch position \"%(value)s\".") % {
+                    "value": text["position"]})
+            elif branch is None:
+                errors.append(_("A branch position needs the grid of the branch."))
+        member = PartyMember(
+            name=text["name"], gender=gender or "", birth_date=birth_date, phone=text["phone"],
+            id_number=id_number, id_number_index=indexes.get(id_number, ""), joined_on=joined_on,
+            full_member_on=full_member_on, workplace=text["workplace"],
+            workplace_kind=workplace_kind or "", kind=kind or "", community=community,
+            branch=branch, user=account)
+        if not errors:
+            try:
+                member.full_clean(exclude=["id_number_index", "community", "branch", "user"],
+                                  validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if not errors and position == CommitteePosition.SECRETARY:
+            try:
+                secretary_check(branch=branch, member=member)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        results.append(RowResult(line=line, values=text, errors=errors, member=member,
+                                 branch=branch, position=position))
+    return ImportPreview(rows=results)
+
+
+def member_import_commit(file, *, user, clean_only: bool = False) -> int:
+    """Write the members of a previewed file; refuses (writes nothing) unless every row is clean
+    or `clean_only` was chosen explicitly. Returns the number of members created."""
+    preview = member_import_preview(file, user=user)
+    if preview.problems:
+        raise ImportRefused(" ".join(preview.problems), preview)
+    rows = preview.clean_rows if clean_only else preview.rows
+    if not clean_only and preview.error_rows:
+        raise ImportRefused(_("%(n)s rows have errors; nothing was imported. Correct them or "
+                              "import only the clean rows.") % {"n": len(preview.error_rows)},
+                            preview)
+    if not rows:
+        raise ImportRefused(_("No clean rows to import."), preview)
+    with transaction.atomic():
+        PartyMember.objects.bulk_create([row.member for row in rows])
+        # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; the appointments follow.
+        for row in rows:
+            if row.position:
+                committee_member_appoint(
+                    branch=row.branch, member=row.member, position=row.position,
+                    source=BranchCommitteeMember.Source.RESIDENT)
+    return len(rows)
+
+
+def members_export_xlsx(members, *, unmasked: bool) -> bytes:
+    """The members in the import's columns; phone and ID masked unless `unmasked`."""
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = _("Party members")
+    sheet.append([str(label) for _key, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    positions = dict(CommitteePosition.choices)
+    for member in members:
+        phone = member.phone if unmasked else mask_phone(member.phone)
+        id_number = member.id_number if unmasked else mask_id_number(member.id_number)
+        position = getattr(member, "current_position", None)
+        sheet.append([
+            member.name, member.get_gender_display(), member.birth_date, phone, id_number,
+            member.joined_on, member.full_member_on, member.workplace,
+            member.get_workplace_kind_display(), member.get_kind_display(),
+            member.community.name, member.branch.grid.code if member.branch_id else "",
+            member.user.username if member.user_id else "",
+            str(positions.get(position, "")) if position else "",
+        ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
