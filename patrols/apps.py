@@ -4,4 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 class PatrolsConfig(AppConfig):
     name = "patrols"
-    verbose_name = _("Patrols")
+    verbose_name = _("Grid patrols")
+    nav_items = [
+        ("patrols:home", _("Patrols"), "staff"),
+    ]
+    role_permissions = {
+        "district_admin": ["patrols.view_patrolplan", "patrols.view_patrol",
+                           "patrols.view_checkin", "patrols.view_finding"],
+        "street_staff": ["patrols.patrolplan", "patrols.view_patrol", "patrols.view_checkin",
+                         "patrols.view_finding"],
+        "community_staff": ["patrols.patrolplan", "patrols.view_patrol", "patrols.view_checkin",
+                            "patrols.view_finding"],
+        "grid_head": ["patrols.view_patrolplan", "patrols.view_patrol", "patrols.view_finding"],
+        "grid_worker": ["patrols.add_patrol", "patrols.add_checkin", "patrols.add_finding",
+                        "patrols.view_patrol"],
+    }

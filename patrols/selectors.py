@@ -1,0 +1,102 @@
+"""Reads of grid patrols, scoped with grids.jurisdiction; statistics computed by the database."""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Concat
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from grids.jurisdiction import scope_queryset
+from patrols.models import CheckIn, Finding, Patrol, PatrolPlan
+
+
+def patrols_visible_to(user):
+    """A grid worker sees their own patrols; staff (grid head and above) their jurisdiction."""
+    if user.is_authenticated and user.role == "grid_worker":
+        return Patrol.objects.filter(worker=user)
+    if not (user.is_authenticated and user.is_staff_role):
+        return Patrol.objects.none()
+    return scope_queryset(Patrol.objects.all(), user)
+
+
+def patrol_for_user_or_404(user, pk):
+    return get_object_or_404(patrols_visible_to(user).select_related("grid", "worker"), pk=pk)
+
+
+def open_patrol(worker):
+    return Patrol.objects.filter(worker=worker, ended_at__isnull=True).select_related("grid").first()
+
+
+def plans_with_coverage(plans, *, now=None):
+    """Annotate each plan with its last check-in, when the next is due and whether it is overdue
+    (never visited counts as overdue)."""
+    now = now or timezone.now()
+    last = CheckIn.objects.filter(key_place=OuterRef("key_place")).values("key_place").annotate(
+        last=Max("at")).values("last")[:1]
+    return (
+        plans.annotate(last_check_in=Subquery(last, output_field=DateTimeField()))
+        .annotate(due_at=ExpressionWrapper(
+            F("last_check_in") + ExpressionWrapper(
+                F("frequency_days") * Value(datetime.timedelta(days=1)),
+                output_field=DurationField()),
+            output_field=DateTimeField()))
+        .annotate(overdue=ExpressionWrapper(Q(last_check_in__isnull=True) | Q(due_at__lt=now),
+                                            output_field=BooleanField()))
+        .select_related("key_place", "grid")
+    )
+
+
+def coverage_for(user, *, now=None):
+    """Active plan entries in the user's jurisdiction with coverage, overdue first."""
+    plans = scope_queryset(PatrolPlan.objects.filter(active=True), user)
+    return plans_with_coverage(plans, now=now).order_by("-overdue", F("due_at").asc(
+        nulls_first=True), "grid__code")
+
+
+def patrols_per_worker(user, *, since):
+    patrols = scope_queryset(Patrol.objects.filter(started_at__gte=since), user)
+    return (
+        patrols.values("worker_id", "grid__name")
+        .annotate(name=Concat("worker__last_name", "worker__first_name"),
+                  patrols=Count("id", distinct=True),
+                  check_ins=Count("check_ins", distinct=True),
+                  findings=Count("findings", distinct=True))
+        .order_by("grid__name", "-patrols")
+    )
+
+
+def findings_summary(user, *, since):
+    """Findings by kind and how they ended (self-handled, reported, still open)."""
+    findings = scope_queryset(Finding.objects.filter(created_at__gte=since), user)
+    outcome = Finding.Outcome
+    rows = (
+        findings.values("kind")
+        .annotate(total=Count("id"),
+                  self_handled=Count("id", filter=Q(outcome=outcome.SELF_HANDLED)),
+                  reported=Count("id", filter=Q(outcome=outcome.REPORTED)),
+                  open=Count("id", filter=Q(outcome=outcome.OPEN)))
+        .order_by("-total")
+    )
+    labels = dict(Finding.Kind.choices)
+    return [{**row, "label": labels.get(row["kind"], row["kind"])} for row in rows]
+
+
+def findings_visible_to(user):
+    if user.is_authenticated and user.role == "grid_worker":
+        return Finding.objects.filter(patrol__worker=user)
+    if not (user.is_authenticated and user.is_staff_role):
+        return Finding.objects.none()
+    return scope_queryset(Finding.objects.all(), user)

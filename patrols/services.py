@@ -1,0 +1,118 @@
+"""Writes and rules of grid patrols."""
+
+from django.contrib.gis.geos import LineString, Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from patrols import conf
+from patrols.geo import distance_m
+from patrols.models import CheckIn, Finding, FindingPhoto, Patrol, PatrolPlan
+
+
+def _point(lon, lat) -> Point:
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"position": _("Share your location to check in.")}) from exc
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValidationError({"position": _("The position is not a valid location.")})
+    return Point(lon, lat, srid=4326)
+
+
+def plan_set(*, grid, key_place, frequency_days: int, active: bool = True) -> PatrolPlan:
+    if key_place.grid_id != grid.pk:
+        raise ValidationError({"key_place": _("This key place is not in this area grid.")})
+    if frequency_days < 1:
+        raise ValidationError({"frequency_days": _("The frequency is at least one day.")})
+    plan, _created = PatrolPlan.objects.update_or_create(
+        key_place=key_place, defaults={"grid": grid, "frequency_days": frequency_days,
+                                       "active": active})
+    return plan
+
+
+def patrol_start(*, worker, now=None) -> Patrol:
+    if worker.role != Role.GRID_WORKER or not worker.grid_id:
+        raise PermissionDenied(_("Only grid workers start patrols."))
+    if Patrol.objects.filter(worker=worker, ended_at__isnull=True).exists():
+        raise ValidationError(_("You already have a patrol under way; end it first."))
+    try:
+        with transaction.atomic():
+            return Patrol.objects.create(grid_id=worker.grid_id, worker=worker,
+                                         started_at=now or timezone.now())
+    except IntegrityError as exc:  # a double tap: the constraint keeps one open patrol
+        raise ValidationError(_("You already have a patrol under way; end it first.")) from exc
+
+
+def _open_patrol_of(patrol: Patrol, worker):
+    if patrol.worker_id != worker.pk:
+        raise PermissionDenied
+    if patrol.ended_at is not None:
+        raise ValidationError(_("This patrol has ended."))
+
+
+@transaction.atomic
+def check_in(*, patrol: Patrol, key_place, lon, lat, by, now=None) -> CheckIn:
+    """Check in at a key place of the patrol's grid; refused when farther than the configured
+    distance (patrols.conf.max_check_in_metres) — the position is what proves the visit."""
+    _open_patrol_of(patrol, by)
+    if key_place.grid_id != patrol.grid_id:
+        raise ValidationError({"key_place": _("This key place is not in your area grid.")})
+    position = _point(lon, lat)
+    distance = distance_m(position, key_place.location)
+    limit = conf.max_check_in_metres()
+    if distance > limit:
+        raise ValidationError({"position": _(
+            "You are %(distance)s m from %(place)s; check in within %(limit)s m of it.") % {
+            "distance": round(distance), "place": key_place.name, "limit": limit}})
+    return CheckIn.objects.create(patrol=patrol, key_place=key_place, position=position,
+                                  distance_m=round(distance, 1), at=now or timezone.now())
+
+
+@transaction.atomic
+def finding_record(*, patrol: Patrol, by, kind: str, description: str, key_place=None,
+                   lon=None, lat=None, photos=(), handled_note: str = "") -> Finding:
+    """Record a finding; with `handled_note` it is handled on the spot (self-handled)."""
+    _open_patrol_of(patrol, by)
+    if key_place is not None and key_place.grid_id != patrol.grid_id:
+        raise ValidationError({"key_place": _("This key place is not in your area grid.")})
+    description = (description or "").strip()
+    if len(description) < 5:
+        raise ValidationError({"description": _("Describe the finding in at least 5 characters.")})
+    position = _point(lon, lat) if lon not in (None, "") and lat not in (None, "") else None
+    finding = Finding(patrol=patrol, grid_id=patrol.grid_id, key_place=key_place, kind=kind,
+                      description=description, position=position,
+                      outcome=Finding.Outcome.SELF_HANDLED if handled_note.strip()
+                      else Finding.Outcome.OPEN, handled_note=handled_note.strip())
+    finding.full_clean()
+    finding.save()
+    for photo in photos:
+        FindingPhoto.objects.create(finding=finding, image=photo)
+    return finding
+
+
+def finding_mark_handled(*, finding: Finding, by, note: str) -> Finding:
+    if finding.patrol.worker_id != by.pk:
+        raise PermissionDenied
+    if finding.outcome != Finding.Outcome.OPEN:
+        raise ValidationError(_("This finding has already been dealt with."))
+    if not note.strip():
+        raise ValidationError({"handled_note": _("Say how it was handled.")})
+    finding.outcome = Finding.Outcome.SELF_HANDLED
+    finding.handled_note = note.strip()
+    finding.save(update_fields=["outcome", "handled_note"])
+    return finding
+
+
+@transaction.atomic
+def patrol_end(*, patrol: Patrol, by, track_lonlats=(), notes: str = "", now=None) -> Patrol:
+    _open_patrol_of(patrol, by)
+    patrol.ended_at = now or timezone.now()
+    if len(track_lonlats) >= 2:
+        patrol.track = LineString([(float(x), float(y)) for x, y in track_lonlats], srid=4326)
+    patrol.notes = notes.strip()[:300]
+    patrol.full_clean()
+    patrol.save()
+    return patrol

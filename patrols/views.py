@@ -1,0 +1,177 @@
+"""Patrol pages: the grid worker's phone page and the grid head's coverage page. Thin."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grids.models import KeyPlace
+from patrols import selectors, services
+from patrols.forms import CheckInForm, FindingForm, HandledForm
+from patrols.models import PatrolPlan
+
+
+def _errors(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(m for ms in error.message_dict.values() for m in ms)
+    return " ".join(error.messages)
+
+
+def _require_staff(user):
+    if not user.is_staff_role:
+        raise Http404
+
+
+@login_required
+def home(request):
+    _require_staff(request.user)
+    user = request.user
+    context = {"is_worker": user.role == "grid_worker"}
+    if context["is_worker"]:
+        patrol = selectors.open_patrol(user)
+        context["patrol"] = patrol
+        if patrol is not None:
+            plans = selectors.plans_with_coverage(
+                PatrolPlan.objects.filter(grid=patrol.grid, active=True)).order_by(
+                "-overdue", "key_place__name")
+            places = KeyPlace.objects.filter(grid=patrol.grid).order_by("name")
+            context.update(plans=plans, finding_form=FindingForm(places=places),
+                           check_ins=patrol.check_ins.select_related("key_place"),
+                           findings=patrol.findings.select_related("key_place"))
+    context["recent"] = selectors.patrols_visible_to(user).select_related("worker", "grid")[:10]
+    return render(request, "patrols/home.html", context)
+
+
+@login_required
+@require_POST
+def start(request):
+    try:
+        services.patrol_start(worker=request.user)
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Patrol started. Check in at each place you visit."))
+    return redirect("patrols:home")
+
+
+@login_required
+@require_POST
+def check_in(request, pk):
+    patrol = selectors.patrol_for_user_or_404(request.user, pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Share your location to check in."))
+        return redirect("patrols:home")
+    place = get_object_or_404(KeyPlace, pk=form.cleaned_data["key_place"], grid=patrol.grid)
+    try:
+        services.check_in(patrol=patrol, key_place=place, lon=form.cleaned_data["lon"],
+                          lat=form.cleaned_data["lat"], by=request.user)
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Checked in at %(place)s.") % {"place": place.name})
+    return redirect("patrols:home")
+
+
+@login_required
+@require_POST
+def finding_create(request, pk):
+    patrol = selectors.patrol_for_user_or_404(request.user, pk)
+    places = KeyPlace.objects.filter(grid=patrol.grid)
+    form = FindingForm(request.POST, request.FILES, places=places)
+    if form.is_valid():
+        data = form.cleaned_data
+        place = places.filter(pk=data["key_place"]).first() if data["key_place"] else None
+        try:
+            services.finding_record(patrol=patrol, by=request.user, kind=data["kind"],
+                                    description=data["description"], key_place=place,
+                                    lon=data["lon"], lat=data["lat"], photos=data["photos"],
+                                    handled_note=data["handled_note"])
+        except PermissionDenied as denied:
+            raise Http404 from denied
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("The finding has been recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("patrols:home")
+
+
+@login_required
+@require_POST
+def finding_handled(request, pk):
+    finding = get_object_or_404(selectors.findings_visible_to(request.user)
+                                .select_related("patrol"), pk=pk)
+    form = HandledForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say how it was handled."))
+        services.finding_mark_handled(finding=finding, by=request.user,
+                                      note=form.cleaned_data["handled_note"])
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Marked as handled on the spot."))
+    return redirect("patrols:detail", pk=finding.patrol_id)
+
+
+@login_required
+@require_POST
+def end(request, pk):
+    patrol = selectors.patrol_for_user_or_404(request.user, pk)
+    try:
+        services.patrol_end(patrol=patrol, by=request.user, notes=request.POST.get("notes", ""))
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Patrol ended."))
+    return redirect("patrols:detail", pk=patrol.pk)
+
+
+@login_required
+def detail(request, pk):
+    _require_staff(request.user)
+    patrol = selectors.patrol_for_user_or_404(request.user, pk)
+    return render(request, "patrols/detail.html", {
+        "patrol": patrol,
+        "check_ins": patrol.check_ins.select_related("key_place"),
+        "findings": patrol.findings.select_related("key_place").prefetch_related("photos"),
+        "handled_form": HandledForm(),
+        "is_owner": patrol.worker_id == request.user.pk,
+    })
+
+
+@login_required
+def coverage(request):
+    """Grid heads and staff: places not visited within their frequency, patrols per worker,
+    findings and how they ended."""
+    _require_staff(request.user)
+    try:
+        days = max(1, min(int(request.GET.get("days", 30)), 366))
+    except ValueError:
+        days = 30
+    since = timezone.now() - datetime.timedelta(days=days)
+    plans = selectors.coverage_for(request.user)
+    return render(request, "patrols/coverage.html", {
+        "days": days,
+        "overdue_plans": plans.filter(overdue=True)[:200],
+        "overdue_count": plans.filter(overdue=True).count(),
+        "plan_count": plans.count(),
+        "per_worker": selectors.patrols_per_worker(request.user, since=since)[:200],
+        "findings": selectors.findings_summary(request.user, since=since),
+    })
