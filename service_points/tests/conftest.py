@@ -29,3 +29,17 @@ def positions(world):
     p.hall = RoomFactory(position=p.grid_a, name="议事厅")
     p.other_hall = RoomFactory(position=p.other_centre, name="会议室", kind="meeting_room")
     return p
+
+
+@pytest.fixture
+def lookups(db):
+    """The facility and function rows (seeded by migration 0002; re-made here because
+    transactional tests flush tables)."""
+    from service_points.models import Facility, Function
+
+    for code, name in [("book_bar", "书吧"), ("first_aid_kit", "急救箱"),
+                       ("discussion_hall", "议事厅"), ("rest_room", "休息室")]:
+        Facility.objects.get_or_create(code=code, defaults={"name": name})
+    for code, name in [("political", "政治功能"), ("service", "服务功能")]:
+        Function.objects.get_or_create(code=code, defaults={"name": name})
+    return Facility, Function
