@@ -63,6 +63,7 @@ class GridListView(APIView):
             OpenApiParameter("on", OpenApiTypes.DATE, description="date (default today)"),
         ],
         responses=_FEATURE_COLLECTION,
+        operation_id="grids_list",
     )
     def get(self, request):
         grids = grids_for_map(
@@ -77,7 +78,7 @@ class GridListView(APIView):
 class GridDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=inline_serializer("GridFeature", {
+    @extend_schema(operation_id="grids_detail", responses=inline_serializer("GridFeature", {
         "type": serializers.CharField(), "properties": serializers.DictField(),
         "geometry": serializers.DictField()}))
     def get(self, request, code: str):
@@ -98,6 +99,7 @@ class LocateView(APIView):
             OpenApiParameter("lat", float, required=True),
             OpenApiParameter("on", OpenApiTypes.DATE),
         ],
+        operation_id="locate",
         responses=inline_serializer("Location", {
             "inside": serializers.BooleanField(), "grid": serializers.DictField(allow_null=True),
             "subgrid": serializers.DictField(allow_null=True),
