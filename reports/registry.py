@@ -1,0 +1,69 @@
+"""Report sections: each app contributes the figures of its part of the monthly report in its own
+`<app>/report_sections.py` (imported by ReportsConfig.ready):
+
+    from reports.registry import Metric, report_section
+
+    @report_section("requests", _("Residents' requests"), order=10, metrics=[
+        Metric("received", _("Requests received")),
+        Metric("closure_rate", _("Closure rate"), unit="rate"),
+    ])
+    def requests_section(*, level, start, end):
+        \"\"\"All areas of `level` at once: {node_id: {"received": 12, "closure_rate": 0.75}}.\"\"\"
+        return indicators.by_area(level=level, start=start, end=end)  # the app's own queries
+
+`compute(level=..., start=..., end=...)` receives a hierarchy level ("grid", "community",
+"street", "district") and the month as a half-open date range [start, end). It must compute every
+area of that level in a fixed number of queries (GROUP BY the level's path, see
+`reports.levels.level_path`) — never one query per area — and must call the owning app's indicator
+or selector functions rather than copy their logic. Areas missing from the result get 0.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+UNITS = ("count", "rate", "hours", "score", "days")
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str = "count"  # count | rate (0–1) | hours | days | score
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit}")
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    order: int
+    metrics: tuple[Metric, ...]
+    compute: Callable[..., dict] = field(compare=False)
+    app_label: str = ""
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def report_section(name: str, title, *, metrics, order: int = 100):
+    def decorator(func):
+        SECTIONS[name] = Section(name=name, title=title, order=order, metrics=tuple(metrics),
+                                 compute=func, app_label=func.__module__.split(".")[0])
+        return func
+
+    return decorator
+
+
+def sections_in_order() -> list[Section]:
+    return sorted(SECTIONS.values(), key=lambda s: (s.order, s.name))
+
+
+def month_range(period: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """[first day of the month, first day of the next month)."""
+    start = period.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, end

@@ -1,0 +1,200 @@
+"""Generating monthly reports (immutable, versioned snapshots) and sending them to subscribers."""
+
+import datetime
+import decimal
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from grids.models import DEFAULT_VALID_FROM
+from reports.levels import LEVELS, nodes_of
+from reports.models import Report, ReportRun, ReportSubscription
+from reports.registry import month_range, sections_in_order
+from reports.version import code_version
+
+logger = logging.getLogger(__name__)
+
+
+def previous_month(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _clean(value, unit: str):
+    """JSON-safe, deterministic numbers: ints for counts, rounded floats for the rest."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        value = value.total_seconds() / 3600
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    if unit == "count":
+        return int(value)
+    return round(float(value), 4)
+
+
+def report_figures(*, period: datetime.date, on_step=None) -> dict[str, dict[int, dict]]:
+    """{level: {node_id: {section: {metric: value}}}} for every area of every level, computed by
+    the registered sections (each a fixed number of queries per level)."""
+    start, end = month_range(period)
+    figures = {}
+    for level in LEVELS:
+        per_node = {}
+        for section in sections_in_order():
+            values = section.compute(level=level, start=start, end=end) or {}
+            for node_id, metrics in values.items():
+                per_node.setdefault(node_id, {})[section.name] = metrics
+            if on_step:
+                on_step()
+        figures[level] = per_node
+    return figures
+
+
+def _numbers_for(node_figures: dict) -> dict:
+    numbers = {}
+    for section in sections_in_order():
+        raw = node_figures.get(section.name, {})
+        numbers[section.name] = {m.key: _clean(raw.get(m.key, 0), m.unit) for m in section.metrics}
+    return numbers
+
+
+def report_run_start(*, period: datetime.date, by=None) -> ReportRun:
+    """Queue the generation of `period`'s reports (a past month). Refused while a run for the
+    same month is still queued or running."""
+    period = period.replace(day=1)
+    this_month = timezone.localdate().replace(day=1)
+    if period >= this_month:
+        raise ValidationError(_("Reports can only be generated for a month that has ended."))
+    if period < DEFAULT_VALID_FROM:
+        raise ValidationError(_("Reports can only be generated from %(month)s on.")
+                              % {"month": DEFAULT_VALID_FROM.strftime("%Y-%m")})
+    with transaction.atomic():
+        busy = ReportRun.objects.select_for_update().filter(
+            period=period, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING])
+        if busy.exists():
+            raise ValidationError(_("The reports for this month are already being generated."))
+        run = ReportRun.objects.create(period=period, requested_by=by,
+                                       total_steps=len(LEVELS) * len(sections_in_order()) + 1)
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from reports.tasks import generate_reports
+
+    try:
+        result = generate_reports.apply_async(args=[run_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - broker unreachable: say so on the run
+        logger.warning("Could not queue report run %s: %s", run_id, exc)
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
+            status=ReportRun.Status.FAILED, error=_("The task queue is unreachable; try again "
+                                                    "later."), finished_at=timezone.now())
+        return
+    ReportRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id or "")
+
+
+def report_run_execute(*, run_id: int) -> ReportRun:
+    """Compute and store the reports of a run. Idempotent: a finished run is left alone, and the
+    reports are written in one transaction together with the run's status, so a worker killed
+    mid-run (the task is redelivered, acks_late) leaves no partial set."""
+    run = ReportRun.objects.get(pk=run_id)
+    if run.finished:
+        return run
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING, done_steps=0,
+                                                total_steps=len(LEVELS) * len(
+                                                    sections_in_order()) + 1)
+
+    def step():
+        ReportRun.objects.filter(pk=run.pk).update(done_steps=F("done_steps") + 1)
+
+    try:
+        reports = reports_generate(period=run.period, run=run, on_step=step)
+    except Exception as exc:
+        logger.exception("report run %s failed", run.pk)
+        ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.FAILED,
+                                                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                                                    finished_at=timezone.now())
+        raise
+    reports_notify_subscribers(reports=reports)
+    run.refresh_from_db()
+    return run
+
+
+def reports_generate(*, period: datetime.date, run: ReportRun, on_step=None) -> list[Report]:
+    """Write a new version of `period`'s report for every area (district, streets, communities,
+    grids in force on the month's last day). Nothing is replaced: each area gets version n+1."""
+    start, end = month_range(period)
+    last_day = end - datetime.timedelta(days=1)
+    figures = report_figures(period=start, on_step=on_step)
+    generated_at = timezone.now()
+    version_tag = code_version()
+    with transaction.atomic():
+        # Serialise concurrent runs of the same month (their versions would collide).
+        list(ReportRun.objects.select_for_update().filter(period=start).values_list("pk"))
+        latest = {(row["level"], row["node_code"]): row["v"] for row in
+                  Report.objects.filter(period=start).values("level", "node_code")
+                  .annotate(v=Max("version"))}
+        rows = []
+        for level in LEVELS:
+            for node in nodes_of(level, last_day):
+                ancestors = {"district_id": node.get("district_pk"),
+                             "street_id": node.get("street_pk"),
+                             "community_id": node.get("community_pk")}
+                ancestors[f"{level}_id"] = node["id"]
+                rows.append(Report(
+                    run=run, period=start, level=level, node_code=node["code"],
+                    node_name=node["name"],
+                    version=latest.get((level, node["code"]), 0) + 1,
+                    numbers=_numbers_for(figures[level].get(node["id"], {})),
+                    generated_at=generated_at, code_version=version_tag, **ancestors))
+        created = Report.objects.bulk_create(rows, batch_size=500)
+        ReportRun.objects.filter(pk=run.pk).update(
+            status=ReportRun.Status.DONE, done_steps=F("total_steps"), finished_at=timezone.now(),
+            reports_created=len(created), error="")
+    if on_step:
+        on_step()
+    return list(Report.objects.filter(run=run))
+
+
+def reports_notify_subscribers(*, reports: list[Report]) -> int:
+    """E-mail each subscriber the report of their own area (their node), .xlsx attached, through
+    the outbox (one row per subscriber and report, deduplicated)."""
+    from notifications.services import notification_enqueue
+
+    by_node = {(r.level, r.node_id): r for r in reports}
+    count = 0
+    subscribers = ReportSubscription.objects.select_related("user").filter(user__is_active=True)
+    for subscription in subscribers:
+        user = subscription.user
+        jurisdiction = user.jurisdiction
+        if jurisdiction is None or not user.email:
+            continue
+        report = by_node.get((jurisdiction.level, jurisdiction.node_id))
+        if report is None:
+            continue
+        with translation.override("zh-hans"):
+            subject = _("Monthly report %(month)s: %(area)s") % {
+                "month": report.period.strftime("%Y-%m"), "area": report.node_name}
+            body = _("The monthly report of %(area)s for %(month)s (version %(version)s) is "
+                     "attached.") % {"area": report.node_name,
+                                     "month": report.period.strftime("%Y-%m"),
+                                     "version": report.version}
+        count += len(notification_enqueue(
+            kind="reports.monthly", subject=subject, body=body, user=user, channels=["email"],
+            link=f"/reports/{report.pk}/", dedup_key=f"report:{report.pk}:{user.pk}",
+            attachment=f"reports.xlsx:{report.pk}"))
+    return count
+
+
+@transaction.atomic
+def subscription_toggle(*, user) -> bool:
+    """Subscribe or unsubscribe `user`; returns whether they are subscribed now."""
+    deleted, _details = ReportSubscription.objects.filter(user=user).delete()
+    if deleted:
+        return False
+    ReportSubscription.objects.create(user=user)
+    return True

@@ -1,0 +1,128 @@
+"""Generating monthly reports: hand-computed figures at every level, set-based queries,
+immutable versioned snapshots, deterministic numbers."""
+
+import pytest
+from django.db import DatabaseError, transaction
+
+from reports.models import Report, ReportRun
+from reports.registry import SECTIONS, Metric, report_section
+from reports.services import report_run_execute, report_run_start, reports_generate
+from reports.tests.conftest import FEBRUARY, MARCH
+
+pytestmark = pytest.mark.django_db
+
+
+def _generate(period=MARCH):
+    run = ReportRun.objects.create(period=period)
+    return run, {(r.level, r.node_code): r for r in reports_generate(period=period, run=run)}
+
+
+def test_area_figures_match_hand_computed_fixture(places, in_april):
+    w = places
+    _run, reports = _generate()
+    assert len(reports) == 1 + 2 + 4 + 8
+    district = reports[("district", w.district.code)].numbers["area"]
+    assert district == {"population": 64000, "households": 24000, "grids": 8, "key_places": 3,
+                        "grid_staff": 3}
+    street_a = reports[("street", w.streets["A"].code)].numbers["area"]
+    assert street_a == {"population": 32000, "households": 12000, "grids": 4, "key_places": 2,
+                        "grid_staff": 3}
+    a1 = reports[("community", w.communities["A1"].code)].numbers["area"]
+    assert (a1["grids"], a1["key_places"], a1["grid_staff"]) == (2, 2, 3)
+    a1a = reports[("grid", w.grids["A1a"].code)].numbers["area"]
+    assert (a1a["population"], a1a["key_places"], a1a["grid_staff"]) == (8000, 2, 2)
+    b2b = reports[("grid", w.grids["B2b"].code)].numbers["area"]
+    assert (b2b["key_places"], b2b["grid_staff"]) == (1, 0)  # missing areas get 0
+
+
+def test_report_knows_its_area_and_ancestors(places, in_april):
+    w = places
+    _run, reports = _generate()
+    grid_report = reports[("grid", w.grids["A1a"].code)]
+    assert (grid_report.district_id, grid_report.street_id, grid_report.community_id,
+            grid_report.grid_id) == (w.district.pk, w.streets["A"].pk, w.communities["A1"].pk,
+                                     w.grids["A1a"].pk)
+    street_report = reports[("street", w.streets["B"].code)]
+    assert street_report.community_id is None and street_report.grid_id is None
+    assert grid_report.code_version
+
+
+def test_generation_is_set_based(places, in_april, django_assert_max_num_queries):
+    """15 areas or 140: the same number of queries (a few per section and level)."""
+    run = ReportRun.objects.create(period=MARCH)
+    n_sections = len(SECTIONS)
+    with django_assert_max_num_queries(4 * (n_sections * 4 + 2) + 8):
+        reports_generate(period=MARCH, run=run)
+
+
+def test_regenerating_adds_a_version_with_identical_numbers_and_keeps_the_old(places, in_april):
+    _run1, first = _generate()
+    _run2, second = _generate()
+    key = ("grid", places.grids["A1a"].code)
+    assert (first[key].version, second[key].version) == (1, 2)
+    assert first[key].numbers == second[key].numbers
+    assert Report.objects.filter(level="grid", node_code=key[1]).count() == 2
+    old = Report.objects.get(pk=first[key].pk)
+    assert old.numbers == first[key].numbers and old.generated_at == first[key].generated_at
+
+
+def test_a_report_cannot_be_changed_in_the_database(places, in_april):
+    _run, reports = _generate()
+    report = next(iter(reports.values()))
+    with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(numbers={"area": {"population": 1}})
+    report.refresh_from_db()
+    assert report.numbers["area"]["population"] != 1
+
+
+def test_rates_and_hours_are_stored_rounded(world, in_april):
+    @report_section("test.rates", "测试", order=99, metrics=[
+        Metric("share", "比例", unit="rate"), Metric("hours", "时长", unit="hours")])
+    def rates(*, level, start, end):
+        if level != "grid":
+            return {}
+        return {world.grids["A1a"].pk: {"share": 1 / 3, "hours": 2.123456}}
+
+    try:
+        _run, reports = _generate()
+    finally:
+        SECTIONS.pop("test.rates")
+    assert reports[("grid", world.grids["A1a"].code)].numbers["test.rates"] == {
+        "share": 0.3333, "hours": 2.1235}
+    assert reports[("grid", world.grids["A1b"].code)].numbers["test.rates"] == {
+        "share": 0.0, "hours": 0.0}
+
+
+def test_a_run_is_idempotent_and_records_progress(places, in_april):
+    run = ReportRun.objects.create(period=MARCH, total_steps=1)
+    report_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and run.percent == 100 and run.reports_created == 15
+    report_run_execute(run_id=run.pk)  # redelivered task (acks_late): nothing new
+    assert Report.objects.count() == 15
+
+
+def test_only_past_months_can_be_generated(world, in_april):
+    from django.core.exceptions import ValidationError
+    import datetime
+
+    with pytest.raises(ValidationError):
+        report_run_start(period=datetime.date(2026, 4, 1))
+    run = report_run_start(period=FEBRUARY)
+    assert run.period == FEBRUARY
+
+
+def test_monthly_schedule_is_seeded():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="reports.tasks.generate_previous_month")
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_month) == ("0", "2", "1")
+    assert str(task.crontab.timezone) == "Asia/Shanghai"
+
+
+def test_beat_task_generates_last_month(places, in_april, django_capture_on_commit_callbacks):
+    from reports.tasks import generate_previous_month
+
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_previous_month.delay()
+    assert set(Report.objects.values_list("period", flat=True)) == {MARCH}
