@@ -87,6 +87,8 @@ def photos_save(*, request, files, event=None):
     for data in photos_clean(files):
         photo = RequestPhoto(request=request, event=event)
         photo.image.save("photo.jpg", ContentFile(data), save=False)
+        with Image.open(io.BytesIO(data)) as reencoded:
+            photo.width, photo.height = reencoded.size
         photo.save()
         saved.append(photo)
     return saved

@@ -35,7 +35,7 @@ def jpeg_bytes(size=(40, 30), fmt="JPEG", exif_gps=False):
     if exif_gps:
         exif = Image.Exif()
         exif[0x010F] = "TestCam"  # Make
-        exif[0x8825] = {2: ((22, 1), (45, 1), (0, 1)), 4: ((113, 1), (55, 1), (0, 1))}
+        exif[0x8825] = {1: "N", 2: (22.0, 45.0, 0.0), 3: "E", 4: (113.0, 55.0, 0.0)}
         kwargs["exif"] = exif
     image.save(out, fmt, **kwargs)
     return out.getvalue()

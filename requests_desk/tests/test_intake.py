@@ -1,0 +1,194 @@
+"""The resident's form: routing by locate, the community fallback, photos, duplicates, nearby
+"+1", rate limits, and that nothing is saved when input is refused."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from requests_desk.models import Request, RequestPhoto
+from requests_desk.tests.conftest import jpeg_bytes
+
+URL = reverse("requests_desk:new")
+
+
+def form_data(world, categories, **overrides):
+    grid = world.grids["A1a"]
+    data = {"category": categories["E0103"].pk, "description": "楼下垃圾桶旁边堆满垃圾",
+            "lat": grid.boundary.centroid.y, "lon": grid.boundary.centroid.x, "address": ""}
+    data.update(overrides)
+    return data
+
+
+def test_point_is_routed_to_its_grid_by_locate(client, world, categories):
+    grid = world.grids["B2b"]
+    response = client.post(URL, form_data(world, categories, lat=grid.boundary.centroid.y,
+                                          lon=grid.boundary.centroid.x))
+    item = Request.objects.get()
+    assert response.status_code == 302 and response.url == reverse("requests_desk:status",
+                                                                   args=[item.code])
+    assert (item.grid, item.community, item.street) == (grid, grid.community, grid.community.street)
+    assert item.source == Request.Source.RESIDENT_FORM and item.stage == "reported"
+    assert len(item.code) == 10 and not item.code.isdigit()
+
+
+def test_without_a_point_the_chosen_community_is_used(client, world, categories):
+    community = world.communities["B1"]
+    client.post(URL, form_data(world, categories, lat="", lon="", community=community.pk,
+                               address="B1社区 3 栋门口"))
+    item = Request.objects.get()
+    assert item.community == community and item.street == community.street and item.grid is None
+
+
+def test_a_point_outside_the_district_is_refused(client, world, categories):
+    response = client.post(URL, form_data(world, categories, lat=23.5, lon=114.5))
+    assert response.status_code == 200 and not Request.objects.exists()
+    assert "outside the district" in response.content.decode() or "辖区" in response.content.decode()
+
+
+def test_no_place_at_all_is_refused(client, world, categories):
+    response = client.post(URL, form_data(world, categories, lat="", lon=""))
+    assert response.status_code == 200 and not Request.objects.exists()
+
+
+def test_contact_details_need_consent_and_are_encrypted(client, world, categories):
+    client.post(URL, form_data(world, categories, reporter_phone="13812345678"))
+    assert not Request.objects.exists()
+    client.post(URL, form_data(world, categories, reporter_phone="13812345678",
+                               reporter_name="李明", consent="on"))
+    item = Request.objects.get()
+    assert item.reporter_phone == "13812345678"
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporter_phone FROM requests_desk_request WHERE id=%s", [item.pk])
+        assert "13812345678" not in cursor.fetchone()[0]
+
+
+def test_photo_is_reencoded_without_exif_or_gps(client, world, categories):
+    upload = SimpleUploadedFile("p.jpg", jpeg_bytes(exif_gps=True), content_type="image/jpeg")
+    client.post(URL, {**form_data(world, categories), "photos": [upload]})
+    photo = RequestPhoto.objects.get()
+    with Image.open(photo.image.path) as saved:
+        assert saved.format == "JPEG"
+        assert not saved.getexif()
+
+
+def test_png_and_webp_are_accepted(client, world, categories):
+    files = [SimpleUploadedFile("a.png", jpeg_bytes(fmt="PNG"), content_type="image/png"),
+             SimpleUploadedFile("b.webp", jpeg_bytes(fmt="WEBP"), content_type="image/webp")]
+    client.post(URL, {**form_data(world, categories), "photos": files})
+    assert RequestPhoto.objects.count() == 2
+
+
+def _refused(client, world, categories, upload):
+    response = client.post(URL, {**form_data(world, categories), "photos": [upload]})
+    assert response.status_code == 200
+    assert not Request.objects.exists() and not RequestPhoto.objects.exists()
+    return response.content.decode()
+
+
+def test_php_file_named_jpg_is_refused_and_nothing_saved(client, world, categories):
+    upload = SimpleUploadedFile("shell.jpg", b"<?php system($_GET['c']); ?>",
+                                content_type="image/jpeg")
+    assert "shell.jpg" in _refused(client, world, categories, upload)
+
+
+def test_fifty_megabyte_image_is_refused_and_nothing_saved(client, world, categories):
+    big = io.BytesIO(jpeg_bytes() + b"\0" * (50 * 1024 * 1024))
+    upload = SimpleUploadedFile("big.jpg", big.getvalue(), content_type="image/jpeg")
+    assert "big.jpg" in _refused(client, world, categories, upload)
+
+
+def test_decompression_bomb_is_refused_and_nothing_saved(client, world, categories):
+    # A tiny PNG whose header claims 30000 × 30000 pixels (900 MP once decoded).
+    out = io.BytesIO()
+    Image.new("1", (8, 8)).save(out, "PNG")
+    data = bytearray(out.getvalue())
+    data[16:24] = struct.pack(">II", 30000, 30000)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    upload = SimpleUploadedFile("bomb.png", bytes(data), content_type="image/png")
+    assert "bomb.png" in _refused(client, world, categories, upload)
+
+
+def test_more_than_four_photos_are_refused(client, world, categories):
+    files = [SimpleUploadedFile(f"{i}.jpg", jpeg_bytes(), content_type="image/jpeg")
+             for i in range(5)]
+    client.post(URL, {**form_data(world, categories), "photos": files})
+    assert not Request.objects.exists() and not RequestPhoto.objects.exists()
+
+
+def test_same_resident_same_thing_within_minutes_is_a_duplicate(client, world, categories):
+    data = form_data(world, categories, reporter_phone="13912345678", consent="on")
+    client.post(URL, data)
+    first = Request.objects.get()
+    data["confirm_new"] = "on"  # even past the "+1" offer
+    response = client.post(URL, data)
+    assert Request.objects.count() == 1
+    assert first.code in response.content.decode()
+
+
+def test_nearby_open_request_of_same_subclass_is_offered_for_plus_one(client, world,
+                                                                      categories):
+    grid = world.grids["A1a"]
+    lat, lon = grid.boundary.centroid.y, grid.boundary.centroid.x
+    client.post(URL, form_data(world, categories, lat=lat, lon=lon), REMOTE_ADDR="10.0.0.1")
+    first = Request.objects.get()
+    data = form_data(world, categories, lat=lat + 0.0003, lon=lon, description="这里也有垃圾没清")
+    response = client.post(URL, data, REMOTE_ADDR="10.0.0.2")
+    assert Request.objects.count() == 1
+    page = response.content.decode()
+    assert reverse("requests_desk:support", args=[first.code]) in page
+    client.post(reverse("requests_desk:support", args=[first.code]), REMOTE_ADDR="10.0.0.2")
+    client.post(reverse("requests_desk:support", args=[first.code]), REMOTE_ADDR="10.0.0.2")
+    first.refresh_from_db()
+    assert first.support_count == 1
+    # Choosing "send mine as new" creates it.
+    response = client.post(URL, {**data, "confirm_new": "on"}, REMOTE_ADDR="10.0.0.2")
+    assert Request.objects.count() == 2
+
+
+def test_rate_limit_per_ip(client, world, categories, settings):
+    settings.REDGRID_REQUESTS_RATE_LIMIT_PER_IP = (2, 3600)
+    for i in range(2):
+        client.post(URL, form_data(world, categories, category=list(categories.values())[i].pk))
+    response = client.post(URL, form_data(world, categories, category=categories["E0105"].pk))
+    assert Request.objects.count() == 2
+    assert "12345" in response.content.decode()
+
+
+def test_rate_limit_per_phone_across_addresses(client, world, categories, settings):
+    settings.REDGRID_REQUESTS_RATE_LIMIT_PER_PHONE = (1, 3600)
+    client.post(URL, form_data(world, categories, reporter_phone="13700000000", consent="on"),
+                REMOTE_ADDR="10.1.1.1")
+    response = client.post(URL, form_data(world, categories, category=categories["E0105"].pk,
+                                          reporter_phone="13700000000", consent="on"),
+                           REMOTE_ADDR="10.1.1.2")
+    assert Request.objects.count() == 1 and "12345" in response.content.decode()
+
+
+def test_form_page_is_chinese_and_has_no_inline_script(client, world, categories):
+    response = client.get(URL)
+    page = response.content.decode()
+    assert response.status_code == 200 and "<script>" not in page
+    assert "暴露垃圾" in page
+
+
+def test_new_request_notifies_the_grid_head(world, make_request):
+    from notifications.models import Notification
+
+    item = make_request(source=Request.Source.RESIDENT_FORM)
+    note = Notification.objects.get(kind="request_new")
+    assert note.recipient == world.users.grid_head and item.code in note.subject
+
+
+@pytest.mark.parametrize("html", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
+def test_html_in_input_is_never_rendered(client, world, categories, html):
+    client.post(URL, form_data(world, categories, description=f"垃圾 {html}"))
+    item = Request.objects.get()
+    page = client.get(reverse("requests_desk:status", args=[item.code])).content.decode()
+    assert html not in page
