@@ -31,23 +31,32 @@ from party_branches.services import committee_member_appoint, id_number_validate
 from privacy.crypto import blind_index
 from privacy.masking import mask_id_number, mask_phone
 
-# (key, column header). Headers are what a street office's sheet has; English keys are accepted too.
+# (key, column header, the header street offices use). English headers are accepted too.
 COLUMNS = [
-    ("name", gettext_lazy("Name")),
-    ("gender", gettext_lazy("Gender")),
-    ("birth_date", gettext_lazy("Date of birth")),
-    ("phone", gettext_lazy("Mobile phone")),
-    ("id_number", gettext_lazy("ID number")),
-    ("joined_on", gettext_lazy("Date joined the Party")),
-    ("full_member_on", gettext_lazy("Date made full member")),
-    ("workplace", gettext_lazy("Workplace")),
-    ("workplace_kind", gettext_lazy("Workplace kind")),
-    ("kind", gettext_lazy("Member kind")),
-    ("community", gettext_lazy("Home community")),
-    ("grid", gettext_lazy("Grid of the branch")),
-    ("account", gettext_lazy("Login account")),
-    ("position", gettext_lazy("Branch position")),
+    ("name", gettext_lazy("Name"), "姓名"),
+    ("gender", gettext_lazy("Gender"), "性别"),
+    ("birth_date", gettext_lazy("Date of birth"), "出生日期"),
+    ("phone", gettext_lazy("Mobile phone"), "手机号码"),
+    ("id_number", gettext_lazy("ID number"), "身份证号"),
+    ("joined_on", gettext_lazy("Date joined the Party"), "入党日期"),
+    ("full_member_on", gettext_lazy("Date made full member"), "转正日期"),
+    ("workplace", gettext_lazy("Workplace"), "工作单位"),
+    ("workplace_kind", gettext_lazy("Workplace kind"), "单位类别"),
+    ("kind", gettext_lazy("Member kind"), "党员类别"),
+    ("community", gettext_lazy("Home community"), "所在社区"),
+    ("grid", gettext_lazy("Grid of the branch"), "所属网格支部"),
+    ("account", gettext_lazy("Login account"), "登录账号"),
+    ("position", gettext_lazy("Branch position"), "支部职务"),
 ]
+# The values street offices write, whatever the interface language.
+CHOICE_ALIASES = {
+    "gender": {"男": "male", "女": "female"},
+    "workplace_kind": {"机关": "government", "党政机关": "government", "事业单位": "public_institution",
+                       "企业": "company", "社会组织": "social_organisation", "无": "none"},
+    "kind": {"居民党员": "resident", "网格员党员": "grid_worker", "报到党员": "registered",
+             "在职党员": "registered", "流动党员": "mobile"},
+    "position": {"书记": "secretary", "副书记": "deputy_secretary", "委员": "member"},
+}
 REQUIRED = ("name", "gender", "birth_date", "id_number", "joined_on", "community")
 MAX_ROWS = 5000
 
@@ -112,8 +121,9 @@ def _labels(choices) -> dict[str, str]:
 
 def _headers() -> dict[str, str]:
     mapping = {}
-    for key, label in COLUMNS:
+    for key, label, chinese in COLUMNS:
         mapping[key] = key
+        mapping[chinese] = key
         for language in ("en", "zh-hans"):
             with translation.override(language):
                 mapping[str(label).strip().lower()] = key
@@ -157,7 +167,7 @@ def read_rows(file) -> tuple[list[tuple[int, dict]], list[str]]:
         return [], [_("The sheet is empty.")]
     known = _headers()
     keys = [known.get(_text(h).lower()) for h in header]
-    labels = dict(COLUMNS)
+    labels = {key: chinese for key, _label, chinese in COLUMNS}
     missing = [str(labels[k]) for k in REQUIRED if k not in keys]
     if missing:
         return [], [_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)}]
@@ -178,11 +188,11 @@ def member_import_preview(file, *, user) -> ImportPreview:
     rows, problems = read_rows(file)
     if problems:
         return ImportPreview(rows=[], problems=problems)
-    labels = {k: str(v) for k, v in COLUMNS}
-    genders = _labels(PartyMember.Gender.choices) | {"男": "male", "女": "female"}
-    workplace_kinds = _labels(PartyMember.WorkplaceKind.choices)
-    kinds = _labels(PartyMember.Kind.choices)
-    positions = _labels(CommitteePosition.choices)
+    labels = {key: chinese for key, _label, chinese in COLUMNS}
+    genders = _labels(PartyMember.Gender.choices) | CHOICE_ALIASES["gender"]
+    workplace_kinds = _labels(PartyMember.WorkplaceKind.choices) | CHOICE_ALIASES["workplace_kind"]
+    kinds = _labels(PartyMember.Kind.choices) | CHOICE_ALIASES["kind"]
+    positions = _labels(CommitteePosition.choices) | CHOICE_ALIASES["position"]
     communities = {}
     for community in scope_queryset(Community.objects.current(), user):
         communities[community.code] = community
@@ -209,7 +219,7 @@ def member_import_preview(file, *, user) -> ImportPreview:
     today = timezone.localdate()
     for line, values in rows:
         errors = []
-        text = {k: _text(values.get(k)) for k, _label in COLUMNS}
+        text = {k: _text(values.get(k)) for k, _label, _chinese in COLUMNS}
         for key in REQUIRED:
             if not text[key]:
                 errors.append(_("%(column)s is missing.") % {"column": labels[key]})
@@ -326,7 +336,7 @@ def members_export_xlsx(members, *, unmasked: bool) -> bytes:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = _("Party members")
-    sheet.append([str(label) for _key, label in COLUMNS])
+    sheet.append([chinese for _key, _label, chinese in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     positions = dict(CommitteePosition.choices)

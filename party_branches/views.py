@@ -1,0 +1,289 @@
+"""Staff pages of the Party organisations. Thin: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
+from grids.models import Community
+from party_branches import selectors
+from party_branches.forms import (
+    AppointForm,
+    ExportForm,
+    ImportUploadForm,
+    MeetingForm,
+    RevealForm,
+)
+from party_branches.member_import import (
+    ImportRefused,
+    member_import_commit,
+    member_import_preview,
+    members_export_xlsx,
+)
+from party_branches.models import MeetingAttachment, MemberImportBatch, PartyBranch, PartyMember
+from party_branches.services import meeting_record, secretary_rule_text
+from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class StaffMixin(LoginRequiredMixin):
+    permission = "party_branches.view_partybranch"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_staff_role or not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BranchListView(StaffMixin, TemplateView):
+    template_name = "party_branches/branch_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        community_id = self.request.GET.get("community") or None
+        query = self.request.GET.get("q", "").strip()
+        branches = list(selectors.branches_for(user, community_id=community_id, query=query))
+        for branch in branches:
+            branch.failures = selectors.branch_failures(branch, on=today)
+        context.update(
+            branches=branches, query=query, community_id=community_id,
+            communities=scope_queryset(Community.objects.current(), user).order_by("code"),
+            uncovered=selectors.grids_without_branch(user).count(),
+            non_compliant=sum(1 for b in branches if b.failures),
+        )
+        return context
+
+
+class BranchDetailView(StaffMixin, TemplateView):
+    template_name = "party_branches/branch_detail.html"
+
+    def get_branch(self):
+        return get_scoped_object_or_404(
+            selectors.branches_with_secretary(), self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        branch = self.get_branch()
+        branch.failures = selectors.branch_failures(branch, on=timezone.localdate())
+        context.update(
+            branch=branch, rule=secretary_rule_text(),
+            committee=selectors.committee_of(branch),
+            members=selectors.member_attendance(branch.members.select_related("community"))
+            .order_by("name"),
+            meetings=selectors.meetings_of(branch)[:50],
+            attendance=selectors.branch_attendance(branch),
+            sub_branches=branch.sub_branches.select_related("subgrid"),
+        )
+        if user.has_perm("party_branches.add_branchcommitteemember"):
+            context["appoint_form"] = kwargs.get("appoint_form") or AppointForm(
+                branch=branch, user=user, initial={"start_date": timezone.localdate()})
+        if user.has_perm("party_branches.add_meeting"):
+            context["meeting_form"] = kwargs.get("meeting_form") or MeetingForm(
+                branch=branch, user=user)
+        return context
+
+    def post(self, request, pk):
+        branch = self.get_branch()
+        user = request.user
+        if request.POST.get("action") == "appoint":
+            if not user.has_perm("party_branches.add_branchcommitteemember"):
+                raise PermissionDenied
+            form = AppointForm(request.POST, branch=branch, user=user)
+            if form.is_valid() and form.save():
+                messages.success(request, _("Committee seat saved."))
+                return redirect("party_branches:detail", pk=branch.pk)
+            return self.render_to_response(self.get_context_data(appoint_form=form))
+        if not user.has_perm("party_branches.add_meeting"):
+            raise PermissionDenied
+        form = MeetingForm(request.POST, request.FILES, branch=branch, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    meeting = meeting_record(
+                        branch=branch, kind=data["kind"], held_on=data["held_on"],
+                        agenda=data["agenda"], minutes=data["minutes"], place=data["place"],
+                        place_name=data["place_name"],
+                        present_member_ids=[m.pk for m in data["present"]],
+                        guests=data["guests"], by=user)
+                    if data["attachment"]:
+                        MeetingAttachment.objects.create(meeting=meeting,
+                                                         title=data["attachment"].name[:120],
+                                                         file=data["attachment"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Meeting recorded."))
+                return redirect("party_branches:detail", pk=branch.pk)
+        return self.render_to_response(self.get_context_data(meeting_form=form))
+
+
+class CoverageView(StaffMixin, TemplateView):
+    template_name = "party_branches/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["grids"] = selectors.grids_without_branch(self.request.user)
+        return context
+
+
+class ComplianceView(StaffMixin, TemplateView):
+    template_name = "party_branches/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.compliance_list(self.request.user)
+        context["rule"] = secretary_rule_text()
+        return context
+
+
+class MemberListView(StaffMixin, TemplateView):
+    permission = "party_branches.view_partymember"
+    template_name = "party_branches/member_list.html"
+
+    def members(self):
+        return selectors.members_for(self.request.user, query=self.request.GET.get("q", "").strip(),
+                                     community_id=self.request.GET.get("community") or None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(self.members(), 50).get_page(self.request.GET.get("page"))
+        context.update(page=page, query=self.request.GET.get("q", ""),
+                       community_id=self.request.GET.get("community") or "",
+                       communities=scope_queryset(Community.objects.current(),
+                                                  self.request.user).order_by("code"),
+                       export_form=kwargs.get("export_form") or ExportForm(),
+                       may_reveal=may_reveal(self.request.user))
+        return context
+
+    def post(self, request):
+        """Export the filtered members to .xlsx: masked unless asked and allowed; logged."""
+        form = ExportForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(export_form=form))
+        unmasked = form.cleaned_data["unmasked"]
+        members = selectors.members_with_position(self.members())
+        try:
+            personal_data_export_record(user=request.user, model=PartyMember,
+                                        purpose=form.cleaned_data["purpose"],
+                                        record_count=members.count(), request=request,
+                                        unmasked=unmasked)
+        except PermissionDenied as exc:
+            form.add_error("unmasked", str(exc))
+            return self.render_to_response(self.get_context_data(export_form=form))
+        response = HttpResponse(members_export_xlsx(members, unmasked=unmasked), content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="party-members-{timezone.localdate():%Y%m%d}.xlsx"')
+        return response
+
+
+class MemberDetailView(StaffMixin, TemplateView):
+    permission = "party_branches.view_partymember"
+    template_name = "party_branches/member_detail.html"
+
+    def get_member(self):
+        return get_scoped_object_or_404(
+            selectors.member_attendance(PartyMember.objects.select_related(
+                "community", "branch__grid", "user")), self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = kwargs.get("member") or self.get_member()
+        context.update(member=member, may_reveal=may_reveal(self.request.user),
+                       reveal_form=kwargs.get("reveal_form") or RevealForm(),
+                       revealed=kwargs.get("revealed", {}),
+                       positions=member.branch_positions.select_related("branch"))
+        return context
+
+    def post(self, request, pk):
+        """Reveal one full value after stating a purpose (logged by privacy.services)."""
+        member = self.get_member()
+        form = RevealForm(request.POST)
+        revealed = {}
+        if form.is_valid():
+            try:
+                revealed[form.cleaned_data["field"]] = personal_data_reveal(
+                    user=request.user, subject=member, field=form.cleaned_data["field"],
+                    purpose=form.cleaned_data["purpose"], subject_label=str(member),
+                    request=request)
+            except PermissionDenied as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except ValidationError as exc:
+                form.add_error("purpose", exc)
+        return self.render_to_response(self.get_context_data(member=member, reveal_form=form,
+                                                             revealed=revealed))
+
+
+class MemberImportView(StaffMixin, TemplateView):
+    """Upload → preview with per-row errors → commit (all when clean, or the clean rows only)."""
+
+    permission = "party_branches.add_partymember"
+    template_name = "party_branches/member_import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ImportUploadForm()
+        return context
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        batch = MemberImportBatch.objects.create(uploaded_by=request.user,
+                                                 file=form.cleaned_data["file"])
+        return redirect("party_branches:import_preview", pk=batch.pk)
+
+
+class MemberImportPreviewView(StaffMixin, TemplateView):
+    permission = "party_branches.add_partymember"
+    template_name = "party_branches/member_import_preview.html"
+
+    def get_batch(self):
+        batch = MemberImportBatch.objects.filter(pk=self.kwargs["pk"],
+                                                 uploaded_by=self.request.user).first()
+        if batch is None:
+            raise Http404
+        return batch
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.get_batch()
+        context["batch"] = batch
+        if batch.committed_at is None:
+            with batch.file.open("rb") as file:
+                context["preview"] = kwargs.get("preview") or member_import_preview(
+                    file, user=self.request.user)
+        return context
+
+    def post(self, request, pk):
+        batch = self.get_batch()
+        if batch.committed_at is not None:
+            messages.error(request, _("This file was already imported."))
+            return redirect("party_branches:members")
+        clean_only = request.POST.get("mode") == "clean_only"
+        try:
+            with transaction.atomic():
+                with batch.file.open("rb") as file:
+                    count = member_import_commit(file, user=request.user, clean_only=clean_only)
+                batch.committed_at = timezone.now()
+                batch.imported_count = count
+                batch.save(update_fields=["committed_at", "imported_count"])
+        except ImportRefused as refused:
+            messages.error(request, refused.message)
+            return self.render_to_response(self.get_context_data(preview=refused.preview))
+        messages.success(request, _("Imported %(n)s Party members.") % {"n": count})
+        return redirect("party_branches:members")
