@@ -78,8 +78,8 @@ def upcoming_public_activities(position: ServicePosition, *, limit: int = 10) ->
     field_names = {f.name for f in model._meta.get_fields()}
     if "is_public" in field_names:
         qs = qs.filter(is_public=True)
-    if "status" in field_names and hasattr(model, "Status") and hasattr(model.Status, "PUBLISHED"):
-        qs = qs.filter(status=model.Status.PUBLISHED)
+    if "status" in field_names and hasattr(model, "Status") and hasattr(model.Status, "CANCELLED"):
+        qs = qs.exclude(status=model.Status.CANCELLED)
     return list(qs.order_by("starts_at")[:limit])
 
 

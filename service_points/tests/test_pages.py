@@ -1,0 +1,59 @@
+"""Public list and detail pages: no login, Chinese, filters, fixed query count."""
+
+import datetime
+
+import time_machine
+
+from service_points.hours import TZ
+from service_points.models import ServicePosition
+from service_points.tests.factories import MicroSiteFactory
+
+
+def test_the_public_list_needs_no_login_and_is_linked_in_the_navigation(client, positions):
+    response = client.get("/positions/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/positions/"' in html and "党群服务阵地" in html
+    assert "A1社区党群服务中心" in html and "B1社区党群服务中心" in html
+
+
+def test_the_list_filters_by_tier_and_sorts_by_distance(client, positions):
+    html = client.get("/positions/?tier=micro_site").content.decode()
+    assert "A1a集装箱微站点" in html and "A1社区党群服务中心" not in html
+    here = positions.other_centre.location
+    response = client.get(f"/positions/?lat={here.y}&lon={here.x}")
+    names = [p.name for p in response.context["page"]]
+    assert names[0] == "B1社区党群服务中心"
+    assert "按离您的距离由近到远排列" in response.content.decode()
+
+
+def test_the_list_runs_a_fixed_number_of_queries(client, world, positions,
+                                                 django_assert_max_num_queries):
+    for _ in range(10):
+        MicroSiteFactory(grid=world.grids["A1a"], parent=positions.grid_a)
+    with django_assert_max_num_queries(12):
+        response = client.get("/positions/?open_now=on")
+    assert response.status_code == 200
+
+
+@time_machine.travel(datetime.datetime(2024, 6, 3, 22, 0, tzinfo=TZ), tick=False)
+def test_the_detail_page_shows_hours_state_and_the_grid_served(client, positions):
+    html = client.get(f"/positions/{positions.grid_a.pk}/").content.decode()
+    assert "现在关闭" in html  # open 08:30–21:00
+    assert "08:30–21:00" in html and "A1a网格" in html and "A1社区党群服务中心" in html
+
+
+def test_an_inactive_position_is_not_public(client, positions):
+    ServicePosition.objects.filter(pk=positions.micro.pk).update(is_active=False)
+    assert client.get(f"/positions/{positions.micro.pk}/").status_code == 404
+    assert "A1a集装箱微站点" not in client.get("/positions/").content.decode()
+
+
+def test_room_pages_are_for_staff_only(client, world, positions):
+    client.force_login(world.users.party_member)
+    assert client.get("/positions/rooms/").status_code == 403
+    client.force_login(world.users.grid_worker)
+    html = client.get("/positions/rooms/").content.decode()
+    assert "议事厅" in html and "会议室" not in html  # B1's meeting room is outside
+    page = client.get(f"/positions/rooms/{positions.hall.pk}/").content.decode()
+    assert "预约此场地" not in page  # grid workers see the calendar but cannot book
