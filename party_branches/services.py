@@ -131,7 +131,10 @@ def id_number_validate(value: str) -> str:
 
 def member_prepare(member: PartyMember) -> PartyMember:
     """Normalise and validate a member before saving (ID checksum, duplicate, constraints)."""
-    member.id_number = id_number_validate(member.id_number)
+    try:
+        member.id_number = id_number_validate(member.id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}, code="id_number") from exc
     member.id_number_index = blind_index(member.id_number)
     duplicate = PartyMember.objects.filter(id_number_index=member.id_number_index)
     if member.pk:

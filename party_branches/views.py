@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
@@ -28,7 +27,7 @@ from party_branches.member_import import (
     member_import_preview,
     members_export_xlsx,
 )
-from party_branches.models import MeetingAttachment, MemberImportBatch, PartyBranch, PartyMember
+from party_branches.models import MeetingAttachment, MemberImportBatch, PartyMember
 from party_branches.services import meeting_record, secretary_rule_text
 from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
 

@@ -3,7 +3,6 @@ import itertools
 
 import factory
 
-from privacy.identity import id_number_with_check_digit
 from party_branches.models import (
     CommunityCommittee,
     PartyBranch,
@@ -11,6 +10,7 @@ from party_branches.models import (
     StreetCommittee,
 )
 from privacy.crypto import blind_index
+from privacy.identity import id_number_with_check_digit
 
 _serial = itertools.count(1)
 
