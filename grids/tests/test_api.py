@@ -64,3 +64,10 @@ def test_token_authentication_is_accepted(world, client):
     token = Token.objects.create(user=world.users.street_staff)
     response = client.get("/api/v1/grids/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
+
+
+def test_the_api_docs_page_is_served_without_external_resources(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "cdn" not in body.lower() and "/static/drf_spectacular_sidecar/" in body
