@@ -237,6 +237,9 @@ class Need(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="needs",
                               verbose_name=_("visit"))
     description = models.TextField(_("need"))
+    request = models.ForeignKey("requests_desk.Request", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="care_needs",
+                                verbose_name=_("request"))
 
     class Meta:
         verbose_name = _("need")

@@ -18,5 +18,6 @@ urlpatterns = [
     path("residents/<int:pk>/export/", views.resident_export, name="resident_export"),
     path("residents/<int:pk>/anonymise/", views.resident_anonymise, name="resident_anonymise"),
     path("residents/<int:pk>/refer/", views.referral_create, name="referral_new"),
+    path("needs/<int:pk>/to-request/", views.need_request, name="need_to_request"),
     path("referrals/<int:pk>/advance/", views.referral_advance, name="referral_advance"),
 ]

@@ -27,7 +27,7 @@ from care.forms import (
     VisitForm,
 )
 from care.models import Pairing, Resident
-from care.requests_link import requests_desk_available
+from care.requests_link import need_to_request, request_categories, requests_desk_available
 from privacy.masking import mask_id_number, mask_phone
 from privacy.models import AuditLogEntry
 from privacy.services import audit_record, may_reveal, personal_data_export_record, \
@@ -77,12 +77,14 @@ def household_detail(request, pk):
         "frequency_days", "last_visit_on", "due_on", "overdue").get()
     residents = household.residents.filter(anonymised_at__isnull=True).prefetch_related(
         "tags__tag")
-    visits = household.visits.select_related("visitor").prefetch_related("needs", "photos")[:20]
+    visits = household.visits.select_related("visitor").prefetch_related(
+        "needs__request", "photos")[:20]
     return render(request, "care/household_detail.html", {
         "household": household, "schedule": schedule, "residents": residents, "visits": visits,
         "pairing": selectors.active_pairing(household),
         "may_pair": services.pairing_may_manage(request.user, household),
         "needs_link": requests_desk_available(),
+        "categories": list(request_categories()),
         "end_form": PairingEndForm(),
     })
 
@@ -356,3 +358,23 @@ def household_print(request, pk):
             for r in residents]
     return render(request, "care/household_print.html", {
         "household": household, "rows": rows, "visits": household.visits.select_related("visitor")[:10]})
+
+
+@login_required
+@require_POST
+def need_request(request, pk):
+    """Turn a need raised on a visit into a request on the requests desk, in one step."""
+    need = get_object_or_404(selectors.needs_visible_to(request.user).select_related("visit"),
+                             pk=pk)
+    category = request_categories().filter(pk=request.POST.get("category") or 0).first()
+    if category is None:
+        messages.error(request, _("Choose the request category."))
+    else:
+        try:
+            created = need_to_request(need=need, category=category, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(_error_messages(error)))
+        else:
+            messages.success(request, _("Request %(code)s has been filed from this need.")
+                             % {"code": created.code})
+    return redirect("care:household", pk=need.visit.household_id)

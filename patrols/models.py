@@ -109,6 +109,9 @@ class Finding(models.Model):
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices,
                                default=Outcome.OPEN)
     handled_note = models.CharField(_("how it was handled"), max_length=300, blank=True)
+    request = models.ForeignKey("requests_desk.Request", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="patrol_findings",
+                                verbose_name=_("request"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -118,6 +121,8 @@ class Finding(models.Model):
         constraints = [
             models.CheckConstraint(name="patrols_self_handled_has_note",
                                    condition=~Q(outcome="self_handled") | ~Q(handled_note="")),
+            models.CheckConstraint(name="patrols_reported_has_request",
+                                   condition=~Q(outcome="reported") | Q(request__isnull=False)),
         ]
 
     def __str__(self):

@@ -116,3 +116,36 @@ def patrol_end(*, patrol: Patrol, by, track_lonlats=(), notes: str = "", now=Non
     patrol.full_clean()
     patrol.save()
     return patrol
+
+
+@transaction.atomic
+def finding_report(*, finding: Finding, category, by):
+    """Report a finding to the requests desk as a request from a grid patrol, placed at the
+    finding (or its key place) so that locate routes it to that grid; photos go with it."""
+    from requests_desk.models import Request
+    from requests_desk.services import request_create
+
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("patrol", "key_place").get(
+        pk=finding.pk)
+    if finding.patrol.worker_id != by.pk:
+        raise PermissionDenied
+    if finding.outcome != Finding.Outcome.OPEN:
+        raise ValidationError(_("This finding has already been dealt with."))
+    location = finding.position or (finding.key_place.location if finding.key_place else None)
+    photos = []
+    for photo in finding.photos.all():
+        with photo.image.open("rb") as handle:
+            photos.append(handle.read())
+    address = finding.key_place.address if finding.key_place else ""
+    request = request_create(
+        source=Request.Source.GRID_PATROL, category=category,
+        description=f"{finding.get_kind_display()}：{finding.description}", location=location,
+        community=finding.grid.community_id if location is None else None, address=address,
+        created_by=by, photos=photos)
+    if request.grid_id is None:
+        Request.objects.filter(pk=request.pk).update(grid_id=finding.grid_id)
+        request.grid_id = finding.grid_id
+    finding.request = request
+    finding.outcome = Finding.Outcome.REPORTED
+    finding.save(update_fields=["request", "outcome"])
+    return request

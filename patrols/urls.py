@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
     path("<int:pk>/finding/", views.finding_create, name="finding_new"),
     path("<int:pk>/end/", views.end, name="end"),
+    path("findings/<int:pk>/to-request/", views.finding_request, name="finding_to_request"),
     path("findings/<int:pk>/handled/", views.finding_handled, name="finding_handled"),
 ]

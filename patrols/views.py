@@ -23,6 +23,13 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _request_categories():
+    from requests_desk.models import Category
+
+    return list(Category.objects.filter(parent__isnull=False, active=True)
+                .select_related("parent"))
+
+
 def _require_staff(user):
     if not user.is_staff_role:
         raise Http404
@@ -130,6 +137,30 @@ def finding_handled(request, pk):
 
 @login_required
 @require_POST
+def finding_request(request, pk):
+    from requests_desk.models import Category
+
+    finding = get_object_or_404(selectors.findings_visible_to(request.user)
+                                .select_related("patrol", "grid"), pk=pk)
+    category = Category.objects.filter(parent__isnull=False, active=True,
+                                       pk=request.POST.get("category") or 0).first()
+    if category is None:
+        messages.error(request, _("Choose the request category."))
+        return redirect("patrols:detail", pk=finding.patrol_id)
+    try:
+        created = services.finding_report(finding=finding, category=category, by=request.user)
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Request %(code)s has been filed from this finding.")
+                         % {"code": created.code})
+    return redirect("patrols:detail", pk=finding.patrol_id)
+
+
+@login_required
+@require_POST
 def end(request, pk):
     patrol = selectors.patrol_for_user_or_404(request.user, pk)
     try:
@@ -150,7 +181,9 @@ def detail(request, pk):
     return render(request, "patrols/detail.html", {
         "patrol": patrol,
         "check_ins": patrol.check_ins.select_related("key_place"),
-        "findings": patrol.findings.select_related("key_place").prefetch_related("photos"),
+        "findings": patrol.findings.select_related("key_place", "request")
+        .prefetch_related("photos"),
+        "categories": _request_categories() if patrol.worker_id == request.user.pk else [],
         "handled_form": HandledForm(),
         "is_owner": patrol.worker_id == request.user.pk,
     })

@@ -136,3 +136,23 @@ def test_api_check_in_obeys_the_distance_rule(client, world, place):
     assert ok.status_code == 201 and ok.json()["distance_m"] == 0
     client.force_login(world.users.other_grid_head)
     assert client.get(reverse("api-patrol-detail", args=[patrol_id])).status_code == 404
+
+
+def test_finding_becomes_a_request_routed_to_the_grid(client, world, place):
+    from requests_desk.models import Category, Request
+
+    worker = world.users.grid_worker
+    patrol = services.patrol_start(worker=worker)
+    finding = services.finding_record(patrol=patrol, by=worker, kind="illegal_structure",
+                                      description="楼顶新搭建彩钢棚", key_place=place)
+    category = Category.objects.filter(parent__isnull=False, active=True).first()
+    client.force_login(worker)
+    client.post(reverse("patrols:finding_to_request", args=[finding.pk]), {"category": category.pk})
+    finding.refresh_from_db()
+    assert finding.outcome == Finding.Outcome.REPORTED
+    request = finding.request
+    assert request.source == Request.Source.GRID_PATROL and request.grid == world.grids["A1a"]
+    assert list(request.patrol_findings.all()) == [finding]
+    again = client.post(reverse("patrols:finding_to_request", args=[finding.pk]),
+                        {"category": category.pk})
+    assert again.status_code == 302 and Request.objects.count() == 1
