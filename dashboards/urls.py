@@ -1,2 +1,10 @@
+from django.urls import path
+
+from dashboards import views
+
 app_name = "dashboards"
-urlpatterns = []
+urlpatterns = [
+    path("start/", views.start, name="start"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("overview/", views.overview, name="overview"),
+]

@@ -1,0 +1,89 @@
+"""The area a dashboard shows: the user's own node (grid head: their grid; community staff: their
+community…) or, on the overview, a node below it chosen by drilling down. Everything the pages
+show is scoped to it through grids.jurisdiction."""
+
+import json
+from dataclasses import dataclass
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.http import Http404
+
+from grids.jurisdiction import jurisdiction_of, jurisdiction_paths, node_within
+from grids.models import NODE_MODELS, AreaGrid, District
+
+LEVELS = ("district", "street", "community", "grid")
+CHILD = {"district": "street", "street": "community", "community": "grid"}
+PARENT = {"grid": "community", "community": "street", "street": "district"}
+
+
+@dataclass(frozen=True)
+class Area:
+    level: str  # district | street | community | grid
+    node: object
+
+    @property
+    def node_id(self) -> int:
+        return self.node.pk
+
+    def lookup(self, model) -> dict:
+        """Filter kwargs restricting `model` to this area (from the model's jurisdiction path)."""
+        return {jurisdiction_paths(model)[self.level]: self.node.pk}
+
+    def filter(self, queryset):
+        return queryset.filter(**self.lookup(queryset.model))
+
+    @property
+    def child_level(self) -> str | None:
+        return CHILD.get(self.level)
+
+
+def area_of(user) -> Area | None:
+    """The user's own area: their node; the whole (current) district for a superuser."""
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction is None:
+        return None
+    if jurisdiction.unrestricted:
+        district = District.objects.current().order_by("code").first()
+        return Area("district", district) if district else None
+    if jurisdiction.level not in LEVELS:
+        return None
+    node = getattr(user, jurisdiction.level, None) or NODE_MODELS[jurisdiction.level].objects.get(
+        pk=jurisdiction.node_id)
+    return Area(jurisdiction.level, node)
+
+
+def area_within(user, level: str, node_id) -> Area:
+    """A node chosen by drilling down, which must lie inside the user's jurisdiction (else 404)."""
+    if level not in LEVELS:
+        raise Http404
+    try:
+        node = NODE_MODELS[level].objects.get(pk=int(node_id))
+    except (TypeError, ValueError, NODE_MODELS[level].DoesNotExist) as exc:
+        raise Http404 from exc
+    if not node_within(node, user):
+        raise Http404
+    return Area(level, node)
+
+
+def breadcrumbs(area: Area) -> list[Area]:
+    """The area's ancestors from the district down, then the area itself (one query per level
+    above, at most three)."""
+    chain = [area]
+    node, level = area.node, area.level
+    while level in PARENT:
+        level = PARENT[level]
+        node = getattr(node, level)
+        chain.insert(0, Area(level, node))
+    return chain
+
+
+def grids_geojson(area: Area, *, on=None, precision: int = 5) -> dict:
+    """A GeoJSON FeatureCollection of the area grids in force inside `area` (one query)."""
+    grids = (area.filter(AreaGrid.objects.valid_on(on))
+             .annotate(geojson=AsGeoJSON("boundary", precision=precision))
+             .defer("boundary").order_by("code").values("id", "code", "name", "population",
+                                                        "geojson"))
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": g["id"], "geometry": json.loads(g["geojson"]),
+         "properties": {"id": g["id"], "code": g["code"], "name": g["name"],
+                        "population": g["population"]}} for g in grids]}

@@ -1,0 +1,101 @@
+"""What the overview (/overview/) shows: every area grid inside the chosen area coloured by one
+indicator, a ranking table of the grids with all indicators, the child areas to drill down into,
+and 12-month trends — all from the owning apps' indicator functions (dashboards/indicators.py).
+
+Query count: a fixed number per indicator source, whatever the number of grids or requests.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dashboards import indicators
+from dashboards.areas import CHILD, Area, grids_geojson
+from dashboards.conf import conf
+from dashboards.selectors import months_back
+from grids.models import NODE_MODELS
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    unit: str  # "per1000" | "rate" (%) | "score"
+    higher_is_better: bool
+
+
+INDICATORS = [
+    Indicator("requests_per_1000", gettext_lazy("Requests per 1,000 residents"), "per1000", False),
+    Indicator("overdue_rate", gettext_lazy("Overdue rate"), "rate", False),
+    Indicator("on_time_closure_rate", gettext_lazy("On-time closure rate"), "rate", True),
+    Indicator("satisfaction", gettext_lazy("Satisfaction"), "rate", True),
+    Indicator("registration_rate", gettext_lazy("Registration rate"), "rate", True),
+]
+INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
+DEFAULT_INDICATOR = "requests_per_1000"
+
+
+def map_strings() -> dict:
+    return {"noData": _("no data"), "openCase": _("Open the case"), "overdue": _("overdue"),
+            "nearlyDue": _("nearly due"), "population": _("Population"),
+            "drillDown": _("Show this grid"), "keyPlace": _("Key place"),
+            "position": _("Service position"), "subgrid": _("Sub-grid")}
+
+
+def _children(area: Area, on=None) -> list[dict]:
+    child = CHILD.get(area.level)
+    if child is None:
+        return []
+    model = NODE_MODELS[child]
+    rows = area.filter(model.objects.valid_on(on)).order_by("code").values("id", "code", "name")
+    return [{**row, "level": child} for row in rows]
+
+
+def overview_for(user, area: Area, *, indicator: str, today) -> dict:
+    """Everything the overview page renders for `area` (already checked against the user's
+    jurisdiction)."""
+    if indicator not in INDICATOR_BY_KEY:
+        indicator = DEFAULT_INDICATOR
+    months = months_back(today, conf.TREND_MONTHS)
+    start, end = months[0].start, months[-1].end
+    geojson = grids_geojson(area, on=today)
+    values = indicators.grid_values(user, area, start=start, end=end, on=today)
+    available = [i for i in INDICATORS if i.key in values.available]
+    rows = []
+    for feature in geojson["features"]:
+        props = feature["properties"]
+        grid_values = values.by_grid.get(props["id"], {})
+        props["values"] = {i.key: grid_values.get(i.key) for i in available}
+        props["url"] = reverse("dashboards:overview") + f"?level=grid&id={props['id']}"
+        rows.append({"id": props["id"], "code": props["code"], "name": props["name"],
+                     "population": props["population"], "url": props["url"],
+                     "values": [{"key": i.key, "value": grid_values.get(i.key), "unit": i.unit}
+                                for i in available]})
+    chosen = INDICATOR_BY_KEY[indicator]
+    if chosen not in available and available:
+        chosen = available[0]
+
+    def rank_key(row):
+        value = row["values"][available.index(chosen)]["value"] if chosen in available else None
+        if value is None:
+            return (1, 0, row["code"])
+        return (0, -value if chosen.higher_is_better else value, row["code"])
+
+    rows.sort(key=rank_key)
+    trend = indicators.monthly_trend(user, area, months=months)
+    children = _children(area, on=today)
+    for child in children:
+        child["url"] = reverse("dashboards:overview") + f"?level={child['level']}&id={child['id']}"
+    return {
+        "indicators": INDICATORS, "available": available, "chosen": chosen,
+        "ranking": rows, "children": children, "trend": trend,
+        "period_start": start, "period_end": months[-1].last_day,
+        "chart_i18n": {"received": _("Received"), "closed": _("Closed"),
+                       "onTime": _("On-time closure rate"), "satisfaction": _("Satisfaction"),
+                       "overdue": _("Overdue rate")},
+        "geo": {"grids": geojson, "indicator": chosen.key if available else None,
+                "unit": chosen.unit, "higherIsBetter": chosen.higher_is_better,
+                "label": str(chosen.label)},
+    }

@@ -1,0 +1,357 @@
+"""What the working page (/dashboard/) shows, assembled from the owning apps' own selectors.
+
+Each panel function returns None when the app (or the function) it needs has not landed, so the
+page shows only what exists. Every panel runs a fixed number of queries whatever the data size;
+the statistics are the owning apps' database aggregates.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db.models import Count, F, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.areas import Area
+from dashboards.conf import conf
+from dashboards.sources import optional
+from grids.jurisdiction import scope_queryset
+from grids.models import GridAssignment, KeyPlace, SubGrid
+
+
+# --- Periods ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Month:
+    start: datetime.date  # first day
+    end: datetime.date  # first day of the next month (half-open)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    def previous(self) -> "Month":
+        return month_of(self.start - datetime.timedelta(days=1))
+
+    def aware_bounds(self):
+        tz = timezone.get_current_timezone()
+        return (datetime.datetime.combine(self.start, datetime.time(), tz),
+                datetime.datetime.combine(self.end, datetime.time(), tz))
+
+
+def month_of(day: datetime.date) -> Month:
+    start = day.replace(day=1)
+    return Month(start, (start + datetime.timedelta(days=32)).replace(day=1))
+
+
+def months_back(day: datetime.date, count: int) -> list[Month]:
+    """The `count` months ending with the month of `day`, oldest first."""
+    months = [month_of(day)]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return months
+
+
+# --- Requests -----------------------------------------------------------------------------------
+# Stages in which a request waits for the grid head (or staff above) to act: accept, file,
+# dispatch, verify on site, close.
+WAITING_STAGES = ("reported", "accepted", "filed", "feedback", "verified")
+# Actions the dashboard offers inline (the same endpoint and checks as the case page).
+INLINE_ACTIONS = ("accept", "dispatch")
+
+
+def queue_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    return reverse("requests_desk:queue") + "?" + urlencode(params)
+
+
+def _nearly_due(qs, now):
+    """The requests whose clock runs out within the requests desk's NEARLY_DUE_HOURS. Uses the
+    desk's own queryset method when it has one."""
+    from requests_desk.conf import conf as desk_conf
+    from requests_desk.models import CLOCK_STAGES
+
+    method = getattr(qs, "nearly_due", None)
+    if method is not None:
+        return method(now)
+    return qs.filter(stage__in=CLOCK_STAGES, due_at__gte=now,
+                     due_at__lt=now + datetime.timedelta(hours=desk_conf.NEARLY_DUE_HOURS))
+
+
+@dataclass
+class RequestsPanel:
+    waiting: list = field(default_factory=list)  # [{"stage", "label", "count", "url"}]
+    waiting_total: int = 0
+    waiting_rows: list = field(default_factory=list)
+    overdue_count: int = 0
+    overdue_url: str = ""
+    overdue_rows: list = field(default_factory=list)
+    nearly_due_count: int = 0
+    nearly_due_rows: list = field(default_factory=list)
+    loads: list = field(default_factory=list)
+    pins: list = field(default_factory=list)
+    pins_truncated: bool = False
+
+
+def _with_inline_actions(rows, user):
+    from requests_desk import flow
+
+    for row in rows:
+        allowed = {t.action for t in flow.allowed_actions(row, user)}
+        row.inline_actions = [a for a in INLINE_ACTIONS if a in allowed]
+    return rows
+
+
+def requests_panel(user, *, now=None) -> RequestsPanel | None:
+    """Today's requests work in the user's jurisdiction, from requests_desk's scoped selectors:
+    waiting for action by stage, overdue, nearly due, workers' open loads and the map pins.
+    Nine queries."""
+    requests_for = optional("requests_desk", "selectors", "requests_for")
+    queue_filter = optional("requests_desk", "selectors", "queue_filter")
+    if requests_for is None or queue_filter is None:
+        return None
+    from requests_desk.models import Stage
+
+    now = now or timezone.now()
+    qs = requests_for(user)
+    panel = RequestsPanel()
+    related = ("category__parent", "grid", "community", "street", "assignee", "department")
+
+    counts = dict(qs.filter(stage__in=WAITING_STAGES).values_list("stage").annotate(n=Count("id"))
+                  .values_list("stage", "n"))
+    labels = dict(Stage.choices)
+    for stage in WAITING_STAGES:
+        panel.waiting.append({"stage": stage, "label": labels[stage], "count": counts.get(stage, 0),
+                              "url": queue_url(stage=stage)})
+    panel.waiting_total = sum(counts.values())
+    panel.waiting_rows = _with_inline_actions(list(
+        qs.filter(stage__in=WAITING_STAGES).select_related(*related)
+        .order_by("created_at", "id")[:conf.LIST_LIMIT]), user)
+
+    overdue = queue_filter(qs, overdue=True, now=now)
+    panel.overdue_count = overdue.count()
+    panel.overdue_url = queue_url(stage="", overdue="on", sort="due")
+    panel.overdue_rows = _with_inline_actions(list(
+        overdue.select_related(*related).order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
+
+    nearly = _nearly_due(qs, now)
+    panel.nearly_due_count = nearly.count()
+    panel.nearly_due_rows = _with_inline_actions(list(
+        nearly.select_related(*related).order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
+
+    open_qs = qs.open()
+    loads = (open_qs.filter(assignee__isnull=False)
+             .values("assignee_id", "assignee__username", "assignee__last_name",
+                     "assignee__first_name")
+             .annotate(open=Count("id")).order_by("-open", "assignee__username"))
+    overdue_by = dict(qs.overdue(now).filter(assignee__isnull=False).values_list("assignee_id")
+                      .annotate(n=Count("id")).values_list("assignee_id", "n"))
+    panel.loads = [{
+        "name": f"{row['assignee__last_name']}{row['assignee__first_name']}".strip()
+        or row["assignee__username"],
+        "open": row["open"], "overdue": overdue_by.get(row["assignee_id"], 0),
+    } for row in loads[:50]]
+
+    pins = list(open_qs.filter(location__isnull=False)
+                .order_by(F("due_at").asc(nulls_last=True), "-created_at", "id")
+                .values("code", "location", "stage", "due_at", "category__name")
+                [:conf.PIN_LIMIT + 1])
+    panel.pins_truncated = len(pins) > conf.PIN_LIMIT
+    clock = {Stage.DISPATCHED, Stage.HANDLING}
+    nearly_until = now + datetime.timedelta(hours=_nearly_hours())
+    for pin in pins[:conf.PIN_LIMIT]:
+        due = pin["due_at"]
+        state = "ok"
+        if pin["stage"] in clock and due is not None:
+            state = "overdue" if due < now else "nearly" if due < nearly_until else "ok"
+        panel.pins.append({
+            "code": pin["code"], "lat": round(pin["location"].y, 6),
+            "lon": round(pin["location"].x, 6), "stage": pin["stage"],
+            "stageLabel": str(labels.get(pin["stage"], pin["stage"])), "state": state,
+            "category": pin["category__name"],
+            "url": reverse("requests_desk:case", args=[pin["code"]]),
+        })
+    return panel
+
+
+def _nearly_hours() -> int:
+    from requests_desk.conf import conf as desk_conf
+
+    return desk_conf.NEARLY_DUE_HOURS
+
+
+# --- Map layers -------------------------------------------------------------------------------------
+def map_layers(user, area: Area, *, on=None) -> dict:
+    """Sub-grids (grid areas) or area grids (larger areas), key places and service positions."""
+    from dashboards.areas import grids_geojson
+
+    layers = {"grids": grids_geojson(area, on=on), "subgrids": None, "places": [],
+              "positions": []}
+    if area.level == "grid":
+        subgrids = (area.filter(SubGrid.objects.valid_on(on))
+                    .annotate(geojson=AsGeoJSON("boundary", precision=5)).defer("boundary")
+                    .values("id", "code", "name", "geojson").order_by("code"))
+        layers["subgrids"] = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": json.loads(s["geojson"]),
+             "properties": {"code": s["code"], "name": s["name"]}} for s in subgrids]}
+    places = scope_queryset(area.filter(KeyPlace.objects.all()), user).order_by("name")
+    layers["places"] = [{"name": p.name, "kind": p.get_kind_display(), "lat": p.location.y,
+                         "lon": p.location.x} for p in places[:conf.PIN_LIMIT]]
+    positions_public = optional("service_points", "selectors", "positions_public")
+    if positions_public is not None:
+        from service_points.models import ServicePosition
+
+        positions = area.filter(ServicePosition.objects.filter(is_active=True)).order_by("name")
+        layers["positions"] = [{
+            "name": p.name, "tier": p.get_tier_display(), "lat": p.location.y,
+            "lon": p.location.x, "url": reverse("service_points:detail", args=[p.pk]),
+        } for p in positions.only("id", "name", "tier", "location")[:conf.PIN_LIMIT]]
+    return layers
+
+
+# --- Other apps' panels ------------------------------------------------------------------------------
+def care_panel(user, *, today=None) -> dict | None:
+    """Counts only (sensitive data): households with a visit overdue and households unpaired,
+    in what care.selectors lets this user see. Two queries."""
+    visible = optional("care", "selectors", "households_visible_to")
+    schedule = optional("care", "selectors", "with_visit_schedule")
+    unpaired = optional("care", "selectors", "unpaired_households")
+    if not (visible and schedule and unpaired):
+        return None
+    today = today or timezone.localdate()
+    # The same query the care list's "overdue" filter counts (care.views.household_list).
+    overdue = schedule(visible(user, on=today), today=today).filter(
+        overdue=True, anonymised_at__isnull=True).count()
+    return {"overdue_visits": overdue,
+            "overdue_url": reverse("care:home") + "?overdue=1",
+            "unpaired": unpaired(user, today=today).count(),
+            "unpaired_url": reverse("care:unpaired")}
+
+
+def patrols_panel(user, *, now=None) -> dict | None:
+    """Patrol plan places not visited within their frequency (patrols.selectors.coverage_for)."""
+    coverage_for = optional("patrols", "selectors", "coverage_for")
+    if coverage_for is None:
+        return None
+    now = now or timezone.now()
+    plans = coverage_for(user, now=now)
+    overdue = plans.filter(overdue=True)
+    return {"not_visited": overdue.count(), "url": reverse("patrols:coverage"),
+            "rows": list(overdue[:conf.LIST_LIMIT])}
+
+
+def registration_panel(area: Area) -> dict | None:
+    rate = optional("volunteers", "selectors", "registration_rate")
+    if rate is None:
+        return None
+    result = rate(level=area.level, node_id=area.node_id)
+    return {**result, "url": reverse("volunteers:stats")}
+
+
+def upcoming_panel(user, area: Area, *, now=None) -> dict | None:
+    """Upcoming volunteer activities (volunteers.selectors.activities_for) and branch meetings."""
+    now = now or timezone.now()
+    result = {"activities": None, "meetings": None}
+    activities_for = optional("volunteers", "selectors", "activities_for")
+    if activities_for is not None:
+        result["activities"] = list(activities_for(user, upcoming_only=True)
+                                    .order_by("starts_at", "id")[:conf.LIST_LIMIT])
+        result["activities_url"] = reverse("volunteers:activities")
+    if optional("party_branches", "models", "Meeting") is not None:
+        from party_branches.models import Meeting
+
+        result["meetings"] = list(
+            scope_queryset(area.filter(Meeting.objects.filter(held_on__gte=now.date())), user)
+            .select_related("branch").order_by("held_on", "id")[:conf.LIST_LIMIT])
+    if result["activities"] is None and result["meetings"] is None:
+        return None
+    return result
+
+
+def inbox_panel(user) -> dict | None:
+    inbox_for = optional("notifications", "selectors", "inbox_for")
+    if inbox_for is None:
+        return None
+    return {"messages": list(inbox_for(user, unread_only=True)[:conf.LIST_LIMIT]),
+            "url": reverse("notifications:inbox")}
+
+
+# --- This month against last month -----------------------------------------------------------------
+@dataclass
+class Figure:
+    key: str
+    label: str
+    current: object
+    previous: object
+    unit: str = "count"  # count | rate (%) | hours | score
+    url: str = ""  # the list behind this month's figure
+    previous_url: str = ""  # the list behind last month's figure
+
+    @property
+    def change(self):
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+
+def _patrol_count(user, since) -> int:
+    """Patrols started since `since`, summed over patrols.selectors.patrols_per_worker."""
+    per_worker = optional("patrols", "selectors", "patrols_per_worker")
+    return per_worker(user, since=since).aggregate(n=Sum("patrols"))["n"] or 0
+
+
+def month_figures(user, area: Area, *, today=None) -> list[Figure]:
+    """Received, closed, on-time closure rate, satisfaction (from the requests desk's indicator
+    layer when it has landed), patrols, visits and volunteer hours: this month and last."""
+    from dashboards import indicators
+
+    today = today or timezone.localdate()
+    this, last = month_of(today), month_of(today).previous()
+    figures = list(indicators.request_figures(user, area, this, last))
+    if optional("patrols", "selectors", "patrols_per_worker") is not None:
+        this_start, _end = this.aware_bounds()
+        last_start, _end = last.aware_bounds()
+        current = _patrol_count(user, this_start)
+        # Patrols start in the past, so "since last month began" minus "since this month began"
+        # is last month's count.
+        previous = _patrol_count(user, last_start) - current
+        from django.utils.translation import gettext as _
+
+        figures.append(Figure("patrols", _("Patrols"), current, previous,
+                              url=reverse("patrols:coverage")))
+    visits = optional("care", "selectors", "visits_visible_to")
+    if visits is not None:
+        from django.db.models import Q
+        from django.utils.translation import gettext as _
+
+        counts = visits(user).aggregate(
+            current=Count("id", filter=Q(visited_on__gte=this.start, visited_on__lt=this.end)),
+            previous=Count("id", filter=Q(visited_on__gte=last.start, visited_on__lt=last.end)))
+        figures.append(Figure("visits", _("Household visits"), counts["current"],
+                              counts["previous"], url=reverse("care:home")))
+    hours = optional("volunteers", "selectors", "volunteer_hours")
+    if hours is not None:
+        from django.utils.translation import gettext as _
+
+        current = hours(level=area.level, node_id=area.node_id, start=this.start,
+                        end=this.last_day)["hours"]
+        previous = hours(level=area.level, node_id=area.node_id, start=last.start,
+                         end=last.last_day)["hours"]
+        figures.append(Figure("volunteer_hours", _("Volunteer hours"), current, previous,
+                              unit="hours", url=reverse("volunteers:stats") + "?" + _period_qs(this)))
+    return figures
+
+
+def _period_qs(month: Month) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({"start": month.start.isoformat(), "end": month.last_day.isoformat()})
+
+
+def grid_staff(area: Area, *, on=None):
+    """Grid heads and workers working in the area today (for the loads table's empty rows)."""
+    return list(area.filter(GridAssignment.objects.current(on))
+                .filter(role__in=[GridAssignment.Role.GRID_HEAD, GridAssignment.Role.GRID_WORKER])
+                .select_related("user").order_by("role", "user__username")[:50])

@@ -1,0 +1,80 @@
+"""The working page (/dashboard/) and the overview (/overview/). Thin: resolve the area, call the
+selectors, render. Inline actions post to the requests desk's and the inbox's own endpoints (the
+same permission checks as their full pages)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from dashboards import overview as overview_data
+from dashboards import selectors
+from dashboards.areas import area_of, area_within, breadcrumbs
+from dashboards.sources import optional
+
+
+def _member_page(user) -> str:
+    """A Party member's own page when the volunteers app provides one, else the home page."""
+    if optional("volunteers", "selectors", "member_of") is not None:
+        try:
+            return reverse("volunteers:mine")
+        except NoReverseMatch:
+            pass
+    return reverse("home")
+
+
+@login_required
+def start(request):
+    """Where everyone lands after logging in (LOGIN_REDIRECT_URL): staff on their dashboard,
+    Party members on their member page, anyone else on the home page."""
+    if request.user.is_staff_role:
+        return redirect("dashboards:dashboard")
+    return redirect(_member_page(request.user))
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    if not user.is_staff_role:
+        return redirect(_member_page(user))
+    area = area_of(user)
+    now = timezone.now()
+    context = {"area": area, "now": now}
+    if area is not None:
+        requests = selectors.requests_panel(user, now=now)
+        layers = selectors.map_layers(user, area)
+        layers["requests"] = requests.pins if requests else []
+        context.update(
+            requests=requests, layers=layers,
+            care=selectors.care_panel(user, today=timezone.localdate()),
+            patrols=selectors.patrols_panel(user, now=now),
+            registration=selectors.registration_panel(area),
+            upcoming=selectors.upcoming_panel(user, area, now=now),
+            inbox=selectors.inbox_panel(user),
+            figures=selectors.month_figures(user, area, today=timezone.localdate()),
+            month=selectors.month_of(timezone.localdate()),
+            staff=selectors.grid_staff(area) if area.level == "grid" else None,
+            map_i18n=overview_data.map_strings(),
+        )
+    return render(request, "dashboards/dashboard.html", context)
+
+
+@login_required
+def overview(request):
+    user = request.user
+    if not user.is_staff_role:
+        return redirect(_member_page(user))
+    own = area_of(user)
+    if own is None:
+        return render(request, "dashboards/overview.html", {"area": None})
+    level, node = request.GET.get("level"), request.GET.get("id")
+    area = area_within(user, level, node) if level and node else own
+    indicator = request.GET.get("indicator") or overview_data.DEFAULT_INDICATOR
+    data = overview_data.overview_for(user, area, indicator=indicator,
+                                      today=timezone.localdate())
+    chain = breadcrumbs(area)
+    crumbs = chain[[c.level for c in chain].index(own.level):]
+    return render(request, "dashboards/overview.html", {
+        "area": area, "own": own, "crumbs": crumbs, **data,
+        "map_i18n": overview_data.map_strings(),
+    })
