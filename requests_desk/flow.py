@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import Role
 from requests_desk.conf import conf
@@ -53,13 +53,13 @@ class Transition:
 
 S = Stage
 TRANSITIONS = {t.action: t for t in [
-    Transition("accept", gettext_lazy("Accept"), (S.REPORTED,), S.ACCEPTED, STAFF, True),
+    Transition("accept", pgettext_lazy("request action", "Accept"), (S.REPORTED,), S.ACCEPTED, STAFF, True),
     Transition("cancel", gettext_lazy("Cancel as invalid"), (S.REPORTED, S.ACCEPTED),
                S.CANCELLED, MANAGERS, True),
     Transition("merge", gettext_lazy("Merge into another request"),
                (S.REPORTED, S.ACCEPTED, S.FILED), S.MERGED, MANAGERS, True),
     Transition("file", gettext_lazy("File as a case"), (S.ACCEPTED,), S.FILED, MANAGERS),
-    Transition("dispatch", gettext_lazy("Dispatch"), (S.FILED, S.DISPATCHED, S.HANDLING),
+    Transition("dispatch", pgettext_lazy("request action", "Dispatch"), (S.FILED, S.DISPATCHED, S.HANDLING),
                S.DISPATCHED, MANAGERS, True),
     Transition("start", gettext_lazy("Start handling"), (S.DISPATCHED,), S.HANDLING, STAFF),
     Transition("contact", gettext_lazy("Resident contacted"), (S.DISPATCHED, S.HANDLING), None,
@@ -78,7 +78,7 @@ TRANSITIONS = {t.action: t for t in [
     Transition("verify", gettext_lazy("Verified on site"), (S.FEEDBACK,), S.VERIFIED, STAFF),
     Transition("rework", gettext_lazy("Send back for rework"), (S.FEEDBACK, S.VERIFIED),
                S.HANDLING, MANAGERS),
-    Transition("close", gettext_lazy("Close"), (S.VERIFIED,), S.CLOSED, MANAGERS, True),
+    Transition("close", pgettext_lazy("request action", "Close"), (S.VERIFIED,), S.CLOSED, MANAGERS, True),
     Transition("redo", gettext_lazy("Redo after an unsatisfied rating"), (S.CLOSED,),
                S.DISPATCHED, frozenset({RESIDENT}), True),
     Transition("reply", gettext_lazy("Add a note or reply"),

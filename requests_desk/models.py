@@ -14,6 +14,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy.crypto import EncryptedTextField
 
@@ -144,17 +145,17 @@ class Open311Client(models.Model):
 
 
 class Stage(models.TextChoices):
-    REPORTED = "reported", _("reported")
-    ACCEPTED = "accepted", _("accepted")
-    CANCELLED = "cancelled", _("cancelled")
-    FILED = "filed", _("filed")
-    DISPATCHED = "dispatched", _("dispatched")
-    HANDLING = "handling", _("being handled")
-    FEEDBACK = "feedback", _("handling reported")
-    VERIFIED = "verified", _("verified on site")
-    CLOSED = "closed", _("closed")
-    CARRIED_OVER = "carried_over", _("carried over")
-    MERGED = "merged", _("merged")
+    REPORTED = "reported", pgettext_lazy("request stage", "reported")
+    ACCEPTED = "accepted", pgettext_lazy("request stage", "accepted")
+    CANCELLED = "cancelled", pgettext_lazy("request stage", "cancelled")
+    FILED = "filed", pgettext_lazy("request stage", "filed")
+    DISPATCHED = "dispatched", pgettext_lazy("request stage", "dispatched")
+    HANDLING = "handling", pgettext_lazy("request stage", "being handled")
+    FEEDBACK = "feedback", pgettext_lazy("request stage", "handling reported")
+    VERIFIED = "verified", pgettext_lazy("request stage", "verified on site")
+    CLOSED = "closed", pgettext_lazy("request stage", "closed")
+    CARRIED_OVER = "carried_over", pgettext_lazy("request stage", "carried over")
+    MERGED = "merged", pgettext_lazy("request stage", "merged")
 
 
 OPEN_STAGES = (Stage.REPORTED, Stage.ACCEPTED, Stage.FILED, Stage.DISPATCHED, Stage.HANDLING,
