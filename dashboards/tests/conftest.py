@@ -71,3 +71,45 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def households(world):
+    """make(n): n households with a tagged resident in grid A1a, never visited (so their visit is
+    overdue), the first one paired with the grid worker; and one in B1a."""
+    from care.tests.factories import HouseholdFactory, PairingFactory, ResidentFactory, \
+        ResidentTagFactory
+
+    def make(n=1):
+        made = []
+        for grid, count in (("A1a", n), ("B1a", 1)):
+            for _i in range(count):
+                household = HouseholdFactory(grid=world.grids[grid])
+                ResidentTagFactory(resident=ResidentFactory(household=household, phone=""))
+                made.append(household)
+        PairingFactory(household=made[0], worker=world.users.grid_worker)
+        return made
+
+    return make
+
+
+@pytest.fixture
+def patrol_places(world):
+    """make(n): n key places of grid A1a on the patrol plan, never visited."""
+    from django.contrib.gis.geos import Point
+
+    from grids.models import KeyPlace
+    from patrols.models import PatrolPlan
+
+    def make(n=1):
+        grid = world.grids["A1a"]
+        centre = grid.boundary.centroid
+        start = KeyPlace.objects.count()
+        for i in range(n):
+            place = KeyPlace.objects.create(grid=grid, name=f"重点场所{start + i}",
+                                            kind=KeyPlace.Kind.BUILDING_SITE,
+                                            location=Point(centre.x, centre.y + 0.001 * i,
+                                                           srid=4326))
+            PatrolPlan.objects.create(grid=grid, key_place=place, frequency_days=7)
+
+    return make

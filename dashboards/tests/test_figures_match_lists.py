@@ -1,0 +1,59 @@
+"""Every figure on the working page equals the figure of the list it links to."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue_rows(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.next_cursor is None  # the whole list fits on one page
+    return len(page.rows)
+
+
+@pytest.mark.parametrize("username", ["grid_head", "community_staff", "street_staff"])
+def test_request_figures_equal_the_queue_they_link_to(world, populate, client_as, username):
+    populate(3)
+    populate(2, grid="A1b")
+    populate(1, grid="B1a")
+    client = client_as(getattr(world.users, username))
+    panel = client.get("/dashboard/").context["requests"]
+    assert panel.waiting_total > 0 and panel.overdue_count > 0
+    for waiting in panel.waiting:
+        assert _queue_rows(client, waiting["url"]) == waiting["count"], waiting["stage"]
+    assert _queue_rows(client, panel.overdue_url) == panel.overdue_count
+    # The areas differ, and so do the figures: the grid head sees only their grid.
+    expected_overdue = {"grid_head": 3, "community_staff": 5, "street_staff": 5}[username]
+    assert panel.overdue_count == expected_overdue
+
+
+def test_care_figures_equal_the_care_lists(world, households, client_as):
+    households(3)
+    client = client_as(world.users.grid_head)
+    care = client.get("/dashboard/").context["care"]
+    assert care["overdue_visits"] == 3  # never visited, registered long ago: all overdue
+    assert care["unpaired"] == 2
+    overdue_list = client.get(care["overdue_url"])
+    assert overdue_list.context["page"].paginator.count == care["overdue_visits"]
+    unpaired_list = client.get(care["unpaired_url"])
+    assert unpaired_list.context["page"].paginator.count == care["unpaired"]
+
+
+def test_care_panel_shows_counts_never_names(world, households, client_as):
+    made = households(2)
+    html = client_as(world.users.grid_head).get("/dashboard/").content.decode()
+    for household in made:
+        for resident in household.residents.all():
+            assert resident.name not in html
+    assert household.address not in html
+
+
+def test_patrol_figure_equals_the_coverage_page(world, patrol_places, client_as):
+    patrol_places(4)
+    client = client_as(world.users.grid_head)
+    patrols = client.get("/dashboard/").context["patrols"]
+    assert patrols["not_visited"] == 4
+    coverage = client.get(patrols["url"])
+    assert coverage.context["overdue_count"] == patrols["not_visited"]
