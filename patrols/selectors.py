@@ -9,6 +9,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -50,7 +51,9 @@ def plans_with_coverage(plans, *, now=None):
         plans.annotate(last_check_in=Subquery(last, output_field=DateTimeField()))
         .annotate(due_at=ExpressionWrapper(
             F("last_check_in") + ExpressionWrapper(
-                F("frequency_days") * Value(datetime.timedelta(days=1)),
+                # As a plain integer: SQLite multiplies only Integer/Float/Decimal by a duration.
+                ExpressionWrapper(F("frequency_days"), output_field=IntegerField())
+                * Value(datetime.timedelta(days=1)),
                 output_field=DurationField()),
             output_field=DateTimeField()))
         .annotate(overdue=ExpressionWrapper(Q(last_check_in__isnull=True) | Q(due_at__lt=now),
