@@ -23,3 +23,4 @@ if IS_POSTGIS:  # noqa: F405
     # Lets the test runner TRUNCATE the append-only audit log between browser tests (only that;
     # row updates and deletes stay refused). See privacy/migrations/0003.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c redgrid.audit_maintenance=on"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing root

@@ -41,7 +41,7 @@ def test_production_settings_turn_on_https_protections():
             "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
             " s.SECURE_HSTS_SECONDS, s.DEBUG, s.DATABASES['default']['CONN_MAX_AGE'],"
             " s.DATABASES['default']['CONN_HEALTH_CHECKS'])")
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT,
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT,
                             env=production_env(), capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["True", "True", "True", "31536000", "False", "600", "True"], \
         result.stderr
