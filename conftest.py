@@ -32,11 +32,11 @@ def _clear_cache():
 
 @pytest.fixture
 def world(db):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
     from accounts.models import Role
     from accounts.tests.factories import UserFactory
     from grids.models import GridAssignment
-    from django.contrib.gis.geos import MultiPolygon, Polygon
-
     from grids.tests.factories import (
         AreaGridFactory,
         CommunityFactory,
@@ -52,25 +52,36 @@ def world(db):
     w = types.SimpleNamespace(district=district, streets={}, communities={}, grids={})
     for s_index, street_key in enumerate("AB"):
         sx = 113.80 + 0.1 * s_index
-        street = StreetFactory(district=district, code=f"440311{s_index + 1:03d}",
-                               name=f"{street_key}街道", boundary=box(sx, 22.70, sx + 0.1, 22.90))
+        street = StreetFactory(
+            district=district,
+            code=f"440311{s_index + 1:03d}",
+            name=f"{street_key}街道",
+            boundary=box(sx, 22.70, sx + 0.1, 22.90),
+        )
         w.streets[street_key] = street
         for c_index in (1, 2):
             cy = 22.70 + 0.1 * (c_index - 1)
             community = CommunityFactory(
-                street=street, code=f"{street.code}{c_index:03d}", name=f"{street_key}{c_index}社区",
-                boundary=box(sx, cy, sx + 0.1, cy + 0.1))
+                street=street,
+                code=f"{street.code}{c_index:03d}",
+                name=f"{street_key}{c_index}社区",
+                boundary=box(sx, cy, sx + 0.1, cy + 0.1),
+            )
             w.communities[f"{street_key}{c_index}"] = community
             for g_index, grid_key in enumerate("ab"):
                 gx = sx + 0.05 * g_index
                 grid = AreaGridFactory(
-                    community=community, code=f"{community.code}{g_index + 1:02d}",
-                    name=f"{street_key}{c_index}{grid_key}网格", boundary=box(gx, cy, gx + 0.05, cy + 0.1))
+                    community=community,
+                    code=f"{community.code}{g_index + 1:02d}",
+                    name=f"{street_key}{c_index}{grid_key}网格",
+                    boundary=box(gx, cy, gx + 0.05, cy + 0.1),
+                )
                 w.grids[f"{street_key}{c_index}{grid_key}"] = grid
 
     def user(username, role, node):
-        return UserFactory(username=username, role=role, node=node, last_name="测",
-                           first_name=username)
+        return UserFactory(
+            username=username, role=role, node=node, last_name="测", first_name=username
+        )
 
     w.users = types.SimpleNamespace(
         district_admin=user("district", Role.DISTRICT_ADMIN, district),
@@ -83,17 +94,26 @@ def world(db):
         other_street_staff=user("street_b", Role.STREET_STAFF, w.streets["B"]),
         no_role=UserFactory(username="nobody"),
     )
-    GridAssignmentFactory(grid=w.grids["A1a"], user=w.users.grid_head,
-                          role=GridAssignment.Role.GRID_HEAD)
+    GridAssignmentFactory(
+        grid=w.grids["A1a"], user=w.users.grid_head, role=GridAssignment.Role.GRID_HEAD
+    )
     GridAssignmentFactory(grid=w.grids["A1a"], user=w.users.grid_worker)
-    GridAssignmentFactory(grid=w.grids["A1b"], user=w.users.other_grid_head,
-                          role=GridAssignment.Role.GRID_HEAD)
+    GridAssignmentFactory(
+        grid=w.grids["A1b"], user=w.users.other_grid_head, role=GridAssignment.Role.GRID_HEAD
+    )
     return w
 
 
 # --- Browser (Debian's chromium through Playwright) ------------------------------------------------
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -105,7 +125,8 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=os.environ.get("REDGRID_CHROMIUM", "/usr/bin/chromium"),
-            args=CHROMIUM_ARGS)
+            args=CHROMIUM_ARGS,
+        )
         yield chromium
         chromium.close()
 

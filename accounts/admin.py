@@ -21,10 +21,21 @@ class UserAdmin(JurisdictionScopedAdmin, BaseUserAdmin):
     list_select_related = ("district", "street", "community", "grid")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Role and jurisdiction"), {
-            "fields": ("role", "district", "street", "community", "grid", "phone", "care_role",
-                       "may_reveal_personal_data"),
-        }),
+        (
+            _("Role and jurisdiction"),
+            {
+                "fields": (
+                    "role",
+                    "district",
+                    "street",
+                    "community",
+                    "grid",
+                    "phone",
+                    "care_role",
+                    "may_reveal_personal_data",
+                ),
+            },
+        ),
     )
 
     # Permissions come from the role (accounts.backends); only superusers touch these flags.
@@ -35,8 +46,15 @@ class UserAdmin(JurisdictionScopedAdmin, BaseUserAdmin):
         if request.user.is_superuser:
             return fieldsets
         return [
-            (name, {**options, "fields": tuple(f for f in options.get("fields", ())
-                                               if f not in self.superuser_only_fields)})
+            (
+                name,
+                {
+                    **options,
+                    "fields": tuple(
+                        f for f in options.get("fields", ()) if f not in self.superuser_only_fields
+                    ),
+                },
+            )
             for name, options in fieldsets
         ]
 

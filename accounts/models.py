@@ -33,8 +33,12 @@ STAFF_ROLES = ADMIN_SITE_ROLES | {Role.GRID_HEAD, Role.GRID_WORKER}
 
 
 def _bound_to(level):
-    fields = {"district": Q(district__isnull=False), "street": Q(street__isnull=False),
-              "community": Q(community__isnull=False), "grid": Q(grid__isnull=False)}
+    fields = {
+        "district": Q(district__isnull=False),
+        "street": Q(street__isnull=False),
+        "community": Q(community__isnull=False),
+        "grid": Q(grid__isnull=False),
+    }
     condition = fields[level]
     for other, other_condition in fields.items():
         if other != level:
@@ -45,30 +49,51 @@ def _bound_to(level):
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     district = models.ForeignKey(
-        "grids.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "grids.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("district"),
     )
     street = models.ForeignKey(
-        "grids.Street", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "grids.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("street"),
     )
     community = models.ForeignKey(
-        "grids.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "grids.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("community"),
     )
     grid = models.ForeignKey(
-        "grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("area grid"),
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     care_role = models.BooleanField(
-        _("care role"), default=False,
-        help_text=_("Community staff who may see vulnerable residents' records in their community."),
+        _("care role"),
+        default=False,
+        help_text=_(
+            "Community staff who may see vulnerable residents' records in their community."
+        ),
     )
     may_reveal_personal_data = models.BooleanField(
-        _("may reveal personal data"), default=False,
-        help_text=_("May show full phone and ID numbers after stating a purpose; every reveal is "
-                    "logged."),
+        _("may reveal personal data"),
+        default=False,
+        help_text=_(
+            "May show full phone and ID numbers after stating a purpose; every reveal is logged."
+        ),
     )
 
     class Meta:
@@ -78,13 +103,20 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_bound_to_one_node_matching_role",
                 condition=(
-                    (Q(role="") & Q(district__isnull=True) & Q(street__isnull=True)
-                     & Q(community__isnull=True) & Q(grid__isnull=True))
+                    (
+                        Q(role="")
+                        & Q(district__isnull=True)
+                        & Q(street__isnull=True)
+                        & Q(community__isnull=True)
+                        & Q(grid__isnull=True)
+                    )
                     | (Q(role=Role.DISTRICT_ADMIN) & _bound_to("district"))
                     | (Q(role=Role.STREET_STAFF) & _bound_to("street"))
                     | (Q(role=Role.COMMUNITY_STAFF) & _bound_to("community"))
-                    | (Q(role__in=[Role.GRID_HEAD, Role.GRID_WORKER, Role.PARTY_MEMBER])
-                       & _bound_to("grid"))
+                    | (
+                        Q(role__in=[Role.GRID_HEAD, Role.GRID_WORKER, Role.PARTY_MEMBER])
+                        & _bound_to("grid")
+                    )
                 ),
             )
         ]

@@ -11,7 +11,7 @@ def user_bind_role(*, user: User, role: str, node) -> User:
     """
     role = Role(role)
     level = ROLE_LEVEL[role]
-    if node is None or node.LEVEL != level:
+    if node is None or level != node.LEVEL:
         raise ValueError(f"role {role} is bound to a {level}, got {node!r}")
     user.role = role
     for field in ("district", "street", "community", "grid"):

@@ -21,7 +21,9 @@ def client_address(request) -> str:
 
 
 def is_locked_out(username: str, address: str) -> bool:
-    return any((cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT for key in _keys(username, address))
+    return any(
+        (cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT for key in _keys(username, address)
+    )
 
 
 def record_failure(username: str, address: str) -> None:

@@ -87,8 +87,9 @@ class MapAdmin(LeafletGeoAdminMixin, JurisdictionScopedAdmin):
 
 class BoundaryUploadForm(forms.Form):
     file = forms.FileField(label=_("GeoJSON file"))
-    valid_from = forms.DateField(label=_("valid from"), required=False,
-                                 help_text=_("Default: today. Old versions are kept."))
+    valid_from = forms.DateField(
+        label=_("valid from"), required=False, help_text=_("Default: today. Old versions are kept.")
+    )
     replace = forms.BooleanField(label=_("draw new versions of existing codes"), required=False)
     gcj02 = forms.BooleanField(label=_("coordinates are GCJ-02 (AMap, Tencent)"), required=False)
 
@@ -103,8 +104,9 @@ class NodeAdmin(MapAdmin):
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("import/", self.admin_site.admin_view(self.import_view),
-                 name="%s_%s_import" % info),
+            path(
+                "import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)
+            ),
             *super().get_urls(),
         ]
 
@@ -125,10 +127,11 @@ class NodeAdmin(MapAdmin):
                 problems = refused.problems
                 messages.error(request, gettext("The import was refused; nothing was saved."))
             else:
-                messages.success(request, gettext("Imported %(count)s boundaries.") % {
-                    "count": result.total})
+                messages.success(
+                    request, gettext("Imported %(count)s boundaries.") % {"count": result.total}
+                )
                 info = self.model._meta.app_label, self.model._meta.model_name
-                return redirect(reverse("admin:%s_%s_changelist" % info))
+                return redirect(reverse("admin:{}_{}_changelist".format(*info)))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import boundaries from GeoJSON"),
@@ -188,8 +191,15 @@ class SubGridInline(admin.TabularInline):
 
 @admin.register(AreaGrid)
 class AreaGridAdmin(NodeAdmin):
-    list_display = ("code", "name", "community", "population", "households", "valid_from",
-                    "valid_to")
+    list_display = (
+        "code",
+        "name",
+        "community",
+        "population",
+        "households",
+        "valid_from",
+        "valid_to",
+    )
     list_filter = ("community__street", "community", "valid_to")
     list_select_related = ("community",)
     inlines = [GridAssignmentInline, SubGridInline]
@@ -229,7 +239,12 @@ class GridAssignmentAdmin(JurisdictionScopedAdmin):
     form = GridAssignmentForm
     list_display = ("grid", "user", "role", "start_date", "end_date")
     list_filter = ("role", "grid__community__street", "grid__community")
-    search_fields = ("grid__name", "grid__code", "user__last_name", "user__first_name",
-                     "user__username")
+    search_fields = (
+        "grid__name",
+        "grid__code",
+        "user__last_name",
+        "user__first_name",
+        "user__username",
+    )
     list_select_related = ("grid", "user")
     autocomplete_fields = ("grid", "user")

@@ -37,7 +37,10 @@ def grid_feature(grid) -> dict:
 
 _FEATURE_COLLECTION = inline_serializer(
     "GridFeatureCollection",
-    {"type": serializers.CharField(), "features": serializers.ListField(child=serializers.DictField())},
+    {
+        "type": serializers.CharField(),
+        "features": serializers.ListField(child=serializers.DictField()),
+    },
 )
 
 
@@ -78,9 +81,17 @@ class GridListView(APIView):
 class GridDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="grids_detail", responses=inline_serializer("GridFeature", {
-        "type": serializers.CharField(), "properties": serializers.DictField(),
-        "geometry": serializers.DictField()}))
+    @extend_schema(
+        operation_id="grids_detail",
+        responses=inline_serializer(
+            "GridFeature",
+            {
+                "type": serializers.CharField(),
+                "properties": serializers.DictField(),
+                "geometry": serializers.DictField(),
+            },
+        ),
+    )
     def get(self, request, code: str):
         grid = grids_for_map(code=code, on=_parse_date(request.query_params.get("on"))).first()
         if grid is None:
@@ -100,10 +111,15 @@ class LocateView(APIView):
             OpenApiParameter("on", OpenApiTypes.DATE),
         ],
         operation_id="locate",
-        responses=inline_serializer("Location", {
-            "inside": serializers.BooleanField(), "grid": serializers.DictField(allow_null=True),
-            "subgrid": serializers.DictField(allow_null=True),
-            "detail": serializers.CharField(required=False)}),
+        responses=inline_serializer(
+            "Location",
+            {
+                "inside": serializers.BooleanField(),
+                "grid": serializers.DictField(allow_null=True),
+                "subgrid": serializers.DictField(allow_null=True),
+                "detail": serializers.CharField(required=False),
+            },
+        ),
     )
     def get(self, request):
         errors = {}
@@ -117,19 +133,37 @@ class LocateView(APIView):
                 continue
             if not low <= value <= high:
                 errors[name] = _("%(name)s must be between %(low)s and %(high)s.") % {
-                    "name": name, "low": low, "high": high}
+                    "name": name,
+                    "low": low,
+                    "high": high,
+                }
             values[name] = value
         if errors:
             raise ValidationError(errors)
-        location = locate((values["lon"], values["lat"]), on=_parse_date(request.query_params.get("on")))
+        location = locate(
+            (values["lon"], values["lat"]), on=_parse_date(request.query_params.get("on"))
+        )
         if not location.inside:
-            return Response({"inside": False, "grid": None, "subgrid": None,
-                             "detail": _("This point is outside the district.")})
+            return Response(
+                {
+                    "inside": False,
+                    "grid": None,
+                    "subgrid": None,
+                    "detail": _("This point is outside the district."),
+                }
+            )
         grid = location.grid
-        return Response({
-            "inside": True,
-            "grid": {"code": grid.code, "name": grid.name, "community": grid.community.name,
-                     "street": grid.community.street.name},
-            "subgrid": {"code": location.subgrid.code, "name": location.subgrid.name}
-            if location.subgrid else None,
-        })
+        return Response(
+            {
+                "inside": True,
+                "grid": {
+                    "code": grid.code,
+                    "name": grid.name,
+                    "community": grid.community.name,
+                    "street": grid.community.street.name,
+                },
+                "subgrid": {"code": location.subgrid.code, "name": location.subgrid.name}
+                if location.subgrid
+                else None,
+            }
+        )

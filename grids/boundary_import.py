@@ -53,7 +53,9 @@ class _Feature:
     @property
     def label(self) -> str:
         return _("feature %(index)s (%(code)s %(name)s)") % {
-            "index": self.index + 1, "code": self.code or "?", "name": self.name or "?",
+            "index": self.index + 1,
+            "code": self.code or "?",
+            "name": self.name or "?",
         }
 
 
@@ -96,14 +98,21 @@ def _parse(data, *, gcj02: bool) -> tuple[list[_Feature], list[str]]:
             households=_non_negative_int(props.get("households")),
         )
         if feature.level not in codes.LEVELS:
-            problems.append(_("%(feature)s: the level must be one of district, street, community, "
-                              "grid, subgrid.") % {"feature": feature.label})
+            problems.append(
+                _(
+                    "%(feature)s: the level must be one of district, street, community, "
+                    "grid, subgrid."
+                )
+                % {"feature": feature.label}
+            )
             continue
         if not feature.name:
             problems.append(_("%(feature)s: the name is missing.") % {"feature": feature.label})
         if feature.population is None or feature.households is None:
-            problems.append(_("%(feature)s: population and households must be whole numbers of "
-                              "zero or more.") % {"feature": feature.label})
+            problems.append(
+                _("%(feature)s: population and households must be whole numbers of zero or more.")
+                % {"feature": feature.label}
+            )
             feature.population = feature.population or 0
             feature.households = feature.households or 0
         try:
@@ -112,16 +121,22 @@ def _parse(data, *, gcj02: bool) -> tuple[list[_Feature], list[str]]:
             geometry = None
         geometry = _as_multipolygon(geometry)
         if geometry is None:
-            problems.append(_("%(feature)s: the geometry is missing or is not a polygon or "
-                              "multipolygon.") % {"feature": feature.label})
+            problems.append(
+                _("%(feature)s: the geometry is missing or is not a polygon or multipolygon.")
+                % {"feature": feature.label}
+            )
         else:
             if gcj02:
                 geometry = gcj02_to_wgs84_geometry(geometry)
             if not geometry.valid:
-                problems.append(_("%(feature)s: the geometry is invalid (%(reason)s).") % {
-                    "feature": feature.label, "reason": geometry.valid_reason})
+                problems.append(
+                    _("%(feature)s: the geometry is invalid (%(reason)s).")
+                    % {"feature": feature.label, "reason": geometry.valid_reason}
+                )
             elif geometry.empty or geometry.area == 0:
-                problems.append(_("%(feature)s: the geometry is empty.") % {"feature": feature.label})
+                problems.append(
+                    _("%(feature)s: the geometry is empty.") % {"feature": feature.label}
+                )
             else:
                 feature.geometry = geometry
         features.append(feature)
@@ -134,9 +149,14 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
     by_code: dict[str, _Feature] = {}
     for feature in features:
         if feature.code in by_code:
-            problems.append(_("%(feature)s: duplicate code — %(code)s also appears at feature "
-                              "%(other)s.") % {"feature": feature.label, "code": feature.code,
-                                               "other": by_code[feature.code].index + 1})
+            problems.append(
+                _("%(feature)s: duplicate code — %(code)s also appears at feature %(other)s.")
+                % {
+                    "feature": feature.label,
+                    "code": feature.code,
+                    "other": by_code[feature.code].index + 1,
+                }
+            )
             continue
         by_code[feature.code] = feature
 
@@ -144,8 +164,11 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
     existing = {}
     for level, model in NODE_MODELS.items():
         wanted = {f.code for f in features if f.level == level}
-        wanted |= {f.parent_code for f in features
-                   if f.parent_code and codes.PARENT_LEVEL.get(f.level) == level}
+        wanted |= {
+            f.parent_code
+            for f in features
+            if f.parent_code and codes.PARENT_LEVEL.get(f.level) == level
+        }
         if wanted:
             for node in model.objects.valid_on(on).filter(code__in=wanted):
                 existing[(level, node.code)] = node
@@ -153,12 +176,22 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
     for feature in features:
         problem = codes.code_problem(feature.level, feature.code, feature.parent_code)
         if problem:
-            problems.append(_("%(feature)s: the code breaks the code rule (%(rule)s).") % {
-                "feature": feature.label, "rule": problem})
+            problems.append(
+                _("%(feature)s: the code breaks the code rule (%(rule)s).")
+                % {"feature": feature.label, "rule": problem}
+            )
         if (feature.level, feature.code) in existing and not replace:
-            problems.append(_("%(feature)s: duplicate code — a %(level)s with code %(code)s already "
-                              "exists (use the replace option to draw a new version).") % {
-                "feature": feature.label, "level": codes.LEVEL_NAMES[feature.level], "code": feature.code})
+            problems.append(
+                _(
+                    "%(feature)s: duplicate code — a %(level)s with code %(code)s already "
+                    "exists (use the replace option to draw a new version)."
+                )
+                % {
+                    "feature": feature.label,
+                    "level": codes.LEVEL_NAMES[feature.level],
+                    "code": feature.code,
+                }
+            )
         if feature.level == "district":
             continue
         parent_level = codes.PARENT_LEVEL[feature.level]
@@ -167,19 +200,31 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
             parent_in_file = None
         parent_existing = existing.get((parent_level, feature.parent_code))
         if parent_in_file is None and parent_existing is None:
-            problems.append(_("%(feature)s: unknown parent code %(parent)s — no %(level)s with that "
-                              "code exists in the file or in the database.") % {
-                "feature": feature.label, "parent": feature.parent_code or "—",
-                "level": codes.LEVEL_NAMES[parent_level]})
+            problems.append(
+                _(
+                    "%(feature)s: unknown parent code %(parent)s — no %(level)s with that "
+                    "code exists in the file or in the database."
+                )
+                % {
+                    "feature": feature.label,
+                    "parent": feature.parent_code or "—",
+                    "level": codes.LEVEL_NAMES[parent_level],
+                }
+            )
             continue
-        parent_geometry = (parent_in_file.geometry if parent_in_file is not None
-                           else parent_existing.boundary)
+        parent_geometry = (
+            parent_in_file.geometry if parent_in_file is not None else parent_existing.boundary
+        )
         if feature.geometry is not None and parent_geometry is not None:
             outside = feature.geometry.difference(parent_geometry).area
             if outside > tolerance:
-                problems.append(_("%(feature)s: lies outside its parent %(parent)s — a boundary must "
-                                  "stay inside its parent's boundary.") % {
-                    "feature": feature.label, "parent": feature.parent_code})
+                problems.append(
+                    _(
+                        "%(feature)s: lies outside its parent %(parent)s — a boundary must "
+                        "stay inside its parent's boundary."
+                    )
+                    % {"feature": feature.label, "parent": feature.parent_code}
+                )
 
     # Sibling overlaps: among the file's features, and against existing siblings not replaced.
     siblings: dict[tuple[str, str], list] = {}
@@ -198,19 +243,27 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
         ]
         for position, feature in enumerate(group):
             prepared = feature.geometry.prepared
-            candidates = [(f.code, f.name, f.geometry) for f in group[position + 1:]] + others
+            candidates = [(f.code, f.name, f.geometry) for f in group[position + 1 :]] + others
             for other_code, other_name, other_geometry in candidates:
                 if not prepared.intersects(other_geometry):
                     continue
                 if feature.geometry.intersection(other_geometry).area > tolerance:
-                    problems.append(_("%(feature)s: overlaps its sibling %(code)s %(name)s — "
-                                      "boundaries of the same parent must not overlap.") % {
-                        "feature": feature.label, "code": other_code, "name": other_name})
+                    problems.append(
+                        _(
+                            "%(feature)s: overlaps its sibling %(code)s %(name)s — "
+                            "boundaries of the same parent must not overlap."
+                        )
+                        % {"feature": feature.label, "code": other_code, "name": other_name}
+                    )
     return problems
 
 
-_CHILD = {"district": ("street", "district"), "street": ("community", "street"),
-          "community": ("grid", "community"), "grid": ("subgrid", "grid")}
+_CHILD = {
+    "district": ("street", "district"),
+    "street": ("community", "street"),
+    "community": ("grid", "community"),
+    "grid": ("subgrid", "grid"),
+}
 
 
 def _repoint_current_children(old, new) -> None:
@@ -219,11 +272,18 @@ def _repoint_current_children(old, new) -> None:
         return
     child_level, parent_field = _CHILD[old.LEVEL]
     NODE_MODELS[child_level].objects.current().filter(**{parent_field: old}).update(
-        **{parent_field: new})
+        **{parent_field: new}
+    )
 
 
-def import_boundaries(data, *, valid_from: datetime.date | None = None, replace: bool = False,
-                      gcj02: bool = False, dry_run: bool = False) -> ImportResult:
+def import_boundaries(
+    data,
+    *,
+    valid_from: datetime.date | None = None,
+    replace: bool = False,
+    gcj02: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
     """Check and (unless dry_run) save the boundaries in `data` (parsed GeoJSON).
 
     Raises ImportRefused listing every problem; in that case nothing is saved. With `replace`, a
@@ -246,21 +306,32 @@ def import_boundaries(data, *, valid_from: datetime.date | None = None, replace:
             model = NODE_MODELS[level]
             for feature in (f for f in features if f.level == level):
                 old = model.objects.current().filter(code=feature.code).first()
-                node = model(code=feature.code, name=feature.name, boundary=feature.geometry,
-                             valid_from=valid_from)
+                node = model(
+                    code=feature.code,
+                    name=feature.name,
+                    boundary=feature.geometry,
+                    valid_from=valid_from,
+                )
                 if hasattr(node, "population"):
                     node.population = feature.population
                     node.households = feature.households
                 if level != "district":
                     parent_level = codes.PARENT_LEVEL[level]
                     parent = saved.get((parent_level, feature.parent_code)) or NODE_MODELS[
-                        parent_level].objects.valid_on(valid_from).get(code=feature.parent_code)
+                        parent_level
+                    ].objects.valid_on(valid_from).get(code=feature.parent_code)
                     setattr(node, _CHILD[parent_level][1], parent)
                 if old is not None:
                     if old.valid_from >= valid_from:
-                        raise ImportRefused([_("%(feature)s: the current version starts on "
-                                               "%(date)s; a new version must start later.") % {
-                            "feature": feature.label, "date": old.valid_from}])
+                        raise ImportRefused(
+                            [
+                                _(
+                                    "%(feature)s: the current version starts on "
+                                    "%(date)s; a new version must start later."
+                                )
+                                % {"feature": feature.label, "date": old.valid_from}
+                            ]
+                        )
                     old.valid_to = valid_from
                     old.save(update_fields=["valid_to"])
                     result.replaced[level] = result.replaced.get(level, 0) + 1

@@ -15,9 +15,13 @@ from django.utils.translation import gettext_lazy
 LEVELS = ("district", "street", "community", "grid", "subgrid")
 LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 14, "subgrid": 16}
 PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community", "subgrid": "grid"}
-LEVEL_NAMES = {"district": gettext_lazy("district"), "street": gettext_lazy("street"),
-               "community": gettext_lazy("community"), "grid": gettext_lazy("area grid"),
-               "subgrid": gettext_lazy("sub-grid")}
+LEVEL_NAMES = {
+    "district": gettext_lazy("district"),
+    "street": gettext_lazy("street"),
+    "community": gettext_lazy("community"),
+    "grid": gettext_lazy("area grid"),
+    "subgrid": gettext_lazy("sub-grid"),
+}
 
 _DIGITS = re.compile(r"^\d+$")
 
@@ -33,15 +37,17 @@ def code_problem(level: str, code: str, parent_code: str | None) -> str | None:
     if not code or not _DIGITS.match(code):
         return _("a code is made of digits only")
     if len(code) != LENGTHS[level]:
-        return _("a %(level)s code has %(digits)s digits") % {"level": LEVEL_NAMES[level],
-                                                              "digits": LENGTHS[level]}
+        return _("a %(level)s code has %(digits)s digits") % {
+            "level": LEVEL_NAMES[level],
+            "digits": LENGTHS[level],
+        }
     if level == "district":
         return None
     if parent_code is None:
         return _("the parent code is missing")
     if not code.startswith(parent_code):
         return _("a code starts with its parent's code")
-    serial = code[len(parent_code):]
+    serial = code[len(parent_code) :]
     if set(serial) == {"0"}:
         return _("the serial after the parent's code cannot be all zeros")
     return None

@@ -68,7 +68,6 @@ def _map_coords(coords, fn):
 
 
 def gcj02_to_wgs84_geometry(geometry: GEOSGeometry) -> GEOSGeometry:
-
     data = json.loads(geometry.json)
     data["coordinates"] = _map_coords(data["coordinates"], gcj02_to_wgs84)
     return GEOSGeometry(json.dumps(data), srid=4326)

@@ -40,8 +40,11 @@ STREETS = [
     ("新湖街道", (113.915, 22.815), ["圳美", "新羌", "楼村"]),
     ("凤凰街道", (113.975, 22.770), ["凤凰", "塘家", "东坑", "甲子塘", "塘尾"]),
     ("玉塘街道", (113.945, 22.725), ["玉律", "田寮", "长圳", "红星"]),
-    ("马田街道", (113.895, 22.735), ["合水口", "薯田埔", "马山头", "根竹园", "将围", "新庄", "石家",
-                                     "石围"]),
+    (
+        "马田街道",
+        (113.895, 22.735),
+        ["合水口", "薯田埔", "马山头", "根竹园", "将围", "新庄", "石家", "石围"],
+    ),
 ]
 AREA_GRID_COUNT = 103
 NUMERALS = "一二三四五六七八九十"
@@ -84,8 +87,11 @@ def _random_points(polygon, count: int, rng: np.random.Generator) -> np.ndarray:
 def _relaxed_seeds(polygon, count: int, rng: np.random.Generator, initial=None) -> np.ndarray:
     """Seeds spread evenly over `polygon` (Lloyd relaxation over a sample of points inside it)."""
     sample = _random_points(polygon, max(400, count * 60), rng)
-    seeds = np.array(initial, dtype=float) if initial is not None else sample[
-        rng.choice(len(sample), count, replace=False)]
+    seeds = (
+        np.array(initial, dtype=float)
+        if initial is not None
+        else sample[rng.choice(len(sample), count, replace=False)]
+    )
     for _ in range(12):
         distances = ((sample[:, None, :] - seeds[None, :, :]) ** 2).sum(axis=2)
         nearest = distances.argmin(axis=1)
@@ -101,7 +107,9 @@ def _polygonal(geometry):
         return MultiPolygon([geometry])
     if geometry.geom_type == "MultiPolygon":
         return geometry
-    parts = [g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    parts = [
+        g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
     polygons = []
     for part in parts:
         polygons.extend(part.geoms if part.geom_type == "MultiPolygon" else [part])
@@ -132,7 +140,8 @@ def _allocate(total: int, weights: list[float], minimum: int) -> list[int]:
         counts[i] += int(s)
     leftovers = total - sum(counts)
     for i in sorted(range(len(weights)), key=lambda i: share[i] - int(share[i]), reverse=True)[
-            :leftovers]:
+        :leftovers
+    ]:
         counts[i] += 1
     return counts
 
@@ -142,11 +151,13 @@ def build_hierarchy_features(seed: int) -> dict:
     rng = np.random.default_rng(seed)
     outline = _outline()
     features = [_feature("district", DISTRICT_CODE, DISTRICT_NAME, None, outline)]
-    street_pieces = _split(outline, _relaxed_seeds(outline, len(STREETS), rng,
-                                                   initial=[s[1] for s in STREETS]))
+    street_pieces = _split(
+        outline, _relaxed_seeds(outline, len(STREETS), rng, initial=[s[1] for s in STREETS])
+    )
     community_shapes = []
     for street_index, ((street_name, _centre, communities), street_shape) in enumerate(
-            zip(STREETS, street_pieces, strict=True), start=1):
+        zip(STREETS, street_pieces, strict=True), start=1
+    ):
         street_code = child_code(DISTRICT_CODE, "street", street_index)
         features.append(_feature("street", street_code, street_name, DISTRICT_CODE, street_shape))
         pieces = _split(street_shape, _relaxed_seeds(street_shape, len(communities), rng))
@@ -159,29 +170,53 @@ def build_hierarchy_features(seed: int) -> dict:
     subdivided = set(population_rng.sample(range(AREA_GRID_COUNT), 6))
     grid_number = 0
     for (community_code, community_name, community_shape), count in zip(
-            community_shapes, grid_counts, strict=True):
+        community_shapes, grid_counts, strict=True
+    ):
         grid_features = []
         pieces = _split(community_shape, _relaxed_seeds(community_shape, count, rng))
         for serial, piece_index in enumerate(_serial_order(pieces), start=1):
             grid_code = child_code(community_code, "grid", serial)
             population = population_rng.randrange(6000, 16000)
-            grid_features.append(_feature(
-                "grid", grid_code, f"{community_name}第{numeral(serial)}网格", community_code,
-                pieces[piece_index], population=population, households=int(population / 2.7)))
+            grid_features.append(
+                _feature(
+                    "grid",
+                    grid_code,
+                    f"{community_name}第{numeral(serial)}网格",
+                    community_code,
+                    pieces[piece_index],
+                    population=population,
+                    households=int(population / 2.7),
+                )
+            )
             if grid_number in subdivided:
-                sub_pieces = _split(pieces[piece_index],
-                                    _relaxed_seeds(pieces[piece_index], 3, rng))
+                sub_pieces = _split(
+                    pieces[piece_index], _relaxed_seeds(pieces[piece_index], 3, rng)
+                )
                 for sub_serial, sub_index in enumerate(_serial_order(sub_pieces), start=1):
-                    features.append(_feature(
-                        "subgrid", child_code(grid_code, "subgrid", sub_serial),
-                        f"{community_name}第{numeral(serial)}网格第{numeral(sub_serial)}小分格",
-                        grid_code, sub_pieces[sub_index], population=population // 3,
-                        households=int(population / 8.1)))
+                    features.append(
+                        _feature(
+                            "subgrid",
+                            child_code(grid_code, "subgrid", sub_serial),
+                            f"{community_name}第{numeral(serial)}网格第{numeral(sub_serial)}小分格",
+                            grid_code,
+                            sub_pieces[sub_index],
+                            population=population // 3,
+                            households=int(population / 8.1),
+                        )
+                    )
             grid_number += 1
         population = sum(f["properties"]["population"] for f in grid_features)
-        features.append(_feature("community", community_code, community_name,
-                                 community_code[:9], community_shape, population=population,
-                                 households=int(population / 2.7)))
+        features.append(
+            _feature(
+                "community",
+                community_code,
+                community_name,
+                community_code[:9],
+                community_shape,
+                population=population,
+                households=int(population / 2.7),
+            )
+        )
         features.extend(grid_features)
     return {"type": "FeatureCollection", "features": features}
 
@@ -190,8 +225,14 @@ def _feature(level, code, name, parent, geometry, population=0, households=0) ->
     return {
         "type": "Feature",
         "geometry": mapping(_polygonal(geometry)),
-        "properties": {"level": level, "code": code, "name": name, "parent": parent,
-                       "population": population, "households": households},
+        "properties": {
+            "level": level,
+            "code": code,
+            "name": name,
+            "parent": parent,
+            "population": population,
+            "households": households,
+        },
     }
 
 
@@ -204,15 +245,24 @@ def _create_staff(rng: random.Random, stdout) -> None:
 
     def person(username, role, node, password=None):
         surname, given = chinese_name(rng)
-        return user_create(username=username, password=password, role=role, node=node,
-                           last_name=surname, first_name=given, phone=mobile_number(rng))
+        return user_create(
+            username=username,
+            password=password,
+            role=role,
+            node=node,
+            last_name=surname,
+            first_name=given,
+            phone=mobile_number(rng),
+        )
 
     person("demo-district", Role.DISTRICT_ADMIN, district, DEMO_PASSWORD).__class__.objects.filter(
-        username="demo-district").update(may_reveal_personal_data=True)
+        username="demo-district"
+    ).update(may_reveal_personal_data=True)
     person("demo-street", Role.STREET_STAFF, demo_street, DEMO_PASSWORD)
     community_user = person("demo-community", Role.COMMUNITY_STAFF, demo_community, DEMO_PASSWORD)
     type(community_user).objects.filter(pk=community_user.pk).update(
-        care_role=True, may_reveal_personal_data=True)
+        care_role=True, may_reveal_personal_data=True
+    )
     demo_head = person("demo-gridhead", Role.GRID_HEAD, demo_grid, DEMO_PASSWORD)
     demo_worker = person("demo-gridworker", Role.GRID_WORKER, demo_grid, DEMO_PASSWORD)
     person("demo-member", Role.PARTY_MEMBER, demo_grid, DEMO_PASSWORD)
@@ -223,14 +273,19 @@ def _create_staff(rng: random.Random, stdout) -> None:
     count = 0
     for grid in grids:
         head = demo_head if grid == demo_grid else person(f"head-{grid.code}", Role.GRID_HEAD, grid)
-        assignment_create(grid=grid, user=head, role=GridAssignment.Role.GRID_HEAD,
-                          start_date=VALID_FROM)
+        assignment_create(
+            grid=grid, user=head, role=GridAssignment.Role.GRID_HEAD, start_date=VALID_FROM
+        )
         workers = rng.randint(2, 4)
         for n in range(1, workers + 1):
-            worker = demo_worker if (grid == demo_grid and n == 1) else person(
-                f"worker-{grid.code}-{n}", Role.GRID_WORKER, grid)
-            assignment_create(grid=grid, user=worker, role=GridAssignment.Role.GRID_WORKER,
-                              start_date=VALID_FROM)
+            worker = (
+                demo_worker
+                if (grid == demo_grid and n == 1)
+                else person(f"worker-{grid.code}-{n}", Role.GRID_WORKER, grid)
+            )
+            assignment_create(
+                grid=grid, user=worker, role=GridAssignment.Role.GRID_WORKER, start_date=VALID_FROM
+            )
             count += 1
     stdout.write(f"  grid heads: {len(grids)}, grid workers: {count}\n")
 
@@ -239,16 +294,26 @@ def _create_key_places(rng: random.Random, stdout, per_grid=(2, 4)) -> None:
     places = []
     for grid in AreaGrid.objects.current().select_related("community").order_by("code"):
         polygon = shape(json.loads(grid.boundary.json))
-        points = _random_points(polygon, rng.randint(*per_grid), np.random.default_rng(
-            rng.randrange(2**32)))
+        points = _random_points(
+            polygon, rng.randint(*per_grid), np.random.default_rng(rng.randrange(2**32))
+        )
         short = grid.community.name.removesuffix("社区")
         for x, y in points:
             kind = rng.choices(list(KEY_PLACE_NAMES), weights=KEY_PLACE_WEIGHTS)[0]
-            name = short + rng.choice(["", "东", "西", "南", "北", "新"]) + rng.choice(
-                KEY_PLACE_NAMES[kind])
-            places.append(KeyPlace(grid=grid, name=name, kind=kind,
-                                   address=f"深圳市光明区{grid.community.name}{name}",
-                                   location=Point(float(x), float(y), srid=4326)))
+            name = (
+                short
+                + rng.choice(["", "东", "西", "南", "北", "新"])
+                + rng.choice(KEY_PLACE_NAMES[kind])
+            )
+            places.append(
+                KeyPlace(
+                    grid=grid,
+                    name=name,
+                    kind=kind,
+                    address=f"深圳市光明区{grid.community.name}{name}",
+                    location=Point(float(x), float(y), srid=4326),
+                )
+            )
     KeyPlace.objects.bulk_create(places)
     stdout.write(f"  key places: {len(places)}\n")
 
@@ -263,4 +328,3 @@ def load_demo(*, rng: random.Random, seed: int, stdout) -> None:
         stdout.write(f"  boundaries: {result.created}\n")
         _create_staff(rng, stdout)
         _create_key_places(rng, stdout)
-

@@ -28,23 +28,48 @@ def chinese_name(rng: random.Random) -> tuple[str, str]:
 
 
 def mobile_number(rng: random.Random) -> str:
-    prefix = rng.choice(("130", "131", "135", "136", "137", "138", "139", "150", "151", "158",
-                         "159", "166", "177", "180", "186", "188", "189", "199"))
+    prefix = rng.choice(
+        (
+            "130",
+            "131",
+            "135",
+            "136",
+            "137",
+            "138",
+            "139",
+            "150",
+            "151",
+            "158",
+            "159",
+            "166",
+            "177",
+            "180",
+            "186",
+            "188",
+            "189",
+            "199",
+        )
+    )
     return prefix + f"{rng.randrange(10**8):08d}"
 
 
-def birth_date(rng: random.Random, *, min_age: int, max_age: int,
-               today: datetime.date | None = None) -> datetime.date:
+def birth_date(
+    rng: random.Random, *, min_age: int, max_age: int, today: datetime.date | None = None
+) -> datetime.date:
     today = today or datetime.date(2026, 1, 1)
     days = rng.randrange(min_age * 365, max_age * 365)
     return today - datetime.timedelta(days=days)
 
 
-def id_number(rng: random.Random, *, area_code: str = "440311", born: datetime.date,
-              male: bool | None = None) -> str:
+def id_number(
+    rng: random.Random, *, area_code: str = "440311", born: datetime.date, male: bool | None = None
+) -> str:
     """A well-formed 18-character ID number (GB 11643 check digit) for a synthetic person."""
     sequence = rng.randrange(100)
-    sex_digit = rng.choice((1, 3, 5, 7, 9)) if (male if male is not None else rng.random() < .5) \
+    sex_digit = (
+        rng.choice((1, 3, 5, 7, 9))
+        if (male if male is not None else rng.random() < 0.5)
         else rng.choice((0, 2, 4, 6, 8))
+    )
     first17 = f"{area_code}{born:%Y%m%d}{sequence:02d}{sex_digit}"
     return id_number_with_check_digit(first17)

@@ -62,7 +62,9 @@ def jurisdiction_paths(model) -> dict[str, str]:
     else:
         field = getattr(model, "jurisdiction_field", None)
         if not field:
-            raise TypeError(f"{model.__name__} declares no jurisdiction_field or jurisdiction_paths")
+            raise TypeError(
+                f"{model.__name__} declares no jurisdiction_field or jurisdiction_paths"
+            )
         node_model = _node_model_at(model, field)
         paths = {
             level: f"{field}_id" if lookup == "id" else f"{field}__{lookup}"

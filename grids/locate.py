@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.gis.geos import Point
-from shapely import STRtree, from_wkb, points, prepare
 from django.utils import timezone
+from shapely import STRtree, from_wkb, points, prepare
 
 from grids.models import AreaGrid, SubGrid
 
@@ -68,9 +68,10 @@ class GridIndex:
     """An in-memory spatial index of the grids in force on a date (see locate_many)."""
 
     def __init__(self, on: datetime.date | None = None):
-
         self.on = on or timezone.localdate()
-        grids = list(AreaGrid.objects.valid_on(self.on).order_by("code").only("id", "code", "boundary"))
+        grids = list(
+            AreaGrid.objects.valid_on(self.on).order_by("code").only("id", "code", "boundary")
+        )
         self.grid_ids = [g.id for g in grids]
         self.geometries = [from_wkb(bytes(g.boundary.wkb)) for g in grids]
         for geometry in self.geometries:

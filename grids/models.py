@@ -50,7 +50,9 @@ class HierarchyNode(models.Model):
     def constraints_for(cls, prefix: str):
         return [
             models.UniqueConstraint(
-                fields=["code"], condition=Q(valid_to__isnull=True), name=f"{prefix}_one_current_code"
+                fields=["code"],
+                condition=Q(valid_to__isnull=True),
+                name=f"{prefix}_one_current_code",
             ),
             models.UniqueConstraint(fields=["code", "valid_from"], name=f"{prefix}_code_version"),
             models.CheckConstraint(
@@ -154,8 +156,13 @@ class SubGrid(PopulatedNode):
         constraints = HierarchyNode.constraints_for("subgrid")
 
 
-NODE_MODELS = {"district": District, "street": Street, "community": Community, "grid": AreaGrid,
-               "subgrid": SubGrid}
+NODE_MODELS = {
+    "district": District,
+    "street": Street,
+    "community": Community,
+    "grid": AreaGrid,
+    "subgrid": SubGrid,
+}
 
 
 class KeyPlace(models.Model):

@@ -21,8 +21,15 @@ def grid_head_name_subquery(on: datetime.date | None = None):
     )
 
 
-def grids_for_map(*, street_code: str | None = None, community_code: str | None = None,
-                  code: str | None = None, query: str | None = None, on=None, precision: int = 6):
+def grids_for_map(
+    *,
+    street_code: str | None = None,
+    community_code: str | None = None,
+    code: str | None = None,
+    query: str | None = None,
+    on=None,
+    precision: int = 6,
+):
     """Area grids in force with everything the public map and the API show, in one query."""
     grids = (
         AreaGrid.objects.valid_on(on)

@@ -21,22 +21,37 @@ def assignment_validate(assignment: GridAssignment) -> None:
     ).exclude(pk=assignment.pk)
     if assignment.end_date is not None:
         overlapping = overlapping.filter(start_date__lte=assignment.end_date)
-    overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=assignment.start_date))
+    overlapping = overlapping.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=assignment.start_date)
+    )
     clash = overlapping.select_related("user").first()
     if clash is not None:
         raise ValidationError(
-            _("An area grid has one grid head at a time: %(name)s is grid head of this grid from "
-              "%(start)s to %(end)s. End that assignment first.")
+            _(
+                "An area grid has one grid head at a time: %(name)s is grid head of this grid from "
+                "%(start)s to %(end)s. End that assignment first."
+            )
             % {"name": clash.user, "start": clash.start_date, "end": clash.end_date or _("now")},
             code="grid_head_overlap",
         )
 
 
 @transaction.atomic
-def assignment_create(*, grid: AreaGrid, user, role: str, start_date: datetime.date | None = None,
-                      end_date: datetime.date | None = None) -> GridAssignment:
-    assignment = GridAssignment(grid=grid, user=user, role=role,
-                                start_date=start_date or timezone.localdate(), end_date=end_date)
+def assignment_create(
+    *,
+    grid: AreaGrid,
+    user,
+    role: str,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> GridAssignment:
+    assignment = GridAssignment(
+        grid=grid,
+        user=user,
+        role=role,
+        start_date=start_date or timezone.localdate(),
+        end_date=end_date,
+    )
     assignment_validate(assignment)
     assignment.full_clean()
     assignment.save()
@@ -47,14 +62,19 @@ def assignment_create(*, grid: AreaGrid, user, role: str, start_date: datetime.d
 def grid_head_change(*, grid: AreaGrid, user, on: datetime.date | None = None) -> GridAssignment:
     """Make `user` the grid head from `on`, ending the current grid head's assignment the day before."""
     on = on or timezone.localdate()
-    current = (GridAssignment.objects.select_for_update()
-               .filter(grid=grid, role=GridAssignment.Role.GRID_HEAD, end_date__isnull=True).first())
+    current = (
+        GridAssignment.objects.select_for_update()
+        .filter(grid=grid, role=GridAssignment.Role.GRID_HEAD, end_date__isnull=True)
+        .first()
+    )
     if current is not None:
         current.end_date = on - datetime.timedelta(days=1)
         if current.end_date < current.start_date:
             current.end_date = current.start_date
         current.save(update_fields=["end_date"])
-    return assignment_create(grid=grid, user=user, role=GridAssignment.Role.GRID_HEAD, start_date=on)
+    return assignment_create(
+        grid=grid, user=user, role=GridAssignment.Role.GRID_HEAD, start_date=on
+    )
 
 
 def key_place_check_location(place: KeyPlace) -> None:
@@ -63,6 +83,12 @@ def key_place_check_location(place: KeyPlace) -> None:
     if not location.inside:
         raise ValidationError({"location": _("This point is outside the district.")})
     if place.grid_id != location.grid.id:
-        raise ValidationError({"location": _(
-            "This point lies in area grid %(found)s, not in the chosen grid. Move the point or "
-            "choose that grid.") % {"found": location.grid}})
+        raise ValidationError(
+            {
+                "location": _(
+                    "This point lies in area grid %(found)s, not in the chosen grid. Move the point or "
+                    "choose that grid."
+                )
+                % {"found": location.grid}
+            }
+        )

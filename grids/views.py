@@ -13,12 +13,17 @@ class GridMapView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["streets"] = list(Street.objects.current().order_by("code").values("code", "name"))
         context["map_i18n"] = {
-            "community": _("Community"), "street": _("Street"), "code": _("Code"),
-            "gridHead": _("Grid head"), "none": _("not assigned"),
+            "community": _("Community"),
+            "street": _("Street"),
+            "code": _("Code"),
+            "gridHead": _("Grid head"),
+            "none": _("not assigned"),
             "notFound": _("No grid matches that name or code."),
-            "outside": _("You are outside the district."), "youAreIn": _("You are in"),
+            "outside": _("You are outside the district."),
+            "youAreIn": _("You are in"),
             "noGeo": _("Your browser cannot share its location."),
-            "geoDenied": _("Location was not shared."), "loading": _("Loading grids…"),
+            "geoDenied": _("Location was not shared."),
+            "loading": _("Loading grids…"),
             "loaded": _("grids shown"),
         }
         return context

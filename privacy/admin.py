@@ -12,8 +12,15 @@ from privacy.models import AuditLogEntry
 class AuditLogEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is searchable and exportable by district admins, never editable."""
 
-    list_display = ("created_at", "actor_name", "action", "subject_label", "fields", "purpose",
-                    "ip_address")
+    list_display = (
+        "created_at",
+        "actor_name",
+        "action",
+        "subject_label",
+        "fields",
+        "purpose",
+        "ip_address",
+    )
     list_filter = ("action", "created_at")
     search_fields = ("actor_name", "subject_label", "purpose", "subject_id", "ip_address")
     date_hierarchy = "created_at"
@@ -35,10 +42,29 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow([_("when"), _("who"), _("action"), _("whom (masked)"), _("what"),
-                         _("why"), _("from where"), _("records")])
+        writer.writerow(
+            [
+                _("when"),
+                _("who"),
+                _("action"),
+                _("whom (masked)"),
+                _("what"),
+                _("why"),
+                _("from where"),
+                _("records"),
+            ]
+        )
         for entry in queryset.iterator():
-            writer.writerow([timezone.localtime(entry.created_at).isoformat(), entry.actor_name,
-                             entry.get_action_display(), entry.subject_label, entry.fields,
-                             entry.purpose, entry.ip_address or "", entry.record_count])
+            writer.writerow(
+                [
+                    timezone.localtime(entry.created_at).isoformat(),
+                    entry.actor_name,
+                    entry.get_action_display(),
+                    entry.subject_label,
+                    entry.fields,
+                    entry.purpose,
+                    entry.ip_address or "",
+                    entry.record_count,
+                ]
+            )
         return response

@@ -53,7 +53,9 @@ def _blind_index_key() -> bytes:
     if configured:
         return configured.encode()
     # Derived from the oldest field key, which stays in the list during a rotation.
-    return hashlib.sha256(b"redgrid-blind-index:" + settings.REDGRID_FIELD_KEYS[-1].encode()).digest()
+    return hashlib.sha256(
+        b"redgrid-blind-index:" + settings.REDGRID_FIELD_KEYS[-1].encode()
+    ).digest()
 
 
 def blind_index(value: str) -> str:

@@ -9,7 +9,11 @@ _CHECK = "10X98765432"
 def id_number_problem(value: str) -> str | None:
     """None when valid, otherwise a short reason in English (callers translate)."""
     value = (value or "").strip().upper()
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if (
+        len(value) != 18
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
         return "an ID number has 17 digits and a final digit or X"
     try:
         datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -21,7 +21,10 @@ class AuditLogEntry(models.Model):
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
         null=True,
     )
     actor_name = models.CharField(_("who (name at the time)"), max_length=150)

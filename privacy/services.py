@@ -21,20 +21,35 @@ def _client(request) -> tuple[str | None, str]:
 
 
 def may_reveal(user) -> bool:
-    return bool(user and user.is_authenticated and (
-        user.is_superuser or getattr(user, "may_reveal_personal_data", False)))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or getattr(user, "may_reveal_personal_data", False))
+    )
 
 
 def _clean_purpose(purpose: str) -> str:
     purpose = (purpose or "").strip()
     if len(purpose) < MIN_PURPOSE_LENGTH:
-        raise ValidationError(_("State the purpose of this access (at least %(n)s characters).")
-                              % {"n": MIN_PURPOSE_LENGTH}, code="purpose_required")
+        raise ValidationError(
+            _("State the purpose of this access (at least %(n)s characters).")
+            % {"n": MIN_PURPOSE_LENGTH},
+            code="purpose_required",
+        )
     return purpose
 
 
-def audit_record(*, actor, action: str, purpose: str, subject=None, subject_label: str = "",
-                 fields: str = "", request=None, record_count: int = 1) -> AuditLogEntry:
+def audit_record(
+    *,
+    actor,
+    action: str,
+    purpose: str,
+    subject=None,
+    subject_label: str = "",
+    fields: str = "",
+    request=None,
+    record_count: int = 1,
+) -> AuditLogEntry:
     ip, agent = _client(request)
     return AuditLogEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -51,24 +66,36 @@ def audit_record(*, actor, action: str, purpose: str, subject=None, subject_labe
     )
 
 
-def personal_data_reveal(*, user, subject, field: str, purpose: str, subject_label: str,
-                         request=None) -> str:
+def personal_data_reveal(
+    *, user, subject, field: str, purpose: str, subject_label: str, request=None
+) -> str:
     """The full value of `subject.<field>` for an authorised user, logged; PermissionDenied else."""
     if not may_reveal(user):
         raise PermissionDenied(_("Your role may not reveal personal data."))
-    audit_record(actor=user, action=AuditLogEntry.Action.REVEAL, purpose=purpose, subject=subject,
-                 subject_label=subject_label, fields=field, request=request)
+    audit_record(
+        actor=user,
+        action=AuditLogEntry.Action.REVEAL,
+        purpose=purpose,
+        subject=subject,
+        subject_label=subject_label,
+        fields=field,
+        request=request,
+    )
     return getattr(subject, field) or ""
 
 
-def personal_data_export_record(*, user, model, purpose: str, record_count: int, request=None,
-                                unmasked: bool = False) -> AuditLogEntry:
+def personal_data_export_record(
+    *, user, model, purpose: str, record_count: int, request=None, unmasked: bool = False
+) -> AuditLogEntry:
     """Log an export (masked unless `unmasked`, which needs reveal rights)."""
     if unmasked and not may_reveal(user):
         raise PermissionDenied(_("Your role may not export unmasked personal data."))
     return audit_record(
-        actor=user, action=AuditLogEntry.Action.EXPORT, purpose=purpose,
+        actor=user,
+        action=AuditLogEntry.Action.EXPORT,
+        purpose=purpose,
         subject_label=str(model._meta.verbose_name_plural),
-        fields=_("unmasked") if unmasked else _("masked"), request=request,
+        fields=_("unmasked") if unmasked else _("masked"),
+        request=request,
         record_count=record_count,
     )

@@ -30,7 +30,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"Environment variable {name}={value!r} is not a boolean (use 0 or 1).")
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={value!r} is not a boolean (use 0 or 1)."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -40,7 +42,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={value!r} is not an integer.") from exc
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not an integer."
+        ) from exc
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

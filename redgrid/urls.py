@@ -7,8 +7,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from redgrid import views
 
 # Each app owns its pages (urls.py) and its REST endpoints (api_urls.py, mounted under /api/v1/).
-API_APPS = ["grids", "party_branches", "volunteers", "service_points", "requests_desk", "care",
-            "patrols", "notifications", "reports"]
+API_APPS = [
+    "grids",
+    "party_branches",
+    "volunteers",
+    "service_points",
+    "requests_desk",
+    "care",
+    "patrols",
+    "notifications",
+    "reports",
+]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -26,9 +26,11 @@ def _database_status() -> dict:
 def _broker_status() -> dict:
     started = time.monotonic()
     try:
-        with Connection(settings.CELERY_BROKER_URL,
-                        transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-                        connect_timeout=2) as conn:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            connect_timeout=2,
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             if settings.CELERY_BROKER_URL.startswith("redis"):
                 conn.default_channel.client.ping()
@@ -43,5 +45,7 @@ def healthz(request):
     database = _database_status()
     broker = _broker_status()
     healthy = database["ok"] and broker["ok"]
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "database": database,
-                         "broker": broker}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

@@ -24,24 +24,44 @@ def production_env(**extra):
 def test_check_deploy_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=120)
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secrets():
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_production_settings_turn_on_https_protections():
-    code = ("from django.conf import settings as s;"
-            "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
-            " s.SECURE_HSTS_SECONDS, s.DEBUG, s.DATABASES['default']['CONN_MAX_AGE'],"
-            " s.DATABASES['default']['CONN_HEALTH_CHECKS'])")
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT,
-                            env=production_env(), capture_output=True, text=True, timeout=120)
-    assert result.stdout.split() == ["True", "True", "True", "31536000", "False", "600", "True"], \
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS, s.DEBUG, s.DATABASES['default']['CONN_MAX_AGE'],"
+        " s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["True", "True", "True", "31536000", "False", "600", "True"], (
         result.stderr
+    )

@@ -24,7 +24,10 @@ def test_community_staff_see_only_their_grids_in_the_admin(community_client, wor
 
 def test_another_communitys_object_answers_404_in_the_admin(community_client, world):
     place = KeyPlaceFactory(grid=world.grids["B1a"])
-    assert community_client.get(f"/admin/grids/keyplace/{place.pk}/change/").status_code in (302, 404)
+    assert community_client.get(f"/admin/grids/keyplace/{place.pk}/change/").status_code in (
+        302,
+        404,
+    )
     own = KeyPlaceFactory(grid=world.grids["A1a"])
     assert community_client.get(f"/admin/grids/keyplace/{own.pk}/change/").status_code == 200
 
@@ -32,7 +35,10 @@ def test_another_communitys_object_answers_404_in_the_admin(community_client, wo
 def test_grid_choices_on_a_key_place_form_are_limited_to_the_jurisdiction(community_client, world):
     response = community_client.get("/admin/grids/keyplace/add/")
     form = response.context["adminform"].form
-    assert set(form.fields["grid"].queryset.values_list("name", flat=True)) == {"A1a网格", "A1b网格"}
+    assert set(form.fields["grid"].queryset.values_list("name", flat=True)) == {
+        "A1a网格",
+        "A1b网格",
+    }
 
 
 def test_the_admin_is_in_chinese(community_client):

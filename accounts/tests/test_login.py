@@ -59,11 +59,21 @@ def test_a_successful_login_clears_earlier_failures(client, world, settings):
     assert login(client, "head_a1a", "pw-for-tests-1").status_code == 302
 
 
-@pytest.mark.parametrize("role,is_staff", [
-    (Role.DISTRICT_ADMIN, True), (Role.STREET_STAFF, True), (Role.COMMUNITY_STAFF, True),
-    (Role.GRID_HEAD, False), (Role.GRID_WORKER, False), (Role.PARTY_MEMBER, False),
-])
+@pytest.mark.parametrize(
+    "role,is_staff",
+    [
+        (Role.DISTRICT_ADMIN, True),
+        (Role.STREET_STAFF, True),
+        (Role.COMMUNITY_STAFF, True),
+        (Role.GRID_HEAD, False),
+        (Role.GRID_WORKER, False),
+        (Role.PARTY_MEMBER, False),
+    ],
+)
 def test_only_street_community_and_district_roles_work_in_the_admin(world, role, is_staff):
-    node = {"district_admin": world.district, "street_staff": world.streets["A"],
-            "community_staff": world.communities["A1"]}.get(role, world.grids["A1a"])
+    node = {
+        "district_admin": world.district,
+        "street_staff": world.streets["A"],
+        "community_staff": world.communities["A1"],
+    }.get(role, world.grids["A1a"])
     assert UserFactory(role=role, node=node).is_staff is is_staff

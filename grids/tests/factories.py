@@ -79,7 +79,8 @@ class KeyPlaceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"重点场所{n}")
     kind = KeyPlace.Kind.RESIDENTIAL_ESTATE
     location = factory.LazyAttribute(
-        lambda o: Point(o.grid.boundary.centroid.x, o.grid.boundary.centroid.y, srid=4326))
+        lambda o: Point(o.grid.boundary.centroid.x, o.grid.boundary.centroid.y, srid=4326)
+    )
 
 
 class GridAssignmentFactory(factory.django.DjangoModelFactory):

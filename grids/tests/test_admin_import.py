@@ -20,19 +20,43 @@ def test_district_admin_uploads_new_grids_into_an_existing_community(client, wor
     client.force_login(admin_user)
     community = world.communities["A1"]
     # Redraw A1 as two versions: first refuse an overlapping pair, then accept a clean replacement.
-    overlapping = {"type": "FeatureCollection", "features": [
-        feature("grid", community.code + "03", "新网格", community.code, box(113.80, 22.70, 113.86, 22.80)),
-    ]}
+    overlapping = {
+        "type": "FeatureCollection",
+        "features": [
+            feature(
+                "grid",
+                community.code + "03",
+                "新网格",
+                community.code,
+                box(113.80, 22.70, 113.86, 22.80),
+            ),
+        ],
+    }
     response = upload(client, overlapping)
     assert response.status_code == 200
     body = response.content.decode()
     assert "导入被拒绝" in body and "重叠" in body
     assert AreaGrid.objects.filter(code=community.code + "03").count() == 0
 
-    replacement = {"type": "FeatureCollection", "features": [
-        feature("grid", community.code + "01", "A1a网格", community.code, box(113.80, 22.70, 113.84, 22.80)),
-        feature("grid", community.code + "03", "新网格", community.code, box(113.84, 22.70, 113.85, 22.80)),
-    ]}
+    replacement = {
+        "type": "FeatureCollection",
+        "features": [
+            feature(
+                "grid",
+                community.code + "01",
+                "A1a网格",
+                community.code,
+                box(113.80, 22.70, 113.84, 22.80),
+            ),
+            feature(
+                "grid",
+                community.code + "03",
+                "新网格",
+                community.code,
+                box(113.84, 22.70, 113.85, 22.80),
+            ),
+        ],
+    }
     response = upload(client, replacement, replace="on", valid_from="2026-06-01")
     assert response.status_code == 302
     assert AreaGrid.objects.current().filter(code=community.code + "03").exists()

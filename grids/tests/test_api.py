@@ -8,8 +8,9 @@ def api(client):
     return client
 
 
-def test_grid_list_is_a_geojson_feature_collection_with_the_documented_properties(world, client,
-                                                                              django_assert_max_num_queries):
+def test_grid_list_is_a_geojson_feature_collection_with_the_documented_properties(
+    world, client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/grids/")
     assert response.status_code == 200
@@ -18,9 +19,15 @@ def test_grid_list_is_a_geojson_feature_collection_with_the_documented_propertie
     first = data["features"][0]
     assert first["type"] == "Feature" and first["geometry"]["type"] == "MultiPolygon"
     assert first["properties"] == {
-        "code": "44031100100101", "name": "A1a网格", "community": "A1社区",
-        "community_code": "440311001001", "street": "A街道", "street_code": "440311001",
-        "population": 8000, "households": 3000, "grid_head": "测head_a1a",
+        "code": "44031100100101",
+        "name": "A1a网格",
+        "community": "A1社区",
+        "community_code": "440311001001",
+        "street": "A街道",
+        "street_code": "440311001",
+        "population": 8000,
+        "households": 3000,
+        "grid_head": "测head_a1a",
     }
 
 
@@ -43,8 +50,15 @@ def test_locate_answers_inside_and_outside(world, client):
     assert outside["inside"] is False and outside["grid"] is None
 
 
-@pytest.mark.parametrize("params", [{}, {"lon": "x", "lat": "22"}, {"lon": "200", "lat": "22"},
-                                    {"lon": "113", "lat": "22", "on": "yesterday"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"lon": "x", "lat": "22"},
+        {"lon": "200", "lat": "22"},
+        {"lon": "113", "lat": "22", "on": "yesterday"},
+    ],
+)
 def test_locate_rejects_bad_parameters_with_a_400_and_a_message(world, client, params):
     response = client.get("/api/v1/locate/", params)
     assert response.status_code == 400

@@ -18,26 +18,43 @@ def box(x0, y0, x1, y1):
 
 
 def feature(level, code, name, parent, geometry, **props):
-    return {"type": "Feature", "geometry": geometry,
-            "properties": {"level": level, "code": code, "name": name, "parent": parent, **props}}
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {"level": level, "code": code, "name": name, "parent": parent, **props},
+    }
 
 
 def valid_collection():
-    return {"type": "FeatureCollection", "features": [
-        feature("district", "440311", "光明区", None, box(0, 0, 4, 4)),
-        feature("street", "440311001", "光明街道", "440311", box(0, 0, 2, 4)),
-        feature("street", "440311002", "公明街道", "440311", box(2, 0, 4, 4)),
-        feature("community", "440311001001", "光明社区", "440311001", box(0, 0, 2, 2),
-                population=20000, households=7000),
-        feature("grid", "44031100100101", "光明社区第一网格", "440311001001", box(0, 0, 1, 2)),
-        feature("grid", "44031100100102", "光明社区第二网格", "440311001001", box(1, 0, 2, 2)),
-        feature("subgrid", "4403110010010101", "第一小分格", "44031100100101", box(0, 0, 1, 1)),
-    ]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            feature("district", "440311", "光明区", None, box(0, 0, 4, 4)),
+            feature("street", "440311001", "光明街道", "440311", box(0, 0, 2, 4)),
+            feature("street", "440311002", "公明街道", "440311", box(2, 0, 4, 4)),
+            feature(
+                "community",
+                "440311001001",
+                "光明社区",
+                "440311001",
+                box(0, 0, 2, 2),
+                population=20000,
+                households=7000,
+            ),
+            feature("grid", "44031100100101", "光明社区第一网格", "440311001001", box(0, 0, 1, 2)),
+            feature("grid", "44031100100102", "光明社区第二网格", "440311001001", box(1, 0, 2, 2)),
+            feature("subgrid", "4403110010010101", "第一小分格", "44031100100101", box(0, 0, 1, 1)),
+        ],
+    }
 
 
 def nothing_saved():
-    return not (District.objects.exists() or Street.objects.exists()
-                or Community.objects.exists() or AreaGrid.objects.exists())
+    return not (
+        District.objects.exists()
+        or Street.objects.exists()
+        or Community.objects.exists()
+        or AreaGrid.objects.exists()
+    )
 
 
 @pytest.mark.django_db
@@ -111,8 +128,10 @@ def test_duplicate_code_in_the_file_is_refused():
 @pytest.mark.django_db
 def test_code_already_in_the_database_is_refused_without_replace():
     import_boundaries(valid_collection(), valid_from=datetime.date(2024, 1, 1))
-    data = {"type": "FeatureCollection", "features": [
-        feature("grid", "44031100100101", "again", "440311001001", box(0, 0, 1, 2))]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [feature("grid", "44031100100101", "again", "440311001001", box(0, 0, 1, 2))],
+    }
     message = refuse(data)
     assert "already exists" in message
     assert AreaGrid.objects.count() == 2
@@ -138,8 +157,12 @@ def test_refusal_messages_are_translated_to_chinese():
 def test_replace_draws_a_new_version_and_keeps_the_old_for_history():
     import_boundaries(valid_collection(), valid_from=datetime.date(2024, 1, 1))
     old = AreaGrid.objects.get(code="44031100100101")
-    smaller = {"type": "FeatureCollection", "features": [
-        feature("grid", "44031100100101", "光明社区第一网格", "440311001001", box(0, 0, 1, 1.5))]}
+    smaller = {
+        "type": "FeatureCollection",
+        "features": [
+            feature("grid", "44031100100101", "光明社区第一网格", "440311001001", box(0, 0, 1, 1.5))
+        ],
+    }
     import_boundaries(smaller, valid_from=datetime.date(2025, 1, 1), replace=True)
     versions = AreaGrid.objects.filter(code="44031100100101").order_by("valid_from")
     assert [v.valid_to for v in versions] == [datetime.date(2025, 1, 1), None]
@@ -150,8 +173,12 @@ def test_replace_draws_a_new_version_and_keeps_the_old_for_history():
 
 @pytest.mark.django_db
 def test_gcj02_option_shifts_coordinates_back_to_wgs84():
-    data = {"type": "FeatureCollection", "features": [
-        feature("district", "440311", "光明区", None, box(113.90, 22.70, 113.95, 22.75))]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            feature("district", "440311", "光明区", None, box(113.90, 22.70, 113.95, 22.75))
+        ],
+    }
     import_boundaries(data, valid_from=datetime.date(2024, 1, 1), gcj02=True)
     extent = District.objects.get().boundary.extent
     corners = [gcj02_to_wgs84(x, y) for x in (113.90, 113.95) for y in (22.70, 22.75)]
@@ -169,8 +196,14 @@ def test_management_command_is_a_dry_run_unless_commit(tmp_path):
     path.write_text(json.dumps(valid_collection()), encoding="utf-8")
     call_command("import_boundaries", str(path), "--valid-from", "2024-01-01", stdout=io.StringIO())
     assert nothing_saved()
-    call_command("import_boundaries", str(path), "--valid-from", "2024-01-01", "--commit",
-                 stdout=io.StringIO())
+    call_command(
+        "import_boundaries",
+        str(path),
+        "--valid-from",
+        "2024-01-01",
+        "--commit",
+        stdout=io.StringIO(),
+    )
     assert AreaGrid.objects.count() == 2
 
 

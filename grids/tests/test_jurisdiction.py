@@ -23,7 +23,9 @@ VISIBLE_GRIDS = {
 
 @pytest.fixture
 def places(world):
-    return {key: KeyPlaceFactory(grid=grid, name=f"place-{key}") for key, grid in world.grids.items()}
+    return {
+        key: KeyPlaceFactory(grid=grid, name=f"place-{key}") for key, grid in world.grids.items()
+    }
 
 
 @pytest.mark.parametrize("role", sorted(VISIBLE_GRIDS))
@@ -43,8 +45,11 @@ def test_each_role_sees_exactly_the_area_grids_of_its_jurisdiction(world, role):
 def test_objects_above_the_users_level_are_outside_the_jurisdiction(world):
     assert not scope_queryset(Community.objects.all(), world.users.grid_head).exists()
     assert list(scope_queryset(Community.objects.all(), world.users.community_staff)) == [
-        world.communities["A1"]]
-    assert list(scope_queryset(Street.objects.all(), world.users.street_staff)) == [world.streets["A"]]
+        world.communities["A1"]
+    ]
+    assert list(scope_queryset(Street.objects.all(), world.users.street_staff)) == [
+        world.streets["A"]
+    ]
 
 
 def test_grid_head_of_grid_a_gets_404_for_grid_b_objects(world, places):
@@ -63,6 +68,9 @@ def test_superuser_sees_everything_and_anonymous_nothing(world, places, django_u
 
 
 def test_users_list_is_scoped_across_levels(world, django_user_model):
-    seen = set(scope_queryset(django_user_model.objects.all(), world.users.street_staff)
-               .values_list("username", flat=True))
+    seen = set(
+        scope_queryset(django_user_model.objects.all(), world.users.street_staff).values_list(
+            "username", flat=True
+        )
+    )
     assert seen == {"street_a", "community_a1", "head_a1a", "worker_a1a", "member_a1a", "head_a1b"}

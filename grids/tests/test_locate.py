@@ -40,9 +40,11 @@ def test_a_point_in_a_hole_is_not_in_the_grid_with_the_hole(db):
 
 
 def test_a_point_is_placed_in_the_sub_grid_too(world):
-    sub = SubGridFactory(grid=world.grids["A1a"], code=world.grids["A1a"].code + "01",
-                         boundary=MultiPolygon(Polygon.from_bbox((113.80, 22.70, 113.85, 22.75)),
-                                               srid=4326))
+    sub = SubGridFactory(
+        grid=world.grids["A1a"],
+        code=world.grids["A1a"].code + "01",
+        boundary=MultiPolygon(Polygon.from_bbox((113.80, 22.70, 113.85, 22.75)), srid=4326),
+    )
     location = locate(Point(113.81, 22.71, srid=4326))
     assert location.grid == world.grids["A1a"] and location.subgrid == sub
     assert locate((113.81, 22.78)).subgrid is None
@@ -52,8 +54,12 @@ def test_locate_uses_the_hierarchy_in_force_on_the_date(world):
     old = world.grids["A1a"]
     old.valid_to = datetime.date(2025, 1, 1)
     old.save()
-    new = AreaGridFactory(community=old.community, code=old.code, boundary=old.boundary,
-                          valid_from=datetime.date(2025, 1, 1))
+    new = AreaGridFactory(
+        community=old.community,
+        code=old.code,
+        boundary=old.boundary,
+        valid_from=datetime.date(2025, 1, 1),
+    )
     assert locate((113.82, 22.75), on=datetime.date(2024, 12, 31)).grid == old
     assert locate((113.82, 22.75), on=datetime.date(2025, 1, 1)).grid == new
 

@@ -8,8 +8,9 @@ from conftest import DESKTOP
 pytestmark = pytest.mark.browser
 
 
-def test_a_visitor_opens_the_map_clicks_a_grid_and_sees_its_name(transactional_db, world, live_server,
-                                                                   page, artifacts):
+def test_a_visitor_opens_the_map_clicks_a_grid_and_sees_its_name(
+    transactional_db, world, live_server, page, artifacts
+):
     page.goto(f"{live_server.url}/map/")
     page.wait_for_selector("#grid-map[data-loaded=true]")
     assert "8" in page.text_content("#map-status")
@@ -26,10 +27,14 @@ def test_a_visitor_opens_the_map_clicks_a_grid_and_sees_its_name(transactional_d
     page.screenshot(path=str(artifacts / "grid-map-phone.png"), full_page=True)
 
 
-def test_which_grid_am_i_in_uses_the_browser_location(transactional_db, world, live_server, browser):
-    context = browser.new_context(viewport=DESKTOP, geolocation={"longitude": 113.97,
-                                                                 "latitude": 22.85},
-                                  permissions=["geolocation"])
+def test_which_grid_am_i_in_uses_the_browser_location(
+    transactional_db, world, live_server, browser
+):
+    context = browser.new_context(
+        viewport=DESKTOP,
+        geolocation={"longitude": 113.97, "latitude": 22.85},
+        permissions=["geolocation"],
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/map/")
     page.wait_for_selector("#grid-map[data-loaded=true]")
@@ -39,8 +44,9 @@ def test_which_grid_am_i_in_uses_the_browser_location(transactional_db, world, l
     context.close()
 
 
-def test_street_staff_log_in_to_the_admin_in_chinese(transactional_db, world, live_server, page,
-                                                     artifacts):
+def test_street_staff_log_in_to_the_admin_in_chinese(
+    transactional_db, world, live_server, page, artifacts
+):
     staff = world.users.street_staff
     staff.is_staff = True
     staff.save()

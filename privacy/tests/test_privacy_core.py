@@ -17,7 +17,8 @@ def test_phone_and_id_numbers_are_masked_as_the_rules_say():
     assert mask_phone("13812341234") == "138****1234"
     assert mask_id_number("44031119900101123X") == "440311********123X"
     assert mask_free_text("call 13812341234 id 44031119900101123X") == (
-        "call 138****1234 id 440311********123X")
+        "call 138****1234 id 440311********123X"
+    )
 
 
 def test_id_numbers_are_checked_with_the_gb11643_check_digit():
@@ -61,14 +62,18 @@ def test_the_rotation_command_is_a_dry_run_unless_commit():
 def test_reveal_requires_the_right_and_a_purpose_and_is_logged(world):
     staff = world.users.community_staff
     with pytest.raises(PermissionDenied):
-        personal_data_reveal(user=staff, subject=staff, field="phone", purpose="回访核实情况",
-                             subject_label="测*")
+        personal_data_reveal(
+            user=staff, subject=staff, field="phone", purpose="回访核实情况", subject_label="测*"
+        )
     staff.may_reveal_personal_data = True
     staff.phone = "13812341234"
     with pytest.raises(ValidationError):
-        personal_data_reveal(user=staff, subject=staff, field="phone", purpose="", subject_label="x")
-    value = personal_data_reveal(user=staff, subject=staff, field="phone", purpose="回访核实情况",
-                                 subject_label="测*")
+        personal_data_reveal(
+            user=staff, subject=staff, field="phone", purpose="", subject_label="x"
+        )
+    value = personal_data_reveal(
+        user=staff, subject=staff, field="phone", purpose="回访核实情况", subject_label="测*"
+    )
     assert value == "13812341234"
     entry = AuditLogEntry.objects.get()
     assert (entry.action, entry.fields, entry.purpose) == ("reveal", "phone", "回访核实情况")

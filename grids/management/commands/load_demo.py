@@ -36,8 +36,10 @@ class Command(BaseCommand):
                     loaders.append((config.label, module.load_demo))
         if not commit:
             exists = District.objects.filter(code="440311").exists()
-            self.stdout.write(f"Dry run. Demo district present: {exists}. Loaders: "
-                              f"{', '.join(label for label, _ in loaders)}. Use --commit to load.")
+            self.stdout.write(
+                f"Dry run. Demo district present: {exists}. Loaders: "
+                f"{', '.join(label for label, _ in loaders)}. Use --commit to load."
+            )
             return
         for index, (label, loader) in enumerate(loaders):
             self.stdout.write(f"{label}:")

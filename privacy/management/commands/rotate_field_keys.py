@@ -35,12 +35,13 @@ class Command(BaseCommand):
                     cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")
                     rows = cursor.fetchall()
                 for start in range(0, len(rows), batch):
-                    chunk = rows[start:start + batch]
+                    chunk = rows[start : start + batch]
                     if commit:
                         with transaction.atomic(), connection.cursor() as cursor:
                             cursor.executemany(
                                 f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",
-                                [(rotate(value), key) for key, value in chunk if value])
+                                [(rotate(value), key) for key, value in chunk if value],
+                            )
                     count += len(chunk)
                 total += count
                 self.stdout.write(f"{model._meta.label}.{field.name}: {count}")
