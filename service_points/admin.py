@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from grids.admin import JurisdictionScopedAdmin, MapAdmin
 from service_points.forms import ServicePositionAdminForm
+from service_points.services import opening_hours_check_overlaps
 from service_points.models import (
     Booking,
     Facility,
@@ -14,8 +17,21 @@ from service_points.models import (
 )
 
 
+class OpeningHoursFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        rows = [form.instance for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+                and form.instance.opens is not None and form.instance.closes is not None]
+        try:
+            opening_hours_check_overlaps(rows)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
 
 

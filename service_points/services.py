@@ -108,6 +108,25 @@ def position_save(*, position: ServicePosition, functions=None, facilities=None)
     return position
 
 
+def opening_hours_check_overlaps(rows) -> None:
+    """Weekly intervals of one position may not overlap (also across midnight)."""
+    from service_points.hours import opening_intervals
+
+    monday = datetime.date(2024, 1, 1)  # any Monday: the weekly pattern repeats
+    intervals = opening_intervals(rows, [], monday, monday + datetime.timedelta(days=7))
+    for (s1, e1), (s2, e2) in zip(intervals, intervals[1:], strict=False):
+        if s2 < e1:
+            raise ValidationError(_("Opening intervals overlap on %(day)s: %(a)s and %(b)s.") % {
+                "day": _weekday_name(s2.weekday()),
+                "a": f"{s1:%H:%M}–{e1:%H:%M}", "b": f"{s2:%H:%M}–{e2:%H:%M}"})
+
+
+def _weekday_name(weekday: int) -> str:
+    from service_points.models import Weekday
+
+    return str(Weekday(weekday).label)
+
+
 @transaction.atomic
 def opening_hours_set(*, position: ServicePosition, weekly: dict[int, list[tuple]],
                       exceptions: list[dict] | None = None) -> None:
@@ -116,6 +135,7 @@ def opening_hours_set(*, position: ServicePosition, weekly: dict[int, list[tuple
             for day, intervals in weekly.items() for o, c in intervals]
     for row in rows:
         row.full_clean(exclude=["position"])
+    opening_hours_check_overlaps(rows)
     position.opening_hours.all().delete()
     OpeningHours.objects.bulk_create(rows)
     if exceptions is not None:

@@ -38,6 +38,18 @@ def test_the_public_map_filtered_to_open_now_on_a_phone(transactional_db, world,
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=str(artifacts / "service_points_open_now_phone.png"), full_page=True)
 
+        # "nearest to me": the browser's location goes into the filters, nearest first
+        here = positions.other_centre.location
+        page.context.grant_permissions(["geolocation"], origin=live_server.url)
+        page.context.set_geolocation({"latitude": here.y, "longitude": here.x})
+        page.get_by_role("button", name="离我最近").click()
+        page.wait_for_url("**lat=*")
+        page.wait_for_selector("#position-map[data-loaded=true]")
+        first = page.locator(".position-item").first
+        assert first.locator(".position-name").inner_text() == "B1社区党群服务中心"
+        assert first.locator(".distance").inner_text() == "0米"
+        assert "open_now=on" in page.url  # the other filters are kept
+
         page.locator(".position-name", has_text="A1a网格党群服务站").click()
         assert page.locator("h1").inner_text() == "A1a网格党群服务站"
         assert page.locator("#open-state").inner_text() == "现在开放"
