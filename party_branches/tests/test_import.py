@@ -85,7 +85,7 @@ def test_upload_preview_and_commit_pages(world, branch, client):
     preview_url = response["Location"]
     page = client.get(preview_url)
     content = page.content.decode()
-    assert "赵二" in content and "Import only the clean rows" in content or "仅导入" in content
+    assert "赵二" in content and "仅导入无错误的行" in content and "身份证号无效" in content
     client.post(preview_url, {"mode": "all"})
     assert not PartyMember.objects.filter(name__startswith="赵").exists()
     client.post(preview_url, {"mode": "clean_only"})

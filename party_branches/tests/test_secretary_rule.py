@@ -118,8 +118,8 @@ def test_member_facing_form_applies_the_rule(world, branch, client):
         "action": "appoint", "member": member.pk, "position": SECRETARY, "source": RESIDENT,
         "start_date": TODAY.isoformat()})
     assert response.status_code == 200
-    assert "neither the current grid head" in response.content.decode() or \
-        "网格长" in response.content.decode()
+    assert "书记任职规定" in response.content.decode()
+    assert "既不是该片区网格的现任网格长" in response.content.decode()
     assert not BranchCommitteeMember.objects.exists()
 
 

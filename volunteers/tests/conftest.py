@@ -18,3 +18,13 @@ def member(world, branch_a1a):
 @pytest.fixture
 def registered(world, member):
     return RegistrationFactory(member=member, grid=world.grids["A1a"])
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service-level assertions read English msgids; pages and the API answer in Chinese (the
+    site's language), which their tests check."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
