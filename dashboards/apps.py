@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DashboardsConfig(AppConfig):
@@ -7,5 +8,5 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
     nav_items = [
         ("dashboards:dashboard", _("Dashboard"), "staff"),
-        ("dashboards:overview", _("Overview"), "staff"),
+        ("dashboards:overview", pgettext_lazy("dashboards", "Overview"), "staff"),
     ]

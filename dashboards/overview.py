@@ -43,7 +43,8 @@ def map_strings() -> dict:
     return {"noData": _("no data"), "openCase": _("Open the case"), "overdue": _("overdue"),
             "nearlyDue": _("nearly due"), "population": _("Population"),
             "drillDown": _("Show this grid"), "keyPlace": _("Key place"),
-            "position": _("Service position"), "subgrid": _("Sub-grid")}
+            "position": _("Service position"), "subgrid": _("Sub-grid"),
+            "onMap": _("%(open)s open requests on the map, %(overdue)s overdue.")}
 
 
 def _children(area: Area, on=None) -> list[dict]:

@@ -58,7 +58,7 @@
   });
   if (bounds) { map.fitBounds(bounds, { padding: [10, 10] }); }
   var status = document.getElementById("dash-map-status");
-  if (status) { status.textContent = (data.requests || []).length + " / " + overdueCount + " " + t.overdue; }
+  if (status) { status.textContent = t.onMap.replace("%(open)s", (data.requests || []).length).replace("%(overdue)s", overdueCount); }
   el.setAttribute("data-loaded", "true");
 
   // The requests desk answers a refused action with 400 and the form with its errors: show it.
