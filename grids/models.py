@@ -64,7 +64,7 @@ class HierarchyNode(models.Model):
 
 class PopulatedNode(HierarchyNode):
     population = models.PositiveIntegerField(_("population"), default=0)
-    households = models.PositiveIntegerField(_("households"), default=0)
+    households = models.PositiveIntegerField(_("household count"), default=0)
 
     class Meta(HierarchyNode.Meta):
         abstract = True
