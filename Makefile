@@ -34,8 +34,9 @@ serve:
 	scripts/serve.sh
 
 # Exit code 5 (no tests collected) is a failure here: a suite that runs nothing proves nothing.
+# --create-db: a fresh test database every run, so a stale schema can never hide a migration bug.
 test: setup-test messages
-	DJANGO_SETTINGS_MODULE=redgrid.settings_test $(PY) -m pytest -n 2 -q $(PYTEST_ARGS); \
+	DJANGO_SETTINGS_MODULE=redgrid.settings_test $(PY) -m pytest -n 2 -q --create-db $(PYTEST_ARGS); \
 	  status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 lint:
