@@ -28,8 +28,6 @@ class Indicator:
 
 INDICATORS = [
     Indicator("requests_per_1000", gettext_lazy("Requests per 1,000 residents"), "per1000", False),
-    Indicator("open_per_1000", gettext_lazy("Open requests per 1,000 residents"), "per1000",
-              False),
     Indicator("overdue_rate", gettext_lazy("Overdue rate"), "rate", False),
     Indicator("on_time_closure_rate", gettext_lazy("On-time closure rate"), "rate", True),
     Indicator("satisfaction", gettext_lazy("Satisfaction"), "rate", True),

@@ -10,67 +10,64 @@ def _by_grid(response):
             for row in response.context["ranking"]}
 
 
-def test_open_load_per_grid_from_the_desk_definitions(world, populate, client_as):
+def test_grid_indicators_come_from_the_desk_indicator_layer(world, populate, client_as):
     from grids.models import AreaGrid
 
     AreaGrid.objects.filter(pk=world.grids["A1a"].pk).update(population=4000)
-    AreaGrid.objects.filter(pk=world.grids["A2b"].pk).update(population=1000)
-    populate(2)  # A1a: 8 open, 2 of them overdue
-    populate(1, grid="A2b")  # A2b: 4 open, 1 overdue
-    response = client_as(world.users.street_staff).get("/overview/?indicator=open_per_1000")
+    AreaGrid.objects.filter(pk=world.grids["A2b"].pk).update(population=0)
+    # A1a: 10 requests reported, 6 dispatched of which 2 are overdue, 2 closed on time.
+    populate(2)
+    populate(1, grid="A2b")
+    populate(3, grid="B1a")  # another street: not on street A's overview
+    response = client_as(world.users.street_staff).get("/overview/?indicator=requests_per_1000")
     values = _by_grid(response)
-    assert values["A1a网格"]["open_per_1000"] == 2.0
-    assert values["A1a网格"]["overdue_rate"] == 25.0
-    assert values["A2b网格"]["open_per_1000"] == 4.0
-    assert values["A1b网格"]["overdue_rate"] is None  # nothing open: no rate, not 0
-    # Ranked by the chosen indicator, fewer open requests per resident first, no data last.
+    assert set(values) == {"A1a网格", "A1b网格", "A2a网格", "A2b网格"}
+    assert values["A1a网格"] == {"requests_per_1000": 2.5, "overdue_rate": 33.3,
+                                 "on_time_closure_rate": 100.0, "satisfaction": None}
+    assert values["A2b网格"]["requests_per_1000"] is None  # population unknown: no rate, not 0
+    assert values["A1b网格"]["overdue_rate"] is None  # nothing dispatched
+    # Ranked by the chosen indicator, fewer requests per resident first, no data last.
     names = [row["name"] for row in response.context["ranking"]]
-    assert names.index("A1a网格") < names.index("A2b网格")
-    assert response.context["geo"]["indicator"] == "open_per_1000"
+    assert names[-1] in ("A2b网格",) or values[names[-1]]["requests_per_1000"] is None
+    assert response.context["geo"]["indicator"] == "requests_per_1000"
     switched = client_as(world.users.street_staff).get("/overview/?indicator=overdue_rate")
     assert switched.context["chosen"].key == "overdue_rate"
+    assert switched.context["geo"]["grids"]["features"][0]["properties"]["values"]
 
 
-def test_overview_uses_the_desk_indicator_layer_when_it_lands(world, client_as, monkeypatch):
-    """With requests_desk.indicators.by_area present, the overview shows its figures (the desk's
-    rates are 0–1; the page shows per cent) and draws the 12-month trend with a table."""
-    from grids.models import AreaGrid
+def test_trend_has_twelve_months_and_a_table(world, populate, client_as):
+    import datetime
 
-    AreaGrid.objects.filter(pk=world.grids["A1a"].pk).update(population=2000)
-    AreaGrid.objects.filter(pk=world.grids["A1b"].pk).update(population=0)
-    calls = []
+    import time_machine
 
-    def by_area(*, level, start, end):
-        calls.append((level, start, end))
-        if level == "grid":
-            return {world.grids["A1a"].pk: {"received": 10, "closed": 8,
-                                            "on_time_closure_rate": 0.75, "satisfaction": 0.9,
-                                            "overdue_rate": 0.1}}
-        return {world.streets["A"].pk: {"received": 3, "closed": 2, "on_time_closure_rate": 0.5,
-                                        "satisfaction": 1.0, "overdue_rate": 0.0}}
-
-    from dashboards import sources
-
-    real = sources.optional
-
-    def fake_optional(app, module, name):
-        if (app, module, name) == ("requests_desk", "indicators", "by_area"):
-            return by_area
-        return real(app, module, name)
-
-    monkeypatch.setattr("dashboards.indicators.optional", fake_optional)
-    response = client_as(world.users.street_staff).get("/overview/?indicator=satisfaction")
-    values = _by_grid(response)
-    assert values["A1a网格"] == {"requests_per_1000": 5.0, "overdue_rate": 10.0,
-                                 "on_time_closure_rate": 75.0, "satisfaction": 90.0}
-    assert values["A1b网格"]["requests_per_1000"] is None  # population unknown
+    with time_machine.travel(datetime.datetime(2026, 5, 15, 12, tzinfo=datetime.UTC), tick=False):
+        populate(1)  # reported in May 2026
+        response = client_as(world.users.community_staff).get("/overview/")
     trend = response.context["trend"]
-    assert len(trend) == 12 and trend[-1]["on_time_closure_rate"] == 50.0
+    assert [row["month"] for row in trend][0] == "2025-06"
+    assert trend[-1]["month"] == "2026-05"
+    assert trend[-1]["received"] == 5 and trend[-1]["closed"] == 1
+    assert trend[-1]["on_time_closure_rate"] == 100.0
+    assert all(row["received"] == 0 for row in trend[:-1])
     html = response.content.decode()
     assert 'id="ov-chart-volume"' in html and "echarts.min.js" in html
-    assert "<th scope=\"row\">" + trend[0]["month"] in html  # the table alternative
-    levels = [c[0] for c in calls]
-    assert levels.count("grid") == 1 and levels.count("street") == 12
+    assert '<th scope="row">2026-05</th><td>5</td><td>1</td>' in html  # the table alternative
+
+
+def test_month_figures_on_the_dashboard(world, populate, client_as):
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 4, 20, 12, tzinfo=datetime.UTC), tick=False):
+        populate(1)
+    with time_machine.travel(datetime.datetime(2026, 5, 15, 12, tzinfo=datetime.UTC), tick=False):
+        populate(2)
+        response = client_as(world.users.grid_head).get("/dashboard/")
+    figures = {f.key: f for f in response.context["figures"]}
+    assert (figures["received"].current, figures["received"].previous) == (10, 5)
+    assert (figures["closed"].current, figures["closed"].previous) == (2, 1)
+    assert figures["received"].change == 5
 
 
 def test_no_source_no_indicator_selector(world, client_as, monkeypatch):
