@@ -7,7 +7,12 @@ from care.models import Referral, Resident, ServiceProject, Visit
 
 
 class DateInput(forms.DateInput):
+    """<input type=date> needs ISO dates whatever the language's date format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
+        super().__init__(attrs, format=format)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

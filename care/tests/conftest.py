@@ -6,6 +6,7 @@
 Each has one resident (`care.residents[key]`) tagged "elderly living alone".
 """
 
+import importlib
 import types
 
 import pytest
@@ -20,8 +21,20 @@ from care.tests.factories import (
 )
 
 
+def _ensure_care_tags():
+    """The tags come from a data migration, which a transactional (browser) test flushes."""
+    from care.models import CareTag
+
+    seed = importlib.import_module("care.migrations.0002_care_tags")
+    for order, (code, name, days, details) in enumerate(seed.TAGS):
+        CareTag.objects.get_or_create(code=code, defaults={
+            "name": name, "default_frequency_days": days, "details_label": details,
+            "ordering": order})
+
+
 @pytest.fixture
 def care(world):
+    _ensure_care_tags()
     users = world.users
     users.care_staff = UserFactory(username="care_a1", role=Role.COMMUNITY_STAFF,
                                    node=world.communities["A1"], care_role=True,
@@ -47,3 +60,16 @@ def care(world):
     PairingFactory(household=households["other"], worker=users.worker_b)
     return types.SimpleNamespace(world=world, users=users, households=households,
                                  residents=residents)
+
+
+@pytest.fixture
+def request_category(db):
+    """A request sub-class (seeded by requests_desk's migration; recreated after a flush)."""
+    from requests_desk.models import Category
+
+    existing = Category.objects.filter(parent__isnull=False, active=True).first()
+    if existing is not None:
+        return existing
+    parent = Category.objects.create(kind="event", code="T-ENV", name="市容环境")
+    return Category.objects.create(kind="event", parent=parent, code="T-ENV-01", name="暴露垃圾",
+                                   limit_amount=4, limit_unit="hours")

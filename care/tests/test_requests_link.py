@@ -10,10 +10,10 @@ from django.utils import timezone
 from care.models import Need, Visit
 from care.selectors import follow_ups_due
 from care.services import visit_record
-from requests_desk.models import Category, Request
+from requests_desk.models import Request
 
 
-def test_need_becomes_a_request_linked_both_ways_and_follow_up_falls_due(client, care):
+def test_need_becomes_a_request_linked_both_ways_and_follow_up_falls_due(client, care, request_category):
     household = care.households["paired"]
     household.location = Point(113.82, 22.75, srid=4326)  # inside grid A1a
     household.save()
@@ -21,7 +21,7 @@ def test_need_becomes_a_request_linked_both_ways_and_follow_up_falls_due(client,
                          visited_on=datetime.date(2025, 6, 1), mode="in_person",
                          needs=["楼道灯坏了，老人夜间出行不便"])
     need = visit.needs.get()
-    category = Category.objects.filter(parent__isnull=False, active=True).first()
+    category = request_category
     client.force_login(care.users.grid_worker)
     page = client.get(reverse("care:household", args=[household.pk])).content.decode()
     assert reverse("care:need_to_request", args=[need.pk]) in page
@@ -49,12 +49,12 @@ def test_need_becomes_a_request_linked_both_ways_and_follow_up_falls_due(client,
     assert list(follow_ups_due(care.users.grid_worker)) == []
 
 
-def test_someone_who_cannot_see_the_household_cannot_file_its_need(client, care):
+def test_someone_who_cannot_see_the_household_cannot_file_its_need(client, care, request_category):
     visit = visit_record(household=care.households["other"], visitor=care.users.worker_b,
                          visited_on=datetime.date(2025, 6, 1), mode="in_person",
                          needs=["需要轮椅"])
     need = visit.needs.get()
-    category = Category.objects.filter(parent__isnull=False, active=True).first()
+    category = request_category
     client.force_login(care.users.grid_worker)
     response = client.post(reverse("care:need_to_request", args=[need.pk]),
                            {"category": category.pk})

@@ -138,14 +138,14 @@ def test_api_check_in_obeys_the_distance_rule(client, world, place):
     assert client.get(reverse("api-patrol-detail", args=[patrol_id])).status_code == 404
 
 
-def test_finding_becomes_a_request_routed_to_the_grid(client, world, place):
-    from requests_desk.models import Category, Request
+def test_finding_becomes_a_request_routed_to_the_grid(client, world, place, request_category):
+    from requests_desk.models import Request
 
     worker = world.users.grid_worker
     patrol = services.patrol_start(worker=worker)
     finding = services.finding_record(patrol=patrol, by=worker, kind="illegal_structure",
                                       description="楼顶新搭建彩钢棚", key_place=place)
-    category = Category.objects.filter(parent__isnull=False, active=True).first()
+    category = request_category
     client.force_login(worker)
     client.post(reverse("patrols:finding_to_request", args=[finding.pk]), {"category": category.pk})
     finding.refresh_from_db()

@@ -1,0 +1,31 @@
+"""A grid worker records a visit on a phone (360×740), end to end in a real browser."""
+
+import pytest
+
+from conftest import browser_login
+from care.models import Visit
+
+
+@pytest.mark.browser
+def test_grid_worker_records_a_visit_on_a_phone(transactional_db, care, live_server, page,
+                                                artifacts):
+    household = care.households["paired"]
+    browser_login(page, live_server, "worker_a1a")
+    page.goto(f"{live_server.url}/care/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    page.click(f"a[href='/care/households/{household.pk}/']")
+    page.click(f"a[href='/care/households/{household.pk}/visit/']")
+    page.check("input[name=mode][value=phone]")
+    page.fill("input[name=met]", "本人")
+    page.fill("textarea[name=condition]", "身体状况稳定，按时服药")
+    page.fill("textarea[name=needs]", "希望安装卫生间扶手")
+    page.screenshot(path=str(artifacts / "care-visit-form-phone.png"), full_page=True)
+    page.click("form button[type=submit].primary")
+    page.wait_for_url(f"**/care/households/{household.pk}/")
+    assert page.locator(".messages li.success").count() == 1
+    assert "希望安装卫生间扶手" in page.content()
+    page.screenshot(path=str(artifacts / "care-visit-recorded-phone.png"), full_page=True)
+    # Nothing on the page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    visit = Visit.objects.get(household=household)
+    assert (visit.mode, visit.met, visit.visitor) == ("phone", "本人", care.users.grid_worker)
