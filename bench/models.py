@@ -1,0 +1,12 @@
+from django.db import models
+from django.utils import timezone
+
+
+class BaselineRow(models.Model):
+    """One row written by the insert baseline view (a bare Django view doing one INSERT)."""
+
+    payload = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "bench"

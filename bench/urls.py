@@ -1,0 +1,12 @@
+"""redgrid.urls plus the two baseline views (bench.settings selects this module)."""
+
+from django.urls import path
+
+from bench import views
+from redgrid.urls import urlpatterns as redgrid_urlpatterns
+
+urlpatterns = [
+    path("bench/constant/", views.constant, name="bench-constant"),
+    path("bench/insert/", views.insert, name="bench-insert"),
+    *redgrid_urlpatterns,
+]
