@@ -59,15 +59,31 @@ class PartyMemberAdminForm(forms.ModelForm):
     """Phone and ID number are never shown in full here (reveals go through the logged page);
     they can be entered or replaced."""
 
-    new_phone = forms.CharField(label=_("mobile phone"), required=False,
-                                help_text=_("Leave empty to keep the stored number."))
-    new_id_number = forms.CharField(label=_("ID number"), required=False,
-                                    help_text=_("Leave empty to keep the stored number."))
+    new_phone = forms.CharField(
+        label=_("mobile phone"),
+        required=False,
+        help_text=_("Leave empty to keep the stored number."),
+    )
+    new_id_number = forms.CharField(
+        label=_("ID number"), required=False, help_text=_("Leave empty to keep the stored number.")
+    )
 
     class Meta:
         model = PartyMember
-        fields = ("name", "gender", "birth_date", "joined_on", "full_member_on", "workplace",
-                  "workplace_kind", "kind", "community", "branch", "must_register", "user")
+        fields = (
+            "name",
+            "gender",
+            "birth_date",
+            "joined_on",
+            "full_member_on",
+            "workplace",
+            "workplace_kind",
+            "kind",
+            "community",
+            "branch",
+            "must_register",
+            "user",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -96,8 +112,16 @@ class PartyMemberAdminForm(forms.ModelForm):
 @admin.register(PartyMember)
 class PartyMemberAdmin(JurisdictionScopedAdmin):
     form = PartyMemberAdminForm
-    list_display = ("name", "status", "phone_masked", "id_number_masked", "kind",
-                    "workplace", "community", "branch")
+    list_display = (
+        "name",
+        "status",
+        "phone_masked",
+        "id_number_masked",
+        "kind",
+        "workplace",
+        "community",
+        "branch",
+    )
     list_filter = ("kind", "workplace_kind", "must_register", "community__street", "community")
     search_fields = ("name", "workplace")
     list_select_related = ("community", "branch")
@@ -121,8 +145,12 @@ class PartyMemberAdmin(JurisdictionScopedAdmin):
 class BranchCommitteeMemberAdmin(JurisdictionScopedAdmin):
     form = BranchCommitteeMemberAdminForm
     list_display = ("branch", "position", "member", "source", "start_date", "end_date")
-    list_filter = ("position", "source", "branch__grid__community__street",
-                   "branch__grid__community")
+    list_filter = (
+        "position",
+        "source",
+        "branch__grid__community__street",
+        "branch__grid__community",
+    )
     search_fields = ("branch__name", "member__name")
     list_select_related = ("branch", "member")
     autocomplete_fields = ("branch", "member")
@@ -132,9 +160,14 @@ class BranchCommitteeMemberAdmin(JurisdictionScopedAdmin):
             obj.full_clean()
             return super().save_model(request, obj, form, change)
         # A new secretary goes through the service, which also ends the previous term.
-        seat = committee_member_appoint(branch=obj.branch, member=obj.member,
-                                        position=obj.position, source=obj.source,
-                                        start_date=obj.start_date, end_date=obj.end_date)
+        seat = committee_member_appoint(
+            branch=obj.branch,
+            member=obj.member,
+            position=obj.position,
+            source=obj.source,
+            start_date=obj.start_date,
+            end_date=obj.end_date,
+        )
         obj.pk = seat.pk
         obj._state.adding = False
 

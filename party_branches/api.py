@@ -27,23 +27,25 @@ from privacy.services import personal_data_reveal
 
 def drf_error(exc: DjangoValidationError) -> ValidationError:
     if hasattr(exc, "error_dict"):
-        return ValidationError({k: [str(m) for e in v for m in e.messages]
-                                for k, v in exc.error_dict.items()})
+        return ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
     return ValidationError({"detail": exc.messages})
 
 
 class StaffRole(BasePermission):
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated
-                    and request.user.is_staff_role)
+        return bool(request.user and request.user.is_authenticated and request.user.is_staff_role)
 
 
 class ModelPermissions(DjangoModelPermissions):
     """Model permissions for every method, reads included (view_*)."""
 
-    perms_map = {**DjangoModelPermissions.perms_map,
-                 "GET": ["%(app_label)s.view_%(model_name)s"],
-                 "HEAD": ["%(app_label)s.view_%(model_name)s"]}
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
 
 
 class BranchViewSet(viewsets.ReadOnlyModelViewSet):
@@ -67,8 +69,9 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
         if not request.user.has_perm("party_branches.add_branchcommitteemember"):
             raise PermissionDenied
         branch = self.get_object()
-        serializer = AppointSerializer(data=request.data, context={"request": request,
-                                                                   "branch": branch})
+        serializer = AppointSerializer(
+            data=request.data, context={"request": request, "branch": branch}
+        )
         serializer.is_valid(raise_exception=True)
         try:
             seat = committee_member_appoint(branch=branch, **serializer.validated_data)
@@ -86,12 +89,16 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = PartyMember.objects.none()
 
     def get_queryset(self):
-        return selectors.members_for(self.request.user,
-                                     query=self.request.query_params.get("q", ""))
+        return selectors.members_for(
+            self.request.user, query=self.request.query_params.get("q", "")
+        )
 
-    @extend_schema(request=RevealSerializer,
-                   responses=inline_serializer("Revealed", {"field": serializers.CharField(),
-                                                            "value": serializers.CharField()}))
+    @extend_schema(
+        request=RevealSerializer,
+        responses=inline_serializer(
+            "Revealed", {"field": serializers.CharField(), "value": serializers.CharField()}
+        ),
+    )
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         member = self.get_object()
@@ -99,12 +106,16 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         field = serializer.validated_data["field"]
         try:
-            value = personal_data_reveal(user=request.user, subject=member, field=field,
-                                         purpose=serializer.validated_data["purpose"],
-                                         subject_label=str(member), request=request)
+            value = personal_data_reveal(
+                user=request.user,
+                subject=member,
+                field=field,
+                purpose=serializer.validated_data["purpose"],
+                subject_label=str(member),
+                request=request,
+            )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
             raise drf_error(exc) from exc
         return Response({"field": field, "value": value})
-

@@ -23,17 +23,21 @@ class AppointForm(forms.Form):
     member = MemberChoiceField(label=_("Member"), queryset=PartyMember.objects.none())
     position = forms.ChoiceField(label=_("Position"), choices=CommitteePosition.choices)
     source = forms.ChoiceField(label=_("Source"), choices=BranchCommitteeMember.Source.choices)
-    start_date = forms.DateField(label=_("Term starts"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("Term ends"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Term starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("Term ends"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, branch, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.branch = branch
-        self.fields["member"].queryset = scope_queryset(
-            PartyMember.objects.filter(community=branch.grid.community), user
-        ).select_related("community").order_by("name")
+        self.fields["member"].queryset = (
+            scope_queryset(PartyMember.objects.filter(community=branch.grid.community), user)
+            .select_related("community")
+            .order_by("name")
+        )
 
     def save(self):
         try:
@@ -53,26 +57,35 @@ class BranchCommitteeMemberAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and cleaned.get("position") == CommitteePosition.SECRETARY:
-            secretary_check(branch=cleaned["branch"], member=cleaned["member"],
-                            on=cleaned["start_date"])
+            secretary_check(
+                branch=cleaned["branch"], member=cleaned["member"], on=cleaned["start_date"]
+            )
         return cleaned
 
 
 class MeetingForm(forms.ModelForm):
     present = forms.ModelMultipleChoiceField(
-        label=_("Members present"), queryset=PartyMember.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Members present"),
+        queryset=PartyMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     guests = forms.CharField(
-        label=_("Non-member attendees"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: name, affiliation (e.g. 李经理, 物业公司)."))
+        label=_("Non-member attendees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name, affiliation (e.g. 李经理, 物业公司)."),
+    )
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
     class Meta:
         model = Meeting
         fields = ("kind", "held_on", "place", "place_name", "agenda", "minutes")
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}),
-                   "agenda": forms.Textarea(attrs={"rows": 3}),
-                   "minutes": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 5}),
+        }
 
     def __init__(self, *args, branch, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +94,8 @@ class MeetingForm(forms.ModelForm):
         self.fields["present"].queryset = branch.members.order_by("name")
         self.fields["present"].label_from_instance = lambda m: m.name
         self.fields["place"].queryset = scope_queryset(
-            ServicePosition.objects.filter(community=branch.grid.community), user)
+            ServicePosition.objects.filter(community=branch.grid.community), user
+        )
 
     def clean_guests(self):
         guests = []

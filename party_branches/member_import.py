@@ -51,10 +51,21 @@ COLUMNS = [
 # The values street offices write, whatever the interface language.
 CHOICE_ALIASES = {
     "gender": {"男": "male", "女": "female"},
-    "workplace_kind": {"机关": "government", "党政机关": "government", "事业单位": "public_institution",
-                       "企业": "company", "社会组织": "social_organisation", "无": "none"},
-    "kind": {"居民党员": "resident", "网格员党员": "grid_worker", "报到党员": "registered",
-             "在职党员": "registered", "流动党员": "mobile"},
+    "workplace_kind": {
+        "机关": "government",
+        "党政机关": "government",
+        "事业单位": "public_institution",
+        "企业": "company",
+        "社会组织": "social_organisation",
+        "无": "none",
+    },
+    "kind": {
+        "居民党员": "resident",
+        "网格员党员": "grid_worker",
+        "报到党员": "registered",
+        "在职党员": "registered",
+        "流动党员": "mobile",
+    },
     "position": {"书记": "secretary", "副书记": "deputy_secretary", "委员": "member"},
 }
 REQUIRED = ("name", "gender", "birth_date", "id_number", "joined_on", "community")
@@ -149,8 +160,10 @@ def _date(value, label, errors) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        errors.append(_("%(column)s: \"%(value)s\" is not a date (use YYYY-MM-DD).") % {
-            "column": label, "value": text})
+        errors.append(
+            _('%(column)s: "%(value)s" is not a date (use YYYY-MM-DD).')
+            % {"column": label, "value": text}
+        )
         return None
 
 
@@ -199,8 +212,9 @@ def member_import_preview(file, *, user) -> ImportPreview:
         communities[community.name] = community
         communities[community.name.removesuffix("社区")] = community
     branches = {}
-    for branch in scope_queryset(PartyBranch.objects.filter(kind=PartyBranch.Kind.GRID), user) \
-            .select_related("grid"):
+    for branch in scope_queryset(
+        PartyBranch.objects.filter(kind=PartyBranch.Kind.GRID), user
+    ).select_related("grid"):
         branches[branch.grid.code] = branch
         branches[branch.grid.name] = branch
     # Duplicates already recorded: one query on the blind index for the whole file.
@@ -209,11 +223,17 @@ def member_import_preview(file, *, user) -> ImportPreview:
         raw = _text(values.get("id_number")).upper()
         if raw:
             indexes[raw] = blind_index(raw)
-    recorded = set(PartyMember.objects.filter(id_number_index__in=indexes.values())
-                   .values_list("id_number_index", flat=True))
-    accounts = {u.username: u for u in User.objects.filter(
-        username__in=[_text(v.get("account")) for _l, v in rows if _text(v.get("account"))]
-    ).select_related("party_member")}
+    recorded = set(
+        PartyMember.objects.filter(id_number_index__in=indexes.values()).values_list(
+            "id_number_index", flat=True
+        )
+    )
+    accounts = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[_text(v.get("account")) for _l, v in rows if _text(v.get("account"))]
+        ).select_related("party_member")
+    }
     seen = {}
     results = []
     today = timezone.localdate()
@@ -231,16 +251,19 @@ def member_import_preview(file, *, user) -> ImportPreview:
                 errors.extend(exc.messages)
             else:
                 if id_number in seen:
-                    errors.append(_("Duplicate: the same ID number is on row %(line)s.") % {
-                        "line": seen[id_number]})
+                    errors.append(
+                        _("Duplicate: the same ID number is on row %(line)s.")
+                        % {"line": seen[id_number]}
+                    )
                 else:
                     seen[id_number] = line
                 if indexes.get(id_number) in recorded:
-                    errors.append(_("Duplicate: a Party member with this ID number is already "
-                                    "recorded."))
+                    errors.append(
+                        _("Duplicate: a Party member with this ID number is already recorded.")
+                    )
         gender = genders.get(text["gender"].lower()) if text["gender"] else None
         if text["gender"] and gender is None:
-            errors.append(_("Gender: \"%(value)s\" is not 男 or 女.") % {"value": text["gender"]})
+            errors.append(_('Gender: "%(value)s" is not 男 or 女.') % {"value": text["gender"]})
         birth_date = _date(values.get("birth_date"), labels["birth_date"], errors)
         joined_on = _date(values.get("joined_on"), labels["joined_on"], errors)
         full_member_on = _date(values.get("full_member_on"), labels["full_member_on"], errors)
@@ -250,51 +273,72 @@ def member_import_preview(file, *, user) -> ImportPreview:
             errors.append(_("The date joined is in the future."))
         community = communities.get(text["community"]) if text["community"] else None
         if text["community"] and community is None:
-            errors.append(_("Unknown community \"%(value)s\" (or outside your jurisdiction).") % {
-                "value": text["community"]})
+            errors.append(
+                _('Unknown community "%(value)s" (or outside your jurisdiction).')
+                % {"value": text["community"]}
+            )
         workplace_kind = PartyMember.WorkplaceKind.NONE
         if text["workplace_kind"]:
             workplace_kind = workplace_kinds.get(text["workplace_kind"].lower())
             if workplace_kind is None:
-                errors.append(_("Unknown workplace kind \"%(value)s\".") % {
-                    "value": text["workplace_kind"]})
+                errors.append(
+                    _('Unknown workplace kind "%(value)s".') % {"value": text["workplace_kind"]}
+                )
         kind = PartyMember.Kind.RESIDENT
         if text["kind"]:
             kind = kinds.get(text["kind"].lower())
             if kind is None:
-                errors.append(_("Unknown member kind \"%(value)s\".") % {"value": text["kind"]})
+                errors.append(_('Unknown member kind "%(value)s".') % {"value": text["kind"]})
         branch = None
         if text["grid"]:
             branch = branches.get(text["grid"])
             if branch is None:
-                errors.append(_("No grid Party branch for the grid \"%(value)s\" in your "
-                                "jurisdiction.") % {"value": text["grid"]})
+                errors.append(
+                    _('No grid Party branch for the grid "%(value)s" in your jurisdiction.')
+                    % {"value": text["grid"]}
+                )
         account = None
         if text["account"]:
             account = accounts.get(text["account"])
             if account is None:
-                errors.append(_("Unknown login account \"%(value)s\".") % {"value": text["account"]})
+                errors.append(_('Unknown login account "%(value)s".') % {"value": text["account"]})
             elif getattr(account, "party_member", None) is not None:
-                errors.append(_("The login account \"%(value)s\" already belongs to a member.") % {
-                    "value": text["account"]})
+                errors.append(
+                    _('The login account "%(value)s" already belongs to a member.')
+                    % {"value": text["account"]}
+                )
         position = ""
         if text["position"]:
             position = positions.get(text["position"].lower(), "")
             if not position:
-                errors.append(_("Unknown branch position \"%(value)s\".") % {
-                    "value": text["position"]})
+                errors.append(
+                    _('Unknown branch position "%(value)s".') % {"value": text["position"]}
+                )
             elif branch is None:
                 errors.append(_("A branch position needs the grid of the branch."))
         member = PartyMember(
-            name=text["name"], gender=gender or "", birth_date=birth_date, phone=text["phone"],
-            id_number=id_number, id_number_index=indexes.get(id_number, ""), joined_on=joined_on,
-            full_member_on=full_member_on, workplace=text["workplace"],
-            workplace_kind=workplace_kind or "", kind=kind or "", community=community,
-            branch=branch, user=account)
+            name=text["name"],
+            gender=gender or "",
+            birth_date=birth_date,
+            phone=text["phone"],
+            id_number=id_number,
+            id_number_index=indexes.get(id_number, ""),
+            joined_on=joined_on,
+            full_member_on=full_member_on,
+            workplace=text["workplace"],
+            workplace_kind=workplace_kind or "",
+            kind=kind or "",
+            community=community,
+            branch=branch,
+            user=account,
+        )
         if not errors:
             try:
-                member.full_clean(exclude=["id_number_index", "community", "branch", "user"],
-                                  validate_unique=False, validate_constraints=False)
+                member.full_clean(
+                    exclude=["id_number_index", "community", "branch", "user"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if not errors and position == CommitteePosition.SECRETARY:
@@ -302,8 +346,16 @@ def member_import_preview(file, *, user) -> ImportPreview:
                 secretary_check(branch=branch, member=member)
             except ValidationError as exc:
                 errors.extend(exc.messages)
-        results.append(RowResult(line=line, values=text, errors=errors, member=member,
-                                 branch=branch, position=position))
+        results.append(
+            RowResult(
+                line=line,
+                values=text,
+                errors=errors,
+                member=member,
+                branch=branch,
+                position=position,
+            )
+        )
     return ImportPreview(rows=results)
 
 
@@ -315,9 +367,14 @@ def member_import_commit(file, *, user, clean_only: bool = False) -> int:
         raise ImportRefused(" ".join(preview.problems), preview)
     rows = preview.clean_rows if clean_only else preview.rows
     if not clean_only and preview.error_rows:
-        raise ImportRefused(_("%(n)s rows have errors; nothing was imported. Correct them or "
-                              "import only the clean rows.") % {"n": len(preview.error_rows)},
-                            preview)
+        raise ImportRefused(
+            _(
+                "%(n)s rows have errors; nothing was imported. Correct them or "
+                "import only the clean rows."
+            )
+            % {"n": len(preview.error_rows)},
+            preview,
+        )
     if not rows:
         raise ImportRefused(_("No clean rows to import."), preview)
     with transaction.atomic():
@@ -326,8 +383,11 @@ def member_import_commit(file, *, user, clean_only: bool = False) -> int:
         for row in rows:
             if row.position:
                 committee_member_appoint(
-                    branch=row.branch, member=row.member, position=row.position,
-                    source=BranchCommitteeMember.Source.RESIDENT)
+                    branch=row.branch,
+                    member=row.member,
+                    position=row.position,
+                    source=BranchCommitteeMember.Source.RESIDENT,
+                )
     return len(rows)
 
 
@@ -344,14 +404,24 @@ def members_export_xlsx(members, *, unmasked: bool) -> bytes:
         phone = member.phone if unmasked else mask_phone(member.phone)
         id_number = member.id_number if unmasked else mask_id_number(member.id_number)
         position = getattr(member, "current_position", None)
-        sheet.append([
-            member.name, member.get_gender_display(), member.birth_date, phone, id_number,
-            member.joined_on, member.full_member_on, member.workplace,
-            member.get_workplace_kind_display(), member.get_kind_display(),
-            member.community.name, member.branch.grid.code if member.branch_id else "",
-            member.user.username if member.user_id else "",
-            str(positions.get(position, "")) if position else "",
-        ])
+        sheet.append(
+            [
+                member.name,
+                member.get_gender_display(),
+                member.birth_date,
+                phone,
+                id_number,
+                member.joined_on,
+                member.full_member_on,
+                member.workplace,
+                member.get_workplace_kind_display(),
+                member.get_kind_display(),
+                member.community.name,
+                member.branch.grid.code if member.branch_id else "",
+                member.user.username if member.user_id else "",
+                str(positions.get(position, "")) if position else "",
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -37,8 +37,12 @@ class StreetCommittee(models.Model):
 
     jurisdiction_field = "street"
 
-    street = models.OneToOneField("grids.Street", on_delete=models.PROTECT,
-                                  related_name="party_committee", verbose_name=_("street"))
+    street = models.OneToOneField(
+        "grids.Street",
+        on_delete=models.PROTECT,
+        related_name="party_committee",
+        verbose_name=_("street"),
+    )
     name = models.CharField(_("name"), max_length=120)
 
     class Meta:
@@ -55,11 +59,18 @@ class CommunityCommittee(models.Model):
 
     jurisdiction_field = "community"
 
-    community = models.OneToOneField("grids.Community", on_delete=models.PROTECT,
-                                     related_name="party_committee", verbose_name=_("community"))
-    street_committee = models.ForeignKey(StreetCommittee, on_delete=models.PROTECT,
-                                         related_name="community_committees",
-                                         verbose_name=_("street Party working committee"))
+    community = models.OneToOneField(
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="party_committee",
+        verbose_name=_("community"),
+    )
+    street_committee = models.ForeignKey(
+        StreetCommittee,
+        on_delete=models.PROTECT,
+        related_name="community_committees",
+        verbose_name=_("street Party working committee"),
+    )
     name = models.CharField(_("name"), max_length=120)
 
     class Meta:
@@ -107,28 +118,56 @@ class PartyMember(models.Model):
     birth_date = models.DateField(_("date of birth"))
     phone = EncryptedTextField(_("mobile phone"), blank=True)
     id_number = EncryptedTextField(_("ID number"))
-    id_number_index = models.CharField(_("ID number index"), max_length=64, editable=False,
-                                       db_index=True)
+    id_number_index = models.CharField(
+        _("ID number index"), max_length=64, editable=False, db_index=True
+    )
     joined_on = models.DateField(_("date joined the Party"))
     full_member_on = models.DateField(
-        _("date made full member"), null=True, blank=True,
-        help_text=_("Empty while the member is probationary."))
+        _("date made full member"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the member is probationary."),
+    )
     workplace = models.CharField(_("workplace"), max_length=120, blank=True)
-    workplace_kind = models.CharField(_("workplace kind"), max_length=24,
-                                      choices=WorkplaceKind.choices, default=WorkplaceKind.NONE)
-    kind = models.CharField(_("member kind"), max_length=16, choices=Kind.choices,
-                            default=Kind.RESIDENT)
-    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT,
-                                  related_name="party_members", verbose_name=_("home community"))
-    branch = models.ForeignKey("PartyBranch", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="members", verbose_name=_("branch"))
+    workplace_kind = models.CharField(
+        _("workplace kind"),
+        max_length=24,
+        choices=WorkplaceKind.choices,
+        default=WorkplaceKind.NONE,
+    )
+    kind = models.CharField(
+        _("member kind"), max_length=16, choices=Kind.choices, default=Kind.RESIDENT
+    )
+    community = models.ForeignKey(
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="party_members",
+        verbose_name=_("home community"),
+    )
+    branch = models.ForeignKey(
+        "PartyBranch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("branch"),
+    )
     must_register = models.BooleanField(
-        _("expected to register"), default=True,
-        help_text=_("Counts towards the registration rate (members expected to register with "
-                    "their community of residence)."))
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="party_member",
-                                verbose_name=_("login account"))
+        _("expected to register"),
+        default=True,
+        help_text=_(
+            "Counts towards the registration rate (members expected to register with "
+            "their community of residence)."
+        ),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="party_member",
+        verbose_name=_("login account"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = PartyMemberQuerySet.as_manager()
@@ -140,8 +179,10 @@ class PartyMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["id_number_index"], name="party_member_unique_id"),
             models.CheckConstraint(
-                condition=Q(full_member_on__isnull=True) | Q(full_member_on__gte=models.F("joined_on")),
-                name="party_member_full_after_joining"),
+                condition=Q(full_member_on__isnull=True)
+                | Q(full_member_on__gte=models.F("joined_on")),
+                name="party_member_full_after_joining",
+            ),
         ]
         indexes = [models.Index(fields=["community", "must_register"])]
 
@@ -178,15 +219,34 @@ class PartyBranch(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GRID)
-    community_committee = models.ForeignKey(CommunityCommittee, on_delete=models.PROTECT,
-                                            related_name="branches",
-                                            verbose_name=_("community Party committee"))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT,
-                             related_name="party_branches", verbose_name=_("area grid"))
-    subgrid = models.ForeignKey("grids.SubGrid", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="party_branches", verbose_name=_("sub-grid"))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="sub_branches", verbose_name=_("parent grid branch"))
+    community_committee = models.ForeignKey(
+        CommunityCommittee,
+        on_delete=models.PROTECT,
+        related_name="branches",
+        verbose_name=_("community Party committee"),
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        related_name="party_branches",
+        verbose_name=_("area grid"),
+    )
+    subgrid = models.ForeignKey(
+        "grids.SubGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_branches",
+        verbose_name=_("sub-grid"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_branches",
+        verbose_name=_("parent grid branch"),
+    )
     founded_on = models.DateField(_("founded on"), default=timezone.localdate)
 
     class Meta:
@@ -195,14 +255,21 @@ class PartyBranch(models.Model):
         ordering = ["grid__code", "kind", "name"]
         constraints = [
             # Full coverage means exactly one grid Party branch per area grid (DOMAIN.md §1).
-            models.UniqueConstraint(fields=["grid"], condition=Q(kind="grid"),
-                                    name="one_branch_per_area_grid"),
-            models.UniqueConstraint(fields=["subgrid"], condition=Q(subgrid__isnull=False),
-                                    name="one_branch_per_subgrid"),
+            models.UniqueConstraint(
+                fields=["grid"], condition=Q(kind="grid"), name="one_branch_per_area_grid"
+            ),
+            models.UniqueConstraint(
+                fields=["subgrid"],
+                condition=Q(subgrid__isnull=False),
+                name="one_branch_per_subgrid",
+            ),
             models.CheckConstraint(
-                condition=(Q(kind="grid", subgrid__isnull=True, parent__isnull=True)
-                           | Q(kind="subgrid", subgrid__isnull=False, parent__isnull=False)),
-                name="branch_kind_shape"),
+                condition=(
+                    Q(kind="grid", subgrid__isnull=True, parent__isnull=True)
+                    | Q(kind="subgrid", subgrid__isnull=False, parent__isnull=False)
+                ),
+                name="branch_kind_shape",
+            ),
         ]
 
     def __str__(self):
@@ -227,10 +294,15 @@ class BranchCommitteeMember(models.Model):
 
     jurisdiction_field = "branch__grid"
 
-    branch = models.ForeignKey(PartyBranch, on_delete=models.CASCADE, related_name="committee",
-                               verbose_name=_("branch"))
-    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT,
-                               related_name="branch_positions", verbose_name=_("member"))
+    branch = models.ForeignKey(
+        PartyBranch, on_delete=models.CASCADE, related_name="committee", verbose_name=_("branch")
+    )
+    member = models.ForeignKey(
+        PartyMember,
+        on_delete=models.PROTECT,
+        related_name="branch_positions",
+        verbose_name=_("member"),
+    )
     position = models.CharField(_("position"), max_length=20, choices=CommitteePosition.choices)
     source = models.CharField(_("source"), max_length=24, choices=Source.choices)
     start_date = models.DateField(_("term starts"), default=timezone.localdate)
@@ -245,7 +317,8 @@ class BranchCommitteeMember(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="branch_committee_term"),
+                name="branch_committee_term",
+            ),
         ]
 
     def __str__(self):
@@ -257,10 +330,18 @@ class CommunityCommitteeMember(models.Model):
 
     jurisdiction_field = "committee__community"
 
-    committee = models.ForeignKey(CommunityCommittee, on_delete=models.CASCADE,
-                                  related_name="seats", verbose_name=_("community Party committee"))
-    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT,
-                               related_name="community_positions", verbose_name=_("member"))
+    committee = models.ForeignKey(
+        CommunityCommittee,
+        on_delete=models.CASCADE,
+        related_name="seats",
+        verbose_name=_("community Party committee"),
+    )
+    member = models.ForeignKey(
+        PartyMember,
+        on_delete=models.PROTECT,
+        related_name="community_positions",
+        verbose_name=_("member"),
+    )
     position = models.CharField(_("position"), max_length=20, choices=CommitteePosition.choices)
     start_date = models.DateField(_("term starts"), default=timezone.localdate)
     end_date = models.DateField(_("term ends"), null=True, blank=True)
@@ -274,7 +355,8 @@ class CommunityCommitteeMember(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="community_committee_term"),
+                name="community_committee_term",
+            ),
         ]
 
     def __str__(self):
@@ -288,19 +370,30 @@ class Meeting(models.Model):
 
     jurisdiction_field = "branch__grid"
 
-    branch = models.ForeignKey(PartyBranch, on_delete=models.PROTECT, related_name="meetings",
-                               verbose_name=_("branch"))
+    branch = models.ForeignKey(
+        PartyBranch, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("branch")
+    )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     held_on = models.DateField(_("date"))
-    place = models.ForeignKey("service_points.ServicePosition", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="branch_meetings",
-                              verbose_name=_("place"))
+    place = models.ForeignKey(
+        "service_points.ServicePosition",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="branch_meetings",
+        verbose_name=_("place"),
+    )
     place_name = models.CharField(_("place (free text)"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"))
     minutes = models.TextField(_("minutes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+",
-                                    verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -317,10 +410,17 @@ class MeetingAttendance(models.Model):
 
     jurisdiction_field = "meeting__branch__grid"
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance",
-                                verbose_name=_("meeting"))
-    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="meeting_attendance", verbose_name=_("member"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        PartyMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_attendance",
+        verbose_name=_("member"),
+    )
     guest_name = models.CharField(_("non-member attendee"), max_length=60, blank=True)
     guest_affiliation = models.CharField(_("affiliation"), max_length=120, blank=True)
     present = models.BooleanField(_("present"), default=True)
@@ -329,10 +429,15 @@ class MeetingAttendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], condition=Q(member__isnull=False),
-                                    name="attendance_once_per_member"),
-            models.CheckConstraint(condition=Q(member__isnull=False) | ~Q(guest_name=""),
-                                   name="attendance_member_or_guest"),
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=Q(member__isnull=False),
+                name="attendance_once_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | ~Q(guest_name=""),
+                name="attendance_member_or_guest",
+            ),
         ]
 
     def __str__(self):
@@ -342,8 +447,9 @@ class MeetingAttendance(models.Model):
 class MeetingAttachment(models.Model):
     jurisdiction_field = "meeting__branch__grid"
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments",
-                                verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
+    )
     title = models.CharField(_("title"), max_length=120)
     file = models.FileField(_("file"), upload_to="meetings/%Y/%m/")
 
@@ -358,8 +464,12 @@ class MeetingAttachment(models.Model):
 class MemberImportBatch(models.Model):
     """An uploaded .xlsx kept between preview and commit (and as a record of who imported what)."""
 
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     file = models.FileField(_("file"), upload_to="member-imports/%Y/%m/")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
@@ -369,3 +479,6 @@ class MemberImportBatch(models.Model):
         verbose_name = _("member import")
         verbose_name_plural = _("member imports")
         ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.uploaded_at:%Y-%m-%d %H:%M} {self.file.name}"

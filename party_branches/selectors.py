@@ -27,9 +27,11 @@ def _rate(numerator, denominator):
 
 
 def _secretary_seats(on):
-    return (BranchCommitteeMember.objects.current(on)
-            .filter(branch=OuterRef("pk"), position=CommitteePosition.SECRETARY)
-            .order_by("-start_date"))
+    return (
+        BranchCommitteeMember.objects.current(on)
+        .filter(branch=OuterRef("pk"), position=CommitteePosition.SECRETARY)
+        .order_by("-start_date")
+    )
 
 
 def branches_with_secretary(queryset=None, *, on: datetime.date | None = None):
@@ -46,17 +48,28 @@ def branches_with_secretary(queryset=None, *, on: datetime.date | None = None):
             secretary_full_member_on=Subquery(seats.values("member__full_member_on")[:1]),
             last_secretary_term_end=Subquery(
                 BranchCommitteeMember.objects.filter(
-                    branch=OuterRef("pk"), position=CommitteePosition.SECRETARY,
-                    end_date__isnull=False)
-                .order_by("-end_date").values("end_date")[:1]),
+                    branch=OuterRef("pk"),
+                    position=CommitteePosition.SECRETARY,
+                    end_date__isnull=False,
+                )
+                .order_by("-end_date")
+                .values("end_date")[:1]
+            ),
         )
         .annotate(
-            secretary_is_grid_head=Exists(GridAssignment.objects.current(on).filter(
-                grid_id=OuterRef("grid_id"), role=GridAssignment.Role.GRID_HEAD,
-                user_id=OuterRef("secretary_user_id"))),
-            secretary_on_committee=Exists(CommunityCommitteeMember.objects.current(on).filter(
-                committee_id=OuterRef("community_committee_id"),
-                member_id=OuterRef("secretary_member_id"))),
+            secretary_is_grid_head=Exists(
+                GridAssignment.objects.current(on).filter(
+                    grid_id=OuterRef("grid_id"),
+                    role=GridAssignment.Role.GRID_HEAD,
+                    user_id=OuterRef("secretary_user_id"),
+                )
+            ),
+            secretary_on_committee=Exists(
+                CommunityCommitteeMember.objects.current(on).filter(
+                    committee_id=OuterRef("community_committee_id"),
+                    member_id=OuterRef("secretary_member_id"),
+                )
+            ),
             member_count=Count("members", distinct=True),
         )
         .order_by("grid__code", "kind", "name")
@@ -76,13 +89,19 @@ def branch_failures(branch, *, on: datetime.date) -> list[str]:
     """The compliance problems of a branch from its annotations (see branches_with_secretary)."""
     if branch.secretary_member_id is None:
         if branch.last_secretary_term_end and branch.last_secretary_term_end < on:
-            return [_("no current secretary: the last secretary's term ended on %(date)s") % {
-                "date": branch.last_secretary_term_end.isoformat()}]
+            return [
+                _("no current secretary: the last secretary's term ended on %(date)s")
+                % {"date": branch.last_secretary_term_end.isoformat()}
+            ]
         return [_("no current secretary")]
-    return secretary_rule_failures(SecretaryFacts(
-        full_member_on=branch.secretary_full_member_on,
-        is_grid_head=branch.secretary_is_grid_head,
-        on_community_committee=branch.secretary_on_committee), on=on)
+    return secretary_rule_failures(
+        SecretaryFacts(
+            full_member_on=branch.secretary_full_member_on,
+            is_grid_head=branch.secretary_is_grid_head,
+            on_community_committee=branch.secretary_on_committee,
+        ),
+        on=on,
+    )
 
 
 @dataclass
@@ -106,15 +125,20 @@ def compliance_list(user, *, on: datetime.date | None = None) -> list[Compliance
 
 def grids_without_branch(user, *, on: datetime.date | None = None):
     """Area grids in force that have no grid Party branch (the district's target is zero)."""
-    return (scope_queryset(AreaGrid.objects.valid_on(on), user)
-            .exclude(Exists(PartyBranch.objects.filter(grid=OuterRef("pk"),
-                                                       kind=PartyBranch.Kind.GRID)))
-            .select_related("community__street").order_by("code"))
+    return (
+        scope_queryset(AreaGrid.objects.valid_on(on), user)
+        .exclude(
+            Exists(PartyBranch.objects.filter(grid=OuterRef("pk"), kind=PartyBranch.Kind.GRID))
+        )
+        .select_related("community__street")
+        .order_by("code")
+    )
 
 
 def members_for(user, *, query: str = "", community_id=None, branch_id=None):
     members = scope_queryset(PartyMember.objects.all(), user).select_related(
-        "community", "branch__grid", "user")
+        "community", "branch__grid", "user"
+    )
     if query:
         members = members.filter(Q(name__icontains=query) | Q(workplace__icontains=query))
     if community_id:
@@ -126,42 +150,66 @@ def members_for(user, *, query: str = "", community_id=None, branch_id=None):
 
 def members_with_position(queryset, *, on=None):
     on = on or timezone.localdate()
-    return queryset.annotate(current_position=Subquery(
-        BranchCommitteeMember.objects.current(on).filter(member=OuterRef("pk"))
-        .order_by("position").values("position")[:1]))
+    return queryset.annotate(
+        current_position=Subquery(
+            BranchCommitteeMember.objects.current(on)
+            .filter(member=OuterRef("pk"))
+            .order_by("position")
+            .values("position")[:1]
+        )
+    )
 
 
 def member_attendance(queryset):
     """Members annotated with meetings invited to, attended, and the attendance rate (%)."""
     return queryset.annotate(
         meetings_invited=Count("meeting_attendance", distinct=True),
-        meetings_attended=Count("meeting_attendance",
-                                filter=Q(meeting_attendance__present=True), distinct=True),
-    ).annotate(attendance_rate=Case(
-        When(meetings_invited=0, then=Value(None, output_field=FloatField())),
-        default=_rate(F("meetings_attended"), F("meetings_invited"))))
+        meetings_attended=Count(
+            "meeting_attendance", filter=Q(meeting_attendance__present=True), distinct=True
+        ),
+    ).annotate(
+        attendance_rate=Case(
+            When(meetings_invited=0, then=Value(None, output_field=FloatField())),
+            default=_rate(F("meetings_attended"), F("meetings_invited")),
+        )
+    )
 
 
 def branch_attendance(branch) -> dict:
     """Attendance of the branch's members over all its meetings: invited, present, rate (%)."""
-    totals = MeetingAttendance.objects.filter(meeting__branch=branch, member__isnull=False) \
-        .aggregate(invited=Count("id"), present=Count("id", filter=Q(present=True)),
-                   meetings=Count("meeting", distinct=True))
-    totals["rate"] = round(totals["present"] * 100 / totals["invited"], 1) if totals["invited"] \
-        else None
+    totals = MeetingAttendance.objects.filter(
+        meeting__branch=branch, member__isnull=False
+    ).aggregate(
+        invited=Count("id"),
+        present=Count("id", filter=Q(present=True)),
+        meetings=Count("meeting", distinct=True),
+    )
+    totals["rate"] = (
+        round(totals["present"] * 100 / totals["invited"], 1) if totals["invited"] else None
+    )
     return totals
 
 
 def committee_of(branch, *, on=None):
-    return (BranchCommitteeMember.objects.filter(branch=branch).current(on)
-            .select_related("member").order_by("position", "start_date"))
+    return (
+        BranchCommitteeMember.objects.filter(branch=branch)
+        .current(on)
+        .select_related("member")
+        .order_by("position", "start_date")
+    )
 
 
 def meetings_of(branch):
-    return (Meeting.objects.filter(branch=branch).select_related("place")
-            .annotate(present=Count("attendance", filter=Q(attendance__present=True)),
-                      invited=Count("attendance", filter=Q(attendance__member__isnull=False)))
-            .prefetch_related("attachments").order_by("-held_on"))
+    return (
+        Meeting.objects.filter(branch=branch)
+        .select_related("place")
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__present=True)),
+            invited=Count("attendance", filter=Q(attendance__member__isnull=False)),
+        )
+        .prefetch_related("attachments")
+        .order_by("-held_on")
+    )
 
 
 # --- For other apps (reports, dashboards) ---------------------------------------------------------
@@ -175,8 +223,9 @@ def meetings_held(*, level: str, node_id: int, start: datetime.date, end: dateti
         branch=Count("id", filter=Q(kind=Meeting.Kind.BRANCH), distinct=True),
         council=Count("id", filter=Q(kind=Meeting.Kind.COUNCIL), distinct=True),
         invited=Count("attendance", filter=Q(attendance__member__isnull=False)),
-        present=Count("attendance", filter=Q(attendance__member__isnull=False,
-                                             attendance__present=True)),
+        present=Count(
+            "attendance", filter=Q(attendance__member__isnull=False, attendance__present=True)
+        ),
     )
     invited = totals.pop("invited")
     present = totals.pop("present")

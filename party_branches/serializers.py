@@ -25,8 +25,20 @@ class BranchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartyBranch
-        fields = ("id", "name", "kind", "grid_code", "grid_name", "community", "parent",
-                  "founded_on", "secretary", "member_count", "compliant", "failures")
+        fields = (
+            "id",
+            "name",
+            "kind",
+            "grid_code",
+            "grid_name",
+            "community",
+            "parent",
+            "founded_on",
+            "secretary",
+            "member_count",
+            "compliant",
+            "failures",
+        )
 
     def _failures(self, branch) -> list[str]:
         if not hasattr(branch, "_failures"):
@@ -69,14 +81,31 @@ class MemberSerializer(serializers.ModelSerializer):
     id_number_masked = serializers.CharField(read_only=True)
     full_member = serializers.SerializerMethodField()
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.current())
-    branch = serializers.PrimaryKeyRelatedField(queryset=PartyBranch.objects.all(),
-                                                required=False, allow_null=True)
+    branch = serializers.PrimaryKeyRelatedField(
+        queryset=PartyBranch.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = PartyMember
-        fields = ("id", "name", "gender", "birth_date", "phone", "phone_masked", "id_number",
-                  "id_number_masked", "joined_on", "full_member_on", "full_member",
-                  "workplace", "workplace_kind", "kind", "community", "branch", "must_register")
+        fields = (
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "phone",
+            "phone_masked",
+            "id_number",
+            "id_number_masked",
+            "joined_on",
+            "full_member_on",
+            "full_member",
+            "workplace",
+            "workplace_kind",
+            "kind",
+            "community",
+            "branch",
+            "must_register",
+        )
 
     def get_full_member(self, member) -> bool:
         return member.is_full_member()
@@ -87,8 +116,12 @@ class MemberSerializer(serializers.ModelSerializer):
         return community
 
     def validate_branch(self, branch):
-        if branch is not None and not scope_queryset(
-                PartyBranch.objects.filter(pk=branch.pk), self.context["request"].user).exists():
+        if (
+            branch is not None
+            and not scope_queryset(
+                PartyBranch.objects.filter(pk=branch.pk), self.context["request"].user
+            ).exists()
+        ):
             raise serializers.ValidationError(_("No such branch in your jurisdiction."))
         return branch
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", views.MemberListView.as_view(), name="members"),
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member"),
     path("members/import/", views.MemberImportView.as_view(), name="import"),
-    path("members/import/<int:pk>/", views.MemberImportPreviewView.as_view(),
-         name="import_preview"),
+    path(
+        "members/import/<int:pk>/", views.MemberImportPreviewView.as_view(), name="import_preview"
+    ),
 ]

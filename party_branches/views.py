@@ -58,7 +58,9 @@ class BranchListView(StaffMixin, TemplateView):
         for branch in branches:
             branch.failures = selectors.branch_failures(branch, on=today)
         context.update(
-            branches=branches, query=query, community_id=community_id,
+            branches=branches,
+            query=query,
+            community_id=community_id,
             communities=scope_queryset(Community.objects.current(), user).order_by("code"),
             uncovered=selectors.grids_without_branch(user).count(),
             non_compliant=sum(1 for b in branches if b.failures),
@@ -71,7 +73,8 @@ class BranchDetailView(StaffMixin, TemplateView):
 
     def get_branch(self):
         return get_scoped_object_or_404(
-            selectors.branches_with_secretary(), self.request.user, pk=self.kwargs["pk"])
+            selectors.branches_with_secretary(), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,20 +82,24 @@ class BranchDetailView(StaffMixin, TemplateView):
         branch = self.get_branch()
         branch.failures = selectors.branch_failures(branch, on=timezone.localdate())
         context.update(
-            branch=branch, rule=secretary_rule_text(),
+            branch=branch,
+            rule=secretary_rule_text(),
             committee=selectors.committee_of(branch),
-            members=selectors.member_attendance(branch.members.select_related("community"))
-            .order_by("name"),
+            members=selectors.member_attendance(
+                branch.members.select_related("community")
+            ).order_by("name"),
             meetings=selectors.meetings_of(branch)[:50],
             attendance=selectors.branch_attendance(branch),
             sub_branches=branch.sub_branches.select_related("subgrid"),
         )
         if user.has_perm("party_branches.add_branchcommitteemember"):
             context["appoint_form"] = kwargs.get("appoint_form") or AppointForm(
-                branch=branch, user=user, initial={"start_date": timezone.localdate()})
+                branch=branch, user=user, initial={"start_date": timezone.localdate()}
+            )
         if user.has_perm("party_branches.add_meeting"):
             context["meeting_form"] = kwargs.get("meeting_form") or MeetingForm(
-                branch=branch, user=user)
+                branch=branch, user=user
+            )
         return context
 
     def post(self, request, pk):
@@ -114,15 +121,23 @@ class BranchDetailView(StaffMixin, TemplateView):
             try:
                 with transaction.atomic():
                     meeting = meeting_record(
-                        branch=branch, kind=data["kind"], held_on=data["held_on"],
-                        agenda=data["agenda"], minutes=data["minutes"], place=data["place"],
+                        branch=branch,
+                        kind=data["kind"],
+                        held_on=data["held_on"],
+                        agenda=data["agenda"],
+                        minutes=data["minutes"],
+                        place=data["place"],
                         place_name=data["place_name"],
                         present_member_ids=[m.pk for m in data["present"]],
-                        guests=data["guests"], by=user)
+                        guests=data["guests"],
+                        by=user,
+                    )
                     if data["attachment"]:
-                        MeetingAttachment.objects.create(meeting=meeting,
-                                                         title=data["attachment"].name[:120],
-                                                         file=data["attachment"])
+                        MeetingAttachment.objects.create(
+                            meeting=meeting,
+                            title=data["attachment"].name[:120],
+                            file=data["attachment"],
+                        )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -155,18 +170,25 @@ class MemberListView(StaffMixin, TemplateView):
     template_name = "party_branches/member_list.html"
 
     def members(self):
-        return selectors.members_for(self.request.user, query=self.request.GET.get("q", "").strip(),
-                                     community_id=self.request.GET.get("community") or None)
+        return selectors.members_for(
+            self.request.user,
+            query=self.request.GET.get("q", "").strip(),
+            community_id=self.request.GET.get("community") or None,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = Paginator(self.members(), 50).get_page(self.request.GET.get("page"))
-        context.update(page=page, query=self.request.GET.get("q", ""),
-                       community_id=self.request.GET.get("community") or "",
-                       communities=scope_queryset(Community.objects.current(),
-                                                  self.request.user).order_by("code"),
-                       export_form=kwargs.get("export_form") or ExportForm(),
-                       may_reveal=may_reveal(self.request.user))
+        context.update(
+            page=page,
+            query=self.request.GET.get("q", ""),
+            community_id=self.request.GET.get("community") or "",
+            communities=scope_queryset(Community.objects.current(), self.request.user).order_by(
+                "code"
+            ),
+            export_form=kwargs.get("export_form") or ExportForm(),
+            may_reveal=may_reveal(self.request.user),
+        )
         return context
 
     def post(self, request):
@@ -177,16 +199,21 @@ class MemberListView(StaffMixin, TemplateView):
         unmasked = form.cleaned_data["unmasked"]
         members = selectors.members_with_position(self.members())
         try:
-            personal_data_export_record(user=request.user, model=PartyMember,
-                                        purpose=form.cleaned_data["purpose"],
-                                        record_count=members.count(), request=request,
-                                        unmasked=unmasked)
+            personal_data_export_record(
+                user=request.user,
+                model=PartyMember,
+                purpose=form.cleaned_data["purpose"],
+                record_count=members.count(),
+                request=request,
+                unmasked=unmasked,
+            )
         except PermissionDenied as exc:
             form.add_error("unmasked", str(exc))
             return self.render_to_response(self.get_context_data(export_form=form))
         response = HttpResponse(members_export_xlsx(members, unmasked=unmasked), content_type=XLSX)
         response["Content-Disposition"] = (
-            f'attachment; filename="party-members-{timezone.localdate():%Y%m%d}.xlsx"')
+            f'attachment; filename="party-members-{timezone.localdate():%Y%m%d}.xlsx"'
+        )
         return response
 
 
@@ -196,16 +223,23 @@ class MemberDetailView(StaffMixin, TemplateView):
 
     def get_member(self):
         return get_scoped_object_or_404(
-            selectors.member_attendance(PartyMember.objects.select_related(
-                "community", "branch__grid", "user")), self.request.user, pk=self.kwargs["pk"])
+            selectors.member_attendance(
+                PartyMember.objects.select_related("community", "branch__grid", "user")
+            ),
+            self.request.user,
+            pk=self.kwargs["pk"],
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member = kwargs.get("member") or self.get_member()
-        context.update(member=member, may_reveal=may_reveal(self.request.user),
-                       reveal_form=kwargs.get("reveal_form") or RevealForm(),
-                       revealed=kwargs.get("revealed", {}),
-                       positions=member.branch_positions.select_related("branch"))
+        context.update(
+            member=member,
+            may_reveal=may_reveal(self.request.user),
+            reveal_form=kwargs.get("reveal_form") or RevealForm(),
+            revealed=kwargs.get("revealed", {}),
+            positions=member.branch_positions.select_related("branch"),
+        )
         return context
 
     def post(self, request, pk):
@@ -216,15 +250,20 @@ class MemberDetailView(StaffMixin, TemplateView):
         if form.is_valid():
             try:
                 revealed[form.cleaned_data["field"]] = personal_data_reveal(
-                    user=request.user, subject=member, field=form.cleaned_data["field"],
-                    purpose=form.cleaned_data["purpose"], subject_label=str(member),
-                    request=request)
+                    user=request.user,
+                    subject=member,
+                    field=form.cleaned_data["field"],
+                    purpose=form.cleaned_data["purpose"],
+                    subject_label=str(member),
+                    request=request,
+                )
             except PermissionDenied as exc:
                 raise PermissionDenied(str(exc)) from exc
             except ValidationError as exc:
                 form.add_error("purpose", exc)
-        return self.render_to_response(self.get_context_data(member=member, reveal_form=form,
-                                                             revealed=revealed))
+        return self.render_to_response(
+            self.get_context_data(member=member, reveal_form=form, revealed=revealed)
+        )
 
 
 class MemberImportView(StaffMixin, TemplateView):
@@ -242,8 +281,9 @@ class MemberImportView(StaffMixin, TemplateView):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        batch = MemberImportBatch.objects.create(uploaded_by=request.user,
-                                                 file=form.cleaned_data["file"])
+        batch = MemberImportBatch.objects.create(
+            uploaded_by=request.user, file=form.cleaned_data["file"]
+        )
         return redirect("party_branches:import_preview", pk=batch.pk)
 
 
@@ -252,8 +292,9 @@ class MemberImportPreviewView(StaffMixin, TemplateView):
     template_name = "party_branches/member_import_preview.html"
 
     def get_batch(self):
-        batch = MemberImportBatch.objects.filter(pk=self.kwargs["pk"],
-                                                 uploaded_by=self.request.user).first()
+        batch = MemberImportBatch.objects.filter(
+            pk=self.kwargs["pk"], uploaded_by=self.request.user
+        ).first()
         if batch is None:
             raise Http404
         return batch
@@ -265,7 +306,8 @@ class MemberImportPreviewView(StaffMixin, TemplateView):
         if batch.committed_at is None:
             with batch.file.open("rb") as file:
                 context["preview"] = kwargs.get("preview") or member_import_preview(
-                    file, user=self.request.user)
+                    file, user=self.request.user
+                )
         return context
 
     def post(self, request, pk):

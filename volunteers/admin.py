@@ -45,7 +45,21 @@ class ActivityCategoryAdmin(admin.ModelAdmin):
 class ActivityAdminForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = "__all__"
+        fields = (
+            "title",
+            "category",
+            "community",
+            "organiser_branch",
+            "grid",
+            "place",
+            "address",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "required_skills",
+            "description",
+            "status",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -68,8 +82,15 @@ class SignUpInline(admin.TabularInline):
 @admin.register(Activity)
 class ActivityAdmin(JurisdictionScopedAdmin):
     form = ActivityAdminForm
-    list_display = ("title", "category", "community", "organiser_branch", "starts_at", "capacity",
-                    "status")
+    list_display = (
+        "title",
+        "category",
+        "community",
+        "organiser_branch",
+        "starts_at",
+        "capacity",
+        "status",
+    )
     list_filter = ("status", "category", "community__street", "community")
     search_fields = ("title", "description", "address", "required_skills")
     list_select_related = ("category", "community", "organiser_branch")
@@ -81,8 +102,15 @@ class ActivityAdmin(JurisdictionScopedAdmin):
 
 @admin.register(SignUp)
 class SignUpAdmin(JurisdictionScopedAdmin):
-    list_display = ("activity", "member", "status", "checked_in_at", "checked_out_at", "hours",
-                    "certified_at")
+    list_display = (
+        "activity",
+        "member",
+        "status",
+        "checked_in_at",
+        "checked_out_at",
+        "hours",
+        "certified_at",
+    )
     list_filter = ("status", "check_method", "activity__category", "activity__community")
     search_fields = ("member__name", "activity__title")
     list_select_related = ("activity", "member")

@@ -60,7 +60,8 @@ class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.Re
 
     def base_queryset(self):
         return Registration.objects.select_related("member", "community", "grid").order_by(
-            "-submitted_at")
+            "-submitted_at"
+        )
 
     def perform_create(self, serializer):
         user = self.request.user
@@ -74,8 +75,12 @@ class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.Re
         grid = serializer.validated_data["grid"]
         try:
             serializer.instance = services.registration_submit(
-                member=member, community=grid.community, grid=grid,
-                skills=serializer.validated_data.get("skills", ""), by=user)
+                member=member,
+                community=grid.community,
+                grid=grid,
+                skills=serializer.validated_data.get("skills", ""),
+                by=user,
+            )
         except DjangoValidationError as exc:
             raise drf_error(exc) from exc
 
@@ -86,8 +91,9 @@ class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.Re
             registration = service(registration=registration, by=request.user, **kwargs)
         except DjangoValidationError as exc:
             raise drf_error(exc) from exc
-        return Response(RegistrationSerializer(registration,
-                                               context=self.get_serializer_context()).data)
+        return Response(
+            RegistrationSerializer(registration, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=None, responses=RegistrationSerializer)
     @action(detail=True, methods=["post"])
@@ -99,20 +105,25 @@ class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.Re
     def return_(self, request, pk=None):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._decide(request, services.registration_return,
-                            reason=serializer.validated_data.get("reason", ""))
+        return self._decide(
+            request,
+            services.registration_return,
+            reason=serializer.validated_data.get("reason", ""),
+        )
 
     @extend_schema(request=None, responses=RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def reconfirm(self, request, pk=None):
         registration = self.get_object()
         try:
-            registration = services.registration_reconfirm(registration=registration,
-                                                           by=request.user)
+            registration = services.registration_reconfirm(
+                registration=registration, by=request.user
+            )
         except DjangoValidationError as exc:
             raise drf_error(exc) from exc
-        return Response(RegistrationSerializer(registration,
-                                               context=self.get_serializer_context()).data)
+        return Response(
+            RegistrationSerializer(registration, context=self.get_serializer_context()).data
+        )
 
 
 class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -135,7 +146,8 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied
         try:
             serializer.instance = services.activity_save(
-                activity=Activity(**serializer.validated_data), by=user)
+                activity=Activity(**serializer.validated_data), by=user
+            )
         except DjangoValidationError as exc:
             raise drf_error(exc) from exc
 
@@ -179,8 +191,9 @@ class SignUpViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         """Staff confirmation: check in, or check out if already checked in."""
         self.require_staff_perm("change_signup")
         try:
-            signup = services.signup_check(signup=self.get_object(), method="staff",
-                                           now=timezone.now())
+            signup = services.signup_check(
+                signup=self.get_object(), method="staff", now=timezone.now()
+            )
         except DjangoValidationError as exc:
             raise drf_error(exc) from exc
         return Response(SignUpSerializer(signup).data, status=status.HTTP_200_OK)

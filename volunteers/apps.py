@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_STAFF = ["volunteers.registration", "volunteers.need", "volunteers.activity", "volunteers.signup",
-          "volunteers.team", "volunteers.view_activitycategory"]
+_STAFF = [
+    "volunteers.registration",
+    "volunteers.need",
+    "volunteers.activity",
+    "volunteers.signup",
+    "volunteers.team",
+    "volunteers.view_activitycategory",
+]
 
 
 class VolunteersConfig(AppConfig):
@@ -16,8 +22,18 @@ class VolunteersConfig(AppConfig):
         "district_admin": [*_STAFF, "volunteers.activitycategory"],
         "street_staff": _STAFF,
         "community_staff": _STAFF,
-        "grid_head": ["volunteers.view_registration", "volunteers.need", "volunteers.activity",
-                      "volunteers.signup", "volunteers.team", "volunteers.view_activitycategory"],
-        "grid_worker": ["volunteers.view_registration", "volunteers.view_need",
-                        "volunteers.view_activity", "volunteers.change_signup"],
+        "grid_head": [
+            "volunteers.view_registration",
+            "volunteers.need",
+            "volunteers.activity",
+            "volunteers.signup",
+            "volunteers.team",
+            "volunteers.view_activitycategory",
+        ],
+        "grid_worker": [
+            "volunteers.view_registration",
+            "volunteers.view_need",
+            "volunteers.view_activity",
+            "volunteers.change_signup",
+        ],
     }

@@ -29,12 +29,26 @@ TITLES = {
     "request_handling": ["居民诉求收集", "网格民情走访"],
     "other": ["党员先锋岗服务", "社区便民服务日"],
 }
-TEAM_KINDS = ["红色先锋志愿服务队", "光明虹志愿服务队", "红姐志愿服务队", "红管家志愿服务队",
-              "平安巡逻队", "关爱长者服务队", "环保志愿服务队", "助企服务队"]
-WISHES = [("small_wish", "为独居老人更换门锁", "李阿婆"), ("small_wish", "帮助残疾人家庭申请轮椅", "陈叔"),
-          ("small_wish", "辅导留守儿童功课", "张同学家庭"), ("small_wish", "陪同老人就医复诊", "王伯"),
-          ("service", "免费法律咨询", ""), ("service", "家电义务维修", ""),
-          ("service", "中医义诊", ""), ("service", "心理疏导服务", "")]
+TEAM_KINDS = [
+    "红色先锋志愿服务队",
+    "光明虹志愿服务队",
+    "红姐志愿服务队",
+    "红管家志愿服务队",
+    "平安巡逻队",
+    "关爱长者服务队",
+    "环保志愿服务队",
+    "助企服务队",
+]
+WISHES = [
+    ("small_wish", "为独居老人更换门锁", "李阿婆"),
+    ("small_wish", "帮助残疾人家庭申请轮椅", "陈叔"),
+    ("small_wish", "辅导留守儿童功课", "张同学家庭"),
+    ("small_wish", "陪同老人就医复诊", "王伯"),
+    ("service", "免费法律咨询", ""),
+    ("service", "家电义务维修", ""),
+    ("service", "中医义诊", ""),
+    ("service", "心理疏导服务", ""),
+]
 SKILLS = ["", "", "急救", "法律咨询", "心理疏导", "电工维修", "摄影", "英语", "驾驶", "中医推拿"]
 
 
@@ -52,13 +66,23 @@ def load_demo(*, rng: random.Random, seed: int, stdout) -> None:
 def _load(rng, stdout):
     today = timezone.localdate()
     now = timezone.now()
-    members = list(PartyMember.objects.filter(must_register=True)
-                   .values("id", "community_id", "branch__grid_id", "user_id").order_by("id"))
+    members = list(
+        PartyMember.objects.filter(must_register=True)
+        .values("id", "community_id", "branch__grid_id", "user_id")
+        .order_by("id")
+    )
     grid_of_community = {}
     for grid_id, community_id in AreaGrid.objects.current().values_list("id", "community_id"):
         grid_of_community.setdefault(community_id, grid_id)
-    demo = next((m for m in members if m["user_id"] and PartyMember.objects.filter(
-        pk=m["id"], user__username="demo-member").exists()), None)
+    demo = next(
+        (
+            m
+            for m in members
+            if m["user_id"]
+            and PartyMember.objects.filter(pk=m["id"], user__username="demo-member").exists()
+        ),
+        None,
+    )
     registered_count = round(len(members) * REGISTERED_SHARE)
     order = [m for m in members if m is not demo]
     rng.shuffle(order)
@@ -69,8 +93,12 @@ def _load(rng, stdout):
     for index, member in enumerate(order):
         grid_id = member["branch__grid_id"] or grid_of_community[member["community_id"]]
         registration = Registration(
-            member_id=member["id"], community_id=member["community_id"], grid_id=grid_id,
-            skills=rng.choice(SKILLS), submitted_at=now - datetime.timedelta(days=400))
+            member_id=member["id"],
+            community_id=member["community_id"],
+            grid_id=grid_id,
+            skills=rng.choice(SKILLS),
+            submitted_at=now - datetime.timedelta(days=400),
+        )
         if index < registered_count:
             registration.status = Registration.Status.APPROVED
             registration.confirmed_on = today - datetime.timedelta(days=rng.randint(1, 170))
@@ -91,8 +119,10 @@ def _load(rng, stdout):
                 registration.return_reason = "所选网格与居住地址不符，请重新选择居住地所在网格。"
         registrations.append(registration)
     Registration.objects.bulk_create(registrations, batch_size=4000)
-    stdout.write(f"  registrations: {len(registrations)} ({registered_count} current of "
-                 f"{len(members)} expected)\n")
+    stdout.write(
+        f"  registrations: {len(registrations)} ({registered_count} current of "
+        f"{len(members)} expected)\n"
+    )
     _teams(rng, registered_by_community)
     _needs(rng, registered_by_community, now)
     _activities(rng, registered_by_community, now, demo, stdout)
@@ -111,8 +141,14 @@ def _teams(rng, registered_by_community):
         name = f"{(grid or community).name}{TEAM_KINDS[n // len(communities) % len(TEAM_KINDS)]}"
         if any(t.name == name for t in teams):
             name += f"第{n // len(communities) + 1}分队"
-        teams.append(Team(name=name, community=community, grid=grid,
-                          leader_id=rng.choice(pool) if pool else None))
+        teams.append(
+            Team(
+                name=name,
+                community=community,
+                grid=grid,
+                leader_id=rng.choice(pool) if pool else None,
+            )
+        )
     Team.objects.bulk_create(teams)
     through = Team.members.through
     links = []
@@ -130,11 +166,18 @@ def _needs(rng, registered_by_community, now):
     for community in Community.objects.current().order_by("code"):
         pool = registered_by_community.get(community.pk, [])
         for kind, title, requester in rng.sample(WISHES, 5):
-            status = rng.choice([Need.Status.OPEN, Need.Status.OPEN, Need.Status.TAKEN,
-                                 Need.Status.DONE])
-            need = Need(community=community, kind=kind, title=title, requester=requester,
-                        description="由社区党委发布，欢迎党员认领。", status=status,
-                        created_at=now - datetime.timedelta(days=rng.randint(1, 60)))
+            status = rng.choice(
+                [Need.Status.OPEN, Need.Status.OPEN, Need.Status.TAKEN, Need.Status.DONE]
+            )
+            need = Need(
+                community=community,
+                kind=kind,
+                title=title,
+                requester=requester,
+                description="由社区党委发布，欢迎党员认领。",
+                status=status,
+                created_at=now - datetime.timedelta(days=rng.randint(1, 60)),
+            )
             if status != Need.Status.OPEN:
                 need.taken_by_id = rng.choice(pool)
                 need.taken_at = need.created_at + datetime.timedelta(days=1)
@@ -168,25 +211,38 @@ def _activities(rng, registered_by_community, now, demo, stdout):
         code = rng.choice([c for c in TITLES if c in categories])
         branch = rng.choice(branches[community_id]) if rng.random() < 0.6 else None
         place = rng.choice(places[community_id]) if places.get(community_id) else None
-        activities.append(Activity(
-            title=rng.choice(TITLES[code]), category=categories[code], community_id=community_id,
-            organiser_branch=branch, grid_id=branch.grid_id if branch else None, place=place,
-            address="" if place else "社区党群服务中心", starts_at=starts_at,
-            ends_at=starts_at + datetime.timedelta(hours=hours), capacity=rng.randint(10, 30),
-            required_skills=rng.choice(SKILLS), status=status,
-            description="请提前十分钟到达，佩戴党员徽章。",
-            certified_at=starts_at + datetime.timedelta(hours=hours + 20)
-            if status == Activity.Status.CERTIFIED else None))
+        activities.append(
+            Activity(
+                title=rng.choice(TITLES[code]),
+                category=categories[code],
+                community_id=community_id,
+                organiser_branch=branch,
+                grid_id=branch.grid_id if branch else None,
+                place=place,
+                address="" if place else "社区党群服务中心",
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=hours),
+                capacity=rng.randint(10, 30),
+                required_skills=rng.choice(SKILLS),
+                status=status,
+                description="请提前十分钟到达，佩戴党员徽章。",
+                certified_at=starts_at + datetime.timedelta(hours=hours + 20)
+                if status == Activity.Status.CERTIFIED
+                else None,
+            )
+        )
 
     for n in range(PAST_ACTIVITIES):
         community = demo_community if (demo_community and n < 36) else rng.choice(communities).pk
         start = (now - datetime.timedelta(days=rng.randint(3, 180))).replace(
-            hour=rng.choice([9, 14, 19]), minute=0, second=0, microsecond=0)
+            hour=rng.choice([9, 14, 19]), minute=0, second=0, microsecond=0
+        )
         make(community, start, rng.choice([2, 3, 4]), Activity.Status.CERTIFIED)
     for n in range(UPCOMING_ACTIVITIES):
         community = demo_community if (demo_community and n < 8) else rng.choice(communities).pk
         start = (now + datetime.timedelta(days=rng.randint(1, 30))).replace(
-            hour=rng.choice([9, 14, 19]), minute=0, second=0, microsecond=0)
+            hour=rng.choice([9, 14, 19]), minute=0, second=0, microsecond=0
+        )
         make(community, start, rng.choice([2, 3]), Activity.Status.OPEN)
     Activity.objects.bulk_create(activities)
 
@@ -201,19 +257,26 @@ def _activities(rng, registered_by_community, now, demo, stdout):
             if demo["id"] in chosen:
                 chosen.remove(demo["id"])
             if past or demo_upcoming == 0:
-                chosen = [demo["id"], *chosen][:activity.capacity - 1]
+                chosen = [demo["id"], *chosen][: activity.capacity - 1]
                 demo_upcoming += 0 if past else 1
         for member_id in chosen:
-            signup = SignUp(activity=activity, member_id=member_id,
-                            created_at=activity.starts_at - datetime.timedelta(days=2))
+            signup = SignUp(
+                activity=activity,
+                member_id=member_id,
+                created_at=activity.starts_at - datetime.timedelta(days=2),
+            )
             if past:
                 signup.checked_in_at = activity.starts_at + datetime.timedelta(
-                    minutes=rng.randint(-10, 20))
+                    minutes=rng.randint(-10, 20)
+                )
                 signup.checked_out_at = activity.ends_at + datetime.timedelta(
-                    minutes=rng.randint(-40, 30))
+                    minutes=rng.randint(-40, 30)
+                )
                 signup.check_method = rng.choice(["qr", "qr", "staff"])
                 signup.hours = hours_between(signup.checked_in_at, signup.checked_out_at)
                 signup.certified_at = activity.certified_at
             signups.append(signup)
     SignUp.objects.bulk_create(signups, batch_size=5000)
-    stdout.write(f"  teams: {TEAM_COUNT}, activities: {len(activities)}, sign-ups: {len(signups)}\n")
+    stdout.write(
+        f"  teams: {TEAM_COUNT}, activities: {len(activities)}, sign-ups: {len(signups)}\n"
+    )

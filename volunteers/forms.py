@@ -21,23 +21,30 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, grids=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids if grids is not None else \
-            AreaGrid.objects.current().select_related("community").order_by("code")
+        self.fields["grid"].queryset = (
+            grids
+            if grids is not None
+            else AreaGrid.objects.current().select_related("community").order_by("code")
+        )
 
 
 class StaffRegistrationForm(RegistrationForm):
     member = forms.ModelChoiceField(label=_("Party member"), queryset=PartyMember.objects.none())
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, grids=scope_queryset(AreaGrid.objects.current(), user)
-                         .order_by("code"), **kwargs)
-        self.fields["member"].queryset = scope_queryset(PartyMember.objects.all(), user) \
-            .order_by("name")
+        super().__init__(
+            *args, grids=scope_queryset(AreaGrid.objects.current(), user).order_by("code"), **kwargs
+        )
+        self.fields["member"].queryset = scope_queryset(PartyMember.objects.all(), user).order_by(
+            "name"
+        )
         self.order_fields(["member", "grid", "skills"])
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -50,10 +57,25 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ("title", "category", "community", "organiser_branch", "grid", "place",
-                  "address", "starts_at", "ends_at", "capacity", "required_skills", "description")
-        widgets = {"starts_at": LocalDateTimeInput(), "ends_at": LocalDateTimeInput(),
-                   "description": forms.Textarea(attrs={"rows": 3})}
+        fields = (
+            "title",
+            "category",
+            "community",
+            "organiser_branch",
+            "grid",
+            "place",
+            "address",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "required_skills",
+            "description",
+        )
+        widgets = {
+            "starts_at": LocalDateTimeInput(),
+            "ends_at": LocalDateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,10 +116,20 @@ class NeedForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
-    by = forms.ChoiceField(label=_("Rank by"), required=False, choices=[
-        ("team", _("team")), ("branch", _("branch")), ("community", _("community")),
-        ("street", _("street")), ("member", _("member"))])
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    by = forms.ChoiceField(
+        label=_("Rank by"),
+        required=False,
+        choices=[
+            ("team", _("team")),
+            ("branch", _("branch")),
+            ("community", _("community")),
+            ("street", _("street")),
+            ("member", _("member")),
+        ],
+    )

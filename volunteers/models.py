@@ -28,39 +28,77 @@ class Registration(models.Model):
 
     jurisdiction_paths = AREA_PATHS
 
-    member = models.ForeignKey("party_branches.PartyMember", on_delete=models.PROTECT,
-                               related_name="registrations", verbose_name=_("member"))
-    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT,
-                                  related_name="registrations", verbose_name=_("community"))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT,
-                             related_name="registrations", verbose_name=_("area grid"))
-    skills = models.CharField(_("skills"), max_length=200, blank=True,
-                              help_text=_("What you can offer, e.g. first aid, legal advice."))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.SUBMITTED)
+    member = models.ForeignKey(
+        "party_branches.PartyMember",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("member"),
+    )
+    community = models.ForeignKey(
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("area grid"),
+    )
+    skills = models.CharField(
+        _("skills"),
+        max_length=200,
+        blank=True,
+        help_text=_("What you can offer, e.g. first aid, legal advice."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("entered by"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     return_reason = models.TextField(_("reason for returning"), blank=True)
-    confirmed_on = models.DateField(_("last confirmed"), null=True, blank=True,
-                                    help_text=_("Approval or the latest re-confirmation."))
+    confirmed_on = models.DateField(
+        _("last confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("Approval or the latest re-confirmation."),
+    )
 
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["-submitted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=Q(status__in=["submitted", "approved"]),
-                                    name="one_open_registration_per_member"),
-            models.CheckConstraint(condition=~Q(status="approved") | Q(confirmed_on__isnull=False),
-                                   name="approved_registration_confirmed"),
-            models.CheckConstraint(condition=~Q(status="returned") | ~Q(return_reason=""),
-                                   name="returned_registration_has_reason"),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status__in=["submitted", "approved"]),
+                name="one_open_registration_per_member",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(confirmed_on__isnull=False),
+                name="approved_registration_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="returned_registration_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["status", "confirmed_on"])]
 
@@ -82,19 +120,40 @@ class Need(models.Model):
 
     jurisdiction_paths = AREA_PATHS
 
-    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT,
-                                  related_name="volunteer_needs", verbose_name=_("community"))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="volunteer_needs", verbose_name=_("area grid"))
+    community = models.ForeignKey(
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="volunteer_needs",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_needs",
+        verbose_name=_("area grid"),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    requester = models.CharField(_("for whom"), max_length=60, blank=True,
-                                 help_text=_("Surname and household, e.g. 王阿姨 (no phone numbers)."))
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
-    taken_by = models.ForeignKey("party_branches.PartyMember", on_delete=models.SET_NULL,
-                                 null=True, blank=True, related_name="needs_taken",
-                                 verbose_name=_("taken up by"))
+    requester = models.CharField(
+        _("for whom"),
+        max_length=60,
+        blank=True,
+        help_text=_("Surname and household, e.g. 王阿姨 (no phone numbers)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    taken_by = models.ForeignKey(
+        "party_branches.PartyMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs_taken",
+        verbose_name=_("taken up by"),
+    )
     created_at = models.DateTimeField(_("published"), default=timezone.now)
     taken_at = models.DateTimeField(_("taken up"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
@@ -105,8 +164,9 @@ class Need(models.Model):
         verbose_name_plural = _("needs list")
         ordering = ["status", "-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(status="open") | Q(taken_by__isnull=False),
-                                   name="need_taken_has_member"),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(taken_by__isnull=False), name="need_taken_has_member"
+            ),
         ]
 
     def __str__(self):
@@ -139,45 +199,79 @@ class Activity(models.Model):
     jurisdiction_paths = AREA_PATHS
 
     title = models.CharField(_("title"), max_length=120)
-    category = models.ForeignKey(ActivityCategory, on_delete=models.PROTECT,
-                                 related_name="activities", verbose_name=_("category"))
-    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT,
-                                  related_name="volunteer_activities",
-                                  verbose_name=_("organising community"))
+    category = models.ForeignKey(
+        ActivityCategory,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("category"),
+    )
+    community = models.ForeignKey(
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="volunteer_activities",
+        verbose_name=_("organising community"),
+    )
     organiser_branch = models.ForeignKey(
-        "party_branches.PartyBranch", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="volunteer_activities", verbose_name=_("organising branch"),
-        help_text=_("Empty when the community organises it."))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="volunteer_activities", verbose_name=_("area grid"))
-    place = models.ForeignKey("service_points.ServicePosition", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="volunteer_activities",
-                              verbose_name=_("place"))
+        "party_branches.PartyBranch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_activities",
+        verbose_name=_("organising branch"),
+        help_text=_("Empty when the community organises it."),
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_activities",
+        verbose_name=_("area grid"),
+    )
+    place = models.ForeignKey(
+        "service_points.ServicePosition",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="volunteer_activities",
+        verbose_name=_("place"),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("capacity"))
     required_skills = models.CharField(_("required skills"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
-    qr_token = models.UUIDField(_("check-in code"), default=uuid.uuid4, unique=True,
-                                editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("created by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    qr_token = models.UUIDField(_("check-in code"), default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
-    certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("certified by"))
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certified by"),
+    )
 
     class Meta:
         verbose_name = _("volunteer activity")
         verbose_name_plural = _("volunteer activities")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                   name="activity_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="activity_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="activity_capacity_positive"),
         ]
         indexes = [models.Index(fields=["community", "starts_at"])]
@@ -197,18 +291,27 @@ class SignUp(models.Model):
 
     jurisdiction_paths = {level: f"activity__{path}" for level, path in AREA_PATHS.items()}
 
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="signups",
-                                 verbose_name=_("activity"))
-    member = models.ForeignKey("party_branches.PartyMember", on_delete=models.PROTECT,
-                               related_name="signups", verbose_name=_("member"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.SIGNED_UP)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="signups", verbose_name=_("activity")
+    )
+    member = models.ForeignKey(
+        "party_branches.PartyMember",
+        on_delete=models.PROTECT,
+        related_name="signups",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SIGNED_UP
+    )
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
-    check_method = models.CharField(_("check-in method"), max_length=10, blank=True,
-                                    choices=[("staff", _("staff confirmation")),
-                                             ("qr", _("QR code"))])
+    check_method = models.CharField(
+        _("check-in method"),
+        max_length=10,
+        blank=True,
+        choices=[("staff", _("staff confirmation")), ("qr", _("QR code"))],
+    )
     hours = models.DecimalField(_("service hours"), max_digits=5, decimal_places=1, default=0)
     certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
 
@@ -217,12 +320,16 @@ class SignUp(models.Model):
         verbose_name_plural = _("sign-ups")
         ordering = ["activity", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "member"], condition=Q(status="signed_up"),
-                                    name="one_signup_per_member_and_activity"),
+            models.UniqueConstraint(
+                fields=["activity", "member"],
+                condition=Q(status="signed_up"),
+                name="one_signup_per_member_and_activity",
+            ),
             models.CheckConstraint(
                 condition=Q(checked_out_at__isnull=True)
                 | Q(checked_in_at__isnull=False, checked_out_at__gte=models.F("checked_in_at")),
-                name="signup_checkout_after_checkin"),
+                name="signup_checkout_after_checkin",
+            ),
             models.CheckConstraint(condition=Q(hours__gte=0), name="signup_hours_not_negative"),
         ]
         indexes = [models.Index(fields=["member", "certified_at"])]
@@ -235,16 +342,35 @@ class Team(models.Model):
     jurisdiction_paths = AREA_PATHS
 
     name = models.CharField(_("name"), max_length=120)
-    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT,
-                                  related_name="volunteer_teams", verbose_name=_("community"))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="volunteer_teams", verbose_name=_("area grid"),
-                             help_text=_("Empty for a community-wide team."))
-    leader = models.ForeignKey("party_branches.PartyMember", on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="teams_led",
-                               verbose_name=_("leader"))
-    members = models.ManyToManyField("party_branches.PartyMember", blank=True,
-                                     related_name="volunteer_teams", verbose_name=_("members"))
+    community = models.ForeignKey(
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="volunteer_teams",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_teams",
+        verbose_name=_("area grid"),
+        help_text=_("Empty for a community-wide team."),
+    )
+    leader = models.ForeignKey(
+        "party_branches.PartyMember",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams_led",
+        verbose_name=_("leader"),
+    )
+    members = models.ManyToManyField(
+        "party_branches.PartyMember",
+        blank=True,
+        related_name="volunteer_teams",
+        verbose_name=_("members"),
+    )
     founded_on = models.DateField(_("founded on"), default=timezone.localdate)
 
     class Meta:

@@ -48,9 +48,12 @@ def registration_rates(*, group: str, user=None, on: datetime.date | None = None
     if user is not None:
         members = scope_queryset(members, user)
     fields = RATE_GROUPS[group]
-    rows = (_with_registered(members, on).values(*fields)
-            .annotate(expected=Count("id"), registered=Count("id", filter=Q(is_registered=True)))
-            .order_by(*fields))
+    rows = (
+        _with_registered(members, on)
+        .values(*fields)
+        .annotate(expected=Count("id"), registered=Count("id", filter=Q(is_registered=True)))
+        .order_by(*fields)
+    )
     result = []
     for row in rows:
         row["name"] = row.get(fields[-1]) or ""
@@ -64,7 +67,8 @@ def registration_rate(*, level: str, node_id: int, on: datetime.date | None = No
     members sit in their home community, and in a grid through their branch)."""
     lookup = jurisdiction_paths(PartyMember)[level]
     totals = _with_registered(PartyMember.objects.filter(**{lookup: node_id}), on).aggregate(
-        expected=Count("id"), registered=Count("id", filter=Q(is_registered=True)))
+        expected=Count("id"), registered=Count("id", filter=Q(is_registered=True))
+    )
     totals["rate"] = _rate(totals["expected"], totals["registered"])
     return totals
 
@@ -79,23 +83,37 @@ def certified_signups(start: datetime.date | None = None, end: datetime.date | N
     return signups
 
 
-def volunteer_hours(*, level: str, node_id: int, start: datetime.date,
-                    end: datetime.date) -> dict:
+def volunteer_hours(*, level: str, node_id: int, start: datetime.date, end: datetime.date) -> dict:
     """Certified service hours of activities held in an area (by the organising community, or
     the grid) whose start falls between start and end inclusive:
     {"hours": Decimal, "signups": int, "members": int, "activities": int}."""
     lookup = jurisdiction_paths(SignUp)[level]
-    return certified_signups(start, end).filter(**{lookup: node_id}).aggregate(
-        hours=Coalesce(Sum("hours"), ZERO), signups=Count("id"),
-        members=Count("member", distinct=True), activities=Count("activity", distinct=True))
+    return (
+        certified_signups(start, end)
+        .filter(**{lookup: node_id})
+        .aggregate(
+            hours=Coalesce(Sum("hours"), ZERO),
+            signups=Count("id"),
+            members=Count("member", distinct=True),
+            activities=Count("activity", distinct=True),
+        )
+    )
 
 
 def member_summary(member) -> dict:
-    totals = certified_signups().filter(member=member).aggregate(
-        hours=Coalesce(Sum("hours"), ZERO), activities=Count("id"))
+    totals = (
+        certified_signups()
+        .filter(member=member)
+        .aggregate(hours=Coalesce(Sum("hours"), ZERO), activities=Count("id"))
+    )
     hours = totals["hours"]
-    return {"hours": hours, "activities": totals["activities"], "points": points_for_hours(hours),
-            "stars": star_level(hours), "next_star_hours": next_star_hours(hours)}
+    return {
+        "hours": hours,
+        "activities": totals["activities"],
+        "points": points_for_hours(hours),
+        "stars": star_level(hours),
+        "next_star_hours": next_star_hours(hours),
+    }
 
 
 RANKINGS = {
@@ -110,34 +128,53 @@ def hours_ranking(*, by: str, user, start=None, end=None, limit: int | None = 50
     """Certified hours ranked per team, branch, community, street or member, within the user's
     jurisdiction: rows {"id", "name", "hours", "members", "activities"}, most hours first."""
     if by == "team":
-        period = Q(members__signups__status=SignUp.Status.SIGNED_UP,
-                   members__signups__certified_at__isnull=False)
+        period = Q(
+            members__signups__status=SignUp.Status.SIGNED_UP,
+            members__signups__certified_at__isnull=False,
+        )
         if start:
             period &= Q(members__signups__activity__starts_at__date__gte=start)
         if end:
             period &= Q(members__signups__activity__starts_at__date__lte=end)
-        teams = (scope_queryset(Team.objects.all(), user)
-                 .values("id", "name")
-                 .annotate(hours=Coalesce(Sum("members__signups__hours", filter=period), ZERO),
-                           members=Count("members", distinct=True),
-                           activities=Count("members__signups__activity", filter=period,
-                                            distinct=True))
-                 .order_by("-hours", "name"))
+        teams = (
+            scope_queryset(Team.objects.all(), user)
+            .values("id", "name")
+            .annotate(
+                hours=Coalesce(Sum("members__signups__hours", filter=period), ZERO),
+                members=Count("members", distinct=True),
+                activities=Count("members__signups__activity", filter=period, distinct=True),
+            )
+            .order_by("-hours", "name")
+        )
         return list(teams[:limit] if limit else teams)
     key, name = RANKINGS[by]
-    rows = (scope_queryset(certified_signups(start, end), user)
-            .values(key, name)
-            .annotate(hours=Sum("hours"), members=Count("member", distinct=True),
-                      activities=Count("activity", distinct=True))
-            .order_by("-hours", name))
-    return [{"id": r[key], "name": r[name] or "—", "hours": r["hours"], "members": r["members"],
-             "activities": r["activities"]} for r in (rows[:limit] if limit else rows)]
+    rows = (
+        scope_queryset(certified_signups(start, end), user)
+        .values(key, name)
+        .annotate(
+            hours=Sum("hours"),
+            members=Count("member", distinct=True),
+            activities=Count("activity", distinct=True),
+        )
+        .order_by("-hours", name)
+    )
+    return [
+        {
+            "id": r[key],
+            "name": r[name] or "—",
+            "hours": r["hours"],
+            "members": r["members"],
+            "activities": r["activities"],
+        }
+        for r in (rows[:limit] if limit else rows)
+    ]
 
 
 # --- Pages -----------------------------------------------------------------------------------------
 def registrations_for(user, *, status: str | None = None):
     registrations = scope_queryset(Registration.objects.all(), user).select_related(
-        "member", "community", "grid")
+        "member", "community", "grid"
+    )
     if status:
         registrations = registrations.filter(status=status)
     return registrations.order_by("status", "-submitted_at")
@@ -147,54 +184,75 @@ def activities_for(user, *, upcoming_only: bool = False):
     activities = scope_queryset(Activity.objects.all(), user)
     if upcoming_only:
         activities = activities.filter(ends_at__gte=timezone.now())
-    return (activities.select_related("category", "community", "organiser_branch", "grid", "place")
-            .annotate(taken=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)))
-            .order_by("-starts_at"))
+    return (
+        activities.select_related("category", "community", "organiser_branch", "grid", "place")
+        .annotate(taken=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)))
+        .order_by("-starts_at")
+    )
 
 
 def activities_open_to(member, *, now=None):
     """Upcoming open activities of the communities the member is registered with."""
     now = now or timezone.now()
-    communities = Registration.objects.filter(current_registration_q(), member=member) \
-        .values("community_id")
-    mine = SignUp.objects.filter(activity=OuterRef("pk"), member=member,
-                                 status=SignUp.Status.SIGNED_UP)
-    return (Activity.objects.filter(community_id__in=communities, status=Activity.Status.OPEN,
-                                    starts_at__gt=now)
-            .select_related("category", "community", "organiser_branch", "place")
-            .annotate(taken=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)),
-                      signed_up=Exists(mine))
-            .order_by("starts_at"))
+    communities = Registration.objects.filter(current_registration_q(), member=member).values(
+        "community_id"
+    )
+    mine = SignUp.objects.filter(
+        activity=OuterRef("pk"), member=member, status=SignUp.Status.SIGNED_UP
+    )
+    return (
+        Activity.objects.filter(
+            community_id__in=communities, status=Activity.Status.OPEN, starts_at__gt=now
+        )
+        .select_related("category", "community", "organiser_branch", "place")
+        .annotate(
+            taken=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)),
+            signed_up=Exists(mine),
+        )
+        .order_by("starts_at")
+    )
 
 
 def signups_of(member):
-    return (SignUp.objects.filter(member=member).select_related("activity__category",
-                                                              "activity__community")
-            .order_by("-activity__starts_at"))
+    return (
+        SignUp.objects.filter(member=member)
+        .select_related("activity__category", "activity__community")
+        .order_by("-activity__starts_at")
+    )
 
 
 def roster_of(activity):
-    return (SignUp.objects.filter(activity=activity).select_related("member")
-            .order_by("status", "created_at"))
+    return (
+        SignUp.objects.filter(activity=activity)
+        .select_related("member")
+        .order_by("status", "created_at")
+    )
 
 
 def needs_for(user, *, status: str | None = None):
-    needs = scope_queryset(Need.objects.all(), user).select_related("community", "grid",
-                                                                    "taken_by")
+    needs = scope_queryset(Need.objects.all(), user).select_related("community", "grid", "taken_by")
     if status:
         needs = needs.filter(status=status)
     return needs.order_by("status", "-created_at")
 
 
 def needs_open_to(member):
-    communities = Registration.objects.filter(current_registration_q(), member=member) \
-        .values("community_id")
-    return (Need.objects.filter(Q(community_id__in=communities, status=Need.Status.OPEN)
-                                | Q(taken_by=member))
-            .select_related("community", "grid").order_by("status", "-created_at"))
+    communities = Registration.objects.filter(current_registration_q(), member=member).values(
+        "community_id"
+    )
+    return (
+        Need.objects.filter(
+            Q(community_id__in=communities, status=Need.Status.OPEN) | Q(taken_by=member)
+        )
+        .select_related("community", "grid")
+        .order_by("status", "-created_at")
+    )
 
 
 def teams_for(user):
-    return (scope_queryset(Team.objects.all(), user).select_related("community", "grid", "leader")
-            .annotate(member_count=Count("members", distinct=True)).order_by("community__code",
-                                                                            "name"))
+    return (
+        scope_queryset(Team.objects.all(), user)
+        .select_related("community", "grid", "leader")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("community__code", "name")
+    )

@@ -11,8 +11,11 @@ from volunteers.services import registration_expires_on, registration_is_current
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
-    member = serializers.PrimaryKeyRelatedField(queryset=PartyMember.objects.all(), required=False,
-                                                help_text="staff only; members register themselves")
+    member = serializers.PrimaryKeyRelatedField(
+        queryset=PartyMember.objects.all(),
+        required=False,
+        help_text="staff only; members register themselves",
+    )
     member_name = serializers.CharField(source="member.name", read_only=True)
     grid = serializers.PrimaryKeyRelatedField(queryset=AreaGrid.objects.current())
     expires_on = serializers.SerializerMethodField()
@@ -20,11 +23,29 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Registration
-        fields = ("id", "member", "member_name", "community", "grid", "skills", "status",
-                  "submitted_at", "decided_at", "return_reason", "confirmed_on", "expires_on",
-                  "current")
-        read_only_fields = ("community", "status", "submitted_at", "decided_at", "return_reason",
-                            "confirmed_on")
+        fields = (
+            "id",
+            "member",
+            "member_name",
+            "community",
+            "grid",
+            "skills",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "return_reason",
+            "confirmed_on",
+            "expires_on",
+            "current",
+        )
+        read_only_fields = (
+            "community",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "return_reason",
+            "confirmed_on",
+        )
 
     def get_expires_on(self, registration) -> datetime.date | None:
         return registration_expires_on(registration)
@@ -36,13 +57,17 @@ class RegistrationSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         if user.is_staff_role:
             member = attrs.get("member")
-            if member is None or not scope_queryset(
-                    PartyMember.objects.filter(pk=member.pk), user).exists():
-                raise serializers.ValidationError({"member": _("Choose a member in your "
-                                                               "jurisdiction.")})
+            if (
+                member is None
+                or not scope_queryset(PartyMember.objects.filter(pk=member.pk), user).exists()
+            ):
+                raise serializers.ValidationError(
+                    {"member": _("Choose a member in your jurisdiction.")}
+                )
             if not node_within(attrs["grid"], user):
-                raise serializers.ValidationError({"grid": _("This area grid is outside your "
-                                                             "jurisdiction.")})
+                raise serializers.ValidationError(
+                    {"grid": _("This area grid is outside your jurisdiction.")}
+                )
         return attrs
 
 
@@ -51,27 +76,45 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code",
-                                            queryset=ActivityCategory.objects.filter(active=True))
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=ActivityCategory.objects.filter(active=True)
+    )
     community = serializers.PrimaryKeyRelatedField(queryset=Community.objects.current())
-    organiser_branch = serializers.PrimaryKeyRelatedField(queryset=PartyBranch.objects.all(),
-                                                          required=False, allow_null=True)
-    grid = serializers.PrimaryKeyRelatedField(queryset=AreaGrid.objects.current(), required=False,
-                                              allow_null=True)
+    organiser_branch = serializers.PrimaryKeyRelatedField(
+        queryset=PartyBranch.objects.all(), required=False, allow_null=True
+    )
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=AreaGrid.objects.current(), required=False, allow_null=True
+    )
     taken = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Activity
-        fields = ("id", "title", "category", "community", "organiser_branch", "grid", "place",
-                  "address", "starts_at", "ends_at", "capacity", "taken", "required_skills",
-                  "description", "status")
+        fields = (
+            "id",
+            "title",
+            "category",
+            "community",
+            "organiser_branch",
+            "grid",
+            "place",
+            "address",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "taken",
+            "required_skills",
+            "description",
+            "status",
+        )
         read_only_fields = ("status",)
 
     def validate(self, attrs):
         user = self.context["request"].user
         if not node_within(attrs["community"], user):
-            raise serializers.ValidationError({"community": _("This community is outside your "
-                                                              "jurisdiction.")})
+            raise serializers.ValidationError(
+                {"community": _("This community is outside your jurisdiction.")}
+            )
         return attrs
 
 
@@ -82,7 +125,23 @@ class SignUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SignUp
-        fields = ("id", "activity", "activity_title", "member_name", "status", "created_at",
-                  "checked_in_at", "checked_out_at", "hours", "certified_at")
-        read_only_fields = ("status", "created_at", "checked_in_at", "checked_out_at", "hours",
-                            "certified_at")
+        fields = (
+            "id",
+            "activity",
+            "activity_title",
+            "member_name",
+            "status",
+            "created_at",
+            "checked_in_at",
+            "checked_out_at",
+            "hours",
+            "certified_at",
+        )
+        read_only_fields = (
+            "status",
+            "created_at",
+            "checked_in_at",
+            "checked_out_at",
+            "hours",
+            "certified_at",
+        )

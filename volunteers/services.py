@@ -34,8 +34,12 @@ def registration_cutoff(on: datetime.date | None = None) -> datetime.date:
 
 def current_registration_q(prefix: str = "", on: datetime.date | None = None) -> Q:
     """Approved and confirmed within the validity period (for filters and Count(filter=...))."""
-    return Q(**{f"{prefix}status": Registration.Status.APPROVED,
-                f"{prefix}confirmed_on__gt": registration_cutoff(on)})
+    return Q(
+        **{
+            f"{prefix}status": Registration.Status.APPROVED,
+            f"{prefix}confirmed_on__gt": registration_cutoff(on),
+        }
+    )
 
 
 def registration_expires_on(registration: Registration) -> datetime.date | None:
@@ -47,15 +51,21 @@ def registration_expires_on(registration: Registration) -> datetime.date | None:
 def registration_is_current(registration: Registration, on: datetime.date | None = None) -> bool:
     on = on or timezone.localdate()
     expires = registration_expires_on(registration)
-    return (registration.status == Registration.Status.APPROVED and expires is not None
-            and expires > on)
+    return (
+        registration.status == Registration.Status.APPROVED and expires is not None and expires > on
+    )
 
 
 def _notify_member(registration: Registration, subject: str, body: str) -> None:
     user = registration.member.user
     if user is not None:
-        notification_enqueue(kind="volunteer_registration", subject=subject, body=body, user=user,
-                             link=reverse("volunteers:mine"))
+        notification_enqueue(
+            kind="volunteer_registration",
+            subject=subject,
+            body=body,
+            user=user,
+            link=reverse("volunteers:mine"),
+        )
 
 
 @transaction.atomic
@@ -64,24 +74,33 @@ def registration_submit(*, member, community, grid, skills: str = "", by=None) -
     if grid.community_id != community.pk:
         raise ValidationError({"grid": _("The area grid must lie in the chosen community.")})
     if Registration.objects.filter(
-            member=member, status__in=[Registration.Status.SUBMITTED,
-                                       Registration.Status.APPROVED]).exists():
-        raise ValidationError(_("This member already has a registration awaiting approval or "
-                                "approved; re-confirm it instead of registering again."),
-                              code="duplicate")
-    registration = Registration(member=member, community=community, grid=grid, skills=skills,
-                                submitted_by=by)
+        member=member, status__in=[Registration.Status.SUBMITTED, Registration.Status.APPROVED]
+    ).exists():
+        raise ValidationError(
+            _(
+                "This member already has a registration awaiting approval or "
+                "approved; re-confirm it instead of registering again."
+            ),
+            code="duplicate",
+        )
+    registration = Registration(
+        member=member, community=community, grid=grid, skills=skills, submitted_by=by
+    )
     registration.full_clean()
     registration.save()
     return registration
 
 
 def _lock_pending(registration: Registration) -> Registration:
-    registration = Registration.objects.select_for_update(of=("self",)).select_related("member__user").get(
-        pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("member__user")
+        .get(pk=registration.pk)
+    )
     if registration.status != Registration.Status.SUBMITTED:
-        raise ValidationError(_("Only a registration awaiting approval can be decided."),
-                              code="not_pending")
+        raise ValidationError(
+            _("Only a registration awaiting approval can be decided."), code="not_pending"
+        )
     return registration
 
 
@@ -94,10 +113,15 @@ def registration_approve(*, registration: Registration, by) -> Registration:
     registration.confirmed_on = timezone.localdate()
     registration.return_reason = ""
     registration.save()
-    _notify_member(registration, _("Your registration was approved"),
-                   _("You are registered with %(grid)s. Please re-confirm before %(date)s.") % {
-                       "grid": registration.grid.name,
-                       "date": registration_expires_on(registration).isoformat()})
+    _notify_member(
+        registration,
+        _("Your registration was approved"),
+        _("You are registered with %(grid)s. Please re-confirm before %(date)s.")
+        % {
+            "grid": registration.grid.name,
+            "date": registration_expires_on(registration).isoformat(),
+        },
+    )
     return registration
 
 
@@ -121,8 +145,9 @@ def registration_reconfirm(*, registration: Registration, by) -> Registration:
     """Re-confirm an approved registration (also one that has expired) for another period."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != Registration.Status.APPROVED:
-        raise ValidationError(_("Only an approved registration can be re-confirmed."),
-                              code="not_approved")
+        raise ValidationError(
+            _("Only an approved registration can be re-confirmed."), code="not_approved"
+        )
     registration.confirmed_on = timezone.localdate()
     registration.save(update_fields=["confirmed_on"])
     return registration
@@ -145,8 +170,9 @@ def need_take(*, need: Need, member) -> Need:
 def need_done(*, need: Need, note: str = "") -> Need:
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != Need.Status.TAKEN:
-        raise ValidationError(_("Only an item that was taken up can be marked done."),
-                              code="not_taken")
+        raise ValidationError(
+            _("Only an item that was taken up can be marked done."), code="not_taken"
+        )
     need.status = Need.Status.DONE
     need.done_at = timezone.now()
     need.done_note = note.strip()
@@ -157,10 +183,17 @@ def need_done(*, need: Need, note: str = "") -> Need:
 # --- Activities and sign-ups -----------------------------------------------------------------------
 def activity_validate(activity: Activity) -> None:
     activity.full_clean()
-    if activity.organiser_branch_id and \
-            activity.organiser_branch.grid.community_id != activity.community_id:
-        raise ValidationError({"organiser_branch": _(
-            "The organising branch must belong to the organising community.")})
+    if (
+        activity.organiser_branch_id
+        and activity.organiser_branch.grid.community_id != activity.community_id
+    ):
+        raise ValidationError(
+            {
+                "organiser_branch": _(
+                    "The organising branch must belong to the organising community."
+                )
+            }
+        )
     if activity.grid_id and activity.grid.community_id != activity.community_id:
         raise ValidationError({"grid": _("The area grid must lie in the organising community.")})
 
@@ -186,27 +219,35 @@ def signup_create(*, activity: Activity, member, now=None) -> SignUp:
     if activity.starts_at <= now:
         raise ValidationError(_("This activity has already started."), code="started")
     registered = Registration.objects.filter(
-        current_registration_q(), member=member, community_id=activity.community_id).exists()
+        current_registration_q(), member=member, community_id=activity.community_id
+    ).exists()
     if not registered:
-        raise ValidationError(_("Only members registered with %(community)s (and re-confirmed "
-                                "in time) can sign up.") % {"community": activity.community.name},
-                              code="not_registered")
+        raise ValidationError(
+            _("Only members registered with %(community)s (and re-confirmed in time) can sign up.")
+            % {"community": activity.community.name},
+            code="not_registered",
+        )
     active = SignUp.objects.filter(activity=activity, status=SignUp.Status.SIGNED_UP)
     if active.filter(member=member).exists():
         raise ValidationError(_("You have already signed up for this activity."), code="duplicate")
     if active.count() >= activity.capacity:
-        raise ValidationError(_("This activity is full (%(capacity)s places).") % {
-            "capacity": activity.capacity}, code="full")
+        raise ValidationError(
+            _("This activity is full (%(capacity)s places).") % {"capacity": activity.capacity},
+            code="full",
+        )
     return SignUp.objects.create(activity=activity, member=member)
 
 
 @transaction.atomic
 def signup_cancel(*, signup: SignUp, now=None) -> SignUp:
     now = now or timezone.now()
-    signup = SignUp.objects.select_for_update(of=("self",)).select_related("activity").get(pk=signup.pk)
+    signup = (
+        SignUp.objects.select_for_update(of=("self",)).select_related("activity").get(pk=signup.pk)
+    )
     if signup.checked_in_at or signup.activity.starts_at <= now:
-        raise ValidationError(_("A sign-up can be cancelled only before the activity starts."),
-                              code="too_late")
+        raise ValidationError(
+            _("A sign-up can be cancelled only before the activity starts."), code="too_late"
+        )
     signup.status = SignUp.Status.CANCELLED
     signup.save(update_fields=["status"])
     return signup
@@ -215,20 +256,24 @@ def signup_cancel(*, signup: SignUp, now=None) -> SignUp:
 def _check_window(activity: Activity, now) -> None:
     window = datetime.timedelta(minutes=checkin_window_minutes())
     if not activity.starts_at - window <= now <= activity.ends_at + window:
-        raise ValidationError(_("Check-in and check-out are possible only around the activity's "
-                                "time."), code="window")
+        raise ValidationError(
+            _("Check-in and check-out are possible only around the activity's time."), code="window"
+        )
 
 
 @transaction.atomic
 def signup_check(*, signup: SignUp, method: str, now=None) -> SignUp:
     """Check in, or check out if already in; check-out credits the hours by the rounding rule."""
     now = now or timezone.now()
-    signup = SignUp.objects.select_for_update(of=("self",)).select_related("activity").get(pk=signup.pk)
+    signup = (
+        SignUp.objects.select_for_update(of=("self",)).select_related("activity").get(pk=signup.pk)
+    )
     if signup.status != SignUp.Status.SIGNED_UP:
         raise ValidationError(_("This sign-up was cancelled."), code="cancelled")
     if signup.activity.status == Activity.Status.CERTIFIED:
-        raise ValidationError(_("The record of this activity is already certified."),
-                              code="certified")
+        raise ValidationError(
+            _("The record of this activity is already certified."), code="certified"
+        )
     if method == "qr":
         _check_window(signup.activity, now)
     if signup.checked_in_at is None:
@@ -247,8 +292,9 @@ def signup_check(*, signup: SignUp, method: str, now=None) -> SignUp:
 def signup_check_by_qr(*, activity: Activity, token: str, member, now=None) -> SignUp:
     if str(activity.qr_token) != str(token):
         raise PermissionDenied(_("This check-in code is not valid."))
-    signup = SignUp.objects.filter(activity=activity, member=member,
-                                   status=SignUp.Status.SIGNED_UP).first()
+    signup = SignUp.objects.filter(
+        activity=activity, member=member, status=SignUp.Status.SIGNED_UP
+    ).first()
     if signup is None:
         raise ValidationError(_("You have not signed up for this activity."), code="not_signed_up")
     return signup_check(signup=signup, method="qr", now=now)
@@ -263,10 +309,12 @@ def activity_certify(*, activity: Activity, by, now=None) -> int:
     if activity.status != Activity.Status.OPEN:
         raise ValidationError(_("Only an open activity can be certified."), code="not_open")
     if activity.ends_at > now:
-        raise ValidationError(_("The record can be certified after the activity ends."),
-                              code="not_ended")
-    count = SignUp.objects.filter(activity=activity, status=SignUp.Status.SIGNED_UP,
-                                  checked_out_at__isnull=False).update(certified_at=now)
+        raise ValidationError(
+            _("The record can be certified after the activity ends."), code="not_ended"
+        )
+    count = SignUp.objects.filter(
+        activity=activity, status=SignUp.Status.SIGNED_UP, checked_out_at__isnull=False
+    ).update(certified_at=now)
     activity.status = Activity.Status.CERTIFIED
     activity.certified_at = now
     activity.certified_by = by

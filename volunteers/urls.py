@@ -13,12 +13,16 @@ urlpatterns = [
     path("check/<int:pk>/<uuid:token>/", views.QrCheckView.as_view(), name="qr_check"),
     path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
     path("staff/registrations/", views.RegistrationListView.as_view(), name="registrations"),
-    path("staff/registrations/<int:pk>/<str:decision>/", views.RegistrationDecideView.as_view(),
-         name="registration_decide"),
+    path(
+        "staff/registrations/<int:pk>/<str:decision>/",
+        views.RegistrationDecideView.as_view(),
+        name="registration_decide",
+    ),
     path("staff/activities/", views.ActivityListView.as_view(), name="activities"),
     path("staff/activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity"),
-    path("staff/activities/<int:pk>/qr.<str:fmt>", views.ActivityQrView.as_view(),
-         name="activity_qr"),
+    path(
+        "staff/activities/<int:pk>/qr.<str:fmt>", views.ActivityQrView.as_view(), name="activity_qr"
+    ),
     path("staff/needs/", views.NeedListView.as_view(), name="needs"),
     path("staff/stats/", views.StatsView.as_view(), name="stats"),
 ]

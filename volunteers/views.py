@@ -55,15 +55,22 @@ class MineView(MemberMixin, TemplateView):
         context["member"] = member
         if member is None:
             return context
-        registrations = list(member.registrations.select_related("grid", "community")
-                             .order_by("-submitted_at"))
+        registrations = list(
+            member.registrations.select_related("grid", "community").order_by("-submitted_at")
+        )
         for registration in registrations:
             registration.expires_on = services.registration_expires_on(registration)
             registration.current = services.registration_is_current(registration)
         context.update(
             registrations=registrations,
-            open_registration=next((r for r in registrations if r.status in (
-                Registration.Status.SUBMITTED, Registration.Status.APPROVED)), None),
+            open_registration=next(
+                (
+                    r
+                    for r in registrations
+                    if r.status in (Registration.Status.SUBMITTED, Registration.Status.APPROVED)
+                ),
+                None,
+            ),
             form=kwargs.get("form") or RegistrationForm(),
             summary=selectors.member_summary(member),
             activities=selectors.activities_open_to(member)[:30],
@@ -83,14 +90,21 @@ class RegisterView(MineView):
         if form.is_valid():
             grid = form.cleaned_data["grid"]
             try:
-                services.registration_submit(member=self.member, community=grid.community,
-                                             grid=grid, skills=form.cleaned_data["skills"],
-                                             by=request.user)
+                services.registration_submit(
+                    member=self.member,
+                    community=grid.community,
+                    grid=grid,
+                    skills=form.cleaned_data["skills"],
+                    by=request.user,
+                )
             except ValidationError as exc:
                 messages.error(request, _error_text(exc))
             else:
-                messages.success(request, _("Registration sent to %(community)s for approval.") % {
-                    "community": grid.community.name})
+                messages.success(
+                    request,
+                    _("Registration sent to %(community)s for approval.")
+                    % {"community": grid.community.name},
+                )
                 return redirect("volunteers:mine")
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -123,8 +137,9 @@ class SignUpView(MemberMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, _("You are signed up for %(title)s.") % {
-                "title": activity.title})
+            messages.success(
+                request, _("You are signed up for %(title)s.") % {"title": activity.title}
+            )
         return redirect(reverse("volunteers:mine") + "#my-signups")
 
 
@@ -154,8 +169,9 @@ class TakeNeedView(MemberMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, _("Thank you: you took up \"%(title)s\".") % {
-                "title": need.title})
+            messages.success(
+                request, _('Thank you: you took up "%(title)s".') % {"title": need.title}
+            )
         return redirect("volunteers:mine")
 
 
@@ -165,8 +181,11 @@ class QrCheckView(MemberMixin, TemplateView):
     template_name = "volunteers/qr_check.html"
 
     def get_activity(self):
-        activity = Activity.objects.select_related("community").filter(
-            pk=self.kwargs["pk"], qr_token=self.kwargs["token"]).first()
+        activity = (
+            Activity.objects.select_related("community")
+            .filter(pk=self.kwargs["pk"], qr_token=self.kwargs["token"])
+            .first()
+        )
         if activity is None:
             raise Http404
         return activity
@@ -176,9 +195,13 @@ class QrCheckView(MemberMixin, TemplateView):
         activity = self.get_activity()
         context["activity"] = activity
         context["member"] = self.member
-        context["signup"] = SignUp.objects.filter(
-            activity=activity, member=self.member, status=SignUp.Status.SIGNED_UP).first() \
-            if self.member else None
+        context["signup"] = (
+            SignUp.objects.filter(
+                activity=activity, member=self.member, status=SignUp.Status.SIGNED_UP
+            ).first()
+            if self.member
+            else None
+        )
         return context
 
     def post(self, request, pk, token):
@@ -186,15 +209,19 @@ class QrCheckView(MemberMixin, TemplateView):
         if self.member is None:
             raise Http404
         try:
-            signup = services.signup_check_by_qr(activity=activity, token=str(token),
-                                                 member=self.member)
+            signup = services.signup_check_by_qr(
+                activity=activity, token=str(token), member=self.member
+            )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc) if isinstance(exc, ValidationError)
-                           else str(exc))
+            messages.error(
+                request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            )
         else:
             if signup.checked_out_at:
-                messages.success(request, _("Checked out: %(hours)s service hours recorded.") % {
-                    "hours": signup.hours})
+                messages.success(
+                    request,
+                    _("Checked out: %(hours)s service hours recorded.") % {"hours": signup.hours},
+                )
             else:
                 messages.success(request, _("Checked in. Scan again when you leave."))
         return redirect(request.path)
@@ -219,7 +246,8 @@ class StaffHomeView(StaffMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["pending"] = selectors.registrations_for(
-            user, status=Registration.Status.SUBMITTED).count()
+            user, status=Registration.Status.SUBMITTED
+        ).count()
         context["rates"] = selectors.registration_rates(group="community", user=user)
         context["totals"] = selectors.registration_rates(group="district", user=user)
         context["teams"] = selectors.teams_for(user)[:50]
@@ -237,11 +265,13 @@ class RegistrationListView(StaffMixin, TemplateView):
             status = Registration.Status.SUBMITTED
         context["status"] = status
         context["statuses"] = Registration.Status.choices
-        context["registrations"] = selectors.registrations_for(self.request.user,
-                                                               status=status)[:200]
+        context["registrations"] = selectors.registrations_for(self.request.user, status=status)[
+            :200
+        ]
         context["return_form"] = ReturnForm()
         context["entry_form"] = kwargs.get("entry_form") or StaffRegistrationForm(
-            user=self.request.user)
+            user=self.request.user
+        )
         return context
 
     def post(self, request):
@@ -253,8 +283,12 @@ class RegistrationListView(StaffMixin, TemplateView):
             grid = form.cleaned_data["grid"]
             try:
                 services.registration_submit(
-                    member=form.cleaned_data["member"], community=grid.community, grid=grid,
-                    skills=form.cleaned_data["skills"], by=request.user)
+                    member=form.cleaned_data["member"],
+                    community=grid.community,
+                    grid=grid,
+                    skills=form.cleaned_data["skills"],
+                    by=request.user,
+                )
             except ValidationError as exc:
                 messages.error(request, _error_text(exc))
             else:
@@ -269,16 +303,18 @@ class RegistrationDecideView(StaffMixin, View):
     def post(self, request, pk, decision):
         if decision not in ("approve", "return"):
             raise Http404
-        registration = get_scoped_object_or_404(Registration.objects.select_related(
-            "member__user", "grid"), request.user, pk=pk)
+        registration = get_scoped_object_or_404(
+            Registration.objects.select_related("member__user", "grid"), request.user, pk=pk
+        )
         try:
             if decision == "approve":
                 services.registration_approve(registration=registration, by=request.user)
                 messages.success(request, _("Registration approved."))
             else:
                 form = ReturnForm(request.POST)
-                services.registration_return(registration=registration, by=request.user,
-                                             reason=form.data.get("reason", ""))
+                services.registration_return(
+                    registration=registration, by=request.user, reason=form.data.get("reason", "")
+                )
                 messages.success(request, _("Registration returned to the member."))
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -301,8 +337,7 @@ class ActivityListView(StaffMixin, TemplateView):
         form = ActivityForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                activity = services.activity_save(activity=form.save(commit=False),
-                                                  by=request.user)
+                activity = services.activity_save(activity=form.save(commit=False), by=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -315,8 +350,9 @@ class ActivityDetailView(StaffMixin, TemplateView):
     template_name = "volunteers/activity.html"
 
     def get_activity(self):
-        return get_scoped_object_or_404(selectors.activities_for(self.request.user),
-                                        self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_object_or_404(
+            selectors.activities_for(self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -324,7 +360,8 @@ class ActivityDetailView(StaffMixin, TemplateView):
         context["activity"] = activity
         context["roster"] = selectors.roster_of(activity)
         context["checkin_url"] = self.request.build_absolute_uri(
-            reverse("volunteers:qr_check", args=[activity.pk, activity.qr_token]))
+            reverse("volunteers:qr_check", args=[activity.pk, activity.qr_token])
+        )
         context["can_change"] = self.request.user.has_perm("volunteers.change_signup")
         return context
 
@@ -336,13 +373,15 @@ class ActivityDetailView(StaffMixin, TemplateView):
                 if not request.user.has_perm("volunteers.change_activity"):
                     raise PermissionDenied
                 count = services.activity_certify(activity=activity, by=request.user)
-                messages.success(request, _("Record certified: %(n)s volunteers credited.") % {
-                    "n": count})
+                messages.success(
+                    request, _("Record certified: %(n)s volunteers credited.") % {"n": count}
+                )
             elif action == "check":
                 if not request.user.has_perm("volunteers.change_signup"):
                     raise PermissionDenied
-                signup = SignUp.objects.filter(activity=activity,
-                                               pk=request.POST.get("signup")).first()
+                signup = SignUp.objects.filter(
+                    activity=activity, pk=request.POST.get("signup")
+                ).first()
                 if signup is None:
                     raise Http404
                 services.signup_check(signup=signup, method="staff")
@@ -360,7 +399,8 @@ class ActivityQrView(StaffMixin, View):
             raise Http404
         activity = get_scoped_object_or_404(Activity.objects.all(), request.user, pk=pk)
         url = request.build_absolute_uri(
-            reverse("volunteers:qr_check", args=[activity.pk, activity.qr_token]))
+            reverse("volunteers:qr_check", args=[activity.pk, activity.qr_token])
+        )
         buffer = io.BytesIO()
         if fmt == "svg":
             qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
@@ -417,11 +457,16 @@ class StatsView(StaffMixin, TemplateView):
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
             by = form.cleaned_data["by"] or "team"
         user = self.request.user
-        context.update(form=form, by=by, ranking=selectors.hours_ranking(
-            by=by, user=user, start=start, end=end),
-            rates={group: selectors.registration_rates(group=group, user=user)
-                   for group in ("street", "community")},
-            workplaces=selectors.registration_rates(group="workplace", user=user)[:30])
+        context.update(
+            form=form,
+            by=by,
+            ranking=selectors.hours_ranking(by=by, user=user, start=start, end=end),
+            rates={
+                group: selectors.registration_rates(group=group, user=user)
+                for group in ("street", "community")
+            },
+            workplaces=selectors.registration_rates(group="workplace", user=user)[:30],
+        )
         return context
 
     def post(self, request):
@@ -431,24 +476,36 @@ class StatsView(StaffMixin, TemplateView):
         if not form.is_valid():
             raise Http404
         by = form.cleaned_data["by"] or "team"
-        rows = selectors.hours_ranking(by=by, user=request.user, start=form.cleaned_data["start"],
-                                       end=form.cleaned_data["end"], limit=None)
+        rows = selectors.hours_ranking(
+            by=by,
+            user=request.user,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            limit=None,
+        )
         if by == "member":
-            personal_data_export_record(user=request.user, model=SignUp,
-                                        purpose=_("volunteer hours ranking export"),
-                                        record_count=len(rows), request=request)
+            personal_data_export_record(
+                user=request.user,
+                model=SignUp,
+                purpose=_("volunteer hours ranking export"),
+                record_count=len(rows),
+                request=request,
+            )
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _("Service hours")
         sheet.append([_("Rank"), _("Name"), _("Service hours"), _("Members"), _("Activities")])
         for rank, row in enumerate(rows, start=1):
-            sheet.append([rank, row["name"], float(row["hours"] or 0), row["members"],
-                          row["activities"]])
+            sheet.append(
+                [rank, row["name"], float(row["hours"] or 0), row["members"], row["activities"]]
+            )
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
             buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = (
-            f'attachment; filename="volunteer-hours-{by}-{timezone.localdate():%Y%m%d}.xlsx"')
+            f'attachment; filename="volunteer-hours-{by}-{timezone.localdate():%Y%m%d}.xlsx"'
+        )
         return response

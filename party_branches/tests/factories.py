@@ -37,7 +37,9 @@ class CommunityCommitteeFactory(factory.django.DjangoModelFactory):
     community = factory.SubFactory("grids.tests.factories.CommunityFactory")
     street_committee = factory.LazyAttribute(
         lambda o: StreetCommittee.objects.get_or_create(
-            street=o.community.street, defaults={"name": f"{o.community.street.name}党工委"})[0])
+            street=o.community.street, defaults={"name": f"{o.community.street.name}党工委"}
+        )[0]
+    )
     name = factory.LazyAttribute(lambda o: f"{o.community.name}党委")
 
 
@@ -48,7 +50,8 @@ class PartyBranchFactory(factory.django.DjangoModelFactory):
     grid = factory.SubFactory("grids.tests.factories.AreaGridFactory")
     community_committee = factory.LazyAttribute(
         lambda o: CommunityCommittee.objects.filter(community=o.grid.community).first()
-        or CommunityCommitteeFactory(community=o.grid.community))
+        or CommunityCommitteeFactory(community=o.grid.community)
+    )
     name = factory.LazyAttribute(lambda o: f"{o.grid.name}党支部")
     kind = PartyBranch.Kind.GRID
     founded_on = datetime.date(2020, 1, 1)

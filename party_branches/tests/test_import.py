@@ -8,8 +8,22 @@ from party_branches.models import BranchCommitteeMember, PartyMember
 from party_branches.tests.factories import PartyMemberFactory, fresh_id_number
 from privacy.models import AuditLogEntry
 
-HEADER = ["姓名", "性别", "出生日期", "手机号码", "身份证号", "入党日期", "转正日期", "工作单位",
-          "单位类别", "党员类别", "所在社区", "所属网格支部", "登录账号", "支部职务"]
+HEADER = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "手机号码",
+    "身份证号",
+    "入党日期",
+    "转正日期",
+    "工作单位",
+    "单位类别",
+    "党员类别",
+    "所在社区",
+    "所属网格支部",
+    "登录账号",
+    "支部职务",
+]
 
 
 def sheet(rows) -> io.BytesIO:
@@ -25,22 +39,38 @@ def sheet(rows) -> io.BytesIO:
 
 
 def row(name, id_number, community="A1社区", grid="", account="", position=""):
-    return [name, "男", "1980-05-01", "13800138000", id_number, "2005-07-01", "2006-07-01",
-            "光明区人民医院", "事业单位", "报到党员", community, grid, account, position]
+    return [
+        name,
+        "男",
+        "1980-05-01",
+        "13800138000",
+        id_number,
+        "2005-07-01",
+        "2006-07-01",
+        "光明区人民医院",
+        "事业单位",
+        "报到党员",
+        community,
+        grid,
+        account,
+        position,
+    ]
 
 
 def test_preview_reports_each_rows_problem_and_commit_refuses(world, branch):
     recorded = PartyMemberFactory(community=world.communities["A1"])
     good = fresh_id_number()
     bad_checksum = good[:-1] + ("0" if good[-1] != "0" else "1")
-    file = sheet([
-        row("李一", good),
-        row("李二", bad_checksum),
-        row("李三", good),  # duplicate in the file
-        row("李四", recorded.id_number),  # duplicate in the database
-        row("李五", fresh_id_number(), community="不存在社区"),
-        row("李六", fresh_id_number(), community="B1社区"),  # outside the street staff's area
-    ])
+    file = sheet(
+        [
+            row("李一", good),
+            row("李二", bad_checksum),
+            row("李三", good),  # duplicate in the file
+            row("李四", recorded.id_number),  # duplicate in the database
+            row("李五", fresh_id_number(), community="不存在社区"),
+            row("李六", fresh_id_number(), community="B1社区"),  # outside the street staff's area
+        ]
+    )
     preview = member_import_preview(file, user=world.users.street_staff)
     errors = {r.values["name"]: " ".join(r.errors) for r in preview.rows}
     assert errors["李一"] == ""
@@ -66,12 +96,30 @@ def test_preview_reports_each_rows_problem_and_commit_refuses(world, branch):
 
 
 def test_import_applies_the_secretary_rule(world, branch):
-    file = sheet([row("王支书", fresh_id_number(), grid=world.grids["A1a"].code,
-                      account="worker_a1a", position="书记")])
+    file = sheet(
+        [
+            row(
+                "王支书",
+                fresh_id_number(),
+                grid=world.grids["A1a"].code,
+                account="worker_a1a",
+                position="书记",
+            )
+        ]
+    )
     preview = member_import_preview(file, user=world.users.street_staff)
     assert "neither the current grid head" in " ".join(preview.rows[0].errors)
-    file = sheet([row("王网格长", fresh_id_number(), grid=world.grids["A1a"].code,
-                      account="head_a1a", position="书记")])
+    file = sheet(
+        [
+            row(
+                "王网格长",
+                fresh_id_number(),
+                grid=world.grids["A1a"].code,
+                account="head_a1a",
+                position="书记",
+            )
+        ]
+    )
     assert member_import_commit(file, user=world.users.street_staff) == 1
     seat = BranchCommitteeMember.objects.get()
     assert seat.member.name == "王网格长" and seat.branch == branch
@@ -79,9 +127,10 @@ def test_import_applies_the_secretary_rule(world, branch):
 
 def test_upload_preview_and_commit_pages(world, branch, client):
     client.force_login(world.users.community_staff)
-    response = client.post(reverse("party_branches:import"),
-                           {"file": sheet([row("赵一", fresh_id_number()),
-                                           row("赵二", "123")])})
+    response = client.post(
+        reverse("party_branches:import"),
+        {"file": sheet([row("赵一", fresh_id_number()), row("赵二", "123")])},
+    )
     preview_url = response["Location"]
     page = client.get(preview_url)
     content = page.content.decode()
@@ -89,8 +138,9 @@ def test_upload_preview_and_commit_pages(world, branch, client):
     client.post(preview_url, {"mode": "all"})
     assert not PartyMember.objects.filter(name__startswith="赵").exists()
     client.post(preview_url, {"mode": "clean_only"})
-    assert list(PartyMember.objects.filter(name__startswith="赵").values_list("name", flat=True)) \
-        == ["赵一"]
+    assert list(
+        PartyMember.objects.filter(name__startswith="赵").values_list("name", flat=True)
+    ) == ["赵一"]
 
 
 def test_export_is_masked_unless_allowed_and_logged(world, branch, client):
@@ -102,12 +152,14 @@ def test_export_is_masked_unless_allowed_and_logged(world, branch, client):
     assert "139****5678" in values and "13912345678" not in values
     assert AuditLogEntry.objects.filter(action="export", record_count=1).exists()
     # unmasked needs reveal rights
-    response = client.post(reverse("party_branches:members"),
-                           {"purpose": "季度报送组织部", "unmasked": "on"})
+    response = client.post(
+        reverse("party_branches:members"), {"purpose": "季度报送组织部", "unmasked": "on"}
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     world.users.community_staff.may_reveal_personal_data = True
     world.users.community_staff.save()
-    response = client.post(reverse("party_branches:members"),
-                           {"purpose": "季度报送组织部", "unmasked": "on"})
+    response = client.post(
+        reverse("party_branches:members"), {"purpose": "季度报送组织部", "unmasked": "on"}
+    )
     values = [c.value for c in load_workbook(io.BytesIO(response.content)).active[2]]
     assert "13912345678" in values

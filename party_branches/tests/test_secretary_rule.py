@@ -17,8 +17,9 @@ RESIDENT = BranchCommitteeMember.Source.RESIDENT
 
 
 def appoint(branch, member, **kwargs):
-    return committee_member_appoint(branch=branch, member=member, position=SECRETARY,
-                                    source=RESIDENT, **kwargs)
+    return committee_member_appoint(
+        branch=branch, member=member, position=SECRETARY, source=RESIDENT, **kwargs
+    )
 
 
 def test_grid_head_full_member_of_long_standing_may_be_secretary(world, branch):
@@ -29,15 +30,22 @@ def test_grid_head_full_member_of_long_standing_may_be_secretary(world, branch):
 
 def test_community_committee_member_may_be_secretary(world, branch):
     member = PartyMemberFactory(branch=branch)
-    CommunityCommitteeMember.objects.create(committee=branch.community_committee, member=member,
-                                            position=CommitteePosition.MEMBER,
-                                            start_date=datetime.date(2021, 1, 1))
+    CommunityCommitteeMember.objects.create(
+        committee=branch.community_committee,
+        member=member,
+        position=CommitteePosition.MEMBER,
+        start_date=datetime.date(2021, 1, 1),
+    )
     assert appoint(branch, member).pk
 
 
 def test_probationary_member_is_refused_with_the_rule_named(world, branch):
-    head = PartyMemberFactory(branch=branch, user=world.users.grid_head, full_member_on=None,
-                              joined_on=TODAY - datetime.timedelta(days=200))
+    head = PartyMemberFactory(
+        branch=branch,
+        user=world.users.grid_head,
+        full_member_on=None,
+        joined_on=TODAY - datetime.timedelta(days=200),
+    )
     with pytest.raises(ValidationError) as refused:
         appoint(branch, head)
     message = " ".join(refused.value.messages)
@@ -46,9 +54,12 @@ def test_probationary_member_is_refused_with_the_rule_named(world, branch):
 
 
 def test_one_year_of_standing_or_less_is_refused(world, branch):
-    head = PartyMemberFactory(branch=branch, user=world.users.grid_head,
-                              joined_on=TODAY - datetime.timedelta(days=800),
-                              full_member_on=TODAY - datetime.timedelta(days=365))
+    head = PartyMemberFactory(
+        branch=branch,
+        user=world.users.grid_head,
+        joined_on=TODAY - datetime.timedelta(days=800),
+        full_member_on=TODAY - datetime.timedelta(days=365),
+    )
     with pytest.raises(ValidationError, match="not more than one year"):
         appoint(branch, head)
 
@@ -75,9 +86,12 @@ def test_a_new_secretary_ends_the_previous_term(world, branch):
     first = PartyMemberFactory(branch=branch, user=world.users.grid_head)
     appoint(branch, first, start_date=datetime.date(2022, 1, 1))
     second = PartyMemberFactory(branch=branch)
-    CommunityCommitteeMember.objects.create(committee=branch.community_committee, member=second,
-                                            position=CommitteePosition.MEMBER,
-                                            start_date=datetime.date(2021, 1, 1))
+    CommunityCommitteeMember.objects.create(
+        committee=branch.community_committee,
+        member=second,
+        position=CommitteePosition.MEMBER,
+        start_date=datetime.date(2021, 1, 1),
+    )
     appoint(branch, second, start_date=TODAY)
     current = BranchCommitteeMember.objects.current().filter(branch=branch, position=SECRETARY)
     assert [s.member_id for s in current] == [second.pk]
@@ -91,20 +105,30 @@ def test_compliance_list_shows_term_ended_grid_head_changed_and_no_secretary(wor
     head = PartyMemberFactory(branch=branch, user=world.users.grid_head)
     appoint(branch, head, start_date=datetime.date(2022, 1, 1))
     GridAssignment.objects.filter(grid=world.grids["A1a"], role="grid_head").update(
-        end_date=TODAY - datetime.timedelta(days=1))
+        end_date=TODAY - datetime.timedelta(days=1)
+    )
     # A2a: the secretary's term ended
     ended = PartyBranchFactory(grid=world.grids["A2a"])
     member = PartyMemberFactory(branch=ended)
-    CommunityCommitteeMember.objects.create(committee=ended.community_committee, member=member,
-                                            position=CommitteePosition.MEMBER,
-                                            start_date=datetime.date(2021, 1, 1))
-    appoint(ended, member, start_date=datetime.date(2022, 1, 1),
-            end_date=TODAY - datetime.timedelta(days=3))
+    CommunityCommitteeMember.objects.create(
+        committee=ended.community_committee,
+        member=member,
+        position=CommitteePosition.MEMBER,
+        start_date=datetime.date(2021, 1, 1),
+    )
+    appoint(
+        ended,
+        member,
+        start_date=datetime.date(2022, 1, 1),
+        end_date=TODAY - datetime.timedelta(days=3),
+    )
     # A2b: never had a secretary
     PartyBranchFactory(grid=world.grids["A2b"])
 
-    rows = {row.branch.grid.name: row.failures
-            for row in selectors.compliance_list(world.users.street_staff)}
+    rows = {
+        row.branch.grid.name: row.failures
+        for row in selectors.compliance_list(world.users.street_staff)
+    }
     assert set(rows) == {"A1a网格", "A2a网格", "A2b网格"}
     assert "neither the current grid head" in rows["A1a网格"][0]
     assert "term ended" in rows["A2a网格"][0]
@@ -114,9 +138,16 @@ def test_compliance_list_shows_term_ended_grid_head_changed_and_no_secretary(wor
 def test_member_facing_form_applies_the_rule(world, branch, client):
     member = PartyMemberFactory(branch=branch, community=world.communities["A1"])
     client.force_login(world.users.community_staff)
-    response = client.post(reverse("party_branches:detail", args=[branch.pk]), {
-        "action": "appoint", "member": member.pk, "position": SECRETARY, "source": RESIDENT,
-        "start_date": TODAY.isoformat()})
+    response = client.post(
+        reverse("party_branches:detail", args=[branch.pk]),
+        {
+            "action": "appoint",
+            "member": member.pk,
+            "position": SECRETARY,
+            "source": RESIDENT,
+            "start_date": TODAY.isoformat(),
+        },
+    )
     assert response.status_code == 200
     assert "书记任职规定" in response.content.decode()
     assert "既不是该片区网格的现任网格长" in response.content.decode()
@@ -127,8 +158,16 @@ def test_admin_form_applies_the_rule(world, branch, client):
     member = PartyMemberFactory(branch=branch)
     client.force_login(world.users.community_staff)
     url = reverse("admin:party_branches_branchcommitteemember_add")
-    response = client.post(url, {"branch": branch.pk, "member": member.pk, "position": SECRETARY,
-                                 "source": RESIDENT, "start_date": TODAY.isoformat()})
+    response = client.post(
+        url,
+        {
+            "branch": branch.pk,
+            "member": member.pk,
+            "position": SECRETARY,
+            "source": RESIDENT,
+            "start_date": TODAY.isoformat(),
+        },
+    )
     assert response.status_code == 200
     assert not BranchCommitteeMember.objects.exists()
 

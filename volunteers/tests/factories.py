@@ -25,8 +25,11 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"志愿活动{n}")
     # get_or_create: transactional tests flush the categories seeded by the data migration.
-    category = factory.LazyFunction(lambda: ActivityCategory.objects.get_or_create(
-        code="hazard_inspection", defaults={"name": "隐患排查"})[0])
+    category = factory.LazyFunction(
+        lambda: ActivityCategory.objects.get_or_create(
+            code="hazard_inspection", defaults={"name": "隐患排查"}
+        )[0]
+    )
     community = factory.SubFactory("grids.tests.factories.CommunityFactory")
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))

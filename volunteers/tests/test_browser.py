@@ -11,8 +11,9 @@ def test_member_signs_up_on_a_phone(transactional_db, world, live_server, page, 
     branch = PartyBranchFactory(grid=world.grids["A1a"])
     member = PartyMemberFactory(branch=branch, user=world.users.party_member, name="刘红")
     RegistrationFactory(member=member, grid=world.grids["A1a"])
-    activity = ActivityFactory(community=world.communities["A1"], title="城中村消防隐患排查",
-                               capacity=3)
+    activity = ActivityFactory(
+        community=world.communities["A1"], title="城中村消防隐患排查", capacity=3
+    )
     browser_login(page, live_server, "member_a1a")
     page.goto(f"{live_server.url}/volunteer/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
@@ -25,5 +26,6 @@ def test_member_signs_up_on_a_phone(transactional_db, world, live_server, page, 
     assert "已报名" in page.locator(f"article[data-activity='{activity.pk}']").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(artifacts / "volunteers-member-signup-phone.png"), full_page=True)
-    assert SignUp.objects.filter(activity=activity, member=member,
-                                 status=SignUp.Status.SIGNED_UP).exists()
+    assert SignUp.objects.filter(
+        activity=activity, member=member, status=SignUp.Status.SIGNED_UP
+    ).exists()

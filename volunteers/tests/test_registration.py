@@ -15,8 +15,9 @@ from volunteers.tests.factories import RegistrationFactory
 
 def test_member_registers_and_community_staff_approve(world, member, client):
     client.force_login(world.users.party_member)
-    response = client.post(reverse("volunteers:register"),
-                           {"grid": world.grids["A1a"].pk, "skills": "急救"})
+    response = client.post(
+        reverse("volunteers:register"), {"grid": world.grids["A1a"].pk, "skills": "急救"}
+    )
     assert response.status_code == 302
     registration = Registration.objects.get(member=member)
     assert registration.status == Registration.Status.SUBMITTED
@@ -34,29 +35,38 @@ def test_member_registers_and_community_staff_approve(world, member, client):
 
 
 def test_return_needs_a_reason_and_keeps_it(world, member):
-    registration = services.registration_submit(member=member, community=world.communities["A1"],
-                                                grid=world.grids["A1a"])
+    registration = services.registration_submit(
+        member=member, community=world.communities["A1"], grid=world.grids["A1a"]
+    )
     with pytest.raises(ValidationError):
-        services.registration_return(registration=registration, by=world.users.community_staff,
-                                     reason="  ")
-    services.registration_return(registration=registration, by=world.users.community_staff,
-                                 reason="网格选错了，请选择居住地所在网格")
+        services.registration_return(
+            registration=registration, by=world.users.community_staff, reason="  "
+        )
+    services.registration_return(
+        registration=registration,
+        by=world.users.community_staff,
+        reason="网格选错了，请选择居住地所在网格",
+    )
     registration.refresh_from_db()
     assert registration.status == Registration.Status.RETURNED
     # a returned registration can be followed by a new one
-    services.registration_submit(member=member, community=world.communities["A1"],
-                                 grid=world.grids["A1b"])
+    services.registration_submit(
+        member=member, community=world.communities["A1"], grid=world.grids["A1b"]
+    )
 
 
 def test_grid_must_lie_in_community_and_only_one_open_registration(world, member):
     with pytest.raises(ValidationError):
-        services.registration_submit(member=member, community=world.communities["A2"],
-                                     grid=world.grids["A1a"])
-    services.registration_submit(member=member, community=world.communities["A1"],
-                                 grid=world.grids["A1a"])
+        services.registration_submit(
+            member=member, community=world.communities["A2"], grid=world.grids["A1a"]
+        )
+    services.registration_submit(
+        member=member, community=world.communities["A1"], grid=world.grids["A1a"]
+    )
     with pytest.raises(ValidationError, match="already has a registration"):
-        services.registration_submit(member=member, community=world.communities["A1"],
-                                     grid=world.grids["A1b"])
+        services.registration_submit(
+            member=member, community=world.communities["A1"], grid=world.grids["A1b"]
+        )
     assert Registration.objects.filter(member=member).count() == 1
 
 
@@ -64,21 +74,28 @@ def test_registration_expires_after_the_configured_period_and_reconfirms(world, 
     with time_machine.travel(datetime.date.today() + datetime.timedelta(days=200), tick=False):
         registered.refresh_from_db()
         assert not services.registration_is_current(registered)
-        assert selectors.registration_rate(level="grid", node_id=world.grids["A1a"].pk)[
-            "registered"] == 0
+        assert (
+            selectors.registration_rate(level="grid", node_id=world.grids["A1a"].pk)["registered"]
+            == 0
+        )
         services.registration_reconfirm(registration=registered, by=world.users.party_member)
         registered.refresh_from_db()
         assert services.registration_is_current(registered)
     registered.confirmed_on = datetime.date.today()
-    with override_settings(REDGRID_VOLUNTEER_REGISTRATION_MONTHS=1), \
-            time_machine.travel(datetime.date.today() + datetime.timedelta(days=40), tick=False):
+    with (
+        override_settings(REDGRID_VOLUNTEER_REGISTRATION_MONTHS=1),
+        time_machine.travel(datetime.date.today() + datetime.timedelta(days=40), tick=False),
+    ):
         assert not services.registration_is_current(registered)
 
 
 def test_staff_cannot_decide_outside_their_jurisdiction(world, client):
-    other = RegistrationFactory(grid=world.grids["B1a"], status=Registration.Status.SUBMITTED,
-                                confirmed_on=None,
-                                member=PartyMemberFactory(community=world.communities["B1"]))
+    other = RegistrationFactory(
+        grid=world.grids["B1a"],
+        status=Registration.Status.SUBMITTED,
+        confirmed_on=None,
+        member=PartyMemberFactory(community=world.communities["B1"]),
+    )
     client.force_login(world.users.community_staff)
     response = client.post(reverse("volunteers:registration_decide", args=[other.pk, "approve"]))
     assert response.status_code == 404
@@ -95,8 +112,12 @@ def test_registration_rate_is_computed_per_area_in_the_database(world):
     for i in range(2):
         member = PartyMemberFactory(community=b1, workplace="某公司")
         if i == 0:
-            RegistrationFactory(member=member, grid=world.grids["B1a"],
-                                status=Registration.Status.SUBMITTED, confirmed_on=None)
+            RegistrationFactory(
+                member=member,
+                grid=world.grids["B1a"],
+                status=Registration.Status.SUBMITTED,
+                confirmed_on=None,
+            )
     PartyMemberFactory(community=b1, must_register=False)  # not expected: not counted
     district = selectors.registration_rate(level="district", node_id=world.district.pk)
     assert district == {"expected": 20, "registered": 17, "rate": 85.0}

@@ -55,8 +55,11 @@ def test_only_current_registered_members_of_the_community_sign_up(world, member)
     activity = ActivityFactory(community=world.communities["A1"])
     with pytest.raises(ValidationError, match="registered"):
         services.signup_create(activity=activity, member=member)
-    RegistrationFactory(member=member, grid=world.grids["A1a"],
-                        confirmed_on=timezone.localdate() - datetime.timedelta(days=200))
+    RegistrationFactory(
+        member=member,
+        grid=world.grids["A1a"],
+        confirmed_on=timezone.localdate() - datetime.timedelta(days=200),
+    )
     with pytest.raises(ValidationError, match="registered"):  # expired
         services.signup_create(activity=activity, member=member)
 
@@ -68,8 +71,9 @@ def test_signup_twice_cancel_and_started(world, registered, member):
         services.signup_create(activity=activity, member=member)
     services.signup_cancel(signup=signup)
     services.signup_create(activity=activity, member=member)  # again after cancelling
-    started = ActivityFactory(community=world.communities["A1"],
-                              starts_at=timezone.now() - datetime.timedelta(minutes=5))
+    started = ActivityFactory(
+        community=world.communities["A1"], starts_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
     with pytest.raises(ValidationError, match="started"):
         services.signup_create(activity=started, member=member)
 
@@ -79,25 +83,37 @@ def test_check_in_out_rounds_hours_and_certification_credits_them(world, registe
     signup = services.signup_create(activity=activity, member=member)
     start = activity.starts_at
     services.signup_check(signup=signup, method="staff", now=start)
-    signup = services.signup_check(signup=signup, method="staff",
-                                   now=start + datetime.timedelta(minutes=100))
+    signup = services.signup_check(
+        signup=signup, method="staff", now=start + datetime.timedelta(minutes=100)
+    )
     assert signup.hours == Decimal("1.5")
     assert selectors.member_summary(member)["hours"] == 0  # not certified yet
     with pytest.raises(ValidationError, match="after the activity ends"):
         services.activity_certify(activity=activity, by=world.users.community_staff, now=start)
-    assert services.activity_certify(activity=activity, by=world.users.community_staff,
-                                     now=activity.ends_at + datetime.timedelta(minutes=1)) == 1
+    assert (
+        services.activity_certify(
+            activity=activity,
+            by=world.users.community_staff,
+            now=activity.ends_at + datetime.timedelta(minutes=1),
+        )
+        == 1
+    )
     summary = selectors.member_summary(member)
     assert summary["hours"] == Decimal("1.5") and summary["points"] == Decimal("15.0")
     assert Activity.objects.get(pk=activity.pk).status == Activity.Status.CERTIFIED
-    hours = selectors.volunteer_hours(level="street", node_id=world.streets["A"].pk,
-                                      start=timezone.localdate(start), end=timezone.localdate(start))
+    hours = selectors.volunteer_hours(
+        level="street",
+        node_id=world.streets["A"].pk,
+        start=timezone.localdate(start),
+        end=timezone.localdate(start),
+    )
     assert hours["hours"] == Decimal("1.5") and hours["members"] == 1
 
 
 def test_qr_check_in_with_the_activity_code(world, registered, member, client):
-    activity = ActivityFactory(community=world.communities["A1"],
-                               starts_at=timezone.now() + datetime.timedelta(minutes=30))
+    activity = ActivityFactory(
+        community=world.communities["A1"], starts_at=timezone.now() + datetime.timedelta(minutes=30)
+    )
     services.signup_create(activity=activity, member=member)
     client.force_login(world.users.party_member)
     url = reverse("volunteers:qr_check", args=[activity.pk, activity.qr_token])
@@ -105,10 +121,13 @@ def test_qr_check_in_with_the_activity_code(world, registered, member, client):
     client.post(url)
     signup = SignUp.objects.get(activity=activity, member=member)
     assert signup.checked_in_at is not None and signup.check_method == "qr"
-    wrong = reverse("volunteers:qr_check", args=[activity.pk, "00000000-0000-0000-0000-000000000000"])
+    wrong = reverse(
+        "volunteers:qr_check", args=[activity.pk, "00000000-0000-0000-0000-000000000000"]
+    )
     assert client.get(wrong).status_code == 404
-    far = ActivityFactory(community=world.communities["A1"],
-                          starts_at=timezone.now() + datetime.timedelta(days=3))
+    far = ActivityFactory(
+        community=world.communities["A1"], starts_at=timezone.now() + datetime.timedelta(days=3)
+    )
     services.signup_create(activity=far, member=member)
     with pytest.raises(ValidationError) as refused:
         services.signup_check_by_qr(activity=far, token=str(far.qr_token), member=member)
@@ -123,11 +142,14 @@ def test_qr_code_images_are_served_to_staff_only(world, client):
     svg = client.get(reverse("volunteers:activity_qr", args=[activity.pk, "svg"]))
     assert b"<svg" in svg.content
     client.force_login(world.users.other_street_staff)
-    assert client.get(reverse("volunteers:activity_qr", args=[activity.pk, "png"])).status_code == 404
+    assert (
+        client.get(reverse("volunteers:activity_qr", args=[activity.pk, "png"])).status_code == 404
+    )
 
 
-def test_member_page_signs_up_and_shows_hours(world, registered, member, client,
-                                              django_assert_max_num_queries):
+def test_member_page_signs_up_and_shows_hours(
+    world, registered, member, client, django_assert_max_num_queries
+):
     activity = ActivityFactory(community=world.communities["A1"], title="消防隐患排查")
     for _ in range(5):
         ActivityFactory(community=world.communities["A1"])
