@@ -4,7 +4,6 @@ from django.forms.models import BaseInlineFormSet
 
 from grids.admin import JurisdictionScopedAdmin, MapAdmin
 from service_points.forms import ServicePositionAdminForm
-from service_points.services import opening_hours_check_overlaps
 from service_points.models import (
     Booking,
     Facility,
@@ -15,14 +14,20 @@ from service_points.models import (
     Room,
     ServicePosition,
 )
+from service_points.services import opening_hours_check_overlaps
 
 
 class OpeningHoursFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        rows = [form.instance for form in self.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")
-                and form.instance.opens is not None and form.instance.closes is not None]
+        rows = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.instance.opens is not None
+            and form.instance.closes is not None
+        ]
         try:
             opening_hours_check_overlaps(rows)
         except ValidationError as exc:
@@ -66,10 +71,31 @@ class ServicePositionAdmin(MapAdmin):
     inlines = [OpeningHoursInline, OpeningExceptionInline, RoomInline, PhotoInline]
     fieldsets = (
         (None, {"fields": ("name", "tier", "parent", "community", "grid", "subgrid", "is_active")}),
-        ("", {"fields": ("address", "location", "floor_area", "contact_name", "contact_phone",
-                         "description")}),
-        ("", {"fields": ("functions", "facilities", "displays_grid_structure", "displays_rules",
-                         "displays_service_list")}),
+        (
+            "",
+            {
+                "fields": (
+                    "address",
+                    "location",
+                    "floor_area",
+                    "contact_name",
+                    "contact_phone",
+                    "description",
+                )
+            },
+        ),
+        (
+            "",
+            {
+                "fields": (
+                    "functions",
+                    "facilities",
+                    "displays_grid_structure",
+                    "displays_rules",
+                    "displays_service_list",
+                )
+            },
+        ),
     )
 
 

@@ -18,12 +18,22 @@ from service_points.forms import PositionFilterForm
 from service_points.serializers import BookingSerializer, RoomSerializer, position_feature
 from service_points.views import filter_kwargs
 
-FEATURE_COLLECTION = inline_serializer("PositionFeatureCollection", {
-    "type": serializers.CharField(),
-    "features": serializers.ListField(child=serializers.DictField())})
-FEATURE = inline_serializer("PositionFeature", {
-    "type": serializers.CharField(), "id": serializers.IntegerField(),
-    "geometry": serializers.DictField(), "properties": serializers.DictField()})
+FEATURE_COLLECTION = inline_serializer(
+    "PositionFeatureCollection",
+    {
+        "type": serializers.CharField(),
+        "features": serializers.ListField(child=serializers.DictField()),
+    },
+)
+FEATURE = inline_serializer(
+    "PositionFeature",
+    {
+        "type": serializers.CharField(),
+        "id": serializers.IntegerField(),
+        "geometry": serializers.DictField(),
+        "properties": serializers.DictField(),
+    },
+)
 
 
 class PositionListView(APIView):
@@ -37,9 +47,11 @@ class PositionListView(APIView):
             OpenApiParameter("tier", str, enum=["centre", "grid_position", "micro_site"]),
             OpenApiParameter("function", str, description="function code, e.g. political"),
             OpenApiParameter("facility", str, description="facility code, e.g. book_bar"),
-            OpenApiParameter("open_now", OpenApiTypes.BOOL,
-                             description="only positions open now (Asia/Shanghai)"),
-            OpenApiParameter("lat", float), OpenApiParameter("lon", float),
+            OpenApiParameter(
+                "open_now", OpenApiTypes.BOOL, description="only positions open now (Asia/Shanghai)"
+            ),
+            OpenApiParameter("lat", float),
+            OpenApiParameter("lon", float),
             OpenApiParameter("q", str, description="name or address contains"),
         ],
         responses=FEATURE_COLLECTION,
@@ -49,8 +61,9 @@ class PositionListView(APIView):
         if not form.is_valid():
             raise ValidationError(form.errors)
         positions = selectors.positions_public(**filter_kwargs(form))
-        return Response({"type": "FeatureCollection",
-                         "features": [position_feature(p) for p in positions]})
+        return Response(
+            {"type": "FeatureCollection", "features": [position_feature(p) for p in positions]}
+        )
 
 
 class PositionDetailView(APIView):
@@ -79,16 +92,18 @@ class RoomDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_object(self):
-        return get_scoped_object_or_404(selectors.rooms_for(self.request.user), self.request.user,
-                                        pk=self.kwargs["pk"])
+        return get_scoped_object_or_404(
+            selectors.rooms_for(self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
 
 def _service_call(function, **kwargs):
     try:
         return function(**kwargs)
     except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else
-                              {"non_field_errors": exc.messages}) from exc
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        ) from exc
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
 
@@ -109,8 +124,12 @@ class BookingListView(generics.ListCreateAPIView):
             qs = qs.filter(status=self.request.query_params["status"])
         return qs
 
-    @extend_schema(parameters=[OpenApiParameter("room", int),
-                               OpenApiParameter("status", str, enum=["confirmed", "cancelled"])])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("room", int),
+            OpenApiParameter("status", str, enum=["confirmed", "cancelled"]),
+        ]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -119,12 +138,19 @@ class BookingListView(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         # A room outside the user's jurisdiction does not exist for them.
-        room = get_scoped_object_or_404(selectors.rooms_for(request.user), request.user,
-                                        pk=data["room"].pk)
+        room = get_scoped_object_or_404(
+            selectors.rooms_for(request.user), request.user, pk=data["room"].pk
+        )
         booking = _service_call(
-            services.booking_create, room=room, starts_at=data["starts_at"],
-            ends_at=data["ends_at"], purpose=data["purpose"], title=data["title"],
-            attendees_expected=data.get("attendees_expected"), by=request.user)
+            services.booking_create,
+            room=room,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            purpose=data["purpose"],
+            title=data["title"],
+            attendees_expected=data.get("attendees_expected"),
+            by=request.user,
+        )
         return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
 
 
@@ -133,8 +159,9 @@ class BookingDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_object(self):
-        return get_scoped_object_or_404(selectors.bookings_for(self.request.user),
-                                        self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_object_or_404(
+            selectors.bookings_for(self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
 
 class BookingCancelView(APIView):
@@ -142,7 +169,8 @@ class BookingCancelView(APIView):
 
     @extend_schema(request=None, responses=BookingSerializer)
     def post(self, request, pk: int):
-        booking = get_scoped_object_or_404(selectors.bookings_for(request.user), request.user,
-                                           pk=pk)
+        booking = get_scoped_object_or_404(
+            selectors.bookings_for(request.user), request.user, pk=pk
+        )
         booking = _service_call(services.booking_cancel, booking=booking, by=request.user)
         return Response(BookingSerializer(booking).data)

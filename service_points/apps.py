@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_POSITION_MODELS = ["service_points.serviceposition", "service_points.openinghours",
-                    "service_points.openingexception", "service_points.positionphoto",
-                    "service_points.room", "service_points.booking"]
+_POSITION_MODELS = [
+    "service_points.serviceposition",
+    "service_points.openinghours",
+    "service_points.openingexception",
+    "service_points.positionphoto",
+    "service_points.room",
+    "service_points.booking",
+]
 
 
 class ServicePointsConfig(AppConfig):
@@ -15,13 +20,26 @@ class ServicePointsConfig(AppConfig):
     ]
     role_permissions = {
         "district_admin": [*_POSITION_MODELS, "service_points.facility", "service_points.function"],
-        "street_staff": [*_POSITION_MODELS, "service_points.view_facility",
-                         "service_points.view_function"],
-        "community_staff": [*_POSITION_MODELS, "service_points.view_facility",
-                            "service_points.view_function"],
-        "grid_head": ["service_points.view_serviceposition", "service_points.view_room",
-                      "service_points.view_booking", "service_points.add_booking",
-                      "service_points.change_booking"],
-        "grid_worker": ["service_points.view_serviceposition", "service_points.view_room",
-                        "service_points.view_booking"],
+        "street_staff": [
+            *_POSITION_MODELS,
+            "service_points.view_facility",
+            "service_points.view_function",
+        ],
+        "community_staff": [
+            *_POSITION_MODELS,
+            "service_points.view_facility",
+            "service_points.view_function",
+        ],
+        "grid_head": [
+            "service_points.view_serviceposition",
+            "service_points.view_room",
+            "service_points.view_booking",
+            "service_points.add_booking",
+            "service_points.change_booking",
+        ],
+        "grid_worker": [
+            "service_points.view_serviceposition",
+            "service_points.view_room",
+            "service_points.view_booking",
+        ],
     }

@@ -11,23 +11,41 @@ class PositionFilterForm(forms.Form):
     """The filters of the public list, map and GeoJSON API (all optional)."""
 
     q = forms.CharField(label=_("Name or address"), required=False, max_length=60)
-    tier = forms.ChoiceField(label=_("Tier"), required=False,
-                             choices=[("", _("All tiers")), *Tier.choices])
-    function = forms.ModelChoiceField(label=_("Function"), required=False, to_field_name="code",
-                                      queryset=Function.objects.all(), empty_label=_("Any function"))
-    facility = forms.ModelChoiceField(label=_("Facility"), required=False, to_field_name="code",
-                                      queryset=Facility.objects.all(), empty_label=_("Any facility"))
+    tier = forms.ChoiceField(
+        label=_("Tier"), required=False, choices=[("", _("All tiers")), *Tier.choices]
+    )
+    function = forms.ModelChoiceField(
+        label=_("Function"),
+        required=False,
+        to_field_name="code",
+        queryset=Function.objects.all(),
+        empty_label=_("Any function"),
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility"),
+        required=False,
+        to_field_name="code",
+        queryset=Facility.objects.all(),
+        empty_label=_("Any facility"),
+    )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
-                           widget=forms.HiddenInput)
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
-                           widget=forms.HiddenInput)
+    lat = forms.FloatField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    lon = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+    )
 
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("lat") is None) != (cleaned.get("lon") is None):
-            raise forms.ValidationError(_("Give both latitude and longitude for the nearest "
-                                          "positions."))
+            raise forms.ValidationError(
+                _("Give both latitude and longitude for the nearest positions.")
+            )
         return cleaned
 
 
@@ -36,25 +54,51 @@ class BookingForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}),
-                          help_text=_("An end before the start means the next day."))
+    end = forms.TimeField(
+        label=_("Until"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("An end before the start means the next day."),
+    )
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Booking.Purpose.choices)
     title = forms.CharField(label=_("Title"), max_length=120)
-    attendees_expected = forms.IntegerField(label=_("Expected attendees"), required=False,
-                                            min_value=1, max_value=1000)
+    attendees_expected = forms.IntegerField(
+        label=_("Expected attendees"), required=False, min_value=1, max_value=1000
+    )
 
     def period(self) -> tuple[datetime.datetime, datetime.datetime]:
         data = self.cleaned_data
         start = datetime.datetime.combine(data["date"], data["start"], TZ)
-        end_day = data["date"] + datetime.timedelta(days=1) if data["end"] <= data["start"] \
+        end_day = (
+            data["date"] + datetime.timedelta(days=1)
+            if data["end"] <= data["start"]
             else data["date"]
+        )
         return start, datetime.datetime.combine(end_day, data["end"], TZ)
 
 
 class ServicePositionAdminForm(forms.ModelForm):
     class Meta:
         model = ServicePosition
-        fields = "__all__"
+        fields = [
+            "name",
+            "tier",
+            "parent",
+            "community",
+            "grid",
+            "subgrid",
+            "is_active",
+            "address",
+            "location",
+            "floor_area",
+            "contact_name",
+            "contact_phone",
+            "description",
+            "functions",
+            "facilities",
+            "displays_grid_structure",
+            "displays_rules",
+            "displays_service_list",
+        ]
 
     def _post_clean(self):
         # The instance carries the form's values only after ModelForm._post_clean.

@@ -42,6 +42,8 @@ class DistanceMetres(Func):
         a_sql, b_sql, params = self._parts(compiler)
         kx = 111320.0 * math.cos(math.radians(self.ref_lat))
         ky = 110574.0
-        sql = (f"SQRT(POWER((ST_X({a_sql}) - ST_X({b_sql})) * {kx:.3f}, 2) + "
-               f"POWER((ST_Y({a_sql}) - ST_Y({b_sql})) * {ky:.3f}, 2))")
+        sql = (
+            f"SQRT(POWER((ST_X({a_sql}) - ST_X({b_sql})) * {kx:.3f}, 2) + "
+            f"POWER((ST_Y({a_sql}) - ST_Y({b_sql})) * {ky:.3f}, 2))"
+        )
         return sql, params * 2

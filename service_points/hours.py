@@ -32,8 +32,9 @@ def _interval(day: datetime.date, opens: datetime.time, closes: datetime.time):
     return start, datetime.datetime.combine(end_day, closes, TZ)
 
 
-def opening_intervals(hours: Iterable, exceptions: Iterable, start: datetime.date,
-                      end: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:
+def opening_intervals(
+    hours: Iterable, exceptions: Iterable, start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
     """Concrete opening intervals that start on the dates start..end (inclusive), sorted.
 
     `hours`: objects with weekday/opens/closes; `exceptions`: objects with date/is_closed/opens/
@@ -61,13 +62,15 @@ def is_open_at(hours: Iterable, exceptions: Iterable, at: datetime.datetime | No
     """Whether the position is open at `at` (default now), in Asia/Shanghai time."""
     at = local(at)
     today = at.date()
-    intervals = opening_intervals(list(hours), list(exceptions), today - datetime.timedelta(days=1),
-                                  today)
+    intervals = opening_intervals(
+        list(hours), list(exceptions), today - datetime.timedelta(days=1), today
+    )
     return any(s <= at < e for s, e in intervals)
 
 
-def covering_interval(hours: Iterable, exceptions: Iterable, starts_at: datetime.datetime,
-                      ends_at: datetime.datetime):
+def covering_interval(
+    hours: Iterable, exceptions: Iterable, starts_at: datetime.datetime, ends_at: datetime.datetime
+):
     """The opening interval that contains all of [starts_at, ends_at), or None."""
     first = local(starts_at).date() - datetime.timedelta(days=1)
     last = local(ends_at).date()
@@ -79,7 +82,9 @@ def covering_interval(hours: Iterable, exceptions: Iterable, starts_at: datetime
 
 def _within(opens, closes, t) -> Q:
     """`t` lies in the part of [opens, closes) that falls on the interval's first day."""
-    return (Q(**{f"{opens}__lte": t}) & (Q(**{f"{closes}__gt": t}) | Q(**{f"{closes}__lte": F(opens)})))
+    return Q(**{f"{opens}__lte": t}) & (
+        Q(**{f"{closes}__gt": t}) | Q(**{f"{closes}__lte": F(opens)})
+    )
 
 
 def _spill(opens, closes, t) -> Q:
@@ -99,10 +104,14 @@ def open_at_q(at: datetime.datetime | None = None) -> Q:
     exceptions = OpeningException.objects.filter(position=OuterRef("pk"))
     special = exceptions.filter(is_closed=False)
     return (
-        (Exists(hours.filter(Q(weekday=today.weekday()) & _within("opens", "closes", t)))
-         & ~Exists(exceptions.filter(date=today)))
-        | (Exists(hours.filter(Q(weekday=yesterday.weekday()) & _spill("opens", "closes", t)))
-           & ~Exists(exceptions.filter(date=yesterday)))
+        (
+            Exists(hours.filter(Q(weekday=today.weekday()) & _within("opens", "closes", t)))
+            & ~Exists(exceptions.filter(date=today))
+        )
+        | (
+            Exists(hours.filter(Q(weekday=yesterday.weekday()) & _spill("opens", "closes", t)))
+            & ~Exists(exceptions.filter(date=yesterday))
+        )
         | Exists(special.filter(Q(date=today) & _within("opens", "closes", t)))
         | Exists(special.filter(Q(date=yesterday) & _spill("opens", "closes", t)))
     )

@@ -22,7 +22,8 @@ class Facility(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
     is_room_kind = models.BooleanField(
-        _("bookable room kind"), default=False,
+        _("bookable room kind"),
+        default=False,
         help_text=_("Rooms of this kind (discussion hall, meeting room) can be booked."),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
@@ -76,20 +77,34 @@ class ServicePosition(models.Model):
     name = models.CharField(_("name"), max_length=120)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent position"),
     )
     community = models.ForeignKey(
-        "grids.Community", on_delete=models.PROTECT, related_name="service_positions",
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="service_positions",
         verbose_name=_("community"),
     )
     grid = models.ForeignKey(
-        "grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="service_positions", verbose_name=_("area grid"),
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_positions",
+        verbose_name=_("area grid"),
     )
     subgrid = models.ForeignKey(
-        "grids.SubGrid", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="service_positions", verbose_name=_("sub-grid"),
+        "grids.SubGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_positions",
+        verbose_name=_("sub-grid"),
     )
     address = models.CharField(_("address"), max_length=200)
     location = models.PointField(_("location"), srid=4326)
@@ -98,7 +113,9 @@ class ServicePosition(models.Model):
     )
     contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
     contact_phone = models.CharField(
-        _("contact phone"), max_length=30, blank=True,
+        _("contact phone"),
+        max_length=30,
+        blank=True,
         help_text=_("The position's public service phone (not a private number)."),
     )
     description = models.TextField(_("description"), blank=True)
@@ -108,11 +125,13 @@ class ServicePosition(models.Model):
     facilities = models.ManyToManyField(
         Facility, blank=True, related_name="positions", verbose_name=_("facilities")
     )
-    displays_grid_structure = models.BooleanField(_("displays the grid management structure"),
-                                                  default=False)
+    displays_grid_structure = models.BooleanField(
+        _("displays the grid management structure"), default=False
+    )
     displays_rules = models.BooleanField(_("displays the rules"), default=False)
-    displays_service_list = models.BooleanField(_("displays the registration service list"),
-                                                default=False)
+    displays_service_list = models.BooleanField(
+        _("displays the registration service list"), default=False
+    )
     is_active = models.BooleanField(_("in service"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -126,15 +145,24 @@ class ServicePosition(models.Model):
             models.CheckConstraint(
                 name="servicepos_tier_shape",
                 condition=(
-                    Q(tier=Tier.CENTRE, parent__isnull=True, grid__isnull=True,
-                      subgrid__isnull=True)
-                    | Q(tier=Tier.GRID_POSITION, parent__isnull=False, grid__isnull=False,
-                        subgrid__isnull=True)
+                    Q(
+                        tier=Tier.CENTRE,
+                        parent__isnull=True,
+                        grid__isnull=True,
+                        subgrid__isnull=True,
+                    )
+                    | Q(
+                        tier=Tier.GRID_POSITION,
+                        parent__isnull=False,
+                        grid__isnull=False,
+                        subgrid__isnull=True,
+                    )
                     | Q(tier=Tier.MICRO_SITE, parent__isnull=False, grid__isnull=False)
                 ),
             ),
             models.UniqueConstraint(
-                fields=["community"], condition=Q(tier="centre", is_active=True),
+                fields=["community"],
+                condition=Q(tier="centre", is_active=True),
                 name="servicepos_one_active_centre_per_community",
             ),
             models.CheckConstraint(
@@ -153,7 +181,9 @@ class PositionPhoto(models.Model):
     }
 
     position = models.ForeignKey(
-        ServicePosition, on_delete=models.CASCADE, related_name="photos",
+        ServicePosition,
+        on_delete=models.CASCADE,
+        related_name="photos",
         verbose_name=_("service position"),
     )
     image = models.ImageField(_("photo"), upload_to="service_points/%Y/%m/")
@@ -185,7 +215,9 @@ class OpeningHours(models.Model):
     jurisdiction_paths = PositionPhoto.jurisdiction_paths
 
     position = models.ForeignKey(
-        ServicePosition, on_delete=models.CASCADE, related_name="opening_hours",
+        ServicePosition,
+        on_delete=models.CASCADE,
+        related_name="opening_hours",
         verbose_name=_("service position"),
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
@@ -198,8 +230,9 @@ class OpeningHours(models.Model):
         ordering = ["weekday", "opens"]
         indexes = [models.Index(fields=["weekday", "opens"])]
         constraints = [
-            models.CheckConstraint(name="openinghours_weekday_range",
-                                   condition=Q(weekday__gte=0, weekday__lte=6)),
+            models.CheckConstraint(
+                name="openinghours_weekday_range", condition=Q(weekday__gte=0, weekday__lte=6)
+            ),
             models.CheckConstraint(name="openinghours_not_empty", condition=~Q(opens=F("closes"))),
         ]
 
@@ -217,7 +250,9 @@ class OpeningException(models.Model):
     jurisdiction_paths = PositionPhoto.jurisdiction_paths
 
     position = models.ForeignKey(
-        ServicePosition, on_delete=models.CASCADE, related_name="opening_exceptions",
+        ServicePosition,
+        on_delete=models.CASCADE,
+        related_name="opening_exceptions",
         verbose_name=_("service position"),
     )
     date = models.DateField(_("date"))
@@ -231,12 +266,16 @@ class OpeningException(models.Model):
         verbose_name_plural = _("opening exceptions")
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["position", "date"], name="openingexception_one_per_day"),
+            models.UniqueConstraint(
+                fields=["position", "date"], name="openingexception_one_per_day"
+            ),
             models.CheckConstraint(
                 name="openingexception_closed_or_hours",
                 condition=Q(is_closed=True, opens__isnull=True, closes__isnull=True)
-                | (Q(is_closed=False, opens__isnull=False, closes__isnull=False)
-                   & ~Q(opens=F("closes"))),
+                | (
+                    Q(is_closed=False, opens__isnull=False, closes__isnull=False)
+                    & ~Q(opens=F("closes"))
+                ),
             ),
         ]
 
@@ -254,7 +293,9 @@ class Room(models.Model):
     jurisdiction_paths = PositionPhoto.jurisdiction_paths
 
     position = models.ForeignKey(
-        ServicePosition, on_delete=models.PROTECT, related_name="rooms",
+        ServicePosition,
+        on_delete=models.PROTECT,
+        related_name="rooms",
         verbose_name=_("service position"),
     )
     name = models.CharField(_("name"), max_length=60)
@@ -267,7 +308,9 @@ class Room(models.Model):
         verbose_name_plural = _("rooms")
         ordering = ["position__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["position", "name"], name="room_unique_name_per_position"),
+            models.UniqueConstraint(
+                fields=["position", "name"], name="room_unique_name_per_position"
+            ),
         ]
 
     def __str__(self):
@@ -290,20 +333,25 @@ class Booking(models.Model):
         level: f"room__{lookup}" for level, lookup in PositionPhoto.jurisdiction_paths.items()
     }
 
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings",
-                             verbose_name=_("room"))
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("room")
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     title = models.CharField(_("title"), max_length=120)
-    attendees_expected = models.PositiveSmallIntegerField(_("expected attendees"), null=True,
-                                                          blank=True)
+    attendees_expected = models.PositiveSmallIntegerField(
+        _("expected attendees"), null=True, blank=True
+    )
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="room_bookings",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="room_bookings",
         verbose_name=_("booked by"),
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.CONFIRMED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

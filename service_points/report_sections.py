@@ -11,38 +11,55 @@ from service_points.hours import TZ
 from service_points.models import Booking, ServicePosition, Tier
 
 
-@report_section("service_positions", _("Service positions"), order=30, metrics=[
-    Metric("centres", _("Party-mass service centres")),
-    Metric("grid_positions", _("Grid service positions")),
-    Metric("micro_sites", _("Micro-sites")),
-    Metric("bookings", _("Room bookings")),
-    Metric("booked_hours", _("Room hours booked"), unit="hours"),
-])
+@report_section(
+    "service_positions",
+    _("Service positions"),
+    order=30,
+    metrics=[
+        Metric("centres", _("Party-mass service centres")),
+        Metric("grid_positions", _("Grid service positions")),
+        Metric("micro_sites", _("Micro-sites")),
+        Metric("bookings", _("Room bookings")),
+        Metric("booked_hours", _("Room hours booked"), unit="hours"),
+    ],
+)
 def service_positions_section(*, level, start, end):
     """Positions in service (today's register) and the month's confirmed room bookings, per area.
     Two GROUP BY queries per level. Centres sit at community level, so grids count none."""
     result: dict = {}
-    positions = (ServicePosition.objects.filter(is_active=True)
-                 .values(node=F(level_path(ServicePosition, level)))
-                 .annotate(centres=Count("id", filter=Q(tier=Tier.CENTRE)),
-                           grid_positions=Count("id", filter=Q(tier=Tier.GRID_POSITION)),
-                           micro_sites=Count("id", filter=Q(tier=Tier.MICRO_SITE))))
+    positions = (
+        ServicePosition.objects.filter(is_active=True)
+        .values(node=F(level_path(ServicePosition, level)))
+        .annotate(
+            centres=Count("id", filter=Q(tier=Tier.CENTRE)),
+            grid_positions=Count("id", filter=Q(tier=Tier.GRID_POSITION)),
+            micro_sites=Count("id", filter=Q(tier=Tier.MICRO_SITE)),
+        )
+    )
     for row in positions:
         node = row.pop("node")
         if node is not None:
             result[node] = row
     month_start = datetime.datetime.combine(start, datetime.time.min, TZ)
     month_end = datetime.datetime.combine(end, datetime.time.min, TZ)
-    bookings = (Booking.objects.filter(status=Booking.Status.CONFIRMED, starts_at__gte=month_start,
-                                       starts_at__lt=month_end)
-                .values(node=F(level_path(Booking, level)))
-                .annotate(bookings=Count("id"), booked=Sum(ExpressionWrapper(
-                    F("ends_at") - F("starts_at"), output_field=DurationField()))))
+    bookings = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED, starts_at__gte=month_start, starts_at__lt=month_end
+        )
+        .values(node=F(level_path(Booking, level)))
+        .annotate(
+            bookings=Count("id"),
+            booked=Sum(
+                ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+            ),
+        )
+    )
     for row in bookings:
         if row["node"] is None:
             continue
         entry = result.setdefault(row["node"], {})
         entry["bookings"] = row["bookings"]
-        entry["booked_hours"] = round((row["booked"] or datetime.timedelta()).total_seconds() / 3600,
-                                      1)
+        entry["booked_hours"] = round(
+            (row["booked"] or datetime.timedelta()).total_seconds() / 3600, 1
+        )
     return result

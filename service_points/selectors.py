@@ -19,17 +19,32 @@ from service_points.models import Booking, OpeningException, Room, ServicePositi
 
 def _with_related(queryset, *, on: datetime.date | None = None):
     on = on or timezone.localdate()
-    return queryset.select_related("community__street", "grid", "subgrid", "parent").prefetch_related(
-        "functions", "facilities", "opening_hours",
+    return queryset.select_related(
+        "community__street", "grid", "subgrid", "parent"
+    ).prefetch_related(
+        "functions",
+        "facilities",
+        "opening_hours",
         # Exceptions from yesterday on: enough for "open now" and the upcoming list.
-        Prefetch("opening_exceptions", queryset=OpeningException.objects.filter(
-            date__gte=on - datetime.timedelta(days=1)).order_by("date")),
+        Prefetch(
+            "opening_exceptions",
+            queryset=OpeningException.objects.filter(
+                date__gte=on - datetime.timedelta(days=1)
+            ).order_by("date"),
+        ),
     )
 
 
-def positions_public(*, q: str = "", tier: str = "", function=None, facility=None,
-                     open_now: bool = False, near: Point | None = None,
-                     at: datetime.datetime | None = None):
+def positions_public(
+    *,
+    q: str = "",
+    tier: str = "",
+    function=None,
+    facility=None,
+    open_now: bool = False,
+    near: Point | None = None,
+    at: datetime.datetime | None = None,
+):
     """Active positions for the public map and list, with `is_open` and (if `near`) `distance`
     (metres) annotated by the database; nearest first when `near` is given."""
     at = local(at)
@@ -53,12 +68,23 @@ def positions_public(*, q: str = "", tier: str = "", function=None, facility=Non
 
 
 def position_public_detail(pk: int):
-    return _with_related(ServicePosition.objects.filter(is_active=True).annotate(
-        is_open=ExpressionWrapper(open_at_q(), output_field=BooleanField()))).prefetch_related(
-        Prefetch("rooms", queryset=Room.objects.filter(is_bookable=True)), "photos",
-        Prefetch("children", queryset=ServicePosition.objects.filter(is_active=True)
-                 .order_by("tier", "name")),
-    ).filter(pk=pk).first()
+    return (
+        _with_related(
+            ServicePosition.objects.filter(is_active=True).annotate(
+                is_open=ExpressionWrapper(open_at_q(), output_field=BooleanField())
+            )
+        )
+        .prefetch_related(
+            Prefetch("rooms", queryset=Room.objects.filter(is_bookable=True)),
+            "photos",
+            Prefetch(
+                "children",
+                queryset=ServicePosition.objects.filter(is_active=True).order_by("tier", "name"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def has_relation(name: str) -> bool:
@@ -73,7 +99,8 @@ def upcoming_public_activities(position: ServicePosition, *, limit: int = 10) ->
         return []
     now = timezone.now()
     qs = position.volunteer_activities.filter(
-        starts_at__gte=now, starts_at__lte=now + datetime.timedelta(days=conf.UPCOMING_DAYS))
+        starts_at__gte=now, starts_at__lte=now + datetime.timedelta(days=conf.UPCOMING_DAYS)
+    )
     model = qs.model
     field_names = {f.name for f in model._meta.get_fields()}
     if "is_public" in field_names:
@@ -85,8 +112,9 @@ def upcoming_public_activities(position: ServicePosition, *, limit: int = 10) ->
 
 # --- rooms ----------------------------------------------------------------------------------------
 def rooms_for(user):
-    return scope_queryset(Room.objects.select_related("position__community", "position__grid"),
-                          user).filter(position__is_active=True)
+    return scope_queryset(
+        Room.objects.select_related("position__community", "position__grid"), user
+    ).filter(position__is_active=True)
 
 
 def bookings_for(user):
@@ -117,18 +145,22 @@ def room_week(room: Room, day: datetime.date) -> Week:
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
     start = datetime.datetime.combine(monday, datetime.time.min, TZ)
     end = start + datetime.timedelta(days=7)
-    bookings = (room.bookings.filter(status=Booking.Status.CONFIRMED, starts_at__lt=end,
-                                     ends_at__gt=start)
-                .select_related("booked_by").order_by("starts_at"))
+    bookings = (
+        room.bookings.filter(status=Booking.Status.CONFIRMED, starts_at__lt=end, ends_at__gt=start)
+        .select_related("booked_by")
+        .order_by("starts_at")
+    )
     by_day: dict = {d: [] for d in days}
     for booking in bookings:
         d = local(booking.starts_at).date()
         by_day.setdefault(d, []).append(booking)
     position = room.position
-    intervals = opening_intervals(position.opening_hours.all(),
-                                  position.opening_exceptions.filter(date__gte=monday,
-                                                                     date__lte=days[-1]),
-                                  monday, days[-1])
+    intervals = opening_intervals(
+        position.opening_hours.all(),
+        position.opening_exceptions.filter(date__gte=monday, date__lte=days[-1]),
+        monday,
+        days[-1],
+    )
     hours_by_day: dict = {d: [] for d in days}
     for s, e in intervals:
         hours_by_day[s.date()].append((s, e))
@@ -150,17 +182,23 @@ def coverage_report(user, *, walking_distance_m: int | None = None) -> Coverage:
     distance of a point inside them (database distance queries; nothing is compared in Python)."""
     distance = walking_distance_m or conf.WALKING_DISTANCE_M
     grids = scope_queryset(AreaGrid.objects.current(), user)
-    grid_position = ServicePosition.objects.filter(grid=OuterRef("pk"), tier=Tier.GRID_POSITION,
-                                                   is_active=True)
-    uncovered_grids = (grids.filter(~Exists(grid_position))
-                       .select_related("community__street").order_by("code"))
+    grid_position = ServicePosition.objects.filter(
+        grid=OuterRef("pk"), tier=Tier.GRID_POSITION, is_active=True
+    )
+    uncovered_grids = (
+        grids.filter(~Exists(grid_position)).select_related("community__street").order_by("code")
+    )
     subgrids = scope_queryset(SubGrid.objects.current(), user).annotate(
-        inside=PointOnSurface("boundary"))
-    near_site = (ServicePosition.objects.filter(tier=Tier.MICRO_SITE, is_active=True)
-                 .annotate(d=DistanceMetres("location", OuterRef("inside")))
-                 .filter(d__lte=distance))
-    uncovered_subgrids = (subgrids.filter(~Exists(near_site))
-                          .select_related("grid__community").order_by("code"))
+        inside=PointOnSurface("boundary")
+    )
+    near_site = (
+        ServicePosition.objects.filter(tier=Tier.MICRO_SITE, is_active=True)
+        .annotate(d=DistanceMetres("location", OuterRef("inside")))
+        .filter(d__lte=distance)
+    )
+    uncovered_subgrids = (
+        subgrids.filter(~Exists(near_site)).select_related("grid__community").order_by("code")
+    )
     return Coverage(
         grids_without_position=list(uncovered_grids.defer("boundary")),
         subgrids_without_micro_site=list(uncovered_subgrids.defer("boundary")),
@@ -194,12 +232,18 @@ def _meeting_usage(position, since: datetime.date):
     fields = _fields(model)
     if "held_on" not in fields:
         return []
-    attendance = (Count("attendance", filter=Q(attendance__present=True))
-                  if "attendance" in fields else Count("pk", filter=Q(pk__in=[])))
-    return (position.branch_meetings.filter(held_on__gte=since, held_on__lte=timezone.localdate())
-            .annotate(month=TruncMonth("held_on")).values("month")
-            .annotate(events=Count("pk", distinct=True), attendance=attendance)
-            .order_by("month"))
+    attendance = (
+        Count("attendance", filter=Q(attendance__present=True))
+        if "attendance" in fields
+        else Count("pk", filter=Q(pk__in=[]))
+    )
+    return (
+        position.branch_meetings.filter(held_on__gte=since, held_on__lte=timezone.localdate())
+        .annotate(month=TruncMonth("held_on"))
+        .values("month")
+        .annotate(events=Count("pk", distinct=True), attendance=attendance)
+        .order_by("month")
+    )
 
 
 def _activity_usage(position, since: datetime.date):
@@ -216,7 +260,8 @@ def _activity_usage(position, since: datetime.date):
         return []
     qs = position.volunteer_activities.filter(
         starts_at__gte=datetime.datetime.combine(since, datetime.time.min, TZ),
-        starts_at__lte=timezone.now())
+        starts_at__lte=timezone.now(),
+    )
     if "status" in fields and hasattr(model, "Status") and hasattr(model.Status, "CANCELLED"):
         qs = qs.exclude(status=model.Status.CANCELLED)
     extra = {}
@@ -226,8 +271,12 @@ def _activity_usage(position, since: datetime.date):
             extra["attendance"] = Count("signups", filter=Q(signups__checked_in_at__isnull=False))
         if "hours" in signup_fields:
             extra["hours"] = Sum("signups__hours")
-    return (qs.annotate(month=TruncMonth("starts_at", tzinfo=TZ)).values("month")
-            .annotate(events=Count("pk", distinct=True), **extra).order_by("month"))
+    return (
+        qs.annotate(month=TruncMonth("starts_at", tzinfo=TZ))
+        .values("month")
+        .annotate(events=Count("pk", distinct=True), **extra)
+        .order_by("month")
+    )
 
 
 def position_usage(position, *, months: int = 12) -> list[MonthUsage]:

@@ -27,8 +27,14 @@ def position_feature(p) -> dict:
             "functions": [f.code for f in p.functions.all()],
             "facilities": [f.code for f in p.facilities.all()],
             "open_now": bool(p.is_open),
-            "opening_hours": [{"weekday": h.weekday, "opens": h.opens.strftime("%H:%M"),
-                               "closes": h.closes.strftime("%H:%M")} for h in p.opening_hours.all()],
+            "opening_hours": [
+                {
+                    "weekday": h.weekday,
+                    "opens": h.opens.strftime("%H:%M"),
+                    "closes": h.closes.strftime("%H:%M"),
+                }
+                for h in p.opening_hours.all()
+            ],
             "url": reverse("service_points:detail", args=[p.pk]),
         },
     }
@@ -51,8 +57,18 @@ class BookingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Booking
-        fields = ["id", "room", "starts_at", "ends_at", "purpose", "title", "attendees_expected",
-                  "status", "booked_by", "created_at"]
+        fields = [
+            "id",
+            "room",
+            "starts_at",
+            "ends_at",
+            "purpose",
+            "title",
+            "attendees_expected",
+            "status",
+            "booked_by",
+            "created_at",
+        ]
         read_only_fields = ["status", "booked_by", "created_at"]
         # Overlap, opening hours and jurisdiction are checked by services.booking_create.
         validators = []

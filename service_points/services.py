@@ -12,7 +12,14 @@ from grids.jurisdiction import is_within
 from grids.locate import locate
 from service_points import conf
 from service_points.hours import covering_interval, local
-from service_points.models import Booking, OpeningException, OpeningHours, Room, ServicePosition, Tier
+from service_points.models import (
+    Booking,
+    OpeningException,
+    OpeningHours,
+    Room,
+    ServicePosition,
+    Tier,
+)
 
 # Roles that may book rooms (DOMAIN: staff and grid heads book for branch/council meetings).
 BOOKING_ROLES = {"district_admin", "street_staff", "community_staff", "grid_head"}
@@ -36,41 +43,60 @@ def position_validate(position: ServicePosition) -> None:
         if parent is not None:
             errors["parent"] = _("A Party-mass service centre is the top tier and has no parent.")
         if position.grid_id or position.subgrid_id:
-            errors["grid"] = _("A Party-mass service centre serves a whole community: leave the area "
-                               "grid and sub-grid empty.")
+            errors["grid"] = _(
+                "A Party-mass service centre serves a whole community: leave the area "
+                "grid and sub-grid empty."
+            )
         if not position.community_id:
             errors["community"] = _("Choose the community the centre serves.")
     elif tier == Tier.GRID_POSITION:
         if not position.grid_id:
             errors["grid"] = _("Choose the area grid this grid service position serves.")
         if position.subgrid_id:
-            errors["subgrid"] = _("A grid service position serves a whole area grid: leave the "
-                                  "sub-grid empty.")
+            errors["subgrid"] = _(
+                "A grid service position serves a whole area grid: leave the sub-grid empty."
+            )
         if parent is None or parent.tier != Tier.CENTRE:
-            errors["parent"] = _("The parent of a grid service position is its community's "
-                                 "Party-mass service centre.")
+            errors["parent"] = _(
+                "The parent of a grid service position is its community's "
+                "Party-mass service centre."
+            )
         elif position.grid_id and parent.community_id != position.community_id:
             errors["parent"] = _("The parent centre must be the centre of %(community)s.") % {
-                "community": position.community.name}
+                "community": position.community.name
+            }
     elif tier == Tier.MICRO_SITE:
         if not position.grid_id:
             errors["grid"] = _("Choose the area grid or sub-grid this micro-site serves.")
-        if position.subgrid_id and position.grid_id and position.subgrid.grid_id != position.grid_id:
+        if (
+            position.subgrid_id
+            and position.grid_id
+            and position.subgrid.grid_id != position.grid_id
+        ):
             errors["subgrid"] = _("This sub-grid belongs to another area grid.")
         if parent is None or parent.tier != Tier.GRID_POSITION:
             errors["parent"] = _("The parent of a micro-site is a grid service position.")
         elif position.grid_id and parent.community_id != position.community_id:
-            errors["parent"] = _("The parent grid service position must be in the same community "
-                                 "(%(community)s).") % {"community": position.community.name}
+            errors["parent"] = _(
+                "The parent grid service position must be in the same community (%(community)s)."
+            ) % {"community": position.community.name}
     if parent is not None and position.pk and parent.pk == position.pk:
         errors["parent"] = _("A position cannot be its own parent.")
     if position.location is not None and "grid" not in errors and "community" not in errors:
         errors.update(_location_problems(position))
-    if (tier == Tier.CENTRE and position.is_active and position.community_id
-            and ServicePosition.objects.filter(community_id=position.community_id, tier=Tier.CENTRE,
-                                               is_active=True).exclude(pk=position.pk).exists()):
-        errors["community"] = _("This community already has a Party-mass service centre in "
-                                "service.")
+    if (
+        tier == Tier.CENTRE
+        and position.is_active
+        and position.community_id
+        and ServicePosition.objects.filter(
+            community_id=position.community_id, tier=Tier.CENTRE, is_active=True
+        )
+        .exclude(pk=position.pk)
+        .exists()
+    ):
+        errors["community"] = _(
+            "This community already has a Party-mass service centre in service."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -81,17 +107,27 @@ def _location_problems(position: ServicePosition) -> dict[str, str]:
         return {"location": _("This point is outside the district.")}
     if position.tier == Tier.CENTRE:
         if found.grid.community_id != position.community_id:
-            return {"location": _("This point lies in %(found)s, not in the community the centre "
-                                  "serves (%(community)s).") % {
-                "found": found.grid.community.name, "community": position.community.name}}
+            return {
+                "location": _(
+                    "This point lies in %(found)s, not in the community the centre "
+                    "serves (%(community)s)."
+                )
+                % {"found": found.grid.community.name, "community": position.community.name}
+            }
         return {}
     if found.grid.id != position.grid_id:
-        return {"location": _("This point lies in area grid %(found)s, not in the area grid it "
-                              "serves (%(grid)s). Move the point or choose that grid.") % {
-            "found": found.grid.name, "grid": position.grid.name}}
+        return {
+            "location": _(
+                "This point lies in area grid %(found)s, not in the area grid it "
+                "serves (%(grid)s). Move the point or choose that grid."
+            )
+            % {"found": found.grid.name, "grid": position.grid.name}
+        }
     if position.subgrid_id and (found.subgrid is None or found.subgrid.id != position.subgrid_id):
-        return {"location": _("This point is not inside the sub-grid it serves (%(subgrid)s).") % {
-            "subgrid": position.subgrid.name}}
+        return {
+            "location": _("This point is not inside the sub-grid it serves (%(subgrid)s).")
+            % {"subgrid": position.subgrid.name}
+        }
     return {}
 
 
@@ -116,9 +152,14 @@ def opening_hours_check_overlaps(rows) -> None:
     intervals = opening_intervals(rows, [], monday, monday + datetime.timedelta(days=7))
     for (s1, e1), (s2, e2) in zip(intervals, intervals[1:], strict=False):
         if s2 < e1:
-            raise ValidationError(_("Opening intervals overlap on %(day)s: %(a)s and %(b)s.") % {
-                "day": _weekday_name(s2.weekday()),
-                "a": f"{s1:%H:%M}–{e1:%H:%M}", "b": f"{s2:%H:%M}–{e2:%H:%M}"})
+            raise ValidationError(
+                _("Opening intervals overlap on %(day)s: %(a)s and %(b)s.")
+                % {
+                    "day": _weekday_name(s2.weekday()),
+                    "a": f"{s1:%H:%M}–{e1:%H:%M}",
+                    "b": f"{s2:%H:%M}–{e2:%H:%M}",
+                }
+            )
 
 
 def _weekday_name(weekday: int) -> str:
@@ -128,11 +169,18 @@ def _weekday_name(weekday: int) -> str:
 
 
 @transaction.atomic
-def opening_hours_set(*, position: ServicePosition, weekly: dict[int, list[tuple]],
-                      exceptions: list[dict] | None = None) -> None:
+def opening_hours_set(
+    *,
+    position: ServicePosition,
+    weekly: dict[int, list[tuple]],
+    exceptions: list[dict] | None = None,
+) -> None:
     """Replace the weekly hours ({weekday: [(opens, closes), …]}) and, if given, the exceptions."""
-    rows = [OpeningHours(position=position, weekday=day, opens=o, closes=c)
-            for day, intervals in weekly.items() for o, c in intervals]
+    rows = [
+        OpeningHours(position=position, weekday=day, opens=o, closes=c)
+        for day, intervals in weekly.items()
+        for o, c in intervals
+    ]
     for row in rows:
         row.full_clean(exclude=["position"])
     opening_hours_check_overlaps(rows)
@@ -148,9 +196,14 @@ def opening_hours_set(*, position: ServicePosition, weekly: dict[int, list[tuple
 
 # --- bookings -------------------------------------------------------------------------------------
 def may_book(user) -> bool:
-    return bool(user and user.is_authenticated and (
-        user.is_superuser or (user.role in BOOKING_ROLES
-                              and user.has_perm("service_points.add_booking"))))
+    return bool(
+        user
+        and user.is_authenticated
+        and (
+            user.is_superuser
+            or (user.role in BOOKING_ROLES and user.has_perm("service_points.add_booking"))
+        )
+    )
 
 
 def _check_writer(user, room: Room) -> None:
@@ -164,9 +217,13 @@ def _check_writer(user, room: Room) -> None:
 def _clash_message(clash: Booking | None) -> str:
     if clash is None:
         return _("This room is already booked for part of that time. Choose another slot.")
-    return _("This room is already booked from %(start)s to %(end)s (%(title)s). Choose another "
-             "slot.") % {"start": f"{local(clash.starts_at):%m-%d %H:%M}",
-                         "end": f"{local(clash.ends_at):%H:%M}", "title": clash.title}
+    return _(
+        "This room is already booked from %(start)s to %(end)s (%(title)s). Choose another slot."
+    ) % {
+        "start": f"{local(clash.starts_at):%m-%d %H:%M}",
+        "end": f"{local(clash.ends_at):%H:%M}",
+        "title": clash.title,
+    }
 
 
 def booking_validate(booking: Booking) -> None:
@@ -179,29 +236,48 @@ def booking_validate(booking: Booking) -> None:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
     if end - start > datetime.timedelta(hours=conf.BOOKING_MAX_HOURS):
         errors["ends_at"] = _("A booking may last at most %(hours)s hours.") % {
-            "hours": conf.BOOKING_MAX_HOURS}
+            "hours": conf.BOOKING_MAX_HOURS
+        }
     now = timezone.now()
     if booking.pk is None and start < now:
         errors["starts_at"] = _("This time has already passed.")
     if start > now + datetime.timedelta(days=conf.BOOKING_MAX_DAYS_AHEAD):
         errors["starts_at"] = _("Rooms can be booked at most %(days)s days ahead.") % {
-            "days": conf.BOOKING_MAX_DAYS_AHEAD}
+            "days": conf.BOOKING_MAX_DAYS_AHEAD
+        }
     if not room.is_bookable or not room.position.is_active:
         errors["room"] = _("This room cannot be booked.")
     if errors:
         raise ValidationError(errors)
     position = room.position
-    if covering_interval(position.opening_hours.all(), position.opening_exceptions.all(),
-                         start, end) is None:
-        raise ValidationError({"starts_at": _(
-            "%(position)s is not open for all of that time. Book within its opening hours (see "
-            "the hours on the position's page).") % {"position": position.name}})
+    if (
+        covering_interval(
+            position.opening_hours.all(), position.opening_exceptions.all(), start, end
+        )
+        is None
+    ):
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "%(position)s is not open for all of that time. Book within its opening hours (see "
+                    "the hours on the position's page)."
+                )
+                % {"position": position.name}
+            }
+        )
 
 
 def _overlapping(booking: Booking):
-    return (Booking.objects.filter(room_id=booking.room_id, status=Booking.Status.CONFIRMED,
-                                   starts_at__lt=booking.ends_at, ends_at__gt=booking.starts_at)
-            .exclude(pk=booking.pk).order_by("starts_at"))
+    return (
+        Booking.objects.filter(
+            room_id=booking.room_id,
+            status=Booking.Status.CONFIRMED,
+            starts_at__lt=booking.ends_at,
+            ends_at__gt=booking.starts_at,
+        )
+        .exclude(pk=booking.pk)
+        .order_by("starts_at")
+    )
 
 
 def _round(value: datetime.datetime) -> datetime.datetime:
@@ -209,14 +285,28 @@ def _round(value: datetime.datetime) -> datetime.datetime:
 
 
 @transaction.atomic
-def booking_create(*, room: Room, starts_at: datetime.datetime, ends_at: datetime.datetime,
-                   purpose: str, title: str, by, attendees_expected: int | None = None) -> Booking:
+def booking_create(
+    *,
+    room: Room,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    purpose: str,
+    title: str,
+    by,
+    attendees_expected: int | None = None,
+) -> Booking:
     """Book `room` for [starts_at, ends_at). Overlaps are refused by the database itself (exclusion
     constraint / trigger), so two concurrent requests for the same slot cannot both win."""
     _check_writer(by, room)
-    booking = Booking(room=room, starts_at=_round(starts_at), ends_at=_round(ends_at),
-                      purpose=purpose, title=(title or "").strip(), booked_by=by,
-                      attendees_expected=attendees_expected)
+    booking = Booking(
+        room=room,
+        starts_at=_round(starts_at),
+        ends_at=_round(ends_at),
+        purpose=purpose,
+        title=(title or "").strip(),
+        booked_by=by,
+        attendees_expected=attendees_expected,
+    )
     booking_validate(booking)
     booking.full_clean()
     clash = _overlapping(booking).first()

@@ -25,14 +25,22 @@ from service_points.models import Booking, Weekday
 
 def filter_kwargs(form: PositionFilterForm) -> dict:
     """Selector arguments from a bound filter form (invalid fields are ignored)."""
-    data = form.cleaned_data if form.is_valid() else {
-        k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    data = (
+        form.cleaned_data
+        if form.is_valid()
+        else {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    )
     near = None
     if data.get("lat") is not None and data.get("lon") is not None:
         near = Point(data["lon"], data["lat"], srid=4326)
-    return {"q": data.get("q") or "", "tier": data.get("tier") or "",
-            "function": data.get("function"), "facility": data.get("facility"),
-            "open_now": bool(data.get("open_now")), "near": near}
+    return {
+        "q": data.get("q") or "",
+        "tier": data.get("tier") or "",
+        "function": data.get("function"),
+        "facility": data.get("facility"),
+        "open_now": bool(data.get("open_now")),
+        "near": near,
+    }
 
 
 class PositionListView(TemplateView):
@@ -45,17 +53,27 @@ class PositionListView(TemplateView):
         form = PositionFilterForm(self.request.GET or None)
         args = filter_kwargs(form) if self.request.GET else filter_kwargs(PositionFilterForm({}))
         page = Paginator(selectors.positions_public(**args), conf.PAGE_SIZE).get_page(
-            self.request.GET.get("page"))
+            self.request.GET.get("page")
+        )
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(form=form, page=page, near=args["near"], query=query.urlencode(),
-                       api_url=reverse("api-position-list"), map_i18n={
-                           "open": _("Open now"), "closed": _("Closed now"),
-                           "details": _("Details"), "you": _("You are here"),
-                           "noGeo": _("Your browser cannot share its location."),
-                           "geoDenied": _("Location was not shared."),
-                           "locating": _("Finding your location…"),
-                           "shown": _("positions on the map")})
+        context.update(
+            form=form,
+            page=page,
+            near=args["near"],
+            query=query.urlencode(),
+            api_url=reverse("api-position-list"),
+            map_i18n={
+                "open": _("Open now"),
+                "closed": _("Closed now"),
+                "details": _("Details"),
+                "you": _("You are here"),
+                "noGeo": _("Your browser cannot share its location."),
+                "geoDenied": _("Location was not shared."),
+                "locating": _("Finding your location…"),
+                "shown": _("positions on the map"),
+            },
+        )
         return context
 
 
@@ -69,12 +87,16 @@ class PositionDetailView(TemplateView):
             raise Http404
         today = timezone.localdate()
         hours = list(position.opening_hours.all())
-        weekly = [(label, [h for h in hours if h.weekday == value]) for value, label in
-                  Weekday.choices]
+        weekly = [
+            (label, [h for h in hours if h.weekday == value]) for value, label in Weekday.choices
+        ]
         context.update(
-            position=position, weekly=weekly,
+            position=position,
+            weekly=weekly,
             exceptions=[e for e in position.opening_exceptions.all() if e.date >= today][:10],
-            today_intervals=opening_intervals(hours, position.opening_exceptions.all(), today, today),
+            today_intervals=opening_intervals(
+                hours, position.opening_exceptions.all(), today, today
+            ),
             activities=selectors.upcoming_public_activities(position),
             usage=selectors.position_usage(position),
             may_book=services.may_book(self.request.user),
@@ -99,7 +121,8 @@ class RoomListView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rooms"] = selectors.rooms_for(self.request.user).order_by(
-            "position__community__code", "position__name", "name")
+            "position__community__code", "position__name", "name"
+        )
         return context
 
 
@@ -116,8 +139,9 @@ class RoomWeekView(StaffMixin, TemplateView):
     template_name = "service_points/room_week.html"
 
     def get_room(self):
-        return get_scoped_object_or_404(selectors.rooms_for(self.request.user), self.request.user,
-                                        pk=self.kwargs["pk"])
+        return get_scoped_object_or_404(
+            selectors.rooms_for(self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,7 +150,9 @@ class RoomWeekView(StaffMixin, TemplateView):
         week = selectors.room_week(room, day)
         may_book = services.may_book(self.request.user)
         context.update(
-            room=room, week=week, may_book=may_book,
+            room=room,
+            week=week,
+            may_book=may_book,
             days=[(d, week.hours_by_day[d], week.bookings_by_day.get(d, [])) for d in week.days],
             form=form or BookingForm(initial={"date": day}),
         )
@@ -139,17 +165,25 @@ class RoomWeekView(StaffMixin, TemplateView):
             starts_at, ends_at = form.period()
             try:
                 services.booking_create(
-                    room=room, starts_at=starts_at, ends_at=ends_at,
-                    purpose=form.cleaned_data["purpose"], title=form.cleaned_data["title"],
-                    attendees_expected=form.cleaned_data["attendees_expected"], by=request.user)
+                    room=room,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    purpose=form.cleaned_data["purpose"],
+                    title=form.cleaned_data["title"],
+                    attendees_expected=form.cleaned_data["attendees_expected"],
+                    by=request.user,
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, _("Booked: %(title)s.") % {
-                    "title": form.cleaned_data["title"]})
-                return redirect(f"{reverse('service_points:room-week', args=[room.pk])}"
-                                f"?week={form.cleaned_data['date']:%Y-%m-%d}")
+                messages.success(
+                    request, _("Booked: %(title)s.") % {"title": form.cleaned_data["title"]}
+                )
+                return redirect(
+                    f"{reverse('service_points:room-week', args=[room.pk])}"
+                    f"?week={form.cleaned_data['date']:%Y-%m-%d}"
+                )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -157,15 +191,19 @@ class BookingCancelView(StaffMixin, View):
     def post(self, request, pk):
         booking = get_scoped_object_or_404(
             selectors.bookings_for(request.user).filter(status=Booking.Status.CONFIRMED),
-            request.user, pk=pk)
+            request.user,
+            pk=pk,
+        )
         try:
             services.booking_cancel(booking=booking, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("The booking was cancelled."))
-        return redirect(f"{reverse('service_points:room-week', args=[booking.room_id])}"
-                        f"?week={timezone.localtime(booking.starts_at):%Y-%m-%d}")
+        return redirect(
+            f"{reverse('service_points:room-week', args=[booking.room_id])}"
+            f"?week={timezone.localtime(booking.starts_at):%Y-%m-%d}"
+        )
 
 
 class CoverageView(StaffMixin, TemplateView):
@@ -179,6 +217,7 @@ class CoverageView(StaffMixin, TemplateView):
         except ValueError:
             distance = conf.WALKING_DISTANCE_M
         distance = min(max(distance, 50), 5000)
-        context["coverage"] = selectors.coverage_report(self.request.user,
-                                                        walking_distance_m=distance)
+        context["coverage"] = selectors.coverage_report(
+            self.request.user, walking_distance_m=distance
+        )
         return context

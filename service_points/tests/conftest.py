@@ -37,8 +37,12 @@ def lookups(db):
     transactional tests flush tables)."""
     from service_points.models import Facility, Function
 
-    for code, name in [("book_bar", "书吧"), ("first_aid_kit", "急救箱"),
-                       ("discussion_hall", "议事厅"), ("rest_room", "休息室")]:
+    for code, name in [
+        ("book_bar", "书吧"),
+        ("first_aid_kit", "急救箱"),
+        ("discussion_hall", "议事厅"),
+        ("rest_room", "休息室"),
+    ]:
         Facility.objects.get_or_create(code=code, defaults={"name": name})
     for code, name in [("political", "政治功能"), ("service", "服务功能")]:
         Function.objects.get_or_create(code=code, defaults={"name": name})

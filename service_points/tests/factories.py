@@ -18,7 +18,9 @@ class CentreFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试社区党群服务中心{n}")
     tier = Tier.CENTRE
     address = "深圳市光明区测试路1号"
-    location = factory.LazyAttribute(lambda o: centre_of(o.community.grids.order_by("code").first()))
+    location = factory.LazyAttribute(
+        lambda o: centre_of(o.community.grids.order_by("code").first())
+    )
 
 
 class GridPositionFactory(CentreFactory):
@@ -33,7 +35,8 @@ class MicroSiteFactory(GridPositionFactory):
     name = factory.Sequence(lambda n: f"集装箱微站点{n}")
     tier = Tier.MICRO_SITE
     parent = factory.LazyAttribute(
-        lambda o: o.community.service_positions.filter(tier=Tier.GRID_POSITION).first())
+        lambda o: o.community.service_positions.filter(tier=Tier.GRID_POSITION).first()
+    )
 
 
 class OpeningHoursFactory(factory.django.DjangoModelFactory):

@@ -23,8 +23,10 @@ def test_positions_are_a_public_geojson_feature_collection(api, positions, looku
     assert len(data["features"]) == 5
     feature = next(f for f in data["features"] if f["id"] == positions.grid_a.pk)
     assert feature["geometry"]["type"] == "Point"
-    assert feature["geometry"]["coordinates"] == [positions.grid_a.location.x,
-                                                  positions.grid_a.location.y]
+    assert feature["geometry"]["coordinates"] == [
+        positions.grid_a.location.x,
+        positions.grid_a.location.y,
+    ]
     props = feature["properties"]
     assert props["tier"] == "grid_position" and props["facilities"] == ["book_bar"]
     assert props["grid_code"] == positions.grid_a.grid.code
@@ -37,8 +39,9 @@ def test_position_filters_tier_facility_and_open_now(api, positions, lookups):
     assert ids == {positions.micro.pk}
     ids = {f["id"] for f in api.get("/api/v1/positions/?facility=first_aid_kit").json()["features"]}
     assert ids == {positions.micro.pk}
-    OpeningException.objects.create(position=positions.centre, date=datetime.date(2024, 10, 1),
-                                    is_closed=True, note="国庆节")
+    OpeningException.objects.create(
+        position=positions.centre, date=datetime.date(2024, 10, 1), is_closed=True, note="国庆节"
+    )
     with time_machine.travel(datetime.datetime(2024, 10, 1, 10, 0, tzinfo=TZ), tick=False):
         features = api.get("/api/v1/positions/?open_now=true").json()["features"]
     assert positions.centre.pk not in {f["id"] for f in features}
@@ -76,24 +79,49 @@ def test_rooms_and_bookings_are_scoped_to_the_jurisdiction(api, world, positions
 @time_machine.travel(datetime.datetime(2024, 6, 3, 9, 0, tzinfo=TZ), tick=False)
 def test_booking_through_the_api(api, world, positions):
     api.force_authenticate(world.users.grid_head)
-    payload = {"room": positions.hall.pk, "starts_at": "2024-06-04T14:00:00+08:00",
-               "ends_at": "2024-06-04T15:30:00+08:00", "purpose": "council_meeting",
-               "title": "党群议事会"}
+    payload = {
+        "room": positions.hall.pk,
+        "starts_at": "2024-06-04T14:00:00+08:00",
+        "ends_at": "2024-06-04T15:30:00+08:00",
+        "purpose": "council_meeting",
+        "title": "党群议事会",
+    }
     response = api.post("/api/v1/bookings/", payload, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "confirmed" and body["booked_by"] == world.users.grid_head.display_name
-    again = api.post("/api/v1/bookings/", {**payload, "starts_at": "2024-06-04T15:00:00+08:00",
-                                          "ends_at": "2024-06-04T16:00:00+08:00"}, format="json")
+    again = api.post(
+        "/api/v1/bookings/",
+        {
+            **payload,
+            "starts_at": "2024-06-04T15:00:00+08:00",
+            "ends_at": "2024-06-04T16:00:00+08:00",
+        },
+        format="json",
+    )
     assert again.status_code == 400
     assert "党群议事会" in again.json()["starts_at"][0]
-    night = api.post("/api/v1/bookings/", {**payload, "starts_at": "2024-06-04T21:00:00+08:00",
-                                          "ends_at": "2024-06-04T22:00:00+08:00"}, format="json")
+    night = api.post(
+        "/api/v1/bookings/",
+        {
+            **payload,
+            "starts_at": "2024-06-04T21:00:00+08:00",
+            "ends_at": "2024-06-04T22:00:00+08:00",
+        },
+        format="json",
+    )
     assert night.status_code == 400
     # a room outside the jurisdiction does not exist for this user
     api.force_authenticate(world.users.other_grid_head)
-    outside = api.post("/api/v1/bookings/", {**payload, "starts_at": "2024-06-05T10:00:00+08:00",
-                                            "ends_at": "2024-06-05T11:00:00+08:00"}, format="json")
+    outside = api.post(
+        "/api/v1/bookings/",
+        {
+            **payload,
+            "starts_at": "2024-06-05T10:00:00+08:00",
+            "ends_at": "2024-06-05T11:00:00+08:00",
+        },
+        format="json",
+    )
     assert outside.status_code == 404
     assert api.get(f"/api/v1/bookings/{body['id']}/").status_code == 404
     assert api.post(f"/api/v1/bookings/{body['id']}/cancel/").status_code == 404
@@ -108,8 +136,12 @@ def test_booking_through_the_api(api, world, positions):
 
 def test_the_openapi_schema_documents_the_endpoints(api):
     schema = api.get("/api/schema/?format=json").json()
-    for path in ("/api/v1/positions/", "/api/v1/rooms/", "/api/v1/bookings/",
-                 "/api/v1/bookings/{id}/cancel/"):
+    for path in (
+        "/api/v1/positions/",
+        "/api/v1/rooms/",
+        "/api/v1/bookings/",
+        "/api/v1/bookings/{id}/cancel/",
+    ):
         assert path in schema["paths"], path
     params = {p["name"] for p in schema["paths"]["/api/v1/positions/"]["get"]["parameters"]}
     assert {"tier", "function", "facility", "open_now", "lat", "lon"} <= params

@@ -24,13 +24,21 @@ def _clock():
 
 def slot(day, h0, m0, h1, m1):
     d = datetime.date(2024, 6, day)
-    return (datetime.datetime.combine(d, datetime.time(h0, m0), TZ),
-            datetime.datetime.combine(d, datetime.time(h1, m1), TZ))
+    return (
+        datetime.datetime.combine(d, datetime.time(h0, m0), TZ),
+        datetime.datetime.combine(d, datetime.time(h1, m1), TZ),
+    )
 
 
 def book(room, by, period, title="支部主题党日"):
-    return booking_create(room=room, starts_at=period[0], ends_at=period[1], purpose="branch_meeting",
-                          title=title, by=by)
+    return booking_create(
+        room=room,
+        starts_at=period[0],
+        ends_at=period[1],
+        purpose="branch_meeting",
+        title=title,
+        by=by,
+    )
 
 
 def test_a_grid_head_books_a_free_slot(world, positions):
@@ -54,16 +62,25 @@ def test_the_database_itself_refuses_overlaps(world, positions):
     book(positions.hall, world.users.grid_head, slot(4, 14, 0, 16, 0))
     start, end = slot(4, 15, 0, 17, 0)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Booking.objects.create(room=positions.hall, starts_at=start, ends_at=end,
-                               purpose="activity", title="x", booked_by=world.users.grid_head)
+        Booking.objects.create(
+            room=positions.hall,
+            starts_at=start,
+            ends_at=end,
+            purpose="activity",
+            title="x",
+            booked_by=world.users.grid_head,
+        )
 
 
-@pytest.mark.parametrize(("period", "field"), [
-    (slot(4, 7, 0, 9, 0), "starts_at"),      # opens at 08:30
-    (slot(4, 20, 0, 22, 0), "starts_at"),    # closes at 21:00
-    (slot(3, 7, 0, 8, 0), "starts_at"),      # in the past
-    (slot(4, 12, 0, 11, 0), "ends_at"),      # end before start
-])
+@pytest.mark.parametrize(
+    ("period", "field"),
+    [
+        (slot(4, 7, 0, 9, 0), "starts_at"),  # opens at 08:30
+        (slot(4, 20, 0, 22, 0), "starts_at"),  # closes at 21:00
+        (slot(3, 7, 0, 8, 0), "starts_at"),  # in the past
+        (slot(4, 12, 0, 11, 0), "ends_at"),  # end before start
+    ],
+)
 def test_bookings_outside_opening_hours_or_in_the_past_are_refused(world, positions, period, field):
     with pytest.raises(ValidationError) as exc:
         book(positions.hall, world.users.grid_head, period)
@@ -74,8 +91,9 @@ def test_bookings_outside_opening_hours_or_in_the_past_are_refused(world, positi
 def test_a_holiday_closure_refuses_bookings_that_day(world, positions):
     from service_points.models import OpeningException
 
-    OpeningException.objects.create(position=positions.grid_a, date=datetime.date(2024, 6, 10),
-                                    is_closed=True, note="端午节")
+    OpeningException.objects.create(
+        position=positions.grid_a, date=datetime.date(2024, 6, 10), is_closed=True, note="端午节"
+    )
     with pytest.raises(ValidationError) as exc:
         book(positions.hall, world.users.grid_head, slot(10, 10, 0, 11, 0))
     assert "开放时间" in exc.value.messages[0]
@@ -104,12 +122,28 @@ def test_the_weekly_calendar_shows_bookings_and_books_a_slot(client, world, posi
     response = client.get(url)
     assert response.status_code == 200
     assert "网格议事会" in response.content.decode()
-    response = client.post(url, {"date": "2024-06-05", "start": "09:30", "end": "11:00",
-                                 "purpose": "council_meeting", "title": "党群议事会"})
+    response = client.post(
+        url,
+        {
+            "date": "2024-06-05",
+            "start": "09:30",
+            "end": "11:00",
+            "purpose": "council_meeting",
+            "title": "党群议事会",
+        },
+    )
     assert response.status_code == 400
     assert "网格议事会" in response.content.decode()  # the clash is named
-    response = client.post(url, {"date": "2024-06-05", "start": "10:00", "end": "11:00",
-                                 "purpose": "council_meeting", "title": "党群议事会"})
+    response = client.post(
+        url,
+        {
+            "date": "2024-06-05",
+            "start": "10:00",
+            "end": "11:00",
+            "purpose": "council_meeting",
+            "title": "党群议事会",
+        },
+    )
     assert response.status_code == 302
     assert Booking.objects.filter(title="党群议事会", booked_by=world.users.grid_head).exists()
 
@@ -117,17 +151,33 @@ def test_the_weekly_calendar_shows_bookings_and_books_a_slot(client, world, posi
 def test_the_calendar_of_a_room_outside_the_jurisdiction_is_404(client, world, positions):
     client.force_login(world.users.other_grid_head)
     assert client.get(f"/positions/rooms/{positions.hall.pk}/").status_code == 404
-    assert client.post(f"/positions/rooms/{positions.hall.pk}/", {
-        "date": "2024-06-05", "start": "10:00", "end": "11:00", "purpose": "activity",
-        "title": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/positions/rooms/{positions.hall.pk}/",
+            {
+                "date": "2024-06-05",
+                "start": "10:00",
+                "end": "11:00",
+                "purpose": "activity",
+                "title": "x",
+            },
+        ).status_code
+        == 404
+    )
     assert not Booking.objects.exists()
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the race is about PostgreSQL's concurrent writers"
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_requests_for_one_slot_exactly_one_wins(world, positions):
-    users = [world.users.grid_head, world.users.community_staff, world.users.street_staff,
-             world.users.district_admin]
+    users = [
+        world.users.grid_head,
+        world.users.community_staff,
+        world.users.street_staff,
+        world.users.district_admin,
+    ]
     barrier = threading.Barrier(len(users))
     outcomes = []
 
@@ -137,8 +187,14 @@ def test_two_simultaneous_requests_for_one_slot_exactly_one_wins(world, position
         try:
             barrier.wait()
             start, end = slot(4, 14, minutes, 15, 30)
-            booking_create(room=positions.hall, starts_at=start, ends_at=end,
-                           purpose="activity", title=f"{user.username}", by=user)
+            booking_create(
+                room=positions.hall,
+                starts_at=start,
+                ends_at=end,
+                purpose="activity",
+                title=f"{user.username}",
+                by=user,
+            )
             outcomes.append("won")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])

@@ -12,13 +12,17 @@ from service_points.services import opening_hours_set
 pytestmark = pytest.mark.browser
 
 
-def test_the_public_map_filtered_to_open_now_on_a_phone(transactional_db, world, positions, page,
-                                                        live_server, artifacts):
+def test_the_public_map_filtered_to_open_now_on_a_phone(
+    transactional_db, world, positions, page, live_server, artifacts
+):
     monday = datetime.date(2024, 6, 3)
-    OpeningException.objects.create(position=positions.centre, date=monday, is_closed=True,
-                                    note="临时闭馆")
-    opening_hours_set(position=positions.micro,
-                      weekly={d: [(datetime.time(18), datetime.time(2))] for d in range(7)})
+    OpeningException.objects.create(
+        position=positions.centre, date=monday, is_closed=True, note="临时闭馆"
+    )
+    opening_hours_set(
+        position=positions.micro,
+        weekly={d: [(datetime.time(18), datetime.time(2))] for d in range(7)},
+    )
     with time_machine.travel(datetime.datetime(2024, 6, 3, 10, 0, tzinfo=TZ), tick=True):
         page.goto(f"{live_server.url}/positions/")
         assert page.locator("html").get_attribute("lang") == "zh-hans"
@@ -31,7 +35,9 @@ def test_the_public_map_filtered_to_open_now_on_a_phone(transactional_db, world,
         page.wait_for_selector("#position-map[data-loaded=true]")
         assert "open_now=on" in page.url
         names = page.locator(".position-item .position-name").all_inner_texts()
-        assert sorted(names) == sorted(["A1a网格党群服务站", "A1b网格党群服务站", "B1社区党群服务中心"])
+        assert sorted(names) == sorted(
+            ["A1a网格党群服务站", "A1b网格党群服务站", "B1社区党群服务中心"]
+        )
         assert page.locator("#position-map").get_attribute("data-count") == "3"
         assert page.locator(".leaflet-interactive").count() == 3
         # the page fits a phone: no horizontal scrolling

@@ -28,8 +28,12 @@ def test_sub_grids_far_from_any_micro_site_are_listed(world, positions):
     west = SubGridFactory(grid=world.grids["A1b"], boundary=square(113.85, 22.70, 0.025))
     east = SubGridFactory(grid=world.grids["A1b"], boundary=square(113.875, 22.70, 0.025))
     west_centre = west.boundary.point_on_surface
-    MicroSiteFactory(grid=world.grids["A1b"], subgrid=west, parent=positions.grid_b,
-                     location=Point(west_centre.x + 0.001, west_centre.y, srid=4326))
+    MicroSiteFactory(
+        grid=world.grids["A1b"],
+        subgrid=west,
+        parent=positions.grid_b,
+        location=Point(west_centre.x + 0.001, west_centre.y, srid=4326),
+    )
     report = coverage_report(world.users.district_admin, walking_distance_m=500)
     assert [s.pk for s in report.subgrids_without_micro_site] == [east.pk]
     # at 3 km the same micro-site (about 2.6 km from the east sub-grid's centre) covers both

@@ -27,8 +27,9 @@ def test_the_list_filters_by_tier_and_sorts_by_distance(client, positions):
     assert "按离您的距离由近到远排列" in response.content.decode()
 
 
-def test_the_list_runs_a_fixed_number_of_queries(client, world, positions,
-                                                 django_assert_max_num_queries):
+def test_the_list_runs_a_fixed_number_of_queries(
+    client, world, positions, django_assert_max_num_queries
+):
     for _ in range(10):
         MicroSiteFactory(grid=world.grids["A1a"], parent=positions.grid_a)
     with django_assert_max_num_queries(12):

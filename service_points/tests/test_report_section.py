@@ -2,24 +2,37 @@
 
 import datetime
 
+from service_points.hours import TZ
 from service_points.models import Booking
 from service_points.report_sections import service_positions_section
-from service_points.hours import TZ
 
 
 def test_the_section_counts_positions_and_booked_hours_per_area(world, positions):
-    Booking.objects.create(room=positions.hall, purpose="activity", title="a",
-                           booked_by=world.users.grid_head,
-                           starts_at=datetime.datetime(2024, 6, 4, 9, 0, tzinfo=TZ),
-                           ends_at=datetime.datetime(2024, 6, 4, 10, 30, tzinfo=TZ))
-    Booking.objects.create(room=positions.hall, purpose="activity", title="cancelled",
-                           booked_by=world.users.grid_head, status="cancelled",
-                           starts_at=datetime.datetime(2024, 6, 5, 9, 0, tzinfo=TZ),
-                           ends_at=datetime.datetime(2024, 6, 5, 10, 0, tzinfo=TZ))
-    Booking.objects.create(room=positions.hall, purpose="activity", title="July",
-                           booked_by=world.users.grid_head,
-                           starts_at=datetime.datetime(2024, 7, 1, 9, 0, tzinfo=TZ),
-                           ends_at=datetime.datetime(2024, 7, 1, 10, 0, tzinfo=TZ))
+    Booking.objects.create(
+        room=positions.hall,
+        purpose="activity",
+        title="a",
+        booked_by=world.users.grid_head,
+        starts_at=datetime.datetime(2024, 6, 4, 9, 0, tzinfo=TZ),
+        ends_at=datetime.datetime(2024, 6, 4, 10, 30, tzinfo=TZ),
+    )
+    Booking.objects.create(
+        room=positions.hall,
+        purpose="activity",
+        title="cancelled",
+        booked_by=world.users.grid_head,
+        status="cancelled",
+        starts_at=datetime.datetime(2024, 6, 5, 9, 0, tzinfo=TZ),
+        ends_at=datetime.datetime(2024, 6, 5, 10, 0, tzinfo=TZ),
+    )
+    Booking.objects.create(
+        room=positions.hall,
+        purpose="activity",
+        title="July",
+        booked_by=world.users.grid_head,
+        starts_at=datetime.datetime(2024, 7, 1, 9, 0, tzinfo=TZ),
+        ends_at=datetime.datetime(2024, 7, 1, 10, 0, tzinfo=TZ),
+    )
     june = {"start": datetime.date(2024, 6, 1), "end": datetime.date(2024, 7, 1)}
     by_community = service_positions_section(level="community", **june)
     a1 = by_community[world.communities["A1"].pk]
