@@ -23,3 +23,7 @@ def daytime(time_machine):
 
     time_machine.move_to(datetime.datetime(2026, 3, 4, 10, 0, tzinfo=zoneinfo.ZoneInfo(
         "Asia/Shanghai")), tick=True)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "worker: starts a real Celery worker against Redis")
