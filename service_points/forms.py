@@ -52,11 +52,15 @@ class PositionFilterForm(forms.Form):
 class BookingForm(forms.Form):
     """A booking in local (Asia/Shanghai) time: a date, a start and an end time."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start = forms.TimeField(
+        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     end = forms.TimeField(
         label=_("Until"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("An end before the start means the next day."),
     )
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Booking.Purpose.choices)

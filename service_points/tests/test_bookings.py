@@ -122,6 +122,7 @@ def test_the_weekly_calendar_shows_bookings_and_books_a_slot(client, world, posi
     response = client.get(url)
     assert response.status_code == 200
     assert "网格议事会" in response.content.decode()
+    assert 'value="2024-06-05"' in response.content.decode()  # the booking form starts on that day
     response = client.post(
         url,
         {
