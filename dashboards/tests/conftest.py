@@ -36,16 +36,16 @@ def populate(world, categories):
         g = world.grids[grid]
         centre = g.boundary.centroid
         kinds = {
-            "reported": dict(stage=Stage.REPORTED),
-            "filed": dict(stage=Stage.FILED, accepted_at=now, filed_at=now),
-            "overdue": dict(stage=Stage.HANDLING, dispatched_at=now - datetime.timedelta(days=3),
-                            due_at=now - datetime.timedelta(hours=5),
-                            target=Request.Target.GRID_WORKER, assignee=world.users.grid_worker),
-            "nearly": dict(stage=Stage.DISPATCHED, dispatched_at=now - datetime.timedelta(hours=2),
-                           due_at=now + datetime.timedelta(hours=1),
-                           target=Request.Target.GRID_WORKER, assignee=world.users.grid_worker),
-            "closed": dict(stage=Stage.CLOSED, closure_type="normal", closed_at=now,
-                           dispatched_at=now - datetime.timedelta(days=1)),
+            "reported": {"stage": Stage.REPORTED},
+            "filed": {"stage": Stage.FILED, "accepted_at": now, "filed_at": now},
+            "overdue": {"stage": Stage.HANDLING, "dispatched_at": now - datetime.timedelta(days=3),
+                            "due_at": now - datetime.timedelta(hours=5),
+                            "target": Request.Target.GRID_WORKER, "assignee": world.users.grid_worker},
+            "nearly": {"stage": Stage.DISPATCHED, "dispatched_at": now - datetime.timedelta(hours=2),
+                           "due_at": now + datetime.timedelta(hours=1),
+                           "target": Request.Target.GRID_WORKER, "assignee": world.users.grid_worker},
+            "closed": {"stage": Stage.CLOSED, "closure_type": "normal", "closed_at": now,
+                           "dispatched_at": now - datetime.timedelta(days=1)},
         }
         made = {}
         rows = []
@@ -77,12 +77,15 @@ def client_as(client):
 def households(world):
     """make(n): n households with a tagged resident in grid A1a, never visited (so their visit is
     overdue), the first one paired with the grid worker; and one in B1a."""
-    from care.tests.factories import HouseholdFactory, PairingFactory, ResidentFactory, \
-        ResidentTagFactory
-
     from django.apps import apps
 
     from care.models import CareTag
+    from care.tests.factories import (
+        HouseholdFactory,
+        PairingFactory,
+        ResidentFactory,
+        ResidentTagFactory,
+    )
 
     if not CareTag.objects.exists():
         # Transactional tests (live_server) flush the seeded tags: seed them again.
