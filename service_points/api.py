@@ -43,6 +43,7 @@ class PositionListView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        operation_id="positions_list",
         parameters=[
             OpenApiParameter("tier", str, enum=["centre", "grid_position", "micro_site"]),
             OpenApiParameter("function", str, description="function code, e.g. political"),
@@ -69,7 +70,7 @@ class PositionListView(APIView):
 class PositionDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=FEATURE)
+    @extend_schema(operation_id="positions_retrieve", responses=FEATURE)
     def get(self, request, pk: int):
         position = selectors.position_public_detail(pk)
         if position is None:
