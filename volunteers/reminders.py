@@ -15,29 +15,42 @@ from volunteers.services import add_months
 EXPIRY_NOTICE_DAYS = 14
 
 
-@reminder_kind("volunteers.signup_tomorrow", gettext_lazy("Volunteer activity tomorrow"),
-               channels=("inbox", "sms"))
+@reminder_kind(
+    "volunteers.signup_tomorrow",
+    gettext_lazy("Volunteer activity tomorrow"),
+    channels=("inbox", "sms"),
+)
 def signup_tomorrow(now):
     """Rule: each active sign-up for an activity that starts tomorrow (Asia/Shanghai) reminds
     the volunteer once, on the day before."""
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
-    rows = (SignUp.objects.filter(status=SignUp.Status.SIGNED_UP,
-                                  activity__starts_at__date=tomorrow,
-                                  member__user__isnull=False)
-            .values_list("id", "member__user_id", "activity__title", "activity__starts_at")
-            .order_by("id"))
+    rows = (
+        SignUp.objects.filter(
+            status=SignUp.Status.SIGNED_UP,
+            activity__starts_at__date=tomorrow,
+            member__user__isnull=False,
+        )
+        .values_list("id", "member__user_id", "activity__title", "activity__starts_at")
+        .order_by("id")
+    )
     link = reverse("volunteers:mine")
     for pk, user_id, title, starts_at in rows.iterator(chunk_size=2000):
         yield Reminder(
-            object_id=pk, recipient_id=user_id, period=tomorrow.isoformat(),
+            object_id=pk,
+            recipient_id=user_id,
+            period=tomorrow.isoformat(),
             subject=_("Tomorrow: %(title)s") % {"title": title},
-            body=_("Your volunteer activity \"%(title)s\" starts at %(time)s tomorrow.") % {
-                "title": title, "time": timezone.localtime(starts_at).strftime("%H:%M")},
-            link=link)
+            body=_('Your volunteer activity "%(title)s" starts at %(time)s tomorrow.')
+            % {"title": title, "time": timezone.localtime(starts_at).strftime("%H:%M")},
+            link=link,
+        )
 
 
-@reminder_kind("volunteers.registration_expiring",
-               gettext_lazy("Registration to re-confirm"), channels=("inbox",))
+@reminder_kind(
+    "volunteers.registration_expiring",
+    gettext_lazy("Registration to re-confirm"),
+    channels=("inbox",),
+)
 def registration_expiring(now):
     """Rule: an approved registration that expires within 14 days (the validity period after the
     last confirmation, default six months) reminds the member once per expiry date."""
@@ -46,16 +59,28 @@ def registration_expiring(now):
     # confirmed_on + months lies in [today, today + 14 days]  ⇔  confirmed_on in this window:
     earliest = add_months(today, -months)
     latest = add_months(today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS), -months)
-    rows = (Registration.objects.filter(status=Registration.Status.APPROVED,
-                                        confirmed_on__gte=earliest, confirmed_on__lte=latest,
-                                        member__user__isnull=False)
-            .values_list("id", "member__user_id", "confirmed_on").order_by("id"))
+    rows = (
+        Registration.objects.filter(
+            status=Registration.Status.APPROVED,
+            confirmed_on__gte=earliest,
+            confirmed_on__lte=latest,
+            member__user__isnull=False,
+        )
+        .values_list("id", "member__user_id", "confirmed_on")
+        .order_by("id")
+    )
     link = reverse("volunteers:mine")
     for pk, user_id, confirmed_on in rows.iterator(chunk_size=2000):
         expires = add_months(confirmed_on, months)
         yield Reminder(
-            object_id=pk, recipient_id=user_id, period=expires.isoformat(),
+            object_id=pk,
+            recipient_id=user_id,
+            period=expires.isoformat(),
             subject=_("Please re-confirm your registration"),
-            body=_("Your registration with your community expires on %(date)s. Re-confirm it on "
-                   "your volunteering page.") % {"date": expires.isoformat()},
-            link=link)
+            body=_(
+                "Your registration with your community expires on %(date)s. Re-confirm it on "
+                "your volunteering page."
+            )
+            % {"date": expires.isoformat()},
+            link=link,
+        )

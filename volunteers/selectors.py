@@ -141,12 +141,21 @@ def hours_ranking(*, by: str, user, start=None, end=None, limit: int | None = 50
             .values("id", "name")
             .annotate(
                 hours=Coalesce(Sum("members__signups__hours", filter=period), ZERO),
-                members=Count("members", distinct=True),
-                activities=Count("members__signups__activity", filter=period, distinct=True),
+                member_total=Count("members", distinct=True),
+                activity_total=Count("members__signups__activity", filter=period, distinct=True),
             )
             .order_by("-hours", "name")
         )
-        return list(teams[:limit] if limit else teams)
+        return [
+            {
+                "id": t["id"],
+                "name": t["name"],
+                "hours": t["hours"],
+                "members": t["member_total"],
+                "activities": t["activity_total"],
+            }
+            for t in (teams[:limit] if limit else teams)
+        ]
     key, name = RANKINGS[by]
     rows = (
         scope_queryset(certified_signups(start, end), user)

@@ -11,11 +11,14 @@ from volunteers.tests.factories import ActivityFactory, RegistrationFactory
 def test_signup_tomorrow_and_expiring_registration_remind_once(world, member):
     now = timezone.now()
     RegistrationFactory(
-        member=member, grid=world.grids["A1a"],
-        confirmed_on=services.add_months(timezone.localdate(), -6) + datetime.timedelta(days=5))
+        member=member,
+        grid=world.grids["A1a"],
+        confirmed_on=services.add_months(timezone.localdate(), -6) + datetime.timedelta(days=5),
+    )
     tomorrow = timezone.localtime(now).replace(hour=10, minute=0) + datetime.timedelta(days=1)
-    activity = ActivityFactory(community=world.communities["A1"], starts_at=tomorrow,
-                               title="长者饭堂助餐")
+    activity = ActivityFactory(
+        community=world.communities["A1"], starts_at=tomorrow, title="长者饭堂助餐"
+    )
     services.signup_create(activity=activity, member=member)
     kinds = ["volunteers.signup_tomorrow", "volunteers.registration_expiring"]
     reminders_run(kinds=kinds, now=now)
