@@ -47,7 +47,7 @@ def test_without_a_point_the_chosen_community_is_used(client, world, categories)
 def test_a_point_outside_the_district_is_refused(client, world, categories):
     response = client.post(URL, form_data(world, categories, lat=23.5, lon=114.5))
     assert response.status_code == 200 and not Request.objects.exists()
-    assert "outside the district" in response.content.decode() or "辖区" in response.content.decode()
+    assert "该位置不在本区范围内" in response.content.decode()
 
 
 def test_no_place_at_all_is_refused(client, world, categories):

@@ -55,7 +55,7 @@ def test_queue_filters_overdue_and_stage(client, world, make_request):
     assert fresh.code in page and late.code not in page
 
 
-def test_keyset_pages_cover_everything_once(client, world, settings):
+def test_keyset_pages_cover_everything_once(client, world, categories, settings):
     settings.REDGRID_REQUESTS_QUEUE_PAGE_SIZE = 3
     now = timezone.now()
     RequestFactory.create_batch(7, grid=world.grids["A1a"], created_at=now)
@@ -69,7 +69,8 @@ def test_keyset_pages_cover_everything_once(client, world, settings):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_queue_query_count_is_constant(client, world, django_assert_max_num_queries, count):
+def test_queue_query_count_is_constant(client, world, categories, django_assert_max_num_queries,
+                                       count):
     RequestFactory.create_batch(count, grid=world.grids["A1a"])
     client.force_login(world.users.grid_head)
     with django_assert_max_num_queries(12):
