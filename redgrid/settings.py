@@ -215,7 +215,7 @@ REDGRID_SMS_BACKEND = env_str("REDGRID_SMS_BACKEND", "notifications.sms.ConsoleS
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: docs/configuration.md).
 REDGRID_FIELD_KEYS = env_list(
     "REDGRID_FIELD_KEYS",
-    ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="] if DEBUG else [],
+    ["cmVkZ3JpZC1kZXZlbG9wbWVudC1rZXktbm90LXByb2Q="] if DEBUG else [],
 )
 if not REDGRID_FIELD_KEYS:
     raise ImproperlyConfigured("REDGRID_FIELD_KEYS is required when DEBUG is off.")
