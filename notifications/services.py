@@ -8,7 +8,8 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications import conf
@@ -173,12 +174,14 @@ def reminders_run(*, kinds: list[str] | None = None, now: datetime.datetime | No
     for name in names:
         kind = REMINDER_KINDS[name]
         started = timezone.now()
-        iterator = iter(kind.due(now))
-        while True:
-            chunk = list(itertools.islice(iterator, chunk_size))
-            if not chunk:
-                break
-            _reminders_write(kind=kind, chunk=chunk, now=now)
+        # Messages are written in the site's language (Simplified Chinese), whoever runs this.
+        with translation.override(settings.LANGUAGE_CODE):
+            iterator = iter(kind.due(now))
+            while True:
+                chunk = list(itertools.islice(iterator, chunk_size))
+                if not chunk:
+                    break
+                _reminders_write(kind=kind, chunk=chunk, now=now)
         # ignore_conflicts does not report which rows were skipped: count what this run added
         # (one indexed query per kind; a concurrent run of the same kind would be counted too).
         count = Notification.objects.filter(kind=name, created_at__gte=started).count()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.models import Report
 from reports.selectors import previous_of, report_tables
@@ -33,7 +34,7 @@ def report_xlsx(report: Report) -> bytes:
         tables = report_tables(report, previous)
         workbook = Workbook()
         overview = workbook.active
-        overview.title = _sheet_title(_("Overview"))
+        overview.title = _sheet_title(pgettext("report sheet", "Overview"))
         overview.append([_("Area"), report.node_name])
         overview.append([_("Area code"), report.node_code])
         overview.append([_("Level"), report.get_level_display()])
@@ -42,7 +43,7 @@ def report_xlsx(report: Report) -> bytes:
         overview.append([_("Generated at"),
                          timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")])
         overview.append([_("Code version"), report.code_version])
-        headers = [_("Indicator"), _("This month"), _("Previous month"), _("Change")]
+        headers = [_("Indicator"), _("This month"), _("Previous month"), pgettext("report", "Change")]
         for table in tables:
             sheet = workbook.create_sheet(_sheet_title(table["title"]))
             sheet.append([str(h) for h in headers])
@@ -97,7 +98,7 @@ def report_pdf(report: Report) -> bytes:
                 "code": report.code_version}, body),
             Spacer(1, 8),
         ]
-        headers = [_("Indicator"), _("This month"), _("Previous month"), _("Change")]
+        headers = [_("Indicator"), _("This month"), _("Previous month"), pgettext("report", "Change")]
         for table in tables:
             story.append(Paragraph(str(table["title"]), heading))
             data = [[str(h) for h in headers]] + [

@@ -96,3 +96,17 @@ def test_dedup_key_writes_once_per_channel(world, daytime):
         notification_enqueue(kind="t", subject="s", body="b", user=world.users.grid_head,
                              email="a@example.cn", dedup_key="request:1:overdue")
     assert Notification.objects.count() == 2
+
+
+def test_beat_schedules_are_seeded_once():
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    migration = importlib.import_module("notifications.migrations.0003_seed_beat_schedules")
+    migration.seed(apps, None)
+    migration.seed(apps, None)
+    tasks = dict(PeriodicTask.objects.values_list("task", "interval__every"))
+    assert tasks["notifications.tasks.deliver_pending"] == 1
+    assert tasks["notifications.tasks.run_reminders"] == 15
