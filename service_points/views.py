@@ -220,4 +220,8 @@ class CoverageView(StaffMixin, TemplateView):
         context["coverage"] = selectors.coverage_report(
             self.request.user, walking_distance_m=distance
         )
+        context["gap_codes"] = {
+            "grids": [g.code for g in context["coverage"].grids_without_position],
+            "subgrids": [sg.code for sg in context["coverage"].subgrids_without_micro_site],
+        }
         return context

@@ -49,3 +49,6 @@ def test_the_coverage_page_is_for_staff(client, world, positions):
     response = client.get("/positions/coverage/?distance=800")
     assert response.status_code == 200
     assert "A2a网格" in response.content.decode()
+    gaps = response.context["gap_codes"]["grids"]
+    assert world.grids["A2a"].code in gaps and world.grids["A1a"].code not in gaps
+    assert 'id="coverage-gaps"' in response.content.decode()  # the map's data, no inline script
