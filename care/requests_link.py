@@ -38,7 +38,7 @@ def need_to_request(*, need, category, by) -> Request:
     handling unit contacts the household through the pair (data minimisation, PIPL).
     """
     need = type(need).objects.select_for_update(of=("self",)).select_related(
-        "visit__household__grid").get(pk=need.pk)
+        "visit__household__grid__community").get(pk=need.pk)
     if need.request_id is not None:
         raise ValidationError(_("This need is already a request (%(code)s).") % {
             "code": need.request.code})
@@ -50,11 +50,13 @@ def need_to_request(*, need, category, by) -> Request:
         description=need.description, location=household.location,
         community=household.grid.community_id if household.location is None else None,
         address=f"{household.building} {household.address}".strip(), created_by=by)
-    if household.location is None and request.grid_id is None:
-        # Without a point the desk places the request in the community; the household's grid is
-        # known here, so route it there (DOMAIN.md: events go first to the locality).
-        Request.objects.filter(pk=request.pk).update(grid=household.grid)
-        request.grid = household.grid
+    if request.grid_id != household.grid_id:
+        # Without a point the desk places the request in the community only; the household's
+        # grid is known here, so route it there (DOMAIN.md: events go first to the locality).
+        grid = household.grid
+        Request.objects.filter(pk=request.pk).update(
+            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id)
+        request.refresh_from_db()
     need.request = request
     need.save(update_fields=["request"])
     return request

@@ -125,8 +125,8 @@ def finding_report(*, finding: Finding, category, by):
     from requests_desk.models import Request
     from requests_desk.services import request_create
 
-    finding = Finding.objects.select_for_update(of=("self",)).select_related("patrol", "key_place").get(
-        pk=finding.pk)
+    finding = (Finding.objects.select_for_update(of=("self",))
+               .select_related("patrol", "key_place", "grid__community").get(pk=finding.pk))
     if finding.patrol.worker_id != by.pk:
         raise PermissionDenied
     if finding.outcome != Finding.Outcome.OPEN:
@@ -142,9 +142,13 @@ def finding_report(*, finding: Finding, category, by):
         description=f"{finding.get_kind_display()}：{finding.description}", location=location,
         community=finding.grid.community_id if location is None else None, address=address,
         created_by=by, photos=photos)
-    if request.grid_id is None:
-        Request.objects.filter(pk=request.pk).update(grid_id=finding.grid_id)
-        request.grid_id = finding.grid_id
+    if request.grid_id != finding.grid_id:
+        # Route to the patrolled grid even when the GPS fix fell just across its edge (or there
+        # was none): the finding belongs to the grid whose worker saw it.
+        grid = finding.grid
+        Request.objects.filter(pk=request.pk).update(
+            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id)
+        request.refresh_from_db()
     finding.request = request
     finding.outcome = Finding.Outcome.REPORTED
     finding.save(update_fields=["request", "outcome"])

@@ -156,3 +156,13 @@ def test_finding_becomes_a_request_routed_to_the_grid(client, world, place, requ
     again = client.post(reverse("patrols:finding_to_request", args=[finding.pk]),
                         {"category": category.pk})
     assert again.status_code == 302 and Request.objects.count() == 1
+
+
+def test_finding_whose_gps_fix_fell_across_the_edge_still_goes_to_the_patrolled_grid(
+        world, request_category):
+    worker = world.users.grid_worker
+    patrol = services.patrol_start(worker=worker)
+    finding = services.finding_record(patrol=patrol, by=worker, kind="rubbish",
+                                      description="路口堆放生活垃圾", lon=113.851, lat=22.75)
+    request = services.finding_report(finding=finding, category=request_category, by=worker)
+    assert request.grid == world.grids["A1a"] and request.community == world.communities["A1"]
