@@ -384,11 +384,12 @@ class World:
     """The hierarchy, staff and categories in memory (a few thousand rows at city scale)."""
 
     def __init__(self):
+        from shapely import STRtree, from_wkb
+
+        from accounts.models import Role, User
         from grids.locate import GridIndex
         from grids.models import AreaGrid, District, KeyPlace, SubGrid
-        from accounts.models import Role, User
         from requests_desk.models import Category, Department
-        from shapely import STRtree, from_wkb
 
         self.districts = list(District.objects.current().order_by("code"))
         self.index = GridIndex()
@@ -521,8 +522,9 @@ def members_generate(world: World, per_district: int, seed: int, now) -> None:
 
 
 def households_generate(world: World, per_district: int, seed: int, now) -> None:
-    from care.models import Household, Visit
     from django.db import transaction
+
+    from care.models import Household, Visit
 
     existing = Household.objects.count()
     total = per_district * len(world.districts) - existing

@@ -10,3 +10,6 @@ class BaselineRow(models.Model):
 
     class Meta:
         app_label = "bench"
+
+    def __str__(self):
+        return self.payload
