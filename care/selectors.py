@@ -53,10 +53,10 @@ def households_visible_to(user, *, on: datetime.date | None = None):
     if user.role == Role.GRID_HEAD and user.grid_id:
         condition |= Q(grid_id=user.grid_id)
     households = Household.objects.all()
-    if user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES):
-        if jurisdiction_of(user) is not None:
-            area = scope_queryset(Household.objects.all(), user).values("pk")
-            condition |= Q(pk__in=area)
+    if (user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES)
+            and jurisdiction_of(user) is not None):
+        area = scope_queryset(Household.objects.all(), user).values("pk")
+        condition |= Q(pk__in=area)
     return households.filter(condition)
 
 

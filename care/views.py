@@ -30,8 +30,12 @@ from care.models import Pairing, Resident
 from care.requests_link import need_to_request, request_categories, requests_desk_available
 from privacy.masking import mask_id_number, mask_phone
 from privacy.models import AuditLogEntry
-from privacy.services import audit_record, may_reveal, personal_data_export_record, \
-    personal_data_reveal
+from privacy.services import (
+    audit_record,
+    may_reveal,
+    personal_data_export_record,
+    personal_data_reveal,
+)
 
 
 def _error_messages(error: ValidationError) -> list[str]:

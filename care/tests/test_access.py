@@ -58,8 +58,9 @@ def test_district_admin_with_care_role_sees_the_district(care):
 
 def test_ended_pairing_no_longer_gives_access(client, care):
     pairing = care.households["paired"].pairings.get()
-    from care.services import pairing_end
     import datetime
+
+    from care.services import pairing_end
 
     pairing_end(pairing=pairing, reason="搬离本网格", end_date=datetime.date(2025, 2, 1))
     client.force_login(care.users.grid_worker)
@@ -101,7 +102,7 @@ def test_home_list_is_scoped_and_query_count_is_fixed(client, care, django_asser
     client.force_login(care.users.grid_head)
     with django_assert_max_num_queries(14):
         first = client.get(reverse("care:home"))
-    for n in range(5):
+    for _ in range(5):
         extra = HouseholdFactory(grid=care.world.grids["A1a"])
         ResidentTagFactory(resident=ResidentFactory(household=extra, phone="", id_number=""))
     with django_assert_max_num_queries(14):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from conftest import browser_login
 from care.models import Visit
+from conftest import browser_login
 
 
 @pytest.mark.browser
