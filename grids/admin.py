@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -105,7 +105,9 @@ class NodeAdmin(MapAdmin):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path(
-                "import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -164,11 +166,14 @@ class GridAssignmentForm(forms.ModelForm):
         model = GridAssignment
         fields = ("grid", "user", "role", "start_date", "end_date")
 
-    def clean(self):
-        cleaned = super().clean()
+    def _post_clean(self):
+        # After Django has copied the cleaned values onto the instance (clean() runs before that).
+        super()._post_clean()
         if not self.errors:
-            assignment_validate(self.instance)
-        return cleaned
+            try:
+                assignment_validate(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
 
 
 class GridAssignmentInline(admin.TabularInline):
@@ -217,11 +222,13 @@ class KeyPlaceForm(forms.ModelForm):
         model = KeyPlace
         fields = ("grid", "name", "kind", "address", "location", "notes")
 
-    def clean(self):
-        cleaned = super().clean()
+    def _post_clean(self):
+        super()._post_clean()
         if not self.errors:
-            key_place_check_location(self.instance)
-        return cleaned
+            try:
+                key_place_check_location(self.instance)
+            except ValidationError as error:
+                self._update_errors(error)
 
 
 @admin.register(KeyPlace)

@@ -56,3 +56,38 @@ def test_community_staff_cannot_grant_themselves_superuser(community_client, wor
 def test_admin_sidebar_filters_list_only_areas_inside_the_jurisdiction(community_client, world):
     body = community_client.get("/admin/grids/areagrid/").content.decode()
     assert "A1社区" in body and "B1社区" not in body and "B街道" not in body
+
+
+def test_adding_a_key_place_outside_the_chosen_grid_is_refused_with_a_message(
+    community_client, world
+):
+    from grids.models import KeyPlace
+
+    data = {
+        "grid": world.grids["A1b"].pk,
+        "name": "错位小区",
+        "kind": "residential_estate",
+        "address": "",
+        "notes": "",
+        "location": '{"type": "Point", "coordinates": [113.82, 22.75]}',
+    }
+    response = community_client.post("/admin/grids/keyplace/add/", data)
+    assert response.status_code == 200
+    assert "该位置位于片区网格" in response.content.decode()
+    data["grid"] = world.grids["A1a"].pk
+    response = community_client.post("/admin/grids/keyplace/add/", data)
+    assert response.status_code == 302
+    assert KeyPlace.objects.filter(name="错位小区", grid=world.grids["A1a"]).exists()
+
+
+def test_a_second_open_grid_head_is_refused_in_the_admin(community_client, world):
+    data = {
+        "grid": world.grids["A1a"].pk,
+        "user": world.users.grid_worker.pk,
+        "role": "grid_head",
+        "start_date": "2026-01-01",
+        "end_date": "",
+    }
+    response = community_client.post("/admin/grids/gridassignment/add/", data)
+    assert response.status_code == 200
+    assert "同一时间只能有一名网格长" in response.content.decode()
