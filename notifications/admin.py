@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications.models import Notification, NotificationPreference
 from notifications.registry import REMINDER_KINDS

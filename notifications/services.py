@@ -5,10 +5,10 @@ import datetime
 import itertools
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -134,7 +134,7 @@ def inbox_mark_all_read(*, user) -> int:
 def preference_update(*, user, channels: dict[str, list[str]], quiet_hours_enabled: bool,
                       quiet_start: datetime.time, quiet_end: datetime.time
                       ) -> NotificationPreference:
-    for kind, chosen in channels.items():
+    for chosen in channels.values():
         unknown = set(chosen) - set(CHANNELS)
         if unknown:
             raise ValidationError(_("Unknown channel: %(channel)s") %

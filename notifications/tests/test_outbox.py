@@ -43,9 +43,9 @@ def test_broker_down_loses_nothing_and_delivers_when_back(world, daytime,
                                                           django_capture_on_commit_callbacks):
     from notifications.tasks import deliver_pending as task
 
-    with mock.patch.object(task, "apply_async", side_effect=ConnectionRefusedError("redis down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            notification_enqueue(kind="t", subject="s", body="b", email="a@example.cn")
+    down = mock.patch.object(task, "apply_async", side_effect=ConnectionRefusedError("redis down"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        notification_enqueue(kind="t", subject="s", body="b", email="a@example.cn")
     assert mail.outbox == []
     assert Notification.objects.get().status == "pending"
     task.delay()  # the broker is back: the periodic task runs

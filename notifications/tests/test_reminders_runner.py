@@ -98,9 +98,9 @@ def test_due_reminders_are_streamed_in_chunks_never_all_in_memory(world, daytime
     test_kind["due"] = due
     from unittest import mock
 
-    with mock.patch.object(N.objects, "bulk_create", side_effect=watching_bulk_create):
-        with django_assert_max_num_queries(6 * 4 + 5):
-            result = reminders_run(kinds=["test.kind"], chunk_size=1000)
+    watching = mock.patch.object(N.objects, "bulk_create", side_effect=watching_bulk_create)
+    with watching, django_assert_max_num_queries(6 * 4 + 5):
+        result = reminders_run(kinds=["test.kind"], chunk_size=1000)
     assert result == {"test.kind": 6000}
     assert N.objects.filter(kind="test.kind").count() == 6000
     assert pulled["max_ahead"] <= 1000

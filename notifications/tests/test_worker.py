@@ -33,7 +33,8 @@ def _worker(sink: Path, queue: str = "celery", **extra_env) -> subprocess.Popen:
                **extra_env)
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "redgrid", "worker", "--pool=solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO", "-Q", queue, "-n", f"{queue}@%h"],
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO",
+         "-Q", queue, "-n", f"{queue}@%h"],
         cwd=settings.BASE_DIR, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=(sink / "worker.log").open("ab"))
 
@@ -82,7 +83,8 @@ def _wait(condition, timeout, what, sink):
         time.sleep(0.1)
     log = (sink / "worker.log").read_text(errors="replace")[-3000:]
     files = sorted(p.name for p in sink.iterdir())
-    raise AssertionError(f"timed out waiting for {what}; files {files}; worker log:\n{log}")
+    raise AssertionError(f"timed out waiting for {what}; files {files}; worker log:\n"
+                         f"{log}")
 
 
 def _sent_ids(sink: Path) -> Counter:

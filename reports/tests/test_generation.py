@@ -103,8 +103,9 @@ def test_a_run_is_idempotent_and_records_progress(places, in_april):
 
 
 def test_only_past_months_can_be_generated(world, in_april):
-    from django.core.exceptions import ValidationError
     import datetime
+
+    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
         report_run_start(period=datetime.date(2026, 4, 1))
