@@ -129,6 +129,9 @@ class RatingForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
+QUEUE_FILTERS = ("stage", "category", "grid", "source", "overdue", "extension", "q")
+
+
 class QueueFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[
         ("open", _("all open")), ("", _("all"))] + list(Stage.choices))
@@ -147,6 +150,12 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = scope_queryset(AreaGrid.objects.current(), user)
+
+    def filters(self) -> dict:
+        """The keyword arguments of selectors.queue_filter (the queue page and the API share
+        them, so a link and an API call with the same parameters give the same rows)."""
+        data = self.cleaned_data
+        return {name: data[name] for name in QUEUE_FILTERS}
 
 
 def dispatch_targets(request, user):

@@ -192,10 +192,7 @@ def queue(request):
     sort = "new"
     if form.is_valid():
         data = form.cleaned_data
-        qs = selectors.queue_filter(qs, stage=data["stage"], category=data["category"],
-                                    grid=data["grid"], source=data["source"],
-                                    overdue=data["overdue"], extension=data["extension"],
-                                    q=data["q"])
+        qs = selectors.queue_filter(qs, **form.filters())
         sort = data["sort"] or "new"
     page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""))
     params = request.GET.copy()

@@ -115,9 +115,8 @@ def test_refusal_message_is_translated(world, make_request):
     from django.utils import translation
 
     item = make_request()
-    with translation.override("zh-hans"):
-        with pytest.raises(flow.TransitionRefused) as refused:
-            request_transition(request=item, action="close", by=world.users.grid_head)
+    with translation.override("zh-hans"), pytest.raises(flow.TransitionRefused) as refused:
+        request_transition(request=item, action="close", by=world.users.grid_head)
     assert "结案" in refused.value.messages[0] or "不能" in refused.value.messages[0]
 
 

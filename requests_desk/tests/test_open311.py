@@ -236,7 +236,7 @@ def test_get_requests_limit(client, world, categories, settings):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_token_lookup(client, post_data, fmt):
-    response = client.post(f"/open311/v2/requests.json", post_data)
+    response = client.post("/open311/v2/requests.json", post_data)
     token = json.loads(response.content)[0]["token"]
     data = parse(client.get(f"/open311/v2/tokens/{token}.{fmt}"), fmt)
     code = Request.objects.get().code
