@@ -13,6 +13,7 @@ page (flow.check); a refused action is a 400 with the translated reason.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -52,6 +53,16 @@ QUEUE_PARAMETERS = [
     OpenApiParameter("grid", int, description="area grid id"),
     OpenApiParameter("source", str, enum=Request.Source.values),
     OpenApiParameter("overdue", OpenApiTypes.BOOL, description='"on": overdue only'),
+    OpenApiParameter("nearly_due", OpenApiTypes.BOOL,
+                     description='"on": the deadline falls within the nearly-due window'),
+    OpenApiParameter("reported_from", OpenApiTypes.DATE,
+                     description="reported on or after this day (Asia/Shanghai)"),
+    OpenApiParameter("reported_to", OpenApiTypes.DATE,
+                     description="reported on or before this day (inclusive)"),
+    OpenApiParameter("closed_from", OpenApiTypes.DATE,
+                     description="closed on or after this day (Asia/Shanghai)"),
+    OpenApiParameter("closed_to", OpenApiTypes.DATE,
+                     description="closed on or before this day (inclusive)"),
     OpenApiParameter("extension", OpenApiTypes.BOOL,
                      description='"on": an extension request is waiting'),
     OpenApiParameter("q", str, description="tracking code, or part of the address"),
@@ -77,6 +88,13 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = "[0-9A-Za-z]+"
 
+    def get_serializer_context(self):
+        # One "now" per response: filters, flags and the serializer agree.
+        context = super().get_serializer_context()
+        context["now"] = getattr(self, "_now", None) or timezone.now()
+        self._now = context["now"]
+        return context
+
     def get_serializer_class(self):
         return RequestListSerializer if self.action == "list" else RequestDetailSerializer
 
@@ -88,7 +106,8 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         form = QueueFilterForm(self.request.query_params, user=user)
         if not form.is_valid():
             raise ValidationError(form.errors)
-        qs = selectors.queue_filter(qs, **form.filters())
+        now = self.get_serializer_context()["now"]
+        qs = selectors.queue_filter(qs, **form.filters(), now=now).with_due_flags(now)
         order = QUEUE_SORTS.get(form.cleaned_data["sort"] or "new")
         return qs.select_related("category__parent", "street", "community", "grid", "assignee",
                                  "department").order_by(*order)

@@ -30,7 +30,9 @@ class _Conf:
         return _get("TIME_ZONE", "Asia/Shanghai")
 
     # A request is "nearly due" when its deadline is less than this many hours away.
-    NEARLY_DUE_HOURS = property(lambda self: _get("NEARLY_DUE_HOURS", 4))
+    # (REDGRID_REQUEST_NEARLY_DUE_HOURS, the reminders' earlier name, is still honoured.)
+    NEARLY_DUE_HOURS = property(lambda self: _get(
+        "NEARLY_DUE_HOURS", getattr(settings, "REDGRID_REQUEST_NEARLY_DUE_HOURS", 4)))
     # Shenzhen: the handling unit contacts the resident within 24 hours of dispatch.
     CONTACT_WITHIN_HOURS = property(lambda self: _get("CONTACT_WITHIN_HOURS", 24))
     # Photos.

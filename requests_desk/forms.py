@@ -129,7 +129,19 @@ class RatingForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-QUEUE_FILTERS = ("stage", "category", "grid", "source", "overdue", "extension", "q")
+QUEUE_FILTERS = ("stage", "category", "grid", "source", "overdue", "nearly_due", "extension", "q",
+                 "reported_from", "reported_to", "closed_from", "closed_to")
+
+
+class DayField(forms.DateField):
+    """An ISO date (YYYY-MM-DD) with the browser's date picker."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(**kwargs)
 
 
 class QueueFilterForm(forms.Form):
@@ -142,14 +154,26 @@ class QueueFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False,
                                choices=[("", _("all"))] + list(Request.Source.choices))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    nearly_due = forms.BooleanField(label=_("Nearly due only"), required=False)
     extension = forms.BooleanField(label=_("Extension requested"), required=False)
     q = forms.CharField(label=_("Code or address"), required=False, max_length=60)
+    reported_from = DayField(label=_("Reported from"))
+    reported_to = DayField(label=_("Reported until"))
+    closed_from = DayField(label=_("Closed from"))
+    closed_to = DayField(label=_("Closed until"))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
         ("new", _("newest first")), ("old", _("oldest first")), ("due", _("due soonest"))])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = scope_queryset(AreaGrid.objects.current(), user)
+
+    def clean(self):
+        cleaned = super().clean()
+        for first, last in (("reported_from", "reported_to"), ("closed_from", "closed_to")):
+            if cleaned.get(first) and cleaned.get(last) and cleaned[first] > cleaned[last]:
+                self.add_error(last, _("The end date is before the start date."))
+        return cleaned
 
     def filters(self) -> dict:
         """The keyword arguments of selectors.queue_filter (the queue page and the API share

@@ -19,6 +19,7 @@ Each row has the group keys (e.g. grid_id, grid__name, month) and:
     rework_rate            = reworked / dispatched
     extension_rate         = extended / dispatched
     satisfaction_rate      = satisfied / rated
+    overdue_rate           = overdue_unhandled / dispatched
 (rates are floats 0–1, or None when the denominator is 0). "Self-handled" means dispatched to a
 grid worker and handled by them; "overdue-unhandled" means the clock runs and the deadline has
 passed now.
@@ -31,7 +32,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from grids.jurisdiction import scope_queryset
-from requests_desk.models import CLOCK_STAGES, Request, Stage
+from requests_desk.models import Request, Stage, overdue_q
 
 GROUPS = {
     "grid": ("grid_id", "grid__name", "grid__code"),
@@ -48,6 +49,7 @@ RATES = {
     "rework_rate": ("reworked", "dispatched"),
     "extension_rate": ("extended", "dispatched"),
     "satisfaction_rate": ("satisfied", "rated"),
+    "overdue_rate": ("overdue_unhandled", "dispatched"),
 }
 
 
@@ -85,7 +87,7 @@ def request_indicators(*, start, end, user=None, queryset=None, group_by=("grid"
         "extended": Count("id", filter=Q(extension_count__gt=0)),
         "self_handled": Count("id", filter=Q(target=Request.Target.GRID_WORKER,
                                              handled_at__isnull=False)),
-        "overdue_unhandled": Count("id", filter=Q(stage__in=CLOCK_STAGES, due_at__lt=now)),
+        "overdue_unhandled": Count("id", filter=overdue_q(now)),
         "rated": Count("rating"),
         "satisfied": Count("rating", filter=Q(rating__satisfied=True)),
         "satisfaction_score": Avg("rating__overall"),

@@ -6,12 +6,13 @@ departments and the holiday calendar are data. The state machine lives in reques
 every transition writes a RequestEvent (the timeline).
 """
 
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -165,12 +166,43 @@ CLOCK_STAGES = (Stage.DISPATCHED, Stage.HANDLING)
 TERMINAL_STAGES = (Stage.CLOSED, Stage.CANCELLED, Stage.MERGED)
 
 
+def nearly_due_until(now):
+    """The end of the "nearly due" window that starts at `now` (conf.NEARLY_DUE_HOURS)."""
+    from requests_desk.conf import conf
+
+    return now + datetime.timedelta(hours=conf.NEARLY_DUE_HOURS)
+
+
+# The one definition of "overdue" and "nearly due" (DOMAIN.md §3): the handling clock runs and the
+# deadline has passed / falls in [now, now + NEARLY_DUE_HOURS). Queue filters, badges, the API,
+# dashboards, reminders and indicators all use these.
+def overdue_q(now) -> Q:
+    return Q(stage__in=CLOCK_STAGES, due_at__lt=now)
+
+
+def nearly_due_q(now) -> Q:
+    return Q(stage__in=CLOCK_STAGES, due_at__gte=now, due_at__lt=nearly_due_until(now))
+
+
 class RequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(stage__in=OPEN_STAGES)
 
     def overdue(self, now=None):
-        return self.filter(stage__in=CLOCK_STAGES, due_at__lt=now or timezone.now())
+        return self.filter(overdue_q(now or timezone.now()))
+
+    def nearly_due(self, now=None):
+        return self.filter(nearly_due_q(now or timezone.now()))
+
+    def with_due_flags(self, now=None):
+        """Annotate flag_overdue and flag_nearly_due (the queue's badges), computed by the
+        database with the same predicates as overdue() and nearly_due()."""
+        now = now or timezone.now()
+        return self.annotate(
+            flag_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False),
+                              output_field=models.BooleanField()),
+            flag_nearly_due=Case(When(nearly_due_q(now), then=Value(True)), default=Value(False),
+                                 output_field=models.BooleanField()))
 
 
 class Request(models.Model):
@@ -304,15 +336,15 @@ class Request(models.Model):
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
 
+    # The same predicates as overdue_q / nearly_due_q, for one loaded request (the case page).
     def is_overdue(self, now=None) -> bool:
-        return bool(self.stage in CLOCK_STAGES and self.due_at and self.due_at < (now or timezone.now()))
+        now = now or timezone.now()
+        return bool(self.stage in CLOCK_STAGES and self.due_at and self.due_at < now)
 
     def is_nearly_due(self, now=None) -> bool:
-        from requests_desk.conf import conf
-
         now = now or timezone.now()
-        return bool(self.stage in CLOCK_STAGES and self.due_at and now <= self.due_at
-                    < now + timezone.timedelta(hours=conf.NEARLY_DUE_HOURS))
+        return bool(self.stage in CLOCK_STAGES and self.due_at
+                    and now <= self.due_at < nearly_due_until(now))
 
     def contact_overdue(self, now=None) -> bool:
         return bool(self.contact_due_at and not self.contacted_at

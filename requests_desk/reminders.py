@@ -42,10 +42,10 @@ def _due_text(due_at):
                channels=("inbox", "email"))
 def nearly_due(now):
     """Rule: a request whose handling clock runs (dispatched or being handled), with a handler,
-    and whose deadline falls within the next REDGRID_REQUEST_NEARLY_DUE_HOURS (default 4 h)
-    reminds the handler once per deadline."""
-    rows = (_running().filter(assignee__isnull=False, due_at__gt=now,
-                              due_at__lte=now + _hours("REDGRID_REQUEST_NEARLY_DUE_HOURS", 4))
+    and whose deadline falls within the next REDGRID_REQUESTS_NEARLY_DUE_HOURS (default 4 h;
+    the queue's "nearly due", Request.objects.nearly_due) reminds the handler once per
+    deadline."""
+    rows = (Request.objects.nearly_due(now).filter(assignee__isnull=False)
             .values_list("id", "assignee_id", "code", "due_at").order_by("id"))
     for pk, user_id, code, due_at in rows.iterator(chunk_size=CHUNK):
         yield Reminder(object_id=pk, recipient_id=user_id, period=due_at.isoformat(),
@@ -58,7 +58,7 @@ def nearly_due(now):
 def overdue(now):
     """Rule: a request whose clock runs and whose deadline has passed reminds its handler once
     per deadline (urgent: not held by quiet hours)."""
-    rows = (_running().filter(assignee__isnull=False, due_at__lte=now)
+    rows = (Request.objects.overdue(now).filter(assignee__isnull=False)
             .values_list("id", "assignee_id", "code", "due_at").order_by("id"))
     for pk, user_id, code, due_at in rows.iterator(chunk_size=CHUNK):
         yield Reminder(object_id=pk, recipient_id=user_id, period=f"overdue:{due_at.isoformat()}",

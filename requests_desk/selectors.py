@@ -3,6 +3,7 @@
 import base64
 import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -11,12 +12,13 @@ from django.utils.dateparse import parse_datetime
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from requests_desk.conf import conf
 from requests_desk.models import (
-    CLOCK_STAGES,
     OPEN_STAGES,
     Category,
     Request,
     RequestEvent,
     RequestPhoto,
+    nearly_due_q,
+    overdue_q,
 )
 
 QUEUE_SORTS = {
@@ -60,8 +62,26 @@ def _decode(cursor: str, sort: str):
         return None
 
 
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Local midnight (conf.TIME_ZONE, Asia/Shanghai) at the start of `day`."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(conf.TIME_ZONE))
+
+
+def _within_days(qs, field: str, first, last):
+    """Rows whose `field` falls on a local day from `first` to `last`, both inclusive."""
+    if first:
+        qs = qs.filter(**{f"{field}__gte": day_start(first)})
+    if last:
+        qs = qs.filter(**{f"{field}__lt": day_start(last + datetime.timedelta(days=1))})
+    return qs
+
+
 def queue_filter(qs, *, stage="", category=None, grid=None, source="", overdue=False,
-                 extension=False, q="", now=None):
+                 extension=False, q="", nearly_due=False, reported_from=None, reported_to=None,
+                 closed_from=None, closed_to=None, now=None):
+    """The queue's filters (the queue page, the API and the dashboards' links use them).
+    Dates are local days (Asia/Shanghai), both ends inclusive: reported_from/reported_to on the
+    reporting time, closed_from/closed_to on the closing time."""
     now = now or timezone.now()
     if stage == "open":
         qs = qs.filter(stage__in=OPEN_STAGES)
@@ -74,7 +94,11 @@ def queue_filter(qs, *, stage="", category=None, grid=None, source="", overdue=F
     if source:
         qs = qs.filter(source=source)
     if overdue:
-        qs = qs.filter(stage__in=CLOCK_STAGES, due_at__lt=now)
+        qs = qs.filter(overdue_q(now))
+    if nearly_due:
+        qs = qs.filter(nearly_due_q(now))
+    qs = _within_days(qs, "created_at", reported_from, reported_to)
+    qs = _within_days(qs, "closed_at", closed_from, closed_to)
     if extension:
         qs = qs.filter(extension_requested_until__isnull=False)
     if q:

@@ -91,6 +91,9 @@ class RequestListSerializer(serializers.ModelSerializer):
         # One "now" per response, so that overdue and nearly-due never overlap for a row.
         return self.context.setdefault("now", timezone.now())
 
+    # Lists carry the flags annotated by RequestQuerySet.with_due_flags; a single case computes
+    # them with the model's methods (the same predicates).
+
     @extend_schema_field(PointSerializer(allow_null=True))
     def get_location(self, obj):
         return {"lat": obj.location.y, "lon": obj.location.x} if obj.location else None
@@ -99,10 +102,12 @@ class RequestListSerializer(serializers.ModelSerializer):
         return obj.target_display()
 
     def get_overdue(self, obj) -> bool:
-        return obj.is_overdue(self._now())
+        flag = getattr(obj, "flag_overdue", None)
+        return obj.is_overdue(self._now()) if flag is None else flag
 
     def get_nearly_due(self, obj) -> bool:
-        return obj.is_nearly_due(self._now())
+        flag = getattr(obj, "flag_nearly_due", None)
+        return obj.is_nearly_due(self._now()) if flag is None else flag
 
 
 class PhotoSerializer(serializers.Serializer):

@@ -188,12 +188,14 @@ def staff_required(view):
 def queue(request):
     """The jurisdiction-scoped queue: filters, sort, keyset pagination, bulk dispatch."""
     form = QueueFilterForm(request.GET or {"stage": "open"}, user=request.user)
+    now = timezone.now()
     qs = selectors.requests_for(request.user)
     sort = "new"
     if form.is_valid():
-        data = form.cleaned_data
-        qs = selectors.queue_filter(qs, **form.filters())
-        sort = data["sort"] or "new"
+        qs = selectors.queue_filter(qs, **form.filters(), now=now)
+        sort = form.cleaned_data["sort"] or "new"
+    # The badges come from the same predicates as the filters (computed in the same query).
+    qs = qs.with_due_flags(now)
     page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""))
     params = request.GET.copy()
     params.pop("after", None)
@@ -202,10 +204,6 @@ def queue(request):
         params["after"] = page.next_cursor
         next_url = "?" + params.urlencode()
         params.pop("after")
-    now = timezone.now()
-    for row in page.rows:
-        row.flag_overdue = row.is_overdue(now)
-        row.flag_nearly_due = row.is_nearly_due(now)
     may_dispatch = request.user.is_superuser or request.user.role in flow.MANAGERS
     return render(request, "requests_desk/queue.html", {
         "form": form, "page": page, "next_url": next_url, "first_url": "?" + params.urlencode(),
