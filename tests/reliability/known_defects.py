@@ -26,3 +26,23 @@ OPEN311 = {
     "get end_date=9999-12-31T25:61:61 → 500": "the same in end_date",
     "get end_date=2026-13-01T00:00:00Z → 500": "the same (month 13)",
 }
+
+API = {
+    # grids/api.py: query and path values go to PostgreSQL unchecked; a NUL byte is a DataError.
+    # Fix: refuse NUL (and over-long values) in the view, e.g. a small serializer for the query
+    # parameters with DRF's CharField (ProhibitNullCharactersValidator) or a 400 on "\x00".
+    **{f"GET /api/v1/grids/ {name}={value!r} → 500": "grids: NUL byte reaches PostgreSQL"
+       for name in ("community", "q", "street") for value in ("\x00", "a\x00b")},
+    **{f"GET /api/v1/grids/{{code}}/ code={value!r} → 500": "grids: NUL byte in the code lookup"
+       for value in ("\x00", "a\x00b")},
+    # requests_desk API: the category detail looks the code up unchecked.
+    **{f"GET /api/v1/request-categories/{{code}}/ code={value!r} → 500":
+       "requests_desk: NUL byte in the code lookup" for value in ("\x00", "a\x00b")},
+    # volunteers API: a NUL byte in the category slug/code of a new activity.
+    'POST /api/v1/volunteer-activities/ category="\\u0000" → 500':
+        "volunteers: the category lookup receives a NUL byte (validate the field first)",
+    # notifications API: the schema documents the inbox serializer for unread-count, which
+    # answers {"count": n}; annotate it with extend_schema(responses=inline_serializer(...)).
+    "valid GET /api/v1/inbox/unread-count/ violates its schema":
+        "notifications: wrong response schema for unread-count",
+}
