@@ -40,6 +40,8 @@ class _Conf:
     PHOTO_MAX_BYTES = property(lambda self: _get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
     PHOTO_MAX_PIXELS = property(lambda self: _get("PHOTO_MAX_PIXELS", 40_000_000))
     PHOTO_MAX_SIDE = property(lambda self: _get("PHOTO_MAX_SIDE", 2560))
+    # Photos kept while the form is shown again with a nearby request ("+1" offer).
+    PENDING_PHOTOS_SECONDS = property(lambda self: _get("PENDING_PHOTOS_SECONDS", 3600))
     # Abuse limits: (count, seconds) per client address and per phone number.
     RATE_LIMIT_PER_IP = property(lambda self: _get("RATE_LIMIT_PER_IP", (10, 3600)))
     RATE_LIMIT_PER_PHONE = property(lambda self: _get("RATE_LIMIT_PER_PHONE", (5, 3600)))

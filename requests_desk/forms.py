@@ -85,6 +85,8 @@ class ReportForm(forms.Form):
         label=_("I agree that my name and contact details are used only to handle this request "
                 "and to tell me about its progress."), required=False)
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Signed token of the photos kept while the form is shown again (requests_desk/pending.py).
+    pending_photos = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()

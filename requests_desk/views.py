@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_reveal
-from requests_desk import flow, selectors, services
+from requests_desk import flow, pending, selectors, services
+from requests_desk.conf import conf
 from requests_desk.forms import (
     ActionForm,
     BulkDispatchForm,
@@ -62,9 +63,12 @@ def _report(request, form_class, template, *, source, created_by=None):
     nearby = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        token = data.get("pending_photos", "")
         try:
             if created_by is None:
                 submission_allow(ip=_client_ip(request), phone=data.get("reporter_phone", ""))
+            # The photos kept from the previous showing of the form, then the new ones.
+            photos = pending.pending_photos_with(token=token, uploads=data.get("photos"))
             if not data.get("confirm_new") and data["location"] is not None:
                 nearby = list(services.nearby_open(category=data["category"],
                                                    location=data["location"]))
@@ -76,22 +80,32 @@ def _report(request, form_class, template, *, source, created_by=None):
                     reporter_name=data.get("reporter_name", ""),
                     reporter_phone=data.get("reporter_phone", ""),
                     reporter_email=data.get("reporter_email", ""), consent=data.get("consent"),
-                    created_by=created_by, photos=data.get("photos") or [],
-                    client_ip=_client_ip(request))
+                    created_by=created_by, photos=photos, client_ip=_client_ip(request))
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
             if not nearby:
+                pending.pending_photos_discard(token)
                 if created_by is not None:
                     messages.success(request, _("Request %(code)s entered.") % {
                         "code": created.code})
                     return redirect("requests_desk:case", code=created.code)
                 request.session["requests_desk_new_code"] = created.code
                 return redirect("requests_desk:status", code=created.code)
-            form = form_class(request.POST, request.FILES, initial={"confirm_new": True})
+            # Shown again with the nearby requests: keep the photos (a browser cannot refill
+            # a file input), referenced by a signed token in a hidden field.
+            if data.get("photos"):
+                token = pending.pending_photos_store(
+                    photos=photos[len(photos) - len(data["photos"]):], token=token)
+            form = form_class(request.POST, initial={"confirm_new": True})
             form.data = form.data.copy()
             form.data["confirm_new"] = "on"
-    return render(request, template, {"form": form, "nearby": nearby, **_map_context()})
+            form.data["pending_photos"] = token
+    return render(request, template, {
+        "form": form, "nearby": nearby, **_map_context(),
+        "kept_photos": pending.pending_photos_urls(form["pending_photos"].value() or ""),
+        "max_photos": conf.MAX_PHOTOS,
+    })
 
 
 def report_new(request):

@@ -1,0 +1,129 @@
+"""Photos kept while the resident's form is shown again (the "+1" offer of a nearby open request).
+
+A browser cannot refill a file input, so the photos a resident already chose would be lost when
+the form comes back. They have been validated and re-encoded (uploads.photo_clean: no EXIF/GPS),
+so they are written under MEDIA_ROOT/pending/<random directory>/ and the form carries a signed
+token naming that directory in a hidden field. The signature (TimestampSigner, its own salt) means
+a resident can only ever point at a directory this server created, and only for
+PENDING_PHOTOS_SECONDS (an hour); directories older than that are removed whenever new photos are
+kept, and after the request is created its directory is removed at once.
+
+    pending_photos_store(*, photos, token="") -> str      signed token (adds to `token`'s photos)
+    pending_photos_load(token) -> list[bytes]             ValidationError if tampered or expired
+    pending_photos_with(*, token, uploads) -> list[bytes] kept + new, cleaned, at most MAX_PHOTOS
+    pending_photos_urls(token) -> list[str]               for showing them on the form again
+    pending_photos_discard(token) -> None
+    pending_photos_purge(*, now=None) -> int              directories removed
+"""
+
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from requests_desk.conf import conf
+
+SALT = "requests_desk.pending_photos"
+FOLDER = "pending"
+
+
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT) / FOLDER
+
+
+def _directory(token: str) -> Path:
+    """The directory a signed token names; ValidationError when it is forged or too old."""
+    expired = ValidationError(
+        _("The photos you chose earlier have expired; please choose them again."),
+        code="pending_expired")
+    try:
+        name = signing.TimestampSigner(salt=SALT).unsign(token, max_age=conf.PENDING_PHOTOS_SECONDS)
+    except signing.SignatureExpired as exc:
+        raise expired from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("The photos you chose earlier could not be found; please choose "
+                                "them again."), code="pending_invalid") from exc
+    directory = _root() / name
+    if not name.isalnum() or not directory.is_dir():
+        raise expired
+    return directory
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.jpg"), key=lambda p: int(p.stem))
+
+
+def pending_photos_store(*, photos: list[bytes], token: str = "") -> str:
+    """Keep re-encoded photos (bytes from uploads.photos_clean), after those of `token` if
+    given; return the signed token to put in the form."""
+    pending_photos_purge()
+    directory = _directory(token) if token else None
+    if directory is None:
+        directory = _root() / secrets.token_hex(16)
+        directory.mkdir(parents=True)
+    start = len(_files(directory))
+    for offset, data in enumerate(photos):
+        (directory / f"{start + offset}.jpg").write_bytes(data)
+    return signing.TimestampSigner(salt=SALT).sign(directory.name)
+
+
+def pending_photos_load(token: str) -> list[bytes]:
+    if not token:
+        return []
+    return [path.read_bytes() for path in _files(_directory(token))]
+
+
+def pending_photos_with(*, token: str, uploads) -> list[bytes]:
+    """The kept photos of `token` followed by the new uploads, cleaned and re-encoded; at most
+    MAX_PHOTOS in all. ValidationError({"photos": ...}) otherwise (nothing is kept or saved)."""
+    from requests_desk.uploads import photos_clean
+
+    try:
+        kept = pending_photos_load(token)
+        photos = kept + photos_clean(uploads or [])
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from exc
+    if len(photos) > conf.MAX_PHOTOS:
+        raise ValidationError({"photos": _(
+            "At most %(n)s photos in all (%(kept)s kept from before).") % {
+                "n": conf.MAX_PHOTOS, "kept": len(kept)}})
+    return photos
+
+
+def pending_photos_urls(token: str) -> list[str]:
+    try:
+        directory = _directory(token) if token else None
+    except ValidationError:
+        return []
+    if directory is None:
+        return []
+    return [f"{settings.MEDIA_URL}{FOLDER}/{directory.name}/{path.name}"
+            for path in _files(directory)]
+
+
+def pending_photos_discard(token: str) -> None:
+    try:
+        directory = _directory(token) if token else None
+    except ValidationError:
+        return
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def pending_photos_purge(*, now: float | None = None) -> int:
+    """Remove kept photos older than PENDING_PHOTOS_SECONDS (their tokens no longer work)."""
+    root = _root()
+    if not root.is_dir():
+        return 0
+    limit = (now if now is not None else time.time()) - conf.PENDING_PHOTOS_SECONDS
+    removed = 0
+    for directory in root.iterdir():
+        if directory.is_dir() and directory.stat().st_mtime < limit:
+            shutil.rmtree(directory, ignore_errors=True)
+            removed += 1
+    return removed

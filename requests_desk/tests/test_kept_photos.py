@@ -1,0 +1,106 @@
+"""The "+1" offer keeps the resident's photos: when the form is shown again with a nearby open
+request, the already validated and re-encoded photos wait under MEDIA_ROOT/pending/ behind a
+signed token and are attached when the resident sends theirs as new; forged or expired tokens
+are refused with a translated message and save nothing; old pending photos are purged."""
+
+import datetime
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from requests_desk import pending
+from requests_desk.models import Request, RequestPhoto
+from requests_desk.tests.conftest import jpeg_bytes
+from requests_desk.tests.test_intake import URL, form_data
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def photo(name="p.jpg"):
+    return SimpleUploadedFile(name, jpeg_bytes(exif_gps=True), content_type="image/jpeg")
+
+
+@pytest.fixture
+def offered(client, world, categories):
+    """A first request, then a second resident's form with 2 photos shown again with the +1
+    offer; returns (the second resident's form data, the page)."""
+    grid = world.grids["A1a"]
+    lat, lon = grid.boundary.centroid.y, grid.boundary.centroid.x
+    client.post(URL, form_data(world, categories, lat=lat, lon=lon), REMOTE_ADDR="10.0.0.1")
+    data = form_data(world, categories, lat=lat + 0.0003, lon=lon, description="这里也有垃圾没清")
+    response = client.post(URL, {**data, "photos": [photo("a.jpg"), photo("b.png")]},
+                           REMOTE_ADDR="10.0.0.2")
+    assert Request.objects.count() == 1 and not RequestPhoto.objects.exists()
+    return data, response.content.decode()
+
+
+def token_in(page):
+    return re.search(r'name="pending_photos" value="([^"]+)"', page).group(1)
+
+
+def test_photos_are_kept_when_the_form_is_shown_again(client, offered, media):
+    data, page = offered
+    token = token_in(page)
+    assert "2 张照片已保留" in page  # the translated note
+    kept = list((media / "pending").glob("*/*.jpg"))
+    assert len(kept) == 2 and all(b"TestCam" not in p.read_bytes() for p in kept)
+    assert page.count('/media/pending/') == 2
+    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token},
+                           REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
+    second = Request.objects.latest("created_at")
+    assert second.photos.count() == 2
+    assert not list((media / "pending").iterdir())  # removed once used
+
+
+def test_new_photos_are_added_to_the_kept_ones_up_to_the_limit(client, offered):
+    data, page = offered
+    token = token_in(page)
+    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token,
+                                 "photos": [photo(), photo(), photo()]}, REMOTE_ADDR="10.0.0.2")
+    assert Request.objects.count() == 1
+    assert "最多 4 张照片" in response.content.decode()
+    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token,
+                                 "photos": [photo()]}, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
+    assert Request.objects.latest("created_at").photos.count() == 3
+
+
+def test_a_forged_token_is_refused_and_saves_nothing(client, offered, media):
+    data, page = offered
+    token = token_in(page)
+    other = token.replace(token.split(":")[0], "0" * 32)
+    for forged in (other, "../../etc:abc:def", token + "x"):
+        response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": forged},
+                               REMOTE_ADDR="10.0.0.2")
+        assert response.status_code == 200
+        assert "请重新选择" in response.content.decode()
+    assert Request.objects.count() == 1 and not RequestPhoto.objects.exists()
+
+
+def test_kept_photos_expire_after_an_hour(client, offered, media, time_machine):
+    data, page = offered
+    token = token_in(page)
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=61))
+    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token},
+                           REMOTE_ADDR="10.0.0.2")
+    assert "已过期" in response.content.decode()
+    assert Request.objects.count() == 1
+    assert pending.pending_photos_purge() == 1
+    assert not list((media / "pending").iterdir())
+
+
+def test_storing_new_photos_purges_the_expired_ones(media, time_machine):
+    old = pending.pending_photos_store(photos=[jpeg_bytes()])
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
+    fresh = pending.pending_photos_store(photos=[jpeg_bytes()])
+    assert [p.name for p in (media / "pending").iterdir()] == [fresh.split(":")[0]]
+    assert len(pending.pending_photos_load(fresh)) == 1
+    with pytest.raises(Exception):  # noqa: B017 - ValidationError, expired
+        pending.pending_photos_load(old)
