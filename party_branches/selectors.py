@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +70,18 @@ def branches_with_secretary(queryset=None, *, on: datetime.date | None = None):
                     member_id=OuterRef("secretary_member_id"),
                 )
             ),
-            member_count=Count("members", distinct=True),
+            # A correlated count, not Count("members"): a join would GROUP BY every subquery
+            # above, which SQLite re-evaluates per joined member row.
+            member_count=Coalesce(
+                Subquery(
+                    PartyMember.objects.filter(branch=OuterRef("pk"))
+                    .order_by()
+                    .values("branch")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
         )
         .order_by("grid__code", "kind", "name")
     )

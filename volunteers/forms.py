@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
 from party_branches.models import PartyBranch, PartyMember
-from volunteers.models import Activity, ActivityCategory, Need
+from volunteers.models import Activity, ActivityCategory, Need, Registration
 
 
 class GridChoiceField(forms.ModelChoiceField):
@@ -35,8 +35,16 @@ class StaffRegistrationForm(RegistrationForm):
         super().__init__(
             *args, grids=scope_queryset(AreaGrid.objects.current(), user).order_by("code"), **kwargs
         )
-        self.fields["member"].queryset = scope_queryset(PartyMember.objects.all(), user).order_by(
-            "name"
+        # Only members who can register now (no registration awaiting approval or approved).
+        self.fields["member"].queryset = (
+            scope_queryset(PartyMember.objects.all(), user)
+            .exclude(
+                registrations__status__in=[
+                    Registration.Status.SUBMITTED,
+                    Registration.Status.APPROVED,
+                ]
+            )
+            .order_by("name")
         )
         self.order_fields(["member", "grid", "skills"])
 

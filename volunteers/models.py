@@ -100,7 +100,14 @@ class Registration(models.Model):
                 name="returned_registration_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "confirmed_on"])]
+        # Covers "does this member have a current registration" (EXISTS per member in the
+        # registration-rate aggregates): with (status, confirmed_on) first, SQLite scanned every
+        # approved registration for each member.
+        indexes = [
+            models.Index(
+                fields=["member", "status", "confirmed_on"], name="registration_member_current"
+            )
+        ]
 
     def __str__(self):
         return f"{self.member} → {self.grid.name}"

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -189,13 +189,28 @@ def registrations_for(user, *, status: str | None = None):
     return registrations.order_by("status", "-submitted_at")
 
 
+def _taken():
+    """Places taken, as a correlated count: a joined Count() would GROUP BY every selected
+    column (the place's geometry included), which is slow on SpatiaLite."""
+    return Coalesce(
+        Subquery(
+            SignUp.objects.filter(activity=OuterRef("pk"), status=SignUp.Status.SIGNED_UP)
+            .order_by()
+            .values("activity")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
 def activities_for(user, *, upcoming_only: bool = False):
     activities = scope_queryset(Activity.objects.all(), user)
     if upcoming_only:
         activities = activities.filter(ends_at__gte=timezone.now())
     return (
         activities.select_related("category", "community", "organiser_branch", "grid", "place")
-        .annotate(taken=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)))
+        .annotate(taken=_taken())
         .order_by("-starts_at")
     )
 
@@ -215,7 +230,7 @@ def activities_open_to(member, *, now=None):
         )
         .select_related("category", "community", "organiser_branch", "place")
         .annotate(
-            taken=Count("signups", filter=Q(signups__status=SignUp.Status.SIGNED_UP)),
+            taken=_taken(),
             signed_up=Exists(mine),
         )
         .order_by("starts_at")
@@ -262,6 +277,17 @@ def teams_for(user):
     return (
         scope_queryset(Team.objects.all(), user)
         .select_related("community", "grid", "leader")
-        .annotate(member_count=Count("members", distinct=True))
+        .annotate(
+            member_count=Coalesce(
+                Subquery(
+                    Team.members.through.objects.filter(team=OuterRef("pk"))
+                    .order_by()
+                    .values("team")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+        )
         .order_by("community__code", "name")
     )

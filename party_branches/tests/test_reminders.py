@@ -21,14 +21,22 @@ TOMORROW = datetime.date(2026, 3, 5)
 
 
 def inbox(kind):
-    return sorted(Notification.objects.filter(kind=kind, channel="inbox")
-                  .values_list("recipient__username", "link"))
+    return sorted(
+        Notification.objects.filter(kind=kind, channel="inbox").values_list(
+            "recipient__username", "link"
+        )
+    )
 
 
 def seat(branch, member, position, start, end=None):
     return BranchCommitteeMember.objects.create(
-        branch=branch, member=member, position=position, source="resident",
-        start_date=start, end_date=end)
+        branch=branch,
+        member=member,
+        position=position,
+        source="resident",
+        start_date=start,
+        end_date=end,
+    )
 
 
 def test_meeting_tomorrow_reminds_members_attendees_and_committee_once(world, branch):
@@ -38,42 +46,71 @@ def test_meeting_tomorrow_reminds_members_attendees_and_committee_once(world, br
     seat(branch, sent_down, "secretary", datetime.date(2024, 1, 1))
     other_branch = PartyBranchFactory(grid=world.grids["A1b"])
     PartyMemberFactory(branch=other_branch, user=world.users.other_grid_head)
-    meeting_record(branch=branch, kind="branch", held_on=TOMORROW, agenda="学习党章",
-                   place_name="光明社区党群服务中心", present_member_ids=[with_account.pk],
-                   guests=[("王某", "物业公司")])
-    meeting_record(branch=other_branch, kind="branch", held_on=TOMORROW + datetime.timedelta(1),
-                   agenda="组织生活会")
+    meeting_record(
+        branch=branch,
+        kind="branch",
+        held_on=TOMORROW,
+        agenda="学习党章",
+        place_name="光明社区党群服务中心",
+        present_member_ids=[with_account.pk],
+        guests=[("王某", "物业公司")],
+    )
+    meeting_record(
+        branch=other_branch,
+        kind="branch",
+        held_on=TOMORROW + datetime.timedelta(1),
+        agenda="组织生活会",
+    )
     written = reminders_run(kinds=["party_branches.meeting_tomorrow"], now=NOW)
     detail = f"/branches/{branch.pk}/"
     assert inbox("party_branches.meeting_tomorrow") == [("head_a1a", detail), ("member_a1a", "")]
     assert written == {"party_branches.meeting_tomorrow": 2}
-    message = Notification.objects.get(kind="party_branches.meeting_tomorrow", channel="inbox",
-                                        recipient=world.users.party_member)
+    message = Notification.objects.get(
+        kind="party_branches.meeting_tomorrow", channel="inbox", recipient=world.users.party_member
+    )
     assert branch.name in message.subject and "光明社区党群服务中心" in message.body
     assert reminders_run(kinds=["party_branches.meeting_tomorrow"], now=NOW) == {
-        "party_branches.meeting_tomorrow": 0}
+        "party_branches.meeting_tomorrow": 0
+    }
 
 
 def test_expired_committee_term_without_successor_reminds_the_community(world, branch):
-    a1_committee_user = UserFactory(username="party_committee_a1", role=Role.PARTY_MEMBER,
-                                    node=world.grids["A1a"])
+    a1_committee_user = UserFactory(
+        username="party_committee_a1", role=Role.PARTY_MEMBER, node=world.grids["A1a"]
+    )
     CommunityCommitteeMember.objects.create(
-        committee=branch.community_committee, position="member",
+        committee=branch.community_committee,
+        position="member",
         member=PartyMemberFactory(community=world.communities["A1"], user=a1_committee_user),
-        start_date=datetime.date(2024, 1, 1))
+        start_date=datetime.date(2024, 1, 1),
+    )
     UserFactory(username="community_b1", role=Role.COMMUNITY_STAFF, node=world.communities["B1"])
     old_term = (datetime.date(2021, 1, 1), datetime.date(2025, 12, 31))
     expired = seat(branch, PartyMemberFactory(branch=branch), "secretary", *old_term)
     seat(branch, PartyMemberFactory(branch=branch), "member", *old_term)
-    seat(branch, PartyMemberFactory(branch=branch), "member", datetime.date(2026, 1, 1))  # successor
-    seat(branch, PartyMemberFactory(branch=branch), "deputy_secretary", datetime.date(2024, 1, 1),
-         datetime.date(2026, 3, 4))  # ends today: not yet expired
+    seat(
+        branch, PartyMemberFactory(branch=branch), "member", datetime.date(2026, 1, 1)
+    )  # successor
+    seat(
+        branch,
+        PartyMemberFactory(branch=branch),
+        "deputy_secretary",
+        datetime.date(2024, 1, 1),
+        datetime.date(2026, 3, 4),
+    )  # ends today: not yet expired
     reminders_run(kinds=["party_branches.committee_term_expired"], now=NOW)
-    rows = Notification.objects.filter(kind="party_branches.committee_term_expired",
-                                       channel="inbox")
+    rows = Notification.objects.filter(
+        kind="party_branches.committee_term_expired", channel="inbox"
+    )
     assert sorted(rows.values_list("recipient__username", flat=True)) == [
-        "community_a1", "party_committee_a1"]
-    assert all(row.urgent and row.dedup_key.startswith(
-        f"party_branches.committee_term_expired:{expired.pk}:") for row in rows)
+        "community_a1",
+        "party_committee_a1",
+    ]
+    assert all(
+        row.urgent
+        and row.dedup_key.startswith(f"party_branches.committee_term_expired:{expired.pk}:")
+        for row in rows
+    )
     assert reminders_run(kinds=["party_branches.committee_term_expired"], now=NOW) == {
-        "party_branches.committee_term_expired": 0}
+        "party_branches.committee_term_expired": 0
+    }
