@@ -50,6 +50,11 @@ def media_root(tmp_path, settings):
     return settings.MEDIA_ROOT
 
 
+def has_form_error(page: str) -> bool:
+    """Whether a requests-desk form page shows an error (field or summary)."""
+    return 'class="field-error"' in page or 'class="error-summary"' in page
+
+
 def files_under(path) -> list:
     return sorted(p for p in path.rglob("*") if p.is_file())
 
