@@ -1,0 +1,69 @@
+"""Household pairing's part of the monthly report (see reports/registry.py): visits done against
+visits due, per area. Counts only: no household or person is named in a report."""
+
+import datetime
+
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from care.models import Household, Pairing, Visit
+from care.selectors import _days, frequency_subquery
+from reports.levels import level_path
+from reports.registry import Metric, report_section
+
+
+def _grouped(queryset, model, level, **aggregates):
+    rows = queryset.values(node=F(level_path(model, level))).annotate(**aggregates).order_by()
+    return {row.pop("node"): row for row in rows if row["node"] is not None}
+
+
+def households_due_in(start: datetime.date, end: datetime.date):
+    """Households paired during [start, end) whose visit fell due by the month's end, as the
+    schedule stood when the month began: the frequency of care.selectors.frequency_subquery
+    counted from the last visit before the month (else from the household's registration), the
+    same rule as care.selectors.with_visit_schedule, frozen at the month's start so that a month
+    reads the same however late its report is generated. Annotated `visited`: visited at least
+    once in the month."""
+    paired = Pairing.objects.filter(household=OuterRef("pk"), start_date__lt=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=start))
+    last_before = (Visit.objects.filter(household=OuterRef("pk"), visited_on__lt=start)
+                   .order_by("-visited_on").values("visited_on")[:1])
+    in_month = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=start,
+                                    visited_on__lt=end)
+    return (
+        Household.objects.filter(Exists(paired), registered_on__lt=end)
+        .annotate(frequency_days=frequency_subquery(),
+                  last_before=Subquery(last_before, output_field=DateField()))
+        .annotate(due_on=Cast(Coalesce("last_before", "registered_on")
+                              + _days(F("frequency_days")), output_field=DateField()))
+        .filter(due_on__lt=end)
+        .annotate(visited=Exists(in_month))
+    )
+
+
+@report_section("care", _("Household visits"), order=25, metrics=[
+    Metric("visits", _("Visits recorded")),
+    Metric("follow_up_visits", _("Follow-up visits")),
+    Metric("households_due", _("Households due a visit")),
+    Metric("households_due_visited", _("Of these, visited in the month")),
+    Metric("due_visited_rate", _("Share of due households visited"), unit="rate"),
+])
+def care_section(*, level, start, end):
+    """Visits recorded in the month, and the households due a visit by the month's end
+    (households_due_in) with how many of them were visited. Two GROUP BY queries per level."""
+    result: dict = {}
+    visits = _grouped(Visit.objects.filter(visited_on__gte=start, visited_on__lt=end), Visit,
+                      level, visits=Count("id"),
+                      follow_up_visits=Count("id", filter=Q(kind=Visit.Kind.FOLLOW_UP)))
+    due = _grouped(households_due_in(start, end), Household, level,
+                   households_due=Count("id"),
+                   households_due_visited=Count("id", filter=Q(visited=True)))
+    for part in (visits, due):
+        for node, figures in part.items():
+            result.setdefault(node, {}).update(figures)
+    for figures in result.values():
+        due_count = figures.get("households_due", 0)
+        figures["due_visited_rate"] = (figures.get("households_due_visited", 0) / due_count
+                                       if due_count else None)
+    return result
