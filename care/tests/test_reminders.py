@@ -65,8 +65,7 @@ def test_a_visit_moves_the_due_date_and_ended_pairings_remind_nobody(visited):
                  visited_on=datetime.date(2025, 7, 2), mode="phone")
     pairing_end(pairing=Pairing.objects.get(household=visited.households["other"]),
                 reason="搬离本网格", end_date=datetime.date(2025, 7, 2))
-    assert reminders_run(kinds=KINDS, now=at(datetime.date(2025, 7, 20))) == {
-        kind: 0 for kind in KINDS}
+    assert reminders_run(kinds=KINDS, now=at(datetime.date(2025, 7, 20))) == dict.fromkeys(KINDS, 0)
     reminders_run(kinds=KINDS, now=at(datetime.date(2025, 8, 2)))  # due 1 August, now overdue
     assert Notification.objects.filter(kind="care.visit_overdue", channel="inbox",
                                        dedup_key__endswith="overdue:2025-08-01").count() == 2

@@ -56,7 +56,7 @@ def test_places_not_patrolled_in_their_frequency_remind_the_grid_workers(world, 
     reminders_run(kinds=KINDS, now=at(8, 11))
     assert sent("patrols.place_not_visited") == [("worker_a1a", "巡查提醒：光明花园"),
                                                  ("worker_a1a", "巡查提醒：科技园")]
-    assert reminders_run(kinds=KINDS, now=at(9)) == {kind: 0 for kind in KINDS}
+    assert reminders_run(kinds=KINDS, now=at(9)) == dict.fromkeys(KINDS, 0)
 
 
 def test_still_not_patrolled_after_three_days_escalates_to_the_grid_head(world, plans):
@@ -72,6 +72,6 @@ def test_still_not_patrolled_after_three_days_escalates_to_the_grid_head(world, 
 def test_a_check_in_sets_a_new_due_time(world, plans):
     reminders_run(kinds=["patrols.place_not_visited"], now=at(9))
     patrol_check_in(world, plans["光明花园"], at(9, 15))
-    assert reminders_run(kinds=KINDS, now=at(15)) == {kind: 0 for kind in KINDS}
+    assert reminders_run(kinds=KINDS, now=at(15)) == dict.fromkeys(KINDS, 0)
     reminders_run(kinds=KINDS, now=at(16, 16))  # due again 16 March 15:00
     assert [s for _u, s in sent("patrols.place_not_visited")].count("巡查提醒：光明花园") == 2
