@@ -1,0 +1,133 @@
+"""The jurisdiction and sensitive-data access matrices, run against the HTTP layer as an outsider
+would: log in as each role of the shared `world`, ask for another area's objects by their URLs
+(pages and API) and expect 404 — never the object, never 403 that would confirm it exists —
+while the objects of one's own area open. Personal data shows masked on staff pages, never on
+public pages or Open311, and in full only through the logged reveal of a permitted user."""
+
+import pytest
+
+from care.tests.factories import HouseholdFactory, ResidentFactory
+
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def objects(world, make_request):
+    inside = make_request(grid="A1a", source="resident_form", reporter_name="王小明",
+                          reporter_phone=PHONE, consent=True)
+    outside = make_request(grid="B2b", code="C0102")
+    neighbour = make_request(grid="A1b", code="E0401")
+    households = {"A1a": HouseholdFactory(grid=world.grids["A1a"]),
+                  "B2b": HouseholdFactory(grid=world.grids["B2b"])}
+    residents = {k: ResidentFactory(household=h, name=f"李{k}", phone="13700000000",
+                                    id_number="110101194001010012" if k == "A1a"
+                                    else "11010119400202001X")
+                 for k, h in households.items()}
+    return {"inside": inside, "outside": outside, "neighbour": neighbour,
+            "households": households, "residents": residents}
+
+
+def request_urls(item):
+    return [f"/requests/case/{item.code}/", f"/requests/case/{item.code}/act/accept/",
+            f"/api/v1/requests/{item.code}/"]
+
+
+def care_urls(household, resident):
+    return [f"/care/households/{household.pk}/", f"/care/residents/{resident.pk}/",
+            f"/api/v1/care/households/{household.pk}/"]
+
+
+# role → (what is inside its jurisdiction, what is outside)
+MATRIX = {
+    "district_admin": (["inside", "outside", "neighbour"], []),
+    "street_staff": (["inside", "neighbour"], ["outside"]),
+    "community_staff": (["inside", "neighbour"], ["outside"]),
+    "grid_head": (["inside"], ["outside", "neighbour"]),
+    "other_grid_head": (["neighbour"], ["inside", "outside"]),
+    "other_street_staff": (["outside"], ["inside", "neighbour"]),
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_staff_see_their_area_and_get_404_for_any_other(client, world, objects, role):
+    client.force_login(getattr(world.users, role))
+    inside, outside = MATRIX[role]
+    for key in outside:
+        for url in request_urls(objects[key]):
+            response = client.get(url)
+            assert response.status_code == 404, (role, url, response.status_code)
+            assert objects[key].description not in response.content.decode()
+    for key in inside:
+        response = client.get(f"/requests/case/{objects[key].code}/")
+        assert response.status_code == 200, (role, key)
+        assert objects[key].code in response.content.decode()
+    listing = client.get("/requests/queue/", {"stage": ""}).content.decode()
+    for key in outside:
+        assert objects[key].code not in listing
+    api = client.get("/api/v1/requests/").content.decode()
+    for key in outside:
+        assert objects[key].code not in api
+
+
+@pytest.mark.parametrize("role, own, other", [
+    ("street_staff", "A1a", "B2b"), ("community_staff", "A1a", "B2b"),
+    ("other_street_staff", "B2b", "A1a"), ("grid_head", "A1a", "B2b")])
+def test_care_records_of_another_area_are_404(client, world, objects, role, own, other):
+    user = getattr(world.users, role)
+    type(user).objects.filter(pk=user.pk).update(care_role=True)
+    client.force_login(user)
+    for url in care_urls(objects["households"][other], objects["residents"][other]):
+        response = client.get(url)
+        assert response.status_code == 404, (role, url, response.status_code)
+        assert "13700000000" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["party_member", "no_role"])
+def test_non_staff_accounts_never_see_a_case(client, world, objects, role):
+    client.force_login(getattr(world.users, role))
+    for url in request_urls(objects["inside"]):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), (role, url)
+        assert objects["inside"].description not in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_or_refused(client, objects):
+    for url in request_urls(objects["inside"]) + care_urls(objects["households"]["A1a"],
+                                                         objects["residents"]["A1a"]):
+        response = client.get(url)
+        assert response.status_code in (302, 401, 403), (url, response.status_code)
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"]
+
+
+def test_personal_data_is_masked_on_staff_pages_and_absent_from_public_ones(client, world,
+                                                                             objects):
+    item = objects["inside"]
+    public = client.get(f"/requests/t/{item.code}/").content.decode()
+    open311 = client.get("/open311/v2/requests.json").content.decode()
+    for page in (public, open311):
+        assert PHONE not in page and "王小明" not in page and "139****5678" not in page
+    client.force_login(world.users.grid_head)
+    case = client.get(f"/requests/case/{item.code}/").content.decode()
+    assert PHONE not in case and "139****5678" in case
+    api = client.get(f"/api/v1/requests/{item.code}/").content.decode()
+    assert PHONE not in api
+
+
+def test_reveal_needs_the_permission_and_a_purpose_and_is_logged(client, world, objects):
+    from privacy.models import AuditLogEntry as AuditRecord
+
+    item = objects["inside"]
+    url = f"/requests/case/{item.code}/reveal/"
+    client.force_login(world.users.grid_head)  # no may_reveal_personal_data
+    page = client.post(url, {"purpose": "回访核实情况"}).content.decode()
+    assert PHONE not in page
+    user = world.users.community_staff
+    type(user).objects.filter(pk=user.pk).update(may_reveal_personal_data=True)
+    client.force_login(user)
+    assert PHONE not in client.post(url, {"purpose": ""}).content.decode()
+    before = AuditRecord.objects.count()
+    assert PHONE in client.post(url, {"purpose": "回访核实情况"}).content.decode()
+    assert AuditRecord.objects.count() == before + 2  # name and phone, one record each
+    other = f"/requests/case/{objects['outside'].code}/reveal/"
+    assert client.post(other, {"purpose": "回访核实情况"}).status_code == 404
