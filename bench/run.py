@@ -196,18 +196,22 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, workers: int, port: int, log_file: Path):
+    """gunicorn serving redgrid.wsgi with `settings` (bench.settings by default)."""
+
+    def __init__(self, workers: int, port: int, log_file: Path, settings: str = "bench.settings",
+                 extra_args: tuple = (), env: dict | None = None):
         self.workers, self.port, self.log_file = workers, port, log_file
+        self.settings, self.extra_args, self.env = settings, extra_args, env
         self.process = None
 
     def __enter__(self):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        env = {**(self.env or os.environ), "DJANGO_SETTINGS_MODULE": self.settings}
         self.log = open(self.log_file, "w")  # noqa: SIM115 - closed in __exit__
         self.process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "redgrid.wsgi", "--bind",
              f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--timeout", "120",
-             "--backlog", "2048", "--preload"], cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
-            start_new_session=True)
+             "--backlog", "2048", "--preload", *self.extra_args],
+            cwd=ROOT, env=env, stdout=self.log, stderr=self.log, start_new_session=True)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
