@@ -22,6 +22,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 
 
+def pytest_collection_modifyitems(items):
+    """Tests on real transactions (browser tests with live_server, thread races) empty the tables
+    afterwards; serialized rollback then restores what the data migrations seeded (request
+    categories, care tags, facilities, beat schedules), so later tests on the same worker still
+    find them."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if ("transactional_db" in names or "live_server" in names) and not item.get_closest_marker(
+            "django_db"
+        ):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

@@ -9,6 +9,7 @@ import datetime
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -34,6 +35,7 @@ from privacy.identity import id_number_problem
 from privacy.masking import mask_id_number
 from privacy.models import AuditLogEntry
 from privacy.services import audit_record, may_reveal
+from requests_desk.uploads import photos_clean
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 ANONYMISED_NAME = "已匿名"
@@ -195,6 +197,8 @@ def visit_record(*, household: Household, visitor, visited_on: datetime.date, mo
                  met: str = "", condition: str = "", needs=(), photos=(),
                  kind: str = Visit.Kind.ROUTINE, follow_up_of: Need | None = None) -> Visit:
     """Record a visit by someone who may see the household (the pair, the grid head, care staff)."""
+    # Photos are checked and re-encoded first (EXIF/GPS stripped): a refused photo saves nothing.
+    cleaned_photos = photos_clean(photos)
     if not households_visible_to(visitor).filter(pk=household.pk).exists():
         raise PermissionDenied
     if household.anonymised_at:
@@ -212,8 +216,9 @@ def visit_record(*, household: Household, visitor, visited_on: datetime.date, mo
     visit.save()
     Need.objects.bulk_create([Need(visit=visit, description=text.strip())
                               for text in needs if text and text.strip()])
-    for photo in photos:
-        VisitPhoto.objects.create(visit=visit, image=photo)
+    for index, data in enumerate(cleaned_photos, start=1):
+        photo = VisitPhoto(visit=visit)
+        photo.image.save(f"visit-{visit.pk}-{index}.jpg", ContentFile(data), save=True)
     return visit
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from accounts.models import Role
 from patrols import conf
 from patrols.geo import distance_m
 from patrols.models import CheckIn, Finding, FindingPhoto, Patrol, PatrolPlan
+from requests_desk.uploads import photos_clean
 
 
 def _point(lon, lat) -> Point:
@@ -75,6 +77,8 @@ def check_in(*, patrol: Patrol, key_place, lon, lat, by, now=None) -> CheckIn:
 def finding_record(*, patrol: Patrol, by, kind: str, description: str, key_place=None,
                    lon=None, lat=None, photos=(), handled_note: str = "") -> Finding:
     """Record a finding; with `handled_note` it is handled on the spot (self-handled)."""
+    # Photos are checked and re-encoded first (EXIF/GPS stripped): a refused photo saves nothing.
+    cleaned_photos = photos_clean(photos)
     _open_patrol_of(patrol, by)
     if key_place is not None and key_place.grid_id != patrol.grid_id:
         raise ValidationError({"key_place": _("This key place is not in your area grid.")})
@@ -88,8 +92,9 @@ def finding_record(*, patrol: Patrol, by, kind: str, description: str, key_place
                       else Finding.Outcome.OPEN, handled_note=handled_note.strip())
     finding.full_clean()
     finding.save()
-    for photo in photos:
-        FindingPhoto.objects.create(finding=finding, image=photo)
+    for index, data in enumerate(cleaned_photos, start=1):
+        photo = FindingPhoto(finding=finding)
+        photo.image.save(f"finding-{finding.pk}-{index}.jpg", ContentFile(data), save=True)
     return finding
 
 
