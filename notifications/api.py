@@ -6,11 +6,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from notifications import selectors, services
+from notifications.models import Notification
 from notifications.serializers import InboxMessageSerializer
 
 
 class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = InboxMessageSerializer
+    queryset = Notification.objects.none()  # the model, for the schema; rows come from get_queryset
 
     def get_queryset(self):
         unread = self.request.query_params.get("unread") == "1"
