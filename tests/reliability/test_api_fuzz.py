@@ -25,7 +25,7 @@ QUERY_STRINGS = ["", "\x00", "a\x00b", payloads.HUGE, "☃️🚧 路灯 \u202e\
                  "NaN", "[]", "2026-02-30"]
 NUMBER_STRINGS = ["-1", "2147483648", "-9223372036854775809", "1e400", "NaN", "abc", "",
                   "\x00", "１２３"]
-BODY_VALUES = [None, -1, 10**30, "", "x" * 5000, "\x00", payloads.SCRIPT, [], {"a": [1]}]
+BODY_VALUES = [None, 10**30, "", "x" * 5000, "\x00", []]
 
 
 def load_schema(client) -> dict:
