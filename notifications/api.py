@@ -1,7 +1,7 @@
 """The inbox over the API: the caller's own messages only."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -25,11 +25,17 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         message = services.inbox_mark_read(user=request.user, notification_id=message.pk)
         return Response(self.get_serializer(message).data)
 
-    @extend_schema(request=None)
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("MarkedRead", {"marked_read": serializers.IntegerField()}),
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked_read": services.inbox_mark_all_read(user=request.user)})
 
+    @extend_schema(
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+    )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": selectors.unread_count(request.user)})

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -25,3 +27,44 @@ class ContentSecurityPolicyMiddleware:
                 script += " 'unsafe-inline'"
             response["Content-Security-Policy"] = self.base + script
         return response
+
+
+def request_carries_nul(request, *, check_form_fields: bool = True) -> bool:
+    """Whether the path, the query string or (optionally) the submitted fields hold a NUL."""
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if any("\x00" in value for _, values in request.GET.lists() for value in values):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH") or not check_form_fields:
+        return False
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return any("\x00" in value for _, values in request.POST.lists() for value in values)
+    if content_type.startswith("application/json"):
+        return b"\\u0000" in request.body or b"\x00" in request.body
+    return False
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a NUL character in a path or query string anywhere, and in the body of an API
+    request.
+
+    PostgreSQL text cannot hold NUL, so such a value would otherwise surface as a 500 wherever it
+    reaches a query. HTML forms are left to Django's form fields, which refuse NUL with a message
+    next to the field and keep the rest of the input; Open311 answers in its own error format
+    (requests_desk.open311 uses request_carries_nul).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/open311/"):
+            return self.get_response(request)
+        is_api = request.path.startswith("/api/")
+        if request_carries_nul(request, check_form_fields=is_api):
+            message = _("The request contains a NUL character, which is not allowed.")
+            if is_api:
+                return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "redgrid.middleware.ContentSecurityPolicyMiddleware",
+    "redgrid.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "redgrid.locale_middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 
 from grids.models import Community
 from privacy.masking import mask_free_text
+from redgrid.middleware import request_carries_nul
 from requests_desk.conf import conf
 from requests_desk.models import (
     TERMINAL_STAGES,
@@ -104,6 +105,8 @@ def open311_view(methods):
         @csrf_exempt
         @require_http_methods(methods)
         def wrapped(request, *args, fmt, **kwargs):
+            if request_carries_nul(request):
+                return _error(fmt, 400, "a parameter contains a NUL character")
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
@@ -333,7 +336,10 @@ def _post_request(request, fmt):
 
 
 def _parse_date(value: str, name: str):
-    moment = parse_datetime(value.strip().replace(" ", "+")) if value else None
+    try:
+        moment = parse_datetime(value.strip().replace(" ", "+")) if value else None
+    except ValueError:  # well-formed but impossible, e.g. month 13 or 25:61
+        moment = None
     if value and moment is None:
         raise Open311Error(400, f"{name} must be a W3C (ISO 8601) datetime")
     if moment is not None and timezone.is_naive(moment):

@@ -27,6 +27,7 @@ from decimal import Decimal
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -106,6 +107,10 @@ def _place(point, community):
     return community.street, community, None
 
 
+# The same limit as the resident form and the model field (every path: form, Open311, API, staff).
+DESCRIPTION_MAX_LENGTH = Request._meta.get_field("description").max_length
+
+
 @transaction.atomic
 def request_create(*, source, category, description, location=None, community=None, address="",
                    reporter_name="", reporter_phone="", reporter_email="", consent=False,
@@ -118,6 +123,17 @@ def request_create(*, source, category, description, location=None, community=No
     description = (description or "").strip()
     if len(description) < 5:
         errors["description"] = _("Describe the problem in at least 5 characters.")
+    elif len(description) > DESCRIPTION_MAX_LENGTH:
+        errors["description"] = _("Keep the description under %(n)s characters.") % {
+            "n": DESCRIPTION_MAX_LENGTH}
+    reporter_email = (reporter_email or "").strip()
+    if reporter_email:
+        try:
+            validate_email(reporter_email)
+        except ValidationError:
+            errors["reporter_email"] = _("Enter a valid e-mail address.")
+        if len(reporter_email) > 200:
+            errors["reporter_email"] = _("Enter a valid e-mail address.")
     if source not in Request.Source.values:
         errors["source"] = _("Unknown source.")
     reporter_phone = (reporter_phone or "").strip()
