@@ -8,7 +8,7 @@ os.environ.setdefault("REDGRID_FIELD_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXk
 os.environ.setdefault("REDGRID_HTTPS", "0")
 os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/redgrid")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")
 
 from redgrid.settings import *  # noqa: E402,F403
 
@@ -24,3 +24,15 @@ if IS_POSTGIS:  # noqa: F405
     # row updates and deletes stay refused). See privacy/migrations/0003.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c redgrid.audit_maintenance=on"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing root
+
+# Parallel test workers (pytest-xdist) each get their own Redis database for the cache: tests clear
+# the cache between them, and a FLUSHDB from one worker must not wipe another worker's rate-limit
+# or lock-out counters mid-test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
+    _base_db = int(_url.path.strip("/") or 0)
+    _db = (_base_db - int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405
