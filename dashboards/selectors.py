@@ -67,19 +67,6 @@ def queue_url(**params) -> str:
     return reverse("requests_desk:queue") + "?" + urlencode(params)
 
 
-def _nearly_due(qs, now):
-    """The requests whose clock runs out within the requests desk's NEARLY_DUE_HOURS. Uses the
-    desk's own queryset method when it has one."""
-    from requests_desk.conf import conf as desk_conf
-    from requests_desk.models import CLOCK_STAGES
-
-    method = getattr(qs, "nearly_due", None)
-    if method is not None:
-        return method(now)
-    return qs.filter(stage__in=CLOCK_STAGES, due_at__gte=now,
-                     due_at__lt=now + datetime.timedelta(hours=desk_conf.NEARLY_DUE_HOURS))
-
-
 @dataclass
 class RequestsPanel:
     waiting: list = field(default_factory=list)  # [{"stage", "label", "count", "url"}]
@@ -89,6 +76,7 @@ class RequestsPanel:
     overdue_url: str = ""
     overdue_rows: list = field(default_factory=list)
     nearly_due_count: int = 0
+    nearly_due_url: str = ""
     nearly_due_rows: list = field(default_factory=list)
     loads: list = field(default_factory=list)
     pins: list = field(default_factory=list)
@@ -127,19 +115,24 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
                               "url": queue_url(stage=stage)})
     panel.waiting_total = sum(counts.values())
     panel.waiting_rows = _with_inline_actions(list(
-        qs.filter(stage__in=WAITING_STAGES).select_related(*related)
+        qs.filter(stage__in=WAITING_STAGES).select_related(*related).with_due_flags(now)
         .order_by("created_at", "id")[:conf.LIST_LIMIT]), user)
 
-    overdue = queue_filter(qs, overdue=True, now=now)
+    # The desk's own definitions (RequestQuerySet.overdue / nearly_due), which its queue's
+    # overdue=on / nearly_due=on filters apply too: the counts equal the linked lists.
+    overdue = qs.overdue(now)
     panel.overdue_count = overdue.count()
     panel.overdue_url = queue_url(stage="", overdue="on", sort="due")
     panel.overdue_rows = _with_inline_actions(list(
-        overdue.select_related(*related).order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
+        overdue.select_related(*related).with_due_flags(now)
+        .order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
 
-    nearly = _nearly_due(qs, now)
+    nearly = qs.nearly_due(now)
     panel.nearly_due_count = nearly.count()
+    panel.nearly_due_url = queue_url(stage="", nearly_due="on", sort="due")
     panel.nearly_due_rows = _with_inline_actions(list(
-        nearly.select_related(*related).order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
+        nearly.select_related(*related).with_due_flags(now)
+        .order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
 
     open_qs = qs.open()
     loads = (open_qs.filter(assignee__isnull=False)
@@ -154,18 +147,17 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
         "open": row["open"], "overdue": overdue_by.get(row["assignee_id"], 0),
     } for row in loads[:50]]
 
-    pins = list(open_qs.filter(location__isnull=False)
+    # The pins' overdue / nearly-due state comes from the desk's own predicates (with_due_flags),
+    # computed by the database in the same query.
+    pins = list(open_qs.filter(location__isnull=False).with_due_flags(now)
                 .order_by(F("due_at").asc(nulls_last=True), "-created_at", "id")
-                .values("code", "location", "stage", "due_at", "category__name")
+                .values("code", "location", "stage", "category__name", "flag_overdue",
+                        "flag_nearly_due")
                 [:conf.PIN_LIMIT + 1])
     panel.pins_truncated = len(pins) > conf.PIN_LIMIT
-    clock = {Stage.DISPATCHED, Stage.HANDLING}
-    nearly_until = now + datetime.timedelta(hours=_nearly_hours())
     for pin in pins[:conf.PIN_LIMIT]:
-        due = pin["due_at"]
-        state = "ok"
-        if pin["stage"] in clock and due is not None:
-            state = "overdue" if due < now else "nearly" if due < nearly_until else "ok"
+        state = ("overdue" if pin["flag_overdue"] else "nearly" if pin["flag_nearly_due"]
+                 else "ok")
         panel.pins.append({
             "code": pin["code"], "lat": round(pin["location"].y, 6),
             "lon": round(pin["location"].x, 6), "stage": pin["stage"],
@@ -174,12 +166,6 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
             "url": reverse("requests_desk:case", args=[pin["code"]]),
         })
     return panel
-
-
-def _nearly_hours() -> int:
-    from requests_desk.conf import conf as desk_conf
-
-    return desk_conf.NEARLY_DUE_HOURS
 
 
 # --- Map layers -------------------------------------------------------------------------------------
@@ -329,8 +315,10 @@ def month_figures(user, area: Area, *, today=None) -> list[Figure]:
         counts = visits(user).aggregate(
             current=Count("id", filter=Q(visited_on__gte=this.start, visited_on__lt=this.end)),
             previous=Count("id", filter=Q(visited_on__gte=last.start, visited_on__lt=last.end)))
+        # Not linked: the care app has no list of visits by month (its household list shows
+        # households, whose count is a different figure).
         figures.append(Figure("visits", _("Household visits"), counts["current"],
-                              counts["previous"], url=reverse("care:home")))
+                              counts["previous"]))
     hours = optional("volunteers", "selectors", "volunteer_hours")
     if hours is not None:
         from django.utils.translation import gettext as _

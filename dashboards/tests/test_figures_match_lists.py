@@ -24,9 +24,49 @@ def test_request_figures_equal_the_queue_they_link_to(world, populate, client_as
     for waiting in panel.waiting:
         assert _queue_rows(client, waiting["url"]) == waiting["count"], waiting["stage"]
     assert _queue_rows(client, panel.overdue_url) == panel.overdue_count
+    assert _queue_rows(client, panel.nearly_due_url) == panel.nearly_due_count
+    assert panel.nearly_due_count > 0
     # The areas differ, and so do the figures: the grid head sees only their grid.
     expected_overdue = {"grid_head": 3, "community_staff": 5, "street_staff": 5}[username]
     assert panel.overdue_count == expected_overdue
+
+
+@pytest.mark.parametrize("username", ["grid_head", "community_staff", "street_staff"])
+def test_month_figures_equal_the_queue_they_link_to(world, populate, client_as, username):
+    """Received (reported in the month) and closed (closed in the month) this month and last,
+    on Asia/Shanghai days: each equals the rows of the queue it links to."""
+    import datetime
+
+    import time_machine
+
+    from requests_desk.models import Request
+
+    utc = datetime.UTC
+    april = populate(2, now=datetime.datetime(2026, 4, 20, 12, tzinfo=utc))
+    populate(1, grid="A1b", now=datetime.datetime(2026, 4, 10, 12, tzinfo=utc))
+    populate(1, grid="B1a", now=datetime.datetime(2026, 5, 3, 12, tzinfo=utc))
+    # Reported in April, closed 1 May 01:00 in Shanghai (still 30 April in UTC): closed in May.
+    Request.objects.filter(pk=april["closed"][0].pk).update(
+        closed_at=datetime.datetime(2026, 4, 30, 17, tzinfo=utc))
+    # Reported 1 May 00:30 in Shanghai (30 April in UTC): received in May.
+    Request.objects.filter(pk=april["reported"][0].pk).update(
+        created_at=datetime.datetime(2026, 4, 30, 16, 30, tzinfo=utc))
+    with time_machine.travel(datetime.datetime(2026, 5, 15, 12, tzinfo=utc), tick=False):
+        populate(3)
+        client = client_as(getattr(world.users, username))
+        figures = {f.key: f for f in client.get("/dashboard/").context["figures"]}
+        for key in ("received", "closed"):
+            figure = figures[key]
+            assert figure.url and figure.previous_url
+            assert _queue_rows(client, figure.url) == figure.current, key
+            assert _queue_rows(client, figure.previous_url) == figure.previous, key
+    expected = {  # (received this month, last month), (closed this month, last month)
+        "grid_head": ((15 + 1, 10 - 1), (3 + 1, 2 - 1)),
+        "community_staff": ((15 + 1, 10 - 1 + 5), (3 + 1, 2 - 1 + 1)),
+        "street_staff": ((15 + 1, 10 - 1 + 5), (3 + 1, 2 - 1 + 1)),
+    }[username]
+    assert (figures["received"].current, figures["received"].previous) == expected[0]
+    assert (figures["closed"].current, figures["closed"].previous) == expected[1]
 
 
 def test_care_figures_equal_the_care_lists(world, households, client_as):
