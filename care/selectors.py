@@ -122,6 +122,14 @@ def households_for_list(user, *, today: datetime.date | None = None):
     )
 
 
+def overdue_visit_households(user, *, today: datetime.date | None = None):
+    """Households with a visit overdue (not anonymised) in what `user` may see: the rows the
+    household list's "overdue" filter shows and counts (for dashboards and reminders)."""
+    today = today or timezone.localdate()
+    return with_visit_schedule(households_visible_to(user, on=today), today=today).filter(
+        overdue=True, anonymised_at__isnull=True)
+
+
 def unpaired_households(user, *, today: datetime.date | None = None):
     """Households with tagged residents and no active pairing, in what the user can see."""
     today = today or timezone.localdate()

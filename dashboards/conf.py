@@ -13,6 +13,8 @@ class _Conf:
     PIN_LIMIT = property(lambda self: _get("PIN_LIMIT", 500))
     # Rows in each "today's work" list (the full list is one click away).
     LIST_LIMIT = property(lambda self: _get("LIST_LIMIT", 8))
+    # Days ahead of today in the "upcoming meetings" list.
+    UPCOMING_DAYS = property(lambda self: _get("UPCOMING_DAYS", 14))
     # Months in the overview's trend charts.
     TREND_MONTHS = property(lambda self: _get("TREND_MONTHS", 12))
 

@@ -76,7 +76,11 @@ def grid_values(user, area, *, start, end, on=None) -> GridValues:
     rates = optional("volunteers", "selectors", "registration_rates")
     groups = optional("volunteers", "selectors", "RATE_GROUPS") or {}
     if rates is not None and "grid" in groups:
-        for row in rates(group="grid", user=user):
+        # Members sit in a grid through their branch. Counted over every member of the area's
+        # grids (not only those whose home community lies in the user's jurisdiction), so each
+        # grid's rate equals the one its own dashboard shows (volunteers.registration_rate); the
+        # grids themselves are the area's, already inside the user's jurisdiction.
+        for row in rates(group="grid"):
             grid_id = row.get(groups["grid"][0])
             if grid_id in grids:
                 result.by_grid.setdefault(grid_id, {})["registration_rate"] = row["rate"]

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,16 +201,13 @@ def map_layers(user, area: Area, *, on=None) -> dict:
 def care_panel(user, *, today=None) -> dict | None:
     """Counts only (sensitive data): households with a visit overdue and households unpaired,
     in what care.selectors lets this user see. Two queries."""
-    visible = optional("care", "selectors", "households_visible_to")
-    schedule = optional("care", "selectors", "with_visit_schedule")
+    overdue = optional("care", "selectors", "overdue_visit_households")
     unpaired = optional("care", "selectors", "unpaired_households")
-    if not (visible and schedule and unpaired):
+    if not (overdue and unpaired):
         return None
     today = today or timezone.localdate()
-    # The same query the care list's "overdue" filter counts (care.views.household_list).
-    overdue = schedule(visible(user, on=today), today=today).filter(
-        overdue=True, anonymised_at__isnull=True).count()
-    return {"overdue_visits": overdue,
+    # The households the care list's "overdue" filter shows (care.views.household_list).
+    return {"overdue_visits": overdue(user, today=today).count(),
             "overdue_url": reverse("care:home") + "?overdue=1",
             "unpaired": unpaired(user, today=today).count(),
             "unpaired_url": reverse("care:unpaired")}
@@ -245,12 +242,11 @@ def upcoming_panel(user, area: Area, *, now=None) -> dict | None:
         result["activities"] = list(activities_for(user, upcoming_only=True)
                                     .order_by("starts_at", "id")[:conf.LIST_LIMIT])
         result["activities_url"] = reverse("volunteers:activities")
-    if optional("party_branches", "models", "Meeting") is not None:
-        from party_branches.models import Meeting
-
-        result["meetings"] = list(
-            scope_queryset(area.filter(Meeting.objects.filter(held_on__gte=now.date())), user)
-            .select_related("branch").order_by("held_on", "id")[:conf.LIST_LIMIT])
+    upcoming_meetings = optional("party_branches", "selectors", "upcoming_meetings")
+    if upcoming_meetings is not None:
+        result["meetings"] = list(area.filter(upcoming_meetings(
+            user, on=timezone.localdate(now), days=conf.UPCOMING_DAYS))[:conf.LIST_LIMIT])
+        result["meetings_days"] = conf.UPCOMING_DAYS
     if result["activities"] is None and result["meetings"] is None:
         return None
     return result
@@ -282,12 +278,6 @@ class Figure:
         return self.current - self.previous
 
 
-def _patrol_count(user, since) -> int:
-    """Patrols started since `since`, summed over patrols.selectors.patrols_per_worker."""
-    per_worker = optional("patrols", "selectors", "patrols_per_worker")
-    return per_worker(user, since=since).aggregate(n=Sum("patrols"))["n"] or 0
-
-
 def month_figures(user, area: Area, *, today=None) -> list[Figure]:
     """Received, closed, on-time closure rate, satisfaction (from the requests desk's indicator
     layer when it has landed), patrols, visits and volunteer hours: this month and last."""
@@ -296,17 +286,16 @@ def month_figures(user, area: Area, *, today=None) -> list[Figure]:
     today = today or timezone.localdate()
     this, last = month_of(today), month_of(today).previous()
     figures = list(indicators.request_figures(user, area, this, last))
-    if optional("patrols", "selectors", "patrols_per_worker") is not None:
-        this_start, _end = this.aware_bounds()
-        last_start, _end = last.aware_bounds()
-        current = _patrol_count(user, this_start)
-        # Patrols start in the past, so "since last month began" minus "since this month began"
-        # is last month's count.
-        previous = _patrol_count(user, last_start) - current
+    patrol_count = optional("patrols", "selectors", "patrol_count")
+    if patrol_count is not None:
         from django.utils.translation import gettext as _
 
-        figures.append(Figure("patrols", _("Patrols"), current, previous,
-                              url=reverse("patrols:coverage")))
+        # The coverage page for the same calendar month shows the same count.
+        figures.append(Figure(
+            "patrols", _("Patrols"), patrol_count(user, start=this.start, end=this.end),
+            patrol_count(user, start=last.start, end=last.end),
+            url=reverse("patrols:coverage") + "?month=" + this.start.strftime("%Y-%m"),
+            previous_url=reverse("patrols:coverage") + "?month=" + last.start.strftime("%Y-%m")))
     visits = optional("care", "selectors", "visits_visible_to")
     if visits is not None:
         from django.db.models import Q

@@ -242,3 +242,15 @@ def meetings_held(*, level: str, node_id: int, start: datetime.date, end: dateti
     present = totals.pop("present")
     totals["attendance_rate"] = round(present * 100 / invited, 1) if invited else None
     return totals
+
+
+def upcoming_meetings(user, *, on: datetime.date | None = None, days: int = 7):
+    """Branch meetings planned from `on` (today) for `days` days, inside the user's jurisdiction,
+    soonest first, with their branch (for dashboards)."""
+    on = on or timezone.localdate()
+    until = on + datetime.timedelta(days=days)
+    return (
+        scope_queryset(Meeting.objects.filter(held_on__gte=on, held_on__lt=until), user)
+        .select_related("branch")
+        .order_by("held_on", "id")
+    )

@@ -69,8 +69,31 @@ def coverage_for(user, *, now=None):
         nulls_first=True), "grid__code")
 
 
-def patrols_per_worker(user, *, since):
-    patrols = scope_queryset(Patrol.objects.filter(started_at__gte=since), user)
+def _local_start(value):
+    """An aware datetime as given; a date as local midnight (Asia/Shanghai) at its start."""
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
+
+
+def patrols_in_period(user, *, start, end=None):
+    """Patrols started in [start, end) inside the user's jurisdiction (dates are local days:
+    `end` is exclusive). The one period rule of the coverage page and patrol_count."""
+    patrols = Patrol.objects.filter(started_at__gte=_local_start(start))
+    if end is not None:
+        patrols = patrols.filter(started_at__lt=_local_start(end))
+    return scope_queryset(patrols, user)
+
+
+def patrol_count(user, *, start, end) -> int:
+    """How many patrols started in [start, end) inside the user's jurisdiction (one query): the
+    figure the coverage page shows as "patrols in this period" for the same period, e.g. a
+    month from its first day to the first day of the next."""
+    return patrols_in_period(user, start=start, end=end).count()
+
+
+def patrols_per_worker(user, *, since, until=None):
+    patrols = patrols_in_period(user, start=since, end=until)
     return (
         patrols.values("worker_id", "grid__name")
         .annotate(name=Concat("worker__last_name", "worker__first_name"),
@@ -81,9 +104,12 @@ def patrols_per_worker(user, *, since):
     )
 
 
-def findings_summary(user, *, since):
+def findings_summary(user, *, since, until=None):
     """Findings by kind and how they ended (self-handled, reported, still open)."""
-    findings = scope_queryset(Finding.objects.filter(created_at__gte=since), user)
+    findings = Finding.objects.filter(created_at__gte=_local_start(since))
+    if until is not None:
+        findings = findings.filter(created_at__lt=_local_start(until))
+    findings = scope_queryset(findings, user)
     outcome = Finding.Outcome
     rows = (
         findings.values("kind")

@@ -192,19 +192,40 @@ def detail(request, pk):
 @login_required
 def coverage(request):
     """Grid heads and staff: places not visited within their frequency, patrols per worker,
-    findings and how they ended."""
+    findings and how they ended — over the last `days` days, or over one calendar `month`
+    (YYYY-MM, Asia/Shanghai: the period the dashboards' monthly patrol figure links to)."""
     _require_staff(request.user)
     try:
         days = max(1, min(int(request.GET.get("days", 30)), 366))
     except ValueError:
         days = 30
-    since = timezone.now() - datetime.timedelta(days=days)
+    since, until = timezone.now() - datetime.timedelta(days=days), None
+    month, month_error = _month_param(request.GET.get("month", ""))
+    if month is not None:
+        since = month
+        until = (month + datetime.timedelta(days=32)).replace(day=1)
     plans = selectors.coverage_for(request.user)
     return render(request, "patrols/coverage.html", {
-        "days": days,
+        "days": days, "month": month, "month_error": month_error,
+        "month_last_day": until - datetime.timedelta(days=1) if until else None,
         "overdue_plans": plans.filter(overdue=True)[:200],
         "overdue_count": plans.filter(overdue=True).count(),
         "plan_count": plans.count(),
-        "per_worker": selectors.patrols_per_worker(request.user, since=since)[:200],
-        "findings": selectors.findings_summary(request.user, since=since),
+        "patrol_total": selectors.patrols_in_period(request.user, start=since, end=until).count(),
+        "per_worker": selectors.patrols_per_worker(request.user, since=since, until=until)[:200],
+        "findings": selectors.findings_summary(request.user, since=since, until=until),
     })
+
+
+def _month_param(value: str):
+    """(first day of the month, None) for "YYYY-MM"; (None, error) for anything else given."""
+    value = value.strip()
+    if not value:
+        return None, ""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        if not 2000 <= year <= 2999:
+            raise ValueError(value)
+        return datetime.date(year, month, 1), ""
+    except ValueError:
+        return None, _("Enter a month as YYYY-MM, for example 2026-05.")

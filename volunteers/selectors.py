@@ -25,6 +25,8 @@ def member_of(user) -> PartyMember | None:
 # --- Registration rate ----------------------------------------------------------------------------
 RATE_GROUPS = {
     "workplace": ("workplace",),
+    # A member sits in an area grid through their branch (PartyMember.jurisdiction_paths).
+    "grid": ("branch__grid_id", "branch__grid__name"),
     "community": ("community_id", "community__name"),
     "street": ("community__street_id", "community__street__name"),
     "district": ("community__street__district_id", "community__street__district__name"),

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from care.models import Household, Visit
 from care.selectors import unpaired_households, with_visit_schedule
@@ -109,3 +110,22 @@ def test_referrals_respect_capacity_and_move_to_done(care):
     with pytest.raises(ValidationError):
         referral_advance(referral=referral, status="in_service")
     referral_create(resident=care.residents["unpaired"], project=project, by=care.users.care_staff)
+
+
+def test_overdue_visit_households_are_the_list_filter_rows(client, care):
+    from care.selectors import overdue_visit_households
+
+    today = datetime.date.today()
+    visit_record(household=care.households["paired"], visitor=care.users.grid_worker,
+                 visited_on=today, mode="in_person")
+    head = care.users.grid_head  # sees the households of grid A1a
+    assert set(overdue_visit_households(head, today=today)) == {care.households["unpaired"]}
+    staff = set(overdue_visit_households(care.users.care_staff, today=today))
+    assert staff == {care.households["unpaired"], care.households["other"]}
+    assert not overdue_visit_households(care.users.grid_worker, today=today).exists()
+    Household.objects.filter(pk=care.households["other"].pk).update(anonymised_at=timezone.now())
+    assert set(overdue_visit_households(care.users.care_staff, today=today)) == {
+        care.households["unpaired"]}
+    client.force_login(head)
+    page = client.get(reverse("care:home") + "?overdue=1").context["page"]
+    assert page.paginator.count == overdue_visit_households(head, today=today).count() == 1

@@ -97,3 +97,26 @@ def test_patrol_figure_equals_the_coverage_page(world, patrol_places, client_as)
     assert patrols["not_visited"] == 4
     coverage = client.get(patrols["url"])
     assert coverage.context["overdue_count"] == patrols["not_visited"]
+
+
+def test_patrol_figures_equal_the_coverage_page_of_the_month(world, client_as):
+    import datetime
+
+    import time_machine
+
+    from patrols import services
+
+    utc = datetime.UTC
+    worker = world.users.grid_worker
+    for at in (datetime.datetime(2026, 4, 10, 2, tzinfo=utc),
+               datetime.datetime(2026, 4, 30, 17, tzinfo=utc),  # 1 May in Shanghai
+               datetime.datetime(2026, 5, 12, 2, tzinfo=utc)):
+        patrol = services.patrol_start(worker=worker, now=at)
+        services.patrol_end(patrol=patrol, by=worker, now=at + datetime.timedelta(hours=1))
+    with time_machine.travel(datetime.datetime(2026, 5, 15, 12, tzinfo=utc), tick=False):
+        client = client_as(world.users.grid_head)
+        figures = {f.key: f for f in client.get("/dashboard/").context["figures"]}
+        patrols = figures["patrols"]
+        assert (patrols.current, patrols.previous) == (2, 1)
+        assert client.get(patrols.url).context["patrol_total"] == patrols.current
+        assert client.get(patrols.previous_url).context["patrol_total"] == patrols.previous

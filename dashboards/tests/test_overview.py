@@ -22,7 +22,8 @@ def test_grid_indicators_come_from_the_desk_indicator_layer(world, populate, cli
     values = _by_grid(response)
     assert set(values) == {"A1a网格", "A1b网格", "A2a网格", "A2b网格"}
     assert values["A1a网格"] == {"requests_per_1000": 2.5, "overdue_rate": 33.3,
-                                 "on_time_closure_rate": 100.0, "satisfaction": None}
+                                 "on_time_closure_rate": 100.0, "satisfaction": None,
+                                 "registration_rate": None}
     assert values["A2b网格"]["requests_per_1000"] is None  # population unknown: no rate, not 0
     assert values["A1b网格"]["overdue_rate"] is None  # nothing dispatched
     # Ranked by the chosen indicator, fewer requests per resident first, no data last.
@@ -32,6 +33,68 @@ def test_grid_indicators_come_from_the_desk_indicator_layer(world, populate, cli
     switched = client_as(world.users.street_staff).get("/overview/?indicator=overdue_rate")
     assert switched.context["chosen"].key == "overdue_rate"
     assert switched.context["geo"]["grids"]["features"][0]["properties"]["values"]
+
+
+def test_registration_rate_is_a_choropleth_indicator_with_a_ranking_column(world, client_as):
+    """Members sit in a grid through their branch; each grid's rate on the overview equals the
+    one its own dashboard shows."""
+    from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
+    from volunteers.tests.factories import RegistrationFactory
+
+    a1a = PartyBranchFactory(grid=world.grids["A1a"])
+    a2b = PartyBranchFactory(grid=world.grids["A2b"])
+    for i in range(4):  # A1a: 3 of 4 registered
+        member = PartyMemberFactory(branch=a1a)
+        if i < 3:
+            RegistrationFactory(member=member, grid=world.grids["A1a"])
+    for i in range(5):  # A2b: 1 of 5
+        member = PartyMemberFactory(branch=a2b)
+        if i < 1:
+            RegistrationFactory(member=member, grid=world.grids["A2b"])
+    PartyMemberFactory(branch=PartyBranchFactory(grid=world.grids["B1a"]))  # another street
+    client = client_as(world.users.street_staff)
+    response = client.get("/overview/?indicator=registration_rate")
+    assert response.context["chosen"].key == "registration_rate"
+    assert response.context["geo"]["indicator"] == "registration_rate"
+    values = _by_grid(response)
+    assert values["A1a网格"]["registration_rate"] == 75.0
+    assert values["A2b网格"]["registration_rate"] == 20.0
+    assert values["A1b网格"]["registration_rate"] is None  # no member expected: no rate
+    # Ranked best first, no data last.
+    names = [row["name"] for row in response.context["ranking"]]
+    assert names[:2] == ["A1a网格", "A2b网格"]
+    features = {f["properties"]["name"]: f["properties"]["values"]
+                for f in response.context["geo"]["grids"]["features"]}
+    assert features["A2b网格"]["registration_rate"] == 20.0
+    html = response.content.decode()
+    assert '<option value="registration_rate" selected>' in html
+    assert "75.0%" in html
+    # The grid's own dashboard shows the same rate.
+    tile = client_as(world.users.grid_head).get("/dashboard/").context["registration"]
+    assert tile["rate"] == 75.0
+
+
+def test_upcoming_meetings_on_the_dashboard(world, client_as):
+    import datetime
+
+    from django.utils import timezone
+
+    from party_branches.models import Meeting
+    from party_branches.tests.factories import PartyBranchFactory
+
+    today = timezone.localdate()
+    branch = PartyBranchFactory(grid=world.grids["A1a"])
+    other = PartyBranchFactory(grid=world.grids["A1b"])
+    soon = Meeting.objects.create(branch=branch, kind=Meeting.Kind.BRANCH, agenda="议程",
+                                  held_on=today + datetime.timedelta(days=2))
+    Meeting.objects.create(branch=branch, kind=Meeting.Kind.BRANCH, agenda="议程",
+                           held_on=today + datetime.timedelta(days=40))  # too far ahead
+    Meeting.objects.create(branch=other, kind=Meeting.Kind.BRANCH, agenda="议程",
+                           held_on=today + datetime.timedelta(days=1))  # another grid
+    upcoming = client_as(world.users.grid_head).get("/dashboard/").context["upcoming"]
+    assert upcoming["meetings"] == [soon]
+    community = client_as(world.users.community_staff).get("/dashboard/").context["upcoming"]
+    assert len(community["meetings"]) == 2
 
 
 def test_trend_has_twelve_months_and_a_table(world, populate, client_as):

@@ -166,3 +166,40 @@ def test_finding_whose_gps_fix_fell_across_the_edge_still_goes_to_the_patrolled_
                                       description="路口堆放生活垃圾", lon=113.851, lat=22.75)
     request = services.finding_report(finding=finding, category=request_category, by=worker)
     assert request.grid == world.grids["A1a"] and request.community == world.communities["A1"]
+
+
+def test_patrol_count_and_the_coverage_month_filter_agree(client, world):
+    """patrol_count(user, start, end) counts patrols started in a period (local days, end
+    exclusive); the coverage page for ?month=YYYY-MM shows the same figure and only that month's
+    patrols per worker."""
+    from patrols.selectors import patrol_count
+
+    utc = datetime.UTC
+    worker = world.users.grid_worker
+    starts = [
+        datetime.datetime(2026, 4, 10, 2, tzinfo=utc),
+        # 1 May 01:00 in Shanghai, still 30 April in UTC: a May patrol.
+        datetime.datetime(2026, 4, 30, 17, tzinfo=utc),
+        datetime.datetime(2026, 5, 12, 2, tzinfo=utc),
+        datetime.datetime(2026, 5, 31, 15, 59, tzinfo=utc),  # 31 May 23:59 in Shanghai
+        datetime.datetime(2026, 5, 31, 16, 1, tzinfo=utc),  # 1 June 00:01 in Shanghai
+    ]
+    for at in starts:
+        patrol = services.patrol_start(worker=worker, now=at)
+        services.patrol_end(patrol=patrol, by=worker, now=at + datetime.timedelta(hours=1))
+    head = world.users.grid_head
+    may, june = datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)
+    assert patrol_count(head, start=may, end=june) == 3
+    assert patrol_count(head, start=datetime.date(2026, 4, 1), end=may) == 1
+    assert patrol_count(world.users.street_staff, start=may, end=june) == 3
+    assert patrol_count(world.users.other_grid_head, start=may, end=june) == 0
+    client.force_login(head)
+    response = client.get(reverse("patrols:coverage") + "?month=2026-05")
+    assert response.context["patrol_total"] == 3
+    assert [row["patrols"] for row in response.context["per_worker"]] == [3]
+    html = response.content.decode()
+    assert 'value="2026-05"' in html and "2026-05-01" in html and "2026-05-31" in html
+    bad = client.get(reverse("patrols:coverage") + "?month=2026-13")
+    assert bad.status_code == 200 and bad.context["month"] is None
+    assert "YYYY-MM" in bad.context["month_error"]
+    assert 'aria-invalid="true"' in bad.content.decode()

@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from notifications.models import Notification
-from party_branches.tests.factories import PartyMemberFactory
+from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
 from volunteers import selectors, services
 from volunteers.models import Registration
 from volunteers.tests.factories import RegistrationFactory
@@ -130,3 +130,27 @@ def test_registration_rate_is_computed_per_area_in_the_database(world):
     # scoped to the community staff's community
     scoped = selectors.registration_rates(group="community", user=world.users.community_staff)
     assert [r["name"] for r in scoped] == ["A1社区"]
+
+
+def test_registration_rate_by_grid_follows_the_branch(world):
+    """Members sit in an area grid through their branch: the "grid" group gives each grid's rate,
+    equal to registration_rate(level="grid") for that grid."""
+    a1a = PartyBranchFactory(grid=world.grids["A1a"])
+    b1a = PartyBranchFactory(grid=world.grids["B1a"])
+    for i in range(4):  # 3 of 4 registered in A1a
+        member = PartyMemberFactory(branch=a1a)
+        if i < 3:
+            RegistrationFactory(member=member, grid=world.grids["A1a"])
+    PartyMemberFactory(branch=b1a)  # 0 of 1 in B1a
+    PartyMemberFactory(community=world.communities["A1"])  # no branch: no grid
+    rows = {r["branch__grid_id"]: r for r in selectors.registration_rates(group="grid")}
+    a1a_row = rows[world.grids["A1a"].pk]
+    assert (a1a_row["expected"], a1a_row["registered"], a1a_row["rate"]) == (4, 3, 75.0)
+    assert a1a_row["name"] == "A1a网格"
+    assert rows[world.grids["B1a"].pk]["rate"] == 0.0
+    assert rows[None]["expected"] == 1
+    for grid in ("A1a", "B1a"):
+        single = selectors.registration_rate(level="grid", node_id=world.grids[grid].pk)
+        assert single["rate"] == rows[world.grids[grid].pk]["rate"]
+    scoped = selectors.registration_rates(group="grid", user=world.users.street_staff)
+    assert world.grids["B1a"].pk not in {r["branch__grid_id"] for r in scoped}
