@@ -119,10 +119,10 @@ class Worker:
 
 
 def celery_call(env: dict, task: str, kwargs: dict | None = None) -> None:
-    args = [str(ROOT / ".venv" / "bin" / "celery"), "-A", "redgrid", "call", task]
-    if kwargs:
-        args += ["--kwargs", json.dumps(kwargs)]
-    subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    """Queue `task` on the broker the way beat does (Django set up, so the task's module and the
+    apps load; `celery call` alone does not set up Django)."""
+    module, name = task.rsplit(".", 1)
+    manage_shell(f"from {module} import {name}; {name}.apply_async(kwargs={kwargs or {}!r})", env)
 
 
 # --- Load -----------------------------------------------------------------------------------------
