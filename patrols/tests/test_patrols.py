@@ -201,5 +201,5 @@ def test_patrol_count_and_the_coverage_month_filter_agree(client, world):
     assert 'value="2026-05"' in html and "2026-05-01" in html and "2026-05-31" in html
     bad = client.get(reverse("patrols:coverage") + "?month=2026-13")
     assert bad.status_code == 200 and bad.context["month"] is None
-    assert "YYYY-MM" in bad.context["month_error"]
+    assert "2026-05" in bad.context["month_error"]  # the translated hint with an example
     assert 'aria-invalid="true"' in bad.content.decode()
