@@ -46,8 +46,12 @@ class CareScopedAdmin(JurisdictionScopedAdmin):
 
 
 class ResidentTagForm(forms.ModelForm):
-    new_details = forms.CharField(label=_("details (write-only)"), required=False, max_length=300,
-                                  help_text=_("Stored encrypted; leave empty to keep."))
+    new_details = forms.CharField(
+        label=_("details (write-only)"),
+        required=False,
+        max_length=300,
+        help_text=_("Stored encrypted; leave empty to keep."),
+    )
 
     class Meta:
         model = ResidentTag
@@ -71,17 +75,28 @@ class ResidentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Resident
-        fields = ("household", "name", "gender", "birth_date", "legal_basis", "consent_date",
-                  "consent_scope")
+        fields = (
+            "household",
+            "name",
+            "gender",
+            "birth_date",
+            "legal_basis",
+            "consent_date",
+            "consent_scope",
+        )
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None and "household" in cleaned:
             try:
                 contact = services.resident_clean_contact(
-                    phone=cleaned.get("new_phone", ""), id_number=cleaned.get("new_id_number", ""),
-                    legal_basis=cleaned.get("legal_basis"), consent_date=cleaned.get("consent_date"),
-                    consent_scope=cleaned.get("consent_scope", ""), household=cleaned["household"])
+                    phone=cleaned.get("new_phone", ""),
+                    id_number=cleaned.get("new_id_number", ""),
+                    legal_basis=cleaned.get("legal_basis"),
+                    consent_date=cleaned.get("consent_date"),
+                    consent_scope=cleaned.get("consent_scope", ""),
+                    household=cleaned["household"],
+                )
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     target = {"phone": "new_phone", "id_number": "new_id_number"}.get(field, field)
@@ -108,14 +123,27 @@ class HouseholdAdmin(CareScopedAdmin):
 class ResidentAdmin(CareScopedAdmin):
     form = ResidentAdminForm
     inlines = [ResidentTagInline]
-    list_display = ("name", "household", "gender", "masked_phone", "masked_id_number",
-                    "legal_basis")
+    list_display = (
+        "name",
+        "household",
+        "gender",
+        "masked_phone",
+        "masked_id_number",
+        "legal_basis",
+    )
     list_filter = ("legal_basis", "tags__tag")
     search_fields = ("name",)
     list_select_related = ("household",)
     readonly_fields = ("masked_phone", "masked_id_number", "correction_link")
-    base_fields = ["household", "name", "gender", "birth_date", "legal_basis", "consent_date",
-                   "consent_scope"]
+    base_fields = [
+        "household",
+        "name",
+        "gender",
+        "birth_date",
+        "legal_basis",
+        "consent_date",
+        "consent_scope",
+    ]
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -135,8 +163,11 @@ class ResidentAdmin(CareScopedAdmin):
     def correction_link(self, obj):
         if not obj.pk:
             return ""
-        return format_html('<a href="{}">{}</a>', reverse("care:resident_correct", args=[obj.pk]),
-                           _("Correct (logged)"))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("care:resident_correct", args=[obj.pk]),
+            _("Correct (logged)"),
+        )
 
 
 @admin.register(Pairing)

@@ -24,9 +24,12 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResidentSerializer
 
     def get_queryset(self):
-        return (selectors.residents_visible_to(self.request.user)
-                .filter(anonymised_at__isnull=True).prefetch_related("tags__tag")
-                .order_by("household_id", "id"))
+        return (
+            selectors.residents_visible_to(self.request.user)
+            .filter(anonymised_at__isnull=True)
+            .prefetch_related("tags__tag")
+            .order_by("household_id", "id")
+        )
 
 
 class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -35,20 +38,27 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = VisitSerializer
 
     def get_queryset(self):
-        return (selectors.visits_visible_to(self.request.user).select_related("visitor")
-                .prefetch_related("needs"))
+        return (
+            selectors.visits_visible_to(self.request.user)
+            .select_related("visitor")
+            .prefetch_related("needs")
+        )
 
     def perform_create(self, serializer):
         household = serializer.validated_data["household"]
-        if not selectors.households_visible_to(self.request.user).filter(
-                pk=household.pk).exists():
+        if not selectors.households_visible_to(self.request.user).filter(pk=household.pk).exists():
             raise NotFound
         data = serializer.validated_data
         try:
             serializer.instance = services.visit_record(
-                household=household, visitor=self.request.user, visited_on=data["visited_on"],
-                mode=data.get("mode", "in_person"), met=data.get("met", ""),
-                condition=data.get("condition", ""), needs=data.get("needs", []))
+                household=household,
+                visitor=self.request.user,
+                visited_on=data["visited_on"],
+                mode=data.get("mode", "in_person"),
+                met=data.get("met", ""),
+                condition=data.get("condition", ""),
+                needs=data.get("needs", []),
+            )
         except DjangoValidationError as error:
             raise ValidationError(getattr(error, "message_dict", None) or error.messages) from error
         except DjangoPermissionDenied as error:

@@ -1,8 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_CARE_MODELS = ["care.household", "care.resident", "care.residenttag", "care.pairing",
-                "care.visit", "care.need", "care.referral"]
+_CARE_MODELS = [
+    "care.household",
+    "care.resident",
+    "care.residenttag",
+    "care.pairing",
+    "care.visit",
+    "care.need",
+    "care.referral",
+]
 
 
 class CareConfig(AppConfig):
@@ -19,10 +26,24 @@ class CareConfig(AppConfig):
         "district_admin": ["care.caretag", "care.serviceproject", "care.view_household"],
         "street_staff": ["care.view_serviceproject", "care.view_household"],
         "community_staff": [*_CARE_MODELS, "care.view_caretag", "care.serviceproject"],
-        "grid_head": ["care.view_household", "care.view_resident", "care.add_visit",
-                      "care.view_visit", "care.add_pairing", "care.change_pairing"],
-        "grid_worker": ["care.view_household", "care.view_resident", "care.add_visit",
-                        "care.view_visit"],
-        "party_member": ["care.view_household", "care.view_resident", "care.add_visit",
-                         "care.view_visit"],
+        "grid_head": [
+            "care.view_household",
+            "care.view_resident",
+            "care.add_visit",
+            "care.view_visit",
+            "care.add_pairing",
+            "care.change_pairing",
+        ],
+        "grid_worker": [
+            "care.view_household",
+            "care.view_resident",
+            "care.add_visit",
+            "care.view_visit",
+        ],
+        "party_member": [
+            "care.view_household",
+            "care.view_resident",
+            "care.add_visit",
+            "care.view_visit",
+        ],
     }

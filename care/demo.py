@@ -34,19 +34,52 @@ from privacy.crypto import blind_index
 
 HOUSEHOLDS_PER_GRID = (24, 34)
 TAGGED_SHARE = 0.31  # households with a vulnerable resident (~900 tagged residents)
-TAG_WEIGHTS = {"elderly_alone": 40, "disability": 22, "mental_disorder": 8,
-               "left_behind_child": 10, "low_income": 16, "other": 4}
+TAG_WEIGHTS = {
+    "elderly_alone": 40,
+    "disability": 22,
+    "mental_disorder": 8,
+    "left_behind_child": 10,
+    "low_income": 16,
+    "other": 4,
+}
 DETAILS = {
     "disability": ["肢体残疾二级", "视力残疾一级", "听力残疾三级", "智力残疾二级", "肢体残疾四级"],
     "mental_disorder": ["风险等级0级", "风险等级1级", "风险等级2级"],
     "other": ["独居且行动不便", "家庭成员长期住院"],
 }
-ROADS = ["光明大道", "华夏路", "河心路", "光侨路", "公园路", "观光路", "牛山路", "东周路", "碧眼路",
-         "翠湖路", "白花路", "将围路", "塘家路", "红星路"]
-CONDITIONS = ["身体状况稳定，精神状态良好", "血压偏高，已提醒按时服药", "家中整洁，生活能自理",
-              "近期睡眠不好，已联系社区医生", "情绪平稳，按时服药", "腿脚不便，需要有人陪同就医"]
-NEEDS = ["希望安装卫生间扶手", "需要助餐服务", "楼道灯坏了，夜间出行不便", "申请临时救助",
-         "希望有人陪同就医", "家中燃气管老化需要检查", "需要代办残疾证年审"]
+ROADS = [
+    "光明大道",
+    "华夏路",
+    "河心路",
+    "光侨路",
+    "公园路",
+    "观光路",
+    "牛山路",
+    "东周路",
+    "碧眼路",
+    "翠湖路",
+    "白花路",
+    "将围路",
+    "塘家路",
+    "红星路",
+]
+CONDITIONS = [
+    "身体状况稳定，精神状态良好",
+    "血压偏高，已提醒按时服药",
+    "家中整洁，生活能自理",
+    "近期睡眠不好，已联系社区医生",
+    "情绪平稳，按时服药",
+    "腿脚不便，需要有人陪同就医",
+]
+NEEDS = [
+    "希望安装卫生间扶手",
+    "需要助餐服务",
+    "楼道灯坏了，夜间出行不便",
+    "申请临时救助",
+    "希望有人陪同就医",
+    "家中燃气管老化需要检查",
+    "需要代办残疾证年审",
+]
 PROJECTS = [
     ("长者助餐服务", "光明区社会工作服务中心", ["elderly_alone", "low_income"], 60),
     ("居家养老上门服务", "光明长者关爱协会", ["elderly_alone", "disability"], 40),
@@ -93,31 +126,40 @@ def _load(rng: random.Random, grids, stdout) -> None:
     demo_worker = User.objects.filter(username="demo-gridworker").first()
     demo_member = User.objects.filter(username="demo-member").first()
     if demo_worker is not None:  # demo-gridworker first, so most demo households are theirs
-        workers[demo_grid.pk] = [demo_worker] + [w for w in workers.get(demo_grid.pk, [])
-                                                 if w.pk != demo_worker.pk]
+        workers[demo_grid.pk] = [demo_worker] + [
+            w for w in workers.get(demo_grid.pk, []) if w.pk != demo_worker.pk
+        ]
 
     households = []
     for grid in grids:
         count = rng.randint(*HOUSEHOLDS_PER_GRID)
         short = grid.community.name.removesuffix("社区")
         for lon, lat in _points_in(grid, count, rng):
-            households.append(Household(
-                grid=grid, address=f"{rng.choice(ROADS)}{rng.randint(1, 399)}号",
-                building=f"{short}{rng.choice(['新村', '花园', '小区', '村'])}{rng.randint(1, 30)}栋"
-                f"{rng.randint(1, 18)}0{rng.randint(1, 6)}",
-                location=Point(lon, lat, srid=4326),
-                registered_on=today - datetime.timedelta(days=rng.randint(120, 900))))
+            households.append(
+                Household(
+                    grid=grid,
+                    address=f"{rng.choice(ROADS)}{rng.randint(1, 399)}号",
+                    building=f"{short}{rng.choice(['新村', '花园', '小区', '村'])}{rng.randint(1, 30)}栋"
+                    f"{rng.randint(1, 18)}0{rng.randint(1, 6)}",
+                    location=Point(lon, lat, srid=4326),
+                    registered_on=today - datetime.timedelta(days=rng.randint(120, 900)),
+                )
+            )
     Household.objects.bulk_create(households, batch_size=1000)
 
     residents, resident_tags, tagged_households = [], [], []
     for household in households:
         vulnerable = rng.random() < TAGGED_SHARE or (
-            household.grid_id == demo_grid.pk and rng.random() < 0.6)
+            household.grid_id == demo_grid.pk and rng.random() < 0.6
+        )
         size = rng.choice([1, 1, 2, 2, 3]) if not vulnerable else rng.choice([1, 1, 1, 2])
         members = []
         for index in range(size):
-            tag_code = rng.choices(tag_codes, weights=list(TAG_WEIGHTS.values()))[0] \
-                if vulnerable and index == 0 else None
+            tag_code = (
+                rng.choices(tag_codes, weights=list(TAG_WEIGHTS.values()))[0]
+                if vulnerable and index == 0
+                else None
+            )
             if tag_code == "elderly_alone":
                 born = birth_date(rng, min_age=70, max_age=95, today=today)
             elif tag_code == "left_behind_child":
@@ -130,33 +172,52 @@ def _load(rng: random.Random, grids, stdout) -> None:
             number = id_number(rng, born=born, male=male)
             consent = rng.random() < 0.3
             resident = Resident(
-                household=household, name=surname + given, gender="male" if male else "female",
-                birth_date=born, phone=phone, phone_index=blind_index(phone) if phone else "",
-                id_number=number, id_number_index=blind_index(number),
+                household=household,
+                name=surname + given,
+                gender="male" if male else "female",
+                birth_date=born,
+                phone=phone,
+                phone_index=blind_index(phone) if phone else "",
+                id_number=number,
+                id_number_index=blind_index(number),
                 legal_basis="consent" if consent else "statutory_duty",
                 consent_date=household.registered_on if consent else None,
-                consent_scope="走访关爱及转介服务" if consent else "")
+                consent_scope="走访关爱及转介服务" if consent else "",
+            )
             members.append(resident)
             if tag_code:
                 override = 14 if tag_code == "elderly_alone" and rng.random() < 0.1 else None
-                resident_tags.append((resident, tags[tag_code], rng.choice(
-                    DETAILS.get(tag_code, [""])), override))
+                resident_tags.append(
+                    (resident, tags[tag_code], rng.choice(DETAILS.get(tag_code, [""])), override)
+                )
         residents.extend(members)
         if vulnerable:
             tagged_households.append((household, members[0], resident_tags[-1][1]))
     Resident.objects.bulk_create(residents, batch_size=1000)
     ResidentTag.objects.bulk_create(
-        [ResidentTag(resident=r, tag=t, details=d, frequency_days=o,
-                     since=today - datetime.timedelta(days=rng.randint(60, 700)))
-         for r, t, d, o in resident_tags], batch_size=1000)
+        [
+            ResidentTag(
+                resident=r,
+                tag=t,
+                details=d,
+                frequency_days=o,
+                since=today - datetime.timedelta(days=rng.randint(60, 700)),
+            )
+            for r, t, d, o in resident_tags
+        ],
+        batch_size=1000,
+    )
 
     pairings, member_links, visits, pairing_starts = [], [], [], {}
     demo_unpaired = 0
     for household, _resident, tag in tagged_households:
         grid_workers = workers.get(household.grid_id) or []
         in_demo = household.grid_id == demo_grid.pk
-        if not grid_workers or (in_demo and demo_unpaired < 3) or (
-                not in_demo and rng.random() < 0.04):
+        if (
+            not grid_workers
+            or (in_demo and demo_unpaired < 3)
+            or (not in_demo and rng.random() < 0.04)
+        ):
             demo_unpaired += in_demo
             continue
         worker = grid_workers[0] if in_demo and rng.random() < 0.75 else rng.choice(grid_workers)
@@ -176,16 +237,23 @@ def _load(rng: random.Random, grids, stdout) -> None:
         frequency = tag.default_frequency_days
         overdue = rng.random() < 0.18
         day = max(start, today - datetime.timedelta(days=120))
-        last_allowed = today - datetime.timedelta(days=frequency + rng.randint(3, 20)) \
-            if overdue else today
+        last_allowed = (
+            today - datetime.timedelta(days=frequency + rng.randint(3, 20)) if overdue else today
+        )
         while True:
             day = day + datetime.timedelta(days=max(1, frequency + rng.randint(-frequency // 4, 2)))
             if day > last_allowed:
                 break
-            visits.append(Visit(household_id=household_pk, visitor=worker, visited_on=day,
-                                mode="phone" if rng.random() < 0.25 else "in_person",
-                                met=rng.choice(["本人", "本人及家属", "家属"]),
-                                condition=rng.choice(CONDITIONS)))
+            visits.append(
+                Visit(
+                    household_id=household_pk,
+                    visitor=worker,
+                    visited_on=day,
+                    mode="phone" if rng.random() < 0.25 else "in_person",
+                    met=rng.choice(["本人", "本人及家属", "家属"]),
+                    condition=rng.choice(CONDITIONS),
+                )
+            )
     Visit.objects.bulk_create(visits, batch_size=2000)
     needs = [Need(visit=v, description=rng.choice(NEEDS)) for v in visits if rng.random() < 0.06]
     Need.objects.bulk_create(needs, batch_size=2000)
@@ -193,9 +261,12 @@ def _load(rng: random.Random, grids, stdout) -> None:
     projects = []
     for name, organisation, codes, capacity in PROJECTS:
         project = ServiceProject.objects.create(
-            name=name, organisation=organisation, capacity=capacity,
-            description=f"{organisation}承接的{name}项目", contact="0755-2" + str(
-                rng.randint(1000000, 9999999)))
+            name=name,
+            organisation=organisation,
+            capacity=capacity,
+            description=f"{organisation}承接的{name}项目",
+            contact="0755-2" + str(rng.randint(1000000, 9999999)),
+        )
         project.tags.set([tags[c] for c in codes])
         projects.append((project, set(codes)))
     referrer = User.objects.filter(username="demo-community").first() or demo_worker
@@ -210,12 +281,22 @@ def _load(rng: random.Random, grids, stdout) -> None:
                 continue
             status = rng.choice(["referred", "in_service", "in_service", "done"])
             referred_on = today - datetime.timedelta(days=rng.randint(5, 120))
-            referrals.append(Referral(
-                resident=resident, project=project, status=status, referred_on=referred_on,
-                closed_on=referred_on + datetime.timedelta(days=30) if status == "done" else None,
-                referred_by=referrer))
+            referrals.append(
+                Referral(
+                    resident=resident,
+                    project=project,
+                    status=status,
+                    referred_on=referred_on,
+                    closed_on=referred_on + datetime.timedelta(days=30)
+                    if status == "done"
+                    else None,
+                    referred_by=referrer,
+                )
+            )
             used[project.pk] = used.get(project.pk, 0) + 1
         Referral.objects.bulk_create(referrals)
-    stdout.write(f"  care: {len(households)} households, {len(residents)} residents "
-                 f"({len(resident_tags)} with care tags), {len(pairings)} pairings, "
-                 f"{len(visits)} visits, {len(needs)} needs, {len(referrals)} referrals\n")
+    stdout.write(
+        f"  care: {len(households)} households, {len(residents)} residents "
+        f"({len(resident_tags)} with care tags), {len(pairings)} pairings, "
+        f"{len(visits)} visits, {len(needs)} needs, {len(referrals)} referrals\n"
+    )

@@ -31,24 +31,36 @@ class MultipleImageField(forms.ImageField):
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
-    mode = forms.ChoiceField(label=_("How"), choices=Visit.Mode.choices,
-                             widget=forms.RadioSelect, initial=Visit.Mode.IN_PERSON)
+    mode = forms.ChoiceField(
+        label=_("How"),
+        choices=Visit.Mode.choices,
+        widget=forms.RadioSelect,
+        initial=Visit.Mode.IN_PERSON,
+    )
     met = forms.CharField(label=_("Who was met"), max_length=200, required=False)
-    condition = forms.CharField(label=_("Condition"), widget=forms.Textarea(attrs={"rows": 3}),
-                                required=False,
-                                help_text=_("Stored encrypted. Write only what the care needs."))
+    condition = forms.CharField(
+        label=_("Condition"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Stored encrypted. Write only what the care needs."),
+    )
     needs = forms.CharField(
-        label=_("Needs raised"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-        help_text=_("One need per line; each can become a request afterwards."))
+        label=_("Needs raised"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One need per line; each can become a request afterwards."),
+    )
     photos = MultipleImageField(label=_("Photos"), required=False)
-    follow_up_of = forms.TypedChoiceField(label=_("Follow-up of"), required=False, coerce=int,
-                                          empty_value=None)
+    follow_up_of = forms.TypedChoiceField(
+        label=_("Follow-up of"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, follow_up_needs=(), **kwargs):
         super().__init__(*args, **kwargs)
         if follow_up_needs:
             self.fields["follow_up_of"].choices = [("", _("(an ordinary visit)"))] + [
-                (need.pk, need.description[:60]) for need in follow_up_needs]
+                (need.pk, need.description[:60]) for need in follow_up_needs
+            ]
         else:
             del self.fields["follow_up_of"]
 
@@ -57,12 +69,19 @@ class VisitForm(forms.Form):
 
 
 class PurposeForm(forms.Form):
-    purpose = forms.CharField(label=_("Purpose"), max_length=300,
-                              help_text=_("Why you need this; it is written to the audit log."))
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=300,
+        help_text=_("Why you need this; it is written to the audit log."),
+    )
 
 
 class RevealForm(PurposeForm):
-    FIELDS = [("phone", _("phone")), ("id_number", _("ID number")), ("tag_details", _("tag details"))]
+    FIELDS = [
+        ("phone", _("phone")),
+        ("id_number", _("ID number")),
+        ("tag_details", _("tag details")),
+    ]
     field = forms.ChoiceField(label=_("Show"), choices=FIELDS)
 
 
@@ -73,23 +92,38 @@ class ResidentCorrectForm(forms.ModelForm):
 
     class Meta:
         model = Resident
-        fields = ("name", "gender", "birth_date", "phone", "id_number", "legal_basis",
-                  "consent_date", "consent_scope")
+        fields = (
+            "name",
+            "gender",
+            "birth_date",
+            "phone",
+            "id_number",
+            "legal_basis",
+            "consent_date",
+            "consent_scope",
+        )
         widgets = {"birth_date": DateInput, "consent_date": DateInput}
 
 
 class PairingForm(forms.Form):
     worker = forms.ModelChoiceField(label=_("Grid worker"), queryset=None)
-    members = forms.ModelMultipleChoiceField(label=_("Registered Party members"), queryset=None,
-                                             required=False, widget=forms.CheckboxSelectMultiple)
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput, initial=timezone.localdate)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Registered Party members"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start_date = forms.DateField(
+        label=_("Start date"), widget=DateInput, initial=timezone.localdate
+    )
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
         users = get_user_model().objects.filter(is_active=True)
         self.fields["worker"].queryset = users.filter(role="grid_worker", grid=household.grid)
         self.fields["members"].queryset = users.filter(
-            role="party_member", grid__community=household.grid.community_id)
+            role="party_member", grid__community=household.grid.community_id
+        )
 
 
 class PairingEndForm(forms.Form):
@@ -97,11 +131,14 @@ class PairingEndForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    project = forms.ModelChoiceField(label=_("Service project"),
-                                     queryset=ServiceProject.objects.filter(active=True))
+    project = forms.ModelChoiceField(
+        label=_("Service project"), queryset=ServiceProject.objects.filter(active=True)
+    )
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
 
 class ReferralAdvanceForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=[
-        (s.value, s.label) for s in Referral.Status if s != Referral.Status.REFERRED])
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[(s.value, s.label) for s in Referral.Status if s != Referral.Status.REFERRED],
+    )

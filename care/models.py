@@ -19,10 +19,20 @@ from privacy.crypto import EncryptedTextField
 class Household(models.Model):
     jurisdiction_field = "grid"
 
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT,
-                             related_name="care_households", verbose_name=_("area grid"))
-    subgrid = models.ForeignKey("grids.SubGrid", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="care_households", verbose_name=_("sub-grid"))
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        related_name="care_households",
+        verbose_name=_("area grid"),
+    )
+    subgrid = models.ForeignKey(
+        "grids.SubGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="care_households",
+        verbose_name=_("sub-grid"),
+    )
     address = models.CharField(_("address"), max_length=200)
     building = models.CharField(_("building"), max_length=100, blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
@@ -52,8 +62,9 @@ class Resident(models.Model):
 
     jurisdiction_field = "household__grid"
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
+    )
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -61,8 +72,12 @@ class Resident(models.Model):
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices,
-                                   default=LegalBasis.STATUTORY_DUTY)
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=20,
+        choices=LegalBasis.choices,
+        default=LegalBasis.STATUTORY_DUTY,
+    )
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
     consent_scope = models.CharField(_("consent scope"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -96,18 +111,25 @@ class CareTag(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
     default_frequency_days = models.PositiveSmallIntegerField(
-        _("visit every (days)"), help_text=_("Default visit frequency for people with this tag."))
+        _("visit every (days)"), help_text=_("Default visit frequency for people with this tag.")
+    )
     details_label = models.CharField(
-        _("details asked for"), max_length=100, blank=True,
-        help_text=_("e.g. disability type and grade; stored encrypted."))
+        _("details asked for"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. disability type and grade; stored encrypted."),
+    )
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("care tag")
         verbose_name_plural = _("care tags")
         ordering = ["ordering", "code"]
-        constraints = [models.CheckConstraint(name="care_tag_frequency_positive",
-                                              condition=Q(default_frequency_days__gte=1))]
+        constraints = [
+            models.CheckConstraint(
+                name="care_tag_frequency_positive", condition=Q(default_frequency_days__gte=1)
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -116,14 +138,19 @@ class CareTag(models.Model):
 class ResidentTag(models.Model):
     jurisdiction_field = "resident__household__grid"
 
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="tags",
-                                 verbose_name=_("resident"))
-    tag = models.ForeignKey(CareTag, on_delete=models.PROTECT, related_name="resident_tags",
-                            verbose_name=_("care tag"))
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="tags", verbose_name=_("resident")
+    )
+    tag = models.ForeignKey(
+        CareTag, on_delete=models.PROTECT, related_name="resident_tags", verbose_name=_("care tag")
+    )
     details = EncryptedTextField(_("details"), blank=True)
     frequency_days = models.PositiveSmallIntegerField(
-        _("visit every (days), this person"), null=True, blank=True,
-        help_text=_("Leave empty to use the tag's default."))
+        _("visit every (days), this person"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the tag's default."),
+    )
     since = models.DateField(_("since"), default=timezone.localdate)
 
     class Meta:
@@ -131,9 +158,10 @@ class ResidentTag(models.Model):
         verbose_name_plural = _("care tags of residents")
         constraints = [
             models.UniqueConstraint(fields=["resident", "tag"], name="care_one_tag_per_resident"),
-            models.CheckConstraint(name="care_tag_override_positive",
-                                   condition=Q(frequency_days__isnull=True)
-                                   | Q(frequency_days__gte=1)),
+            models.CheckConstraint(
+                name="care_tag_override_positive",
+                condition=Q(frequency_days__isnull=True) | Q(frequency_days__gte=1),
+            ),
         ]
 
     def __str__(self):
@@ -151,17 +179,32 @@ class Pairing(models.Model):
 
     jurisdiction_field = "household__grid"
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="pairings",
-                                  verbose_name=_("household"))
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="care_pairings", verbose_name=_("grid worker"))
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="care_member_pairings",
-                                     blank=True, verbose_name=_("registered Party members"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("household")
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="care_pairings",
+        verbose_name=_("grid worker"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="care_member_pairings",
+        blank=True,
+        verbose_name=_("registered Party members"),
+    )
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
     objects = PairingQuerySet.as_manager()
 
@@ -170,13 +213,19 @@ class Pairing(models.Model):
         verbose_name_plural = _("pairings")
         ordering = ["-start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(end_date__isnull=True),
-                                    name="care_one_open_pairing_per_household"),
-            models.CheckConstraint(name="care_pairing_period",
-                                   condition=Q(end_date__isnull=True)
-                                   | Q(end_date__gte=models.F("start_date"))),
-            models.CheckConstraint(name="care_pairing_end_has_reason",
-                                   condition=Q(end_date__isnull=True) | ~Q(end_reason="")),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(end_date__isnull=True),
+                name="care_one_open_pairing_per_household",
+            ),
+            models.CheckConstraint(
+                name="care_pairing_period",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            ),
+            models.CheckConstraint(
+                name="care_pairing_end_has_reason",
+                condition=Q(end_date__isnull=True) | ~Q(end_reason=""),
+            ),
         ]
 
     def __str__(self):
@@ -194,18 +243,28 @@ class Visit(models.Model):
 
     jurisdiction_field = "household__grid"
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="visits",
-                                  verbose_name=_("household"))
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="care_visits", verbose_name=_("visited by"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("household")
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="care_visits",
+        verbose_name=_("visited by"),
+    )
     visited_on = models.DateField(_("date"))
     mode = models.CharField(_("how"), max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ROUTINE)
     met = models.CharField(_("who was met"), max_length=200, blank=True)
     condition = EncryptedTextField(_("condition"), blank=True)
-    follow_up_of = models.ForeignKey("Need", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="follow_ups",
-                                     verbose_name=_("follow-up of the need"))
+    follow_up_of = models.ForeignKey(
+        "Need",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of the need"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -219,8 +278,9 @@ class Visit(models.Model):
 
 
 class VisitPhoto(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos",
-                              verbose_name=_("visit"))
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit")
+    )
     image = models.ImageField(_("photo"), upload_to="care/visits/%Y/%m/")
 
     class Meta:
@@ -234,12 +294,18 @@ class Need(models.Model):
 
     jurisdiction_field = "visit__household__grid"
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="needs",
-                              verbose_name=_("visit"))
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="needs", verbose_name=_("visit")
+    )
     description = models.TextField(_("need"))
-    request = models.ForeignKey("requests_desk.Request", on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="care_needs",
-                                verbose_name=_("request"))
+    request = models.ForeignKey(
+        "requests_desk.Request",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="care_needs",
+        verbose_name=_("request"),
+    )
 
     class Meta:
         verbose_name = _("need")
@@ -256,8 +322,9 @@ class ServiceProject(models.Model):
     name = models.CharField(_("name"), max_length=120)
     organisation = models.CharField(_("social organisation"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    tags = models.ManyToManyField(CareTag, related_name="service_projects", blank=True,
-                                  verbose_name=_("for people with"))
+    tags = models.ManyToManyField(
+        CareTag, related_name="service_projects", blank=True, verbose_name=_("for people with")
+    )
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("People served at once."))
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -282,16 +349,26 @@ class Referral(models.Model):
 
     jurisdiction_field = "resident__household__grid"
 
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="referrals",
-                                 verbose_name=_("resident"))
-    project = models.ForeignKey(ServiceProject, on_delete=models.PROTECT,
-                                related_name="referrals", verbose_name=_("service project"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.REFERRED)
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("resident")
+    )
+    project = models.ForeignKey(
+        ServiceProject,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("service project"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REFERRED
+    )
     referred_on = models.DateField(_("referred on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("referred by"))
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
     class Meta:
@@ -299,12 +376,15 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals")
         ordering = ["-referred_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["resident", "project"],
-                                    condition=Q(status__in=["referred", "in_service"]),
-                                    name="care_one_open_referral_per_project"),
-            models.CheckConstraint(name="care_referral_closed_has_date",
-                                   condition=Q(status__in=["referred", "in_service"])
-                                   | Q(closed_on__isnull=False)),
+            models.UniqueConstraint(
+                fields=["resident", "project"],
+                condition=Q(status__in=["referred", "in_service"]),
+                name="care_one_open_referral_per_project",
+            ),
+            models.CheckConstraint(
+                name="care_referral_closed_has_date",
+                condition=Q(status__in=["referred", "in_service"]) | Q(closed_on__isnull=False),
+            ),
         ]
 
     def __str__(self):

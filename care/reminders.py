@@ -56,8 +56,11 @@ def _paired_people(household_ids, today):
     active = Pairing.objects.active(today).filter(household_id__in=household_ids)
     # order_by(): no ORDER BY inside a UNION (SQLite refuses it).
     workers = active.order_by().values_list("household_id", "worker_id")
-    members = (Pairing.members.through.objects.filter(pairing__in=active.values("pk"))
-               .order_by().values_list("pairing__household_id", "user_id"))
+    members = (
+        Pairing.members.through.objects.filter(pairing__in=active.values("pk"))
+        .order_by()
+        .values_list("pairing__household_id", "user_id")
+    )
     people: dict[int, set[int]] = {}
     for household_id, user_id in workers.union(members):
         people.setdefault(household_id, set()).add(user_id)
@@ -80,60 +83,79 @@ def _to_paired(rows, today, *, make):
                 yield make(row, user_id)
 
 
-@reminder_kind("care.visit_due", gettext_lazy("Household visit due today"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "care.visit_due", gettext_lazy("Household visit due today"), channels=("inbox", "email")
+)
 def visit_due(now):
     """Rule: a paired household whose next visit (care.selectors.with_visit_schedule) is due
     today (Asia/Shanghai) reminds the grid worker and every registered Party member of its active
     pairing, once per due date."""
     today = timezone.localdate(now)
-    rows = (_scheduled(today).filter(due_on=today)
-            .values_list("id", "building", "address", "grid__name", "frequency_days")
-            .order_by("id"))
+    rows = (
+        _scheduled(today)
+        .filter(due_on=today)
+        .values_list("id", "building", "address", "grid__name", "frequency_days")
+        .order_by("id")
+    )
 
     def make(row, user_id):
         pk, building, address, grid, days = row
         return Reminder(
-            object_id=pk, recipient_id=user_id, period=today.isoformat(),
+            object_id=pk,
+            recipient_id=user_id,
+            period=today.isoformat(),
             subject=_("Household visit due today: %(household)s")
             % {"household": _label(building, address)},
-            body=_("The household %(household)s in %(grid)s is due for its visit today (every "
-                   "%(days)s days).")
+            body=_(
+                "The household %(household)s in %(grid)s is due for its visit today (every "
+                "%(days)s days)."
+            )
             % {"household": _label(building, address), "grid": grid, "days": days},
-            link=_link(pk))
+            link=_link(pk),
+        )
 
     yield from _to_paired(rows, today, make=make)
 
 
-@reminder_kind("care.visit_overdue", gettext_lazy("Household visit overdue"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "care.visit_overdue", gettext_lazy("Household visit overdue"), channels=("inbox", "email")
+)
 def visit_overdue(now):
     """Rule: a paired household whose visit due date has passed without a visit reminds the grid
     worker and every registered Party member of its active pairing, once per due date (a visit
     moves the due date; the next time it passes reminds again)."""
     today = timezone.localdate(now)
-    rows = (_scheduled(today).filter(due_on__lt=today)
-            .values_list("id", "building", "address", "grid__name", "due_on")
-            .order_by("id"))
+    rows = (
+        _scheduled(today)
+        .filter(due_on__lt=today)
+        .values_list("id", "building", "address", "grid__name", "due_on")
+        .order_by("id")
+    )
 
     def make(row, user_id):
         pk, building, address, grid, due_on = row
         return Reminder(
-            object_id=pk, recipient_id=user_id, period=f"overdue:{due_on.isoformat()}",
+            object_id=pk,
+            recipient_id=user_id,
+            period=f"overdue:{due_on.isoformat()}",
             subject=_("Household visit overdue: %(household)s")
             % {"household": _label(building, address)},
-            body=_("The household %(household)s in %(grid)s was due for a visit on %(date)s and "
-                   "has not been visited.")
-            % {"household": _label(building, address), "grid": grid,
-               "date": due_on.isoformat()},
-            link=_link(pk))
+            body=_(
+                "The household %(household)s in %(grid)s was due for a visit on %(date)s and "
+                "has not been visited."
+            )
+            % {"household": _label(building, address), "grid": grid, "date": due_on.isoformat()},
+            link=_link(pk),
+        )
 
     yield from _to_paired(rows, today, make=make)
 
 
-@reminder_kind("care.visit_overdue_grid_head",
-               gettext_lazy("Overdue household visit escalated to the grid head"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "care.visit_overdue_grid_head",
+    gettext_lazy("Overdue household visit escalated to the grid head"),
+    channels=("inbox", "email"),
+)
 def visit_overdue_grid_head(now):
     """Rule: a paired household still not visited REDGRID_CARE_VISIT_ESCALATE_HEAD_DAYS (default
     7) days after its visit due date is escalated once per due date to every active grid head
@@ -143,21 +165,35 @@ def visit_overdue_grid_head(now):
     today = timezone.localdate(now)
     limit = today - datetime.timedelta(days=escalate_head_days())
     heads: dict[int, list[int]] = {}
-    for user_id, grid_id in (User.objects.filter(role=Role.GRID_HEAD, is_active=True,
-                                                 grid__isnull=False)
-                             .values_list("id", "grid_id").order_by("id")):
+    for user_id, grid_id in (
+        User.objects.filter(role=Role.GRID_HEAD, is_active=True, grid__isnull=False)
+        .values_list("id", "grid_id")
+        .order_by("id")
+    ):
         heads.setdefault(grid_id, []).append(user_id)
-    rows = (_scheduled(today).filter(due_on__lte=limit, grid_id__in=list(heads))
-            .values_list("id", "grid_id", "building", "address", "grid__name", "due_on")
-            .order_by("id"))
+    rows = (
+        _scheduled(today)
+        .filter(due_on__lte=limit, grid_id__in=list(heads))
+        .values_list("id", "grid_id", "building", "address", "grid__name", "due_on")
+        .order_by("id")
+    )
     for pk, grid_id, building, address, grid, due_on in rows.iterator(chunk_size=CHUNK):
         for user_id in heads[grid_id]:
             yield Reminder(
-                object_id=pk, recipient_id=user_id, period=f"head:{due_on.isoformat()}",
+                object_id=pk,
+                recipient_id=user_id,
+                period=f"head:{due_on.isoformat()}",
                 subject=_("Escalated: household visit overdue: %(household)s")
                 % {"household": _label(building, address)},
-                body=_("The household %(household)s in your grid %(grid)s was due for a visit on "
-                       "%(date)s and is still not visited.")
-                % {"household": _label(building, address), "grid": grid,
-                   "date": due_on.isoformat()},
-                link=_link(pk), urgent=True)
+                body=_(
+                    "The household %(household)s in your grid %(grid)s was due for a visit on "
+                    "%(date)s and is still not visited."
+                )
+                % {
+                    "household": _label(building, address),
+                    "grid": grid,
+                    "date": due_on.isoformat(),
+                },
+                link=_link(pk),
+                urgent=True,
+            )

@@ -26,44 +26,69 @@ def households_due_in(start: datetime.date, end: datetime.date):
     reads the same however late its report is generated. Annotated `visited`: visited at least
     once in the month."""
     paired = Pairing.objects.filter(household=OuterRef("pk"), start_date__lt=end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=start))
-    last_before = (Visit.objects.filter(household=OuterRef("pk"), visited_on__lt=start)
-                   .order_by("-visited_on").values("visited_on")[:1])
-    in_month = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=start,
-                                    visited_on__lt=end)
+        Q(end_date__isnull=True) | Q(end_date__gt=start)
+    )
+    last_before = (
+        Visit.objects.filter(household=OuterRef("pk"), visited_on__lt=start)
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    in_month = Visit.objects.filter(
+        household=OuterRef("pk"), visited_on__gte=start, visited_on__lt=end
+    )
     return (
         Household.objects.filter(Exists(paired), registered_on__lt=end)
-        .annotate(frequency_days=frequency_subquery(),
-                  last_before=Subquery(last_before, output_field=DateField()))
-        .annotate(due_on=Cast(Coalesce("last_before", "registered_on")
-                              + _days(F("frequency_days")), output_field=DateField()))
+        .annotate(
+            frequency_days=frequency_subquery(),
+            last_before=Subquery(last_before, output_field=DateField()),
+        )
+        .annotate(
+            due_on=Cast(
+                Coalesce("last_before", "registered_on") + _days(F("frequency_days")),
+                output_field=DateField(),
+            )
+        )
         .filter(due_on__lt=end)
         .annotate(visited=Exists(in_month))
     )
 
 
-@report_section("care", _("Household visits"), order=25, metrics=[
-    Metric("visits", _("Visits recorded")),
-    Metric("follow_up_visits", _("Follow-up visits")),
-    Metric("households_due", _("Households due a visit")),
-    Metric("households_due_visited", _("Of these, visited in the month")),
-    Metric("due_visited_rate", _("Share of due households visited"), unit="rate"),
-])
+@report_section(
+    "care",
+    _("Household visits"),
+    order=25,
+    metrics=[
+        Metric("visits", _("Visits recorded")),
+        Metric("follow_up_visits", _("Follow-up visits")),
+        Metric("households_due", _("Households due a visit")),
+        Metric("households_due_visited", _("Of these, visited in the month")),
+        Metric("due_visited_rate", _("Share of due households visited"), unit="rate"),
+    ],
+)
 def care_section(*, level, start, end):
     """Visits recorded in the month, and the households due a visit by the month's end
     (households_due_in) with how many of them were visited. Two GROUP BY queries per level."""
     result: dict = {}
-    visits = _grouped(Visit.objects.filter(visited_on__gte=start, visited_on__lt=end), Visit,
-                      level, visits=Count("id"),
-                      follow_up_visits=Count("id", filter=Q(kind=Visit.Kind.FOLLOW_UP)))
-    due = _grouped(households_due_in(start, end), Household, level,
-                   households_due=Count("id"),
-                   households_due_visited=Count("id", filter=Q(visited=True)))
+    visits = _grouped(
+        Visit.objects.filter(visited_on__gte=start, visited_on__lt=end),
+        Visit,
+        level,
+        visits=Count("id"),
+        follow_up_visits=Count("id", filter=Q(kind=Visit.Kind.FOLLOW_UP)),
+    )
+    due = _grouped(
+        households_due_in(start, end),
+        Household,
+        level,
+        households_due=Count("id"),
+        households_due_visited=Count("id", filter=Q(visited=True)),
+    )
     for part in (visits, due):
         for node, figures in part.items():
             result.setdefault(node, {}).update(figures)
     for figures in result.values():
         due_count = figures.get("households_due", 0)
-        figures["due_visited_rate"] = (figures.get("households_due_visited", 0) / due_count
-                                       if due_count else None)
+        figures["due_visited_rate"] = (
+            figures.get("households_due_visited", 0) / due_count if due_count else None
+        )
     return result

@@ -37,25 +37,35 @@ def need_to_request(*, need, category, by) -> Request:
     carries only the need and the address — never the resident's name, phone or ID number: the
     handling unit contacts the household through the pair (data minimisation, PIPL).
     """
-    need = type(need).objects.select_for_update(of=("self",)).select_related(
-        "visit__household__grid__community").get(pk=need.pk)
+    need = (
+        type(need)
+        .objects.select_for_update(of=("self",))
+        .select_related("visit__household__grid__community")
+        .get(pk=need.pk)
+    )
     if need.request_id is not None:
-        raise ValidationError(_("This need is already a request (%(code)s).") % {
-            "code": need.request.code})
+        raise ValidationError(
+            _("This need is already a request (%(code)s).") % {"code": need.request.code}
+        )
     household = need.visit.household
     if household.anonymised_at:
         raise ValidationError(_("This household has been anonymised."))
     request = request_create(
-        source=Request.Source.HOUSEHOLD_VISIT, category=category,
-        description=need.description, location=household.location,
+        source=Request.Source.HOUSEHOLD_VISIT,
+        category=category,
+        description=need.description,
+        location=household.location,
         community=household.grid.community_id if household.location is None else None,
-        address=f"{household.building} {household.address}".strip(), created_by=by)
+        address=f"{household.building} {household.address}".strip(),
+        created_by=by,
+    )
     if request.grid_id != household.grid_id:
         # Without a point the desk places the request in the community only; the household's
         # grid is known here, so route it there (DOMAIN.md: events go first to the locality).
         grid = household.grid
         Request.objects.filter(pk=request.pk).update(
-            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id)
+            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id
+        )
         request.refresh_from_db()
     need.request = request
     need.save(update_fields=["request"])

@@ -53,8 +53,11 @@ def households_visible_to(user, *, on: datetime.date | None = None):
     if user.role == Role.GRID_HEAD and user.grid_id:
         condition |= Q(grid_id=user.grid_id)
     households = Household.objects.all()
-    if (user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES)
-            and jurisdiction_of(user) is not None):
+    if (
+        user.care_role
+        and (user.is_superuser or user.role in CARE_AREA_ROLES)
+        and jurisdiction_of(user) is not None
+    ):
         area = scope_queryset(Household.objects.all(), user).values("pk")
         condition |= Q(pk__in=area)
     return households.filter(condition)
@@ -78,15 +81,17 @@ def referrals_visible_to(user):
 
 
 def _days(expression):
-    return ExpressionWrapper(expression * Value(datetime.timedelta(days=1)),
-                             output_field=DurationField())
+    return ExpressionWrapper(
+        expression * Value(datetime.timedelta(days=1)), output_field=DurationField()
+    )
 
 
 def frequency_subquery():
     """The household's visit frequency in days: min over its residents' tags (override first)."""
     return Subquery(
-        ResidentTag.objects.filter(resident__household=OuterRef("pk"),
-                                   resident__anonymised_at__isnull=True)
+        ResidentTag.objects.filter(
+            resident__household=OuterRef("pk"), resident__anonymised_at__isnull=True
+        )
         .values("resident__household")
         .annotate(days=Min(Coalesce("frequency_days", "tag__default_frequency_days")))
         .values("days")[:1],
@@ -97,17 +102,24 @@ def frequency_subquery():
 def with_visit_schedule(households, *, today: datetime.date | None = None):
     """Annotate frequency_days, last_visit_on, due_on and overdue (the one place for this rule)."""
     today = today or timezone.localdate()
-    last_visit = Visit.objects.filter(household=OuterRef("pk")).values("household").annotate(
-        last=Max("visited_on")).values("last")[:1]
+    last_visit = (
+        Visit.objects.filter(household=OuterRef("pk"))
+        .values("household")
+        .annotate(last=Max("visited_on"))
+        .values("last")[:1]
+    )
     households = households.annotate(
         frequency_days=frequency_subquery(),
         last_visit_on=Subquery(last_visit, output_field=DateField()),
     ).annotate(
-        due_on=Cast(Coalesce("last_visit_on", "registered_on") + _days(F("frequency_days")),
-                    output_field=DateField()),
+        due_on=Cast(
+            Coalesce("last_visit_on", "registered_on") + _days(F("frequency_days")),
+            output_field=DateField(),
+        ),
     )
     return households.annotate(
-        overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
+        overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField())
+    )
 
 
 def households_for_list(user, *, today: datetime.date | None = None):
@@ -127,15 +139,17 @@ def overdue_visit_households(user, *, today: datetime.date | None = None):
     household list's "overdue" filter shows and counts (for dashboards and reminders)."""
     today = today or timezone.localdate()
     return with_visit_schedule(households_visible_to(user, on=today), today=today).filter(
-        overdue=True, anonymised_at__isnull=True)
+        overdue=True, anonymised_at__isnull=True
+    )
 
 
 def unpaired_households(user, *, today: datetime.date | None = None):
     """Households with tagged residents and no active pairing, in what the user can see."""
     today = today or timezone.localdate()
     active = Pairing.objects.active(today).filter(household=OuterRef("pk"))
-    tagged = ResidentTag.objects.filter(resident__household=OuterRef("pk"),
-                                        resident__anonymised_at__isnull=True)
+    tagged = ResidentTag.objects.filter(
+        resident__household=OuterRef("pk"), resident__anonymised_at__isnull=True
+    )
     return (
         with_visit_schedule(households_visible_to(user, on=today), today=today)
         .filter(~Exists(active), Exists(tagged), anonymised_at__isnull=True)
@@ -154,7 +168,9 @@ def follow_ups_due(user):
         return Need.objects.none()
     follow_up = Visit.objects.filter(follow_up_of=OuterRef("pk"))
     return (
-        needs_visible_to(user).filter(condition).filter(~Exists(follow_up))
+        needs_visible_to(user)
+        .filter(condition)
+        .filter(~Exists(follow_up))
         .select_related("visit__household", "request")
         .order_by("visit__visited_on")
     )
@@ -164,16 +180,23 @@ def household_for_user_or_404(user, pk: int):
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        households_visible_to(user).select_related("grid__community", "subgrid"), pk=pk)
+        households_visible_to(user).select_related("grid__community", "subgrid"), pk=pk
+    )
 
 
 def resident_for_user_or_404(user, pk: int):
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        residents_visible_to(user).select_related("household__grid__community"), pk=pk)
+        residents_visible_to(user).select_related("household__grid__community"), pk=pk
+    )
 
 
 def active_pairing(household, *, on: datetime.date | None = None):
-    return (Pairing.objects.active(on).filter(household=household).select_related("worker")
-            .prefetch_related("members").first())
+    return (
+        Pairing.objects.active(on)
+        .filter(household=household)
+        .select_related("worker")
+        .prefetch_related("members")
+        .first()
+    )

@@ -14,8 +14,18 @@ class ResidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resident
-        fields = ("id", "household", "name", "gender", "birth_date", "phone", "id_number",
-                  "legal_basis", "consent_date", "tags")
+        fields = (
+            "id",
+            "household",
+            "name",
+            "gender",
+            "birth_date",
+            "phone",
+            "id_number",
+            "legal_basis",
+            "consent_date",
+            "tags",
+        )
 
     def get_phone(self, obj) -> str:
         return mask_phone(obj.phone)
@@ -37,20 +47,40 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ("id", "grid", "building", "address", "frequency_days", "last_visit_on",
-                  "due_on", "overdue", "residents")
+        fields = (
+            "id",
+            "grid",
+            "building",
+            "address",
+            "frequency_days",
+            "last_visit_on",
+            "due_on",
+            "overdue",
+            "residents",
+        )
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    needs = serializers.ListField(child=serializers.CharField(max_length=1000), write_only=True,
-                                  required=False)
+    needs = serializers.ListField(
+        child=serializers.CharField(max_length=1000), write_only=True, required=False
+    )
     need_list = serializers.SerializerMethodField()
     visitor = serializers.StringRelatedField()
 
     class Meta:
         model = Visit
-        fields = ("id", "household", "visitor", "visited_on", "mode", "kind", "met", "condition",
-                  "needs", "need_list")
+        fields = (
+            "id",
+            "household",
+            "visitor",
+            "visited_on",
+            "mode",
+            "kind",
+            "met",
+            "condition",
+            "needs",
+            "need_list",
+        )
         read_only_fields = ("visitor", "kind")
 
     def get_need_list(self, obj) -> list[dict]:

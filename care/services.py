@@ -50,11 +50,23 @@ def resident_label(resident: Resident) -> str:
 
 
 # --- Households and residents ---------------------------------------------------------------------
-def household_create(*, grid, address: str, building: str = "", subgrid=None, location=None,
-                     registered_on: datetime.date | None = None) -> Household:
-    household = Household(grid=grid, subgrid=subgrid, address=address.strip(),
-                          building=building.strip(), location=location,
-                          registered_on=registered_on or timezone.localdate())
+def household_create(
+    *,
+    grid,
+    address: str,
+    building: str = "",
+    subgrid=None,
+    location=None,
+    registered_on: datetime.date | None = None,
+) -> Household:
+    household = Household(
+        grid=grid,
+        subgrid=subgrid,
+        address=address.strip(),
+        building=building.strip(),
+        location=location,
+        registered_on=registered_on or timezone.localdate(),
+    )
     if subgrid is not None and subgrid.grid_id != grid.pk:
         raise ValidationError({"subgrid": _("The sub-grid is not part of this area grid.")})
     household.full_clean()
@@ -62,8 +74,16 @@ def household_create(*, grid, address: str, building: str = "", subgrid=None, lo
     return household
 
 
-def resident_clean_contact(*, phone: str, id_number: str, legal_basis: str, consent_date,
-                  consent_scope: str, household, exclude_pk=None) -> dict:
+def resident_clean_contact(
+    *,
+    phone: str,
+    id_number: str,
+    legal_basis: str,
+    consent_date,
+    consent_scope: str,
+    household,
+    exclude_pk=None,
+) -> dict:
     errors = {}
     phone = (phone or "").strip().replace(" ", "")
     id_number = (id_number or "").strip().upper()
@@ -73,44 +93,78 @@ def resident_clean_contact(*, phone: str, id_number: str, legal_basis: str, cons
         problem = id_number_problem(id_number)
         if problem:
             errors["id_number"] = _("This ID number is not valid: %(reason)s.") % {
-                "reason": _(problem)}
+                "reason": _(problem)
+            }
         else:
-            duplicate = Resident.objects.filter(id_number_index=blind_index(id_number),
-                                                anonymised_at__isnull=True)
+            duplicate = Resident.objects.filter(
+                id_number_index=blind_index(id_number), anonymised_at__isnull=True
+            )
             if exclude_pk:
                 duplicate = duplicate.exclude(pk=exclude_pk)
             if duplicate.exists():
                 errors["id_number"] = _("A resident with this ID number is already registered.")
     if legal_basis == Resident.LegalBasis.CONSENT and (not consent_date or not consent_scope):
-        errors["consent_date"] = _("With separate consent as the legal basis, give the date and "
-                                   "the scope of the consent.")
+        errors["consent_date"] = _(
+            "With separate consent as the legal basis, give the date and the scope of the consent."
+        )
     if consent_date and consent_date > timezone.localdate():
         errors["consent_date"] = _("The consent date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    return {"phone": phone, "id_number": id_number,
-            "phone_index": blind_index(phone) if phone else "",
-            "id_number_index": blind_index(id_number) if id_number else ""}
+    return {
+        "phone": phone,
+        "id_number": id_number,
+        "phone_index": blind_index(phone) if phone else "",
+        "id_number_index": blind_index(id_number) if id_number else "",
+    }
 
 
 @transaction.atomic
-def resident_create(*, household: Household, name: str, gender: str = "", birth_date=None,
-                    phone: str = "", id_number: str = "",
-                    legal_basis: str = Resident.LegalBasis.STATUTORY_DUTY, consent_date=None,
-                    consent_scope: str = "") -> Resident:
-    cleaned = resident_clean_contact(phone=phone, id_number=id_number, legal_basis=legal_basis,
-                            consent_date=consent_date, consent_scope=consent_scope,
-                            household=household)
-    resident = Resident(household=household, name=name.strip(), gender=gender,
-                        birth_date=birth_date, legal_basis=legal_basis,
-                        consent_date=consent_date, consent_scope=consent_scope.strip(), **cleaned)
+def resident_create(
+    *,
+    household: Household,
+    name: str,
+    gender: str = "",
+    birth_date=None,
+    phone: str = "",
+    id_number: str = "",
+    legal_basis: str = Resident.LegalBasis.STATUTORY_DUTY,
+    consent_date=None,
+    consent_scope: str = "",
+) -> Resident:
+    cleaned = resident_clean_contact(
+        phone=phone,
+        id_number=id_number,
+        legal_basis=legal_basis,
+        consent_date=consent_date,
+        consent_scope=consent_scope,
+        household=household,
+    )
+    resident = Resident(
+        household=household,
+        name=name.strip(),
+        gender=gender,
+        birth_date=birth_date,
+        legal_basis=legal_basis,
+        consent_date=consent_date,
+        consent_scope=consent_scope.strip(),
+        **cleaned,
+    )
     resident.full_clean(exclude=["phone_index", "id_number_index"])
     resident.save()
     return resident
 
 
-CORRECTABLE = ("name", "gender", "birth_date", "phone", "id_number", "legal_basis",
-               "consent_date", "consent_scope")
+CORRECTABLE = (
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "id_number",
+    "legal_basis",
+    "consent_date",
+    "consent_scope",
+)
 
 
 @transaction.atomic
@@ -122,11 +176,15 @@ def resident_correct(*, resident: Resident, by, purpose: str, request=None, **ch
     if resident.anonymised_at:
         raise ValidationError(_("This person has been anonymised; nothing can be corrected."))
     merged = {field: getattr(resident, field) for field in CORRECTABLE} | changes
-    cleaned = resident_clean_contact(phone=merged["phone"], id_number=merged["id_number"],
-                            legal_basis=merged["legal_basis"],
-                            consent_date=merged["consent_date"],
-                            consent_scope=merged["consent_scope"] or "",
-                            household=resident.household, exclude_pk=resident.pk)
+    cleaned = resident_clean_contact(
+        phone=merged["phone"],
+        id_number=merged["id_number"],
+        legal_basis=merged["legal_basis"],
+        consent_date=merged["consent_date"],
+        consent_scope=merged["consent_scope"] or "",
+        household=resident.household,
+        exclude_pk=resident.pk,
+    )
     changed = [f for f in CORRECTABLE if merged[f] != getattr(resident, f)]
     for field in CORRECTABLE:
         setattr(resident, field, merged[field])
@@ -134,26 +192,36 @@ def resident_correct(*, resident: Resident, by, purpose: str, request=None, **ch
         setattr(resident, field, value)
     resident.full_clean(exclude=["phone_index", "id_number_index"])
     resident.save()
-    audit_record(actor=by, action=AuditLogEntry.Action.CORRECT, purpose=purpose, subject=resident,
-                 subject_label=resident_label(resident), fields=", ".join(changed),
-                 request=request)
+    audit_record(
+        actor=by,
+        action=AuditLogEntry.Action.CORRECT,
+        purpose=purpose,
+        subject=resident,
+        subject_label=resident_label(resident),
+        fields=", ".join(changed),
+        request=request,
+    )
     return resident
 
 
-def resident_tag_set(*, resident: Resident, tag: CareTag, details: str = "",
-                     frequency_days: int | None = None) -> ResidentTag:
+def resident_tag_set(
+    *, resident: Resident, tag: CareTag, details: str = "", frequency_days: int | None = None
+) -> ResidentTag:
     if frequency_days is not None and frequency_days < 1:
         raise ValidationError({"frequency_days": _("The visit frequency is at least one day.")})
     resident_tag, _created = ResidentTag.objects.update_or_create(
-        resident=resident, tag=tag,
-        defaults={"details": details.strip(), "frequency_days": frequency_days})
+        resident=resident,
+        tag=tag,
+        defaults={"details": details.strip(), "frequency_days": frequency_days},
+    )
     return resident_tag
 
 
 # --- Pairings -------------------------------------------------------------------------------------
 @transaction.atomic
-def pairing_create(*, household: Household, worker, members=(), start_date=None,
-                   by=None) -> Pairing:
+def pairing_create(
+    *, household: Household, worker, members=(), start_date=None, by=None
+) -> Pairing:
     """Pair a household with a grid worker of its grid and registered Party members of its
     community; one active pairing per household."""
     start_date = start_date or timezone.localdate()
@@ -162,8 +230,11 @@ def pairing_create(*, household: Household, worker, members=(), start_date=None,
         errors["worker"] = _("Choose a grid worker of this household's area grid.")
     members = list(members)
     for member in members:
-        if member.role != Role.PARTY_MEMBER or member.grid is None \
-                or member.grid.community_id != household.grid.community_id:
+        if (
+            member.role != Role.PARTY_MEMBER
+            or member.grid is None
+            or member.grid.community_id != household.grid.community_id
+        ):
             errors["members"] = _("Choose registered Party members of this community.")
     if Pairing.objects.filter(household=household, end_date__isnull=True).exists():
         errors["household"] = _("This household is already paired; end that pairing first.")
@@ -193,9 +264,19 @@ def pairing_end(*, pairing: Pairing, reason: str, end_date=None) -> Pairing:
 
 # --- Visits and needs -----------------------------------------------------------------------------
 @transaction.atomic
-def visit_record(*, household: Household, visitor, visited_on: datetime.date, mode: str,
-                 met: str = "", condition: str = "", needs=(), photos=(),
-                 kind: str = Visit.Kind.ROUTINE, follow_up_of: Need | None = None) -> Visit:
+def visit_record(
+    *,
+    household: Household,
+    visitor,
+    visited_on: datetime.date,
+    mode: str,
+    met: str = "",
+    condition: str = "",
+    needs=(),
+    photos=(),
+    kind: str = Visit.Kind.ROUTINE,
+    follow_up_of: Need | None = None,
+) -> Visit:
     """Record a visit by someone who may see the household (the pair, the grid head, care staff)."""
     # Photos are checked and re-encoded first (EXIF/GPS stripped): a refused photo saves nothing.
     cleaned_photos = photos_clean(photos)
@@ -209,13 +290,21 @@ def visit_record(*, household: Household, visitor, visited_on: datetime.date, mo
         kind = Visit.Kind.FOLLOW_UP
         if follow_up_of.visit.household_id != household.pk:
             raise ValidationError(_("The need followed up belongs to another household."))
-    visit = Visit(household=household, visitor=visitor, visited_on=visited_on, mode=mode,
-                  kind=kind, met=met.strip(), condition=condition.strip(),
-                  follow_up_of=follow_up_of)
+    visit = Visit(
+        household=household,
+        visitor=visitor,
+        visited_on=visited_on,
+        mode=mode,
+        kind=kind,
+        met=met.strip(),
+        condition=condition.strip(),
+        follow_up_of=follow_up_of,
+    )
     visit.full_clean()
     visit.save()
-    Need.objects.bulk_create([Need(visit=visit, description=text.strip())
-                              for text in needs if text and text.strip()])
+    Need.objects.bulk_create(
+        [Need(visit=visit, description=text.strip()) for text in needs if text and text.strip()]
+    )
     for index, data in enumerate(cleaned_photos, start=1):
         photo = VisitPhoto(visit=visit)
         photo.image.save(f"visit-{visit.pk}-{index}.jpg", ContentFile(data), save=True)
@@ -224,15 +313,18 @@ def visit_record(*, household: Household, visitor, visited_on: datetime.date, mo
 
 # --- Services from social organisations -----------------------------------------------------------
 @transaction.atomic
-def referral_create(*, resident: Resident, project: ServiceProject, by,
-                    notes: str = "") -> Referral:
+def referral_create(
+    *, resident: Resident, project: ServiceProject, by, notes: str = ""
+) -> Referral:
     project = ServiceProject.objects.select_for_update().get(pk=project.pk)
     if not project.active:
         raise ValidationError(_("This service project is not taking referrals."))
     in_use = project.referrals.filter(status__in=Referral.OPEN_STATUSES).count()
     if in_use >= project.capacity:
-        raise ValidationError(_("This service project is full (%(capacity)s people).")
-                              % {"capacity": project.capacity})
+        raise ValidationError(
+            _("This service project is full (%(capacity)s people).")
+            % {"capacity": project.capacity}
+        )
     if resident.referrals.filter(project=project, status__in=Referral.OPEN_STATUSES).exists():
         raise ValidationError(_("This person is already referred to this project."))
     referral = Referral(resident=resident, project=project, referred_by=by, notes=notes.strip())
@@ -242,17 +334,26 @@ def referral_create(*, resident: Resident, project: ServiceProject, by,
 
 
 _REFERRAL_MOVES = {
-    Referral.Status.REFERRED: {Referral.Status.IN_SERVICE, Referral.Status.DECLINED,
-                               Referral.Status.DONE},
+    Referral.Status.REFERRED: {
+        Referral.Status.IN_SERVICE,
+        Referral.Status.DECLINED,
+        Referral.Status.DONE,
+    },
     Referral.Status.IN_SERVICE: {Referral.Status.DONE},
 }
 
 
 def referral_advance(*, referral: Referral, status: str, on=None) -> Referral:
     if status not in _REFERRAL_MOVES.get(referral.status, set()):
-        raise ValidationError(_("A referral that is %(current)s cannot become %(new)s.") % {
-            "current": referral.get_status_display(),
-            "new": Referral.Status(status).label if status in Referral.Status.values else status})
+        raise ValidationError(
+            _("A referral that is %(current)s cannot become %(new)s.")
+            % {
+                "current": referral.get_status_display(),
+                "new": Referral.Status(status).label
+                if status in Referral.Status.values
+                else status,
+            }
+        )
     referral.status = status
     if status in (Referral.Status.DONE, Referral.Status.DECLINED):
         referral.closed_on = on or timezone.localdate()
@@ -268,38 +369,73 @@ def resident_subject_export(*, resident: Resident, by, purpose: str, request=Non
     household = resident.household
     data = {
         "resident": {
-            "id": resident.pk, "name": resident.name, "gender": resident.get_gender_display(),
+            "id": resident.pk,
+            "name": resident.name,
+            "gender": resident.get_gender_display(),
             "birth_date": resident.birth_date.isoformat() if resident.birth_date else None,
-            "phone": resident.phone, "id_number": resident.id_number,
+            "phone": resident.phone,
+            "id_number": resident.id_number,
             "legal_basis": resident.get_legal_basis_display(),
             "consent_date": resident.consent_date.isoformat() if resident.consent_date else None,
             "consent_scope": resident.consent_scope,
             "created_at": resident.created_at.isoformat(),
             "updated_at": resident.updated_at.isoformat(),
         },
-        "household": {"grid": household.grid.name, "building": household.building,
-                      "address": household.address},
-        "care_tags": [{"tag": t.tag.name, "details": t.details, "since": t.since.isoformat(),
-                       "frequency_days": t.frequency_days}
-                      for t in resident.tags.select_related("tag")],
-        "pairings": [{"worker": str(p.worker), "members": [str(m) for m in p.members.all()],
-                      "start_date": p.start_date.isoformat(),
-                      "end_date": p.end_date.isoformat() if p.end_date else None,
-                      "end_reason": p.end_reason}
-                     for p in household.pairings.select_related("worker")
-                     .prefetch_related("members")],
-        "visits": [{"date": v.visited_on.isoformat(), "mode": v.get_mode_display(),
-                    "kind": v.get_kind_display(), "visited_by": str(v.visitor), "met": v.met,
-                    "condition": v.condition, "needs": [n.description for n in v.needs.all()]}
-                   for v in household.visits.select_related("visitor").prefetch_related("needs")],
-        "referrals": [{"project": str(r.project), "status": r.get_status_display(),
-                       "referred_on": r.referred_on.isoformat(),
-                       "closed_on": r.closed_on.isoformat() if r.closed_on else None}
-                      for r in resident.referrals.select_related("project")],
+        "household": {
+            "grid": household.grid.name,
+            "building": household.building,
+            "address": household.address,
+        },
+        "care_tags": [
+            {
+                "tag": t.tag.name,
+                "details": t.details,
+                "since": t.since.isoformat(),
+                "frequency_days": t.frequency_days,
+            }
+            for t in resident.tags.select_related("tag")
+        ],
+        "pairings": [
+            {
+                "worker": str(p.worker),
+                "members": [str(m) for m in p.members.all()],
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat() if p.end_date else None,
+                "end_reason": p.end_reason,
+            }
+            for p in household.pairings.select_related("worker").prefetch_related("members")
+        ],
+        "visits": [
+            {
+                "date": v.visited_on.isoformat(),
+                "mode": v.get_mode_display(),
+                "kind": v.get_kind_display(),
+                "visited_by": str(v.visitor),
+                "met": v.met,
+                "condition": v.condition,
+                "needs": [n.description for n in v.needs.all()],
+            }
+            for v in household.visits.select_related("visitor").prefetch_related("needs")
+        ],
+        "referrals": [
+            {
+                "project": str(r.project),
+                "status": r.get_status_display(),
+                "referred_on": r.referred_on.isoformat(),
+                "closed_on": r.closed_on.isoformat() if r.closed_on else None,
+            }
+            for r in resident.referrals.select_related("project")
+        ],
     }
-    audit_record(actor=by, action=AuditLogEntry.Action.SUBJECT_EXPORT, purpose=purpose,
-                 subject=resident, subject_label=resident_label(resident), fields="all",
-                 request=request)
+    audit_record(
+        actor=by,
+        action=AuditLogEntry.Action.SUBJECT_EXPORT,
+        purpose=purpose,
+        subject=resident,
+        subject_label=resident_label(resident),
+        fields="all",
+        request=request,
+    )
     return data
 
 
@@ -343,8 +479,15 @@ def resident_anonymise(*, resident: Resident, by, purpose: str, request=None) ->
     household = resident.household
     if not household.residents.filter(anonymised_at__isnull=True).exists():
         _anonymise_household_rows(household, now)
-    audit_record(actor=by, action=AuditLogEntry.Action.ANONYMISE, purpose=purpose,
-                 subject=resident, subject_label=label, fields="all", request=request)
+    audit_record(
+        actor=by,
+        action=AuditLogEntry.Action.ANONYMISE,
+        purpose=purpose,
+        subject=resident,
+        subject_label=label,
+        fields="all",
+        request=request,
+    )
     return resident
 
 
@@ -364,18 +507,27 @@ def pairings_anonymise_expired(*, today: datetime.date | None = None) -> int:
     cutoff = today - datetime.timedelta(days=conf.retention_days())
     households = (
         Household.objects.filter(anonymised_at__isnull=True)
-        .annotate(open_pairings=Count("pairings", filter=Q(pairings__end_date__isnull=True)
-                                      | Q(pairings__end_date__gt=cutoff)),
-                  closed_pairings=Count("pairings", filter=Q(pairings__end_date__lte=cutoff)))
+        .annotate(
+            open_pairings=Count(
+                "pairings",
+                filter=Q(pairings__end_date__isnull=True) | Q(pairings__end_date__gt=cutoff),
+            ),
+            closed_pairings=Count("pairings", filter=Q(pairings__end_date__lte=cutoff)),
+        )
         .filter(open_pairings=0, closed_pairings__gt=0)
     )
     count = 0
     now = timezone.now()
     for household in households.iterator():
         household_anonymise(household=household, now=now)
-        audit_record(actor=None, action=AuditLogEntry.Action.ANONYMISE,
-                     purpose=_("retention period after the pairing ended"),
-                     subject=household, subject_label=f"#{household.pk}", fields="all")
+        audit_record(
+            actor=None,
+            action=AuditLogEntry.Action.ANONYMISE,
+            purpose=_("retention period after the pairing ended"),
+            subject=household,
+            subject_label=f"#{household.pk}",
+            fields="all",
+        )
         count += 1
     return count
 
@@ -384,5 +536,8 @@ def pairing_may_manage(user, household: Household) -> bool:
     """The grid head of the household's grid, or care staff who can see it, pair households."""
     if user.role == Role.GRID_HEAD:
         return user.grid_id == household.grid_id
-    return bool(user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES)
-                and households_visible_to(user).filter(pk=household.pk).exists())
+    return bool(
+        user.care_role
+        and (user.is_superuser or user.role in CARE_AREA_ROLES)
+        and households_visible_to(user).filter(pk=household.pk).exists()
+    )

@@ -63,10 +63,14 @@ def household_list(request):
         households = households.filter(overdue=True)
     page = Paginator(households, conf.list_page_size()).get_page(request.GET.get("page"))
     context = {
-        "page": page, "today": today, "only_overdue": only_overdue,
+        "page": page,
+        "today": today,
+        "only_overdue": only_overdue,
         "overdue_count": selectors.with_visit_schedule(
             selectors.households_visible_to(request.user, on=today), today=today
-        ).filter(overdue=True, anonymised_at__isnull=True).count(),
+        )
+        .filter(overdue=True, anonymised_at__isnull=True)
+        .count(),
         "follow_ups": list(selectors.follow_ups_due(request.user)[:20]),
         "may_export": may_reveal(request.user) or request.user.care_role,
     }
@@ -76,37 +80,54 @@ def household_list(request):
 @login_required
 def household_detail(request, pk):
     household = selectors.household_for_user_or_404(request.user, pk)
-    schedule = selectors.with_visit_schedule(
-        selectors.households_visible_to(request.user).filter(pk=pk)).values(
-        "frequency_days", "last_visit_on", "due_on", "overdue").get()
-    residents = household.residents.filter(anonymised_at__isnull=True).prefetch_related(
-        "tags__tag")
+    schedule = (
+        selectors.with_visit_schedule(selectors.households_visible_to(request.user).filter(pk=pk))
+        .values("frequency_days", "last_visit_on", "due_on", "overdue")
+        .get()
+    )
+    residents = household.residents.filter(anonymised_at__isnull=True).prefetch_related("tags__tag")
     visits = household.visits.select_related("visitor").prefetch_related(
-        "needs__request", "photos")[:20]
-    return render(request, "care/household_detail.html", {
-        "household": household, "schedule": schedule, "residents": residents, "visits": visits,
-        "pairing": selectors.active_pairing(household),
-        "may_pair": services.pairing_may_manage(request.user, household),
-        "needs_link": requests_desk_available(),
-        "categories": list(request_categories()),
-        "end_form": PairingEndForm(),
-    })
+        "needs__request", "photos"
+    )[:20]
+    return render(
+        request,
+        "care/household_detail.html",
+        {
+            "household": household,
+            "schedule": schedule,
+            "residents": residents,
+            "visits": visits,
+            "pairing": selectors.active_pairing(household),
+            "may_pair": services.pairing_may_manage(request.user, household),
+            "needs_link": requests_desk_available(),
+            "categories": list(request_categories()),
+            "end_form": PairingEndForm(),
+        },
+    )
 
 
 @login_required
 def visit_create(request, pk):
     household = selectors.household_for_user_or_404(request.user, pk)
-    follow_up_needs = list(selectors.follow_ups_due(request.user).filter(
-        visit__household=household))
+    follow_up_needs = list(
+        selectors.follow_ups_due(request.user).filter(visit__household=household)
+    )
     form = VisitForm(request.POST or None, request.FILES or None, follow_up_needs=follow_up_needs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         need = next((n for n in follow_up_needs if n.pk == data.get("follow_up_of")), None)
         try:
             services.visit_record(
-                household=household, visitor=request.user, visited_on=data["visited_on"],
-                mode=data["mode"], met=data["met"], condition=data["condition"],
-                needs=data["needs"], photos=data["photos"], follow_up_of=need)
+                household=household,
+                visitor=request.user,
+                visited_on=data["visited_on"],
+                mode=data["mode"],
+                met=data["met"],
+                condition=data["condition"],
+                needs=data["needs"],
+                photos=data["photos"],
+                follow_up_of=need,
+            )
         except ValidationError as error:
             _form_add_errors(form, error)
         else:
@@ -118,20 +139,24 @@ def visit_create(request, pk):
 @login_required
 def resident_detail(request, pk, *, reveal_form=None, revealed=None):
     resident = selectors.resident_for_user_or_404(request.user, pk)
-    return render(request, "care/resident_detail.html", {
-        "resident": resident,
-        "household": resident.household,
-        "tags": resident.tags.select_related("tag"),
-        "phone_masked": mask_phone(resident.phone),
-        "id_masked": mask_id_number(resident.id_number),
-        "referrals": resident.referrals.select_related("project"),
-        "reveal_form": reveal_form or RevealForm(),
-        "revealed": revealed,
-        "may_reveal": may_reveal(request.user),
-        "purpose_form": PurposeForm(),
-        "referral_form": ReferralForm(),
-        "advance_form": ReferralAdvanceForm(),
-    })
+    return render(
+        request,
+        "care/resident_detail.html",
+        {
+            "resident": resident,
+            "household": resident.household,
+            "tags": resident.tags.select_related("tag"),
+            "phone_masked": mask_phone(resident.phone),
+            "id_masked": mask_id_number(resident.id_number),
+            "referrals": resident.referrals.select_related("project"),
+            "reveal_form": reveal_form or RevealForm(),
+            "revealed": revealed,
+            "may_reveal": may_reveal(request.user),
+            "purpose_form": PurposeForm(),
+            "referral_form": ReferralForm(),
+            "advance_form": ReferralAdvanceForm(),
+        },
+    )
 
 
 @login_required
@@ -144,9 +169,13 @@ def resident_reveal(request, pk):
         field = form.cleaned_data["field"]
         try:
             value = personal_data_reveal(
-                user=request.user, subject=resident, field=field,
+                user=request.user,
+                subject=resident,
+                field=field,
                 purpose=form.cleaned_data["purpose"],
-                subject_label=services.resident_label(resident), request=request)
+                subject_label=services.resident_label(resident),
+                request=request,
+            )
         except PermissionDenied as denied:
             form.add_error(None, str(denied) or _("Your role may not reveal personal data."))
         except ValidationError as error:
@@ -175,9 +204,13 @@ def resident_correct(request, pk):
                     changes.pop(secret)
         fresh = Resident.objects.get(pk=resident.pk)
         try:
-            services.resident_correct(resident=fresh, by=request.user, purpose=data["purpose"],
-                                      request=request, **{k: v for k, v in changes.items()
-                                                          if k in services.CORRECTABLE})
+            services.resident_correct(
+                resident=fresh,
+                by=request.user,
+                purpose=data["purpose"],
+                request=request,
+                **{k: v for k, v in changes.items() if k in services.CORRECTABLE},
+            )
         except ValidationError as error:
             _form_add_errors(form, error)
         else:
@@ -193,19 +226,27 @@ def resident_export(request, pk):
     resident = selectors.resident_for_user_or_404(request.user, pk)
     form = PurposeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("State the purpose of this access (at least %(n)s characters).")
-                       % {"n": 4})
+        messages.error(
+            request, _("State the purpose of this access (at least %(n)s characters).") % {"n": 4}
+        )
         return redirect("care:resident", pk=pk)
     try:
-        data = services.resident_subject_export(resident=resident, by=request.user,
-                                                purpose=form.cleaned_data["purpose"],
-                                                request=request)
+        data = services.resident_subject_export(
+            resident=resident,
+            by=request.user,
+            purpose=form.cleaned_data["purpose"],
+            request=request,
+        )
     except (PermissionDenied, ValidationError) as error:
-        messages.error(request, " ".join(_error_messages(error)) if isinstance(
-            error, ValidationError) else str(error))
+        messages.error(
+            request,
+            " ".join(_error_messages(error)) if isinstance(error, ValidationError) else str(error),
+        )
         return redirect("care:resident", pk=pk)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="resident-{resident.pk}.json"'
     return response
 
@@ -217,19 +258,25 @@ def resident_anonymise(request, pk):
     form = PurposeForm(request.POST)
     if form.is_valid():
         try:
-            services.resident_anonymise(resident=resident, by=request.user,
-                                        purpose=form.cleaned_data["purpose"], request=request)
+            services.resident_anonymise(
+                resident=resident,
+                by=request.user,
+                purpose=form.cleaned_data["purpose"],
+                request=request,
+            )
         except PermissionDenied as denied:
             messages.error(request, str(denied))
         except ValidationError as error:
             messages.error(request, " ".join(_error_messages(error)))
         else:
-            messages.success(request, _("The person's identity has been deleted; visit and "
-                                        "tag counts are kept."))
+            messages.success(
+                request, _("The person's identity has been deleted; visit and tag counts are kept.")
+            )
             return redirect("care:household", pk=resident.household_id)
     else:
-        messages.error(request, _("State the purpose of this access (at least %(n)s characters).")
-                       % {"n": 4})
+        messages.error(
+            request, _("State the purpose of this access (at least %(n)s characters).") % {"n": 4}
+        )
     return redirect("care:resident", pk=pk)
 
 
@@ -241,9 +288,13 @@ def pairing_create(request, pk):
     form = PairingForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pairing_create(household=household, worker=form.cleaned_data["worker"],
-                                    members=form.cleaned_data["members"],
-                                    start_date=form.cleaned_data["start_date"], by=request.user)
+            services.pairing_create(
+                household=household,
+                worker=form.cleaned_data["worker"],
+                members=form.cleaned_data["members"],
+                start_date=form.cleaned_data["start_date"],
+                by=request.user,
+            )
         except ValidationError as error:
             _form_add_errors(form, error)
         else:
@@ -256,8 +307,11 @@ def pairing_create(request, pk):
 @require_POST
 def pairing_end(request, pk):
     pairing = get_object_or_404(
-        Pairing.objects.filter(household__in=selectors.households_visible_to(request.user)
-                               .values("pk")).select_related("household"), pk=pk)
+        Pairing.objects.filter(
+            household__in=selectors.households_visible_to(request.user).values("pk")
+        ).select_related("household"),
+        pk=pk,
+    )
     if not services.pairing_may_manage(request.user, pairing.household):
         raise Http404
     form = PairingEndForm(request.POST)
@@ -288,8 +342,12 @@ def referral_create(request, pk):
     form = ReferralForm(request.POST)
     if form.is_valid():
         try:
-            services.referral_create(resident=resident, project=form.cleaned_data["project"],
-                                     by=request.user, notes=form.cleaned_data["notes"])
+            services.referral_create(
+                resident=resident,
+                project=form.cleaned_data["project"],
+                by=request.user,
+                notes=form.cleaned_data["notes"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(_error_messages(error)))
         else:
@@ -319,29 +377,55 @@ def resident_export_list(request):
     """Export the residents the user can see as CSV — masked, with a stated purpose, logged."""
     form = PurposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        residents = (selectors.residents_visible_to(request.user)
-                     .filter(anonymised_at__isnull=True)
-                     .select_related("household__grid").prefetch_related("tags__tag")
-                     .order_by("household__grid__code", "household_id", "id"))
+        residents = (
+            selectors.residents_visible_to(request.user)
+            .filter(anonymised_at__isnull=True)
+            .select_related("household__grid")
+            .prefetch_related("tags__tag")
+            .order_by("household__grid__code", "household_id", "id")
+        )
         with transaction.atomic():
             count = residents.count()
-            personal_data_export_record(user=request.user, model=Resident,
-                                        purpose=form.cleaned_data["purpose"],
-                                        record_count=count, request=request)
+            personal_data_export_record(
+                user=request.user,
+                model=Resident,
+                purpose=form.cleaned_data["purpose"],
+                record_count=count,
+                request=request,
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="residents-{stamp}.csv"'
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow([_("area grid"), _("building"), _("address"), _("name"), _("gender"),
-                         _("phone"), _("ID number"), _("care tags"), _("legal basis")])
+        writer.writerow(
+            [
+                _("area grid"),
+                _("building"),
+                _("address"),
+                _("name"),
+                _("gender"),
+                _("phone"),
+                _("ID number"),
+                _("care tags"),
+                _("legal basis"),
+            ]
+        )
         for resident in residents.iterator(chunk_size=500):
             household = resident.household
-            writer.writerow([household.grid.name, household.building, household.address,
-                             resident.name, resident.get_gender_display(),
-                             mask_phone(resident.phone), mask_id_number(resident.id_number),
-                             "、".join(t.tag.name for t in resident.tags.all()),
-                             resident.get_legal_basis_display()])
+            writer.writerow(
+                [
+                    household.grid.name,
+                    household.building,
+                    household.address,
+                    resident.name,
+                    resident.get_gender_display(),
+                    mask_phone(resident.phone),
+                    mask_id_number(resident.id_number),
+                    "、".join(t.tag.name for t in resident.tags.all()),
+                    resident.get_legal_basis_display(),
+                ]
+            )
         return response
     return render(request, "care/export_form.html", {"form": form})
 
@@ -353,23 +437,38 @@ def household_print(request, pk):
     form = PurposeForm(request.GET or None)
     if not form.is_valid():
         return render(request, "care/print_form.html", {"household": household, "form": form})
-    audit_record(actor=request.user, action=AuditLogEntry.Action.PRINT,
-                 purpose=form.cleaned_data["purpose"], subject=household,
-                 subject_label=f"#{household.pk}", fields=_("masked"), request=request)
-    residents = household.residents.filter(anonymised_at__isnull=True).prefetch_related(
-        "tags__tag")
-    rows = [{"resident": r, "phone": mask_phone(r.phone), "id_number": mask_id_number(r.id_number)}
-            for r in residents]
-    return render(request, "care/household_print.html", {
-        "household": household, "rows": rows, "visits": household.visits.select_related("visitor")[:10]})
+    audit_record(
+        actor=request.user,
+        action=AuditLogEntry.Action.PRINT,
+        purpose=form.cleaned_data["purpose"],
+        subject=household,
+        subject_label=f"#{household.pk}",
+        fields=_("masked"),
+        request=request,
+    )
+    residents = household.residents.filter(anonymised_at__isnull=True).prefetch_related("tags__tag")
+    rows = [
+        {"resident": r, "phone": mask_phone(r.phone), "id_number": mask_id_number(r.id_number)}
+        for r in residents
+    ]
+    return render(
+        request,
+        "care/household_print.html",
+        {
+            "household": household,
+            "rows": rows,
+            "visits": household.visits.select_related("visitor")[:10],
+        },
+    )
 
 
 @login_required
 @require_POST
 def need_request(request, pk):
     """Turn a need raised on a visit into a request on the requests desk, in one step."""
-    need = get_object_or_404(selectors.needs_visible_to(request.user).select_related("visit"),
-                             pk=pk)
+    need = get_object_or_404(
+        selectors.needs_visible_to(request.user).select_related("visit"), pk=pk
+    )
     category = request_categories().filter(pk=request.POST.get("category") or 0).first()
     if category is None:
         messages.error(request, _("Choose the request category."))
@@ -379,6 +478,8 @@ def need_request(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(_error_messages(error)))
         else:
-            messages.success(request, _("Request %(code)s has been filed from this need.")
-                             % {"code": created.code})
+            messages.success(
+                request,
+                _("Request %(code)s has been filed from this need.") % {"code": created.code},
+            )
     return redirect("care:household", pk=need.visit.household_id)

@@ -48,7 +48,8 @@ def area_of(user) -> Area | None:
     if jurisdiction.level not in LEVELS:
         return None
     node = getattr(user, jurisdiction.level, None) or NODE_MODELS[jurisdiction.level].objects.get(
-        pk=jurisdiction.node_id)
+        pk=jurisdiction.node_id
+    )
     return Area(jurisdiction.level, node)
 
 
@@ -79,11 +80,27 @@ def breadcrumbs(area: Area) -> list[Area]:
 
 def grids_geojson(area: Area, *, on=None, precision: int = 5) -> dict:
     """A GeoJSON FeatureCollection of the area grids in force inside `area` (one query)."""
-    grids = (area.filter(AreaGrid.objects.valid_on(on))
-             .annotate(geojson=AsGeoJSON("boundary", precision=precision))
-             .defer("boundary").order_by("code").values("id", "code", "name", "population",
-                                                        "geojson"))
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": g["id"], "geometry": json.loads(g["geojson"]),
-         "properties": {"id": g["id"], "code": g["code"], "name": g["name"],
-                        "population": g["population"]}} for g in grids]}
+    grids = (
+        area.filter(AreaGrid.objects.valid_on(on))
+        .annotate(geojson=AsGeoJSON("boundary", precision=precision))
+        .defer("boundary")
+        .order_by("code")
+        .values("id", "code", "name", "population", "geojson")
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": g["id"],
+                "geometry": json.loads(g["geojson"]),
+                "properties": {
+                    "id": g["id"],
+                    "code": g["code"],
+                    "name": g["name"],
+                    "population": g["population"],
+                },
+            }
+            for g in grids
+        ],
+    }

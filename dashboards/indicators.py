@@ -65,14 +65,26 @@ def grid_values(user, area, *, start, end, on=None) -> GridValues:
     grids = dict(area.filter(AreaGrid.objects.valid_on(on)).values_list("id", "population"))
     request_indicators = _request_indicators()
     if request_indicators is not None:
-        rows = {row["grid_id"]: row for row in request_indicators(
-            start=start, end=end, user=user, queryset=_area_requests(area), group_by=("grid",))}
+        rows = {
+            row["grid_id"]: row
+            for row in request_indicators(
+                start=start, end=end, user=user, queryset=_area_requests(area), group_by=("grid",)
+            )
+        }
         for grid_id, population in grids.items():
-            row = rows.get(grid_id) or {"reports": 0, "closed": 0, "dispatched": 0,
-                                        "overdue_unhandled": 0}
+            row = rows.get(grid_id) or {
+                "reports": 0,
+                "closed": 0,
+                "dispatched": 0,
+                "overdue_unhandled": 0,
+            }
             result.by_grid.setdefault(grid_id, {}).update(_request_values(row, population))
-        result.available |= {"requests_per_1000", "overdue_rate", "on_time_closure_rate",
-                             "satisfaction"}
+        result.available |= {
+            "requests_per_1000",
+            "overdue_rate",
+            "on_time_closure_rate",
+            "satisfaction",
+        }
     rates = optional("volunteers", "selectors", "registration_rates")
     groups = optional("volunteers", "selectors", "RATE_GROUPS") or {}
     if rates is not None and "grid" in groups:
@@ -95,14 +107,23 @@ def monthly_trend(user, area, *, months) -> list[dict] | None:
     request_indicators = _request_indicators()
     if request_indicators is None:
         return None
-    rows = request_indicators(start=months[0].start, end=months[-1].end, user=user,
-                              queryset=_area_requests(area), group_by=("month",))
+    rows = request_indicators(
+        start=months[0].start,
+        end=months[-1].end,
+        user=user,
+        queryset=_area_requests(area),
+        group_by=("month",),
+    )
     by_month = {row["month"].strftime("%Y-%m") if row["month"] else "": row for row in rows}
     trend = []
     for month in months:
         key = month.start.strftime("%Y-%m")
-        row = by_month.get(key) or {"reports": 0, "closed": 0, "dispatched": 0,
-                                    "overdue_unhandled": 0}
+        row = by_month.get(key) or {
+            "reports": 0,
+            "closed": 0,
+            "dispatched": 0,
+            "overdue_unhandled": 0,
+        }
         values = _request_values(row)
         values.pop("requests_per_1000")
         trend.append({"month": key, **values})
@@ -121,32 +142,66 @@ def request_figures(user, area, this, last) -> list:
     queue_filter = optional("requests_desk", "selectors", "queue_filter")
     if request_indicators is None or queue_filter is None:
         return []
-    rows = request_indicators(start=last.start, end=this.end, user=user,
-                              queryset=_area_requests(area), group_by=("month",))
+    rows = request_indicators(
+        start=last.start,
+        end=this.end,
+        user=user,
+        queryset=_area_requests(area),
+        group_by=("month",),
+    )
     by_month = {row["month"].strftime("%Y-%m"): row for row in rows if row["month"]}
     empty = {"reports": 0, "closed": 0, "dispatched": 0, "overdue_unhandled": 0}
     cur = _request_values(by_month.get(this.start.strftime("%Y-%m"), empty))
     prev = _request_values(by_month.get(last.start.strftime("%Y-%m"), empty))
 
     def received_url(month):
-        return queue_url(stage="", reported_from=month.start.isoformat(),
-                         reported_to=month.last_day.isoformat())
+        return queue_url(
+            stage="", reported_from=month.start.isoformat(), reported_to=month.last_day.isoformat()
+        )
 
     def closed_url(month):
-        return queue_url(stage="closed", closed_from=month.start.isoformat(),
-                         closed_to=month.last_day.isoformat())
+        return queue_url(
+            stage="closed",
+            closed_from=month.start.isoformat(),
+            closed_to=month.last_day.isoformat(),
+        )
 
     scoped = _area_requests(area, user)
-    closed = {key: queue_filter(scoped, stage="closed", closed_from=month.start,
-                                closed_to=month.last_day).count()
-              for key, month in (("current", this), ("previous", last))}
+    closed = {
+        key: queue_filter(
+            scoped, stage="closed", closed_from=month.start, closed_to=month.last_day
+        ).count()
+        for key, month in (("current", this), ("previous", last))
+    }
     return [
-        Figure("received", _("Requests received"), cur["received"], prev["received"],
-               url=received_url(this), previous_url=received_url(last)),
-        Figure("closed", _("Requests closed"), closed["current"], closed["previous"],
-               url=closed_url(this), previous_url=closed_url(last)),
-        Figure("on_time_closure_rate", _("On-time closure rate (of the month's reports)"),
-               cur["on_time_closure_rate"], prev["on_time_closure_rate"], unit="rate"),
-        Figure("satisfaction", _("Satisfaction (of the month's reports)"), cur["satisfaction"],
-               prev["satisfaction"], unit="rate"),
+        Figure(
+            "received",
+            _("Requests received"),
+            cur["received"],
+            prev["received"],
+            url=received_url(this),
+            previous_url=received_url(last),
+        ),
+        Figure(
+            "closed",
+            _("Requests closed"),
+            closed["current"],
+            closed["previous"],
+            url=closed_url(this),
+            previous_url=closed_url(last),
+        ),
+        Figure(
+            "on_time_closure_rate",
+            _("On-time closure rate (of the month's reports)"),
+            cur["on_time_closure_rate"],
+            prev["on_time_closure_rate"],
+            unit="rate",
+        ),
+        Figure(
+            "satisfaction",
+            _("Satisfaction (of the month's reports)"),
+            cur["satisfaction"],
+            prev["satisfaction"],
+            unit="rate",
+        ),
     ]

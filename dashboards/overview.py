@@ -38,11 +38,18 @@ DEFAULT_INDICATOR = "requests_per_1000"
 
 
 def map_strings() -> dict:
-    return {"noData": _("no data"), "openCase": _("Open the case"), "overdue": _("overdue"),
-            "nearlyDue": _("nearly due"), "population": _("Population"),
-            "drillDown": _("Show this grid"), "keyPlace": _("Key place"),
-            "position": _("Service position"), "subgrid": _("Sub-grid"),
-            "onMap": _("%(open)s open requests on the map, %(overdue)s overdue.")}
+    return {
+        "noData": _("no data"),
+        "openCase": _("Open the case"),
+        "overdue": _("overdue"),
+        "nearlyDue": _("nearly due"),
+        "population": _("Population"),
+        "drillDown": _("Show this grid"),
+        "keyPlace": _("Key place"),
+        "position": _("Service position"),
+        "subgrid": _("Sub-grid"),
+        "onMap": _("%(open)s open requests on the map, %(overdue)s overdue."),
+    }
 
 
 def _children(area: Area, on=None) -> list[dict]:
@@ -70,10 +77,19 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
         grid_values = values.by_grid.get(props["id"], {})
         props["values"] = {i.key: grid_values.get(i.key) for i in available}
         props["url"] = reverse("dashboards:overview") + f"?level=grid&id={props['id']}"
-        rows.append({"id": props["id"], "code": props["code"], "name": props["name"],
-                     "population": props["population"], "url": props["url"],
-                     "values": [{"key": i.key, "value": grid_values.get(i.key), "unit": i.unit}
-                                for i in available]})
+        rows.append(
+            {
+                "id": props["id"],
+                "code": props["code"],
+                "name": props["name"],
+                "population": props["population"],
+                "url": props["url"],
+                "values": [
+                    {"key": i.key, "value": grid_values.get(i.key), "unit": i.unit}
+                    for i in available
+                ],
+            }
+        )
     chosen = INDICATOR_BY_KEY[indicator]
     if chosen not in available and available:
         chosen = available[0]
@@ -90,13 +106,26 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
     for child in children:
         child["url"] = reverse("dashboards:overview") + f"?level={child['level']}&id={child['id']}"
     return {
-        "indicators": INDICATORS, "available": available, "chosen": chosen,
-        "ranking": rows, "children": children, "trend": trend,
-        "period_start": start, "period_end": months[-1].last_day,
-        "chart_i18n": {"received": _("Received"), "closed": _("Closed"),
-                       "onTime": _("On-time closure rate"), "satisfaction": _("Satisfaction"),
-                       "overdue": _("Overdue rate")},
-        "geo": {"grids": geojson, "indicator": chosen.key if available else None,
-                "unit": chosen.unit, "higherIsBetter": chosen.higher_is_better,
-                "label": str(chosen.label)},
+        "indicators": INDICATORS,
+        "available": available,
+        "chosen": chosen,
+        "ranking": rows,
+        "children": children,
+        "trend": trend,
+        "period_start": start,
+        "period_end": months[-1].last_day,
+        "chart_i18n": {
+            "received": _("Received"),
+            "closed": _("Closed"),
+            "onTime": _("On-time closure rate"),
+            "satisfaction": _("Satisfaction"),
+            "overdue": _("Overdue rate"),
+        },
+        "geo": {
+            "grids": geojson,
+            "indicator": chosen.key if available else None,
+            "unit": chosen.unit,
+            "higherIsBetter": chosen.higher_is_better,
+            "label": str(chosen.label),
+        },
     }

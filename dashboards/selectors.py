@@ -36,8 +36,10 @@ class Month:
 
     def aware_bounds(self):
         tz = timezone.get_current_timezone()
-        return (datetime.datetime.combine(self.start, datetime.time(), tz),
-                datetime.datetime.combine(self.end, datetime.time(), tz))
+        return (
+            datetime.datetime.combine(self.start, datetime.time(), tz),
+            datetime.datetime.combine(self.end, datetime.time(), tz),
+        )
 
 
 def month_of(day: datetime.date) -> Month:
@@ -107,64 +109,108 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     panel = RequestsPanel()
     related = ("category__parent", "grid", "community", "street", "assignee", "department")
 
-    counts = dict(qs.filter(stage__in=WAITING_STAGES).values_list("stage").annotate(n=Count("id"))
-                  .values_list("stage", "n"))
+    counts = dict(
+        qs.filter(stage__in=WAITING_STAGES)
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
     labels = dict(Stage.choices)
     for stage in WAITING_STAGES:
-        panel.waiting.append({"stage": stage, "label": labels[stage], "count": counts.get(stage, 0),
-                              "url": queue_url(stage=stage)})
+        panel.waiting.append(
+            {
+                "stage": stage,
+                "label": labels[stage],
+                "count": counts.get(stage, 0),
+                "url": queue_url(stage=stage),
+            }
+        )
     panel.waiting_total = sum(counts.values())
-    panel.waiting_rows = _with_inline_actions(list(
-        qs.filter(stage__in=WAITING_STAGES).select_related(*related).with_due_flags(now)
-        .order_by("created_at", "id")[:conf.LIST_LIMIT]), user)
+    panel.waiting_rows = _with_inline_actions(
+        list(
+            qs.filter(stage__in=WAITING_STAGES)
+            .select_related(*related)
+            .with_due_flags(now)
+            .order_by("created_at", "id")[: conf.LIST_LIMIT]
+        ),
+        user,
+    )
 
     # The desk's own definitions (RequestQuerySet.overdue / nearly_due), which its queue's
     # overdue=on / nearly_due=on filters apply too: the counts equal the linked lists.
     overdue = qs.overdue(now)
     panel.overdue_count = overdue.count()
     panel.overdue_url = queue_url(stage="", overdue="on", sort="due")
-    panel.overdue_rows = _with_inline_actions(list(
-        overdue.select_related(*related).with_due_flags(now)
-        .order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
+    panel.overdue_rows = _with_inline_actions(
+        list(
+            overdue.select_related(*related)
+            .with_due_flags(now)
+            .order_by("due_at", "id")[: conf.LIST_LIMIT]
+        ),
+        user,
+    )
 
     nearly = qs.nearly_due(now)
     panel.nearly_due_count = nearly.count()
     panel.nearly_due_url = queue_url(stage="", nearly_due="on", sort="due")
-    panel.nearly_due_rows = _with_inline_actions(list(
-        nearly.select_related(*related).with_due_flags(now)
-        .order_by("due_at", "id")[:conf.LIST_LIMIT]), user)
+    panel.nearly_due_rows = _with_inline_actions(
+        list(
+            nearly.select_related(*related)
+            .with_due_flags(now)
+            .order_by("due_at", "id")[: conf.LIST_LIMIT]
+        ),
+        user,
+    )
 
     open_qs = qs.open()
-    loads = (open_qs.filter(assignee__isnull=False)
-             .values("assignee_id", "assignee__username", "assignee__last_name",
-                     "assignee__first_name")
-             .annotate(open=Count("id")).order_by("-open", "assignee__username"))
-    overdue_by = dict(qs.overdue(now).filter(assignee__isnull=False).values_list("assignee_id")
-                      .annotate(n=Count("id")).values_list("assignee_id", "n"))
-    panel.loads = [{
-        "name": f"{row['assignee__last_name']}{row['assignee__first_name']}".strip()
-        or row["assignee__username"],
-        "open": row["open"], "overdue": overdue_by.get(row["assignee_id"], 0),
-    } for row in loads[:50]]
+    loads = (
+        open_qs.filter(assignee__isnull=False)
+        .values("assignee_id", "assignee__username", "assignee__last_name", "assignee__first_name")
+        .annotate(open=Count("id"))
+        .order_by("-open", "assignee__username")
+    )
+    overdue_by = dict(
+        qs.overdue(now)
+        .filter(assignee__isnull=False)
+        .values_list("assignee_id")
+        .annotate(n=Count("id"))
+        .values_list("assignee_id", "n")
+    )
+    panel.loads = [
+        {
+            "name": f"{row['assignee__last_name']}{row['assignee__first_name']}".strip()
+            or row["assignee__username"],
+            "open": row["open"],
+            "overdue": overdue_by.get(row["assignee_id"], 0),
+        }
+        for row in loads[:50]
+    ]
 
     # The pins' overdue / nearly-due state comes from the desk's own predicates (with_due_flags),
     # computed by the database in the same query.
-    pins = list(open_qs.filter(location__isnull=False).with_due_flags(now)
-                .order_by(F("due_at").asc(nulls_last=True), "-created_at", "id")
-                .values("code", "location", "stage", "category__name", "flag_overdue",
-                        "flag_nearly_due")
-                [:conf.PIN_LIMIT + 1])
+    pins = list(
+        open_qs.filter(location__isnull=False)
+        .with_due_flags(now)
+        .order_by(F("due_at").asc(nulls_last=True), "-created_at", "id")
+        .values("code", "location", "stage", "category__name", "flag_overdue", "flag_nearly_due")[
+            : conf.PIN_LIMIT + 1
+        ]
+    )
     panel.pins_truncated = len(pins) > conf.PIN_LIMIT
-    for pin in pins[:conf.PIN_LIMIT]:
-        state = ("overdue" if pin["flag_overdue"] else "nearly" if pin["flag_nearly_due"]
-                 else "ok")
-        panel.pins.append({
-            "code": pin["code"], "lat": round(pin["location"].y, 6),
-            "lon": round(pin["location"].x, 6), "stage": pin["stage"],
-            "stageLabel": str(labels.get(pin["stage"], pin["stage"])), "state": state,
-            "category": pin["category__name"],
-            "url": reverse("requests_desk:case", args=[pin["code"]]),
-        })
+    for pin in pins[: conf.PIN_LIMIT]:
+        state = "overdue" if pin["flag_overdue"] else "nearly" if pin["flag_nearly_due"] else "ok"
+        panel.pins.append(
+            {
+                "code": pin["code"],
+                "lat": round(pin["location"].y, 6),
+                "lon": round(pin["location"].x, 6),
+                "stage": pin["stage"],
+                "stageLabel": str(labels.get(pin["stage"], pin["stage"])),
+                "state": state,
+                "category": pin["category__name"],
+                "url": reverse("requests_desk:case", args=[pin["code"]]),
+            }
+        )
     return panel
 
 
@@ -173,27 +219,46 @@ def map_layers(user, area: Area, *, on=None) -> dict:
     """Sub-grids (grid areas) or area grids (larger areas), key places and service positions."""
     from dashboards.areas import grids_geojson
 
-    layers = {"grids": grids_geojson(area, on=on), "subgrids": None, "places": [],
-              "positions": []}
+    layers = {"grids": grids_geojson(area, on=on), "subgrids": None, "places": [], "positions": []}
     if area.level == "grid":
-        subgrids = (area.filter(SubGrid.objects.valid_on(on))
-                    .annotate(geojson=AsGeoJSON("boundary", precision=5)).defer("boundary")
-                    .values("id", "code", "name", "geojson").order_by("code"))
-        layers["subgrids"] = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": json.loads(s["geojson"]),
-             "properties": {"code": s["code"], "name": s["name"]}} for s in subgrids]}
+        subgrids = (
+            area.filter(SubGrid.objects.valid_on(on))
+            .annotate(geojson=AsGeoJSON("boundary", precision=5))
+            .defer("boundary")
+            .values("id", "code", "name", "geojson")
+            .order_by("code")
+        )
+        layers["subgrids"] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": json.loads(s["geojson"]),
+                    "properties": {"code": s["code"], "name": s["name"]},
+                }
+                for s in subgrids
+            ],
+        }
     places = scope_queryset(area.filter(KeyPlace.objects.all()), user).order_by("name")
-    layers["places"] = [{"name": p.name, "kind": p.get_kind_display(), "lat": p.location.y,
-                         "lon": p.location.x} for p in places[:conf.PIN_LIMIT]]
+    layers["places"] = [
+        {"name": p.name, "kind": p.get_kind_display(), "lat": p.location.y, "lon": p.location.x}
+        for p in places[: conf.PIN_LIMIT]
+    ]
     positions_public = optional("service_points", "selectors", "positions_public")
     if positions_public is not None:
         from service_points.models import ServicePosition
 
         positions = area.filter(ServicePosition.objects.filter(is_active=True)).order_by("name")
-        layers["positions"] = [{
-            "name": p.name, "tier": p.get_tier_display(), "lat": p.location.y,
-            "lon": p.location.x, "url": reverse("service_points:detail", args=[p.pk]),
-        } for p in positions.only("id", "name", "tier", "location")[:conf.PIN_LIMIT]]
+        layers["positions"] = [
+            {
+                "name": p.name,
+                "tier": p.get_tier_display(),
+                "lat": p.location.y,
+                "lon": p.location.x,
+                "url": reverse("service_points:detail", args=[p.pk]),
+            }
+            for p in positions.only("id", "name", "tier", "location")[: conf.PIN_LIMIT]
+        ]
     return layers
 
 
@@ -207,10 +272,12 @@ def care_panel(user, *, today=None) -> dict | None:
         return None
     today = today or timezone.localdate()
     # The households the care list's "overdue" filter shows (care.views.household_list).
-    return {"overdue_visits": overdue(user, today=today).count(),
-            "overdue_url": reverse("care:home") + "?overdue=1",
-            "unpaired": unpaired(user, today=today).count(),
-            "unpaired_url": reverse("care:unpaired")}
+    return {
+        "overdue_visits": overdue(user, today=today).count(),
+        "overdue_url": reverse("care:home") + "?overdue=1",
+        "unpaired": unpaired(user, today=today).count(),
+        "unpaired_url": reverse("care:unpaired"),
+    }
 
 
 def patrols_panel(user, *, now=None) -> dict | None:
@@ -221,8 +288,11 @@ def patrols_panel(user, *, now=None) -> dict | None:
     now = now or timezone.now()
     plans = coverage_for(user, now=now)
     overdue = plans.filter(overdue=True)
-    return {"not_visited": overdue.count(), "url": reverse("patrols:coverage"),
-            "rows": list(overdue[:conf.LIST_LIMIT])}
+    return {
+        "not_visited": overdue.count(),
+        "url": reverse("patrols:coverage"),
+        "rows": list(overdue[: conf.LIST_LIMIT]),
+    }
 
 
 def registration_panel(area: Area) -> dict | None:
@@ -239,13 +309,17 @@ def upcoming_panel(user, area: Area, *, now=None) -> dict | None:
     result = {"activities": None, "meetings": None}
     activities_for = optional("volunteers", "selectors", "activities_for")
     if activities_for is not None:
-        result["activities"] = list(activities_for(user, upcoming_only=True)
-                                    .order_by("starts_at", "id")[:conf.LIST_LIMIT])
+        result["activities"] = list(
+            activities_for(user, upcoming_only=True).order_by("starts_at", "id")[: conf.LIST_LIMIT]
+        )
         result["activities_url"] = reverse("volunteers:activities")
     upcoming_meetings = optional("party_branches", "selectors", "upcoming_meetings")
     if upcoming_meetings is not None:
-        result["meetings"] = list(area.filter(upcoming_meetings(
-            user, on=timezone.localdate(now), days=conf.UPCOMING_DAYS))[:conf.LIST_LIMIT])
+        result["meetings"] = list(
+            area.filter(
+                upcoming_meetings(user, on=timezone.localdate(now), days=conf.UPCOMING_DAYS)
+            )[: conf.LIST_LIMIT]
+        )
         result["meetings_days"] = conf.UPCOMING_DAYS
     if result["activities"] is None and result["meetings"] is None:
         return None
@@ -256,8 +330,10 @@ def inbox_panel(user) -> dict | None:
     inbox_for = optional("notifications", "selectors", "inbox_for")
     if inbox_for is None:
         return None
-    return {"messages": list(inbox_for(user, unread_only=True)[:conf.LIST_LIMIT]),
-            "url": reverse("notifications:inbox")}
+    return {
+        "messages": list(inbox_for(user, unread_only=True)[: conf.LIST_LIMIT]),
+        "url": reverse("notifications:inbox"),
+    }
 
 
 # --- This month against last month -----------------------------------------------------------------
@@ -291,11 +367,16 @@ def month_figures(user, area: Area, *, today=None) -> list[Figure]:
         from django.utils.translation import gettext as _
 
         # The coverage page for the same calendar month shows the same count.
-        figures.append(Figure(
-            "patrols", _("Patrols"), patrol_count(user, start=this.start, end=this.end),
-            patrol_count(user, start=last.start, end=last.end),
-            url=reverse("patrols:coverage") + "?month=" + this.start.strftime("%Y-%m"),
-            previous_url=reverse("patrols:coverage") + "?month=" + last.start.strftime("%Y-%m")))
+        figures.append(
+            Figure(
+                "patrols",
+                _("Patrols"),
+                patrol_count(user, start=this.start, end=this.end),
+                patrol_count(user, start=last.start, end=last.end),
+                url=reverse("patrols:coverage") + "?month=" + this.start.strftime("%Y-%m"),
+                previous_url=reverse("patrols:coverage") + "?month=" + last.start.strftime("%Y-%m"),
+            )
+        )
     visits = optional("care", "selectors", "visits_visible_to")
     if visits is not None:
         from django.db.models import Q
@@ -303,21 +384,33 @@ def month_figures(user, area: Area, *, today=None) -> list[Figure]:
 
         counts = visits(user).aggregate(
             current=Count("id", filter=Q(visited_on__gte=this.start, visited_on__lt=this.end)),
-            previous=Count("id", filter=Q(visited_on__gte=last.start, visited_on__lt=last.end)))
+            previous=Count("id", filter=Q(visited_on__gte=last.start, visited_on__lt=last.end)),
+        )
         # Not linked: the care app has no list of visits by month (its household list shows
         # households, whose count is a different figure).
-        figures.append(Figure("visits", _("Household visits"), counts["current"],
-                              counts["previous"]))
+        figures.append(
+            Figure("visits", _("Household visits"), counts["current"], counts["previous"])
+        )
     hours = optional("volunteers", "selectors", "volunteer_hours")
     if hours is not None:
         from django.utils.translation import gettext as _
 
-        current = hours(level=area.level, node_id=area.node_id, start=this.start,
-                        end=this.last_day)["hours"]
-        previous = hours(level=area.level, node_id=area.node_id, start=last.start,
-                         end=last.last_day)["hours"]
-        figures.append(Figure("volunteer_hours", _("Volunteer hours"), current, previous,
-                              unit="hours", url=reverse("volunteers:stats") + "?" + _period_qs(this)))
+        current = hours(
+            level=area.level, node_id=area.node_id, start=this.start, end=this.last_day
+        )["hours"]
+        previous = hours(
+            level=area.level, node_id=area.node_id, start=last.start, end=last.last_day
+        )["hours"]
+        figures.append(
+            Figure(
+                "volunteer_hours",
+                _("Volunteer hours"),
+                current,
+                previous,
+                unit="hours",
+                url=reverse("volunteers:stats") + "?" + _period_qs(this),
+            )
+        )
     return figures
 
 
@@ -329,6 +422,9 @@ def _period_qs(month: Month) -> str:
 
 def grid_staff(area: Area, *, on=None):
     """Grid heads and workers working in the area today (for the loads table's empty rows)."""
-    return list(area.filter(GridAssignment.objects.current(on))
-                .filter(role__in=[GridAssignment.Role.GRID_HEAD, GridAssignment.Role.GRID_WORKER])
-                .select_related("user").order_by("role", "user__username")[:50])
+    return list(
+        area.filter(GridAssignment.objects.current(on))
+        .filter(role__in=[GridAssignment.Role.GRID_HEAD, GridAssignment.Role.GRID_WORKER])
+        .select_related("user")
+        .order_by("role", "user__username")[:50]
+    )

@@ -45,7 +45,8 @@ def dashboard(request):
         layers = selectors.map_layers(user, area)
         layers["requests"] = requests.pins if requests else []
         context.update(
-            requests=requests, layers=layers,
+            requests=requests,
+            layers=layers,
             care=selectors.care_panel(user, today=timezone.localdate()),
             patrols=selectors.patrols_panel(user, now=now),
             registration=selectors.registration_panel(area),
@@ -70,11 +71,17 @@ def overview(request):
     level, node = request.GET.get("level"), request.GET.get("id")
     area = area_within(user, level, node) if level and node else own
     indicator = request.GET.get("indicator") or overview_data.DEFAULT_INDICATOR
-    data = overview_data.overview_for(user, area, indicator=indicator,
-                                      today=timezone.localdate())
+    data = overview_data.overview_for(user, area, indicator=indicator, today=timezone.localdate())
     chain = breadcrumbs(area)
-    crumbs = chain[[c.level for c in chain].index(own.level):]
-    return render(request, "dashboards/overview.html", {
-        "area": area, "own": own, "crumbs": crumbs, **data,
-        "map_i18n": overview_data.map_strings(),
-    })
+    crumbs = chain[[c.level for c in chain].index(own.level) :]
+    return render(
+        request,
+        "dashboards/overview.html",
+        {
+            "area": area,
+            "own": own,
+            "crumbs": crumbs,
+            **data,
+            "map_i18n": overview_data.map_strings(),
+        },
+    )

@@ -10,8 +10,17 @@ from notifications.registry import REMINDER_KINDS
 class NotificationAdmin(admin.ModelAdmin):
     """The outbox. Rows are written by the apps; here staff watch delivery and retry failures."""
 
-    list_display = ["created_at", "kind", "channel", "recipient", "subject", "status", "attempts",
-                    "not_before", "sent_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "channel",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "not_before",
+        "sent_at",
+    ]
     list_filter = ["status", "channel", "urgent", "kind"]
     search_fields = ["subject", "kind", "dedup_key", "recipient__username"]
     list_select_related = ["recipient"]
@@ -26,10 +35,14 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Retry now"))
     def retry(self, request, queryset):
         count = queryset.exclude(status=Notification.Status.SENT).update(
-            status=Notification.Status.PENDING, not_before=None, claimed_until=None)
-        self.message_user(request, ngettext("%d notification queued again.",
-                                            "%d notifications queued again.", count) % count,
-                          messages.SUCCESS)
+            status=Notification.Status.PENDING, not_before=None, claimed_until=None
+        )
+        self.message_user(
+            request,
+            ngettext("%d notification queued again.", "%d notifications queued again.", count)
+            % count,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(NotificationPreference)
@@ -41,4 +54,6 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 def reminder_rules():
     """(name, label, rule) of every registered reminder kind, for documentation pages."""
-    return [(k.name, k.label, k.rule) for k in sorted(REMINDER_KINDS.values(), key=lambda k: k.name)]
+    return [
+        (k.name, k.label, k.rule) for k in sorted(REMINDER_KINDS.values(), key=lambda k: k.name)
+    ]

@@ -39,10 +39,11 @@ Channel = Notification.Channel
 
 
 def _claimable(now):
-    return (Notification.objects
-            .filter(status=Status.PENDING, channel__in=[Channel.EMAIL, Channel.SMS])
-            .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)))
+    return (
+        Notification.objects.filter(status=Status.PENDING, channel__in=[Channel.EMAIL, Channel.SMS])
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
 
 
 def claim_batch(*, limit: int, now=None) -> tuple[str, list[Notification]]:
@@ -50,15 +51,24 @@ def claim_batch(*, limit: int, now=None) -> tuple[str, list[Notification]]:
     now = now or timezone.now()
     token = uuid.uuid4().hex
     with transaction.atomic():
-        ids = list(_claimable(now).select_for_update(skip_locked=True).order_by("id")
-                   .values_list("id", flat=True)[:limit])
+        ids = list(
+            _claimable(now)
+            .select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
+        )
         if not ids:
             return token, []
         _claimable(now).filter(id__in=ids).update(
-            claimed_until=now + timedelta(seconds=conf.lease_seconds()), claim_token=token,
-            attempts=F("attempts") + 1)
-    rows = list(Notification.objects.filter(id__in=ids, claim_token=token)
-                .select_related("recipient__notification_preference").order_by("id"))
+            claimed_until=now + timedelta(seconds=conf.lease_seconds()),
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+    rows = list(
+        Notification.objects.filter(id__in=ids, claim_token=token)
+        .select_related("recipient__notification_preference")
+        .order_by("id")
+    )
     return token, rows
 
 
@@ -77,21 +87,28 @@ def _release_for_quiet_hours(rows, token, now) -> list[Notification]:
             ready.append(row)
             continue
         Notification.objects.filter(pk=row.pk, claim_token=token).update(
-            not_before=until, claimed_until=None, claim_token="", attempts=F("attempts") - 1)
+            not_before=until, claimed_until=None, claim_token="", attempts=F("attempts") - 1
+        )
     return ready
 
 
 def _send(row: Notification, connection) -> None:
     if row.channel == Channel.EMAIL:
-        message = EmailMessage(row.subject, _email_body(row), settings.DEFAULT_FROM_EMAIL,
-                               [row.address], connection=connection,
-                               headers={"X-RedGrid-Notification": str(row.pk)})
+        message = EmailMessage(
+            row.subject,
+            _email_body(row),
+            settings.DEFAULT_FROM_EMAIL,
+            [row.address],
+            connection=connection,
+            headers={"X-RedGrid-Notification": str(row.pk)},
+        )
         if row.attachment:
             message.attach(*attachment_render(row.attachment))
         message.send()
     elif row.channel == Channel.SMS:
-        sms_backend().send(row.address, f"{row.subject}：{row.body}"[:300],
-                           message_id=f"redgrid-{row.pk}")
+        sms_backend().send(
+            row.address, f"{row.subject}：{row.body}"[:300], message_id=f"redgrid-{row.pk}"
+        )
 
 
 def _email_body(row) -> str:
@@ -128,7 +145,8 @@ def deliver_pending_batch(limit: int | None = None) -> dict[str, int]:
                 counts["failed"] += 1
                 continue
             marked = Notification.objects.filter(pk=row.pk, claim_token=token).update(
-                status=Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error="")
+                status=Status.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+            )
             if not marked:
                 logger.warning("notification %s was sent after its lease ran out", row.pk)
             counts["sent"] += 1
@@ -144,9 +162,12 @@ def _mark_failed(row, token, exc) -> None:
     Notification.objects.filter(pk=row.pk, claim_token=token).update(
         status=Status.FAILED if final else Status.PENDING,
         not_before=None if final else timezone.now() + _backoff(attempts),
-        claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:300])
-    logger.warning("notification %s: send attempt %s failed (%s)", row.pk, attempts,
-                   type(exc).__name__)
+        claimed_until=None,
+        last_error=f"{type(exc).__name__}: {exc}"[:300],
+    )
+    logger.warning(
+        "notification %s: send attempt %s failed (%s)", row.pk, attempts, type(exc).__name__
+    )
 
 
 def deliver_pending(*, time_budget: float | None = None) -> dict[str, int]:

@@ -24,8 +24,12 @@ class Notification(models.Model):
         FAILED = "failed", _("failed")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="notifications", verbose_name=_("recipient"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     # For people without an account (residents): encrypted, never shown in full.
     address = EncryptedTextField(_("address (e-mail or phone)"), blank=True)
@@ -36,8 +40,9 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)
     dedup_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
@@ -59,16 +64,22 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # A reminder (object, kind, due period) is written once per channel, whatever re-runs.
-            models.UniqueConstraint(fields=["dedup_key", "channel"],
-                                    condition=Q(dedup_key__isnull=False),
-                                    name="notification_dedup_once_per_channel"),
+            models.UniqueConstraint(
+                fields=["dedup_key", "channel"],
+                condition=Q(dedup_key__isnull=False),
+                name="notification_dedup_once_per_channel",
+            ),
         ]
         indexes = [
-            models.Index(fields=["status", "channel"], name="notification_pending_idx",
-                         condition=Q(status="pending")),
+            models.Index(
+                fields=["status", "channel"],
+                name="notification_pending_idx",
+                condition=Q(status="pending"),
+            ),
             models.Index(fields=["recipient", "channel", "read_at"]),
-            models.Index(fields=["not_before"], name="notification_due_idx",
-                         condition=Q(status="pending")),
+            models.Index(
+                fields=["not_before"], name="notification_due_idx", condition=Q(status="pending")
+            ),
         ]
 
     def __str__(self):
@@ -91,8 +102,12 @@ class NotificationPreference(models.Model):
     (notifications.kinds). Non-urgent e-mail and SMS wait until the quiet hours end.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="notification_preference", verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
     channels = models.JSONField(_("channels per kind"), default=dict, blank=True)
     quiet_hours_enabled = models.BooleanField(_("quiet hours"), default=True)
     quiet_start = models.TimeField(_("quiet hours start"), default=_default_quiet_start)

@@ -10,8 +10,11 @@ from django.utils import timezone
 from notifications import conf
 
 
-def quiet_until(now: datetime.datetime, start: datetime.time, end: datetime.time,
-                ) -> datetime.datetime | None:
+def quiet_until(
+    now: datetime.datetime,
+    start: datetime.time,
+    end: datetime.time,
+) -> datetime.datetime | None:
     """The aware datetime when the quiet window containing `now` ends, or None if `now` is
     outside the window (or the window is empty)."""
     if start == end:

@@ -56,8 +56,9 @@ class Reminder:
 @dataclass(frozen=True)
 class ReminderKind(Kind):
     rule: str = ""
-    due: Callable[[datetime.datetime], Iterable[Reminder]] | None = field(default=None,
-                                                                            compare=False)
+    due: Callable[[datetime.datetime], Iterable[Reminder]] | None = field(
+        default=None, compare=False
+    )
     app_label: str = ""
 
 
@@ -84,9 +85,13 @@ def reminder_kind(name: str, label, *, channels: Iterable[str] = ("inbox", "emai
         channels_tuple = tuple(channels)
         kind_register(name, label, channels=channels_tuple)
         REMINDER_KINDS[name] = ReminderKind(
-            name=name, label=label, default_channels=channels_tuple,
-            rule=inspect.cleandoc(func.__doc__ or ""), due=func,
-            app_label=func.__module__.split(".")[0])
+            name=name,
+            label=label,
+            default_channels=channels_tuple,
+            rule=inspect.cleandoc(func.__doc__ or ""),
+            due=func,
+            app_label=func.__module__.split(".")[0],
+        )
         return func
 
     return decorator

@@ -3,8 +3,9 @@ from notifications.registry import CHANNELS, KINDS, channels_for
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX,
-                                       read_at__isnull=True).count()
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.INBOX, read_at__isnull=True
+    ).count()
 
 
 def inbox_for(user, *, unread_only: bool = False):
@@ -23,7 +24,14 @@ def preference_table(user) -> tuple[NotificationPreference | None, list[dict]]:
     for name in sorted(KINDS):
         kind = KINDS[name]
         active = channels_for(name, chosen)
-        rows.append({"name": name, "label": kind.label,
-                     "channels": [{"channel": c, "label": Notification.Channel(c).label,
-                                   "on": c in active} for c in CHANNELS]})
+        rows.append(
+            {
+                "name": name,
+                "label": kind.label,
+                "channels": [
+                    {"channel": c, "label": Notification.Channel(c).label, "on": c in active}
+                    for c in CHANNELS
+                ],
+            }
+        )
     return preference, rows

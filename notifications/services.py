@@ -31,9 +31,20 @@ def _preference_of(user):
 
 
 @transaction.atomic
-def notification_enqueue(*, kind: str, subject: str, body: str, user=None, email: str = "",
-                         phone: str = "", channels=None, link: str = "", urgent: bool = False,
-                         dedup_key: str | None = None, attachment: str = "") -> list[Notification]:
+def notification_enqueue(
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    user=None,
+    email: str = "",
+    phone: str = "",
+    channels=None,
+    link: str = "",
+    urgent: bool = False,
+    dedup_key: str | None = None,
+    attachment: str = "",
+) -> list[Notification]:
     """Queue a message for `user` (an account) or for an e-mail address / phone number.
 
     `channels` defaults to the user's choice for this kind (or the kind's default channels; the
@@ -68,10 +79,20 @@ def notification_enqueue(*, kind: str, subject: str, body: str, user=None, email
             continue
         if channel == Channel.INBOX and user is None:
             continue
-        row = _build_row(user_id=user.pk if user is not None else None, address=address,
-                         channel=channel, kind=kind, subject=subject, body=body, link=link,
-                         urgent=urgent, dedup_key=dedup_key, now=now, quiet_end=quiet_end,
-                         attachment=attachment)
+        row = _build_row(
+            user_id=user.pk if user is not None else None,
+            address=address,
+            channel=channel,
+            kind=kind,
+            subject=subject,
+            body=body,
+            link=link,
+            urgent=urgent,
+            dedup_key=dedup_key,
+            now=now,
+            quiet_end=quiet_end,
+            attachment=attachment,
+        )
         if dedup_key is None:
             row.save()
             created.append(row)
@@ -87,16 +108,38 @@ def notification_enqueue(*, kind: str, subject: str, body: str, user=None, email
     return created
 
 
-def _build_row(*, user_id, address, channel, kind, subject, body, link, urgent, dedup_key, now,
-               quiet_end, attachment="") -> Notification:
+def _build_row(
+    *,
+    user_id,
+    address,
+    channel,
+    kind,
+    subject,
+    body,
+    link,
+    urgent,
+    dedup_key,
+    now,
+    quiet_end,
+    attachment="",
+) -> Notification:
     # The in-app inbox is delivered by being stored: it is silent, so quiet hours do not apply.
     inbox = channel == Channel.INBOX
     return Notification(
-        recipient_id=user_id, address=address, channel=channel, kind=kind, subject=subject[:200],
-        body=body, link=link[:300], urgent=urgent, dedup_key=dedup_key,
+        recipient_id=user_id,
+        address=address,
+        channel=channel,
+        kind=kind,
+        subject=subject[:200],
+        body=body,
+        link=link[:300],
+        urgent=urgent,
+        dedup_key=dedup_key,
         status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
-        sent_at=now if inbox else None, not_before=None if inbox else quiet_end,
-        attachment=attachment)
+        sent_at=now if inbox else None,
+        not_before=None if inbox else quiet_end,
+        attachment=attachment,
+    )
 
 
 def _kick_delivery():
@@ -106,11 +149,14 @@ def _kick_delivery():
 
         deliver_pending.apply_async(ignore_result=True, retry=False)
     except Exception:  # noqa: BLE001 - broker down: the outbox keeps the rows, beat retries
-        logger.warning("Could not reach the Celery broker; pending notifications wait for the "
-                       "periodic delivery task.")
+        logger.warning(
+            "Could not reach the Celery broker; pending notifications wait for the "
+            "periodic delivery task."
+        )
 
 
 # --- Inbox ----------------------------------------------------------------------------------------
+
 
 def inbox_mark_read(*, user, notification_id: int) -> Notification:
     """Mark one of the user's inbox messages read (idempotent). Raises DoesNotExist for a message
@@ -124,21 +170,29 @@ def inbox_mark_read(*, user, notification_id: int) -> Notification:
 
 def inbox_mark_all_read(*, user) -> int:
     """Mark every unread inbox message of the user read; returns how many (one UPDATE)."""
-    return Notification.objects.filter(recipient=user, channel=Channel.INBOX,
-                                       read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.INBOX, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 # --- Preferences ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def preference_update(*, user, channels: dict[str, list[str]], quiet_hours_enabled: bool,
-                      quiet_start: datetime.time, quiet_end: datetime.time
-                      ) -> NotificationPreference:
+def preference_update(
+    *,
+    user,
+    channels: dict[str, list[str]],
+    quiet_hours_enabled: bool,
+    quiet_start: datetime.time,
+    quiet_end: datetime.time,
+) -> NotificationPreference:
     for chosen in channels.values():
         unknown = set(chosen) - set(CHANNELS)
         if unknown:
-            raise ValidationError(_("Unknown channel: %(channel)s") %
-                                  {"channel": ", ".join(sorted(unknown))})
+            raise ValidationError(
+                _("Unknown channel: %(channel)s") % {"channel": ", ".join(sorted(unknown))}
+            )
     if quiet_hours_enabled and quiet_start == quiet_end:
         raise ValidationError(_("Quiet hours must start and end at different times."))
     preference, _created = NotificationPreference.objects.get_or_create(user=user)
@@ -153,13 +207,18 @@ def preference_update(*, user, channels: dict[str, list[str]], quiet_hours_enabl
 
 # --- Reminders ------------------------------------------------------------------------------------
 
+
 def reminder_dedup_key(kind: str, reminder: Reminder) -> str:
     """(kind, object, recipient, due period): the unique key of one reminder (per channel)."""
     return f"{kind}:{reminder.object_id}:{reminder.recipient_id}:{reminder.period}"[:200]
 
 
-def reminders_run(*, kinds: list[str] | None = None, now: datetime.datetime | None = None,
-                  chunk_size: int | None = None) -> dict[str, int]:
+def reminders_run(
+    *,
+    kinds: list[str] | None = None,
+    now: datetime.datetime | None = None,
+    chunk_size: int | None = None,
+) -> dict[str, int]:
     """Find every due reminder of every registered kind and write it to the outbox once.
 
     Each kind's query yields reminders lazily; they are processed `chunk_size` at a time: one
@@ -197,9 +256,12 @@ def _reminders_write(*, kind, chunk: list[Reminder], now) -> int:
     """Write one chunk: one query for the recipients, one INSERT … ON CONFLICT DO NOTHING."""
     User = get_user_model()
     recipient_ids = {r.recipient_id for r in chunk}
-    users = {u.pk: u for u in User.objects.filter(pk__in=recipient_ids, is_active=True)
-             .select_related("notification_preference")
-             .only("pk", "email", "phone", "notification_preference")}
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=recipient_ids, is_active=True)
+        .select_related("notification_preference")
+        .only("pk", "email", "phone", "notification_preference")
+    }
     rows = []
     for reminder in chunk:
         user = users.get(reminder.recipient_id)
@@ -212,10 +274,21 @@ def _reminders_write(*, kind, chunk: list[Reminder], now) -> int:
             address = {"email": user.email, "sms": user.phone}.get(channel, "")
             if channel != Channel.INBOX and not address:
                 continue
-            rows.append(_build_row(user_id=user.pk, address=address, channel=channel,
-                                   kind=kind.name, subject=reminder.subject, body=reminder.body,
-                                   link=reminder.link, urgent=reminder.urgent, dedup_key=key,
-                                   now=now, quiet_end=quiet_end))
+            rows.append(
+                _build_row(
+                    user_id=user.pk,
+                    address=address,
+                    channel=channel,
+                    kind=kind.name,
+                    subject=reminder.subject,
+                    body=reminder.body,
+                    link=reminder.link,
+                    urgent=reminder.urgent,
+                    dedup_key=key,
+                    now=now,
+                    quiet_end=quiet_end,
+                )
+            )
     if not rows:
         return 0
     Notification.objects.bulk_create(rows, ignore_conflicts=True)

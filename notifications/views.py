@@ -17,10 +17,13 @@ from notifications.registry import CHANNELS, KINDS
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(selectors.inbox_for(request.user, unread_only=unread_only), 30).get_page(
-        request.GET.get("page"))
-    return render(request, "notifications/inbox.html",
-                  {"page_obj": page, "inbox_messages": page.object_list,
-                   "unread_only": unread_only})
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page_obj": page, "inbox_messages": page.object_list, "unread_only": unread_only},
+    )
 
 
 @login_required
@@ -31,9 +34,15 @@ def mark_read(request, pk):
     except Notification.DoesNotExist as exc:
         raise Http404 from exc
     if request.htmx:
-        return render(request, "notifications/_message.html",
-                      {"message": message, "oob_bell": True,
-                       "inbox_unread": selectors.unread_count(request.user)})
+        return render(
+            request,
+            "notifications/_message.html",
+            {
+                "message": message,
+                "oob_bell": True,
+                "inbox_unread": selectors.unread_count(request.user),
+            },
+        )
     return redirect("notifications:inbox")
 
 
@@ -56,8 +65,9 @@ def preferences(request):
             channels[name] = chosen
         if form.is_valid():
             try:
-                services.preference_update(user=request.user, channels=channels,
-                                           **form.cleaned_data)
+                services.preference_update(
+                    user=request.user, channels=channels, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -65,6 +75,12 @@ def preferences(request):
                 return redirect("notifications:preferences")
     else:
         form = QuietHoursForm(initial=QuietHoursForm.initial_for(preference))
-    return render(request, "notifications/preferences.html",
-                  {"form": form, "rows": rows,
-                   "channel_headers": [Notification.Channel(c).label for c in CHANNELS]})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "form": form,
+            "rows": rows,
+            "channel_headers": [Notification.Channel(c).label for c in CHANNELS],
+        },
+    )

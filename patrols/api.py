@@ -56,17 +56,25 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return CheckIn.objects.filter(
-            patrol__in=selectors.patrols_visible_to(self.request.user).values("pk"))
+            patrol__in=selectors.patrols_visible_to(self.request.user).values("pk")
+        )
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        if not selectors.patrols_visible_to(self.request.user).filter(
-                pk=data["patrol"].pk).exists():
+        if (
+            not selectors.patrols_visible_to(self.request.user)
+            .filter(pk=data["patrol"].pk)
+            .exists()
+        ):
             raise NotFound
         try:
             serializer.instance = services.check_in(
-                patrol=data["patrol"], key_place=data["key_place"], lon=data["lon"],
-                lat=data["lat"], by=self.request.user)
+                patrol=data["patrol"],
+                key_place=data["key_place"],
+                lon=data["lon"],
+                lat=data["lat"],
+                by=self.request.user,
+            )
         except DjangoPermissionDenied as error:
             raise NotFound from error
         except DjangoValidationError as error:
@@ -81,15 +89,23 @@ class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        if not selectors.patrols_visible_to(self.request.user).filter(
-                pk=data["patrol"].pk).exists():
+        if (
+            not selectors.patrols_visible_to(self.request.user)
+            .filter(pk=data["patrol"].pk)
+            .exists()
+        ):
             raise NotFound
         try:
             serializer.instance = services.finding_record(
-                patrol=data["patrol"], by=self.request.user, kind=data["kind"],
-                description=data["description"], key_place=data.get("key_place"),
-                lon=data.get("lon"), lat=data.get("lat"),
-                handled_note=data.get("handled_note", ""))
+                patrol=data["patrol"],
+                by=self.request.user,
+                kind=data["kind"],
+                description=data["description"],
+                key_place=data.get("key_place"),
+                lon=data.get("lon"),
+                lat=data.get("lat"),
+                handled_note=data.get("handled_note", ""),
+            )
         except DjangoPermissionDenied as error:
             raise NotFound from error
         except DjangoValidationError as error:

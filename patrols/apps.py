@@ -9,13 +9,29 @@ class PatrolsConfig(AppConfig):
         ("patrols:home", _("Patrols"), "staff"),
     ]
     role_permissions = {
-        "district_admin": ["patrols.view_patrolplan", "patrols.view_patrol",
-                           "patrols.view_checkin", "patrols.view_finding"],
-        "street_staff": ["patrols.patrolplan", "patrols.view_patrol", "patrols.view_checkin",
-                         "patrols.view_finding"],
-        "community_staff": ["patrols.patrolplan", "patrols.view_patrol", "patrols.view_checkin",
-                            "patrols.view_finding"],
+        "district_admin": [
+            "patrols.view_patrolplan",
+            "patrols.view_patrol",
+            "patrols.view_checkin",
+            "patrols.view_finding",
+        ],
+        "street_staff": [
+            "patrols.patrolplan",
+            "patrols.view_patrol",
+            "patrols.view_checkin",
+            "patrols.view_finding",
+        ],
+        "community_staff": [
+            "patrols.patrolplan",
+            "patrols.view_patrol",
+            "patrols.view_checkin",
+            "patrols.view_finding",
+        ],
         "grid_head": ["patrols.view_patrolplan", "patrols.view_patrol", "patrols.view_finding"],
-        "grid_worker": ["patrols.add_patrol", "patrols.add_checkin", "patrols.add_finding",
-                        "patrols.view_patrol"],
+        "grid_worker": [
+            "patrols.add_patrol",
+            "patrols.add_checkin",
+            "patrols.add_finding",
+            "patrols.view_patrol",
+        ],
     }

@@ -14,8 +14,14 @@ from grids.models import KeyPlace
 from patrols.geo import distance_m
 from patrols.models import CheckIn, Finding, Patrol, PatrolPlan
 
-FREQUENCY = {"building_site": 3, "residential_estate": 7, "industrial_park": 7, "market": 7,
-             "school": 14, "other": 14}
+FREQUENCY = {
+    "building_site": 3,
+    "residential_estate": 7,
+    "industrial_park": 7,
+    "market": 7,
+    "school": 14,
+    "other": 14,
+}
 FINDINGS = {
     "hazard": ["井盖松动，存在安全隐患", "围挡倾斜，可能倒塌", "护栏缺失"],
     "illegal_structure": ["楼顶新搭建彩钢棚", "占用公共通道搭建雨棚"],
@@ -45,8 +51,10 @@ def load_demo(*, rng: random.Random, seed: int, stdout) -> None:
 def _load(rng: random.Random, stdout) -> None:
     now = timezone.now()
     places = list(KeyPlace.objects.select_related("grid").order_by("grid__code", "id"))
-    plans = [PatrolPlan(grid_id=p.grid_id, key_place=p, frequency_days=FREQUENCY.get(p.kind, 7))
-             for p in places]
+    plans = [
+        PatrolPlan(grid_id=p.grid_id, key_place=p, frequency_days=FREQUENCY.get(p.kind, 7))
+        for p in places
+    ]
     PatrolPlan.objects.bulk_create(plans, batch_size=1000)
     by_grid: dict[int, list[KeyPlace]] = {}
     for place in places:
@@ -68,13 +76,20 @@ def _load(rng: random.Random, stdout) -> None:
                 busy = worker == demo_worker or rng.random() < 0.3
                 if not busy or rng.random() < 0.45:
                     continue
-                start = now - datetime.timedelta(days=day, hours=rng.randint(-1, 6),
-                                                 minutes=rng.randint(0, 59))
-                patrol = Patrol(grid_id=grid_id, worker=worker, started_at=start,
-                                ended_at=start + datetime.timedelta(minutes=rng.randint(50, 150)))
-                stops = [p for p in rng.sample(grid_places, min(len(grid_places),
-                                                                 rng.randint(1, 3)))
-                         if p != skipped]
+                start = now - datetime.timedelta(
+                    days=day, hours=rng.randint(-1, 6), minutes=rng.randint(0, 59)
+                )
+                patrol = Patrol(
+                    grid_id=grid_id,
+                    worker=worker,
+                    started_at=start,
+                    ended_at=start + datetime.timedelta(minutes=rng.randint(50, 150)),
+                )
+                stops = [
+                    p
+                    for p in rng.sample(grid_places, min(len(grid_places), rng.randint(1, 3)))
+                    if p != skipped
+                ]
                 patrols.append(patrol)
                 visits.append((patrol, stops))
     Patrol.objects.bulk_create(patrols, batch_size=1000)
@@ -83,17 +98,34 @@ def _load(rng: random.Random, stdout) -> None:
         for index, place in enumerate(stops):
             at = patrol.started_at + datetime.timedelta(minutes=10 + 25 * index)
             position = _near(place.location, rng, 60)
-            check_ins.append(CheckIn(patrol=patrol, key_place=place, at=at, position=position,
-                                     distance_m=round(distance_m(position, place.location), 1)))
+            check_ins.append(
+                CheckIn(
+                    patrol=patrol,
+                    key_place=place,
+                    at=at,
+                    position=position,
+                    distance_m=round(distance_m(position, place.location), 1),
+                )
+            )
             if rng.random() < 0.12:
                 kind = rng.choice(list(FINDINGS))
                 handled = rng.random() < 0.6
-                findings.append(Finding(
-                    patrol=patrol, grid_id=patrol.grid_id, key_place=place, kind=kind,
-                    description=rng.choice(FINDINGS[kind]), position=position, created_at=at,
-                    outcome="self_handled" if handled else "open",
-                    handled_note=rng.choice(HANDLED) if handled else ""))
+                findings.append(
+                    Finding(
+                        patrol=patrol,
+                        grid_id=patrol.grid_id,
+                        key_place=place,
+                        kind=kind,
+                        description=rng.choice(FINDINGS[kind]),
+                        position=position,
+                        created_at=at,
+                        outcome="self_handled" if handled else "open",
+                        handled_note=rng.choice(HANDLED) if handled else "",
+                    )
+                )
     CheckIn.objects.bulk_create(check_ins, batch_size=2000)
     Finding.objects.bulk_create(findings, batch_size=2000)
-    stdout.write(f"  patrols: {len(plans)} plan entries, {len(patrols)} patrols, "
-                 f"{len(check_ins)} check-ins, {len(findings)} findings\n")
+    stdout.write(
+        f"  patrols: {len(plans)} plan entries, {len(patrols)} patrols, "
+        f"{len(check_ins)} check-ins, {len(findings)} findings\n"
+    )

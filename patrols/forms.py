@@ -13,14 +13,20 @@ class CheckInForm(forms.Form):
 
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Finding.Kind.choices)
-    key_place = forms.TypedChoiceField(label=_("Key place"), required=False, coerce=int,
-                                       empty_value=None)
+    key_place = forms.TypedChoiceField(
+        label=_("Key place"), required=False, coerce=int, empty_value=None
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultipleImageField(label=_("Photos"), required=False)
     handled_note = forms.CharField(
-        label=_("Handled on the spot"), required=False, max_length=300,
-        help_text=_("If you dealt with it yourself, say how; otherwise leave empty and report it "
-                    "as a request."))
+        label=_("Handled on the spot"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "If you dealt with it yourself, say how; otherwise leave empty and report it "
+            "as a request."
+        ),
+    )
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
 

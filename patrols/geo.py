@@ -12,6 +12,8 @@ def distance_m(a, b) -> float:
     below 0.5 %, far inside a phone's GPS error.
     """
     lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))

@@ -12,10 +12,18 @@ from django.utils.translation import gettext_lazy as _
 class PatrolPlan(models.Model):
     jurisdiction_field = "grid"
 
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT,
-                             related_name="patrol_plans", verbose_name=_("area grid"))
-    key_place = models.ForeignKey("grids.KeyPlace", on_delete=models.CASCADE,
-                                  related_name="patrol_plans", verbose_name=_("key place"))
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        related_name="patrol_plans",
+        verbose_name=_("area grid"),
+    )
+    key_place = models.ForeignKey(
+        "grids.KeyPlace",
+        on_delete=models.CASCADE,
+        related_name="patrol_plans",
+        verbose_name=_("key place"),
+    )
     frequency_days = models.PositiveSmallIntegerField(_("visit every (days)"), default=7)
     active = models.BooleanField(_("active"), default=True)
 
@@ -25,8 +33,9 @@ class PatrolPlan(models.Model):
         ordering = ["grid__code", "key_place__name"]
         constraints = [
             models.UniqueConstraint(fields=["key_place"], name="patrols_one_plan_per_place"),
-            models.CheckConstraint(name="patrols_plan_frequency_positive",
-                                   condition=Q(frequency_days__gte=1)),
+            models.CheckConstraint(
+                name="patrols_plan_frequency_positive", condition=Q(frequency_days__gte=1)
+            ),
         ]
 
     def __str__(self):
@@ -36,10 +45,18 @@ class PatrolPlan(models.Model):
 class Patrol(models.Model):
     jurisdiction_field = "grid"
 
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, related_name="patrols",
-                             verbose_name=_("area grid"))
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="patrols", verbose_name=_("grid worker"))
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        related_name="patrols",
+        verbose_name=_("area grid"),
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="patrols",
+        verbose_name=_("grid worker"),
+    )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     track = models.LineStringField(_("track"), srid=4326, null=True, blank=True)
@@ -50,11 +67,15 @@ class Patrol(models.Model):
         verbose_name_plural = _("patrols")
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["worker"], condition=Q(ended_at__isnull=True),
-                                    name="patrols_one_open_patrol_per_worker"),
-            models.CheckConstraint(name="patrols_period",
-                                   condition=Q(ended_at__isnull=True)
-                                   | Q(ended_at__gte=models.F("started_at"))),
+            models.UniqueConstraint(
+                fields=["worker"],
+                condition=Q(ended_at__isnull=True),
+                name="patrols_one_open_patrol_per_worker",
+            ),
+            models.CheckConstraint(
+                name="patrols_period",
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+            ),
         ]
 
     def __str__(self):
@@ -64,10 +85,15 @@ class Patrol(models.Model):
 class CheckIn(models.Model):
     jurisdiction_field = "patrol__grid"
 
-    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="check_ins",
-                               verbose_name=_("patrol"))
-    key_place = models.ForeignKey("grids.KeyPlace", on_delete=models.PROTECT,
-                                  related_name="check_ins", verbose_name=_("key place"))
+    patrol = models.ForeignKey(
+        Patrol, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("patrol")
+    )
+    key_place = models.ForeignKey(
+        "grids.KeyPlace",
+        on_delete=models.PROTECT,
+        related_name="check_ins",
+        verbose_name=_("key place"),
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
     position = models.PointField(_("position"), srid=4326)
     distance_m = models.FloatField(_("distance from the place (m)"))
@@ -97,21 +123,35 @@ class Finding(models.Model):
 
     jurisdiction_field = "grid"
 
-    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="findings",
-                               verbose_name=_("patrol"))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("area grid"))
-    key_place = models.ForeignKey("grids.KeyPlace", on_delete=models.SET_NULL, null=True,
-                                  blank=True, related_name="findings", verbose_name=_("key place"))
+    patrol = models.ForeignKey(
+        Patrol, on_delete=models.CASCADE, related_name="findings", verbose_name=_("patrol")
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid", on_delete=models.PROTECT, related_name="+", verbose_name=_("area grid")
+    )
+    key_place = models.ForeignKey(
+        "grids.KeyPlace",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("key place"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"))
     position = models.PointField(_("position"), srid=4326, null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices,
-                               default=Outcome.OPEN)
+    outcome = models.CharField(
+        _("outcome"), max_length=14, choices=Outcome.choices, default=Outcome.OPEN
+    )
     handled_note = models.CharField(_("how it was handled"), max_length=300, blank=True)
-    request = models.ForeignKey("requests_desk.Request", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="patrol_findings",
-                                verbose_name=_("request"))
+    request = models.ForeignKey(
+        "requests_desk.Request",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patrol_findings",
+        verbose_name=_("request"),
+    )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
@@ -119,10 +159,14 @@ class Finding(models.Model):
         verbose_name_plural = _("findings")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(name="patrols_self_handled_has_note",
-                                   condition=~Q(outcome="self_handled") | ~Q(handled_note="")),
-            models.CheckConstraint(name="patrols_reported_has_request",
-                                   condition=~Q(outcome="reported") | Q(request__isnull=False)),
+            models.CheckConstraint(
+                name="patrols_self_handled_has_note",
+                condition=~Q(outcome="self_handled") | ~Q(handled_note=""),
+            ),
+            models.CheckConstraint(
+                name="patrols_reported_has_request",
+                condition=~Q(outcome="reported") | Q(request__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -130,8 +174,9 @@ class Finding(models.Model):
 
 
 class FindingPhoto(models.Model):
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos",
-                                verbose_name=_("finding"))
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="photos", verbose_name=_("finding")
+    )
     image = models.ImageField(_("photo"), upload_to="patrols/findings/%Y/%m/")
 
     class Meta:

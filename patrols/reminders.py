@@ -31,10 +31,13 @@ def _staff_by_grid(role, today) -> dict[int, list[int]]:
     """{grid_id: [user ids]} of the current assignments with `role` (one query; grid staff are
     a few per grid)."""
     staff: dict[int, list[int]] = {}
-    for grid_id, user_id in (GridAssignment.objects.current(today)
-                             .filter(role=role, user__is_active=True)
-                             .values_list("grid_id", "user_id").order_by("grid_id", "user_id")
-                             .distinct()):
+    for grid_id, user_id in (
+        GridAssignment.objects.current(today)
+        .filter(role=role, user__is_active=True)
+        .values_list("grid_id", "user_id")
+        .order_by("grid_id", "user_id")
+        .distinct()
+    ):
         staff.setdefault(grid_id, []).append(user_id)
     return staff
 
@@ -48,8 +51,11 @@ def _when(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-@reminder_kind("patrols.place_not_visited", gettext_lazy("Key place not patrolled in time"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "patrols.place_not_visited",
+    gettext_lazy("Key place not patrolled in time"),
+    channels=("inbox", "email"),
+)
 def place_not_visited(now):
     """Rule: an active patrol plan entry whose key place has not been checked in at within its
     frequency (patrols.selectors.plans_with_coverage: last check-in + frequency days has passed,
@@ -57,28 +63,41 @@ def place_not_visited(now):
     once per due time (once in all for a place never checked in)."""
     today = timezone.localdate(now)
     workers = _staff_by_grid(GridAssignment.Role.GRID_WORKER, today)
-    rows = (_overdue_plans(now, list(workers))
-            .values_list("id", "grid_id", "key_place__name", "frequency_days", "due_at")
-            .order_by("id"))
+    rows = (
+        _overdue_plans(now, list(workers))
+        .values_list("id", "grid_id", "key_place__name", "frequency_days", "due_at")
+        .order_by("id")
+    )
     link = reverse("patrols:coverage")
     for pk, grid_id, place, days, due_at in rows.iterator(chunk_size=CHUNK):
         if due_at is None:
             period = "never"
-            body = _("%(place)s is to be patrolled every %(days)s days and has never been "
-                     "checked in at.") % {"place": place, "days": days}
+            body = _(
+                "%(place)s is to be patrolled every %(days)s days and has never been checked in at."
+            ) % {"place": place, "days": days}
         else:
             period = due_at.isoformat()
             body = _("%(place)s is to be patrolled every %(days)s days; it was due by %(due)s.") % {
-                "place": place, "days": days, "due": _when(due_at)}
+                "place": place,
+                "days": days,
+                "due": _when(due_at),
+            }
         for user_id in workers[grid_id]:
-            yield Reminder(object_id=pk, recipient_id=user_id, period=period,
-                           subject=_("Patrol due: %(place)s") % {"place": place}, body=body,
-                           link=link)
+            yield Reminder(
+                object_id=pk,
+                recipient_id=user_id,
+                period=period,
+                subject=_("Patrol due: %(place)s") % {"place": place},
+                body=body,
+                link=link,
+            )
 
 
-@reminder_kind("patrols.place_not_visited_grid_head",
-               gettext_lazy("Key place not patrolled, escalated to the grid head"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "patrols.place_not_visited_grid_head",
+    gettext_lazy("Key place not patrolled, escalated to the grid head"),
+    channels=("inbox", "email"),
+)
 def place_not_visited_grid_head(now):
     """Rule: a key place of an active plan still not checked in at
     REDGRID_PATROL_ESCALATE_HEAD_DAYS (default 3) days after it fell due is escalated once per
@@ -87,16 +106,25 @@ def place_not_visited_grid_head(now):
     today = timezone.localdate(now)
     heads = _staff_by_grid(GridAssignment.Role.GRID_HEAD, today)
     limit = now - datetime.timedelta(days=escalate_head_days())
-    rows = (_overdue_plans(now, list(heads)).filter(due_at__lte=limit)
-            .values_list("id", "grid_id", "key_place__name", "frequency_days", "due_at")
-            .order_by("id"))
+    rows = (
+        _overdue_plans(now, list(heads))
+        .filter(due_at__lte=limit)
+        .values_list("id", "grid_id", "key_place__name", "frequency_days", "due_at")
+        .order_by("id")
+    )
     link = reverse("patrols:coverage")
     for pk, grid_id, place, days, due_at in rows.iterator(chunk_size=CHUNK):
         for user_id in heads[grid_id]:
             yield Reminder(
-                object_id=pk, recipient_id=user_id, period=f"head:{due_at.isoformat()}",
+                object_id=pk,
+                recipient_id=user_id,
+                period=f"head:{due_at.isoformat()}",
                 subject=_("Escalated: %(place)s not patrolled") % {"place": place},
-                body=_("%(place)s in your grid is to be patrolled every %(days)s days; it was "
-                       "due by %(due)s and nobody has checked in since.")
+                body=_(
+                    "%(place)s in your grid is to be patrolled every %(days)s days; it was "
+                    "due by %(due)s and nobody has checked in since."
+                )
                 % {"place": place, "days": days, "due": _when(due_at)},
-                link=link, urgent=True)
+                link=link,
+                urgent=True,
+            )

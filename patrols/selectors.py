@@ -38,26 +38,40 @@ def patrol_for_user_or_404(user, pk):
 
 
 def open_patrol(worker):
-    return Patrol.objects.filter(worker=worker, ended_at__isnull=True).select_related("grid").first()
+    return (
+        Patrol.objects.filter(worker=worker, ended_at__isnull=True).select_related("grid").first()
+    )
 
 
 def plans_with_coverage(plans, *, now=None):
     """Annotate each plan with its last check-in, when the next is due and whether it is overdue
     (never visited counts as overdue)."""
     now = now or timezone.now()
-    last = CheckIn.objects.filter(key_place=OuterRef("key_place")).values("key_place").annotate(
-        last=Max("at")).values("last")[:1]
+    last = (
+        CheckIn.objects.filter(key_place=OuterRef("key_place"))
+        .values("key_place")
+        .annotate(last=Max("at"))
+        .values("last")[:1]
+    )
     return (
         plans.annotate(last_check_in=Subquery(last, output_field=DateTimeField()))
-        .annotate(due_at=ExpressionWrapper(
-            F("last_check_in") + ExpressionWrapper(
-                # As a plain integer: SQLite multiplies only Integer/Float/Decimal by a duration.
-                ExpressionWrapper(F("frequency_days"), output_field=IntegerField())
-                * Value(datetime.timedelta(days=1)),
-                output_field=DurationField()),
-            output_field=DateTimeField()))
-        .annotate(overdue=ExpressionWrapper(Q(last_check_in__isnull=True) | Q(due_at__lt=now),
-                                            output_field=BooleanField()))
+        .annotate(
+            due_at=ExpressionWrapper(
+                F("last_check_in")
+                + ExpressionWrapper(
+                    # As a plain integer: SQLite multiplies only Integer/Float/Decimal by a duration.
+                    ExpressionWrapper(F("frequency_days"), output_field=IntegerField())
+                    * Value(datetime.timedelta(days=1)),
+                    output_field=DurationField(),
+                ),
+                output_field=DateTimeField(),
+            )
+        )
+        .annotate(
+            overdue=ExpressionWrapper(
+                Q(last_check_in__isnull=True) | Q(due_at__lt=now), output_field=BooleanField()
+            )
+        )
         .select_related("key_place", "grid")
     )
 
@@ -65,8 +79,9 @@ def plans_with_coverage(plans, *, now=None):
 def coverage_for(user, *, now=None):
     """Active plan entries in the user's jurisdiction with coverage, overdue first."""
     plans = scope_queryset(PatrolPlan.objects.filter(active=True), user)
-    return plans_with_coverage(plans, now=now).order_by("-overdue", F("due_at").asc(
-        nulls_first=True), "grid__code")
+    return plans_with_coverage(plans, now=now).order_by(
+        "-overdue", F("due_at").asc(nulls_first=True), "grid__code"
+    )
 
 
 def _local_start(value):
@@ -96,10 +111,12 @@ def patrols_per_worker(user, *, since, until=None):
     patrols = patrols_in_period(user, start=since, end=until)
     return (
         patrols.values("worker_id", "grid__name")
-        .annotate(name=Concat("worker__last_name", "worker__first_name"),
-                  patrols=Count("id", distinct=True),
-                  check_ins=Count("check_ins", distinct=True),
-                  findings=Count("findings", distinct=True))
+        .annotate(
+            name=Concat("worker__last_name", "worker__first_name"),
+            patrols=Count("id", distinct=True),
+            check_ins=Count("check_ins", distinct=True),
+            findings=Count("findings", distinct=True),
+        )
         .order_by("grid__name", "-patrols")
     )
 
@@ -113,10 +130,12 @@ def findings_summary(user, *, since, until=None):
     outcome = Finding.Outcome
     rows = (
         findings.values("kind")
-        .annotate(total=Count("id"),
-                  self_handled=Count("id", filter=Q(outcome=outcome.SELF_HANDLED)),
-                  reported=Count("id", filter=Q(outcome=outcome.REPORTED)),
-                  open=Count("id", filter=Q(outcome=outcome.OPEN)))
+        .annotate(
+            total=Count("id"),
+            self_handled=Count("id", filter=Q(outcome=outcome.SELF_HANDLED)),
+            reported=Count("id", filter=Q(outcome=outcome.REPORTED)),
+            open=Count("id", filter=Q(outcome=outcome.OPEN)),
+        )
         .order_by("-total")
     )
     labels = dict(Finding.Kind.choices)

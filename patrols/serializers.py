@@ -29,6 +29,17 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ("id", "patrol", "grid", "key_place", "kind", "description", "outcome",
-                  "handled_note", "created_at", "lon", "lat")
+        fields = (
+            "id",
+            "patrol",
+            "grid",
+            "key_place",
+            "kind",
+            "description",
+            "outcome",
+            "handled_note",
+            "created_at",
+            "lon",
+            "lat",
+        )
         read_only_fields = ("grid", "outcome", "created_at")

@@ -30,8 +30,9 @@ def plan_set(*, grid, key_place, frequency_days: int, active: bool = True) -> Pa
     if frequency_days < 1:
         raise ValidationError({"frequency_days": _("The frequency is at least one day.")})
     plan, _created = PatrolPlan.objects.update_or_create(
-        key_place=key_place, defaults={"grid": grid, "frequency_days": frequency_days,
-                                       "active": active})
+        key_place=key_place,
+        defaults={"grid": grid, "frequency_days": frequency_days, "active": active},
+    )
     return plan
 
 
@@ -42,8 +43,9 @@ def patrol_start(*, worker, now=None) -> Patrol:
         raise ValidationError(_("You already have a patrol under way; end it first."))
     try:
         with transaction.atomic():
-            return Patrol.objects.create(grid_id=worker.grid_id, worker=worker,
-                                         started_at=now or timezone.now())
+            return Patrol.objects.create(
+                grid_id=worker.grid_id, worker=worker, started_at=now or timezone.now()
+            )
     except IntegrityError as exc:  # a double tap: the constraint keeps one open patrol
         raise ValidationError(_("You already have a patrol under way; end it first.")) from exc
 
@@ -66,16 +68,36 @@ def check_in(*, patrol: Patrol, key_place, lon, lat, by, now=None) -> CheckIn:
     distance = distance_m(position, key_place.location)
     limit = conf.max_check_in_metres()
     if distance > limit:
-        raise ValidationError({"position": _(
-            "You are %(distance)s m from %(place)s; check in within %(limit)s m of it.") % {
-            "distance": round(distance), "place": key_place.name, "limit": limit}})
-    return CheckIn.objects.create(patrol=patrol, key_place=key_place, position=position,
-                                  distance_m=round(distance, 1), at=now or timezone.now())
+        raise ValidationError(
+            {
+                "position": _(
+                    "You are %(distance)s m from %(place)s; check in within %(limit)s m of it."
+                )
+                % {"distance": round(distance), "place": key_place.name, "limit": limit}
+            }
+        )
+    return CheckIn.objects.create(
+        patrol=patrol,
+        key_place=key_place,
+        position=position,
+        distance_m=round(distance, 1),
+        at=now or timezone.now(),
+    )
 
 
 @transaction.atomic
-def finding_record(*, patrol: Patrol, by, kind: str, description: str, key_place=None,
-                   lon=None, lat=None, photos=(), handled_note: str = "") -> Finding:
+def finding_record(
+    *,
+    patrol: Patrol,
+    by,
+    kind: str,
+    description: str,
+    key_place=None,
+    lon=None,
+    lat=None,
+    photos=(),
+    handled_note: str = "",
+) -> Finding:
     """Record a finding; with `handled_note` it is handled on the spot (self-handled)."""
     # Photos are checked and re-encoded first (EXIF/GPS stripped): a refused photo saves nothing.
     cleaned_photos = photos_clean(photos)
@@ -86,10 +108,16 @@ def finding_record(*, patrol: Patrol, by, kind: str, description: str, key_place
     if len(description) < 5:
         raise ValidationError({"description": _("Describe the finding in at least 5 characters.")})
     position = _point(lon, lat) if lon not in (None, "") and lat not in (None, "") else None
-    finding = Finding(patrol=patrol, grid_id=patrol.grid_id, key_place=key_place, kind=kind,
-                      description=description, position=position,
-                      outcome=Finding.Outcome.SELF_HANDLED if handled_note.strip()
-                      else Finding.Outcome.OPEN, handled_note=handled_note.strip())
+    finding = Finding(
+        patrol=patrol,
+        grid_id=patrol.grid_id,
+        key_place=key_place,
+        kind=kind,
+        description=description,
+        position=position,
+        outcome=Finding.Outcome.SELF_HANDLED if handled_note.strip() else Finding.Outcome.OPEN,
+        handled_note=handled_note.strip(),
+    )
     finding.full_clean()
     finding.save()
     for index, data in enumerate(cleaned_photos, start=1):
@@ -130,8 +158,11 @@ def finding_report(*, finding: Finding, category, by):
     from requests_desk.models import Request
     from requests_desk.services import request_create
 
-    finding = (Finding.objects.select_for_update(of=("self",))
-               .select_related("patrol", "key_place", "grid__community").get(pk=finding.pk))
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("patrol", "key_place", "grid__community")
+        .get(pk=finding.pk)
+    )
     if finding.patrol.worker_id != by.pk:
         raise PermissionDenied
     if finding.outcome != Finding.Outcome.OPEN:
@@ -143,16 +174,22 @@ def finding_report(*, finding: Finding, category, by):
             photos.append(handle.read())
     address = finding.key_place.address if finding.key_place else ""
     request = request_create(
-        source=Request.Source.GRID_PATROL, category=category,
-        description=f"{finding.get_kind_display()}：{finding.description}", location=location,
-        community=finding.grid.community_id if location is None else None, address=address,
-        created_by=by, photos=photos)
+        source=Request.Source.GRID_PATROL,
+        category=category,
+        description=f"{finding.get_kind_display()}：{finding.description}",
+        location=location,
+        community=finding.grid.community_id if location is None else None,
+        address=address,
+        created_by=by,
+        photos=photos,
+    )
     if request.grid_id != finding.grid_id:
         # Route to the patrolled grid even when the GPS fix fell just across its edge (or there
         # was none): the finding belongs to the grid whose worker saw it.
         grid = finding.grid
         Request.objects.filter(pk=request.pk).update(
-            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id)
+            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id
+        )
         request.refresh_from_db()
     finding.request = request
     finding.outcome = Finding.Outcome.REPORTED

@@ -26,8 +26,7 @@ def _errors(error: ValidationError) -> str:
 def _request_categories():
     from requests_desk.models import Category
 
-    return list(Category.objects.filter(parent__isnull=False, active=True)
-                .select_related("parent"))
+    return list(Category.objects.filter(parent__isnull=False, active=True).select_related("parent"))
 
 
 def _require_staff(user):
@@ -45,12 +44,15 @@ def home(request):
         context["patrol"] = patrol
         if patrol is not None:
             plans = selectors.plans_with_coverage(
-                PatrolPlan.objects.filter(grid=patrol.grid, active=True)).order_by(
-                "-overdue", "key_place__name")
+                PatrolPlan.objects.filter(grid=patrol.grid, active=True)
+            ).order_by("-overdue", "key_place__name")
             places = KeyPlace.objects.filter(grid=patrol.grid).order_by("name")
-            context.update(plans=plans, finding_form=FindingForm(places=places),
-                           check_ins=patrol.check_ins.select_related("key_place"),
-                           findings=patrol.findings.select_related("key_place"))
+            context.update(
+                plans=plans,
+                finding_form=FindingForm(places=places),
+                check_ins=patrol.check_ins.select_related("key_place"),
+                findings=patrol.findings.select_related("key_place"),
+            )
     context["recent"] = selectors.patrols_visible_to(user).select_related("worker", "grid")[:10]
     return render(request, "patrols/home.html", context)
 
@@ -79,8 +81,13 @@ def check_in(request, pk):
         return redirect("patrols:home")
     place = get_object_or_404(KeyPlace, pk=form.cleaned_data["key_place"], grid=patrol.grid)
     try:
-        services.check_in(patrol=patrol, key_place=place, lon=form.cleaned_data["lon"],
-                          lat=form.cleaned_data["lat"], by=request.user)
+        services.check_in(
+            patrol=patrol,
+            key_place=place,
+            lon=form.cleaned_data["lon"],
+            lat=form.cleaned_data["lat"],
+            by=request.user,
+        )
     except PermissionDenied as denied:
         raise Http404 from denied
     except ValidationError as error:
@@ -100,10 +107,17 @@ def finding_create(request, pk):
         data = form.cleaned_data
         place = places.filter(pk=data["key_place"]).first() if data["key_place"] else None
         try:
-            services.finding_record(patrol=patrol, by=request.user, kind=data["kind"],
-                                    description=data["description"], key_place=place,
-                                    lon=data["lon"], lat=data["lat"], photos=data["photos"],
-                                    handled_note=data["handled_note"])
+            services.finding_record(
+                patrol=patrol,
+                by=request.user,
+                kind=data["kind"],
+                description=data["description"],
+                key_place=place,
+                lon=data["lon"],
+                lat=data["lat"],
+                photos=data["photos"],
+                handled_note=data["handled_note"],
+            )
         except PermissionDenied as denied:
             raise Http404 from denied
         except ValidationError as error:
@@ -118,14 +132,16 @@ def finding_create(request, pk):
 @login_required
 @require_POST
 def finding_handled(request, pk):
-    finding = get_object_or_404(selectors.findings_visible_to(request.user)
-                                .select_related("patrol"), pk=pk)
+    finding = get_object_or_404(
+        selectors.findings_visible_to(request.user).select_related("patrol"), pk=pk
+    )
     form = HandledForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Say how it was handled."))
-        services.finding_mark_handled(finding=finding, by=request.user,
-                                      note=form.cleaned_data["handled_note"])
+        services.finding_mark_handled(
+            finding=finding, by=request.user, note=form.cleaned_data["handled_note"]
+        )
     except PermissionDenied as denied:
         raise Http404 from denied
     except ValidationError as error:
@@ -140,10 +156,12 @@ def finding_handled(request, pk):
 def finding_request(request, pk):
     from requests_desk.models import Category
 
-    finding = get_object_or_404(selectors.findings_visible_to(request.user)
-                                .select_related("patrol", "grid"), pk=pk)
-    category = Category.objects.filter(parent__isnull=False, active=True,
-                                       pk=request.POST.get("category") or 0).first()
+    finding = get_object_or_404(
+        selectors.findings_visible_to(request.user).select_related("patrol", "grid"), pk=pk
+    )
+    category = Category.objects.filter(
+        parent__isnull=False, active=True, pk=request.POST.get("category") or 0
+    ).first()
     if category is None:
         messages.error(request, _("Choose the request category."))
         return redirect("patrols:detail", pk=finding.patrol_id)
@@ -154,8 +172,10 @@ def finding_request(request, pk):
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, _("Request %(code)s has been filed from this finding.")
-                         % {"code": created.code})
+        messages.success(
+            request,
+            _("Request %(code)s has been filed from this finding.") % {"code": created.code},
+        )
     return redirect("patrols:detail", pk=finding.patrol_id)
 
 
@@ -178,15 +198,20 @@ def end(request, pk):
 def detail(request, pk):
     _require_staff(request.user)
     patrol = selectors.patrol_for_user_or_404(request.user, pk)
-    return render(request, "patrols/detail.html", {
-        "patrol": patrol,
-        "check_ins": patrol.check_ins.select_related("key_place"),
-        "findings": patrol.findings.select_related("key_place", "request")
-        .prefetch_related("photos"),
-        "categories": _request_categories() if patrol.worker_id == request.user.pk else [],
-        "handled_form": HandledForm(),
-        "is_owner": patrol.worker_id == request.user.pk,
-    })
+    return render(
+        request,
+        "patrols/detail.html",
+        {
+            "patrol": patrol,
+            "check_ins": patrol.check_ins.select_related("key_place"),
+            "findings": patrol.findings.select_related("key_place", "request").prefetch_related(
+                "photos"
+            ),
+            "categories": _request_categories() if patrol.worker_id == request.user.pk else [],
+            "handled_form": HandledForm(),
+            "is_owner": patrol.worker_id == request.user.pk,
+        },
+    )
 
 
 @login_required
@@ -205,16 +230,26 @@ def coverage(request):
         since = month
         until = (month + datetime.timedelta(days=32)).replace(day=1)
     plans = selectors.coverage_for(request.user)
-    return render(request, "patrols/coverage.html", {
-        "days": days, "month": month, "month_error": month_error,
-        "month_last_day": until - datetime.timedelta(days=1) if until else None,
-        "overdue_plans": plans.filter(overdue=True)[:200],
-        "overdue_count": plans.filter(overdue=True).count(),
-        "plan_count": plans.count(),
-        "patrol_total": selectors.patrols_in_period(request.user, start=since, end=until).count(),
-        "per_worker": selectors.patrols_per_worker(request.user, since=since, until=until)[:200],
-        "findings": selectors.findings_summary(request.user, since=since, until=until),
-    })
+    return render(
+        request,
+        "patrols/coverage.html",
+        {
+            "days": days,
+            "month": month,
+            "month_error": month_error,
+            "month_last_day": until - datetime.timedelta(days=1) if until else None,
+            "overdue_plans": plans.filter(overdue=True)[:200],
+            "overdue_count": plans.filter(overdue=True).count(),
+            "plan_count": plans.count(),
+            "patrol_total": selectors.patrols_in_period(
+                request.user, start=since, end=until
+            ).count(),
+            "per_worker": selectors.patrols_per_worker(request.user, since=since, until=until)[
+                :200
+            ],
+            "findings": selectors.findings_summary(request.user, since=since, until=until),
+        },
+    )
 
 
 def _month_param(value: str):

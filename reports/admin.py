@@ -24,8 +24,16 @@ class ReportAdmin(JurisdictionScopedAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(admin.ModelAdmin):
-    list_display = ["period", "status", "done_steps", "total_steps", "reports_created",
-                    "requested_by", "created_at", "finished_at"]
+    list_display = [
+        "period",
+        "status",
+        "done_steps",
+        "total_steps",
+        "reports_created",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status"]
     readonly_fields = [f.name for f in ReportRun._meta.fields]
 

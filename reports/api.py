@@ -10,8 +10,12 @@ from reports.serializers import ReportSerializer
 class IsStaffRole(permissions.BasePermission):
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and user.is_staff_role
-                    and user.has_perm("reports.view_report"))
+        return bool(
+            user
+            and user.is_authenticated
+            and user.is_staff_role
+            and user.has_perm("reports.view_report")
+        )
 
 
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,8 +28,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action != "list" or self.request.query_params.get("all") == "1":
-            return selectors.reports_for(user).order_by("-period", "level", "node_code",
-                                                        "-version")
+            return selectors.reports_for(user).order_by("-period", "level", "node_code", "-version")
         filters = FilterForm(self.request.query_params)
         period = level = None
         if filters.is_valid():

@@ -7,12 +7,18 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
     nav_items = [("reports:index", _("Monthly reports"), "staff")]
     role_permissions = {
-        "district_admin": ["reports.view_report", "reports.add_reportrun",
-                           "reports.view_reportrun", "reports.reportsubscription"],
-        "street_staff": ["reports.view_report", "reports.add_reportrun",
-                         "reports.view_reportrun"],
-        "community_staff": ["reports.view_report", "reports.add_reportrun",
-                            "reports.view_reportrun"],
+        "district_admin": [
+            "reports.view_report",
+            "reports.add_reportrun",
+            "reports.view_reportrun",
+            "reports.reportsubscription",
+        ],
+        "street_staff": ["reports.view_report", "reports.add_reportrun", "reports.view_reportrun"],
+        "community_staff": [
+            "reports.view_report",
+            "reports.add_reportrun",
+            "reports.view_reportrun",
+        ],
         "grid_head": ["reports.view_report"],
         "grid_worker": ["reports.view_report"],
     }
@@ -27,5 +33,4 @@ class ReportsConfig(AppConfig):
         # Each app contributes its sections in <app>/report_sections.py.
         autodiscover_modules("report_sections")
         attachment_resolver_register("reports.xlsx", xlsx_attachment)
-        kind_register("reports.monthly", _("Monthly report (subscription)"),
-                      channels=("email",))
+        kind_register("reports.monthly", _("Monthly report (subscription)"), channels=("email",))

@@ -21,7 +21,7 @@ def _format(value, unit):
 
 
 def _sheet_title(title: str) -> str:
-    bad = '[]:*?/\\'
+    bad = "[]:*?/\\"
     return "".join(c for c in str(title) if c not in bad)[:31] or "Sheet"
 
 
@@ -40,19 +40,30 @@ def report_xlsx(report: Report) -> bytes:
         overview.append([_("Level"), report.get_level_display()])
         overview.append([_("Month"), report.period.strftime("%Y-%m")])
         overview.append([_("Version"), report.version])
-        overview.append([_("Generated at"),
-                         timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")])
+        overview.append(
+            [_("Generated at"), timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M")]
+        )
         overview.append([_("Code version"), report.code_version])
-        headers = [_("Indicator"), _("This month"), _("Previous month"), pgettext("report", "Change")]
+        headers = [
+            _("Indicator"),
+            _("This month"),
+            _("Previous month"),
+            pgettext("report", "Change"),
+        ]
         for table in tables:
             sheet = workbook.create_sheet(_sheet_title(table["title"]))
             sheet.append([str(h) for h in headers])
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for row in table["rows"]:
-                sheet.append([str(row["label"]), _format(row["value"], row["unit"]),
-                              _format(row["previous"], row["unit"]),
-                              _format(row["change"], row["unit"])])
+                sheet.append(
+                    [
+                        str(row["label"]),
+                        _format(row["value"], row["unit"]),
+                        _format(row["previous"], row["unit"]),
+                        _format(row["change"], row["unit"]),
+                    ]
+                )
                 if row["unit"] == "rate":
                     for cell in sheet[sheet.max_row][1:]:
                         cell.number_format = "0.0%"
@@ -70,7 +81,8 @@ def _register_cjk_font() -> str:
     if not Path(path).exists():
         raise ImproperlyConfigured(
             f"The CJK font {path} is missing: install fonts-wqy-microhei (make run does) or set "
-            "REDGRID_PDF_FONT to a TrueType font with Chinese glyphs.")
+            "REDGRID_PDF_FONT to a TrueType font with Chinese glyphs."
+        )
     if "RedGridCJK" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("RedGridCJK", path, subfontIndex=0))
     return "RedGridCJK"
@@ -90,29 +102,56 @@ def report_pdf(report: Report) -> bytes:
     with translation.override("zh-hans"):
         tables = report_tables(report, previous)
         story = [
-            Paragraph(_("Monthly report %(month)s: %(area)s") % {
-                "month": report.period.strftime("%Y-%m"), "area": report.node_name}, title_style),
-            Paragraph(_("Version %(version)s, generated %(at)s, code %(code)s") % {
-                "version": report.version,
-                "at": timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M"),
-                "code": report.code_version}, body),
+            Paragraph(
+                _("Monthly report %(month)s: %(area)s")
+                % {"month": report.period.strftime("%Y-%m"), "area": report.node_name},
+                title_style,
+            ),
+            Paragraph(
+                _("Version %(version)s, generated %(at)s, code %(code)s")
+                % {
+                    "version": report.version,
+                    "at": timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M"),
+                    "code": report.code_version,
+                },
+                body,
+            ),
             Spacer(1, 8),
         ]
-        headers = [_("Indicator"), _("This month"), _("Previous month"), pgettext("report", "Change")]
+        headers = [
+            _("Indicator"),
+            _("This month"),
+            _("Previous month"),
+            pgettext("report", "Change"),
+        ]
         for table in tables:
             story.append(Paragraph(str(table["title"]), heading))
             data = [[str(h) for h in headers]] + [
                 [str(r["label"]), r["value_display"], r["previous_display"], r["change_display"]]
-                for r in table["rows"]]
+                for r in table["rows"]
+            ]
             pdf_table = Table(data, colWidths=[200, 90, 90, 90])
-            pdf_table.setStyle(TableStyle([
-                ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f3f4")),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc"))]))
+            pdf_table.setStyle(
+                TableStyle(
+                    [
+                        ("FONTNAME", (0, 0), (-1, -1), font),
+                        ("FONTSIZE", (0, 0), (-1, -1), 9),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f3f4")),
+                        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+                    ]
+                )
+            )
             story.append(pdf_table)
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"{report.node_name} {report.period:%Y-%m}",
-                      leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36).build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"{report.node_name} {report.period:%Y-%m}",
+        leftMargin=36,
+        rightMargin=36,
+        topMargin=36,
+        bottomMargin=36,
+    ).build(story)
     return buffer.getvalue()
 
 
@@ -123,5 +162,8 @@ def filename_for(report: Report, extension: str) -> str:
 def xlsx_attachment(argument: str) -> tuple[str, bytes, str]:
     """Attachment resolver "reports.xlsx:<report id>" for the notifications outbox."""
     report = Report.objects.get(pk=int(argument))
-    return (filename_for(report, "xlsx"), report_xlsx(report),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return (
+        filename_for(report, "xlsx"),
+        report_xlsx(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

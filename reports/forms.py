@@ -24,5 +24,6 @@ class RunForm(forms.Form):
 
 class FilterForm(forms.Form):
     period = MonthField(label=_("Month"), required=False)
-    level = forms.ChoiceField(label=_("Level"), required=False,
-                              choices=[("", _("All levels"))] + list(Level.choices))
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=[("", _("All levels"))] + list(Level.choices)
+    )

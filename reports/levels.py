@@ -19,11 +19,16 @@ def level_path(model, level: str) -> str:
 def nodes_of(level: str, on: datetime.date):
     """The areas of `level` in force on `on`, with the ids of their ancestors (one query)."""
     model = NODE_MODELS[level]
-    fields = ["id", "code", "name"] + [f"{lvl}_pk" for lvl in ("district", "street", "community")
-                                       if lvl in model.PATH_TO and lvl != level]
+    fields = ["id", "code", "name"] + [
+        f"{lvl}_pk"
+        for lvl in ("district", "street", "community")
+        if lvl in model.PATH_TO and lvl != level
+    ]
     from django.db.models import F
 
-    annotations = {f"{lvl}_pk": F(path) for lvl, path in model.PATH_TO.items()
-                   if lvl in ("district", "street", "community") and lvl != level}
-    return list(model.objects.valid_on(on).annotate(**annotations).values(*fields)
-                .order_by("code"))
+    annotations = {
+        f"{lvl}_pk": F(path)
+        for lvl, path in model.PATH_TO.items()
+        if lvl in ("district", "street", "community") and lvl != level
+    }
+    return list(model.objects.valid_on(on).annotate(**annotations).values(*fields).order_by("code"))

@@ -27,11 +27,17 @@ class ReportRun(models.Model):
         FAILED = "failed", _("failed")
 
     period = models.DateField(_("month"), help_text=_("First day of the month."))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("requested by"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     total_steps = models.PositiveIntegerField(_("steps"), default=0)
     done_steps = models.PositiveIntegerField(_("steps done"), default=0)
@@ -65,25 +71,49 @@ class ReportRun(models.Model):
 class Report(models.Model):
     """One area's figures for one month, as generated at `generated_at` by `code_version`."""
 
-    jurisdiction_paths = {"district": "district_id", "street": "street_id",
-                          "community": "community_id", "grid": "grid_id"}
+    jurisdiction_paths = {
+        "district": "district_id",
+        "street": "street_id",
+        "community": "community_id",
+        "grid": "grid_id",
+    }
 
-    run = models.ForeignKey(ReportRun, on_delete=models.PROTECT, related_name="reports",
-                            verbose_name=_("run"))
+    run = models.ForeignKey(
+        ReportRun, on_delete=models.PROTECT, related_name="reports", verbose_name=_("run")
+    )
     period = models.DateField(_("month"))
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     node_code = models.CharField(_("area code"), max_length=16)
     node_name = models.CharField(_("area"), max_length=100)
     # The area and its ancestors (for jurisdiction scoping): a street's report has district and
     # street set, a grid's report all four.
-    district = models.ForeignKey("grids.District", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("district"))
-    street = models.ForeignKey("grids.Street", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("street"))
-    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+", verbose_name=_("community"))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("area grid"))
+    district = models.ForeignKey(
+        "grids.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    street = models.ForeignKey(
+        "grids.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("street"),
+    )
+    community = models.ForeignKey(
+        "grids.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area grid"),
+    )
     version = models.PositiveIntegerField(_("version"))
     numbers = models.JSONField(_("figures"))
     generated_at = models.DateTimeField(_("generated at"))
@@ -94,8 +124,10 @@ class Report(models.Model):
         verbose_name_plural = _("monthly reports")
         ordering = ["-period", "level", "node_code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "level", "node_code", "version"],
-                                    name="report_one_row_per_version"),
+            models.UniqueConstraint(
+                fields=["period", "level", "node_code", "version"],
+                name="report_one_row_per_version",
+            ),
             models.CheckConstraint(condition=models.Q(period__day=1), name="report_first_day"),
         ]
         indexes = [models.Index(fields=["level", "node_code", "period"])]
@@ -111,8 +143,12 @@ class Report(models.Model):
 class ReportSubscription(models.Model):
     """A staff member who receives their area's monthly report by e-mail (.xlsx attached)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="report_subscription", verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_subscription",
+        verbose_name=_("user"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -51,8 +51,14 @@ SECTIONS: dict[str, Section] = {}
 
 def report_section(name: str, title, *, metrics, order: int = 100):
     def decorator(func):
-        SECTIONS[name] = Section(name=name, title=title, order=order, metrics=tuple(metrics),
-                                 compute=func, app_label=func.__module__.split(".")[0])
+        SECTIONS[name] = Section(
+            name=name,
+            title=title,
+            order=order,
+            metrics=tuple(metrics),
+            compute=func,
+            app_label=func.__module__.split(".")[0],
+        )
         return func
 
     return decorator

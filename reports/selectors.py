@@ -18,10 +18,10 @@ def latest_reports(user, *, period=None, level=""):
         qs = qs.filter(period=period)
     if level:
         qs = qs.filter(level=level)
-    newest = Report.objects.filter(period=OuterRef("period"), level=OuterRef("level"),
-                                   node_code=OuterRef("node_code")).order_by("-version")
-    return qs.filter(pk=Subquery(newest.values("pk")[:1])).order_by("-period", "level",
-                                                                    "node_code")
+    newest = Report.objects.filter(
+        period=OuterRef("period"), level=OuterRef("level"), node_code=OuterRef("node_code")
+    ).order_by("-version")
+    return qs.filter(pk=Subquery(newest.values("pk")[:1])).order_by("-period", "level", "node_code")
 
 
 def periods_for(user) -> list:
@@ -37,14 +37,19 @@ def previous_of(report: Report) -> Report | None:
     import datetime
 
     prev_period = (report.period - datetime.timedelta(days=1)).replace(day=1)
-    return (Report.objects.filter(period=prev_period, level=report.level,
-                                  node_code=report.node_code).order_by("-version").first())
+    return (
+        Report.objects.filter(period=prev_period, level=report.level, node_code=report.node_code)
+        .order_by("-version")
+        .first()
+    )
 
 
 def versions_of(report: Report):
-    return (Report.objects.filter(period=report.period, level=report.level,
-                                  node_code=report.node_code)
-            .only("pk", "version", "generated_at", "code_version").order_by("-version"))
+    return (
+        Report.objects.filter(period=report.period, level=report.level, node_code=report.node_code)
+        .only("pk", "version", "generated_at", "code_version")
+        .order_by("-version")
+    )
 
 
 def format_value(value, unit: str, *, signed: bool = False) -> str:
@@ -66,7 +71,7 @@ def report_tables(report: Report, previous: Report | None) -> list[dict]:
         current = report.numbers.get(section.name)
         if current is None:
             continue
-        before = (previous.numbers.get(section.name, {}) if previous else {})
+        before = previous.numbers.get(section.name, {}) if previous else {}
         rows = []
         for metric in section.metrics:
             value = current.get(metric.key)
@@ -74,20 +79,43 @@ def report_tables(report: Report, previous: Report | None) -> list[dict]:
             change = None
             if isinstance(value, (int, float)) and isinstance(prev, (int, float)):
                 change = round(value - prev, 4)
-            rows.append({"key": metric.key, "label": metric.label, "unit": metric.unit,
-                         "value": value, "previous": prev, "change": change,
-                         "value_display": format_value(value, metric.unit),
-                         "previous_display": format_value(prev, metric.unit),
-                         "change_display": format_value(change, metric.unit, signed=True)})
+            rows.append(
+                {
+                    "key": metric.key,
+                    "label": metric.label,
+                    "unit": metric.unit,
+                    "value": value,
+                    "previous": prev,
+                    "change": change,
+                    "value_display": format_value(value, metric.unit),
+                    "previous_display": format_value(prev, metric.unit),
+                    "change_display": format_value(change, metric.unit, signed=True),
+                }
+            )
         tables.append({"name": section.name, "title": section.title, "rows": rows})
     # Sections present in an old snapshot but no longer registered are still shown, as stored.
     for name, values in report.numbers.items():
         if name not in SECTIONS:
-            tables.append({"name": name, "title": name, "rows": [
-                {"key": k, "label": k, "unit": "count", "value": v, "previous": None,
-                 "change": None, "value_display": format_value(v, "count"),
-                 "previous_display": "—", "change_display": "—"}
-                for k, v in sorted(values.items())]})
+            tables.append(
+                {
+                    "name": name,
+                    "title": name,
+                    "rows": [
+                        {
+                            "key": k,
+                            "label": k,
+                            "unit": "count",
+                            "value": v,
+                            "previous": None,
+                            "change": None,
+                            "value_display": format_value(v, "count"),
+                            "previous_display": "—",
+                            "change_display": "—",
+                        }
+                        for k, v in sorted(values.items())
+                    ],
+                }
+            )
     return tables
 
 
@@ -96,5 +124,14 @@ def runs_for(user, limit=5):
     return list(ReportRun.objects.select_related("requested_by").order_by("-created_at")[:limit])
 
 
-__all__ = ["Max", "latest_reports", "periods_for", "previous_of", "report_for", "report_tables",
-           "reports_for", "runs_for", "versions_of"]
+__all__ = [
+    "Max",
+    "latest_reports",
+    "periods_for",
+    "previous_of",
+    "report_for",
+    "report_tables",
+    "reports_for",
+    "runs_for",
+    "versions_of",
+]

@@ -70,15 +70,19 @@ def report_run_start(*, period: datetime.date, by=None) -> ReportRun:
     if period >= this_month:
         raise ValidationError(_("Reports can only be generated for a month that has ended."))
     if period < DEFAULT_VALID_FROM:
-        raise ValidationError(_("Reports can only be generated from %(month)s on.")
-                              % {"month": DEFAULT_VALID_FROM.strftime("%Y-%m")})
+        raise ValidationError(
+            _("Reports can only be generated from %(month)s on.")
+            % {"month": DEFAULT_VALID_FROM.strftime("%Y-%m")}
+        )
     with transaction.atomic():
         busy = ReportRun.objects.select_for_update().filter(
-            period=period, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING])
+            period=period, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
+        )
         if busy.exists():
             raise ValidationError(_("The reports for this month are already being generated."))
-        run = ReportRun.objects.create(period=period, requested_by=by,
-                                       total_steps=len(LEVELS) * len(sections_in_order()) + 1)
+        run = ReportRun.objects.create(
+            period=period, requested_by=by, total_steps=len(LEVELS) * len(sections_in_order()) + 1
+        )
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
@@ -91,8 +95,10 @@ def _enqueue(run_id: int) -> None:
     except Exception as exc:  # noqa: BLE001 - broker unreachable: say so on the run
         logger.warning("Could not queue report run %s: %s", run_id, exc)
         ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
-            status=ReportRun.Status.FAILED, error=_("The task queue is unreachable; try again "
-                                                    "later."), finished_at=timezone.now())
+            status=ReportRun.Status.FAILED,
+            error=_("The task queue is unreachable; try again later."),
+            finished_at=timezone.now(),
+        )
         return
     ReportRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id or "")
 
@@ -104,9 +110,11 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     run = ReportRun.objects.get(pk=run_id)
     if run.finished:
         return run
-    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING, done_steps=0,
-                                                total_steps=len(LEVELS) * len(
-                                                    sections_in_order()) + 1)
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.RUNNING,
+        done_steps=0,
+        total_steps=len(LEVELS) * len(sections_in_order()) + 1,
+    )
 
     def step():
         ReportRun.objects.filter(pk=run.pk).update(done_steps=F("done_steps") + 1)
@@ -115,9 +123,11 @@ def report_run_execute(*, run_id: int) -> ReportRun:
         reports = reports_generate(period=run.period, run=run, on_step=step)
     except Exception as exc:
         logger.exception("report run %s failed", run.pk)
-        ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.FAILED,
-                                                    error=f"{type(exc).__name__}: {exc}"[:2000],
-                                                    finished_at=timezone.now())
+        ReportRun.objects.filter(pk=run.pk).update(
+            status=ReportRun.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
         raise
     reports_notify_subscribers(reports=reports)
     run.refresh_from_db()
@@ -135,26 +145,43 @@ def reports_generate(*, period: datetime.date, run: ReportRun, on_step=None) -> 
     with transaction.atomic():
         # Serialise concurrent runs of the same month (their versions would collide).
         list(ReportRun.objects.select_for_update().filter(period=start).values_list("pk"))
-        latest = {(row["level"], row["node_code"]): row["v"] for row in
-                  Report.objects.filter(period=start).values("level", "node_code")
-                  .annotate(v=Max("version"))}
+        latest = {
+            (row["level"], row["node_code"]): row["v"]
+            for row in Report.objects.filter(period=start)
+            .values("level", "node_code")
+            .annotate(v=Max("version"))
+        }
         rows = []
         for level in LEVELS:
             for node in nodes_of(level, last_day):
-                ancestors = {"district_id": node.get("district_pk"),
-                             "street_id": node.get("street_pk"),
-                             "community_id": node.get("community_pk")}
+                ancestors = {
+                    "district_id": node.get("district_pk"),
+                    "street_id": node.get("street_pk"),
+                    "community_id": node.get("community_pk"),
+                }
                 ancestors[f"{level}_id"] = node["id"]
-                rows.append(Report(
-                    run=run, period=start, level=level, node_code=node["code"],
-                    node_name=node["name"],
-                    version=latest.get((level, node["code"]), 0) + 1,
-                    numbers=_numbers_for(figures[level].get(node["id"], {})),
-                    generated_at=generated_at, code_version=version_tag, **ancestors))
+                rows.append(
+                    Report(
+                        run=run,
+                        period=start,
+                        level=level,
+                        node_code=node["code"],
+                        node_name=node["name"],
+                        version=latest.get((level, node["code"]), 0) + 1,
+                        numbers=_numbers_for(figures[level].get(node["id"], {})),
+                        generated_at=generated_at,
+                        code_version=version_tag,
+                        **ancestors,
+                    )
+                )
         created = Report.objects.bulk_create(rows, batch_size=500)
         ReportRun.objects.filter(pk=run.pk).update(
-            status=ReportRun.Status.DONE, done_steps=F("total_steps"), finished_at=timezone.now(),
-            reports_created=len(created), error="")
+            status=ReportRun.Status.DONE,
+            done_steps=F("total_steps"),
+            finished_at=timezone.now(),
+            reports_created=len(created),
+            error="",
+        )
     if on_step:
         on_step()
     return list(Report.objects.filter(run=run))
@@ -178,15 +205,28 @@ def reports_notify_subscribers(*, reports: list[Report]) -> int:
             continue
         with translation.override("zh-hans"):
             subject = _("Monthly report %(month)s: %(area)s") % {
-                "month": report.period.strftime("%Y-%m"), "area": report.node_name}
-            body = _("The monthly report of %(area)s for %(month)s (version %(version)s) is "
-                     "attached.") % {"area": report.node_name,
-                                     "month": report.period.strftime("%Y-%m"),
-                                     "version": report.version}
-        count += len(notification_enqueue(
-            kind="reports.monthly", subject=subject, body=body, user=user, channels=["email"],
-            link=f"/reports/{report.pk}/", dedup_key=f"report:{report.pk}:{user.pk}",
-            attachment=f"reports.xlsx:{report.pk}"))
+                "month": report.period.strftime("%Y-%m"),
+                "area": report.node_name,
+            }
+            body = _(
+                "The monthly report of %(area)s for %(month)s (version %(version)s) is attached."
+            ) % {
+                "area": report.node_name,
+                "month": report.period.strftime("%Y-%m"),
+                "version": report.version,
+            }
+        count += len(
+            notification_enqueue(
+                kind="reports.monthly",
+                subject=subject,
+                body=body,
+                user=user,
+                channels=["email"],
+                link=f"/reports/{report.pk}/",
+                dedup_key=f"report:{report.pk}:{user.pk}",
+                attachment=f"reports.xlsx:{report.pk}",
+            )
+        )
     return count
 
 

@@ -16,8 +16,13 @@ def code_version() -> str:
         return configured
     try:
         described = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"], cwd=settings.BASE_DIR,
-            capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+            ["git", "describe", "--always", "--dirty", "--tags"],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         described = ""
     return f"{VERSION}+{described}" if described else VERSION

@@ -27,13 +27,20 @@ def index(request):
     if filters.is_valid():
         period, level = filters.cleaned_data["period"], filters.cleaned_data["level"]
     page = Paginator(selectors.latest_reports(user, period=period, level=level), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "reports/index.html", {
-        "filters": filters, "page_obj": page, "reports": page.object_list,
-        "run_form": RunForm() if user.has_perm("reports.add_reportrun") else None,
-        "runs": selectors.runs_for(user),
-        "subscribed": ReportSubscription.objects.filter(user=user).exists(),
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "reports": page.object_list,
+            "run_form": RunForm() if user.has_perm("reports.add_reportrun") else None,
+            "runs": selectors.runs_for(user),
+            "subscribed": ReportSubscription.objects.filter(user=user).exists(),
+        },
+    )
 
 
 @login_required
@@ -49,8 +56,11 @@ def run_start(request):
         except ValidationError as exc:
             form.add_error("period", exc)
         else:
-            messages.success(request, _("Generation of the reports for %(month)s has started.")
-                             % {"month": run.period.strftime("%Y-%m")})
+            messages.success(
+                request,
+                _("Generation of the reports for %(month)s has started.")
+                % {"month": run.period.strftime("%Y-%m")},
+            )
             return redirect("reports:index")
     for error in form.errors.get("period", []):
         messages.error(request, error)
@@ -70,24 +80,38 @@ def detail(request, pk):
     report = selectors.report_for(user, pk)
     previous = selectors.previous_of(report)
     tables = selectors.report_tables(report, previous)
-    charts = [{"title": str(t["title"]), "labels": [str(r["label"]) for r in t["rows"]
-                                                    if r["unit"] == "count"],
-               "current": [r["value"] for r in t["rows"] if r["unit"] == "count"],
-               "previous": [r["previous"] for r in t["rows"] if r["unit"] == "count"]}
-              for t in tables]
-    return render(request, "reports/detail.html", {
-        "report": report, "previous": previous, "tables": tables,
-        "charts": {"series": [_("This month"), _("Previous month")], "sections": charts},
-        "versions": selectors.versions_of(report),
-    })
+    charts = [
+        {
+            "title": str(t["title"]),
+            "labels": [str(r["label"]) for r in t["rows"] if r["unit"] == "count"],
+            "current": [r["value"] for r in t["rows"] if r["unit"] == "count"],
+            "previous": [r["previous"] for r in t["rows"] if r["unit"] == "count"],
+        }
+        for t in tables
+    ]
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "previous": previous,
+            "tables": tables,
+            "charts": {"series": [_("This month"), _("Previous month")], "sections": charts},
+            "versions": selectors.versions_of(report),
+        },
+    )
 
 
 @login_required
 def download_xlsx(request, pk):
     report = selectors.report_for(_staff(request), pk)
-    response = HttpResponse(exports.report_xlsx(report), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename_for(report, "xlsx")}"'
+    response = HttpResponse(
+        exports.report_xlsx(report),
+        content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename_for(report, "xlsx")}"'
+    )
     return response
 
 
@@ -95,7 +119,9 @@ def download_xlsx(request, pk):
 def download_pdf(request, pk):
     report = selectors.report_for(_staff(request), pk)
     response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename_for(report, "pdf")}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename_for(report, "pdf")}"'
+    )
     return response
 
 
@@ -107,8 +133,13 @@ def subscription(request):
         if user.email:
             messages.success(request, _("You will receive your area's monthly report by e-mail."))
         else:
-            messages.warning(request, _("Subscribed, but your account has no e-mail address: ask "
-                                        "an administrator to add one."))
+            messages.warning(
+                request,
+                _(
+                    "Subscribed, but your account has no e-mail address: ask "
+                    "an administrator to add one."
+                ),
+            )
     else:
         messages.success(request, _("You will no longer receive the monthly report by e-mail."))
     return redirect("reports:index")

@@ -10,8 +10,16 @@ from requests_desk.services import open311_client_create, open311_client_revoke
 class SubClassInline(admin.TabularInline):
     model = Category
     fk_name = "parent"
-    fields = ("code", "name", "kind", "limit_amount", "limit_unit", "default_department", "order",
-              "active")
+    fields = (
+        "code",
+        "name",
+        "kind",
+        "limit_amount",
+        "limit_unit",
+        "default_department",
+        "order",
+        "active",
+    )
     extra = 0
 
 
@@ -49,8 +57,11 @@ class Open311ClientAdmin(admin.ModelAdmin):
             return
         client, key = open311_client_create(name=obj.name)
         obj.pk = client.pk
-        messages.warning(request, gettext("The key of “%(name)s” is shown only once: %(key)s") % {
-            "name": client.name, "key": key})
+        messages.warning(
+            request,
+            gettext("The key of “%(name)s” is shown only once: %(key)s")
+            % {"name": client.name, "key": key},
+        )
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request, queryset):
@@ -73,17 +84,48 @@ class RequestEventInline(admin.TabularInline):
 class RequestAdmin(JurisdictionScopedAdmin):
     """Read-mostly: stage changes go through the case page (the state machine)."""
 
-    list_display = ("code", "category", "stage", "grid", "community", "source", "created_at",
-                    "due_at")
+    list_display = (
+        "code",
+        "category",
+        "stage",
+        "grid",
+        "community",
+        "source",
+        "created_at",
+        "due_at",
+    )
     list_filter = ("stage", "source", "category__parent", "street")
     search_fields = ("code", "address")
     list_select_related = ("category", "grid", "community")
     date_hierarchy = "created_at"
-    readonly_fields = ("code", "source", "category", "description", "location", "address",
-                       "street", "community", "grid", "stage", "closure_type", "cancel_reason",
-                       "target", "assignee", "department", "merged_into", "created_at",
-                       "accepted_at", "filed_at", "dispatched_at", "due_at", "handled_at",
-                       "closed_at", "open311_client", "created_by", "support_count")
+    readonly_fields = (
+        "code",
+        "source",
+        "category",
+        "description",
+        "location",
+        "address",
+        "street",
+        "community",
+        "grid",
+        "stage",
+        "closure_type",
+        "cancel_reason",
+        "target",
+        "assignee",
+        "department",
+        "merged_into",
+        "created_at",
+        "accepted_at",
+        "filed_at",
+        "dispatched_at",
+        "due_at",
+        "handled_at",
+        "closed_at",
+        "open311_client",
+        "created_by",
+        "support_count",
+    )
     exclude = ("reporter_name", "reporter_phone", "reporter_email", "attribute_values")
     inlines = [RequestEventInline]
 

@@ -40,31 +40,50 @@ class IsDeskStaff(BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and user.is_staff_role
-                    and user.has_perm("requests_desk.view_request"))
+        return bool(
+            user
+            and user.is_authenticated
+            and user.is_staff_role
+            and user.has_perm("requests_desk.view_request")
+        )
 
 
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="tracking code")
 QUEUE_PARAMETERS = [
-    OpenApiParameter("stage", str, enum=["open", *Stage.values],
-                     description='"open": every open stage; absent: all stages'),
-    OpenApiParameter("category", int, description="category id (a top class includes its "
-                                                  "sub-classes)"),
+    OpenApiParameter(
+        "stage",
+        str,
+        enum=["open", *Stage.values],
+        description='"open": every open stage; absent: all stages',
+    ),
+    OpenApiParameter(
+        "category", int, description="category id (a top class includes its sub-classes)"
+    ),
     OpenApiParameter("grid", int, description="area grid id"),
     OpenApiParameter("source", str, enum=Request.Source.values),
     OpenApiParameter("overdue", OpenApiTypes.BOOL, description='"on": overdue only'),
-    OpenApiParameter("nearly_due", OpenApiTypes.BOOL,
-                     description='"on": the deadline falls within the nearly-due window'),
-    OpenApiParameter("reported_from", OpenApiTypes.DATE,
-                     description="reported on or after this day (Asia/Shanghai)"),
-    OpenApiParameter("reported_to", OpenApiTypes.DATE,
-                     description="reported on or before this day (inclusive)"),
-    OpenApiParameter("closed_from", OpenApiTypes.DATE,
-                     description="closed on or after this day (Asia/Shanghai)"),
-    OpenApiParameter("closed_to", OpenApiTypes.DATE,
-                     description="closed on or before this day (inclusive)"),
-    OpenApiParameter("extension", OpenApiTypes.BOOL,
-                     description='"on": an extension request is waiting'),
+    OpenApiParameter(
+        "nearly_due",
+        OpenApiTypes.BOOL,
+        description='"on": the deadline falls within the nearly-due window',
+    ),
+    OpenApiParameter(
+        "reported_from",
+        OpenApiTypes.DATE,
+        description="reported on or after this day (Asia/Shanghai)",
+    ),
+    OpenApiParameter(
+        "reported_to", OpenApiTypes.DATE, description="reported on or before this day (inclusive)"
+    ),
+    OpenApiParameter(
+        "closed_from", OpenApiTypes.DATE, description="closed on or after this day (Asia/Shanghai)"
+    ),
+    OpenApiParameter(
+        "closed_to", OpenApiTypes.DATE, description="closed on or before this day (inclusive)"
+    ),
+    OpenApiParameter(
+        "extension", OpenApiTypes.BOOL, description='"on": an extension request is waiting'
+    ),
     OpenApiParameter("q", str, description="tracking code, or part of the address"),
     OpenApiParameter("sort", str, enum=list(QUEUE_SORTS)),
 ]
@@ -78,10 +97,14 @@ def refusal(message: str, code: str, errors=None) -> Response:
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="requests_list", parameters=QUEUE_PARAMETERS,
-                       summary="The requests queue (jurisdiction-scoped)"),
-    retrieve=extend_schema(operation_id="requests_retrieve", parameters=[CODE],
-                           summary="One case with its timeline"),
+    list=extend_schema(
+        operation_id="requests_list",
+        parameters=QUEUE_PARAMETERS,
+        summary="The requests queue (jurisdiction-scoped)",
+    ),
+    retrieve=extend_schema(
+        operation_id="requests_retrieve", parameters=[CODE], summary="One case with its timeline"
+    ),
 )
 class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsDeskStaff]
@@ -109,8 +132,9 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         now = self.get_serializer_context()["now"]
         qs = selectors.queue_filter(qs, **form.filters(), now=now).with_due_flags(now)
         order = QUEUE_SORTS.get(form.cleaned_data["sort"] or "new")
-        return qs.select_related("category__parent", "street", "community", "grid", "assignee",
-                                 "department").order_by(*order)
+        return qs.select_related(
+            "category__parent", "street", "community", "grid", "assignee", "department"
+        ).order_by(*order)
 
     def get_object(self):
         return selectors.case_for(self.request.user, self.kwargs["code"].upper())
@@ -118,9 +142,16 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         operation_id="requests_action",
         summary="Make one action of the state machine on a case",
-        parameters=[CODE, OpenApiParameter("action_name", str, OpenApiParameter.PATH,
-                                           enum=list(flow.TRANSITIONS),
-                                           description="the action, e.g. accept, dispatch")],
+        parameters=[
+            CODE,
+            OpenApiParameter(
+                "action_name",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(flow.TRANSITIONS),
+                description="the action, e.g. accept, dispatch",
+            ),
+        ],
         request=ActionInputSerializer,
         responses={200: RequestDetailSerializer, 400: RefusalSerializer},
     )
@@ -131,15 +162,17 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             flow.check(item, action_name, request.user)
         except flow.TransitionRefused as exc:
             return refusal(" ".join(exc.messages), exc.code or "refused")
-        form = ActionForm(request.data, request.FILES, action=action_name, request=item,
-                          user=request.user)
+        form = ActionForm(
+            request.data, request.FILES, action=action_name, request=item, user=request.user
+        )
         if not form.is_valid():
             errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
             first = next(iter(errors.values()))[0]
             return refusal(first, "invalid", errors)
         try:
-            services.request_transition(request=item, action=action_name, by=request.user,
-                                        **form.params(item))
+            services.request_transition(
+                request=item, action=action_name, by=request.user, **form.params(item)
+            )
         except DjangoValidationError as exc:
             return refusal(" ".join(exc.messages), getattr(exc, "code", None) or "refused")
         item = selectors.case_for(request.user, item.code)
@@ -147,12 +180,17 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(operation_id="request_categories_list",
-                       summary="Top classes (events, components) with their sub-classes"),
-    retrieve=extend_schema(operation_id="request_categories_retrieve",
-                           parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH,
-                                                        description="top class code")],
-                           summary="One top class with its sub-classes"),
+    list=extend_schema(
+        operation_id="request_categories_list",
+        summary="Top classes (events, components) with their sub-classes",
+    ),
+    retrieve=extend_schema(
+        operation_id="request_categories_retrieve",
+        parameters=[
+            OpenApiParameter("code", str, OpenApiParameter.PATH, description="top class code")
+        ],
+        summary="One top class with its sub-classes",
+    ),
 )
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The category tree is public (the residents' form shows it)."""
@@ -163,7 +201,11 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_field = "code"
 
     def get_queryset(self):
-        subs = Prefetch("children", queryset=Category.objects.filter(active=True)
-                        .order_by("order", "code"))
-        return (Category.objects.filter(parent__isnull=True, active=True)
-                .prefetch_related(subs).order_by("kind", "order", "code"))
+        subs = Prefetch(
+            "children", queryset=Category.objects.filter(active=True).order_by("order", "code")
+        )
+        return (
+            Category.objects.filter(parent__isnull=True, active=True)
+            .prefetch_related(subs)
+            .order_by("kind", "order", "code")
+        )

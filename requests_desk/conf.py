@@ -18,8 +18,10 @@ class _Conf:
     # holiday calendar says otherwise (days off, make-up working days 调休).
     @property
     def WORKING_PERIODS(self):  # noqa: N802
-        return _get("WORKING_PERIODS", ((datetime.time(9), datetime.time(12)),
-                                         (datetime.time(14), datetime.time(18))))
+        return _get(
+            "WORKING_PERIODS",
+            ((datetime.time(9), datetime.time(12)), (datetime.time(14), datetime.time(18))),
+        )
 
     @property
     def WORKING_WEEKDAYS(self):  # noqa: N802
@@ -31,8 +33,11 @@ class _Conf:
 
     # A request is "nearly due" when its deadline is less than this many hours away.
     # (REDGRID_REQUEST_NEARLY_DUE_HOURS, the reminders' earlier name, is still honoured.)
-    NEARLY_DUE_HOURS = property(lambda self: _get(
-        "NEARLY_DUE_HOURS", getattr(settings, "REDGRID_REQUEST_NEARLY_DUE_HOURS", 4)))
+    NEARLY_DUE_HOURS = property(
+        lambda self: _get(
+            "NEARLY_DUE_HOURS", getattr(settings, "REDGRID_REQUEST_NEARLY_DUE_HOURS", 4)
+        )
+    )
     # Shenzhen: the handling unit contacts the resident within 24 hours of dispatch.
     CONTACT_WITHIN_HOURS = property(lambda self: _get("CONTACT_WITHIN_HOURS", 24))
     # Photos.

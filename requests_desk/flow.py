@@ -52,39 +52,115 @@ class Transition:
 
 
 S = Stage
-TRANSITIONS = {t.action: t for t in [
-    Transition("accept", pgettext_lazy("request action", "Accept"), (S.REPORTED,), S.ACCEPTED, STAFF, True),
-    Transition("cancel", gettext_lazy("Cancel as invalid"), (S.REPORTED, S.ACCEPTED),
-               S.CANCELLED, MANAGERS, True),
-    Transition("merge", gettext_lazy("Merge into another request"),
-               (S.REPORTED, S.ACCEPTED, S.FILED), S.MERGED, MANAGERS, True),
-    Transition("file", gettext_lazy("File as a case"), (S.ACCEPTED,), S.FILED, MANAGERS),
-    Transition("dispatch", pgettext_lazy("request action", "Dispatch"), (S.FILED, S.DISPATCHED, S.HANDLING),
-               S.DISPATCHED, MANAGERS, True),
-    Transition("start", gettext_lazy("Start handling"), (S.DISPATCHED,), S.HANDLING, STAFF),
-    Transition("contact", gettext_lazy("Resident contacted"), (S.DISPATCHED, S.HANDLING), None,
-               STAFF),
-    Transition("request_extension", gettext_lazy("Request an extension"),
-               (S.DISPATCHED, S.HANDLING), None, STAFF),
-    Transition("approve_extension", gettext_lazy("Approve the extension"),
-               (S.DISPATCHED, S.HANDLING), None, HIGHER),
-    Transition("reject_extension", gettext_lazy("Refuse the extension"),
-               (S.DISPATCHED, S.HANDLING), None, HIGHER),
-    Transition("carry_over", gettext_lazy("Carry over"), (S.DISPATCHED, S.HANDLING),
-               S.CARRIED_OVER, HIGHER, True),
-    Transition("resume", gettext_lazy("Resume handling"), (S.CARRIED_OVER,), S.HANDLING, MANAGERS),
-    Transition("feedback", gettext_lazy("Report handling done"), (S.HANDLING,), S.FEEDBACK, STAFF,
-               True),
-    Transition("verify", gettext_lazy("Verified on site"), (S.FEEDBACK,), S.VERIFIED, STAFF),
-    Transition("rework", gettext_lazy("Send back for rework"), (S.FEEDBACK, S.VERIFIED),
-               S.HANDLING, MANAGERS),
-    Transition("close", pgettext_lazy("request action", "Close"), (S.VERIFIED,), S.CLOSED, MANAGERS, True),
-    Transition("redo", gettext_lazy("Redo after an unsatisfied rating"), (S.CLOSED,),
-               S.DISPATCHED, frozenset({RESIDENT}), True),
-    Transition("reply", gettext_lazy("Add a note or reply"),
-               tuple(s for s in Stage.values if s not in (S.CLOSED, S.CANCELLED, S.MERGED)),
-               None, STAFF, True),
-]}
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition(
+            "accept",
+            pgettext_lazy("request action", "Accept"),
+            (S.REPORTED,),
+            S.ACCEPTED,
+            STAFF,
+            True,
+        ),
+        Transition(
+            "cancel",
+            gettext_lazy("Cancel as invalid"),
+            (S.REPORTED, S.ACCEPTED),
+            S.CANCELLED,
+            MANAGERS,
+            True,
+        ),
+        Transition(
+            "merge",
+            gettext_lazy("Merge into another request"),
+            (S.REPORTED, S.ACCEPTED, S.FILED),
+            S.MERGED,
+            MANAGERS,
+            True,
+        ),
+        Transition("file", gettext_lazy("File as a case"), (S.ACCEPTED,), S.FILED, MANAGERS),
+        Transition(
+            "dispatch",
+            pgettext_lazy("request action", "Dispatch"),
+            (S.FILED, S.DISPATCHED, S.HANDLING),
+            S.DISPATCHED,
+            MANAGERS,
+            True,
+        ),
+        Transition("start", gettext_lazy("Start handling"), (S.DISPATCHED,), S.HANDLING, STAFF),
+        Transition(
+            "contact", gettext_lazy("Resident contacted"), (S.DISPATCHED, S.HANDLING), None, STAFF
+        ),
+        Transition(
+            "request_extension",
+            gettext_lazy("Request an extension"),
+            (S.DISPATCHED, S.HANDLING),
+            None,
+            STAFF,
+        ),
+        Transition(
+            "approve_extension",
+            gettext_lazy("Approve the extension"),
+            (S.DISPATCHED, S.HANDLING),
+            None,
+            HIGHER,
+        ),
+        Transition(
+            "reject_extension",
+            gettext_lazy("Refuse the extension"),
+            (S.DISPATCHED, S.HANDLING),
+            None,
+            HIGHER,
+        ),
+        Transition(
+            "carry_over",
+            gettext_lazy("Carry over"),
+            (S.DISPATCHED, S.HANDLING),
+            S.CARRIED_OVER,
+            HIGHER,
+            True,
+        ),
+        Transition(
+            "resume", gettext_lazy("Resume handling"), (S.CARRIED_OVER,), S.HANDLING, MANAGERS
+        ),
+        Transition(
+            "feedback", gettext_lazy("Report handling done"), (S.HANDLING,), S.FEEDBACK, STAFF, True
+        ),
+        Transition("verify", gettext_lazy("Verified on site"), (S.FEEDBACK,), S.VERIFIED, STAFF),
+        Transition(
+            "rework",
+            gettext_lazy("Send back for rework"),
+            (S.FEEDBACK, S.VERIFIED),
+            S.HANDLING,
+            MANAGERS,
+        ),
+        Transition(
+            "close",
+            pgettext_lazy("request action", "Close"),
+            (S.VERIFIED,),
+            S.CLOSED,
+            MANAGERS,
+            True,
+        ),
+        Transition(
+            "redo",
+            gettext_lazy("Redo after an unsatisfied rating"),
+            (S.CLOSED,),
+            S.DISPATCHED,
+            frozenset({RESIDENT}),
+            True,
+        ),
+        Transition(
+            "reply",
+            gettext_lazy("Add a note or reply"),
+            tuple(s for s in Stage.values if s not in (S.CLOSED, S.CANCELLED, S.MERGED)),
+            None,
+            STAFF,
+            True,
+        ),
+    ]
+}
 
 
 def role_of(user) -> str:
@@ -103,7 +179,8 @@ def _within(request: Request, user) -> bool:
     if jurisdiction is None:
         return False
     attribute = {"street": "street_id", "community": "community_id", "grid": "grid_id"}.get(
-        jurisdiction.level)
+        jurisdiction.level
+    )
     if attribute:
         return getattr(request, attribute) == jurisdiction.node_id
     if jurisdiction.level == "district":
@@ -115,8 +192,10 @@ def _guard(request: Request, transition: Transition) -> str | None:
     """A reason the transition cannot happen now, beyond stage and role, or None."""
     if transition.action == "request_extension" and request.extension_requested_until:
         return _("An extension request is already waiting for approval.")
-    if transition.action in ("approve_extension", "reject_extension") \
-            and not request.extension_requested_until:
+    if (
+        transition.action in ("approve_extension", "reject_extension")
+        and not request.extension_requested_until
+    ):
         return _("No extension has been requested.")
     if transition.action == "contact" and request.contacted_at:
         return _("The resident has already been contacted.")
@@ -128,24 +207,31 @@ def allowed_actions(request: Request, user) -> list[Transition]:
     role = role_of(user)
     if role != RESIDENT and not _within(request, user):
         return []
-    return [t for t in TRANSITIONS.values()
-            if request.stage in t.sources and role in t.roles and _guard(request, t) is None]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if request.stage in t.sources and role in t.roles and _guard(request, t) is None
+    ]
 
 
 def check(request: Request, action: str, user) -> Transition:
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionRefused(_("Unknown action “%(action)s”.") % {"action": action},
-                                code="unknown")
+        raise TransitionRefused(
+            _("Unknown action “%(action)s”.") % {"action": action}, code="unknown"
+        )
     role = role_of(user)
     if role not in transition.roles or (role != RESIDENT and not _within(request, user)):
         raise TransitionRefused(
             _("Your role may not do “%(action)s” on this request.") % {"action": transition.label},
-            code="role")
+            code="role",
+        )
     if request.stage not in transition.sources:
         raise TransitionRefused(
             _("“%(action)s” is not possible while the request is %(stage)s.")
-            % {"action": transition.label, "stage": request.get_stage_display()}, code="stage")
+            % {"action": transition.label, "stage": request.get_stage_display()},
+            code="stage",
+        )
     reason = _guard(request, transition)
     if reason:
         raise TransitionRefused(reason, code="guard")
@@ -157,6 +243,7 @@ def _calendar_for(moment):
 
 
 # --- Effects of each action (beyond setting the stage) --------------------------------------------
+
 
 def _do_cancel(request, now, by, note, params):
     reason = (params.get("reason") or note or "").strip()
@@ -172,8 +259,9 @@ def _do_file(request, now, by, note, params):
         if not isinstance(category, Category):
             category = Category.objects.filter(pk=category, parent__isnull=False).first()
         if category is None or not category.is_subclass:
-            raise TransitionRefused(_("Choose a sub-class to file the case under."),
-                                    code="category")
+            raise TransitionRefused(
+                _("Choose a sub-class to file the case under."), code="category"
+            )
         request.category = category
     request.filed_at = now
 
@@ -186,14 +274,18 @@ def _do_dispatch(request, now, by, note, params):
     to_community, to_street = params.get("to_community"), params.get("to_street")
     given = [x for x in (to_user, to_department, to_community, to_street) if x]
     if len(given) != 1:
-        raise TransitionRefused(_("Choose exactly one unit or person to dispatch to."),
-                                code="target")
+        raise TransitionRefused(
+            _("Choose exactly one unit or person to dispatch to."), code="target"
+        )
     request.assignee = None
     request.department = None
     if to_user:
-        if to_user.role not in (Role.GRID_WORKER, Role.GRID_HEAD) or not is_within(request, to_user):
-            raise TransitionRefused(_("Dispatch to a grid worker of the request's grid."),
-                                    code="target")
+        if to_user.role not in (Role.GRID_WORKER, Role.GRID_HEAD) or not is_within(
+            request, to_user
+        ):
+            raise TransitionRefused(
+                _("Dispatch to a grid worker of the request's grid."), code="target"
+            )
         request.target, request.assignee = Request.Target.GRID_WORKER, to_user
     elif to_department:
         if not isinstance(to_department, Department) or not to_department.active:
@@ -205,8 +297,9 @@ def _do_dispatch(request, now, by, note, params):
         request.target = Request.Target.COMMUNITY
     else:
         if to_street.pk != request.street_id:
-            raise TransitionRefused(_("Dispatch to the request's own street office."),
-                                    code="target")
+            raise TransitionRefused(
+                _("Dispatch to the request's own street office."), code="target"
+            )
         request.target = Request.Target.STREET
     first = request.dispatched_at is None
     # The clock starts at dispatch (DOMAIN.md); a re-dispatch keeps the original deadline.
@@ -232,8 +325,9 @@ def _do_request_extension(request, now, by, note, params):
             raise TransitionRefused(_("Ask for at least one working day."), code="until")
         until = _calendar_for(now).add_limit(max(request.due_at or now, now), days, "days")
     if until is None or (request.due_at and until <= request.due_at) or until <= now:
-        raise TransitionRefused(_("The new deadline must be later than the current one."),
-                                code="until")
+        raise TransitionRefused(
+            _("The new deadline must be later than the current one."), code="until"
+        )
     if not (note or "").strip():
         raise TransitionRefused(_("Explain why more time is needed."), code="note")
     request.extension_requested_until = until
@@ -245,7 +339,8 @@ def _do_approve_extension(request, now, by, note, params):
     request.extension_requested_until = None
     request.extension_count += 1
     return _("New deadline: %(due)s.") % {
-        "due": timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M")}
+        "due": timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M")
+    }
 
 
 def _do_reject_extension(request, now, by, note, params):
@@ -302,30 +397,72 @@ def _do_merge(request, now, by, note, params):
 
 EFFECTS = {
     "accept": lambda r, now, *a: setattr(r, "accepted_at", now),
-    "cancel": _do_cancel, "file": _do_file, "dispatch": _do_dispatch, "contact": _do_contact,
-    "request_extension": _do_request_extension, "approve_extension": _do_approve_extension,
-    "reject_extension": _do_reject_extension, "feedback": _do_feedback, "rework": _do_rework,
-    "close": _do_close, "redo": _do_redo, "merge": _do_merge,
+    "cancel": _do_cancel,
+    "file": _do_file,
+    "dispatch": _do_dispatch,
+    "contact": _do_contact,
+    "request_extension": _do_request_extension,
+    "approve_extension": _do_approve_extension,
+    "reject_extension": _do_reject_extension,
+    "feedback": _do_feedback,
+    "rework": _do_rework,
+    "close": _do_close,
+    "redo": _do_redo,
+    "merge": _do_merge,
 }
 
 
 # Foreign keys are checked by the database; cleaning them would cost a query each.
-NO_CLEAN = ["code", "location", "street", "community", "grid", "category", "assignee", "department",
-            "merged_into", "created_by", "open311_client"]
+NO_CLEAN = [
+    "code",
+    "location",
+    "street",
+    "community",
+    "grid",
+    "category",
+    "assignee",
+    "department",
+    "merged_into",
+    "created_by",
+    "open311_client",
+]
 
 
 @transaction.atomic
-def transition(*, request: Request, action: str, by, note: str = "", public: bool | None = None,
-               photos=(), now=None, **params) -> Request:
+def transition(
+    *,
+    request: Request,
+    action: str,
+    by,
+    note: str = "",
+    public: bool | None = None,
+    photos=(),
+    now=None,
+    **params,
+) -> Request:
     """Make `action` on `request` as user `by` (None: the resident). See the module docstring."""
     from requests_desk.notices import notify_stage_change
     from requests_desk.uploads import photos_save
 
     locked = Request.objects.select_for_update().get(pk=request.pk)
     # Keep the caller's instance in sync (and its cached relations) after locking.
-    for field in ("stage", "due_at", "extension_requested_until", "contacted_at", "dispatched_at",
-                  "handled_at", "closure_type", "category_id", "rework_count", "extension_count",
-                  "redo_count", "merged_into_id", "assignee_id", "department_id", "target"):
+    for field in (
+        "stage",
+        "due_at",
+        "extension_requested_until",
+        "contacted_at",
+        "dispatched_at",
+        "handled_at",
+        "closure_type",
+        "category_id",
+        "rework_count",
+        "extension_count",
+        "redo_count",
+        "merged_into_id",
+        "assignee_id",
+        "department_id",
+        "target",
+    ):
         setattr(request, field, getattr(locked, field))
     t = check(request, action, by)
     now = now or timezone.now()
@@ -339,17 +476,29 @@ def transition(*, request: Request, action: str, by, note: str = "", public: boo
     request.save()
     text = "\n".join(x for x in (auto_note if auto_note and auto_note != note else "", note) if x)
     event = RequestEvent.objects.create(
-        request=request, action=action, from_stage=from_stage, to_stage=request.stage,
-        actor=by, actor_label=str(by) if by is not None else _("resident"), note=text,
-        public=t.public if public is None else bool(public), created_at=now)
+        request=request,
+        action=action,
+        from_stage=from_stage,
+        to_stage=request.stage,
+        actor=by,
+        actor_label=str(by) if by is not None else _("resident"),
+        note=text,
+        public=t.public if public is None else bool(public),
+        created_at=now,
+    )
     if photos:
         photos_save(request=request, files=photos, event=event)
     if action == "merge":
         RequestEvent.objects.create(
-            request=request.merged_into, action="reply", from_stage=request.merged_into.stage,
-            to_stage=request.merged_into.stage, actor=by, actor_label=str(by),
+            request=request.merged_into,
+            action="reply",
+            from_stage=request.merged_into.stage,
+            to_stage=request.merged_into.stage,
+            actor=by,
+            actor_label=str(by),
             note=_("Request %(code)s was merged into this one.") % {"code": request.code},
-            created_at=now)
+            created_at=now,
+        )
     notify_stage_change(request=request, event=event)
     return request
 

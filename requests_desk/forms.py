@@ -65,25 +65,36 @@ class ReportForm(forms.Form):
     """The resident's form: phone first, works without JavaScript (community + address)."""
 
     category = CategoryField(label=_("What is the problem?"))
-    description = forms.CharField(label=_("Describe it"), max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Describe it"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
-    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180,
-                           max_value=180)
-    community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int,
-                                       choices=community_choices, empty_value=None)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    community = forms.TypedChoiceField(
+        label=_("Community"),
+        required=False,
+        coerce=int,
+        choices=community_choices,
+        empty_value=None,
+    )
     address = forms.CharField(label=_("Address or landmark"), required=False, max_length=200)
     photos = MultiplePhotoField(label=_("Photos (up to 4: JPEG, PNG or WebP)"))
-    reporter_name = forms.CharField(label=_("Your name (optional)"), required=False,
-                                    max_length=60)
+    reporter_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=60)
     reporter_phone = forms.RegexField(
-        label=_("Mobile phone (optional)"), required=False, regex=PHONE_PATTERN,
+        label=_("Mobile phone (optional)"),
+        required=False,
+        regex=PHONE_PATTERN,
         error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     reporter_email = forms.EmailField(label=_("E-mail (optional)"), required=False)
     consent = forms.BooleanField(
-        label=_("I agree that my name and contact details are used only to handle this request "
-                "and to tell me about its progress."), required=False)
+        label=_(
+            "I agree that my name and contact details are used only to handle this request "
+            "and to tell me about its progress."
+        ),
+        required=False,
+    )
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Signed token of the photos kept while the form is shown again (requests_desk/pending.py).
     pending_photos = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
@@ -91,48 +102,81 @@ class ReportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         lat, lon = cleaned.get("lat"), cleaned.get("lon")
-        cleaned["location"] = Point(lon, lat, srid=4326) if lat is not None and lon is not None \
-            else None
+        cleaned["location"] = (
+            Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
+        )
         if cleaned["location"] is None and not cleaned.get("community"):
-            raise forms.ValidationError(_("Tap the map, share your location, or choose the "
-                                          "community and type the address."))
+            raise forms.ValidationError(
+                _("Tap the map, share your location, or choose the community and type the address.")
+            )
         if cleaned["location"] is None and not (cleaned.get("address") or "").strip():
             self.add_error("address", _("Type the address so that staff can find the place."))
         if len(cleaned.get("photos") or []) > conf.MAX_PHOTOS:
             self.add_error("photos", _("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS})
-        if (cleaned.get("reporter_phone") or cleaned.get("reporter_email")) \
-                and not cleaned.get("consent"):
-            self.add_error("consent", _("Tick the consent line to leave your contact details, "
-                                        "or leave them empty to report anonymously."))
+        if (cleaned.get("reporter_phone") or cleaned.get("reporter_email")) and not cleaned.get(
+            "consent"
+        ):
+            self.add_error(
+                "consent",
+                _(
+                    "Tick the consent line to leave your contact details, "
+                    "or leave them empty to report anonymously."
+                ),
+            )
         return cleaned
 
 
 class StaffEntryForm(ReportForm):
     """Staff entering a request on a caller's behalf (hotline 12345), from a patrol, a visit…"""
 
-    source = forms.ChoiceField(label=_("Source"), choices=[
-        (v, label) for v, label in Request.Source.choices
-        if v not in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)])
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[
+            (v, label)
+            for v, label in Request.Source.choices
+            if v not in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)
+        ],
+    )
 
     field_order = ["source"]
 
 
 class RatingForm(forms.Form):
     SCORES = [(i, str(i)) for i in range(5, 0, -1)]
-    speed = forms.TypedChoiceField(label=_("Speed"), choices=SCORES, coerce=int,
-                                   widget=forms.RadioSelect)
-    result = forms.TypedChoiceField(label=_("Result"), choices=SCORES, coerce=int,
-                                    widget=forms.RadioSelect)
-    service = forms.TypedChoiceField(label=_("Service"), choices=SCORES, coerce=int,
-                                     widget=forms.RadioSelect)
-    feedback_quality = forms.TypedChoiceField(label=_("Quality of feedback"), choices=SCORES,
-                                              coerce=int, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    speed = forms.TypedChoiceField(
+        label=_("Speed"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    result = forms.TypedChoiceField(
+        label=_("Result"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    service = forms.TypedChoiceField(
+        label=_("Service"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    feedback_quality = forms.TypedChoiceField(
+        label=_("Quality of feedback"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
-QUEUE_FILTERS = ("stage", "category", "grid", "source", "overdue", "nearly_due", "extension", "q",
-                 "reported_from", "reported_to", "closed_from", "closed_to")
+QUEUE_FILTERS = (
+    "stage",
+    "category",
+    "grid",
+    "source",
+    "overdue",
+    "nearly_due",
+    "extension",
+    "q",
+    "reported_from",
+    "reported_to",
+    "closed_from",
+    "closed_to",
+)
 
 
 class DayField(forms.DateField):
@@ -147,14 +191,20 @@ class DayField(forms.DateField):
 
 
 class QueueFilterForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[
-        ("open", _("all open")), ("", _("all"))] + list(Stage.choices))
-    category = forms.ModelChoiceField(label=_("Category"), required=False,
-                                      queryset=Category.objects.select_related("parent"))
-    grid = forms.ModelChoiceField(label=_("Area grid"), required=False,
-                                  queryset=AreaGrid.objects.none())
-    source = forms.ChoiceField(label=_("Source"), required=False,
-                               choices=[("", _("all"))] + list(Request.Source.choices))
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        required=False,
+        choices=[("open", _("all open")), ("", _("all"))] + list(Stage.choices),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), required=False, queryset=Category.objects.select_related("parent")
+    )
+    grid = forms.ModelChoiceField(
+        label=_("Area grid"), required=False, queryset=AreaGrid.objects.none()
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("all"))] + list(Request.Source.choices)
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     nearly_due = forms.BooleanField(label=_("Nearly due only"), required=False)
     extension = forms.BooleanField(label=_("Extension requested"), required=False)
@@ -163,8 +213,11 @@ class QueueFilterForm(forms.Form):
     reported_to = DayField(label=_("Reported until"))
     closed_from = DayField(label=_("Closed from"))
     closed_to = DayField(label=_("Closed until"))
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
-        ("new", _("newest first")), ("old", _("oldest first")), ("due", _("due soonest"))])
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("new", _("newest first")), ("old", _("oldest first")), ("due", _("due soonest"))],
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,18 +244,35 @@ def dispatch_targets(request, user):
 
     choices = []
     if request.grid_id:
-        workers = (GridAssignment.objects.current().filter(
-            grid_id=request.grid_id, role__in=[GridAssignment.Role.GRID_WORKER,
-                                               GridAssignment.Role.GRID_HEAD],
-            user__role__in=[Role.GRID_WORKER, Role.GRID_HEAD]).select_related("user")
-            .order_by("role", "user__username"))
-        choices.append((_("Grid workers"), [(f"user:{a.user_id}", f"{a.user} · "
-                                              f"{a.get_role_display()}") for a in workers]))
-    choices.append((_("Units"), [(f"community:{request.community_id}", request.community.name),
-                                 (f"street:{request.street_id}", request.street.name)]))
+        workers = (
+            GridAssignment.objects.current()
+            .filter(
+                grid_id=request.grid_id,
+                role__in=[GridAssignment.Role.GRID_WORKER, GridAssignment.Role.GRID_HEAD],
+                user__role__in=[Role.GRID_WORKER, Role.GRID_HEAD],
+            )
+            .select_related("user")
+            .order_by("role", "user__username")
+        )
+        choices.append(
+            (
+                _("Grid workers"),
+                [(f"user:{a.user_id}", f"{a.user} · {a.get_role_display()}") for a in workers],
+            )
+        )
+    choices.append(
+        (
+            _("Units"),
+            [
+                (f"community:{request.community_id}", request.community.name),
+                (f"street:{request.street_id}", request.street.name),
+            ],
+        )
+    )
     departments = Department.objects.filter(active=True).order_by("name")
-    choices.append((_("Functional departments"), [(f"department:{d.pk}", d.name)
-                                                  for d in departments]))
+    choices.append(
+        (_("Functional departments"), [(f"department:{d.pk}", d.name) for d in departments])
+    )
     return choices
 
 
@@ -231,20 +301,29 @@ def parse_target(value: str, request) -> dict:
 class ActionForm(forms.Form):
     """The fields each action needs; one form class, fields chosen per action."""
 
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     public = forms.BooleanField(label=_("Show this note to the resident"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300)
-    category = forms.ModelChoiceField(label=_("Sub-class"), required=False,
-                                      queryset=Category.objects.filter(parent__isnull=False,
-                                                                       active=True)
-                                      .select_related("parent"))
+    category = forms.ModelChoiceField(
+        label=_("Sub-class"),
+        required=False,
+        queryset=Category.objects.filter(parent__isnull=False, active=True).select_related(
+            "parent"
+        ),
+    )
     target = forms.ChoiceField(label=_("Dispatch to"))
     working_days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=60)
-    closure_type = forms.ChoiceField(label=_("Closure type"), choices=[
-        ("", _("normal or overdue (automatic)")),
-        (Request.ClosureType.ERRONEOUS, Request.ClosureType.ERRONEOUS.label),
-        (Request.ClosureType.SPECIAL, Request.ClosureType.SPECIAL.label)], required=False)
+    closure_type = forms.ChoiceField(
+        label=_("Closure type"),
+        choices=[
+            ("", _("normal or overdue (automatic)")),
+            (Request.ClosureType.ERRONEOUS, Request.ClosureType.ERRONEOUS.label),
+            (Request.ClosureType.SPECIAL, Request.ClosureType.SPECIAL.label),
+        ],
+        required=False,
+    )
     into = forms.CharField(label=_("Tracking code of the main request"), max_length=16)
     photos = MultiplePhotoField(label=_("Photos"))
 
@@ -295,8 +374,13 @@ class BulkDispatchForm(forms.Form):
         departments = Department.objects.filter(active=True).order_by("name")
         self.fields["target"].choices = [
             ("", _("Choose…")),
-            (_("Units"), [("own_community", _("each request's own community")),
-                          ("own_street", _("each request's own street office"))]),
+            (
+                _("Units"),
+                [
+                    ("own_community", _("each request's own community")),
+                    ("own_street", _("each request's own street office")),
+                ],
+            ),
             (_("Functional departments"), [(f"department:{d.pk}", d.name) for d in departments]),
         ]
 
@@ -311,4 +395,3 @@ class BulkDispatchForm(forms.Form):
 
 class RevealForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose of this access"), max_length=200)
-

@@ -78,21 +78,29 @@ def request_indicators(*, start, end, user=None, queryset=None, group_by=("grid"
         "filed": Count("id", filter=Q(filed_at__isnull=False)),
         "dispatched": Count("id", filter=Q(dispatched_at__isnull=False)),
         "handled": Count("id", filter=Q(handled_at__isnull=False)),
-        "handled_on_time": Count("id", filter=Q(handled_at__isnull=False) & (
-            Q(due_at__isnull=True) | Q(handled_at__lte=F("due_at")))),
+        "handled_on_time": Count(
+            "id",
+            filter=Q(handled_at__isnull=False)
+            & (Q(due_at__isnull=True) | Q(handled_at__lte=F("due_at"))),
+        ),
         "closed": Count("id", filter=closed),
-        "closed_on_time": Count("id", filter=closed & Q(closure_type__in=[
-            Request.ClosureType.NORMAL, Request.ClosureType.SPECIAL])),
+        "closed_on_time": Count(
+            "id",
+            filter=closed
+            & Q(closure_type__in=[Request.ClosureType.NORMAL, Request.ClosureType.SPECIAL]),
+        ),
         "reworked": Count("id", filter=Q(rework_count__gt=0)),
         "extended": Count("id", filter=Q(extension_count__gt=0)),
-        "self_handled": Count("id", filter=Q(target=Request.Target.GRID_WORKER,
-                                             handled_at__isnull=False)),
+        "self_handled": Count(
+            "id", filter=Q(target=Request.Target.GRID_WORKER, handled_at__isnull=False)
+        ),
         "overdue_unhandled": Count("id", filter=overdue_q(now)),
         "rated": Count("rating"),
         "satisfied": Count("rating", filter=Q(rating__satisfied=True)),
         "satisfaction_score": Avg("rating__overall"),
-        "avg_handling": Avg(handling, filter=Q(handled_at__isnull=False,
-                                               dispatched_at__isnull=False)),
+        "avg_handling": Avg(
+            handling, filter=Q(handled_at__isnull=False, dispatched_at__isnull=False)
+        ),
     }
     if keys:
         rows = list(qs.values(*keys).annotate(**aggregates).order_by(*keys))
@@ -100,8 +108,9 @@ def request_indicators(*, start, end, user=None, queryset=None, group_by=("grid"
         rows = [qs.aggregate(**aggregates)]
     for row in rows:
         duration = row.pop("avg_handling")
-        row["avg_handling_hours"] = round(duration.total_seconds() / 3600, 2) \
-            if duration is not None else None
+        row["avg_handling_hours"] = (
+            round(duration.total_seconds() / 3600, 2) if duration is not None else None
+        )
         if row["satisfaction_score"] is not None:
             row["satisfaction_score"] = round(float(row["satisfaction_score"]), 2)
         for name, (numerator, denominator) in RATES.items():

@@ -56,18 +56,30 @@ class Category(models.Model):
         DAYS = "days", _("working days")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name=_("top class"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("top class"),
+    )
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=60)
     description = models.CharField(_("description"), max_length=200, blank=True)
     limit_amount = models.PositiveIntegerField(_("time limit"), null=True, blank=True)
-    limit_unit = models.CharField(_("time limit unit"), max_length=5, choices=LimitUnit.choices,
-                                  default=LimitUnit.HOURS)
+    limit_unit = models.CharField(
+        _("time limit unit"), max_length=5, choices=LimitUnit.choices, default=LimitUnit.HOURS
+    )
     default_department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("owner unit"),
-        help_text=_("Components go first to their owner unit (DOMAIN.md routing rule)."))
+        help_text=_("Components go first to their owner unit (DOMAIN.md routing rule)."),
+    )
     # Extra questions (Open311 attributes): [{"code": "...", "description": "...",
     # "datatype": "string|number|datetime|text|singlevaluelist|multivaluelist",
     # "required": bool, "values": [{"key": "...", "name": "..."}]}]
@@ -82,7 +94,8 @@ class Category(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="category_subclass_has_limit",
-                condition=Q(parent__isnull=True) | Q(limit_amount__isnull=False, limit_amount__gt=0),
+                condition=Q(parent__isnull=True)
+                | Q(limit_amount__isnull=False, limit_amount__gt=0),
             ),
         ]
 
@@ -159,8 +172,16 @@ class Stage(models.TextChoices):
     MERGED = "merged", pgettext_lazy("request stage", "merged")
 
 
-OPEN_STAGES = (Stage.REPORTED, Stage.ACCEPTED, Stage.FILED, Stage.DISPATCHED, Stage.HANDLING,
-               Stage.FEEDBACK, Stage.VERIFIED, Stage.CARRIED_OVER)
+OPEN_STAGES = (
+    Stage.REPORTED,
+    Stage.ACCEPTED,
+    Stage.FILED,
+    Stage.DISPATCHED,
+    Stage.HANDLING,
+    Stage.FEEDBACK,
+    Stage.VERIFIED,
+    Stage.CARRIED_OVER,
+)
 # Stages in which the handling clock runs (the time limit applies).
 CLOCK_STAGES = (Stage.DISPATCHED, Stage.HANDLING)
 TERMINAL_STAGES = (Stage.CLOSED, Stage.CANCELLED, Stage.MERGED)
@@ -199,10 +220,17 @@ class RequestQuerySet(models.QuerySet):
         database with the same predicates as overdue() and nearly_due()."""
         now = now or timezone.now()
         return self.annotate(
-            flag_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False),
-                              output_field=models.BooleanField()),
-            flag_nearly_due=Case(When(nearly_due_q(now), then=Value(True)), default=Value(False),
-                                 output_field=models.BooleanField()))
+            flag_overdue=Case(
+                When(overdue_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            flag_nearly_due=Case(
+                When(nearly_due_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
 
 
 class Request(models.Model):
@@ -227,54 +255,99 @@ class Request(models.Model):
         STREET = "street", _("street office")
         DEPARTMENT = "department", _("functional department")
 
-    jurisdiction_paths = {"district": "street__district_id", "street": "street_id",
-                          "community": "community_id", "grid": "grid_id"}
+    jurisdiction_paths = {
+        "district": "street__district_id",
+        "street": "street_id",
+        "community": "community_id",
+        "grid": "grid_id",
+    }
 
-    code = models.CharField(_("tracking code"), max_length=16, unique=True,
-                            default=new_tracking_code, editable=False)
+    code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="requests",
-                                 verbose_name=_("category"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="requests", verbose_name=_("category")
+    )
     description = models.TextField(_("description"), max_length=2000)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    street = models.ForeignKey("grids.Street", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("street"))
-    community = models.ForeignKey("grids.Community", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("community"))
-    grid = models.ForeignKey("grids.AreaGrid", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("area grid"))
+    street = models.ForeignKey(
+        "grids.Street", on_delete=models.PROTECT, related_name="+", verbose_name=_("street")
+    )
+    community = models.ForeignKey(
+        "grids.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area grid"),
+    )
     # Personal data: encrypted, masked on staff pages, never on public pages or Open311.
     reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
     reporter_phone = EncryptedTextField(_("reporter's phone"), blank=True)
     reporter_email = EncryptedTextField(_("reporter's e-mail"), blank=True)
-    reporter_phone_index = models.CharField(max_length=40, blank=True, db_index=True,
-                                            editable=False)
+    reporter_phone_index = models.CharField(
+        max_length=40, blank=True, db_index=True, editable=False
+    )
     consent = models.BooleanField(_("consents to being contacted"), default=False)
     # Keyed digest of who submitted (phone, else client address) to catch duplicates.
     submitter_key = models.CharField(max_length=40, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name=_("entered by"))
-    open311_client = models.ForeignKey(Open311Client, on_delete=models.SET_NULL, null=True,
-                                       blank=True, related_name="requests",
-                                       verbose_name=_("Open311 client"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    open311_client = models.ForeignKey(
+        Open311Client,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("Open311 client"),
+    )
     open311_token = models.CharField(max_length=32, blank=True, editable=False)
     media_url = models.URLField(_("media URL"), blank=True)
     attribute_values = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
 
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
-                             default=Stage.REPORTED)
-    closure_type = models.CharField(_("closure type"), max_length=10,
-                                    choices=ClosureType.choices, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.REPORTED
+    )
+    closure_type = models.CharField(
+        _("closure type"), max_length=10, choices=ClosureType.choices, blank=True
+    )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
-    target = models.CharField(_("dispatched to"), max_length=12, choices=Target.choices,
-                              blank=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="+", verbose_name=_("assigned person"))
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="requests", verbose_name=_("department"))
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="merged", verbose_name=_("merged into"))
+    target = models.CharField(_("dispatched to"), max_length=12, choices=Target.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned person"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("department"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
     support_count = models.PositiveIntegerField(_("+1 from other residents"), default=0)
 
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
@@ -287,8 +360,9 @@ class Request(models.Model):
     contacted_at = models.DateTimeField(_("resident contacted"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handling reported"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    extension_requested_until = models.DateTimeField(_("extension requested until"), null=True,
-                                                     blank=True)
+    extension_requested_until = models.DateTimeField(
+        _("extension requested until"), null=True, blank=True
+    )
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
     redo_count = models.PositiveSmallIntegerField(_("redone after rating"), default=0)
@@ -302,16 +376,22 @@ class Request(models.Model):
         indexes = [
             # Queue: a grid head's open cases by stage, newest first (keyset on created_at, id).
             models.Index(fields=["grid", "stage", "-created_at"], name="request_grid_stage_idx"),
-            models.Index(fields=["community", "stage", "-created_at"],
-                         name="request_community_stage_idx"),
-            models.Index(fields=["street", "stage", "-created_at"], name="request_street_stage_idx"),
+            models.Index(
+                fields=["community", "stage", "-created_at"], name="request_community_stage_idx"
+            ),
+            models.Index(
+                fields=["street", "stage", "-created_at"], name="request_street_stage_idx"
+            ),
             models.Index(fields=["stage", "due_at"], name="request_stage_due_idx"),
             models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
             models.Index(fields=["category", "created_at"], name="request_category_idx"),
             models.Index(fields=["department", "stage"], name="request_department_idx"),
             # Overdue / nearly-due scans only ever look at cases whose clock runs.
-            models.Index(fields=["due_at"], name="request_clock_due_idx",
-                         condition=Q(stage__in=["dispatched", "handling"])),
+            models.Index(
+                fields=["due_at"],
+                name="request_clock_due_idx",
+                condition=Q(stage__in=["dispatched", "handling"]),
+            ),
             models.Index(fields=["submitter_key", "created_at"], name="request_submitter_idx"),
         ]
         constraints = [
@@ -343,12 +423,18 @@ class Request(models.Model):
 
     def is_nearly_due(self, now=None) -> bool:
         now = now or timezone.now()
-        return bool(self.stage in CLOCK_STAGES and self.due_at
-                    and now <= self.due_at < nearly_due_until(now))
+        return bool(
+            self.stage in CLOCK_STAGES
+            and self.due_at
+            and now <= self.due_at < nearly_due_until(now)
+        )
 
     def contact_overdue(self, now=None) -> bool:
-        return bool(self.contact_due_at and not self.contacted_at
-                    and self.contact_due_at < (now or timezone.now()))
+        return bool(
+            self.contact_due_at
+            and not self.contacted_at
+            and self.contact_due_at < (now or timezone.now())
+        )
 
     def target_display(self) -> str:
         if self.target == self.Target.GRID_WORKER and self.assignee_id:
@@ -369,17 +455,27 @@ def photo_path(instance, filename):
 class RequestEvent(models.Model):
     """One row of a case's timeline: a transition (or a note) with who, when, from → to."""
 
-    jurisdiction_paths = {"district": "request__street__district_id",
-                          "street": "request__street_id", "community": "request__community_id",
-                          "grid": "request__grid_id"}
+    jurisdiction_paths = {
+        "district": "request__street__district_id",
+        "street": "request__street_id",
+        "community": "request__community_id",
+        "grid": "request__grid_id",
+    }
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events",
-                                verbose_name=_("request"))
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
+    )
     action = models.CharField(_("action"), max_length=30)
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     actor_label = models.CharField(_("by"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     # A public reply is shown on the resident's status page and in Open311 status_notes.
@@ -402,12 +498,20 @@ class RequestPhoto(models.Model):
 
     jurisdiction_paths = RequestEvent.jurisdiction_paths
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="photos",
-                                verbose_name=_("request"))
-    event = models.ForeignKey(RequestEvent, on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="photos", verbose_name=_("timeline entry"))
-    image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width",
-                              height_field="height")
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="photos", verbose_name=_("request")
+    )
+    event = models.ForeignKey(
+        RequestEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("timeline entry"),
+    )
+    image = models.ImageField(
+        _("photo"), upload_to=photo_path, width_field="width", height_field="height"
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
@@ -421,8 +525,9 @@ class RequestPhoto(models.Model):
 class Rating(models.Model):
     """The resident's evaluation after closure (DOMAIN.md step 7), once per request."""
 
-    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="rating",
-                                   verbose_name=_("request"))
+    request = models.OneToOneField(
+        Request, on_delete=models.CASCADE, related_name="rating", verbose_name=_("request")
+    )
     speed = models.PositiveSmallIntegerField(_("speed"))
     result = models.PositiveSmallIntegerField(_("result"))
     service = models.PositiveSmallIntegerField(_("service"))
@@ -438,8 +543,15 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="rating_scores_1_to_5",
-                condition=Q(speed__gte=1, speed__lte=5, result__gte=1, result__lte=5,
-                            service__gte=1, service__lte=5, feedback_quality__gte=1,
-                            feedback_quality__lte=5),
+                condition=Q(
+                    speed__gte=1,
+                    speed__lte=5,
+                    result__gte=1,
+                    result__lte=5,
+                    service__gte=1,
+                    service__lte=5,
+                    feedback_quality__gte=1,
+                    feedback_quality__lte=5,
+                ),
             ),
         ]

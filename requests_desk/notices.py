@@ -13,8 +13,15 @@ from grids.models import GridAssignment
 from notifications.services import notification_enqueue
 from requests_desk.models import Request
 
-RESIDENT_STAGES = {"accepted", "cancelled", "dispatched", "feedback", "closed", "carried_over",
-                   "merged"}
+RESIDENT_STAGES = {
+    "accepted",
+    "cancelled",
+    "dispatched",
+    "feedback",
+    "closed",
+    "carried_over",
+    "merged",
+}
 
 
 def _resident_notice(request: Request, stage_label: str, link: str):
@@ -22,9 +29,18 @@ def _resident_notice(request: Request, stage_label: str, link: str):
         return
     subject = _("Your request %(code)s: %(stage)s") % {"code": request.code, "stage": stage_label}
     body = _("Your request %(code)s is now: %(stage)s. Follow it at %(link)s") % {
-        "code": request.code, "stage": stage_label, "link": link}
-    notification_enqueue(kind="request_stage", subject=subject, body=body,
-                         phone=request.reporter_phone, email=request.reporter_email, link=link)
+        "code": request.code,
+        "stage": stage_label,
+        "link": link,
+    }
+    notification_enqueue(
+        kind="request_stage",
+        subject=subject,
+        body=body,
+        phone=request.reporter_phone,
+        email=request.reporter_email,
+        link=link,
+    )
 
 
 def notify_stage_change(*, request: Request, event) -> None:
@@ -36,9 +52,12 @@ def notify_stage_change(*, request: Request, event) -> None:
             _resident_notice(merged, label, reverse("requests_desk:status", args=[merged.code]))
     if event.action == "dispatch" and request.assignee_id and request.assignee_id != event.actor_id:
         notification_enqueue(
-            kind="request_dispatched", user=request.assignee,
+            kind="request_dispatched",
+            user=request.assignee,
             subject=_("Request %(code)s dispatched to you") % {"code": request.code},
-            body=request.description[:200], link=reverse("requests_desk:case", args=[request.code]))
+            body=request.description[:200],
+            link=reverse("requests_desk:case", args=[request.code]),
+        )
     if event.action == "request_extension":
         pass  # the approvers see it in their queue (filter "extension requested")
 
@@ -46,11 +65,17 @@ def notify_stage_change(*, request: Request, event) -> None:
 def notify_new_request(*, request: Request) -> None:
     if request.grid_id is None:
         return
-    head = (GridAssignment.objects.current().filter(grid_id=request.grid_id,
-                                                    role=GridAssignment.Role.GRID_HEAD)
-            .select_related("user").first())
+    head = (
+        GridAssignment.objects.current()
+        .filter(grid_id=request.grid_id, role=GridAssignment.Role.GRID_HEAD)
+        .select_related("user")
+        .first()
+    )
     if head is not None and head.user_id != request.created_by_id:
         notification_enqueue(
-            kind="request_new", user=head.user,
+            kind="request_new",
+            user=head.user,
             subject=_("New request %(code)s in your grid") % {"code": request.code},
-            body=request.description[:200], link=reverse("requests_desk:case", args=[request.code]))
+            body=request.description[:200],
+            link=reverse("requests_desk:case", args=[request.code]),
+        )

@@ -53,6 +53,7 @@ class Open311Error(Exception):
 
 # --- Rendering ---------------------------------------------------------------------------------------
 
+
 def _xml_value(parent, key, value):
     node = ET.SubElement(parent, key)
     if isinstance(value, bool):
@@ -90,14 +91,18 @@ def _to_xml(root_name: str, item_name: str, items: list, nested: dict | None = N
 
 def _respond(fmt: str, root: str, item: str, items: list, status=200, nested=None):
     if fmt == "xml":
-        return HttpResponse(_to_xml(root, item, items, nested), status=status,
-                            content_type="text/xml; charset=utf-8")
+        return HttpResponse(
+            _to_xml(root, item, items, nested),
+            status=status,
+            content_type="text/xml; charset=utf-8",
+        )
     return JsonResponse(items, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _error(fmt: str, status: int, description: str):
-    return _respond(fmt, "errors", "error", [{"code": status, "description": description}],
-                    status=status)
+    return _respond(
+        fmt, "errors", "error", [{"code": status, "description": description}], status=status
+    )
 
 
 def open311_view(methods):
@@ -124,11 +129,14 @@ def _iso(moment):
 
 # --- Serialisation -----------------------------------------------------------------------------------
 
+
 def _service(category: Category) -> dict:
     return {
-        "service_code": category.code, "service_name": category.name,
+        "service_code": category.code,
+        "service_name": category.name,
         "description": category.description or f"{category.parent.name} / {category.name}",
-        "metadata": bool(category.attributes), "type": "realtime",
+        "metadata": bool(category.attributes),
+        "type": "realtime",
         "keywords": ",".join([category.get_kind_display(), category.parent.name]),
         "group": category.parent.name,
     }
@@ -137,10 +145,13 @@ def _service(category: Category) -> dict:
 def _attribute(order: int, attribute: dict) -> dict:
     datatype = attribute.get("datatype", "string")
     data = {
-        "variable": True, "code": attribute["code"], "datatype": datatype,
+        "variable": True,
+        "code": attribute["code"],
+        "datatype": datatype,
         "required": bool(attribute.get("required")),
         "datatype_description": attribute.get("datatype_description", ""),
-        "order": order, "description": attribute.get("description", attribute["code"]),
+        "order": order,
+        "description": attribute.get("description", attribute["code"]),
     }
     if datatype in ("singlevaluelist", "multivaluelist"):
         data["values"] = [{"key": v["key"], "name": v["name"]} for v in attribute.get("values", [])]
@@ -179,26 +190,42 @@ def _request(item: Request) -> dict:
         "media_url": item.media_url or "",
         # Extension: the public timeline.
         "status_history": [
-            {"status": "closed" if e.to_stage in CLOSED_STAGES else "open",
-             "stage": e.to_stage, "datetime": _iso(e.created_at), "note": mask_free_text(e.note)}
+            {
+                "status": "closed" if e.to_stage in CLOSED_STAGES else "open",
+                "stage": e.to_stage,
+                "datetime": _iso(e.created_at),
+                "note": mask_free_text(e.note),
+            }
             for e in events
         ],
     }
 
 
 def _requests_queryset():
-    return Request.objects.select_related("category", "community", "street", "assignee",
-                                          "department", "merged_into").prefetch_related(
-        Prefetch("events", queryset=RequestEvent.objects.filter(public=True)
-                 .order_by("created_at", "id"), to_attr="public_events"))
+    return Request.objects.select_related(
+        "category", "community", "street", "assignee", "department", "merged_into"
+    ).prefetch_related(
+        Prefetch(
+            "events",
+            queryset=RequestEvent.objects.filter(public=True).order_by("created_at", "id"),
+            to_attr="public_events",
+        )
+    )
 
 
 def _requests_response(fmt, items, status=200):
-    return _respond(fmt, "service_requests", "request", [_request(i) for i in items],
-                    status=status, nested={"status_history": "status_change"})
+    return _respond(
+        fmt,
+        "service_requests",
+        "request",
+        [_request(i) for i in items],
+        status=status,
+        nested={"status_history": "status_change"},
+    )
 
 
 # --- Views -------------------------------------------------------------------------------------------
+
 
 @open311_view(["GET"])
 def discovery(request, fmt):
@@ -208,12 +235,16 @@ def discovery(request, fmt):
         "changeset": "2025-01-01T00:00:00+08:00",
         "contact": "RedGrid requests desk (12345)",
         "key_service": "API keys are issued by staff in the admin (Open311 clients) or with "
-                       "manage.py open311_key. Extension: every request carries status_history.",
-        "endpoints": [{
-            "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": base, "changeset": "2025-01-01T00:00:00+08:00", "type": "production",
-            "formats": ["text/xml", "application/json"],
-        }],
+        "manage.py open311_key. Extension: every request carries status_history.",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2025-01-01T00:00:00+08:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
     }
     if fmt == "xml":
         root = ET.Element("discovery")
@@ -227,15 +258,19 @@ def discovery(request, fmt):
             formats = ET.SubElement(node, "formats")
             for f in endpoint["formats"]:
                 _xml_value(formats, "format", f)
-        return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' +
-                            ET.tostring(root, encoding="utf-8"),
-                            content_type="text/xml; charset=utf-8")
+        return HttpResponse(
+            b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8"),
+            content_type="text/xml; charset=utf-8",
+        )
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 def _subclasses():
-    return Category.objects.filter(parent__isnull=False, active=True).select_related("parent") \
+    return (
+        Category.objects.filter(parent__isnull=False, active=True)
+        .select_related("parent")
         .order_by("kind", "parent__order", "order", "code")
+    )
 
 
 @open311_view(["GET"])
@@ -248,18 +283,29 @@ def service_definition(request, code, fmt):
     category = _subclasses().filter(code=code).first()
     if category is None:
         raise Open311Error(404, f"service_code {code} not found")
-    data = {"service_code": category.code,
-            "attributes": [_attribute(i + 1, a) for i, a in enumerate(category.attributes)]}
-    return _respond(fmt, "service_definition", "service_definition", [data],
-                    nested={"attributes": "attribute", "values": "value"}) if fmt == "xml" \
+    data = {
+        "service_code": category.code,
+        "attributes": [_attribute(i + 1, a) for i, a in enumerate(category.attributes)],
+    }
+    return (
+        _respond(
+            fmt,
+            "service_definition",
+            "service_definition",
+            [data],
+            nested={"attributes": "attribute", "values": "value"},
+        )
+        if fmt == "xml"
         else JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    )
 
 
 def _client(api_key: str) -> Open311Client:
     if not api_key:
         raise Open311Error(403, "api_key is required")
-    client = Open311Client.objects.filter(key_hash=Open311Client.hash_key(api_key),
-                                          active=True).first()
+    client = Open311Client.objects.filter(
+        key_hash=Open311Client.hash_key(api_key), active=True
+    ).first()
     if client is None:
         raise Open311Error(403, "api_key is not valid")
     return client
@@ -297,8 +343,9 @@ def _post_request(request, fmt):
     elif address:
         community = _community_from_address(address)
         if community is None:
-            raise Open311Error(400, "address_string could not be placed in a community; send "
-                                    "lat and long")
+            raise Open311Error(
+                400, "address_string could not be placed in a community; send lat and long"
+            )
     else:
         raise Open311Error(400, "a location is required: lat and long, or address_string")
     answers = {}
@@ -311,27 +358,41 @@ def _post_request(request, fmt):
         if allowed and any(v not in allowed for v in values if v):
             raise Open311Error(400, f"{key} has a value that is not allowed")
         if values:
-            answers[attribute["code"]] = values if attribute.get("datatype") == \
-                "multivaluelist" else values[0]
+            answers[attribute["code"]] = (
+                values if attribute.get("datatype") == "multivaluelist" else values[0]
+            )
     phone = data.get("phone", "").strip()
     email = data.get("email", "").strip()
-    name = " ".join(x for x in (data.get("last_name", "").strip(),
-                                data.get("first_name", "").strip()) if x)
+    name = " ".join(
+        x for x in (data.get("last_name", "").strip(), data.get("first_name", "").strip()) if x
+    )
     try:
         item = request_create(
-            source=Request.Source.OPEN311, category=category,
-            description=data.get("description", ""), location=location, community=community,
-            address=address, reporter_name=name, reporter_phone=phone, reporter_email=email,
+            source=Request.Source.OPEN311,
+            category=category,
+            description=data.get("description", ""),
+            location=location,
+            community=community,
+            address=address,
+            reporter_name=name,
+            reporter_phone=phone,
+            reporter_email=email,
             # A client that forwards contact details has the resident's consent (GeoReport's
             # fields exist for being contacted); without them the request is anonymous.
-            consent=bool(phone or email), open311_client=client,
-            media_url=data.get("media_url", "").strip()[:200], attribute_values=answers,
-            client_ip=request.META.get("REMOTE_ADDR", ""))
+            consent=bool(phone or email),
+            open311_client=client,
+            media_url=data.get("media_url", "").strip()[:200],
+            attribute_values=answers,
+            client_ip=request.META.get("REMOTE_ADDR", ""),
+        )
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from exc
-    result = {"service_request_id": item.code, "token": item.open311_token,
-              "service_notice": category.limit_display(),
-              "account_id": data.get("account_id", "")}
+    result = {
+        "service_request_id": item.code,
+        "token": item.open311_token,
+        "service_notice": category.limit_display(),
+        "account_id": data.get("account_id", ""),
+    }
     return _respond(fmt, "service_requests", "request", [result], status=201)
 
 
@@ -401,5 +462,6 @@ def token(request, token, fmt):
     item = Request.objects.filter(open311_token=token).exclude(open311_token="").first()
     if item is None:
         raise Open311Error(404, f"token {token} not found")
-    return _respond(fmt, "service_requests", "request",
-                    [{"service_request_id": item.code, "token": token}])
+    return _respond(
+        fmt, "service_requests", "request", [{"service_request_id": item.code, "token": token}]
+    )

@@ -40,14 +40,17 @@ def _directory(token: str) -> Path:
     """The directory a signed token names; ValidationError when it is forged or too old."""
     expired = ValidationError(
         _("The photos you chose earlier have expired; please choose them again."),
-        code="pending_expired")
+        code="pending_expired",
+    )
     try:
         name = signing.TimestampSigner(salt=SALT).unsign(token, max_age=conf.PENDING_PHOTOS_SECONDS)
     except signing.SignatureExpired as exc:
         raise expired from exc
     except signing.BadSignature as exc:
-        raise ValidationError(_("The photos you chose earlier could not be found; please choose "
-                                "them again."), code="pending_invalid") from exc
+        raise ValidationError(
+            _("The photos you chose earlier could not be found; please choose them again."),
+            code="pending_invalid",
+        ) from exc
     directory = _root() / name
     if not name.isalnum() or not directory.is_dir():
         raise expired
@@ -89,9 +92,12 @@ def pending_photos_with(*, token: str, uploads) -> list[bytes]:
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
     if len(photos) > conf.MAX_PHOTOS:
-        raise ValidationError({"photos": _(
-            "At most %(n)s photos in all (%(kept)s kept from before).") % {
-                "n": conf.MAX_PHOTOS, "kept": len(kept)}})
+        raise ValidationError(
+            {
+                "photos": _("At most %(n)s photos in all (%(kept)s kept from before).")
+                % {"n": conf.MAX_PHOTOS, "kept": len(kept)}
+            }
+        )
     return photos
 
 
@@ -102,8 +108,9 @@ def pending_photos_urls(token: str) -> list[str]:
         return []
     if directory is None:
         return []
-    return [f"{settings.MEDIA_URL}{FOLDER}/{directory.name}/{path.name}"
-            for path in _files(directory)]
+    return [
+        f"{settings.MEDIA_URL}{FOLDER}/{directory.name}/{path.name}" for path in _files(directory)
+    ]
 
 
 def pending_photos_discard(token: str) -> None:

@@ -38,60 +38,97 @@ def _due_text(due_at):
     return timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
 
 
-@reminder_kind("requests.nearly_due", gettext_lazy("Request nearly due"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "requests.nearly_due", gettext_lazy("Request nearly due"), channels=("inbox", "email")
+)
 def nearly_due(now):
     """Rule: a request whose handling clock runs (dispatched or being handled), with a handler,
     and whose deadline falls within the next REDGRID_REQUESTS_NEARLY_DUE_HOURS (default 4 h;
     the queue's "nearly due", Request.objects.nearly_due) reminds the handler once per
     deadline."""
-    rows = (Request.objects.nearly_due(now).filter(assignee__isnull=False)
-            .values_list("id", "assignee_id", "code", "due_at").order_by("id"))
+    rows = (
+        Request.objects.nearly_due(now)
+        .filter(assignee__isnull=False)
+        .values_list("id", "assignee_id", "code", "due_at")
+        .order_by("id")
+    )
     for pk, user_id, code, due_at in rows.iterator(chunk_size=CHUNK):
-        yield Reminder(object_id=pk, recipient_id=user_id, period=due_at.isoformat(),
-                       subject=_("Request %(code)s is due soon") % {"code": code},
-                       body=_("Request %(code)s must be handled by %(due)s.")
-                       % {"code": code, "due": _due_text(due_at)}, link=_link(code))
+        yield Reminder(
+            object_id=pk,
+            recipient_id=user_id,
+            period=due_at.isoformat(),
+            subject=_("Request %(code)s is due soon") % {"code": code},
+            body=_("Request %(code)s must be handled by %(due)s.")
+            % {"code": code, "due": _due_text(due_at)},
+            link=_link(code),
+        )
 
 
 @reminder_kind("requests.overdue", gettext_lazy("Request overdue"), channels=("inbox", "email"))
 def overdue(now):
     """Rule: a request whose clock runs and whose deadline has passed reminds its handler once
     per deadline (urgent: not held by quiet hours)."""
-    rows = (Request.objects.overdue(now).filter(assignee__isnull=False)
-            .values_list("id", "assignee_id", "code", "due_at").order_by("id"))
+    rows = (
+        Request.objects.overdue(now)
+        .filter(assignee__isnull=False)
+        .values_list("id", "assignee_id", "code", "due_at")
+        .order_by("id")
+    )
     for pk, user_id, code, due_at in rows.iterator(chunk_size=CHUNK):
-        yield Reminder(object_id=pk, recipient_id=user_id, period=f"overdue:{due_at.isoformat()}",
-                       subject=_("Request %(code)s is overdue") % {"code": code},
-                       body=_("Request %(code)s was due at %(due)s and is not handled yet.")
-                       % {"code": code, "due": _due_text(due_at)}, link=_link(code), urgent=True)
+        yield Reminder(
+            object_id=pk,
+            recipient_id=user_id,
+            period=f"overdue:{due_at.isoformat()}",
+            subject=_("Request %(code)s is overdue") % {"code": code},
+            body=_("Request %(code)s was due at %(due)s and is not handled yet.")
+            % {"code": code, "due": _due_text(due_at)},
+            link=_link(code),
+            urgent=True,
+        )
 
 
-@reminder_kind("requests.overdue_grid_head", gettext_lazy("Overdue request escalated to the "
-                                                          "grid head"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "requests.overdue_grid_head",
+    gettext_lazy("Overdue request escalated to the grid head"),
+    channels=("inbox", "email"),
+)
 def overdue_grid_head(now):
     """Rule: a request still running REDGRID_REQUEST_ESCALATE_HEAD_HOURS (default 24 h) after its
     deadline is escalated once per deadline to the current grid head of its area grid."""
     limit = now - _hours("REDGRID_REQUEST_ESCALATE_HEAD_HOURS", 24)
     today = timezone.localdate(now)
-    head = (GridAssignment.objects.current(today)
-            .filter(grid=OuterRef("grid"), role=GridAssignment.Role.GRID_HEAD)
-            .order_by("-start_date").values("user_id")[:1])
-    rows = (_running().filter(due_at__lte=limit, grid__isnull=False)
-            .annotate(head_id=Subquery(head)).filter(head_id__isnull=False)
-            .values_list("id", "head_id", "code", "due_at").order_by("id"))
+    head = (
+        GridAssignment.objects.current(today)
+        .filter(grid=OuterRef("grid"), role=GridAssignment.Role.GRID_HEAD)
+        .order_by("-start_date")
+        .values("user_id")[:1]
+    )
+    rows = (
+        _running()
+        .filter(due_at__lte=limit, grid__isnull=False)
+        .annotate(head_id=Subquery(head))
+        .filter(head_id__isnull=False)
+        .values_list("id", "head_id", "code", "due_at")
+        .order_by("id")
+    )
     for pk, user_id, code, due_at in rows.iterator(chunk_size=CHUNK):
-        yield Reminder(object_id=pk, recipient_id=user_id, period=f"head:{due_at.isoformat()}",
-                       subject=_("Escalated: request %(code)s is overdue") % {"code": code},
-                       body=_("Request %(code)s in your grid was due at %(due)s and is still not "
-                              "handled.") % {"code": code, "due": _due_text(due_at)},
-                       link=_link(code), urgent=True)
+        yield Reminder(
+            object_id=pk,
+            recipient_id=user_id,
+            period=f"head:{due_at.isoformat()}",
+            subject=_("Escalated: request %(code)s is overdue") % {"code": code},
+            body=_("Request %(code)s in your grid was due at %(due)s and is still not handled.")
+            % {"code": code, "due": _due_text(due_at)},
+            link=_link(code),
+            urgent=True,
+        )
 
 
-@reminder_kind("requests.overdue_community", gettext_lazy("Overdue request escalated to the "
-                                                          "community"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "requests.overdue_community",
+    gettext_lazy("Overdue request escalated to the community"),
+    channels=("inbox", "email"),
+)
 def overdue_community(now):
     """Rule: a request still running REDGRID_REQUEST_ESCALATE_COMMUNITY_HOURS (default 72 h)
     after its deadline is escalated once per deadline to every active community staff member
@@ -100,33 +137,54 @@ def overdue_community(now):
 
     limit = now - _hours("REDGRID_REQUEST_ESCALATE_COMMUNITY_HOURS", 72)
     staff = {}
-    for user_id, community_id in (User.objects.filter(role=Role.COMMUNITY_STAFF, is_active=True)
-                                  .values_list("id", "community_id")):
+    for user_id, community_id in User.objects.filter(
+        role=Role.COMMUNITY_STAFF, is_active=True
+    ).values_list("id", "community_id"):
         staff.setdefault(community_id, []).append(user_id)
-    rows = (_running().filter(due_at__lte=limit, community_id__in=list(staff))
-            .values_list("id", "community_id", "code", "due_at").order_by("id"))
+    rows = (
+        _running()
+        .filter(due_at__lte=limit, community_id__in=list(staff))
+        .values_list("id", "community_id", "code", "due_at")
+        .order_by("id")
+    )
     for pk, community_id, code, due_at in rows.iterator(chunk_size=CHUNK):
         for user_id in staff[community_id]:
-            yield Reminder(object_id=pk, recipient_id=user_id,
-                           period=f"community:{due_at.isoformat()}",
-                           subject=_("Escalated: request %(code)s is overdue") % {"code": code},
-                           body=_("Request %(code)s in your community was due at %(due)s and is "
-                                  "still not handled.") % {"code": code, "due": _due_text(due_at)},
-                           link=_link(code), urgent=True)
+            yield Reminder(
+                object_id=pk,
+                recipient_id=user_id,
+                period=f"community:{due_at.isoformat()}",
+                subject=_("Escalated: request %(code)s is overdue") % {"code": code},
+                body=_(
+                    "Request %(code)s in your community was due at %(due)s and is "
+                    "still not handled."
+                )
+                % {"code": code, "due": _due_text(due_at)},
+                link=_link(code),
+                urgent=True,
+            )
 
 
-@reminder_kind("requests.contact_overdue", gettext_lazy("Resident not contacted within 24 h"),
-               channels=("inbox", "email"))
+@reminder_kind(
+    "requests.contact_overdue",
+    gettext_lazy("Resident not contacted within 24 h"),
+    channels=("inbox", "email"),
+)
 def contact_overdue(now):
     """Rule: a running request whose resident has not been contacted by its contact deadline
     (24 h after dispatch, Shenzhen's rule) reminds the handler once per contact deadline."""
-    rows = (_running().filter(assignee__isnull=False, contact_due_at__lte=now,
-                              contacted_at__isnull=True)
-            .values_list("id", "assignee_id", "code", "contact_due_at").order_by("id"))
+    rows = (
+        _running()
+        .filter(assignee__isnull=False, contact_due_at__lte=now, contacted_at__isnull=True)
+        .values_list("id", "assignee_id", "code", "contact_due_at")
+        .order_by("id")
+    )
     for pk, user_id, code, contact_due in rows.iterator(chunk_size=CHUNK):
-        yield Reminder(object_id=pk, recipient_id=user_id,
-                       period=f"contact:{contact_due.isoformat()}",
-                       subject=_("Contact the resident of request %(code)s") % {"code": code},
-                       body=_("The resident of request %(code)s should have been contacted by "
-                              "%(due)s.") % {"code": code, "due": _due_text(contact_due)},
-                       link=_link(code))
+        yield Reminder(
+            object_id=pk,
+            recipient_id=user_id,
+            period=f"contact:{contact_due.isoformat()}",
+            subject=_("Contact the resident of request %(code)s") % {"code": code},
+            body=_("The resident of request %(code)s should have been contacted by %(due)s.")
+            % {"code": code, "due": _due_text(contact_due)},
+            link=_link(code),
+        )

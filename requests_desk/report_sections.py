@@ -31,10 +31,16 @@ def requests_section(*, level, start, end):
         result = {}
         for district_id in District.objects.valid_on(start).values_list("id", flat=True):
             (row,) = request_indicators(
-                start=start, end=end, group_by=(),
-                queryset=Request.objects.filter(street__district_id=district_id))
+                start=start,
+                end=end,
+                group_by=(),
+                queryset=Request.objects.filter(street__district_id=district_id),
+            )
             result[district_id] = {key: row.get(key) for key in KEYS}
         return result
     rows = request_indicators(start=start, end=end, group_by=(level,))
-    return {row[f"{level}_id"]: {key: row.get(key) for key in KEYS}
-            for row in rows if row.get(f"{level}_id") is not None}
+    return {
+        row[f"{level}_id"]: {key: row.get(key) for key in KEYS}
+        for row in rows
+        if row.get(f"{level}_id") is not None
+    }

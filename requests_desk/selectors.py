@@ -30,10 +30,14 @@ QUEUE_SORTS = {
 
 def categories_tree():
     """Top classes with their active sub-classes (two queries)."""
-    subs = Prefetch("children", queryset=Category.objects.filter(active=True).order_by("order",
-                                                                                        "code"))
-    return list(Category.objects.filter(parent__isnull=True, active=True)
-                .prefetch_related(subs).order_by("kind", "order", "code"))
+    subs = Prefetch(
+        "children", queryset=Category.objects.filter(active=True).order_by("order", "code")
+    )
+    return list(
+        Category.objects.filter(parent__isnull=True, active=True)
+        .prefetch_related(subs)
+        .order_by("kind", "order", "code")
+    )
 
 
 def requests_for(user):
@@ -48,8 +52,9 @@ class QueuePage:
 
 
 def _encode(values) -> str:
-    raw = "|".join("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
-                   for v in values)
+    raw = "|".join(
+        "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
@@ -76,9 +81,23 @@ def _within_days(qs, field: str, first, last):
     return qs
 
 
-def queue_filter(qs, *, stage="", category=None, grid=None, source="", overdue=False,
-                 extension=False, q="", nearly_due=False, reported_from=None, reported_to=None,
-                 closed_from=None, closed_to=None, now=None):
+def queue_filter(
+    qs,
+    *,
+    stage="",
+    category=None,
+    grid=None,
+    source="",
+    overdue=False,
+    extension=False,
+    q="",
+    nearly_due=False,
+    reported_from=None,
+    reported_to=None,
+    closed_from=None,
+    closed_to=None,
+    now=None,
+):
     """The queue's filters (the queue page, the API and the dashboards' links use them).
     Dates are local days (Asia/Shanghai), both ends inclusive: reported_from/reported_to on the
     reporting time, closed_from/closed_to on the closing time."""
@@ -120,9 +139,11 @@ def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None
         value, pk = decoded
         op = "lt" if descending else "gt"
         qs = qs.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk}))
-    rows = list(qs.select_related("category__parent", "grid", "community", "assignee",
-                                  "department")
-                .order_by(*order)[: page_size + 1])
+    rows = list(
+        qs.select_related(
+            "category__parent", "grid", "community", "assignee", "department"
+        ).order_by(*order)[: page_size + 1]
+    )
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
@@ -135,13 +156,28 @@ def case_for(user, code: str) -> Request:
     """The case page's request with everything it shows, in a fixed number of queries; 404 when
     outside the user's jurisdiction."""
     qs = Request.objects.select_related(
-        "category__parent", "grid", "community", "street", "assignee", "department",
-        "merged_into", "created_by", "open311_client", "rating",
+        "category__parent",
+        "grid",
+        "community",
+        "street",
+        "assignee",
+        "department",
+        "merged_into",
+        "created_by",
+        "open311_client",
+        "rating",
     ).prefetch_related(
-        Prefetch("events", queryset=RequestEvent.objects.select_related("actor")
-                 .prefetch_related("photos").order_by("created_at", "id")),
-        Prefetch("photos", queryset=RequestPhoto.objects.filter(event__isnull=True),
-                 to_attr="report_photos"),
+        Prefetch(
+            "events",
+            queryset=RequestEvent.objects.select_related("actor")
+            .prefetch_related("photos")
+            .order_by("created_at", "id"),
+        ),
+        Prefetch(
+            "photos",
+            queryset=RequestPhoto.objects.filter(event__isnull=True),
+            to_attr="report_photos",
+        ),
         Prefetch("merged", queryset=Request.objects.only("id", "code", "merged_into_id")),
     )
     return get_scoped_object_or_404(qs, user, code=code)
@@ -149,11 +185,20 @@ def case_for(user, code: str) -> Request:
 
 def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
-    return (Request.objects.select_related("category__parent", "community", "street",
-                                           "merged_into", "rating")
-            .prefetch_related(Prefetch("events", queryset=RequestEvent.objects.filter(public=True)
-                                       .order_by("created_at", "id"), to_attr="public_events"))
-            .filter(code=(code or "").strip().upper()).first())
+    return (
+        Request.objects.select_related(
+            "category__parent", "community", "street", "merged_into", "rating"
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=RequestEvent.objects.filter(public=True).order_by("created_at", "id"),
+                to_attr="public_events",
+            )
+        )
+        .filter(code=(code or "").strip().upper())
+        .first()
+    )
 
 
 def working_deadline_text(request: Request) -> str:

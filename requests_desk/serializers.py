@@ -16,8 +16,16 @@ class SubCategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ("id", "code", "name", "description", "limit_amount", "limit_unit",
-                  "limit_unit_label", "attributes")
+        fields = (
+            "id",
+            "code",
+            "name",
+            "description",
+            "limit_amount",
+            "limit_unit",
+            "limit_unit_label",
+            "attributes",
+        )
 
 
 class CategoryTreeSerializer(serializers.ModelSerializer):
@@ -80,12 +88,35 @@ class RequestListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Request
-        fields = ("code", "stage", "stage_label", "source", "source_label", "category",
-                  "description", "address", "location", "street", "community", "grid",
-                  "created_at", "accepted_at", "filed_at", "dispatched_at", "due_at",
-                  "contact_due_at", "contacted_at", "handled_at", "closed_at", "closure_type",
-                  "extension_requested_until", "dispatched_to", "overdue", "nearly_due",
-                  "support_count")
+        fields = (
+            "code",
+            "stage",
+            "stage_label",
+            "source",
+            "source_label",
+            "category",
+            "description",
+            "address",
+            "location",
+            "street",
+            "community",
+            "grid",
+            "created_at",
+            "accepted_at",
+            "filed_at",
+            "dispatched_at",
+            "due_at",
+            "contact_due_at",
+            "contacted_at",
+            "handled_at",
+            "closed_at",
+            "closure_type",
+            "extension_requested_until",
+            "dispatched_to",
+            "overdue",
+            "nearly_due",
+            "support_count",
+        )
 
     def _now(self):
         # One "now" per response, so that overdue and nearly-due never overlap for a row.
@@ -129,8 +160,18 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequestEvent
-        fields = ("action", "from_stage", "from_stage_label", "to_stage", "to_stage_label", "by",
-                  "note", "public", "created_at", "photos")
+        fields = (
+            "action",
+            "from_stage",
+            "from_stage_label",
+            "to_stage",
+            "to_stage_label",
+            "by",
+            "note",
+            "public",
+            "created_at",
+            "photos",
+        )
 
 
 class AllowedActionSerializer(serializers.Serializer):
@@ -151,9 +192,20 @@ class RequestDetailSerializer(RequestListSerializer):
     redo_count = serializers.IntegerField()
 
     class Meta(RequestListSerializer.Meta):
-        fields = (*RequestListSerializer.Meta.fields, "reporter", "photos", "timeline",
-                  "allowed_actions", "merged_into", "merged", "cancel_reason", "rework_count",
-                  "extension_count", "redo_count", "attribute_values")
+        fields = (
+            *RequestListSerializer.Meta.fields,
+            "reporter",
+            "photos",
+            "timeline",
+            "allowed_actions",
+            "merged_into",
+            "merged",
+            "cancel_reason",
+            "rework_count",
+            "extension_count",
+            "redo_count",
+            "attribute_values",
+        )
 
     @extend_schema_field(MaskedReporterSerializer)
     def get_reporter(self, obj):
@@ -168,8 +220,9 @@ class RequestDetailSerializer(RequestListSerializer):
     @extend_schema_field(AllowedActionSerializer(many=True))
     def get_allowed_actions(self, obj):
         user = self.context["request"].user
-        return [{"action": t.action, "label": str(t.label)}
-                for t in flow.allowed_actions(obj, user)]
+        return [
+            {"action": t.action, "label": str(t.label)} for t in flow.allowed_actions(obj, user)
+        ]
 
     def get_merged(self, obj) -> list[str]:
         return [m.code for m in obj.merged.all()]
@@ -178,26 +231,34 @@ class RequestDetailSerializer(RequestListSerializer):
 class ActionInputSerializer(serializers.Serializer):
     """The parameters of one action (only those the action needs are read)."""
 
-    note = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="Note (required for feedback, rework and "
-                                           "request_extension).")
-    public = serializers.BooleanField(required=False,
-                                      help_text="reply: show the note to the resident.")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Note (required for feedback, rework and request_extension).",
+    )
+    public = serializers.BooleanField(
+        required=False, help_text="reply: show the note to the resident."
+    )
     reason = serializers.CharField(required=False, help_text="cancel: the reason.")
     category = serializers.IntegerField(required=False, help_text="file: sub-class id.")
     target = serializers.CharField(
-        required=False, help_text='dispatch: "user:<id>", "community:<id>", "street:<id>" or '
-                                  '"department:<id>".')
-    working_days = serializers.IntegerField(required=False,
-                                            help_text="request_extension: extra working days.")
+        required=False,
+        help_text='dispatch: "user:<id>", "community:<id>", "street:<id>" or "department:<id>".',
+    )
+    working_days = serializers.IntegerField(
+        required=False, help_text="request_extension: extra working days."
+    )
     closure_type = serializers.CharField(
-        required=False, allow_blank=True,
-        help_text="close: empty (normal or overdue, automatic), erroneous or special.")
+        required=False,
+        allow_blank=True,
+        help_text="close: empty (normal or overdue, automatic), erroneous or special.",
+    )
     into = serializers.CharField(required=False, help_text="merge: the main request's code.")
 
 
 class RefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   required=False)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

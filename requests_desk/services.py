@@ -1,23 +1,23 @@
 """Writes of the requests desk. Other apps (household visits, patrols, dashboards) call these:
 
-    request_create(*, source, category, description, location=None, community=None, address="",
-                   reporter_name="", reporter_phone="", reporter_email="", consent=False,
-                   created_by=None, photos=(), client_ip="", open311_client=None, media_url="",
-                   attribute_values=None, now=None) -> Request
-        Places the request with grids.locate.locate(location) (or in `community` when there is no
-        point), checks duplicates, saves the photos; raises ValidationError and saves nothing on
-        bad input. Staff entering a request (hotline, patrol…) pass created_by.
+request_create(*, source, category, description, location=None, community=None, address="",
+               reporter_name="", reporter_phone="", reporter_email="", consent=False,
+               created_by=None, photos=(), client_ip="", open311_client=None, media_url="",
+               attribute_values=None, now=None) -> Request
+    Places the request with grids.locate.locate(location) (or in `community` when there is no
+    point), checks duplicates, saves the photos; raises ValidationError and saves nothing on
+    bad input. Staff entering a request (hotline, patrol…) pass created_by.
 
-    request_transition(*, request, action, by, note="", public=None, photos=(), **params) -> Request
-        The state machine (requests_desk/flow.py); `by=None` is the resident. Parameters per
-        action: cancel(reason), file(category), dispatch(to_user | to_department | to_community |
-        to_street), request_extension(until | working_days), approve_extension(until=None),
-        close(closure_type="normal|overdue|erroneous|special"), merge(into=<Request or code>).
-        Raises flow.TransitionRefused (a ValidationError) with a translated message.
+request_transition(*, request, action, by, note="", public=None, photos=(), **params) -> Request
+    The state machine (requests_desk/flow.py); `by=None` is the resident. Parameters per
+    action: cancel(reason), file(category), dispatch(to_user | to_department | to_community |
+    to_street), request_extension(until | working_days), approve_extension(until=None),
+    close(closure_type="normal|overdue|erroneous|special"), merge(into=<Request or code>).
+    Raises flow.TransitionRefused (a ValidationError) with a translated message.
 
-    request_rate(*, request, speed, result, service, feedback_quality, comment="") -> Rating
-    request_support(*, request, client_ip) -> bool   ("+1" by another resident)
-    open311_client_create(*, name) -> (Open311Client, key)
+request_rate(*, request, speed, result, service, feedback_quality, comment="") -> Rating
+request_support(*, request, client_ip) -> bool   ("+1" by another resident)
+open311_client_create(*, name) -> (Open311Client, key)
 """
 
 import datetime
@@ -74,8 +74,11 @@ def duplicate_of(*, key: str, category, now=None) -> Request | None:
         return None
     now = now or timezone.now()
     since = now - datetime.timedelta(minutes=conf.DUPLICATE_MINUTES)
-    return (Request.objects.filter(submitter_key=key, category=category, created_at__gte=since)
-            .order_by("-created_at").first())
+    return (
+        Request.objects.filter(submitter_key=key, category=category, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def nearby_open(*, category, location, limit: int = 5):
@@ -85,23 +88,41 @@ def nearby_open(*, category, location, limit: int = 5):
         return Request.objects.none()
     # A bounding test in degrees uses the spatial index; the exact test is in metres.
     degrees = conf.NEARBY_METRES / 100_000
-    return (Request.objects.filter(category=category, stage__in=OPEN_STAGES, merged_into=None,
-                                   location__dwithin=(point, degrees))
-            .filter(location__distance_lte=(point, D(m=conf.NEARBY_METRES)))
-            .order_by("-created_at")[:limit])
+    return (
+        Request.objects.filter(
+            category=category,
+            stage__in=OPEN_STAGES,
+            merged_into=None,
+            location__dwithin=(point, degrees),
+        )
+        .filter(location__distance_lte=(point, D(m=conf.NEARBY_METRES)))
+        .order_by("-created_at")[:limit]
+    )
 
 
 def _place(point, community):
     if point is not None:
         where = locate(point)
         if not where.inside:
-            raise ValidationError({"location": _("That place is outside the district. Choose a "
-                                                 "place on the map inside the district.")})
+            raise ValidationError(
+                {
+                    "location": _(
+                        "That place is outside the district. Choose a "
+                        "place on the map inside the district."
+                    )
+                }
+            )
         grid = where.grid
         return grid.community.street, grid.community, grid
     if community is None:
-        raise ValidationError({"location": _("Tap the map, share your location, or choose the "
-                                             "community and type the address.")})
+        raise ValidationError(
+            {
+                "location": _(
+                    "Tap the map, share your location, or choose the "
+                    "community and type the address."
+                )
+            }
+        )
     if not isinstance(community, Community):
         community = Community.objects.select_related("street").get(pk=community)
     return community.street, community, None
@@ -112,10 +133,26 @@ DESCRIPTION_MAX_LENGTH = Request._meta.get_field("description").max_length
 
 
 @transaction.atomic
-def request_create(*, source, category, description, location=None, community=None, address="",
-                   reporter_name="", reporter_phone="", reporter_email="", consent=False,
-                   created_by=None, photos=(), client_ip="", open311_client=None, media_url="",
-                   attribute_values=None, now=None) -> Request:
+def request_create(
+    *,
+    source,
+    category,
+    description,
+    location=None,
+    community=None,
+    address="",
+    reporter_name="",
+    reporter_phone="",
+    reporter_email="",
+    consent=False,
+    created_by=None,
+    photos=(),
+    client_ip="",
+    open311_client=None,
+    media_url="",
+    attribute_values=None,
+    now=None,
+) -> Request:
     now = now or timezone.now()
     errors = {}
     if not isinstance(category, Category) or not category.is_subclass or not category.active:
@@ -125,7 +162,8 @@ def request_create(*, source, category, description, location=None, community=No
         errors["description"] = _("Describe the problem in at least 5 characters.")
     elif len(description) > DESCRIPTION_MAX_LENGTH:
         errors["description"] = _("Keep the description under %(n)s characters.") % {
-            "n": DESCRIPTION_MAX_LENGTH}
+            "n": DESCRIPTION_MAX_LENGTH
+        }
     reporter_email = (reporter_email or "").strip()
     if reporter_email:
         try:
@@ -138,8 +176,10 @@ def request_create(*, source, category, description, location=None, community=No
         errors["source"] = _("Unknown source.")
     reporter_phone = (reporter_phone or "").strip()
     if (reporter_phone or reporter_email) and not consent:
-        errors["consent"] = _("Tick the consent line to leave your contact details, or leave "
-                              "them empty to report anonymously.")
+        errors["consent"] = _(
+            "Tick the consent line to leave your contact details, or leave "
+            "them empty to report anonymously."
+        )
     if errors:
         raise ValidationError(errors)
     try:
@@ -152,17 +192,35 @@ def request_create(*, source, category, description, location=None, community=No
     earlier = duplicate_of(key=key, category=category, now=now)
     if earlier is not None and source in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311):
         raise ValidationError(
-            _("You reported this a few minutes ago (tracking code %(code)s); no need to send it "
-              "again.") % {"code": earlier.code}, code="duplicate")
+            _(
+                "You reported this a few minutes ago (tracking code %(code)s); no need to send it "
+                "again."
+            )
+            % {"code": earlier.code},
+            code="duplicate",
+        )
     request = Request(
-        source=source, category=category, description=description, location=point,
-        address=(address or "").strip()[:200], street=street, community=community, grid=grid,
-        reporter_name=(reporter_name or "").strip()[:60], reporter_phone=reporter_phone[:20],
-        reporter_email=(reporter_email or "").strip()[:200], consent=bool(consent),
+        source=source,
+        category=category,
+        description=description,
+        location=point,
+        address=(address or "").strip()[:200],
+        street=street,
+        community=community,
+        grid=grid,
+        reporter_name=(reporter_name or "").strip()[:60],
+        reporter_phone=reporter_phone[:20],
+        reporter_email=(reporter_email or "").strip()[:200],
+        consent=bool(consent),
         reporter_phone_index=blind_index(reporter_phone) if reporter_phone else "",
-        submitter_key=key, created_by=created_by, open311_client=open311_client,
-        open311_token=secrets.token_hex(16) if open311_client else "", media_url=media_url,
-        attribute_values=attribute_values or {}, created_at=now)
+        submitter_key=key,
+        created_by=created_by,
+        open311_client=open311_client,
+        open311_token=secrets.token_hex(16) if open311_client else "",
+        media_url=media_url,
+        attribute_values=attribute_values or {},
+        created_at=now,
+    )
     request.full_clean(exclude=["code", *flow.NO_CLEAN], validate_unique=False)
     for _attempt in range(5):
         try:
@@ -176,10 +234,16 @@ def request_create(*, source, category, description, location=None, community=No
     else:
         raise ValidationError(_("Please try again."))
     RequestEvent.objects.create(
-        request=request, action="report", from_stage="", to_stage=Stage.REPORTED,
-        actor=created_by, actor_label=str(created_by) if created_by else _("resident"),
+        request=request,
+        action="report",
+        from_stage="",
+        to_stage=Stage.REPORTED,
+        actor=created_by,
+        actor_label=str(created_by) if created_by else _("resident"),
         note=_("Reported through: %(source)s") % {"source": request.get_source_display()},
-        public=True, created_at=now)
+        public=True,
+        created_at=now,
+    )
     photos_save(request=request, files=cleaned_photos)
     notify_new_request(request=request)
     return request
@@ -190,8 +254,9 @@ def request_transition(*, request, action, by, note="", **params) -> Request:
 
 
 @transaction.atomic
-def request_rate(*, request, speed, result, service, feedback_quality, comment="",
-                 now=None) -> Rating:
+def request_rate(
+    *, request, speed, result, service, feedback_quality, comment="", now=None
+) -> Rating:
     """The resident's rating, once, after closure. Unsatisfied (average below the configured
     threshold) sends the request back to be redone."""
     request = Request.objects.select_for_update().get(pk=request.pk)
@@ -208,14 +273,25 @@ def request_rate(*, request, speed, result, service, feedback_quality, comment="
         raise ValidationError(_("Give each score from 1 to 5."), code="score")
     overall = Decimal(sum(scores)) / 4
     rating = Rating.objects.create(
-        request=request, speed=scores[0], result=scores[1], service=scores[2],
-        feedback_quality=scores[3], overall=overall.quantize(Decimal("0.01")),
-        comment=(comment or "").strip()[:1000], satisfied=overall >= conf.UNSATISFIED_BELOW,
-        created_at=now or timezone.now())
+        request=request,
+        speed=scores[0],
+        result=scores[1],
+        service=scores[2],
+        feedback_quality=scores[3],
+        overall=overall.quantize(Decimal("0.01")),
+        comment=(comment or "").strip()[:1000],
+        satisfied=overall >= conf.UNSATISFIED_BELOW,
+        created_at=now or timezone.now(),
+    )
     if not rating.satisfied:
-        flow.transition(request=request, action="redo", by=None, now=now,
-                        note=_("The resident was not satisfied (%(score)s / 5): %(comment)s") % {
-                            "score": rating.overall, "comment": rating.comment or "—"})
+        flow.transition(
+            request=request,
+            action="redo",
+            by=None,
+            now=now,
+            note=_("The resident was not satisfied (%(score)s / 5): %(comment)s")
+            % {"score": rating.overall, "comment": rating.comment or "—"},
+        )
     return rating
 
 
@@ -235,8 +311,9 @@ def open311_client_create(*, name: str) -> tuple[Open311Client, str]:
     if not name:
         raise ValidationError(_("Give the client application's name."))
     key = secrets.token_urlsafe(32)
-    client = Open311Client.objects.create(name=name[:100], key_hash=Open311Client.hash_key(key),
-                                          key_prefix=key[:8])
+    client = Open311Client.objects.create(
+        name=name[:100], key_hash=Open311Client.hash_key(key), key_prefix=key[:8]
+    )
     return client, key
 
 

@@ -34,13 +34,23 @@ def submission_allow(*, ip: str, phone: str = "") -> None:
     if phone:
         key = _key("phone", phone.strip())
         if (cache.get(key) or 0) >= phone_limit:
-            raise ValidationError(_("Too many requests from this phone number. Please try again "
-                                    "in %(minutes)s minutes or call 12345.")
-                                  % {"minutes": phone_seconds // 60}, code="rate_phone")
+            raise ValidationError(
+                _(
+                    "Too many requests from this phone number. Please try again "
+                    "in %(minutes)s minutes or call 12345."
+                )
+                % {"minutes": phone_seconds // 60},
+                code="rate_phone",
+            )
     if ip and not _hit(_key("ip", ip), ip_limit, ip_seconds):
-        raise ValidationError(_("Too many requests from your network. Please try again in "
-                                "%(minutes)s minutes or call 12345.")
-                              % {"minutes": ip_seconds // 60}, code="rate_ip")
+        raise ValidationError(
+            _(
+                "Too many requests from your network. Please try again in "
+                "%(minutes)s minutes or call 12345."
+            )
+            % {"minutes": ip_seconds // 60},
+            code="rate_ip",
+        )
     if phone:
         _hit(_key("phone", phone.strip()), phone_limit, phone_seconds)
 

@@ -19,15 +19,22 @@ def photo_clean(upload) -> bytes:
     """The re-encoded JPEG bytes of an uploaded photo, or ValidationError (nothing is saved)."""
     name = getattr(upload, "name", "") or _("photo")
     if upload.size > conf.PHOTO_MAX_BYTES:
-        raise ValidationError(_("%(name)s is too large (at most %(mb)s MB).") % {
-            "name": name, "mb": conf.PHOTO_MAX_BYTES // (1024 * 1024)}, code="too_large")
+        raise ValidationError(
+            _("%(name)s is too large (at most %(mb)s MB).")
+            % {"name": name, "mb": conf.PHOTO_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
     upload.seek(0)
     data = upload.read(conf.PHOTO_MAX_BYTES + 1)
     if len(data) > conf.PHOTO_MAX_BYTES:
-        raise ValidationError(_("%(name)s is too large (at most %(mb)s MB).") % {
-            "name": name, "mb": conf.PHOTO_MAX_BYTES // (1024 * 1024)}, code="too_large")
+        raise ValidationError(
+            _("%(name)s is too large (at most %(mb)s MB).")
+            % {"name": name, "mb": conf.PHOTO_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
     not_image = ValidationError(
-        _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="not_image")
+        _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="not_image"
+    )
     try:
         with warnings.catch_warnings():
             # Pillow warns (rather than fails) between 1× and 2× MAX_IMAGE_PIXELS: refuse both.
@@ -38,8 +45,10 @@ def photo_clean(upload) -> bytes:
                 width, height = probe.size
                 if width * height > conf.PHOTO_MAX_PIXELS:
                     raise ValidationError(
-                        _("%(name)s has too many pixels (%(w)s × %(h)s).") % {
-                            "name": name, "w": width, "h": height}, code="too_many_pixels")
+                        _("%(name)s has too many pixels (%(w)s × %(h)s).")
+                        % {"name": name, "w": width, "h": height},
+                        code="too_many_pixels",
+                    )
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
@@ -56,8 +65,9 @@ def photo_clean(upload) -> bytes:
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(_("%(name)s is refused: it expands to too many pixels.") % {
-            "name": name}, code="bomb") from exc
+        raise ValidationError(
+            _("%(name)s is refused: it expands to too many pixels.") % {"name": name}, code="bomb"
+        ) from exc
     except Exception as exc:  # noqa: BLE001 - any decoder failure means "not a photo"
         raise not_image from exc
     return out.getvalue()
@@ -66,8 +76,7 @@ def photo_clean(upload) -> bytes:
 def photos_clean(files) -> list[bytes]:
     files = [f for f in files if f]
     if len(files) > conf.MAX_PHOTOS:
-        raise ValidationError(_("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS},
-                              code="too_many")
+        raise ValidationError(_("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS}, code="too_many")
     errors, cleaned = [], []
     for upload in files:
         try:

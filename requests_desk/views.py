@@ -28,8 +28,16 @@ from requests_desk.forms import (
 from requests_desk.models import Rating, Request, Stage
 from requests_desk.throttle import submission_allow
 
-PUBLIC_STEPS = [Stage.REPORTED, Stage.ACCEPTED, Stage.FILED, Stage.DISPATCHED, Stage.HANDLING,
-                Stage.FEEDBACK, Stage.VERIFIED, Stage.CLOSED]
+PUBLIC_STEPS = [
+    Stage.REPORTED,
+    Stage.ACCEPTED,
+    Stage.FILED,
+    Stage.DISPATCHED,
+    Stage.HANDLING,
+    Stage.FEEDBACK,
+    Stage.VERIFIED,
+    Stage.CLOSED,
+]
 
 
 def _client_ip(request) -> str:
@@ -48,14 +56,17 @@ def _form_errors_from(form, exc: ValidationError):
 
 
 def _map_context():
-    return {"map_i18n": {
-        "tap": _("Tap the map where the problem is."),
-        "chosen": _("Place chosen. Tap again to move it."),
-        "locating": _("Finding your location…"),
-        "noGeo": _("Your browser cannot share its location; tap the map or choose the "
-                   "community."),
-        "denied": _("Location was not shared; tap the map or choose the community."),
-    }}
+    return {
+        "map_i18n": {
+            "tap": _("Tap the map where the problem is."),
+            "chosen": _("Place chosen. Tap again to move it."),
+            "locating": _("Finding your location…"),
+            "noGeo": _(
+                "Your browser cannot share its location; tap the map or choose the community."
+            ),
+            "denied": _("Location was not shared; tap the map or choose the community."),
+        }
+    }
 
 
 def _report(request, form_class, template, *, source, created_by=None):
@@ -70,25 +81,34 @@ def _report(request, form_class, template, *, source, created_by=None):
             # The photos kept from the previous showing of the form, then the new ones.
             photos = pending.pending_photos_with(token=token, uploads=data.get("photos"))
             if not data.get("confirm_new") and data["location"] is not None:
-                nearby = list(services.nearby_open(category=data["category"],
-                                                   location=data["location"]))
+                nearby = list(
+                    services.nearby_open(category=data["category"], location=data["location"])
+                )
             if not nearby:
                 created = services.request_create(
-                    source=data.get("source") or source, category=data["category"],
-                    description=data["description"], location=data["location"],
-                    community=data.get("community"), address=data.get("address", ""),
+                    source=data.get("source") or source,
+                    category=data["category"],
+                    description=data["description"],
+                    location=data["location"],
+                    community=data.get("community"),
+                    address=data.get("address", ""),
                     reporter_name=data.get("reporter_name", ""),
                     reporter_phone=data.get("reporter_phone", ""),
-                    reporter_email=data.get("reporter_email", ""), consent=data.get("consent"),
-                    created_by=created_by, photos=photos, client_ip=_client_ip(request))
+                    reporter_email=data.get("reporter_email", ""),
+                    consent=data.get("consent"),
+                    created_by=created_by,
+                    photos=photos,
+                    client_ip=_client_ip(request),
+                )
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
             if not nearby:
                 pending.pending_photos_discard(token)
                 if created_by is not None:
-                    messages.success(request, _("Request %(code)s entered.") % {
-                        "code": created.code})
+                    messages.success(
+                        request, _("Request %(code)s entered.") % {"code": created.code}
+                    )
                     return redirect("requests_desk:case", code=created.code)
                 request.session["requests_desk_new_code"] = created.code
                 return redirect("requests_desk:status", code=created.code)
@@ -96,22 +116,30 @@ def _report(request, form_class, template, *, source, created_by=None):
             # a file input), referenced by a signed token in a hidden field.
             if data.get("photos"):
                 token = pending.pending_photos_store(
-                    photos=photos[len(photos) - len(data["photos"]):], token=token)
+                    photos=photos[len(photos) - len(data["photos"]) :], token=token
+                )
             form = form_class(request.POST, initial={"confirm_new": True})
             form.data = form.data.copy()
             form.data["confirm_new"] = "on"
             form.data["pending_photos"] = token
-    return render(request, template, {
-        "form": form, "nearby": nearby, **_map_context(),
-        "kept_photos": pending.pending_photos_urls(form["pending_photos"].value() or ""),
-        "max_photos": conf.MAX_PHOTOS,
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "nearby": nearby,
+            **_map_context(),
+            "kept_photos": pending.pending_photos_urls(form["pending_photos"].value() or ""),
+            "max_photos": conf.MAX_PHOTOS,
+        },
+    )
 
 
 def report_new(request):
     """The resident's form (public, no account)."""
-    return _report(request, ReportForm, "requests_desk/report_form.html",
-                   source=Request.Source.RESIDENT_FORM)
+    return _report(
+        request, ReportForm, "requests_desk/report_form.html", source=Request.Source.RESIDENT_FORM
+    )
 
 
 def status_lookup(request):
@@ -139,13 +167,19 @@ def status(request, code):
     steps = []
     reached = PUBLIC_STEPS.index(shown.stage) if shown.stage in PUBLIC_STEPS else -1
     for index, step in enumerate(PUBLIC_STEPS):
-        steps.append({"label": step.label, "done": index <= reached,
-                      "current": index == reached})
-    return render(request, "requests_desk/status.html", {
-        "item": item, "shown": shown, "steps": steps, "just_created": just_created,
-        "rating": rating, "rating_form": RatingForm() if item.stage == Stage.CLOSED
-        and rating is None else None,
-    })
+        steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
+    return render(
+        request,
+        "requests_desk/status.html",
+        {
+            "item": item,
+            "shown": shown,
+            "steps": steps,
+            "just_created": just_created,
+            "rating": rating,
+            "rating_form": RatingForm() if item.stage == Stage.CLOSED and rating is None else None,
+        },
+    )
 
 
 @require_POST
@@ -163,8 +197,13 @@ def rate(request, code):
             if rating.satisfied:
                 messages.success(request, _("Thank you for your rating."))
             else:
-                messages.warning(request, _("Thank you. We are sorry: the request has been sent "
-                                            "back to be handled again."))
+                messages.warning(
+                    request,
+                    _(
+                        "Thank you. We are sorry: the request has been sent "
+                        "back to be handled again."
+                    ),
+                )
         return redirect("requests_desk:status", code=item.code)
     messages.error(request, _("Give each score from 1 to 5."))
     return redirect("requests_desk:status", code=item.code)
@@ -176,8 +215,9 @@ def support(request, code):
     if item is None:
         raise Http404
     if services.request_support(request=item, client_ip=_client_ip(request)):
-        messages.success(request, _("Thank you: your +1 was added to request %(code)s.") % {
-            "code": item.code})
+        messages.success(
+            request, _("Thank you: your +1 was added to request %(code)s.") % {"code": item.code}
+        )
     else:
         messages.info(request, _("Your +1 was already counted."))
     return redirect("requests_desk:status", code=item.code)
@@ -185,11 +225,13 @@ def support(request, code):
 
 # --- Staff ------------------------------------------------------------------------------------------
 
+
 def staff_required(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         if not request.user.is_staff_role or not request.user.has_perm(
-                "requests_desk.view_request"):
+            "requests_desk.view_request"
+        ):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -219,10 +261,17 @@ def queue(request):
         next_url = "?" + params.urlencode()
         params.pop("after")
     may_dispatch = request.user.is_superuser or request.user.role in flow.MANAGERS
-    return render(request, "requests_desk/queue.html", {
-        "form": form, "page": page, "next_url": next_url, "first_url": "?" + params.urlencode(),
-        "bulk_form": BulkDispatchForm() if may_dispatch else None,
-    })
+    return render(
+        request,
+        "requests_desk/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "next_url": next_url,
+            "first_url": "?" + params.urlencode(),
+            "bulk_form": BulkDispatchForm() if may_dispatch else None,
+        },
+    )
 
 
 @staff_required
@@ -233,14 +282,18 @@ def bulk_dispatch(request):
     if not form.is_valid() or not codes:
         messages.error(request, _("Choose requests and where to dispatch them."))
         return redirect(request.POST.get("next") or reverse("requests_desk:queue"))
-    items = list(selectors.requests_for(request.user).filter(code__in=codes)
-                 .select_related("category", "community", "street"))
+    items = list(
+        selectors.requests_for(request.user)
+        .filter(code__in=codes)
+        .select_related("category", "community", "street")
+    )
     done, refused = [], []
     for item in items:
         try:
             with transaction.atomic():
-                services.request_transition(request=item, action="dispatch", by=request.user,
-                                            **form.params_for(item))
+                services.request_transition(
+                    request=item, action="dispatch", by=request.user, **form.params_for(item)
+                )
             done.append(item.code)
         except ValidationError as exc:
             refused.append(f"{item.code}: {' '.join(exc.messages)}")
@@ -256,19 +309,26 @@ def staff_enter(request):
     """Staff enter a request for a caller (hotline 12345), from a patrol or a visit."""
     if not request.user.has_perm("requests_desk.add_request"):
         raise PermissionDenied
-    return _report(request, StaffEntryForm, "requests_desk/staff_enter.html",
-                   source=Request.Source.HOTLINE, created_by=request.user)
+    return _report(
+        request,
+        StaffEntryForm,
+        "requests_desk/staff_enter.html",
+        source=Request.Source.HOTLINE,
+        created_by=request.user,
+    )
 
 
 def _case_context(request, item, revealed=None):
     actions = flow.allowed_actions(item, request.user)
     return {
-        "item": item, "actions": actions, "revealed": revealed or {},
+        "item": item,
+        "actions": actions,
+        "revealed": revealed or {},
         "reporter_name_masked": mask_name(item.reporter_name),
         "reporter_phone_masked": mask_phone(item.reporter_phone),
-        "may_reveal": may_reveal(request.user) and bool(item.reporter_phone or
-                                                        item.reporter_name),
-        "reveal_form": RevealForm(), "now": timezone.now(),
+        "may_reveal": may_reveal(request.user) and bool(item.reporter_phone or item.reporter_name),
+        "reveal_form": RevealForm(),
+        "now": timezone.now(),
         "pin": {"lat": item.location.y, "lon": item.location.x} if item.location else None,
     }
 
@@ -289,9 +349,13 @@ def reveal(request, code):
         try:
             for field in ("reporter_name", "reporter_phone"):
                 revealed[field] = personal_data_reveal(
-                    user=request.user, subject=item, field=field,
-                    purpose=form.cleaned_data["purpose"], subject_label=item.code,
-                    request=request)
+                    user=request.user,
+                    subject=item,
+                    field=field,
+                    purpose=form.cleaned_data["purpose"],
+                    subject_label=item.code,
+                    request=request,
+                )
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             revealed = {}
@@ -308,20 +372,25 @@ def act(request, code, action):
     if action not in flow.TRANSITIONS:
         raise Http404
     transition = flow.TRANSITIONS[action]
-    form = ActionForm(request.POST or None, request.FILES or None, action=action, request=item,
-                      user=request.user)
+    form = ActionForm(
+        request.POST or None, request.FILES or None, action=action, request=item, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_transition(request=item, action=action, by=request.user,
-                                        **form.params(item))
+            services.request_transition(
+                request=item, action=action, by=request.user, **form.params(item)
+            )
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
             message = _("%(action)s: done.") % {"action": transition.label}
             if request.htmx:
                 item = selectors.case_for(request.user, code)
-                return render(request, "requests_desk/fragments/action_done.html",
-                              {"item": item, "message": message})
+                return render(
+                    request,
+                    "requests_desk/fragments/action_done.html",
+                    {"item": item, "message": message},
+                )
             messages.success(request, message)
             return redirect("requests_desk:case", code=item.code)
     elif request.method == "POST":
@@ -331,7 +400,12 @@ def act(request, code, action):
             flow.check(item, action, request.user)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
-    template = ("requests_desk/fragments/action_form.html" if request.htmx
-                else "requests_desk/action.html")
-    return render(request, template, {"item": item, "form": form, "transition": transition},
-                  status=200 if not form.errors or request.method == "GET" else 400)
+    template = (
+        "requests_desk/fragments/action_form.html" if request.htmx else "requests_desk/action.html"
+    )
+    return render(
+        request,
+        template,
+        {"item": item, "form": form, "transition": transition},
+        status=200 if not form.errors or request.method == "GET" else 400,
+    )

@@ -34,8 +34,10 @@ class WorkCalendar:
 
         qs = Holiday.objects.all()
         if start is not None:
-            qs = qs.filter(date__gte=start - datetime.timedelta(days=1),
-                           date__lte=start + datetime.timedelta(days=days))
+            qs = qs.filter(
+                date__gte=start - datetime.timedelta(days=1),
+                date__lte=start + datetime.timedelta(days=days),
+            )
         off, work = set(), set()
         for date, kind in qs.values_list("date", "kind"):
             (off if kind == Holiday.Kind.OFF else work).add(date)
@@ -54,8 +56,10 @@ class WorkCalendar:
 
     def _intervals(self, day: datetime.date):
         for start, end in self.periods:
-            yield (datetime.datetime.combine(day, start, tzinfo=self.tz),
-                   datetime.datetime.combine(day, end, tzinfo=self.tz))
+            yield (
+                datetime.datetime.combine(day, start, tzinfo=self.tz),
+                datetime.datetime.combine(day, end, tzinfo=self.tz),
+            )
 
     def add_working_hours(self, start: datetime.datetime, hours: float) -> datetime.datetime:
         """The moment `hours` of working time after `start` (an aware datetime)."""

@@ -27,7 +27,9 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     phone = "13812345678"
     phone_index = factory.LazyAttribute(lambda o: blind_index(o.phone) if o.phone else "")
     id_number = "440306194005060024"
-    id_number_index = factory.LazyAttribute(lambda o: blind_index(o.id_number) if o.id_number else "")
+    id_number_index = factory.LazyAttribute(
+        lambda o: blind_index(o.id_number) if o.id_number else ""
+    )
 
 
 def tag(code: str) -> CareTag:

@@ -8,16 +8,16 @@ from care.selectors import residents_visible_to
 
 # user key → the households whose resident that user must see (all others: 404)
 MATRIX = {
-    "grid_worker": {"paired"},          # paired worker of A1a
-    "party_member": {"paired"},         # paired registered Party member
-    "other_worker": set(),              # grid worker of A1a, not paired
+    "grid_worker": {"paired"},  # paired worker of A1a
+    "party_member": {"paired"},  # paired registered Party member
+    "other_worker": set(),  # grid worker of A1a, not paired
     "grid_head": {"paired", "unpaired"},  # head of A1a: the whole grid
-    "other_grid_head": {"other"},       # head of A1b
-    "worker_b": {"other"},              # paired worker of A1b
-    "community_staff": set(),           # community A1 without care role
+    "other_grid_head": {"other"},  # head of A1b
+    "worker_b": {"other"},  # paired worker of A1b
+    "community_staff": set(),  # community A1 without care role
     "care_staff": {"paired", "unpaired", "other"},  # community A1 with care role
     "street_staff": set(),
-    "district_admin": set(),            # district admins do not see persons without care role
+    "district_admin": set(),  # district admins do not see persons without care role
     "other_street_staff": set(),
     "no_role": set(),
 }
@@ -25,17 +25,20 @@ HOUSEHOLDS = ("paired", "unpaired", "other")
 
 
 @pytest.mark.parametrize(("user_key", "visible_keys"), MATRIX.items())
-def test_site_and_api_show_a_person_only_to_those_the_rule_allows(client, care, user_key,
-                                                                  visible_keys):
+def test_site_and_api_show_a_person_only_to_those_the_rule_allows(
+    client, care, user_key, visible_keys
+):
     client.force_login(getattr(care.users, user_key))
     for household_key in HOUSEHOLDS:
         resident = care.residents[household_key]
         expected = 200 if household_key in visible_keys else 404
-        for url in (reverse("care:resident", args=[resident.pk]),
-                    reverse("care:household", args=[resident.household_id]),
-                    reverse("care:visit_new", args=[resident.household_id]),
-                    reverse("api-care-resident-detail", args=[resident.pk]),
-                    reverse("api-care-household-detail", args=[resident.household_id])):
+        for url in (
+            reverse("care:resident", args=[resident.pk]),
+            reverse("care:household", args=[resident.household_id]),
+            reverse("care:visit_new", args=[resident.household_id]),
+            reverse("api-care-resident-detail", args=[resident.pk]),
+            reverse("api-care-household-detail", args=[resident.household_id]),
+        ):
             assert client.get(url).status_code == expected, (household_key, url)
         listed = client.get(reverse("api-care-resident-list")).content.decode()
         assert (resident.name in listed) == (household_key in visible_keys)
@@ -43,8 +46,11 @@ def test_site_and_api_show_a_person_only_to_those_the_rule_allows(client, care, 
 
 def test_selector_matches_the_matrix(care):
     for user_key, visible in MATRIX.items():
-        seen = set(residents_visible_to(getattr(care.users, user_key))
-                   .values_list("household__address", flat=True))
+        seen = set(
+            residents_visible_to(getattr(care.users, user_key)).values_list(
+                "household__address", flat=True
+            )
+        )
         expected = {care.households[k].address for k in visible}
         assert seen == expected, user_key
 
@@ -64,11 +70,17 @@ def test_ended_pairing_no_longer_gives_access(client, care):
 
     pairing_end(pairing=pairing, reason="搬离本网格", end_date=datetime.date(2025, 2, 1))
     client.force_login(care.users.grid_worker)
-    assert client.get(reverse("care:resident", args=[care.residents["paired"].pk])).status_code == 404
+    assert (
+        client.get(reverse("care:resident", args=[care.residents["paired"].pk])).status_code == 404
+    )
 
 
-ADMIN_USERS = {"care_staff": True, "community_staff": False, "street_staff": False,
-               "district_admin": False}
+ADMIN_USERS = {
+    "care_staff": True,
+    "community_staff": False,
+    "street_staff": False,
+    "district_admin": False,
+}
 
 
 @pytest.mark.parametrize(("user_key", "sees"), ADMIN_USERS.items())
@@ -88,8 +100,10 @@ def test_admin_obeys_the_same_rule(client, care, user_key, sees):
 def test_admin_never_shows_full_phone_or_id(client, care):
     client.force_login(care.users.care_staff)
     resident = care.residents["paired"]
-    for url in (reverse("admin:care_resident_change", args=[resident.pk]),
-                reverse("admin:care_resident_changelist")):
+    for url in (
+        reverse("admin:care_resident_change", args=[resident.pk]),
+        reverse("admin:care_resident_changelist"),
+    ):
         html = client.get(url).content.decode()
         assert resident.phone not in html and resident.id_number not in html
         assert "139****0000" in html

@@ -7,8 +7,9 @@ from conftest import browser_login
 
 
 @pytest.mark.browser
-def test_grid_worker_records_a_visit_on_a_phone(transactional_db, care, live_server, page,
-                                                artifacts):
+def test_grid_worker_records_a_visit_on_a_phone(
+    transactional_db, care, live_server, page, artifacts
+):
     household = care.households["paired"]
     browser_login(page, live_server, "worker_a1a")
     page.goto(f"{live_server.url}/care/")

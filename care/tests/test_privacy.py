@@ -31,8 +31,9 @@ def test_phone_and_id_masked_in_html_export_and_api(client, care):
     assert api["phone"] == "139****0000" and api["id_number"] == "110101********0012"
     households = client.get(reverse("api-care-household-list")).content.decode()
     assert PHONE not in households and "139****0000" in households
-    printed = client.get(reverse("care:household_print", args=[resident.household_id]),
-                         {"purpose": "打印走访表"}).content.decode()
+    printed = client.get(
+        reverse("care:household_print", args=[resident.household_id]), {"purpose": "打印走访表"}
+    ).content.decode()
     assert PHONE not in printed and "139****0000" in printed
     actions = list(AuditLogEntry.objects.values_list("action", "record_count"))
     assert ("export", 3) in actions and ("print", 1) in actions
@@ -48,36 +49,50 @@ def test_export_without_purpose_is_refused_and_not_logged(client, care):
 def test_reveal_shows_full_value_and_writes_the_audit_log(client, care):
     resident = care.residents["paired"]
     client.force_login(care.users.care_staff)
-    response = client.post(reverse("care:resident_reveal", args=[resident.pk]),
-                           {"field": "phone", "purpose": "电话回访核实情况"},
-                           REMOTE_ADDR="10.1.2.3")
+    response = client.post(
+        reverse("care:resident_reveal", args=[resident.pk]),
+        {"field": "phone", "purpose": "电话回访核实情况"},
+        REMOTE_ADDR="10.1.2.3",
+    )
     assert PHONE in response.content.decode()
     entry = AuditLogEntry.objects.get()
     assert (entry.action, entry.fields, entry.purpose, entry.ip_address, entry.actor) == (
-        "reveal", "phone", "电话回访核实情况", "10.1.2.3", care.users.care_staff)
+        "reveal",
+        "phone",
+        "电话回访核实情况",
+        "10.1.2.3",
+        care.users.care_staff,
+    )
     assert entry.subject_id == str(resident.pk) and PHONE not in entry.subject_label
-    details = client.post(reverse("care:resident_reveal", args=[resident.pk]),
-                          {"field": "tag_details", "purpose": "核实残疾等级"}).content.decode()
+    details = client.post(
+        reverse("care:resident_reveal", args=[resident.pk]),
+        {"field": "tag_details", "purpose": "核实残疾等级"},
+    ).content.decode()
     assert "二级肢体残疾" in details
 
 
 def test_reveal_needs_a_purpose_and_the_right(client, care):
     resident = care.residents["paired"]
     client.force_login(care.users.care_staff)
-    no_purpose = client.post(reverse("care:resident_reveal", args=[resident.pk]),
-                             {"field": "phone", "purpose": "看"}).content.decode()
+    no_purpose = client.post(
+        reverse("care:resident_reveal", args=[resident.pk]), {"field": "phone", "purpose": "看"}
+    ).content.decode()
     assert PHONE not in no_purpose
     client.force_login(care.users.grid_worker)  # sees the person but may not reveal
-    denied = client.post(reverse("care:resident_reveal", args=[resident.pk]),
-                         {"field": "phone", "purpose": "电话回访核实情况"}).content.decode()
+    denied = client.post(
+        reverse("care:resident_reveal", args=[resident.pk]),
+        {"field": "phone", "purpose": "电话回访核实情况"},
+    ).content.decode()
     assert PHONE not in denied
     assert not AuditLogEntry.objects.exists()
 
 
 def test_audit_entries_cannot_be_altered_or_deleted(client, care):
     client.force_login(care.users.care_staff)
-    client.post(reverse("care:resident_reveal", args=[care.residents["paired"].pk]),
-                {"field": "id_number", "purpose": "核对身份信息"})
+    client.post(
+        reverse("care:resident_reveal", args=[care.residents["paired"].pk]),
+        {"field": "id_number", "purpose": "核对身份信息"},
+    )
     entry = AuditLogEntry.objects.get()
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditLogEntry.objects.filter(pk=entry.pk).update(purpose="changed")
@@ -85,17 +100,22 @@ def test_audit_entries_cannot_be_altered_or_deleted(client, care):
         AuditLogEntry.objects.filter(pk=entry.pk).delete()
     assert AuditLogEntry.objects.get().purpose == "核对身份信息"
     client.force_login(care.users.district_admin)
-    change = client.post(reverse("admin:privacy_auditlogentry_change", args=[entry.pk]),
-                         {"purpose": "x"})
+    change = client.post(
+        reverse("admin:privacy_auditlogentry_change", args=[entry.pk]), {"purpose": "x"}
+    )
     assert change.status_code in (403, 302) or AuditLogEntry.objects.get().purpose == "核对身份信息"
 
 
 def test_sensitive_columns_are_encrypted_at_rest(care):
     resident = care.residents["paired"]
     tag = ResidentTag.objects.get(resident=resident)
-    visit = visit_record(household=resident.household, visitor=care.users.grid_worker,
-                         visited_on=datetime.date(2025, 3, 1), mode="in_person",
-                         condition="情绪稳定，按时服药")
+    visit = visit_record(
+        household=resident.household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 3, 1),
+        mode="in_person",
+        condition="情绪稳定，按时服药",
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone, id_number FROM care_resident WHERE id = %s", [resident.pk])
         phone, id_number = cursor.fetchone()
@@ -111,12 +131,18 @@ def test_sensitive_columns_are_encrypted_at_rest(care):
 
 def test_subject_export_contains_everything_and_is_logged(client, care):
     resident = care.residents["paired"]
-    visit_record(household=resident.household, visitor=care.users.grid_worker,
-                 visited_on=datetime.date(2025, 3, 1), mode="phone", met="本人",
-                 needs=["需要助餐服务"])
+    visit_record(
+        household=resident.household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 3, 1),
+        mode="phone",
+        met="本人",
+        needs=["需要助餐服务"],
+    )
     client.force_login(care.users.care_staff)
-    response = client.post(reverse("care:resident_export", args=[resident.pk]),
-                           {"purpose": "本人申请查阅个人信息"})
+    response = client.post(
+        reverse("care:resident_export", args=[resident.pk]), {"purpose": "本人申请查阅个人信息"}
+    )
     data = json.loads(response.content)
     assert data["resident"]["phone"] == PHONE and data["care_tags"][0]["details"] == "二级肢体残疾"
     assert data["visits"][0]["needs"] == ["需要助餐服务"]
@@ -127,9 +153,17 @@ def test_correction_is_validated_and_logged(client, care):
     resident = care.residents["paired"]
     client.force_login(care.users.grid_worker)
     url = reverse("care:resident_correct", args=[resident.pk])
-    form = {"name": resident.name, "gender": "female", "birth_date": "1940-05-06",
-            "phone": "", "id_number": "110101194001010013", "legal_basis": "statutory_duty",
-            "consent_date": "", "consent_scope": "", "purpose": "本人来电更正"}
+    form = {
+        "name": resident.name,
+        "gender": "female",
+        "birth_date": "1940-05-06",
+        "phone": "",
+        "id_number": "110101194001010013",
+        "legal_basis": "statutory_duty",
+        "consent_date": "",
+        "consent_scope": "",
+        "purpose": "本人来电更正",
+    }
     bad = client.post(url, form)
     assert bad.status_code == 200 and "field-error" in bad.content.decode()
     resident.refresh_from_db()
@@ -147,9 +181,15 @@ def test_anonymising_keeps_counts_and_drops_identity(care):
     resident = care.residents["paired"]
     household = resident.household
     for day in (1, 2, 3):
-        visit_record(household=household, visitor=care.users.grid_worker,
-                     visited_on=datetime.date(2025, 3, day), mode="in_person", met="本人",
-                     condition="血压偏高", needs=["需要上门体检"])
+        visit_record(
+            household=household,
+            visitor=care.users.grid_worker,
+            visited_on=datetime.date(2025, 3, day),
+            mode="in_person",
+            met="本人",
+            condition="血压偏高",
+            needs=["需要上门体检"],
+        )
     resident_anonymise(resident=resident, by=care.users.care_staff, purpose="本人申请删除")
     resident.refresh_from_db()
     household.refresh_from_db()
@@ -157,7 +197,8 @@ def test_anonymising_keeps_counts_and_drops_identity(care):
     assert household.address == "" and household.anonymised_at is not None
     assert Visit.objects.filter(household=household).count() == 3
     assert set(Visit.objects.filter(household=household).values_list("condition", "met")) == {
-        ("", "")}
+        ("", "")
+    }
     assert ResidentTag.objects.filter(resident=resident).count() == 1
     assert ResidentTag.objects.get(resident=resident).details == ""
     assert AuditLogEntry.objects.get().action == "anonymise"

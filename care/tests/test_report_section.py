@@ -43,8 +43,12 @@ def march_visits(care):
     new = HouseholdFactory(grid=care.world.grids["A1b"], registered_on=datetime.date(2026, 3, 15))
     ResidentTagFactory(resident=ResidentFactory(household=new, phone="", id_number=""))
     PairingFactory(household=new, worker=users.worker_b, start_date=datetime.date(2026, 3, 15))
-    VisitFactory(household=new, visitor=users.worker_b, visited_on=datetime.date(2026, 3, 20),
-                 kind=Visit.Kind.FOLLOW_UP)
+    VisitFactory(
+        household=new,
+        visitor=users.worker_b,
+        visited_on=datetime.date(2026, 3, 20),
+        kind=Visit.Kind.FOLLOW_UP,
+    )
     return care
 
 
@@ -53,23 +57,41 @@ def test_visits_done_against_households_due_per_area(march_visits, django_assert
     with django_assert_max_num_queries(2):
         grids = care_section(level="grid", start=MARCH[0], end=MARCH[1])
     assert grids[world.grids["A1a"].pk] == {
-        "visits": 3, "follow_up_visits": 0, "households_due": 1, "households_due_visited": 1,
-        "due_visited_rate": 1.0}
+        "visits": 3,
+        "follow_up_visits": 0,
+        "households_due": 1,
+        "households_due_visited": 1,
+        "due_visited_rate": 1.0,
+    }
     assert grids[world.grids["A1b"].pk] == {
-        "visits": 1, "follow_up_visits": 1, "households_due": 1, "households_due_visited": 0,
-        "due_visited_rate": 0.0}
-    expected_a1 = {"visits": 4, "follow_up_visits": 1, "households_due": 2,
-                   "households_due_visited": 1, "due_visited_rate": 0.5}
-    for level, node in (("community", world.communities["A1"]), ("street", world.streets["A"]),
-                        ("district", world.district)):
+        "visits": 1,
+        "follow_up_visits": 1,
+        "households_due": 1,
+        "households_due_visited": 0,
+        "due_visited_rate": 0.0,
+    }
+    expected_a1 = {
+        "visits": 4,
+        "follow_up_visits": 1,
+        "households_due": 2,
+        "households_due_visited": 1,
+        "due_visited_rate": 0.5,
+    }
+    for level, node in (
+        ("community", world.communities["A1"]),
+        ("street", world.streets["A"]),
+        ("district", world.district),
+    ):
         assert care_section(level=level, start=MARCH[0], end=MARCH[1])[node.pk] == expected_a1
-    assert world.streets["B"].pk not in care_section(level="street", start=MARCH[0],
-                                                     end=MARCH[1])
+    assert world.streets["B"].pk not in care_section(level="street", start=MARCH[0], end=MARCH[1])
 
 
 def test_a_month_reads_the_same_after_later_visits(march_visits):
     before = care_section(level="community", start=MARCH[0], end=MARCH[1])
-    VisitFactory(household=march_visits.households["other"], visitor=march_visits.users.worker_b,
-                 visited_on=datetime.date(2026, 4, 2))
+    VisitFactory(
+        household=march_visits.households["other"],
+        visitor=march_visits.users.worker_b,
+        visited_on=datetime.date(2026, 4, 2),
+    )
     assert care_section(level="community", start=MARCH[0], end=MARCH[1]) == before
     assert SECTIONS["care"].app_label == "care"

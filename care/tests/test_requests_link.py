@@ -13,13 +13,19 @@ from care.services import visit_record
 from requests_desk.models import Request
 
 
-def test_need_becomes_a_request_linked_both_ways_and_follow_up_falls_due(client, care, request_category):
+def test_need_becomes_a_request_linked_both_ways_and_follow_up_falls_due(
+    client, care, request_category
+):
     household = care.households["paired"]
     household.location = Point(113.82, 22.75, srid=4326)  # inside grid A1a
     household.save()
-    visit = visit_record(household=household, visitor=care.users.grid_worker,
-                         visited_on=datetime.date(2025, 6, 1), mode="in_person",
-                         needs=["楼道灯坏了，老人夜间出行不便"])
+    visit = visit_record(
+        household=household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 6, 1),
+        mode="in_person",
+        needs=["楼道灯坏了，老人夜间出行不便"],
+    )
     need = visit.needs.get()
     category = request_category
     client.force_login(care.users.grid_worker)
@@ -37,25 +43,37 @@ def test_need_becomes_a_request_linked_both_ways_and_follow_up_falls_due(client,
     client.post(reverse("care:need_to_request", args=[need.pk]), {"category": category.pk})
     assert Request.objects.count() == 1
     assert list(follow_ups_due(care.users.grid_worker)) == []
-    Request.objects.filter(pk=request.pk).update(stage="closed", closure_type="normal",
-                                                 closed_at=timezone.now())
+    Request.objects.filter(pk=request.pk).update(
+        stage="closed", closure_type="normal", closed_at=timezone.now()
+    )
     assert list(follow_ups_due(care.users.grid_worker)) == [need]
     assert "楼道灯坏了" in client.get(reverse("care:home")).content.decode()
-    client.post(reverse("care:visit_new", args=[household.pk]), {
-        "visited_on": "2025-06-20", "mode": "phone", "follow_up_of": need.pk,
-        "condition": "灯已修好，老人满意"})
+    client.post(
+        reverse("care:visit_new", args=[household.pk]),
+        {
+            "visited_on": "2025-06-20",
+            "mode": "phone",
+            "follow_up_of": need.pk,
+            "condition": "灯已修好，老人满意",
+        },
+    )
     follow_up = Visit.objects.get(follow_up_of=need)
     assert follow_up.kind == Visit.Kind.FOLLOW_UP
     assert list(follow_ups_due(care.users.grid_worker)) == []
 
 
 def test_someone_who_cannot_see_the_household_cannot_file_its_need(client, care, request_category):
-    visit = visit_record(household=care.households["other"], visitor=care.users.worker_b,
-                         visited_on=datetime.date(2025, 6, 1), mode="in_person",
-                         needs=["需要轮椅"])
+    visit = visit_record(
+        household=care.households["other"],
+        visitor=care.users.worker_b,
+        visited_on=datetime.date(2025, 6, 1),
+        mode="in_person",
+        needs=["需要轮椅"],
+    )
     need = visit.needs.get()
     category = request_category
     client.force_login(care.users.grid_worker)
-    response = client.post(reverse("care:need_to_request", args=[need.pk]),
-                           {"category": category.pk})
+    response = client.post(
+        reverse("care:need_to_request", args=[need.pk]), {"category": category.pk}
+    )
     assert response.status_code == 404 and Need.objects.get().request is None

@@ -17,8 +17,11 @@ TODAY = datetime.date(2025, 6, 30)
 
 
 def schedule(household):
-    return with_visit_schedule(Household.objects.filter(pk=household.pk), today=TODAY).values(
-        "frequency_days", "last_visit_on", "due_on", "overdue").get()
+    return (
+        with_visit_schedule(Household.objects.filter(pk=household.pk), today=TODAY)
+        .values("frequency_days", "last_visit_on", "due_on", "overdue")
+        .get()
+    )
 
 
 def test_frequency_is_the_smallest_over_tags_with_per_person_override(care):
@@ -35,15 +38,29 @@ def test_due_is_last_visit_plus_frequency_else_registration(care):
     household = care.households["paired"]  # registered 2025-01-01, 30 days
     assert schedule(household)["due_on"] == datetime.date(2025, 1, 31)
     assert schedule(household)["overdue"] is True
-    visit_record(household=household, visitor=care.users.grid_worker,
-                 visited_on=datetime.date(2025, 6, 5), mode="phone")
-    visit_record(household=household, visitor=care.users.grid_worker,
-                 visited_on=datetime.date(2025, 5, 1), mode="in_person")
+    visit_record(
+        household=household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 6, 5),
+        mode="phone",
+    )
+    visit_record(
+        household=household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 5, 1),
+        mode="in_person",
+    )
     row = schedule(household)
     assert row["last_visit_on"] == datetime.date(2025, 6, 5)
     assert row["due_on"] == datetime.date(2025, 7, 5) and row["overdue"] is False
-    assert with_visit_schedule(Household.objects.filter(pk=household.pk),
-                               today=datetime.date(2025, 7, 6)).get().overdue is True
+    assert (
+        with_visit_schedule(
+            Household.objects.filter(pk=household.pk), today=datetime.date(2025, 7, 6)
+        )
+        .get()
+        .overdue
+        is True
+    )
 
 
 def test_household_without_tags_is_never_due(care):
@@ -55,8 +72,12 @@ def test_household_without_tags_is_never_due(care):
 
 
 def test_overdue_households_come_first_on_the_pair_list(client, care):
-    visit_record(household=care.households["unpaired"], visitor=care.users.grid_head,
-                 visited_on=datetime.date.today(), mode="in_person")
+    visit_record(
+        household=care.households["unpaired"],
+        visitor=care.users.grid_head,
+        visited_on=datetime.date.today(),
+        mode="in_person",
+    )
     client.force_login(care.users.grid_head)
     html = client.get(reverse("care:home")).content.decode()
     assert html.index(care.residents["paired"].name) < html.index(care.residents["unpaired"].name)
@@ -70,40 +91,60 @@ def test_grid_head_sees_unpaired_households_and_pairs_one(client, care):
     client.force_login(head)
     page = client.get(reverse("care:unpaired")).content.decode()
     assert reverse("care:pairing_new", args=[care.households["unpaired"].pk]) in page
-    bad = client.post(reverse("care:pairing_new", args=[care.households["unpaired"].pk]),
-                      {"worker": care.users.worker_b.pk, "start_date": "2025-06-01"})
+    bad = client.post(
+        reverse("care:pairing_new", args=[care.households["unpaired"].pk]),
+        {"worker": care.users.worker_b.pk, "start_date": "2025-06-01"},
+    )
     assert bad.status_code == 200 and not care.households["unpaired"].pairings.exists()
-    client.post(reverse("care:pairing_new", args=[care.households["unpaired"].pk]),
-                {"worker": care.users.other_worker.pk, "members": [care.users.party_member.pk],
-                 "start_date": "2025-06-01"})
+    client.post(
+        reverse("care:pairing_new", args=[care.households["unpaired"].pk]),
+        {
+            "worker": care.users.other_worker.pk,
+            "members": [care.users.party_member.pk],
+            "start_date": "2025-06-01",
+        },
+    )
     assert care.households["unpaired"].pairings.get().worker == care.users.other_worker
     assert list(unpaired_households(head)) == []
     client.force_login(care.users.grid_worker)  # a worker may not pair
-    assert client.get(reverse("care:pairing_new", args=[care.households["paired"].pk])
-                      ).status_code == 404
+    assert (
+        client.get(reverse("care:pairing_new", args=[care.households["paired"].pk])).status_code
+        == 404
+    )
 
 
 def test_worker_records_a_visit_with_needs(client, care):
     client.force_login(care.users.grid_worker)
     household = care.households["paired"]
-    response = client.post(reverse("care:visit_new", args=[household.pk]), {
-        "visited_on": "2025-06-01", "mode": "in_person", "met": "本人及女儿",
-        "condition": "精神状态良好", "needs": "希望安装扶手\n\n需要助餐"})
+    response = client.post(
+        reverse("care:visit_new", args=[household.pk]),
+        {
+            "visited_on": "2025-06-01",
+            "mode": "in_person",
+            "met": "本人及女儿",
+            "condition": "精神状态良好",
+            "needs": "希望安装扶手\n\n需要助餐",
+        },
+    )
     assert response.status_code == 302
     visit = Visit.objects.get(household=household)
     assert [n.description for n in visit.needs.all()] == ["希望安装扶手", "需要助餐"]
-    future = client.post(reverse("care:visit_new", args=[household.pk]), {
-        "visited_on": "2999-01-01", "mode": "in_person"})
+    future = client.post(
+        reverse("care:visit_new", args=[household.pk]),
+        {"visited_on": "2999-01-01", "mode": "in_person"},
+    )
     assert future.status_code == 200 and Visit.objects.count() == 1
 
 
 def test_referrals_respect_capacity_and_move_to_done(care):
     project = ServiceProjectFactory(capacity=1)
-    referral = referral_create(resident=care.residents["paired"], project=project,
-                               by=care.users.care_staff)
+    referral = referral_create(
+        resident=care.residents["paired"], project=project, by=care.users.care_staff
+    )
     with pytest.raises(ValidationError):
-        referral_create(resident=care.residents["unpaired"], project=project,
-                        by=care.users.care_staff)
+        referral_create(
+            resident=care.residents["unpaired"], project=project, by=care.users.care_staff
+        )
     referral_advance(referral=referral, status="in_service")
     referral_advance(referral=referral, status="done")
     assert referral.closed_on is not None
@@ -116,8 +157,12 @@ def test_overdue_visit_households_are_the_list_filter_rows(client, care):
     from care.selectors import overdue_visit_households
 
     today = datetime.date.today()
-    visit_record(household=care.households["paired"], visitor=care.users.grid_worker,
-                 visited_on=today, mode="in_person")
+    visit_record(
+        household=care.households["paired"],
+        visitor=care.users.grid_worker,
+        visited_on=today,
+        mode="in_person",
+    )
     head = care.users.grid_head  # sees the households of grid A1a
     assert set(overdue_visit_households(head, today=today)) == {care.households["unpaired"]}
     staff = set(overdue_visit_households(care.users.care_staff, today=today))
@@ -125,7 +170,8 @@ def test_overdue_visit_households_are_the_list_filter_rows(client, care):
     assert not overdue_visit_households(care.users.grid_worker, today=today).exists()
     Household.objects.filter(pk=care.households["other"].pk).update(anonymised_at=timezone.now())
     assert set(overdue_visit_households(care.users.care_staff, today=today)) == {
-        care.households["unpaired"]}
+        care.households["unpaired"]
+    }
     client.force_login(head)
     page = client.get(reverse("care:home") + "?overdue=1").context["page"]
     assert page.paginator.count == overdue_visit_households(head, today=today).count() == 1

@@ -28,8 +28,13 @@ def test_a_visit_photo_is_stored_without_its_gps_metadata(care, settings, tmp_pa
     upload = jpeg_with_gps()
     assert Image.open(io.BytesIO(upload.read())).getexif().get(0x8825)
     upload.seek(0)
-    visit = visit_record(household=household, visitor=care.users.grid_worker,
-                         visited_on=datetime.date(2025, 3, 1), mode="in_person", photos=[upload])
+    visit = visit_record(
+        household=household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 3, 1),
+        mode="in_person",
+        photos=[upload],
+    )
     photo = VisitPhoto.objects.get(visit=visit)
     with photo.image.open("rb") as stored:
         assert not Image.open(stored).getexif().get(0x8825)
@@ -39,6 +44,11 @@ def test_a_script_named_jpg_is_refused_and_no_visit_is_saved(care, settings, tmp
     settings.MEDIA_ROOT = tmp_path
     fake = SimpleUploadedFile("photo.jpg", b"<?php echo 1; ?>", "image/jpeg")
     with pytest.raises(ValidationError):
-        visit_record(household=care.households["paired"], visitor=care.users.grid_worker,
-                     visited_on=datetime.date(2025, 3, 1), mode="in_person", photos=[fake])
+        visit_record(
+            household=care.households["paired"],
+            visitor=care.users.grid_worker,
+            visited_on=datetime.date(2025, 3, 1),
+            mode="in_person",
+            photos=[fake],
+        )
     assert not Visit.objects.exists() and not VisitPhoto.objects.exists()

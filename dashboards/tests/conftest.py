@@ -15,8 +15,7 @@ def categories(db):
 
     if not Category.objects.exists():
         # Transactional tests (live_server) flush the seeded categories: seed them again.
-        seed = __import__("requests_desk.migrations.0002_seed_categories",
-                          fromlist=["seed"]).seed
+        seed = __import__("requests_desk.migrations.0002_seed_categories", fromlist=["seed"]).seed
         seed(apps, None)
     return {c.code: c for c in Category.objects.filter(parent__isnull=False)}
 
@@ -38,24 +37,42 @@ def populate(world, categories):
         kinds = {
             "reported": {"stage": Stage.REPORTED},
             "filed": {"stage": Stage.FILED, "accepted_at": now, "filed_at": now},
-            "overdue": {"stage": Stage.HANDLING, "dispatched_at": now - datetime.timedelta(days=3),
-                            "due_at": now - datetime.timedelta(hours=5),
-                            "target": Request.Target.GRID_WORKER, "assignee": world.users.grid_worker},
-            "nearly": {"stage": Stage.DISPATCHED, "dispatched_at": now - datetime.timedelta(hours=2),
-                           "due_at": now + datetime.timedelta(hours=1),
-                           "target": Request.Target.GRID_WORKER, "assignee": world.users.grid_worker},
-            "closed": {"stage": Stage.CLOSED, "closure_type": "normal", "closed_at": now,
-                           "dispatched_at": now - datetime.timedelta(days=1)},
+            "overdue": {
+                "stage": Stage.HANDLING,
+                "dispatched_at": now - datetime.timedelta(days=3),
+                "due_at": now - datetime.timedelta(hours=5),
+                "target": Request.Target.GRID_WORKER,
+                "assignee": world.users.grid_worker,
+            },
+            "nearly": {
+                "stage": Stage.DISPATCHED,
+                "dispatched_at": now - datetime.timedelta(hours=2),
+                "due_at": now + datetime.timedelta(hours=1),
+                "target": Request.Target.GRID_WORKER,
+                "assignee": world.users.grid_worker,
+            },
+            "closed": {
+                "stage": Stage.CLOSED,
+                "closure_type": "normal",
+                "closed_at": now,
+                "dispatched_at": now - datetime.timedelta(days=1),
+            },
         }
         made = {}
         rows = []
         for kind, fields in kinds.items():
             for i in range(n):
-                r = Request(source=Request.Source.GRID_PATROL, category=category,
-                            description=f"测试诉求 {kind} {i}",
-                            location=Point(centre.x + 0.001 * i, centre.y, srid=4326),
-                            street=g.community.street, community=g.community, grid=g,
-                            created_at=now - datetime.timedelta(hours=i + 1), **fields)
+                r = Request(
+                    source=Request.Source.GRID_PATROL,
+                    category=category,
+                    description=f"测试诉求 {kind} {i}",
+                    location=Point(centre.x + 0.001 * i, centre.y, srid=4326),
+                    street=g.community.street,
+                    community=g.community,
+                    grid=g,
+                    created_at=now - datetime.timedelta(hours=i + 1),
+                    **fields,
+                )
                 rows.append(r)
                 made.setdefault(kind, []).append(r)
         Request.objects.bulk_create(rows)
@@ -117,10 +134,12 @@ def patrol_places(world):
         centre = grid.boundary.centroid
         start = KeyPlace.objects.count()
         for i in range(n):
-            place = KeyPlace.objects.create(grid=grid, name=f"重点场所{start + i}",
-                                            kind=KeyPlace.Kind.BUILDING_SITE,
-                                            location=Point(centre.x, centre.y + 0.001 * i,
-                                                           srid=4326))
+            place = KeyPlace.objects.create(
+                grid=grid,
+                name=f"重点场所{start + i}",
+                kind=KeyPlace.Kind.BUILDING_SITE,
+                location=Point(centre.x, centre.y + 0.001 * i, srid=4326),
+            )
             PatrolPlan.objects.create(grid=grid, key_place=place, frequency_days=7)
 
     return make

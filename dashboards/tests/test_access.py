@@ -16,8 +16,13 @@ def test_start_sends_staff_to_their_dashboard_and_members_to_their_page(world, c
 
 
 def test_each_role_sees_its_own_area(world, client_as):
-    cases = {"grid_head": "A1a网格", "grid_worker": "A1a网格", "community_staff": "A1社区",
-             "street_staff": "A街道", "district_admin": world.district.name}
+    cases = {
+        "grid_head": "A1a网格",
+        "grid_worker": "A1a网格",
+        "community_staff": "A1社区",
+        "street_staff": "A街道",
+        "district_admin": world.district.name,
+    }
     for username, name in cases.items():
         response = client_as(getattr(world.users, username)).get("/dashboard/")
         assert response.status_code == 200
@@ -26,11 +31,13 @@ def test_each_role_sees_its_own_area(world, client_as):
 
 def test_overview_drill_down_stays_inside_the_jurisdiction(world, client_as):
     client = client_as(world.users.street_staff)
-    assert client.get(f"/overview/?level=community&id={world.communities['A1'].pk}") \
-        .status_code == 200
+    assert (
+        client.get(f"/overview/?level=community&id={world.communities['A1'].pk}").status_code == 200
+    )
     assert client.get(f"/overview/?level=grid&id={world.grids['A2b'].pk}").status_code == 200
-    assert client.get(f"/overview/?level=community&id={world.communities['B1'].pk}") \
-        .status_code == 404
+    assert (
+        client.get(f"/overview/?level=community&id={world.communities['B1'].pk}").status_code == 404
+    )
     assert client.get(f"/overview/?level=district&id={world.district.pk}").status_code == 404
     assert client.get("/overview/?level=street&id=nonsense").status_code == 404
 

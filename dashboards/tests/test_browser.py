@@ -13,24 +13,36 @@ def _axe_violations(page, live_server):
     # A same-origin script tag: allowed by the Content-Security-Policy (script-src 'self').
     page.add_script_tag(url=live_server.url + AXE)
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def _watch_errors(page):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # Failed loads are reported by URL below (the browser's console line does not name it).
-    page.on("console", lambda msg: msg.type == "error" and "Failed to load resource"
-            not in msg.text and errors.append(msg.text))
-    page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
-            and errors.append(f"{r.status} {r.url}"))
+    page.on(
+        "console",
+        lambda msg: msg.type == "error"
+        and "Failed to load resource" not in msg.text
+        and errors.append(msg.text),
+    )
+    page.on(
+        "response",
+        lambda r: r.status >= 400
+        and not r.url.endswith("/favicon.ico")
+        and errors.append(f"{r.status} {r.url}"),
+    )
     return errors
 
 
 @pytest.mark.browser
-def test_grid_head_sees_overdue_pin_and_dispatches_inline(transactional_db, world, populate,
-                                                          live_server, page, artifacts):
+def test_grid_head_sees_overdue_pin_and_dispatches_inline(
+    transactional_db, world, populate, live_server, page, artifacts
+):
     from requests_desk.models import Request
 
     made = populate(1)
@@ -70,8 +82,9 @@ def test_grid_head_sees_overdue_pin_and_dispatches_inline(transactional_db, worl
 
 
 @pytest.mark.browser
-def test_street_staff_switches_indicator_and_drills_down(transactional_db, world, populate,
-                                                        live_server, page, artifacts):
+def test_street_staff_switches_indicator_and_drills_down(
+    transactional_db, world, populate, live_server, page, artifacts
+):
     from grids.models import AreaGrid
 
     AreaGrid.objects.update(population=3000)

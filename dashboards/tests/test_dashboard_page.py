@@ -1,4 +1,3 @@
-
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -16,5 +15,5 @@ def test_grid_head_dashboard_shows_own_grid_requests(world, populate, client_as)
     assert {p["state"] for p in panel.pins} == {"ok", "overdue", "nearly"}
     assert len(panel.pins) == 8  # open ones of A1a, closed ones are not pins
     html = response.content.decode()
-    assert "<script>" not in html.replace('<script src', '')
+    assert "<script>" not in html.replace("<script src", "")
     assert 'id="dash-layers"' in html

@@ -47,10 +47,12 @@ def test_month_figures_equal_the_queue_they_link_to(world, populate, client_as, 
     populate(1, grid="B1a", now=datetime.datetime(2026, 5, 3, 12, tzinfo=utc))
     # Reported in April, closed 1 May 01:00 in Shanghai (still 30 April in UTC): closed in May.
     Request.objects.filter(pk=april["closed"][0].pk).update(
-        closed_at=datetime.datetime(2026, 4, 30, 17, tzinfo=utc))
+        closed_at=datetime.datetime(2026, 4, 30, 17, tzinfo=utc)
+    )
     # Reported 1 May 00:30 in Shanghai (30 April in UTC): received in May.
     Request.objects.filter(pk=april["reported"][0].pk).update(
-        created_at=datetime.datetime(2026, 4, 30, 16, 30, tzinfo=utc))
+        created_at=datetime.datetime(2026, 4, 30, 16, 30, tzinfo=utc)
+    )
     with time_machine.travel(datetime.datetime(2026, 5, 15, 12, tzinfo=utc), tick=False):
         populate(3)
         client = client_as(getattr(world.users, username))
@@ -108,9 +110,11 @@ def test_patrol_figures_equal_the_coverage_page_of_the_month(world, client_as):
 
     utc = datetime.UTC
     worker = world.users.grid_worker
-    for at in (datetime.datetime(2026, 4, 10, 2, tzinfo=utc),
-               datetime.datetime(2026, 4, 30, 17, tzinfo=utc),  # 1 May in Shanghai
-               datetime.datetime(2026, 5, 12, 2, tzinfo=utc)):
+    for at in (
+        datetime.datetime(2026, 4, 10, 2, tzinfo=utc),
+        datetime.datetime(2026, 4, 30, 17, tzinfo=utc),  # 1 May in Shanghai
+        datetime.datetime(2026, 5, 12, 2, tzinfo=utc),
+    ):
         patrol = services.patrol_start(worker=worker, now=at)
         services.patrol_end(patrol=patrol, by=worker, now=at + datetime.timedelta(hours=1))
     with time_machine.travel(datetime.datetime(2026, 5, 15, 12, tzinfo=utc), tick=False):

@@ -1,12 +1,13 @@
-
 import pytest
 
 pytestmark = pytest.mark.django_db
 
 
 def _by_grid(response):
-    return {row["name"]: {v["key"]: v["value"] for v in row["values"]}
-            for row in response.context["ranking"]}
+    return {
+        row["name"]: {v["key"]: v["value"] for v in row["values"]}
+        for row in response.context["ranking"]
+    }
 
 
 def test_grid_indicators_come_from_the_desk_indicator_layer(world, populate, client_as):
@@ -21,9 +22,13 @@ def test_grid_indicators_come_from_the_desk_indicator_layer(world, populate, cli
     response = client_as(world.users.street_staff).get("/overview/?indicator=requests_per_1000")
     values = _by_grid(response)
     assert set(values) == {"A1a网格", "A1b网格", "A2a网格", "A2b网格"}
-    assert values["A1a网格"] == {"requests_per_1000": 2.5, "overdue_rate": 33.3,
-                                 "on_time_closure_rate": 100.0, "satisfaction": None,
-                                 "registration_rate": None}
+    assert values["A1a网格"] == {
+        "requests_per_1000": 2.5,
+        "overdue_rate": 33.3,
+        "on_time_closure_rate": 100.0,
+        "satisfaction": None,
+        "registration_rate": None,
+    }
     assert values["A2b网格"]["requests_per_1000"] is None  # population unknown: no rate, not 0
     assert values["A1b网格"]["overdue_rate"] is None  # nothing dispatched
     # Ranked by the chosen indicator, fewer requests per resident first, no data last.
@@ -63,8 +68,10 @@ def test_registration_rate_is_a_choropleth_indicator_with_a_ranking_column(world
     # Ranked best first, no data last.
     names = [row["name"] for row in response.context["ranking"]]
     assert names[:2] == ["A1a网格", "A2b网格"]
-    features = {f["properties"]["name"]: f["properties"]["values"]
-                for f in response.context["geo"]["grids"]["features"]}
+    features = {
+        f["properties"]["name"]: f["properties"]["values"]
+        for f in response.context["geo"]["grids"]["features"]
+    }
     assert features["A2b网格"]["registration_rate"] == 20.0
     html = response.content.decode()
     assert '<option value="registration_rate" selected>' in html
@@ -85,12 +92,24 @@ def test_upcoming_meetings_on_the_dashboard(world, client_as):
     today = timezone.localdate()
     branch = PartyBranchFactory(grid=world.grids["A1a"])
     other = PartyBranchFactory(grid=world.grids["A1b"])
-    soon = Meeting.objects.create(branch=branch, kind=Meeting.Kind.BRANCH, agenda="议程",
-                                  held_on=today + datetime.timedelta(days=2))
-    Meeting.objects.create(branch=branch, kind=Meeting.Kind.BRANCH, agenda="议程",
-                           held_on=today + datetime.timedelta(days=40))  # too far ahead
-    Meeting.objects.create(branch=other, kind=Meeting.Kind.BRANCH, agenda="议程",
-                           held_on=today + datetime.timedelta(days=1))  # another grid
+    soon = Meeting.objects.create(
+        branch=branch,
+        kind=Meeting.Kind.BRANCH,
+        agenda="议程",
+        held_on=today + datetime.timedelta(days=2),
+    )
+    Meeting.objects.create(
+        branch=branch,
+        kind=Meeting.Kind.BRANCH,
+        agenda="议程",
+        held_on=today + datetime.timedelta(days=40),
+    )  # too far ahead
+    Meeting.objects.create(
+        branch=other,
+        kind=Meeting.Kind.BRANCH,
+        agenda="议程",
+        held_on=today + datetime.timedelta(days=1),
+    )  # another grid
     upcoming = client_as(world.users.grid_head).get("/dashboard/").context["upcoming"]
     assert upcoming["meetings"] == [soon]
     community = client_as(world.users.community_staff).get("/dashboard/").context["upcoming"]

@@ -14,13 +14,19 @@ def _count(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("username,url", [
-    ("grid_head", "/dashboard/"), ("street_staff", "/dashboard/"),
-    ("district_admin", "/dashboard/"), ("street_staff", "/overview/"),
-    ("district_admin", "/overview/"),
-])
-def test_query_count_is_constant(world, populate, households, patrol_places, client_as,
-                                 username, url):
+@pytest.mark.parametrize(
+    "username,url",
+    [
+        ("grid_head", "/dashboard/"),
+        ("street_staff", "/dashboard/"),
+        ("district_admin", "/dashboard/"),
+        ("street_staff", "/overview/"),
+        ("district_admin", "/overview/"),
+    ],
+)
+def test_query_count_is_constant(
+    world, populate, households, patrol_places, client_as, username, url
+):
     client = client_as(getattr(world.users, username))
     populate(1)
     populate(1, grid="A2b")

@@ -21,8 +21,9 @@ def daytime(time_machine):
     import datetime
     import zoneinfo
 
-    time_machine.move_to(datetime.datetime(2026, 3, 4, 10, 0, tzinfo=zoneinfo.ZoneInfo(
-        "Asia/Shanghai")), tick=True)
+    time_machine.move_to(
+        datetime.datetime(2026, 3, 4, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=True
+    )
 
 
 def pytest_configure(config):

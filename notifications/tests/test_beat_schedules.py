@@ -23,8 +23,13 @@ def test_care_anonymisation_is_scheduled_monthly_in_shanghai_time():
     (task,) = PeriodicTask.objects.filter(task="care.tasks.anonymise_expired_pairings")
     assert task.enabled and task.name == migration.NAME and task.interval is None
     crontab = task.crontab
-    assert (crontab.minute, crontab.hour, crontab.day_of_month, crontab.month_of_year,
-            crontab.day_of_week) == ("30", "3", "1", "*", "*")
+    assert (
+        crontab.minute,
+        crontab.hour,
+        crontab.day_of_month,
+        crontab.month_of_year,
+        crontab.day_of_week,
+    ) == ("30", "3", "1", "*", "*")
     assert str(crontab.timezone) == "Asia/Shanghai"
 
 

@@ -17,8 +17,10 @@ def head_client(client, world):
 
 
 def _messages(user, n=3):
-    return [notification_enqueue(kind="t", subject=f"消息{i}", body="内容", user=user)[0]
-            for i in range(n)]
+    return [
+        notification_enqueue(kind="t", subject=f"消息{i}", body="内容", user=user)[0]
+        for i in range(n)
+    ]
 
 
 def test_bell_shows_unread_count_on_every_page(head_client, world):
@@ -27,21 +29,25 @@ def test_bell_shows_unread_count_on_every_page(head_client, world):
     assert '<span class="bell-count">2</span>' in html
 
 
-def test_inbox_lists_only_own_messages_with_fixed_queries(head_client, world,
-                                                          django_assert_max_num_queries):
+def test_inbox_lists_only_own_messages_with_fixed_queries(
+    head_client, world, django_assert_max_num_queries
+):
     _messages(world.users.grid_head, 40)
     _messages(world.users.grid_worker, 1)
     with django_assert_max_num_queries(12):
         response = head_client.get(reverse("notifications:inbox"))
     assert response.status_code == 200
     assert len(response.context["inbox_messages"]) == 30
-    assert all(m.recipient_id == world.users.grid_head.pk for m in response.context["inbox_messages"])
+    assert all(
+        m.recipient_id == world.users.grid_head.pk for m in response.context["inbox_messages"]
+    )
 
 
 def test_mark_read_with_htmx_returns_the_message_and_the_new_bell(head_client, world):
     first, _second = _messages(world.users.grid_head, 2)
-    response = head_client.post(reverse("notifications:mark-read", args=[first.pk]),
-                                HTTP_HX_REQUEST="true")
+    response = head_client.post(
+        reverse("notifications:mark-read", args=[first.pk]), HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert 'id="inbox-bell" href="/inbox/" hx-swap-oob="true"' in html
     assert '<span class="bell-count">1</span>' in html
@@ -61,16 +67,23 @@ def test_mark_all_read(head_client, world):
     _messages(world.users.grid_head, 3)
     response = head_client.post(reverse("notifications:mark-all-read"), follow=True)
     assert "3" in response.content.decode()
-    assert not Notification.objects.filter(recipient=world.users.grid_head,
-                                           read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        recipient=world.users.grid_head, read_at__isnull=True
+    ).exists()
 
 
 def test_settings_page_saves_channels_and_quiet_hours(head_client, world):
     kind_register("t.settings", "测试类型", channels=("inbox",))
     try:
-        response = head_client.post(reverse("notifications:preferences"), {
-            "kind:t.settings": ["inbox", "sms"], "quiet_hours_enabled": "on",
-            "quiet_start": "21:30", "quiet_end": "07:00"})
+        response = head_client.post(
+            reverse("notifications:preferences"),
+            {
+                "kind:t.settings": ["inbox", "sms"],
+                "quiet_hours_enabled": "on",
+                "quiet_start": "21:30",
+                "quiet_end": "07:00",
+            },
+        )
         assert response.status_code == 302
         pref = NotificationPreference.objects.get(user=world.users.grid_head)
         assert pref.channels["t.settings"] == ["inbox", "sms"]
@@ -82,8 +95,10 @@ def test_settings_page_saves_channels_and_quiet_hours(head_client, world):
 
 
 def test_settings_refuse_empty_quiet_window_in_chinese(head_client, world):
-    response = head_client.post(reverse("notifications:preferences"), {
-        "quiet_hours_enabled": "on", "quiet_start": "22:00", "quiet_end": "22:00"})
+    response = head_client.post(
+        reverse("notifications:preferences"),
+        {"quiet_hours_enabled": "on", "quiet_start": "22:00", "quiet_end": "22:00"},
+    )
     assert response.status_code == 200
     assert "免打扰时段的开始和结束时间不能相同" in response.content.decode()
     assert not NotificationPreference.objects.exists()
@@ -94,8 +109,9 @@ def test_opted_out_channel_is_not_used(world, daytime):
     user.email = "head@example.cn"
     user.save()
     NotificationPreference.objects.create(user=user, channels={"t": ["inbox"]})
-    rows = notification_enqueue(kind="t", subject="s", body="b", user=user,
-                                channels=["inbox", "email"])
+    rows = notification_enqueue(
+        kind="t", subject="s", body="b", user=user, channels=["inbox", "email"]
+    )
     assert [r.channel for r in rows] == ["inbox"]
 
 

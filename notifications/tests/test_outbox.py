@@ -25,11 +25,13 @@ def test_inbox_row_is_delivered_by_being_stored(world, daytime):
     assert row.channel == "inbox" and row.status == "sent" and row.read_at is None
 
 
-def test_email_and_sms_are_sent_once_and_marked(world, daytime, sms_outbox,
-                                                django_capture_on_commit_callbacks):
+def test_email_and_sms_are_sent_once_and_marked(
+    world, daytime, sms_outbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        rows = notification_enqueue(kind="t", subject="提醒", body="内容", email="a@example.cn",
-                                    phone="13800138000")
+        rows = notification_enqueue(
+            kind="t", subject="提醒", body="内容", email="a@example.cn", phone="13800138000"
+        )
     assert {r.channel for r in rows} == {"email", "sms"}
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "提醒"
     assert mail.outbox[0].extra_headers["X-RedGrid-Notification"] == str(rows[0].pk)
@@ -39,8 +41,9 @@ def test_email_and_sms_are_sent_once_and_marked(world, daytime, sms_outbox,
     assert len(mail.outbox) == 1 and len(sms_outbox) == 1
 
 
-def test_broker_down_loses_nothing_and_delivers_when_back(world, daytime,
-                                                          django_capture_on_commit_callbacks):
+def test_broker_down_loses_nothing_and_delivers_when_back(
+    world, daytime, django_capture_on_commit_callbacks
+):
     from notifications.tasks import deliver_pending as task
 
     down = mock.patch.object(task, "apply_async", side_effect=ConnectionRefusedError("redis down"))
@@ -53,8 +56,9 @@ def test_broker_down_loses_nothing_and_delivers_when_back(world, daytime,
     assert Notification.objects.get().status == "sent"
 
 
-def test_failed_send_is_retried_with_backoff_then_marked_failed(world, daytime, settings,
-                                                                time_machine):
+def test_failed_send_is_retried_with_backoff_then_marked_failed(
+    world, daytime, settings, time_machine
+):
     settings.REDGRID_NOTIFY_MAX_ATTEMPTS = 2
     notification_enqueue(kind="t", subject="s", body="b", email="a@example.cn")
     with mock.patch("notifications.delivery.EmailMessage.send", side_effect=OSError("smtp 451")):
@@ -71,8 +75,9 @@ def test_failed_send_is_retried_with_backoff_then_marked_failed(world, daytime, 
 
 def test_mail_server_down_keeps_rows_until_it_returns(world, daytime, time_machine):
     notification_enqueue(kind="t", subject="s", body="b", email="a@example.cn")
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.open",
-                    side_effect=ConnectionRefusedError):
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.open", side_effect=ConnectionRefusedError
+    ):
         deliver_pending()
     assert Notification.objects.get().status == "pending"
     time_machine.shift(120)
@@ -80,8 +85,9 @@ def test_mail_server_down_keeps_rows_until_it_returns(world, daytime, time_machi
     assert len(mail.outbox) == 1
 
 
-def test_a_claimed_row_is_not_taken_by_another_worker_until_its_lease_passes(world, daytime,
-                                                                              time_machine):
+def test_a_claimed_row_is_not_taken_by_another_worker_until_its_lease_passes(
+    world, daytime, time_machine
+):
     notification_enqueue(kind="t", subject="s", body="b", email="a@example.cn")
     _token, rows = claim_batch(limit=10)  # a worker that dies before sending
     assert len(rows) == 1
@@ -93,8 +99,14 @@ def test_a_claimed_row_is_not_taken_by_another_worker_until_its_lease_passes(wor
 
 def test_dedup_key_writes_once_per_channel(world, daytime):
     for _ in range(2):
-        notification_enqueue(kind="t", subject="s", body="b", user=world.users.grid_head,
-                             email="a@example.cn", dedup_key="request:1:overdue")
+        notification_enqueue(
+            kind="t",
+            subject="s",
+            body="b",
+            user=world.users.grid_head,
+            email="a@example.cn",
+            dedup_key="request:1:overdue",
+        )
     assert Notification.objects.count() == 2
 
 

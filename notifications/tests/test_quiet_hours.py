@@ -19,12 +19,15 @@ def at(hour, minute=0, day=4):
     return datetime.datetime(2026, 3, day, hour, minute, tzinfo=SH)
 
 
-@pytest.mark.parametrize(("now", "expected"), [
-    (at(21, 59), None),
-    (at(22, 0), at(8, 0, day=5)),
-    (at(3, 30), at(8, 0)),
-    (at(8, 0), None),
-])
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (at(21, 59), None),
+        (at(22, 0), at(8, 0, day=5)),
+        (at(3, 30), at(8, 0)),
+        (at(8, 0), None),
+    ],
+)
 def test_quiet_window_crossing_midnight(now, expected):
     assert quiet_until(now, datetime.time(22), datetime.time(8)) == expected
 
@@ -61,8 +64,9 @@ def test_per_user_quiet_hours_and_turning_them_off(world, time_machine):
     user = world.users.grid_head
     user.email = "head@example.cn"
     user.save()
-    NotificationPreference.objects.create(user=user, quiet_start=datetime.time(12),
-                                          quiet_end=datetime.time(14))
+    NotificationPreference.objects.create(
+        user=user, quiet_start=datetime.time(12), quiet_end=datetime.time(14)
+    )
     time_machine.move_to(at(23, 0), tick=False)  # quiet by default, not for this user
     notification_enqueue(kind="t", subject="s", body="b", user=user, channels=["email"])
     deliver_pending()

@@ -35,19 +35,34 @@ def test_rerun_writes_each_reminder_once_per_channel(world, daytime, test_kind):
     head.save()
     test_kind["due"] = lambda now: [
         Reminder(object_id=1, recipient_id=head.pk, period="2026-03-04", subject="s", body="b"),
-        Reminder(object_id=2, recipient_id=world.users.grid_worker.pk, period="2026-03-04",
-                 subject="s", body="b")]
+        Reminder(
+            object_id=2,
+            recipient_id=world.users.grid_worker.pk,
+            period="2026-03-04",
+            subject="s",
+            body="b",
+        ),
+    ]
     assert reminders_run(kinds=["test.kind"]) == {"test.kind": 3}  # worker has no e-mail
     assert reminders_run(kinds=["test.kind"]) == {"test.kind": 0}
     assert Notification.objects.filter(kind="test.kind").count() == 3
     assert set(Notification.objects.values_list("dedup_key", flat=True)) == {
-        f"test.kind:1:{head.pk}:2026-03-04", f"test.kind:2:{world.users.grid_worker.pk}:2026-03-04"}
+        f"test.kind:1:{head.pk}:2026-03-04",
+        f"test.kind:2:{world.users.grid_worker.pk}:2026-03-04",
+    }
 
 
 def test_next_period_is_a_new_reminder(world, daytime, test_kind):
     period = {"value": "2026-03-04"}
-    test_kind["due"] = lambda now: [Reminder(object_id=1, recipient_id=world.users.grid_head.pk,
-                                             period=period["value"], subject="s", body="b")]
+    test_kind["due"] = lambda now: [
+        Reminder(
+            object_id=1,
+            recipient_id=world.users.grid_head.pk,
+            period=period["value"],
+            subject="s",
+            body="b",
+        )
+    ]
     reminders_run(kinds=["test.kind"])
     period["value"] = "2026-03-05"
     assert reminders_run(kinds=["test.kind"]) == {"test.kind": 1}
@@ -58,8 +73,9 @@ def test_user_preference_chooses_channels(world, daytime, test_kind):
     head.email, head.phone = "head@example.cn", "13800138000"
     head.save()
     NotificationPreference.objects.create(user=head, channels={"test.kind": ["sms"]})
-    test_kind["due"] = lambda now: [Reminder(object_id=1, recipient_id=head.pk, period="p",
-                                             subject="s", body="b")]
+    test_kind["due"] = lambda now: [
+        Reminder(object_id=1, recipient_id=head.pk, period="p", subject="s", body="b")
+    ]
     reminders_run(kinds=["test.kind"])
     assert list(Notification.objects.values_list("channel", flat=True)) == ["sms"]
 
@@ -68,13 +84,15 @@ def test_inactive_recipients_get_nothing(world, daytime, test_kind):
     head = world.users.grid_head
     head.is_active = False
     head.save()
-    test_kind["due"] = lambda now: [Reminder(object_id=1, recipient_id=head.pk, period="p",
-                                             subject="s", body="b")]
+    test_kind["due"] = lambda now: [
+        Reminder(object_id=1, recipient_id=head.pk, period="p", subject="s", body="b")
+    ]
     assert reminders_run(kinds=["test.kind"]) == {"test.kind": 0}
 
 
-def test_due_reminders_are_streamed_in_chunks_never_all_in_memory(world, daytime, test_kind,
-                                                                    django_assert_max_num_queries):
+def test_due_reminders_are_streamed_in_chunks_never_all_in_memory(
+    world, daytime, test_kind, django_assert_max_num_queries
+):
     """The runner holds at most one chunk: when it writes, it has pulled no more than one chunk
     ahead of what is already in the table, and it uses a fixed number of queries per chunk. (The
     same path handles 100,000 due reminders; 6,000 keep the test fast.)"""
@@ -87,8 +105,9 @@ def test_due_reminders_are_streamed_in_chunks_never_all_in_memory(world, daytime
     def due(now):
         for i in range(6000):
             pulled["n"] += 1
-            yield Reminder(object_id=i, recipient_id=head_id, period="p", subject="逾期",
-                           body="请处理")
+            yield Reminder(
+                object_id=i, recipient_id=head_id, period="p", subject="逾期", body="请处理"
+            )
 
     def watching_bulk_create(rows, **kwargs):
         already = N.objects.filter(kind="test.kind").count()

@@ -12,23 +12,35 @@ from requests_desk.models import Request, Stage
 from requests_desk.tests.factories import RequestFactory
 
 pytestmark = pytest.mark.django_db
-KINDS = ["requests.nearly_due", "requests.overdue", "requests.overdue_grid_head",
-         "requests.overdue_community", "requests.contact_overdue"]
+KINDS = [
+    "requests.nearly_due",
+    "requests.overdue",
+    "requests.overdue_grid_head",
+    "requests.overdue_community",
+    "requests.contact_overdue",
+]
 
 
 def _request(world, *, due_in_hours, contacted=True, grid="A1a"):
     now = timezone.now()
-    return RequestFactory(grid=world.grids[grid], stage=Stage.HANDLING,
-                          target=Request.Target.GRID_WORKER, assignee=world.users.grid_worker,
-                          dispatched_at=now - datetime.timedelta(hours=30),
-                          due_at=now + datetime.timedelta(hours=due_in_hours),
-                          contact_due_at=now - datetime.timedelta(hours=6),
-                          contacted_at=now - datetime.timedelta(hours=20) if contacted else None)
+    return RequestFactory(
+        grid=world.grids[grid],
+        stage=Stage.HANDLING,
+        target=Request.Target.GRID_WORKER,
+        assignee=world.users.grid_worker,
+        dispatched_at=now - datetime.timedelta(hours=30),
+        due_at=now + datetime.timedelta(hours=due_in_hours),
+        contact_due_at=now - datetime.timedelta(hours=6),
+        contacted_at=now - datetime.timedelta(hours=20) if contacted else None,
+    )
 
 
 def _sent(kind):
-    return sorted(Notification.objects.filter(kind=kind, channel="inbox")
-                  .values_list("recipient__username", flat=True))
+    return sorted(
+        Notification.objects.filter(kind=kind, channel="inbox").values_list(
+            "recipient__username", flat=True
+        )
+    )
 
 
 def test_handler_is_reminded_before_the_deadline(world, daytime):
@@ -72,8 +84,9 @@ def test_resident_not_contacted_in_24_hours_reminds_the_handler(world, daytime):
 
 def test_closed_requests_remind_nobody(world, daytime):
     req = _request(world, due_in_hours=-100, contacted=False)
-    Request.objects.filter(pk=req.pk).update(stage=Stage.CLOSED,
-                                             closure_type=Request.ClosureType.NORMAL)
+    Request.objects.filter(pk=req.pk).update(
+        stage=Stage.CLOSED, closure_type=Request.ClosureType.NORMAL
+    )
     assert sum(reminders_run(kinds=KINDS).values()) == 0
 
 
@@ -87,15 +100,20 @@ def test_requests_report_section_matches_hand_computed_figures(world, time_machi
     march = datetime.datetime(2026, 3, 10, 9, tzinfo=sh)
     for grid in ("A1a", "A1a", "A1b", "B2b"):
         RequestFactory(grid=world.grids[grid], created_at=march)
-    RequestFactory(grid=world.grids["A1a"], created_at=datetime.datetime(2026, 4, 1, 0, 30,
-                                                                          tzinfo=sh))  # April
+    RequestFactory(
+        grid=world.grids["A1a"], created_at=datetime.datetime(2026, 4, 1, 0, 30, tzinfo=sh)
+    )  # April
     time_machine.move_to(datetime.datetime(2026, 4, 2, 9, tzinfo=sh))
     run = ReportRun.objects.create(period=datetime.date(2026, 3, 1))
-    reports = {(r.level, r.node_code): r.numbers["requests"]
-               for r in reports_generate(period=datetime.date(2026, 3, 1), run=run)}
+    reports = {
+        (r.level, r.node_code): r.numbers["requests"]
+        for r in reports_generate(period=datetime.date(2026, 3, 1), run=run)
+    }
     assert reports[("grid", world.grids["A1a"].code)]["reports"] == 2
     assert reports[("community", world.communities["A1"].code)]["reports"] == 3
     assert reports[("street", world.streets["B"].code)]["reports"] == 1
     assert reports[("district", world.district.code)]["reports"] == 4
-    assert reports[("grid", world.grids["B1a"].code)]["closure_rate"] is None or \
-        reports[("grid", world.grids["B1a"].code)]["closure_rate"] == 0
+    assert (
+        reports[("grid", world.grids["B1a"].code)]["closure_rate"] is None
+        or reports[("grid", world.grids["B1a"].code)]["closure_rate"] == 0
+    )

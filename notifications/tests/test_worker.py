@@ -26,17 +26,40 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 def _worker(sink: Path, queue: str = "celery", **extra_env) -> subprocess.Popen:
     db = settings.DATABASES["default"]
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="notifications.tests.worker_settings",
-               CELERY_BROKER_URL=BROKER, REDGRID_SINK_DIR=str(sink),
-               DATABASE_URL=f"postgis://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-                            f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}",
-               **extra_env)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="notifications.tests.worker_settings",
+        CELERY_BROKER_URL=BROKER,
+        REDGRID_SINK_DIR=str(sink),
+        DATABASE_URL=f"postgis://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{connection.settings_dict['NAME']}",
+        **extra_env,
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "redgrid", "worker", "--pool=solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO",
-         "-Q", queue, "-n", f"{queue}@%h"],
-        cwd=settings.BASE_DIR, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=(sink / "worker.log").open("ab"))
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "redgrid",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "INFO",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(sink / "worker.log").open("ab"),
+    )
 
 
 def _kill(process: subprocess.Popen) -> None:
@@ -83,8 +106,7 @@ def _wait(condition, timeout, what, sink):
         time.sleep(0.1)
     log = (sink / "worker.log").read_text(errors="replace")[-3000:]
     files = sorted(p.name for p in sink.iterdir())
-    raise AssertionError(f"timed out waiting for {what}; files {files}; worker log:\n"
-                         f"{log}")
+    raise AssertionError(f"timed out waiting for {what}; files {files}; worker log:\n{log}")
 
 
 def _sent_ids(sink: Path) -> Counter:
@@ -92,19 +114,27 @@ def _sent_ids(sink: Path) -> Counter:
 
 
 def test_worker_killed_mid_batch_and_restarted_sends_each_reminder_exactly_once(
-        world, broker, sink):
+    world, broker, sink
+):
     recipients = []
     for i in range(30):
         user = world.users.grid_head.__class__.objects.create(
-            username=f"staff{i}", email=f"staff{i}@example.cn")
+            username=f"staff{i}", email=f"staff{i}@example.cn"
+        )
         recipients.append(user.pk)
 
     @reminder_kind("test.worker", "测试", channels=("email",))
     def due(now):
         """Rule: every test recipient, once for period "w"."""
         for pk in recipients:
-            yield Reminder(object_id=pk, recipient_id=pk, period="w", subject="提醒",
-                           body="请处理", urgent=True)
+            yield Reminder(
+                object_id=pk,
+                recipient_id=pk,
+                period="w",
+                subject="提醒",
+                body="请处理",
+                urgent=True,
+            )
 
     workers = []
     try:
@@ -118,21 +148,23 @@ def test_worker_killed_mid_batch_and_restarted_sends_each_reminder_exactly_once(
         workers.append(_worker(sink, queue="restarted"))
         try:
             broker.send_task("notifications.tasks.deliver_pending")
-            _wait(lambda: (sink / "hanging").exists(), 40, "the worker to hang mid-batch",
-                  sink)
+            _wait(lambda: (sink / "hanging").exists(), 40, "the worker to hang mid-batch", sink)
         finally:
             _kill(first)  # SIGKILL while sending its 12th message
         assert len(_sent_ids(sink)) == 11
-        claimed_unsent = Notification.objects.filter(status="pending",
-                                                     claimed_until__isnull=False).count()
+        claimed_unsent = Notification.objects.filter(
+            status="pending", claimed_until__isnull=False
+        ).count()
         assert claimed_unsent >= 1  # the 12th and the rest of its batch wait for their lease
 
         # A duplicate beat writes nothing new.
         assert reminders_run(kinds=["test.worker"]) == {"test.worker": 0}
 
         def all_sent():
-            broker.send_task("notifications.tasks.deliver_pending",  # the beat tick
-                             queue="restarted")
+            broker.send_task(
+                "notifications.tasks.deliver_pending",  # the beat tick
+                queue="restarted",
+            )
             time.sleep(0.5)
             return not Notification.objects.exclude(status="sent").exists()
 

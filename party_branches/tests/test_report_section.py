@@ -21,11 +21,19 @@ def march(world, branch):
     guest), a council meeting on 20 March (both present), one on 2 April. Branch A1b: no meeting.
     Branch B1a founded on 5 April (after the month)."""
     m1, m2 = PartyMemberFactory(branch=branch), PartyMemberFactory(branch=branch)
-    for day, kind, present in ((datetime.date(2026, 3, 10), "branch", [m1.pk]),
-                               (datetime.date(2026, 3, 20), "council", [m1.pk, m2.pk]),
-                               (datetime.date(2026, 4, 2), "branch", [m1.pk])):
-        meeting_record(branch=branch, kind=kind, held_on=day, agenda="学习", guests=[("王某", "物业")],
-                       present_member_ids=present)
+    for day, kind, present in (
+        (datetime.date(2026, 3, 10), "branch", [m1.pk]),
+        (datetime.date(2026, 3, 20), "council", [m1.pk, m2.pk]),
+        (datetime.date(2026, 4, 2), "branch", [m1.pk]),
+    ):
+        meeting_record(
+            branch=branch,
+            kind=kind,
+            held_on=day,
+            agenda="学习",
+            guests=[("王某", "物业")],
+            present_member_ids=present,
+        )
     PartyBranchFactory(grid=world.grids["A1b"])
     PartyBranchFactory(grid=world.grids["B1a"], founded_on=datetime.date(2026, 4, 5))
     return world
@@ -35,25 +43,43 @@ def test_meetings_held_and_attendance_per_area(march, django_assert_max_num_quer
     with django_assert_max_num_queries(2):
         grids = party_branches_section(level="grid", start=MARCH[0], end=MARCH[1])
     assert grids[march.grids["A1a"].pk] == {
-        "branches": 1, "branches_met": 1, "meetings": 2, "branch_meetings": 1,
-        "council_meetings": 1, "attendance_rate": 0.75}
+        "branches": 1,
+        "branches_met": 1,
+        "meetings": 2,
+        "branch_meetings": 1,
+        "council_meetings": 1,
+        "attendance_rate": 0.75,
+    }
     assert grids[march.grids["A1b"].pk] == {"branches": 1, "attendance_rate": None}
     assert march.grids["B1a"].pk not in grids
     community = party_branches_section(level="community", start=MARCH[0], end=MARCH[1])
     assert community[march.communities["A1"].pk] == {
-        "branches": 2, "branches_met": 1, "meetings": 2, "branch_meetings": 1,
-        "council_meetings": 1, "attendance_rate": 0.75}
+        "branches": 2,
+        "branches_met": 1,
+        "meetings": 2,
+        "branch_meetings": 1,
+        "council_meetings": 1,
+        "attendance_rate": 0.75,
+    }
     district = party_branches_section(level="district", start=MARCH[0], end=MARCH[1])
     assert district[march.district.pk]["branches"] == 2
 
 
 def test_agrees_with_the_apps_own_meetings_held(march):
     """Same definitions as party_branches.selectors.meetings_held (one area at a time, rate %)."""
-    one = meetings_held(level="street", node_id=march.streets["A"].pk, start=MARCH[0],
-                        end=MARCH[1] - datetime.timedelta(days=1))
+    one = meetings_held(
+        level="street",
+        node_id=march.streets["A"].pk,
+        start=MARCH[0],
+        end=MARCH[1] - datetime.timedelta(days=1),
+    )
     row = party_branches_section(level="street", start=MARCH[0], end=MARCH[1])[
-        march.streets["A"].pk]
+        march.streets["A"].pk
+    ]
     assert (row["meetings"], row["branch_meetings"], row["council_meetings"]) == (
-        one["total"], one["branch"], one["council"])
+        one["total"],
+        one["branch"],
+        one["council"],
+    )
     assert round(row["attendance_rate"] * 100, 1) == one["attendance_rate"]
     assert SECTIONS["party_branches"].app_label == "party_branches"

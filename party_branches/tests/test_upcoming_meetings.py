@@ -10,12 +10,17 @@ TODAY = datetime.date(2026, 5, 15)
 
 
 def _meeting(branch, days, kind=Meeting.Kind.BRANCH):
-    return Meeting.objects.create(branch=branch, kind=kind, agenda="学习传达会议精神",
-                                  held_on=TODAY + datetime.timedelta(days=days))
+    return Meeting.objects.create(
+        branch=branch,
+        kind=kind,
+        agenda="学习传达会议精神",
+        held_on=TODAY + datetime.timedelta(days=days),
+    )
 
 
 def test_upcoming_meetings_are_the_next_days_in_the_jurisdiction_soonest_first(
-        world, branch, django_assert_num_queries):
+    world, branch, django_assert_num_queries
+):
     other_street = PartyBranchFactory(grid=world.grids["B1a"])
     sibling = PartyBranchFactory(grid=world.grids["A1b"])
     later = _meeting(branch, 6, Meeting.Kind.COUNCIL)

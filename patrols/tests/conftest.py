@@ -12,5 +12,11 @@ def request_category(db):
     if existing is not None:
         return existing
     parent = Category.objects.create(kind="event", code="T-ENV", name="市容环境")
-    return Category.objects.create(kind="event", parent=parent, code="T-ENV-01", name="暴露垃圾",
-                                   limit_amount=4, limit_unit="hours")
+    return Category.objects.create(
+        kind="event",
+        parent=parent,
+        code="T-ENV-01",
+        name="暴露垃圾",
+        limit_amount=4,
+        limit_unit="hours",
+    )

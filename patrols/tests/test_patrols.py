@@ -19,8 +19,9 @@ PLACE = (113.825, 22.75)
 
 @pytest.fixture
 def place(world):
-    return KeyPlaceFactory(grid=world.grids["A1a"], name="光明花园",
-                           location=Point(*PLACE, srid=4326))
+    return KeyPlaceFactory(
+        grid=world.grids["A1a"], name="光明花园", location=Point(*PLACE, srid=4326)
+    )
 
 
 def test_distance_is_geodesic_metres():
@@ -31,12 +32,22 @@ def test_distance_is_geodesic_metres():
 def test_check_in_refused_when_too_far_and_saves_nothing(world, place):
     patrol = services.patrol_start(worker=world.users.grid_worker)
     with pytest.raises(ValidationError) as refused:
-        services.check_in(patrol=patrol, key_place=place, lon=PLACE[0], lat=PLACE[1] + 0.002,
-                          by=world.users.grid_worker)
+        services.check_in(
+            patrol=patrol,
+            key_place=place,
+            lon=PLACE[0],
+            lat=PLACE[1] + 0.002,
+            by=world.users.grid_worker,
+        )
     assert "222" in str(refused.value) and "150" in str(refused.value)
     assert patrol.check_ins.count() == 0
-    check_in = services.check_in(patrol=patrol, key_place=place, lon=PLACE[0],
-                                 lat=PLACE[1] + 0.001, by=world.users.grid_worker)
+    check_in = services.check_in(
+        patrol=patrol,
+        key_place=place,
+        lon=PLACE[0],
+        lat=PLACE[1] + 0.001,
+        by=world.users.grid_worker,
+    )
     assert check_in.distance_m == pytest.approx(111.2, abs=0.5)
 
 
@@ -49,18 +60,30 @@ def test_worker_patrol_end_to_end_through_the_pages(client, world, place):
     patrol = Patrol.objects.get(worker=world.users.grid_worker)
     page = client.get(reverse("patrols:home")).content.decode()
     assert "光明花园" in page
-    far = client.post(reverse("patrols:check_in", args=[patrol.pk]),
-                      {"key_place": place.pk, "lon": PLACE[0] + 0.01, "lat": PLACE[1]},
-                      follow=True)
+    far = client.post(
+        reverse("patrols:check_in", args=[patrol.pk]),
+        {"key_place": place.pk, "lon": PLACE[0] + 0.01, "lat": PLACE[1]},
+        follow=True,
+    )
     assert "光明花园" in far.content.decode() and patrol.check_ins.count() == 0
-    client.post(reverse("patrols:check_in", args=[patrol.pk]),
-                {"key_place": place.pk, "lon": PLACE[0], "lat": PLACE[1]})
+    client.post(
+        reverse("patrols:check_in", args=[patrol.pk]),
+        {"key_place": place.pk, "lon": PLACE[0], "lat": PLACE[1]},
+    )
     assert patrol.check_ins.count() == 1
-    client.post(reverse("patrols:finding_new", args=[patrol.pk]),
-                {"kind": "rubbish", "description": "路边堆放建筑垃圾", "key_place": place.pk,
-                 "handled_note": "已联系物业清运"})
-    client.post(reverse("patrols:finding_new", args=[patrol.pk]),
-                {"kind": "fire_risk", "description": "楼道堆放电动车充电"})
+    client.post(
+        reverse("patrols:finding_new", args=[patrol.pk]),
+        {
+            "kind": "rubbish",
+            "description": "路边堆放建筑垃圾",
+            "key_place": place.pk,
+            "handled_note": "已联系物业清运",
+        },
+    )
+    client.post(
+        reverse("patrols:finding_new", args=[patrol.pk]),
+        {"kind": "fire_risk", "description": "楼道堆放电动车充电"},
+    )
     client.post(reverse("patrols:end", args=[patrol.pk]))
     patrol.refresh_from_db()
     assert patrol.ended_at is not None
@@ -74,8 +97,10 @@ def test_only_grid_workers_of_the_patrol_touch_it(client, world, place):
     assert client.get(reverse("patrols:detail", args=[patrol.pk])).status_code == 404
     client.force_login(world.users.grid_head)
     assert client.get(reverse("patrols:detail", args=[patrol.pk])).status_code == 200
-    response = client.post(reverse("patrols:check_in", args=[patrol.pk]),
-                           {"key_place": place.pk, "lon": PLACE[0], "lat": PLACE[1]})
+    response = client.post(
+        reverse("patrols:check_in", args=[patrol.pk]),
+        {"key_place": place.pk, "lon": PLACE[0], "lat": PLACE[1]},
+    )
     assert response.status_code == 404 and patrol.check_ins.count() == 0
     client.force_login(world.users.party_member)
     assert client.get(reverse("patrols:home")).status_code == 404
@@ -87,26 +112,35 @@ def test_one_open_patrol_per_worker(world):
         services.patrol_start(worker=world.users.grid_worker)
 
 
-def test_coverage_counts_overdue_places_patrols_and_findings(client, world, place,
-                                                             django_assert_max_num_queries):
+def test_coverage_counts_overdue_places_patrols_and_findings(
+    client, world, place, django_assert_max_num_queries
+):
     from patrols.models import PatrolPlan
 
-    other = KeyPlaceFactory(grid=world.grids["A1a"], name="光明工业园",
-                            location=Point(113.83, 22.76, srid=4326))
+    other = KeyPlaceFactory(
+        grid=world.grids["A1a"], name="光明工业园", location=Point(113.83, 22.76, srid=4326)
+    )
     far_grid = KeyPlaceFactory(grid=world.grids["A1b"], name="外网格场所")
     for p in (place, other, far_grid):
         PatrolPlan.objects.create(grid=p.grid, key_place=p, frequency_days=7)
     worker = world.users.grid_worker
     now = timezone.now()
     old = services.patrol_start(worker=worker, now=now - datetime.timedelta(days=20))
-    services.check_in(patrol=old, key_place=other, lon=113.83, lat=22.76, by=worker,
-                      now=now - datetime.timedelta(days=20))
+    services.check_in(
+        patrol=old,
+        key_place=other,
+        lon=113.83,
+        lat=22.76,
+        by=worker,
+        now=now - datetime.timedelta(days=20),
+    )
     services.patrol_end(patrol=old, by=worker, now=now - datetime.timedelta(days=20))
     recent = services.patrol_start(worker=worker, now=now - datetime.timedelta(days=1))
     services.check_in(patrol=recent, key_place=place, lon=PLACE[0], lat=PLACE[1], by=worker)
     services.finding_record(patrol=recent, by=worker, kind="hazard", description="井盖缺失有隐患")
-    services.finding_record(patrol=recent, by=worker, kind="hazard", description="护栏松动有隐患",
-                            handled_note="已加固")
+    services.finding_record(
+        patrol=recent, by=worker, kind="hazard", description="护栏松动有隐患", handled_note="已加固"
+    )
     head = world.users.grid_head
     overdue = {p.key_place.name for p in coverage_for(head) if p.overdue}
     assert overdue == {"光明工业园"}  # visited 20 days ago, every 7 days; the other grid is not his
@@ -114,8 +148,15 @@ def test_coverage_counts_overdue_places_patrols_and_findings(client, world, plac
     rows = list(patrols_per_worker(head, since=since))
     assert [(r["patrols"], r["check_ins"], r["findings"]) for r in rows] == [(2, 2, 2)]
     assert findings_summary(head, since=since) == [
-        {"kind": "hazard", "total": 2, "self_handled": 1, "reported": 0, "open": 1,
-         "label": Finding.Kind.HAZARD.label}]
+        {
+            "kind": "hazard",
+            "total": 2,
+            "self_handled": 1,
+            "reported": 0,
+            "open": 1,
+            "label": Finding.Kind.HAZARD.label,
+        }
+    ]
     client.force_login(head)
     with django_assert_max_num_queries(12):
         html = client.get(reverse("patrols:coverage")).content.decode()
@@ -128,11 +169,17 @@ def test_api_check_in_obeys_the_distance_rule(client, world, place):
     assert started.status_code == 201
     patrol_id = started.json()["id"]
     url = reverse("api-patrol-check-in-list")
-    too_far = client.post(url, {"patrol": patrol_id, "key_place": place.pk, "lon": PLACE[0],
-                                "lat": PLACE[1] + 0.01}, content_type="application/json")
+    too_far = client.post(
+        url,
+        {"patrol": patrol_id, "key_place": place.pk, "lon": PLACE[0], "lat": PLACE[1] + 0.01},
+        content_type="application/json",
+    )
     assert too_far.status_code == 400 and "position" in too_far.json()
-    ok = client.post(url, {"patrol": patrol_id, "key_place": place.pk, "lon": PLACE[0],
-                           "lat": PLACE[1]}, content_type="application/json")
+    ok = client.post(
+        url,
+        {"patrol": patrol_id, "key_place": place.pk, "lon": PLACE[0], "lat": PLACE[1]},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["distance_m"] == 0
     client.force_login(world.users.other_grid_head)
     assert client.get(reverse("api-patrol-detail", args=[patrol_id])).status_code == 404
@@ -143,8 +190,13 @@ def test_finding_becomes_a_request_routed_to_the_grid(client, world, place, requ
 
     worker = world.users.grid_worker
     patrol = services.patrol_start(worker=worker)
-    finding = services.finding_record(patrol=patrol, by=worker, kind="illegal_structure",
-                                      description="楼顶新搭建彩钢棚", key_place=place)
+    finding = services.finding_record(
+        patrol=patrol,
+        by=worker,
+        kind="illegal_structure",
+        description="楼顶新搭建彩钢棚",
+        key_place=place,
+    )
     category = request_category
     client.force_login(worker)
     client.post(reverse("patrols:finding_to_request", args=[finding.pk]), {"category": category.pk})
@@ -153,17 +205,25 @@ def test_finding_becomes_a_request_routed_to_the_grid(client, world, place, requ
     request = finding.request
     assert request.source == Request.Source.GRID_PATROL and request.grid == world.grids["A1a"]
     assert list(request.patrol_findings.all()) == [finding]
-    again = client.post(reverse("patrols:finding_to_request", args=[finding.pk]),
-                        {"category": category.pk})
+    again = client.post(
+        reverse("patrols:finding_to_request", args=[finding.pk]), {"category": category.pk}
+    )
     assert again.status_code == 302 and Request.objects.count() == 1
 
 
 def test_finding_whose_gps_fix_fell_across_the_edge_still_goes_to_the_patrolled_grid(
-        world, request_category):
+    world, request_category
+):
     worker = world.users.grid_worker
     patrol = services.patrol_start(worker=worker)
-    finding = services.finding_record(patrol=patrol, by=worker, kind="rubbish",
-                                      description="路口堆放生活垃圾", lon=113.851, lat=22.75)
+    finding = services.finding_record(
+        patrol=patrol,
+        by=worker,
+        kind="rubbish",
+        description="路口堆放生活垃圾",
+        lon=113.851,
+        lat=22.75,
+    )
     request = services.finding_report(finding=finding, category=request_category, by=worker)
     assert request.grid == world.grids["A1a"] and request.community == world.communities["A1"]
 

@@ -22,16 +22,20 @@ def at(day, hour=10):
 
 
 def sent(kind):
-    return sorted(Notification.objects.filter(kind=kind, channel="inbox")
-                  .values_list("recipient__username", "subject"))
+    return sorted(
+        Notification.objects.filter(kind=kind, channel="inbox").values_list(
+            "recipient__username", "subject"
+        )
+    )
 
 
 def patrol_check_in(world, place, when):
     worker = world.users.grid_worker
     patrol = services.patrol_start(worker=worker, now=when)
     location = place.location
-    services.check_in(patrol=patrol, key_place=place, lon=location.x, lat=location.y,
-                      by=worker, now=when)
+    services.check_in(
+        patrol=patrol, key_place=place, lon=location.x, lat=location.y, by=worker, now=when
+    )
     services.patrol_end(patrol=patrol, by=worker, now=when + datetime.timedelta(minutes=30))
 
 
@@ -40,12 +44,19 @@ def plans(world):
     """A1a: 光明花园 (weekly, checked in on 1 March 10:00, so due 8 March 10:00) and 科技园
     (weekly, never checked in); an inactive plan in A1a; 工地 in A1b, where no worker is
     assigned."""
-    places = {name: KeyPlaceFactory(grid=world.grids[grid], name=name)
-              for grid, name in (("A1a", "光明花园"), ("A1a", "科技园"), ("A1a", "旧仓库"),
-                                 ("A1b", "工地"))}
+    places = {
+        name: KeyPlaceFactory(grid=world.grids[grid], name=name)
+        for grid, name in (
+            ("A1a", "光明花园"),
+            ("A1a", "科技园"),
+            ("A1a", "旧仓库"),
+            ("A1b", "工地"),
+        )
+    }
     for name, place in places.items():
-        PatrolPlan.objects.create(grid=place.grid, key_place=place, frequency_days=7,
-                                  active=name != "旧仓库")
+        PatrolPlan.objects.create(
+            grid=place.grid, key_place=place, frequency_days=7, active=name != "旧仓库"
+        )
     patrol_check_in(world, places["光明花园"], at(1))
     return places
 
@@ -54,8 +65,10 @@ def test_places_not_patrolled_in_their_frequency_remind_the_grid_workers(world, 
     reminders_run(kinds=KINDS, now=at(5))
     assert sent("patrols.place_not_visited") == [("worker_a1a", "巡查提醒：科技园")]
     reminders_run(kinds=KINDS, now=at(8, 11))
-    assert sent("patrols.place_not_visited") == [("worker_a1a", "巡查提醒：光明花园"),
-                                                 ("worker_a1a", "巡查提醒：科技园")]
+    assert sent("patrols.place_not_visited") == [
+        ("worker_a1a", "巡查提醒：光明花园"),
+        ("worker_a1a", "巡查提醒：科技园"),
+    ]
     assert reminders_run(kinds=KINDS, now=at(9)) == dict.fromkeys(KINDS, 0)
 
 
@@ -63,8 +76,9 @@ def test_still_not_patrolled_after_three_days_escalates_to_the_grid_head(world, 
     reminders_run(kinds=KINDS, now=at(11, 9))  # 2 days 23 hours after it fell due
     assert sent("patrols.place_not_visited_grid_head") == []
     reminders_run(kinds=KINDS, now=at(11, 10))
-    (escalation,) = Notification.objects.filter(kind="patrols.place_not_visited_grid_head",
-                                                channel="inbox")
+    (escalation,) = Notification.objects.filter(
+        kind="patrols.place_not_visited_grid_head", channel="inbox"
+    )
     assert escalation.recipient == world.users.grid_head and escalation.urgent
     assert "光明花园" in escalation.subject  # never-visited 科技园 is not escalated
 

@@ -24,18 +24,30 @@ def local(month, day, hour, minute=0):
 
 
 def patrol(worker, started, ended=None):
-    return Patrol.objects.create(grid_id=worker.grid_id, worker=worker, started_at=started,
-                                 ended_at=ended or started + datetime.timedelta(minutes=20))
+    return Patrol.objects.create(
+        grid_id=worker.grid_id,
+        worker=worker,
+        started_at=started,
+        ended_at=ended or started + datetime.timedelta(minutes=20),
+    )
 
 
 def check_in(p, place, at):
-    return CheckIn.objects.create(patrol=p, key_place=place, at=at, position=place.location,
-                                  distance_m=5)
+    return CheckIn.objects.create(
+        patrol=p, key_place=place, at=at, position=place.location, distance_m=5
+    )
 
 
 def finding(p, kind, outcome, at, **extra):
-    return Finding.objects.create(patrol=p, grid_id=p.grid_id, kind=kind, description="巡查发现",
-                                  outcome=outcome, created_at=at, **extra)
+    return Finding.objects.create(
+        patrol=p,
+        grid_id=p.grid_id,
+        kind=kind,
+        description="巡查发现",
+        outcome=outcome,
+        created_at=at,
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -44,7 +56,9 @@ def march_patrols(world):
     both places, three findings) and on 31 March 23:30 (check-in at 光明花园). B1a's worker: one
     patrol on 15 March, no check-in."""
     worker = world.users.grid_worker
-    garden, park = (KeyPlaceFactory(grid=world.grids["A1a"], name=n) for n in ("光明花园", "科技园"))
+    garden, park = (
+        KeyPlaceFactory(grid=world.grids["A1a"], name=n) for n in ("光明花园", "科技园")
+    )
     february = patrol(worker, local(2, 28, 23, 30))
     check_in(february, garden, local(2, 28, 23, 40))
     finding(february, "rubbish", "open", local(2, 28, 23, 45))
@@ -52,8 +66,13 @@ def march_patrols(world):
     check_in(second, garden, local(3, 2, 9, 5))
     check_in(second, park, local(3, 2, 9, 15))
     finding(second, "rubbish", "self_handled", local(3, 2, 9, 6), handled_note="当场清理")
-    finding(second, "hazard", "reported", local(3, 2, 9, 16),
-            request=RequestFactory(grid=world.grids["A1a"]))
+    finding(
+        second,
+        "hazard",
+        "reported",
+        local(3, 2, 9, 16),
+        request=RequestFactory(grid=world.grids["A1a"]),
+    )
     finding(second, "fire_risk", "open", local(3, 2, 9, 17))
     last = patrol(worker, local(3, 31, 23, 30))
     check_in(last, garden, local(3, 31, 23, 35))
@@ -64,10 +83,20 @@ def march_patrols(world):
 
 def test_patrols_check_ins_and_findings_per_area(march_patrols, django_assert_max_num_queries):
     world = march_patrols
-    a1a = {"patrols": 2, "check_ins": 3, "places_checked": 2, "findings": 3,
-           "findings_self_handled": 1, "findings_reported": 1, "findings_open": 1,
-           "findings_hazard": 1, "findings_illegal_structure": 0, "findings_rubbish": 1,
-           "findings_fire_risk": 1, "findings_other": 0}
+    a1a = {
+        "patrols": 2,
+        "check_ins": 3,
+        "places_checked": 2,
+        "findings": 3,
+        "findings_self_handled": 1,
+        "findings_reported": 1,
+        "findings_open": 1,
+        "findings_hazard": 1,
+        "findings_illegal_structure": 0,
+        "findings_rubbish": 1,
+        "findings_fire_risk": 1,
+        "findings_other": 0,
+    }
     with django_assert_max_num_queries(3):
         grids = patrols_section(level="grid", start=MARCH[0], end=MARCH[1])
     assert grids[world.grids["A1a"].pk] == a1a
@@ -77,5 +106,8 @@ def test_patrols_check_ins_and_findings_per_area(march_patrols, django_assert_ma
     district = patrols_section(level="district", start=MARCH[0], end=MARCH[1])
     assert district[world.district.pk]["patrols"] == 3
     assert district[world.district.pk]["findings"] == 3
-    assert [m.key for m in SECTIONS["patrols"].metrics][:3] == ["patrols", "check_ins",
-                                                                "places_checked"]
+    assert [m.key for m in SECTIONS["patrols"].metrics][:3] == [
+        "patrols",
+        "check_ins",
+        "places_checked",
+    ]

@@ -22,11 +22,21 @@ def test_area_figures_match_hand_computed_fixture(places, in_april):
     _run, reports = _generate()
     assert len(reports) == 1 + 2 + 4 + 8
     district = reports[("district", w.district.code)].numbers["area"]
-    assert district == {"population": 64000, "households": 24000, "grids": 8, "key_places": 3,
-                        "grid_staff": 3}
+    assert district == {
+        "population": 64000,
+        "households": 24000,
+        "grids": 8,
+        "key_places": 3,
+        "grid_staff": 3,
+    }
     street_a = reports[("street", w.streets["A"].code)].numbers["area"]
-    assert street_a == {"population": 32000, "households": 12000, "grids": 4, "key_places": 2,
-                        "grid_staff": 3}
+    assert street_a == {
+        "population": 32000,
+        "households": 12000,
+        "grids": 4,
+        "key_places": 2,
+        "grid_staff": 3,
+    }
     a1 = reports[("community", w.communities["A1"].code)].numbers["area"]
     assert (a1["grids"], a1["key_places"], a1["grid_staff"]) == (2, 2, 3)
     a1a = reports[("grid", w.grids["A1a"].code)].numbers["area"]
@@ -39,9 +49,12 @@ def test_report_knows_its_area_and_ancestors(places, in_april):
     w = places
     _run, reports = _generate()
     grid_report = reports[("grid", w.grids["A1a"].code)]
-    assert (grid_report.district_id, grid_report.street_id, grid_report.community_id,
-            grid_report.grid_id) == (w.district.pk, w.streets["A"].pk, w.communities["A1"].pk,
-                                     w.grids["A1a"].pk)
+    assert (
+        grid_report.district_id,
+        grid_report.street_id,
+        grid_report.community_id,
+        grid_report.grid_id,
+    ) == (w.district.pk, w.streets["A"].pk, w.communities["A1"].pk, w.grids["A1a"].pk)
     street_report = reports[("street", w.streets["B"].code)]
     assert street_report.community_id is None and street_report.grid_id is None
     assert grid_report.code_version
@@ -76,8 +89,12 @@ def test_a_report_cannot_be_changed_in_the_database(places, in_april):
 
 
 def test_rates_and_hours_are_stored_rounded(world, in_april):
-    @report_section("test.rates", "测试", order=99, metrics=[
-        Metric("share", "比例", unit="rate"), Metric("hours", "时长", unit="hours")])
+    @report_section(
+        "test.rates",
+        "测试",
+        order=99,
+        metrics=[Metric("share", "比例", unit="rate"), Metric("hours", "时长", unit="hours")],
+    )
     def rates(*, level, start, end):
         if level != "grid":
             return {}
@@ -88,9 +105,13 @@ def test_rates_and_hours_are_stored_rounded(world, in_april):
     finally:
         SECTIONS.pop("test.rates")
     assert reports[("grid", world.grids["A1a"].code)].numbers["test.rates"] == {
-        "share": 0.3333, "hours": 2.1235}
+        "share": 0.3333,
+        "hours": 2.1235,
+    }
     assert reports[("grid", world.grids["A1b"].code)].numbers["test.rates"] == {
-        "share": 0.0, "hours": 0.0}
+        "share": 0.0,
+        "hours": 0.0,
+    }
 
 
 def test_a_run_is_idempotent_and_records_progress(places, in_april):

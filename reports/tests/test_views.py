@@ -62,8 +62,9 @@ def test_detail_shows_month_over_month_change_and_chart_data(client, two_months)
     assert (population["value"], population["previous"], population["change"]) == (8000, 8000, 0)
 
 
-def test_generation_from_the_ui_with_progress(client, places, in_april,
-                                             django_capture_on_commit_callbacks):
+def test_generation_from_the_ui_with_progress(
+    client, places, in_april, django_capture_on_commit_callbacks
+):
     w = places
     client.force_login(w.users.district_admin)
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,7 +134,8 @@ def test_missing_cjk_font_fails_with_a_clear_message(two_months, settings):
 
 
 def test_subscribers_get_their_area_report_by_email_with_the_xlsx(
-        client, places, in_april, django_capture_on_commit_callbacks):
+    client, places, in_april, django_capture_on_commit_callbacks
+):
     w = places
     staff = w.users.community_staff
     staff.email = "a1@example.cn"

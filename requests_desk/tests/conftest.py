@@ -13,8 +13,7 @@ def categories(db):
 
     if not Category.objects.exists():
         # Transactional tests (live_server) flush the data the migration seeded: seed it again.
-        seed = __import__("requests_desk.migrations.0002_seed_categories",
-                          fromlist=["seed"]).seed
+        seed = __import__("requests_desk.migrations.0002_seed_categories", fromlist=["seed"]).seed
         seed(apps, None)
     return {c.code: c for c in Category.objects.filter(parent__isnull=False)}
 

@@ -44,8 +44,10 @@ def test_detail_and_actions_outside_the_jurisdiction_are_404(client, world, make
     other = make_request(grid="A1b")
     client.force_login(world.users.grid_head)
     assert client.get(detail(other.code)).status_code == 404
-    assert client.post(act(other.code, "accept"), {}, content_type="application/json"
-                       ).status_code == 404
+    assert (
+        client.post(act(other.code, "accept"), {}, content_type="application/json").status_code
+        == 404
+    )
     other.refresh_from_db()
     assert other.stage == Stage.REPORTED
 
@@ -59,15 +61,24 @@ def test_api_needs_a_staff_role(client, world, make_request):
 
 
 def test_reporter_data_is_masked_everywhere(client, world, make_request):
-    item = make_request(reporter_name="王小明", reporter_phone="13812345678",
-                        reporter_email="wang@example.com", consent=True)
+    item = make_request(
+        reporter_name="王小明",
+        reporter_phone="13812345678",
+        reporter_email="wang@example.com",
+        consent=True,
+    )
     client.force_login(world.users.district_admin)
     for url in (LIST, detail(item.code)):
         body = client.get(url).content.decode()
         assert "13812345678" not in body and "王小明" not in body and "wang@example" not in body
     reporter = client.get(detail(item.code)).json()["reporter"]
-    assert reporter == {"name": "王**", "phone": "138****5678", "has_email": True,
-                        "consent": True, "anonymous": False}
+    assert reporter == {
+        "name": "王**",
+        "phone": "138****5678",
+        "has_email": True,
+        "consent": True,
+        "anonymous": False,
+    }
 
 
 def test_detail_has_the_timeline_and_the_allowed_actions(client, world, make_request):
@@ -86,8 +97,9 @@ def test_detail_has_the_timeline_and_the_allowed_actions(client, world, make_req
 def test_action_goes_through_the_state_machine(client, world, make_request):
     item = make_request()
     client.force_login(world.users.grid_worker)
-    response = client.post(act(item.code, "accept"), {"note": "收到"},
-                           content_type="application/json")
+    response = client.post(
+        act(item.code, "accept"), {"note": "收到"}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json()["stage"] == "accepted"
     assert response.json()["timeline"][-1]["note"] == "收到"
@@ -95,12 +107,12 @@ def test_action_goes_through_the_state_machine(client, world, make_request):
     assert item.stage == Stage.ACCEPTED and item.accepted_at is not None
 
 
-def test_action_refused_for_the_role_is_400_with_the_translated_reason(client, world,
-                                                                      make_request):
+def test_action_refused_for_the_role_is_400_with_the_translated_reason(client, world, make_request):
     item = make_request()
     client.force_login(world.users.grid_worker)
-    response = client.post(act(item.code, "cancel"), {"reason": "重复"},
-                           content_type="application/json")
+    response = client.post(
+        act(item.code, "cancel"), {"reason": "重复"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "role"
     assert "您的角色不能" in response.json()["detail"]
@@ -113,8 +125,9 @@ def test_action_refusals_stage_parameters_unknown(client, world, make_request):
     client.force_login(world.users.grid_head)
     response = client.post(act(item.code, "close"), {}, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "stage"
-    response = client.post(act(item.code, "cancel"), {"reason": ""},
-                           content_type="application/json")
+    response = client.post(
+        act(item.code, "cancel"), {"reason": ""}, content_type="application/json"
+    )
     assert response.status_code == 400 and "reason" in response.json()["errors"]
     response = client.post(act(item.code, "fly"), {}, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "unknown"
@@ -125,15 +138,18 @@ def test_action_refusals_stage_parameters_unknown(client, world, make_request):
 def test_dispatch_through_the_api(client, world, make_request):
     item = bring_to(make_request(), Stage.FILED, world.users.district_admin)
     client.force_login(world.users.grid_head)
-    response = client.post(act(item.code, "dispatch"),
-                           {"target": f"user:{world.users.grid_worker.pk}"},
-                           content_type="application/json")
+    response = client.post(
+        act(item.code, "dispatch"),
+        {"target": f"user:{world.users.grid_worker.pk}"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.json()
     data = response.json()
     assert data["stage"] == "dispatched" and data["due_at"] and data["dispatched_to"]
     # A worker of another grid is refused by the state machine, with its message.
-    response = client.post(act(item.code, "dispatch"), {"target": "community:999999"},
-                           content_type="application/json")
+    response = client.post(
+        act(item.code, "dispatch"), {"target": "community:999999"}, content_type="application/json"
+    )
     assert response.status_code == 400 and response.json()["detail"]
 
 
@@ -164,8 +180,9 @@ def test_list_query_count_does_not_grow_with_the_data(client, world, categories)
     grid = world.grids["A1a"]
     RequestFactory.create_batch(2, grid=grid)
     few = _list_queries(client, 2)
-    RequestFactory.create_batch(40, grid=grid, assignee=world.users.grid_worker,
-                                target=Request.Target.GRID_WORKER)
+    RequestFactory.create_batch(
+        40, grid=grid, assignee=world.users.grid_worker, target=Request.Target.GRID_WORKER
+    )
     many = _list_queries(client, 42)
     assert few == many <= 8
 

@@ -8,8 +8,9 @@ from requests_desk.tests.conftest import jpeg_bytes
 
 
 @pytest.mark.browser
-def test_resident_to_closed_case_and_rating(transactional_db, world, categories, live_server,
-                                            page, artifacts, tmp_path):
+def test_resident_to_closed_case_and_rating(
+    transactional_db, world, categories, live_server, page, artifacts, tmp_path
+):
     from conftest import browser_login
 
     photo = tmp_path / "rubbish.jpg"
@@ -37,9 +38,16 @@ def test_resident_to_closed_case_and_rating(transactional_db, world, categories,
     assert item.grid is not None and item.photos.count() == 1
 
     browser_login(page, live_server, "district")
-    steps = [("accept", {}), ("file", {}), ("dispatch", {"select": "#id_target"}),
-             ("start", {}), ("contact", {}), ("feedback", {"note": "已清运完毕，现场已清洁"}),
-             ("verify", {}), ("close", {})]
+    steps = [
+        ("accept", {}),
+        ("file", {}),
+        ("dispatch", {"select": "#id_target"}),
+        ("start", {}),
+        ("contact", {}),
+        ("feedback", {"note": "已清运完毕，现场已清洁"}),
+        ("verify", {}),
+        ("close", {}),
+    ]
     for action, fields in steps:
         page.goto(f"{live_server.url}/requests/case/{code}/")
         page.click(f"[data-action={action}]")
@@ -51,8 +59,10 @@ def test_resident_to_closed_case_and_rating(transactional_db, world, categories,
         page.click(f"form[data-action={action}] button[type=submit]")
         page.wait_for_selector(".rq-action-done, .messages")
     page.goto(f"{live_server.url}/requests/case/{code}/")
-    assert "已结案" in page.locator("#case-stage").inner_text() or \
-        Request.objects.get(code=code).stage == "closed"
+    assert (
+        "已结案" in page.locator("#case-stage").inner_text()
+        or Request.objects.get(code=code).stage == "closed"
+    )
     page.screenshot(path=str(artifacts / "requests_case_closed_phone.png"), full_page=True)
     page.click("button.link")  # log out
 

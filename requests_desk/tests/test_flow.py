@@ -11,8 +11,16 @@ from requests_desk import flow
 from requests_desk.models import Request, RequestEvent, Stage
 from requests_desk.services import request_transition
 
-ROLES = ["district_admin", "street_staff", "community_staff", "grid_head", "grid_worker",
-         "party_member", "no_role", "resident"]
+ROLES = [
+    "district_admin",
+    "street_staff",
+    "community_staff",
+    "grid_head",
+    "grid_worker",
+    "party_member",
+    "no_role",
+    "resident",
+]
 
 PATH = {
     Stage.REPORTED: [],
@@ -20,14 +28,36 @@ PATH = {
     Stage.FILED: [("accept", {}), ("file", {})],
     Stage.DISPATCHED: [("accept", {}), ("file", {}), ("dispatch", "community")],
     Stage.HANDLING: [("accept", {}), ("file", {}), ("dispatch", "community"), ("start", {})],
-    Stage.FEEDBACK: [("accept", {}), ("file", {}), ("dispatch", "community"), ("start", {}),
-                     ("feedback", {"note": "已清理完毕"})],
-    Stage.VERIFIED: [("accept", {}), ("file", {}), ("dispatch", "community"), ("start", {}),
-                     ("feedback", {"note": "已清理完毕"}), ("verify", {})],
-    Stage.CLOSED: [("accept", {}), ("file", {}), ("dispatch", "community"), ("start", {}),
-                   ("feedback", {"note": "已清理完毕"}), ("verify", {}), ("close", {})],
-    Stage.CARRIED_OVER: [("accept", {}), ("file", {}), ("dispatch", "community"),
-                         ("carry_over", {"note": "需要统筹解决"})],
+    Stage.FEEDBACK: [
+        ("accept", {}),
+        ("file", {}),
+        ("dispatch", "community"),
+        ("start", {}),
+        ("feedback", {"note": "已清理完毕"}),
+    ],
+    Stage.VERIFIED: [
+        ("accept", {}),
+        ("file", {}),
+        ("dispatch", "community"),
+        ("start", {}),
+        ("feedback", {"note": "已清理完毕"}),
+        ("verify", {}),
+    ],
+    Stage.CLOSED: [
+        ("accept", {}),
+        ("file", {}),
+        ("dispatch", "community"),
+        ("start", {}),
+        ("feedback", {"note": "已清理完毕"}),
+        ("verify", {}),
+        ("close", {}),
+    ],
+    Stage.CARRIED_OVER: [
+        ("accept", {}),
+        ("file", {}),
+        ("dispatch", "community"),
+        ("carry_over", {"note": "需要统筹解决"}),
+    ],
 }
 
 
@@ -70,8 +100,9 @@ def test_every_role_on_every_transition(world, make_request, action):
     other = make_request(description="另一处暴露垃圾堆放")
     bring_to(item, t.sources[0], admin)
     if action in ("approve_extension", "reject_extension"):
-        request_transition(request=item, action="request_extension", by=admin, working_days=2,
-                           note="需要协调")
+        request_transition(
+            request=item, action="request_extension", by=admin, working_days=2, note="需要协调"
+        )
     for role in ROLES:
         user = user_for(world, role)
         fresh = Request.objects.get(pk=item.pk)
@@ -80,8 +111,9 @@ def test_every_role_on_every_transition(world, make_request, action):
         try:
             with transaction.atomic():
                 if allowed:
-                    request_transition(request=fresh, action=action, by=user,
-                                       **params_for(action, fresh, other))
+                    request_transition(
+                        request=fresh, action=action, by=user, **params_for(action, fresh, other)
+                    )
                     fresh.refresh_from_db()
                     assert fresh.stage == (t.target or t.sources[0]), (role, action)
                     last = RequestEvent.objects.filter(request=item).latest("id")
@@ -89,8 +121,9 @@ def test_every_role_on_every_transition(world, make_request, action):
                     assert last.from_stage == t.sources[0] and last.to_stage == fresh.stage
                     raise Rollback
                 with pytest.raises(flow.TransitionRefused) as refused:
-                    request_transition(request=fresh, action=action, by=user,
-                                       **params_for(action, fresh, other))
+                    request_transition(
+                        request=fresh, action=action, by=user, **params_for(action, fresh, other)
+                    )
                 assert refused.value.code == "role", (role, action)
                 raise Rollback
         except Rollback:
@@ -139,15 +172,17 @@ def test_cancel_needs_a_reason(world, make_request):
 
 def test_dispatch_starts_the_clock_and_redispatch_keeps_it(world, make_request):
     item = bring_to(make_request(), Stage.FILED, world.users.district_admin)
-    request_transition(request=item, action="dispatch", by=world.users.grid_head,
-                       to_user=world.users.grid_worker)
+    request_transition(
+        request=item, action="dispatch", by=world.users.grid_head, to_user=world.users.grid_worker
+    )
     item.refresh_from_db()
     assert item.target == Request.Target.GRID_WORKER and item.assignee == world.users.grid_worker
     assert item.due_at and item.due_at > item.dispatched_at
     assert item.contact_due_at == item.dispatched_at + datetime.timedelta(hours=24)
     first_due = item.due_at
-    request_transition(request=item, action="dispatch", by=world.users.community_staff,
-                       to_street=item.street)
+    request_transition(
+        request=item, action="dispatch", by=world.users.community_staff, to_street=item.street
+    )
     item.refresh_from_db()
     assert item.target == Request.Target.STREET and item.assignee is None
     assert item.due_at == first_due
@@ -156,20 +191,34 @@ def test_dispatch_starts_the_clock_and_redispatch_keeps_it(world, make_request):
 def test_dispatch_to_a_worker_of_another_grid_is_refused(world, make_request):
     item = bring_to(make_request(), Stage.FILED, world.users.district_admin)
     with pytest.raises(flow.TransitionRefused):
-        request_transition(request=item, action="dispatch", by=world.users.grid_head,
-                           to_user=world.users.other_grid_head)
+        request_transition(
+            request=item,
+            action="dispatch",
+            by=world.users.grid_head,
+            to_user=world.users.other_grid_head,
+        )
 
 
 def test_extension_is_approved_by_a_higher_role_with_a_new_deadline(world, make_request):
     item = bring_to(make_request(), Stage.HANDLING, world.users.district_admin)
     old_due = item.due_at
-    request_transition(request=item, action="request_extension", by=world.users.grid_worker,
-                       working_days=3, note="等待物业配合")
+    request_transition(
+        request=item,
+        action="request_extension",
+        by=world.users.grid_worker,
+        working_days=3,
+        note="等待物业配合",
+    )
     with pytest.raises(flow.TransitionRefused):
         request_transition(request=item, action="approve_extension", by=world.users.grid_head)
     with pytest.raises(flow.TransitionRefused):  # only one pending request
-        request_transition(request=item, action="request_extension", by=world.users.grid_worker,
-                           working_days=3, note="再延")
+        request_transition(
+            request=item,
+            action="request_extension",
+            by=world.users.grid_worker,
+            working_days=3,
+            note="再延",
+        )
     request_transition(request=item, action="approve_extension", by=world.users.community_staff)
     item.refresh_from_db()
     assert item.due_at > old_due and item.extension_count == 1
@@ -193,8 +242,12 @@ def test_merge_shares_the_resolution_and_notifies_together(world, make_request):
     from notifications.models import Notification
 
     main = make_request()
-    copy = make_request(description="同一堆垃圾又报了一次", reporter_phone="13800138000",
-                        consent=True, location=(113.826, 22.751))
+    copy = make_request(
+        description="同一堆垃圾又报了一次",
+        reporter_phone="13800138000",
+        consent=True,
+        location=(113.826, 22.751),
+    )
     request_transition(request=copy, action="merge", by=world.users.grid_head, into=main.code)
     copy.refresh_from_db()
     assert copy.stage == Stage.MERGED and copy.merged_into == main

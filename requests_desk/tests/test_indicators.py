@@ -16,8 +16,9 @@ def test_indicators_per_grid_in_one_query(world, make_request, django_assert_num
     request_rate(request=closed, speed=5, result=5, service=4, feedback_quality=4)
     late = bring_to(make_request(description="超期未处置的垃圾"), Stage.HANDLING, admin)
     Request.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
-    request_transition(request=late, action="request_extension", by=admin, working_days=2,
-                       note="需要协调")
+    request_transition(
+        request=late, action="request_extension", by=admin, working_days=2, note="需要协调"
+    )
     request_transition(request=late, action="approve_extension", by=admin)
     Request.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
     make_request(description="新上报还未受理")
@@ -41,8 +42,9 @@ def test_indicators_are_scoped_and_group_by_month(world, make_request):
     make_request(grid="B2b", description="另一个街道的问题")
     start = timezone.localdate() - datetime.timedelta(days=40)
     end = timezone.localdate() + datetime.timedelta(days=1)
-    rows = request_indicators(start=start, end=end, user=world.users.street_staff,
-                              group_by=("street", "month"))
+    rows = request_indicators(
+        start=start, end=end, user=world.users.street_staff, group_by=("street", "month")
+    )
     assert [r["street__name"] for r in rows] == ["A街道"] and rows[0]["month"] is not None
     total = request_indicators(start=start, end=end, group_by=())
     assert total[0]["reports"] == 2

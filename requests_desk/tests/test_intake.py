@@ -18,19 +18,27 @@ URL = reverse("requests_desk:new")
 
 def form_data(world, categories, **overrides):
     grid = world.grids["A1a"]
-    data = {"category": categories["E0103"].pk, "description": "楼下垃圾桶旁边堆满垃圾",
-            "lat": grid.boundary.centroid.y, "lon": grid.boundary.centroid.x, "address": ""}
+    data = {
+        "category": categories["E0103"].pk,
+        "description": "楼下垃圾桶旁边堆满垃圾",
+        "lat": grid.boundary.centroid.y,
+        "lon": grid.boundary.centroid.x,
+        "address": "",
+    }
     data.update(overrides)
     return data
 
 
 def test_point_is_routed_to_its_grid_by_locate(client, world, categories):
     grid = world.grids["B2b"]
-    response = client.post(URL, form_data(world, categories, lat=grid.boundary.centroid.y,
-                                          lon=grid.boundary.centroid.x))
+    response = client.post(
+        URL,
+        form_data(world, categories, lat=grid.boundary.centroid.y, lon=grid.boundary.centroid.x),
+    )
     item = Request.objects.get()
-    assert response.status_code == 302 and response.url == reverse("requests_desk:status",
-                                                                   args=[item.code])
+    assert response.status_code == 302 and response.url == reverse(
+        "requests_desk:status", args=[item.code]
+    )
     assert (item.grid, item.community, item.street) == (grid, grid.community, grid.community.street)
     assert item.source == Request.Source.RESIDENT_FORM and item.stage == "reported"
     assert len(item.code) == 10 and not item.code.isdigit()
@@ -38,8 +46,12 @@ def test_point_is_routed_to_its_grid_by_locate(client, world, categories):
 
 def test_without_a_point_the_chosen_community_is_used(client, world, categories):
     community = world.communities["B1"]
-    client.post(URL, form_data(world, categories, lat="", lon="", community=community.pk,
-                               address="B1社区 3 栋门口"))
+    client.post(
+        URL,
+        form_data(
+            world, categories, lat="", lon="", community=community.pk, address="B1社区 3 栋门口"
+        ),
+    )
     item = Request.objects.get()
     assert item.community == community and item.street == community.street and item.grid is None
 
@@ -58,8 +70,12 @@ def test_no_place_at_all_is_refused(client, world, categories):
 def test_contact_details_need_consent_and_are_encrypted(client, world, categories):
     client.post(URL, form_data(world, categories, reporter_phone="13812345678"))
     assert not Request.objects.exists()
-    client.post(URL, form_data(world, categories, reporter_phone="13812345678",
-                               reporter_name="李明", consent="on"))
+    client.post(
+        URL,
+        form_data(
+            world, categories, reporter_phone="13812345678", reporter_name="李明", consent="on"
+        ),
+    )
     item = Request.objects.get()
     assert item.reporter_phone == "13812345678"
     from django.db import connection
@@ -79,8 +95,10 @@ def test_photo_is_reencoded_without_exif_or_gps(client, world, categories):
 
 
 def test_png_and_webp_are_accepted(client, world, categories):
-    files = [SimpleUploadedFile("a.png", jpeg_bytes(fmt="PNG"), content_type="image/png"),
-             SimpleUploadedFile("b.webp", jpeg_bytes(fmt="WEBP"), content_type="image/webp")]
+    files = [
+        SimpleUploadedFile("a.png", jpeg_bytes(fmt="PNG"), content_type="image/png"),
+        SimpleUploadedFile("b.webp", jpeg_bytes(fmt="WEBP"), content_type="image/webp"),
+    ]
     client.post(URL, {**form_data(world, categories), "photos": files})
     assert RequestPhoto.objects.count() == 2
 
@@ -93,8 +111,9 @@ def _refused(client, world, categories, upload):
 
 
 def test_php_file_named_jpg_is_refused_and_nothing_saved(client, world, categories):
-    upload = SimpleUploadedFile("shell.jpg", b"<?php system($_GET['c']); ?>",
-                                content_type="image/jpeg")
+    upload = SimpleUploadedFile(
+        "shell.jpg", b"<?php system($_GET['c']); ?>", content_type="image/jpeg"
+    )
     assert "shell.jpg" in _refused(client, world, categories, upload)
 
 
@@ -116,8 +135,9 @@ def test_decompression_bomb_is_refused_and_nothing_saved(client, world, categori
 
 
 def test_more_than_four_photos_are_refused(client, world, categories):
-    files = [SimpleUploadedFile(f"{i}.jpg", jpeg_bytes(), content_type="image/jpeg")
-             for i in range(5)]
+    files = [
+        SimpleUploadedFile(f"{i}.jpg", jpeg_bytes(), content_type="image/jpeg") for i in range(5)
+    ]
     client.post(URL, {**form_data(world, categories), "photos": files})
     assert not Request.objects.exists() and not RequestPhoto.objects.exists()
 
@@ -132,8 +152,7 @@ def test_same_resident_same_thing_within_minutes_is_a_duplicate(client, world, c
     assert first.code in response.content.decode()
 
 
-def test_nearby_open_request_of_same_subclass_is_offered_for_plus_one(client, world,
-                                                                      categories):
+def test_nearby_open_request_of_same_subclass_is_offered_for_plus_one(client, world, categories):
     grid = world.grids["A1a"]
     lat, lon = grid.boundary.centroid.y, grid.boundary.centroid.x
     client.post(URL, form_data(world, categories, lat=lat, lon=lon), REMOTE_ADDR="10.0.0.1")
@@ -163,11 +182,22 @@ def test_rate_limit_per_ip(client, world, categories, settings):
 
 def test_rate_limit_per_phone_across_addresses(client, world, categories, settings):
     settings.REDGRID_REQUESTS_RATE_LIMIT_PER_PHONE = (1, 3600)
-    client.post(URL, form_data(world, categories, reporter_phone="13700000000", consent="on"),
-                REMOTE_ADDR="10.1.1.1")
-    response = client.post(URL, form_data(world, categories, category=categories["E0105"].pk,
-                                          reporter_phone="13700000000", consent="on"),
-                           REMOTE_ADDR="10.1.1.2")
+    client.post(
+        URL,
+        form_data(world, categories, reporter_phone="13700000000", consent="on"),
+        REMOTE_ADDR="10.1.1.1",
+    )
+    response = client.post(
+        URL,
+        form_data(
+            world,
+            categories,
+            category=categories["E0105"].pk,
+            reporter_phone="13700000000",
+            consent="on",
+        ),
+        REMOTE_ADDR="10.1.1.2",
+    )
     assert Request.objects.count() == 1 and "12345" in response.content.decode()
 
 

@@ -34,8 +34,9 @@ def offered(client, world, categories):
     lat, lon = grid.boundary.centroid.y, grid.boundary.centroid.x
     client.post(URL, form_data(world, categories, lat=lat, lon=lon), REMOTE_ADDR="10.0.0.1")
     data = form_data(world, categories, lat=lat + 0.0003, lon=lon, description="这里也有垃圾没清")
-    response = client.post(URL, {**data, "photos": [photo("a.jpg"), photo("b.png")]},
-                           REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        URL, {**data, "photos": [photo("a.jpg"), photo("b.png")]}, REMOTE_ADDR="10.0.0.2"
+    )
     assert Request.objects.count() == 1 and not RequestPhoto.objects.exists()
     return data, response.content.decode()
 
@@ -50,9 +51,10 @@ def test_photos_are_kept_when_the_form_is_shown_again(client, offered, media):
     assert "2 张照片已保留" in page  # the translated note
     kept = list((media / "pending").glob("*/*.jpg"))
     assert len(kept) == 2 and all(b"TestCam" not in p.read_bytes() for p in kept)
-    assert page.count('/media/pending/') == 2
-    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token},
-                           REMOTE_ADDR="10.0.0.2")
+    assert page.count("/media/pending/") == 2
+    response = client.post(
+        URL, {**data, "confirm_new": "on", "pending_photos": token}, REMOTE_ADDR="10.0.0.2"
+    )
     assert response.status_code == 302
     second = Request.objects.latest("created_at")
     assert second.photos.count() == 2
@@ -62,12 +64,23 @@ def test_photos_are_kept_when_the_form_is_shown_again(client, offered, media):
 def test_new_photos_are_added_to_the_kept_ones_up_to_the_limit(client, offered):
     data, page = offered
     token = token_in(page)
-    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token,
-                                 "photos": [photo(), photo(), photo()]}, REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        URL,
+        {
+            **data,
+            "confirm_new": "on",
+            "pending_photos": token,
+            "photos": [photo(), photo(), photo()],
+        },
+        REMOTE_ADDR="10.0.0.2",
+    )
     assert Request.objects.count() == 1
     assert "最多 4 张照片" in response.content.decode()
-    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token,
-                                 "photos": [photo()]}, REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        URL,
+        {**data, "confirm_new": "on", "pending_photos": token, "photos": [photo()]},
+        REMOTE_ADDR="10.0.0.2",
+    )
     assert response.status_code == 302
     assert Request.objects.latest("created_at").photos.count() == 3
 
@@ -77,8 +90,9 @@ def test_a_forged_token_is_refused_and_saves_nothing(client, offered, media):
     token = token_in(page)
     other = token.replace(token.split(":")[0], "0" * 32)
     for forged in (other, "../../etc:abc:def", token + "x"):
-        response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": forged},
-                               REMOTE_ADDR="10.0.0.2")
+        response = client.post(
+            URL, {**data, "confirm_new": "on", "pending_photos": forged}, REMOTE_ADDR="10.0.0.2"
+        )
         assert response.status_code == 200
         assert "请重新选择" in response.content.decode()
     assert Request.objects.count() == 1 and not RequestPhoto.objects.exists()
@@ -88,8 +102,9 @@ def test_kept_photos_expire_after_an_hour(client, offered, media, time_machine):
     data, page = offered
     token = token_in(page)
     time_machine.move_to(timezone.now() + datetime.timedelta(minutes=61))
-    response = client.post(URL, {**data, "confirm_new": "on", "pending_photos": token},
-                           REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        URL, {**data, "confirm_new": "on", "pending_photos": token}, REMOTE_ADDR="10.0.0.2"
+    )
     assert "已过期" in response.content.decode()
     assert Request.objects.count() == 1
     assert pending.pending_photos_purge() == 1

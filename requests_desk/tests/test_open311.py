@@ -42,9 +42,16 @@ def api_key(db):
 @pytest.fixture
 def post_data(world, categories, api_key):
     grid = world.grids["A1a"]
-    return {"api_key": api_key, "service_code": "E0103", "lat": grid.boundary.centroid.y,
-            "long": grid.boundary.centroid.x, "description": "路口垃圾堆积多日",
-            "phone": "13800001111", "first_name": "明", "last_name": "李"}
+    return {
+        "api_key": api_key,
+        "service_code": "E0103",
+        "lat": grid.boundary.centroid.y,
+        "long": grid.boundary.centroid.x,
+        "description": "路口垃圾堆积多日",
+        "phone": "13800001111",
+        "first_name": "明",
+        "last_name": "李",
+    }
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -88,8 +95,9 @@ def test_service_definition_with_attributes(client, categories, fmt):
         assert {"key": "missing", "name": "缺失"} in attribute["values"]
     else:
         assert data.tag == "service_definition"
-        attribute = data.find("service_definition/attributes/attribute") \
-            or data.find("attributes/attribute")
+        attribute = data.find("service_definition/attributes/attribute") or data.find(
+            "attributes/attribute"
+        )
         assert attribute.findtext("code") == "cover_state"
         assert attribute.find("values/value").findtext("key") == "missing"
 
@@ -104,8 +112,11 @@ def test_post_request_records_the_client_and_is_routed(client, world, post_data,
     response = client.post(f"/open311/v2/requests.{fmt}", post_data)
     assert response.status_code == 201
     data = parse(response, fmt)
-    code = data[0]["service_request_id"] if fmt == "json" \
+    code = (
+        data[0]["service_request_id"]
+        if fmt == "json"
         else data.find("request/service_request_id").text
+    )
     item = Request.objects.get(code=code)
     assert item.source == Request.Source.OPEN311 and item.open311_client.name == "市民通 App"
     assert item.grid == world.grids["A1a"] and item.reporter_phone == "13800001111"
@@ -114,23 +125,34 @@ def test_post_request_records_the_client_and_is_routed(client, world, post_data,
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_post_with_address_string_names_a_community(client, world, post_data, fmt):
     data = {k: v for k, v in post_data.items() if k not in ("lat", "long")}
-    response = client.post(f"/open311/v2/requests.{fmt}",
-                           {**data, "address_string": "B1社区 8 栋旁"})
+    response = client.post(
+        f"/open311/v2/requests.{fmt}", {**data, "address_string": "B1社区 8 栋旁"}
+    )
     assert response.status_code == 201
     assert Request.objects.get().community == world.communities["B1"]
-    assert_error(client.post(f"/open311/v2/requests.{fmt}",
-                             {**data, "address_string": "不知道哪里"}), fmt, 400)
+    assert_error(
+        client.post(f"/open311/v2/requests.{fmt}", {**data, "address_string": "不知道哪里"}),
+        fmt,
+        400,
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("change,status", [
-    ({"api_key": ""}, 403), ({"api_key": "wrong"}, 403), ({"service_code": ""}, 400),
-    ({"service_code": "NOPE"}, 404), ({"lat": "", "long": ""}, 400), ({"lat": "abc"}, 400),
-    ({"lat": 40.0, "long": 116.4}, 400), ({"description": ""}, 400),
-])
+@pytest.mark.parametrize(
+    "change,status",
+    [
+        ({"api_key": ""}, 403),
+        ({"api_key": "wrong"}, 403),
+        ({"service_code": ""}, 400),
+        ({"service_code": "NOPE"}, 404),
+        ({"lat": "", "long": ""}, 400),
+        ({"lat": "abc"}, 400),
+        ({"lat": 40.0, "long": 116.4}, 400),
+        ({"description": ""}, 400),
+    ],
+)
 def test_post_errors(client, post_data, fmt, change, status):
-    assert_error(client.post(f"/open311/v2/requests.{fmt}", {**post_data, **change}), fmt,
-                 status)
+    assert_error(client.post(f"/open311/v2/requests.{fmt}", {**post_data, **change}), fmt, status)
     assert not Request.objects.exists()
 
 
@@ -138,10 +160,14 @@ def test_post_errors(client, post_data, fmt, change, status):
 def test_post_required_attribute_and_allowed_values(client, post_data, fmt):
     data = {**post_data, "service_code": "C0101"}
     assert_error(client.post(f"/open311/v2/requests.{fmt}", data), fmt, 400)
-    assert_error(client.post(f"/open311/v2/requests.{fmt}",
-                             {**data, "attribute[cover_state]": "stolen"}), fmt, 400)
-    response = client.post(f"/open311/v2/requests.{fmt}",
-                           {**data, "attribute[cover_state]": "missing"})
+    assert_error(
+        client.post(f"/open311/v2/requests.{fmt}", {**data, "attribute[cover_state]": "stolen"}),
+        fmt,
+        400,
+    )
+    response = client.post(
+        f"/open311/v2/requests.{fmt}", {**data, "attribute[cover_state]": "missing"}
+    )
     assert response.status_code == 201
     assert Request.objects.get().attribute_values == {"cover_state": "missing"}
 
@@ -163,8 +189,9 @@ def test_get_request_is_an_array_without_personal_data(client, world, make_reque
 
     item = _make(world, make_request, description="电话13912345678的居民反映垃圾")
     bring_to(item, Stage.DISPATCHED, world.users.district_admin)
-    request_transition(request=item, action="reply", by=world.users.grid_head,
-                       note="已安排清运", public=True)
+    request_transition(
+        request=item, action="reply", by=world.users.grid_head, note="已安排清运", public=True
+    )
     response = client.get(f"/open311/v2/requests/{item.code}.{fmt}")
     assert b"13912345678" not in response.content
     data = parse(response, fmt)
@@ -197,8 +224,9 @@ def test_get_requests_filters(client, world, make_request, fmt):
     b = make_request(code="C0201", description="人行道地砖破损")
     request_transition(request=b, action="cancel", by=world.users.grid_head, reason="重复")
     old = make_request(description="很久以前的垃圾问题")
-    Request.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(
-        days=120))
+    Request.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=120)
+    )
 
     def codes(**params):
         data = parse(client.get(f"/open311/v2/requests.{fmt}", params), fmt)
@@ -217,11 +245,15 @@ def test_get_requests_filters(client, world, make_request, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("params", [
-    {"start_date": "2025-01-01T00:00:00+08:00", "end_date": "2025-06-01T00:00:00+08:00"},
-    {"start_date": "yesterday"}, {"status": "pending"},
-    {"start_date": "2025-03-01T00:00:00+08:00", "end_date": "2025-02-01T00:00:00+08:00"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "2025-01-01T00:00:00+08:00", "end_date": "2025-06-01T00:00:00+08:00"},
+        {"start_date": "yesterday"},
+        {"status": "pending"},
+        {"start_date": "2025-03-01T00:00:00+08:00", "end_date": "2025-02-01T00:00:00+08:00"},
+    ],
+)
 def test_get_requests_errors(client, db, fmt, params):
     assert_error(client.get(f"/open311/v2/requests.{fmt}", params), fmt, 400)
 

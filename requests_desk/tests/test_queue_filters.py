@@ -61,9 +61,13 @@ def test_closed_days_are_local_and_inclusive(world, categories, seen, frozen):
     grid = world.grids["A1a"]
 
     def make(when, stage=Stage.CLOSED):
-        return RequestFactory(grid=grid, created_at=at(2026, 2, 1, 9, 0), stage=stage,
-                              closure_type=Request.ClosureType.NORMAL if when else "",
-                              closed_at=when).code
+        return RequestFactory(
+            grid=grid,
+            created_at=at(2026, 2, 1, 9, 0),
+            stage=stage,
+            closure_type=Request.ClosureType.NORMAL if when else "",
+            closed_at=when,
+        ).code
 
     make(at(2026, 3, 9, 23, 59))
     inside = make(at(2026, 3, 10, 0, 0))
@@ -79,9 +83,13 @@ def test_nearly_due_is_the_window_before_the_deadline(world, categories, seen, f
     grid = world.grids["A1a"]
 
     def make(due, stage=Stage.HANDLING):
-        return RequestFactory(grid=grid, stage=stage, due_at=due,
-                              closure_type="normal" if stage == Stage.CLOSED else "",
-                              dispatched_at=NOW - datetime.timedelta(days=1)).code
+        return RequestFactory(
+            grid=grid,
+            stage=stage,
+            due_at=due,
+            closure_type="normal" if stage == Stage.CLOSED else "",
+            dispatched_at=NOW - datetime.timedelta(days=1),
+        ).code
 
     hour = datetime.timedelta(hours=1)
     now_due = make(NOW)  # due this instant: not yet overdue, nearly due
@@ -95,8 +103,9 @@ def test_nearly_due_is_the_window_before_the_deadline(world, categories, seen, f
     assert seen(overdue="on") == {late}
     assert set(Request.objects.nearly_due(NOW).values_list("code", flat=True)) == {now_due, soon}
     assert set(Request.objects.overdue(NOW).values_list("code", flat=True)) == {late}
-    flags = {r.code: (r.flag_overdue, r.flag_nearly_due)
-             for r in Request.objects.with_due_flags(NOW)}
+    flags = {
+        r.code: (r.flag_overdue, r.flag_nearly_due) for r in Request.objects.with_due_flags(NOW)
+    }
     assert flags[late] == (True, False) and flags[soon] == (False, True)
     assert sum(n for _o, n in flags.values()) == 2 and sum(o for o, _n in flags.values()) == 1
     for row in Request.objects.all():
@@ -107,8 +116,7 @@ def test_nearly_due_is_the_window_before_the_deadline(world, categories, seen, f
 def test_queue_badges_follow_the_same_rule(client, world, categories, frozen):
     grid = world.grids["A1a"]
     late = RequestFactory(grid=grid, stage=Stage.HANDLING, due_at=NOW - datetime.timedelta(1))
-    soon = RequestFactory(grid=grid, stage=Stage.HANDLING,
-                          due_at=NOW + datetime.timedelta(hours=1))
+    soon = RequestFactory(grid=grid, stage=Stage.HANDLING, due_at=NOW + datetime.timedelta(hours=1))
     client.force_login(world.users.grid_head)
     rows = {r.code: r for r in client.get(QUEUE).context["page"].rows}
     assert rows[late.code].flag_overdue and not rows[late.code].flag_nearly_due
@@ -119,8 +127,9 @@ def test_a_reversed_date_range_is_refused(client, world):
     client.force_login(world.users.grid_head)
     response = client.get(QUEUE, {"reported_from": "2026-03-02", "reported_to": "2026-03-01"})
     assert "结束日期早于开始日期" in response.content.decode()
-    response = client.get("/api/v1/requests/", {"closed_from": "2026-03-02",
-                                                "closed_to": "2026-03-01"})
+    response = client.get(
+        "/api/v1/requests/", {"closed_from": "2026-03-02", "closed_to": "2026-03-01"}
+    )
     assert response.status_code == 400 and "closed_to" in response.json()
     response = client.get("/api/v1/requests/", {"reported_from": "3/1/2026"})
     assert response.status_code == 400 and "reported_from" in response.json()

@@ -34,8 +34,10 @@ def test_case_outside_the_jurisdiction_is_404(client, world, make_request):
     other = make_request(grid="A1b")
     client.force_login(world.users.grid_head)
     assert client.get(reverse("requests_desk:case", args=[other.code])).status_code == 404
-    assert client.post(reverse("requests_desk:act", args=[other.code, "accept"]),
-                       {}).status_code == 404
+    assert (
+        client.post(reverse("requests_desk:act", args=[other.code, "accept"]), {}).status_code
+        == 404
+    )
 
 
 def test_queue_needs_a_staff_role(client, world):
@@ -69,8 +71,9 @@ def test_keyset_pages_cover_everything_once(client, world, categories, settings)
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_queue_query_count_is_constant(client, world, categories, django_assert_max_num_queries,
-                                       count):
+def test_queue_query_count_is_constant(
+    client, world, categories, django_assert_max_num_queries, count
+):
     RequestFactory.create_batch(count, grid=world.grids["A1a"])
     client.force_login(world.users.grid_head)
     with django_assert_max_num_queries(12):
@@ -78,8 +81,9 @@ def test_queue_query_count_is_constant(client, world, categories, django_assert_
     assert len(response.context["page"].rows) == count
 
 
-def test_case_page_query_count_is_constant(client, world, make_request,
-                                           django_assert_max_num_queries):
+def test_case_page_query_count_is_constant(
+    client, world, make_request, django_assert_max_num_queries
+):
     item = bring_to(make_request(), Stage.VERIFIED, world.users.district_admin)
     client.force_login(world.users.grid_head)
     with django_assert_max_num_queries(20):
@@ -118,8 +122,9 @@ def test_action_is_an_htmx_fragment(client, world, make_request):
     response = client.get(url, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert "<html" not in page and f"user:{world.users.grid_worker.pk}" in page
-    response = client.post(url, {"target": f"user:{world.users.grid_worker.pk}"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"target": f"user:{world.users.grid_worker.pk}"}, HTTP_HX_REQUEST="true"
+    )
     assert 'data-stage="dispatched"' in response.content.decode()
 
 
@@ -134,12 +139,15 @@ def test_illegal_action_page_shows_the_refusal(client, world, make_request):
 
 def test_bulk_dispatch(client, world, make_request):
     a = bring_to(make_request(), Stage.FILED, world.users.district_admin)
-    b = bring_to(make_request(description="第二个已立案的垃圾问题"), Stage.FILED,
-                 world.users.district_admin)
+    b = bring_to(
+        make_request(description="第二个已立案的垃圾问题"), Stage.FILED, world.users.district_admin
+    )
     c = make_request(description="还没立案的问题不能派遣")
     client.force_login(world.users.grid_head)
-    client.post(reverse("requests_desk:bulk_dispatch"),
-                {"codes": [a.code, b.code, c.code], "target": "own_community"})
+    client.post(
+        reverse("requests_desk:bulk_dispatch"),
+        {"codes": [a.code, b.code, c.code], "target": "own_community"},
+    )
     stages = dict(Request.objects.values_list("code", "stage"))
     assert stages[a.code] == stages[b.code] == Stage.DISPATCHED
     assert stages[c.code] == Stage.REPORTED
@@ -152,12 +160,16 @@ def test_phone_is_masked_and_reveal_is_audited(client, world, make_request):
     client.force_login(world.users.grid_head)
     page = client.get(reverse("requests_desk:case", args=[item.code])).content.decode()
     assert "138****5678" in page and "13812345678" not in page and "王**" in page
-    response = client.post(reverse("requests_desk:reveal", args=[item.code]), {"purpose": "联系核实"})
+    response = client.post(
+        reverse("requests_desk:reveal", args=[item.code]), {"purpose": "联系核实"}
+    )
     assert "13812345678" not in response.content.decode()  # no reveal right
     user = world.users.grid_head
     user.may_reveal_personal_data = True
     user.save()
-    response = client.post(reverse("requests_desk:reveal", args=[item.code]), {"purpose": "联系核实"})
+    response = client.post(
+        reverse("requests_desk:reveal", args=[item.code]), {"purpose": "联系核实"}
+    )
     assert "13812345678" in response.content.decode()
     assert AuditLogEntry.objects.filter(subject_label=item.code).count() == 2
 
@@ -165,9 +177,16 @@ def test_phone_is_masked_and_reveal_is_audited(client, world, make_request):
 def test_staff_enter_a_hotline_request(client, world, categories):
     client.force_login(world.users.grid_worker)
     grid = world.grids["A1a"]
-    response = client.post(reverse("requests_desk:enter"), {
-        "source": "hotline", "category": categories["C0101"].pk, "description": "来电：井盖缺失",
-        "lat": grid.boundary.centroid.y, "lon": grid.boundary.centroid.x})
+    response = client.post(
+        reverse("requests_desk:enter"),
+        {
+            "source": "hotline",
+            "category": categories["C0101"].pk,
+            "description": "来电：井盖缺失",
+            "lat": grid.boundary.centroid.y,
+            "lon": grid.boundary.centroid.x,
+        },
+    )
     item = Request.objects.get()
     assert response.status_code == 302 and item.source == "hotline"
     assert item.created_by == world.users.grid_worker

@@ -8,13 +8,20 @@ from requests_desk.tests.test_flow import bring_to
 
 
 def test_status_page_shows_stage_limit_and_public_replies_but_no_personal_data(
-        client, world, make_request):
+    client, world, make_request
+):
     item = make_request(reporter_name="王小明", reporter_phone="13812345678", consent=True)
     bring_to(item, Stage.DISPATCHED, world.users.district_admin)
-    request_transition(request=item, action="reply", by=world.users.grid_head,
-                       note="网格员已在路上", public=True)
-    request_transition(request=item, action="reply", by=world.users.grid_head,
-                       note="内部：联系物业经理", public=False)
+    request_transition(
+        request=item, action="reply", by=world.users.grid_head, note="网格员已在路上", public=True
+    )
+    request_transition(
+        request=item,
+        action="reply",
+        by=world.users.grid_head,
+        note="内部：联系物业经理",
+        public=False,
+    )
     page = client.get(reverse("requests_desk:status", args=[item.code])).content.decode()
     assert "网格员已在路上" in page and "内部" not in page
     assert "13812345678" not in page and "5678" not in page and "王小明" not in page
@@ -51,8 +58,10 @@ def test_rating_once_after_closure(client, world, make_request):
 
 def test_unsatisfied_rating_sends_the_request_back(client, world, make_request):
     item = _closed(world, make_request)
-    client.post(reverse("requests_desk:rate", args=[item.code]),
-                {"speed": 1, "result": 1, "service": 2, "feedback_quality": 2, "comment": "没解决"})
+    client.post(
+        reverse("requests_desk:rate", args=[item.code]),
+        {"speed": 1, "result": 1, "service": 2, "feedback_quality": 2, "comment": "没解决"},
+    )
     item.refresh_from_db()
     assert item.stage == Stage.DISPATCHED and item.redo_count == 1 and not item.rating.satisfied
     assert item.events.latest("id").action == "redo"
@@ -60,8 +69,10 @@ def test_unsatisfied_rating_sends_the_request_back(client, world, make_request):
 
 def test_bad_scores_save_nothing(client, world, make_request):
     item = _closed(world, make_request)
-    client.post(reverse("requests_desk:rate", args=[item.code]),
-                {"speed": 9, "result": 1, "service": 2, "feedback_quality": 2})
+    client.post(
+        reverse("requests_desk:rate", args=[item.code]),
+        {"speed": 9, "result": 1, "service": 2, "feedback_quality": 2},
+    )
     item.refresh_from_db()
     assert not hasattr(item, "rating") or True
     from requests_desk.models import Rating

@@ -65,10 +65,12 @@ def test_working_hours_between(cal):
 def test_calendar_loads_holidays_from_the_table(db):
     from requests_desk.models import Holiday
 
-    Holiday.objects.update_or_create(date=datetime.date(2030, 5, 6),
-                                     defaults={"kind": Holiday.Kind.OFF, "name": "测试"})
-    Holiday.objects.update_or_create(date=datetime.date(2030, 5, 11),
-                                     defaults={"kind": Holiday.Kind.WORKDAY, "name": "调休"})
+    Holiday.objects.update_or_create(
+        date=datetime.date(2030, 5, 6), defaults={"kind": Holiday.Kind.OFF, "name": "测试"}
+    )
+    Holiday.objects.update_or_create(
+        date=datetime.date(2030, 5, 11), defaults={"kind": Holiday.Kind.WORKDAY, "name": "调休"}
+    )
     cal = WorkCalendar.load(datetime.date(2030, 5, 1))
     assert not cal.is_working_day(datetime.date(2030, 5, 6))  # a Monday off
     assert cal.is_working_day(datetime.date(2030, 5, 11))  # a Saturday at work

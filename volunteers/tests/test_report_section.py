@@ -23,9 +23,14 @@ def local(month, day, hour=9):
 
 
 def certified(activity, member, hours):
-    return SignUp.objects.create(activity=activity, member=member, hours=Decimal(hours),
-                                 certified_at=activity.ends_at, checked_in_at=activity.starts_at,
-                                 checked_out_at=activity.ends_at)
+    return SignUp.objects.create(
+        activity=activity,
+        member=member,
+        hours=Decimal(hours),
+        certified_at=activity.ends_at,
+        checked_in_at=activity.starts_at,
+        checked_out_at=activity.ends_at,
+    )
 
 
 @pytest.fixture
@@ -41,17 +46,36 @@ def march(world):
     RegistrationFactory(member=m1, grid=grid, confirmed_on=datetime.date(2026, 1, 10))
     RegistrationFactory(member=m2, grid=grid, confirmed_on=datetime.date(2025, 9, 1))
     RegistrationFactory(member=m4, grid=grid, confirmed_on=datetime.date(2026, 1, 10))
-    in_grid = ActivityFactory(community=community, grid=grid, starts_at=local(3, 10),
-                              ends_at=local(3, 10, 12), status=Activity.Status.CERTIFIED)
+    in_grid = ActivityFactory(
+        community=community,
+        grid=grid,
+        starts_at=local(3, 10),
+        ends_at=local(3, 10, 12),
+        status=Activity.Status.CERTIFIED,
+    )
     certified(in_grid, m1, "2.5")
     certified(in_grid, m2, "1.5")
-    community_wide = ActivityFactory(community=community, starts_at=local(3, 20),
-                                     ends_at=local(3, 20, 12), status=Activity.Status.CERTIFIED)
+    community_wide = ActivityFactory(
+        community=community,
+        starts_at=local(3, 20),
+        ends_at=local(3, 20, 12),
+        status=Activity.Status.CERTIFIED,
+    )
     certified(community_wide, m1, "3.0")
-    ActivityFactory(community=community, grid=grid, starts_at=local(3, 25),
-                    ends_at=local(3, 25, 12), status=Activity.Status.CANCELLED)
-    april = ActivityFactory(community=community, grid=grid, starts_at=local(4, 1, 8),
-                            ends_at=local(4, 1, 10), status=Activity.Status.CERTIFIED)
+    ActivityFactory(
+        community=community,
+        grid=grid,
+        starts_at=local(3, 25),
+        ends_at=local(3, 25, 12),
+        status=Activity.Status.CANCELLED,
+    )
+    april = ActivityFactory(
+        community=community,
+        grid=grid,
+        starts_at=local(4, 1, 8),
+        ends_at=local(4, 1, 10),
+        status=Activity.Status.CERTIFIED,
+    )
     certified(april, m3, "2.0")
     return world
 
@@ -60,12 +84,27 @@ def test_registration_activities_and_hours_per_area(march, django_assert_max_num
     with django_assert_max_num_queries(3):
         grids = volunteers_section(level="grid", start=MARCH[0], end=MARCH[1])
     assert grids[march.grids["A1a"].pk] == {
-        "members_expected": 3, "members_registered": 1, "registration_rate": 1 / 3,
-        "activities_held": 1, "volunteers_served": 2, "hours_served": 4.0}
-    expected_a1 = {"members_expected": 3, "members_registered": 1, "registration_rate": 1 / 3,
-                   "activities_held": 2, "volunteers_served": 2, "hours_served": 7.0}
-    for level, node in (("community", march.communities["A1"]), ("street", march.streets["A"]),
-                        ("district", march.district)):
+        "members_expected": 3,
+        "members_registered": 1,
+        "registration_rate": 1 / 3,
+        "activities_held": 1,
+        "volunteers_served": 2,
+        "hours_served": 4.0,
+    }
+    expected_a1 = {
+        "members_expected": 3,
+        "members_registered": 1,
+        "registration_rate": 1 / 3,
+        "activities_held": 2,
+        "volunteers_served": 2,
+        "hours_served": 7.0,
+    }
+    for level, node in (
+        ("community", march.communities["A1"]),
+        ("street", march.streets["A"]),
+        ("district", march.district),
+    ):
         assert volunteers_section(level=level, start=MARCH[0], end=MARCH[1])[node.pk] == (
-            expected_a1)
+            expected_a1
+        )
     assert SECTIONS["volunteers"].app_label == "volunteers"

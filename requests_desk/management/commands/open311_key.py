@@ -16,6 +16,8 @@ class Command(BaseCommand):
         if not name.strip():
             raise CommandError("Give the client application's name.")
         client, key = open311_client_create(name=name)
-        self.stdout.write(f"Open311 client “{client.name}” (id {client.pk}) created. Its key is "
-                          "shown once; store it now:")
+        self.stdout.write(
+            f"Open311 client “{client.name}” (id {client.pk}) created. Its key is "
+            "shown once; store it now:"
+        )
         self.stdout.write(key)
