@@ -148,13 +148,16 @@ class Load:
     timeout: float = 60
     answers: list = field(default_factory=list)
     photo: bytes | None = None
+    path: str = "/requests/new/"
+    cookie: str = ""
+    extra: dict = field(default_factory=dict)
 
     def body(self, rng: random.Random) -> tuple[bytes, str]:
         lon, lat = rng.choice(self.points)
         fields = {"csrfmiddlewaretoken": CSRF, "category": str(self.category_id),
                   "description": "楼下路灯不亮，晚上看不清路（稳定性测试）", "lat": f"{lat:.6f}",
                   "lon": f"{lon:.6f}", "reporter_phone": f"13{rng.randrange(10**9):09d}",
-                  "consent": "on", "confirm_new": "on"}
+                  "consent": "on", "confirm_new": "on", **self.extra}
         if self.photo is None:
             return urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
         boundary = "SoakBoundary0123456789"
@@ -166,19 +169,21 @@ class Load:
         return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
     def _resident(self, index: int, deadline: float, origin: float, lock: threading.Lock):
-        rng = random.Random(index)
+        # A fresh seed per run: phone numbers must not repeat across runs (per-phone limit).
+        rng = random.Random(f"{time.time_ns()}-{index}")
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         mine = []
         while time.monotonic() < deadline:
             body, content_type = self.body(rng)
             started = time.monotonic()
             try:
-                connection.request("POST", "/requests/new/", body, {
-                    "Content-Type": content_type, "Cookie": f"csrftoken={CSRF}"})
+                connection.request("POST", self.path, body, {
+                    "Content-Type": content_type,
+                    "Cookie": f"csrftoken={CSRF}" + (f"; {self.cookie}" if self.cookie else "")})
                 response = connection.getresponse()
                 response.read()
                 location = response.getheader("Location") or ""
-                match = re.search(r"/requests/t/([A-Z0-9]+)/", location)
+                match = re.search(r"/requests/(?:t|case)/([A-Z0-9]+)/", location)
                 mine.append(Answer(started - origin, time.monotonic() - started,
                                    response.status, match.group(1) if match else ""))
                 if response.getheader("Connection", "").lower() == "close":
@@ -212,6 +217,28 @@ class Load:
 
     def accepted_codes(self) -> list[str]:
         return [a.code for a in self.answers if a.status == 302 and a.code]
+
+
+SESSION_FOR = """
+from django.test import Client
+from accounts.models import User
+client = Client()
+client.force_login(User.objects.get(username={username!r}))
+print("SESSION=" + client.cookies["sessionid"].value)
+"""
+
+
+def session_cookie(env: dict, username: str) -> str:
+    """A logged-in session (stored in the database) for `username`, made while Redis is up."""
+    output = manage_shell(SESSION_FOR.format(username=username), env)
+    return "sessionid=" + output.split("SESSION=")[1].split()[0]
+
+
+def grid_point_of(username: str) -> list[tuple[float, float]]:
+    return [(x, y) for x, y in sql(
+        "SELECT ST_X(ST_PointOnSurface(g.boundary)), ST_Y(ST_PointOnSurface(g.boundary)) FROM "
+        "grids_areagrid g JOIN accounts_user u ON u.grid_id = g.id WHERE u.username = %s",
+        [username])]
 
 
 def status_counts(answers) -> dict:
