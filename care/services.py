@@ -9,7 +9,6 @@ import datetime
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -35,7 +34,7 @@ from privacy.identity import id_number_problem
 from privacy.masking import mask_id_number
 from privacy.models import AuditLogEntry
 from privacy.services import audit_record, may_reveal
-from requests_desk.uploads import photos_clean
+from requests_desk.uploads import files_store, photos_clean
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 ANONYMISED_NAME = "已匿名"
@@ -305,9 +304,12 @@ def visit_record(
     Need.objects.bulk_create(
         [Need(visit=visit, description=text.strip()) for text in needs if text and text.strip()]
     )
-    for index, data in enumerate(cleaned_photos, start=1):
-        photo = VisitPhoto(visit=visit)
-        photo.image.save(f"visit-{visit.pk}-{index}.jpg", ContentFile(data), save=True)
+    photos = [VisitPhoto(visit=visit) for _ in cleaned_photos]
+    files_store(
+        (photo.image, f"visit-{visit.pk}-{index}.jpg", data)
+        for index, (photo, data) in enumerate(zip(photos, cleaned_photos, strict=True), start=1)
+    )
+    VisitPhoto.objects.bulk_create(photos)
     return visit
 
 

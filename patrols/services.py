@@ -2,7 +2,6 @@
 
 from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from accounts.models import Role
 from patrols import conf
 from patrols.geo import distance_m
 from patrols.models import CheckIn, Finding, FindingPhoto, Patrol, PatrolPlan
-from requests_desk.uploads import photos_clean
+from requests_desk.uploads import files_store, photos_clean
 
 
 def _point(lon, lat) -> Point:
@@ -120,9 +119,12 @@ def finding_record(
     )
     finding.full_clean()
     finding.save()
-    for index, data in enumerate(cleaned_photos, start=1):
-        photo = FindingPhoto(finding=finding)
-        photo.image.save(f"finding-{finding.pk}-{index}.jpg", ContentFile(data), save=True)
+    photos = [FindingPhoto(finding=finding) for _ in cleaned_photos]
+    files_store(
+        (photo.image, f"finding-{finding.pk}-{index}.jpg", data)
+        for index, (photo, data) in enumerate(zip(photos, cleaned_photos, strict=True), start=1)
+    )
+    FindingPhoto.objects.bulk_create(photos)
     return finding
 
 

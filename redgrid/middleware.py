@@ -1,6 +1,11 @@
+import logging
+
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -68,3 +73,30 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (PostgreSQL restarting, the network gone) answers 503 with
+    Retry-After instead of a 500: clients and load balancers retry, and nothing half-done is kept
+    because every write runs in a transaction. Django reconnects on the next request by itself
+    (CONN_HEALTH_CHECKS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable: %s", type(exception).__name__)
+        message = _("The service is briefly unavailable. Please try again in a minute.")
+        if request.path.startswith(("/api/", "/open311/")) or request.headers.get(
+            "Accept", ""
+        ).startswith("application/json"):
+            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
+        return response

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "redgrid.middleware.ContentSecurityPolicyMiddleware",
     "redgrid.middleware.RejectNulBytesMiddleware",
+    "redgrid.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "redgrid.locale_middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

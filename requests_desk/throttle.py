@@ -1,12 +1,37 @@
-"""Abuse limits for public submissions: per client address and per phone number, in the cache."""
+"""Abuse limits for public submissions: per client address and per phone number, in the cache.
 
+The limits fail open: when the cache (Redis) is unreachable a resident's report is still taken —
+losing a report is worse than letting a few extra through for the minutes Redis is down.
+"""
+
+import functools
 import hashlib
+import logging
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from requests_desk.conf import conf
+
+logger = logging.getLogger(__name__)
+
+
+def _fail_open(default):
+    def decorator(fn):
+        @functools.wraps(fn)
+        def wrapped(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except ValidationError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
+                logger.warning("rate limit skipped, cache unavailable: %s", type(exc).__name__)
+                return default
+
+        return wrapped
+
+    return decorator
 
 
 def _key(kind: str, value: str) -> str:
@@ -27,6 +52,7 @@ def _hit(key: str, limit: int, seconds: int) -> bool:
     return True
 
 
+@_fail_open(None)
 def submission_allow(*, ip: str, phone: str = "") -> None:
     """Raise ValidationError when this address or phone sent too many requests recently."""
     ip_limit, ip_seconds = conf.RATE_LIMIT_PER_IP
@@ -55,6 +81,7 @@ def submission_allow(*, ip: str, phone: str = "") -> None:
         _hit(_key("phone", phone.strip()), phone_limit, phone_seconds)
 
 
+@_fail_open(True)
 def support_allow(*, ip: str, code: str) -> bool:
     """A given address may "+1" a given request once a day."""
     return cache.add(_key("support", f"{ip}:{code}"), 1, 86400)

@@ -2,6 +2,7 @@
 that EXIF and GPS metadata are gone. Validation happens before anything is written: a refused
 file saves nothing."""
 
+import contextlib
 import io
 import warnings
 
@@ -88,16 +89,43 @@ def photos_clean(files) -> list[bytes]:
     return cleaned
 
 
+def files_store(items) -> None:
+    """Write (field_file, name, bytes) items to storage, all or none.
+
+    If the storage fails (disk full, volume gone) the files already written are removed and a
+    translated ValidationError is raised; the caller's transaction then rolls back its rows, so
+    no orphan row or file is left behind.
+    """
+    written = []
+    try:
+        for field_file, name, data in items:
+            field_file.save(name, ContentFile(data), save=False)
+            written.append(field_file)
+    except OSError as exc:
+        for field_file in written:
+            with contextlib.suppress(OSError):
+                field_file.delete(save=False)
+        raise ValidationError(
+            _(
+                "The photos could not be stored right now (the server's storage is full or "
+                "unavailable). Nothing was saved; please try again later or call 12345."
+            ),
+            code="storage",
+        ) from exc
+
+
 def photos_save(*, request, files, event=None):
     """Save cleaned photos (bytes from photos_clean, or uploads to clean now)."""
     from requests_desk.models import RequestPhoto
 
-    saved = []
-    for data in photos_clean(files):
-        photo = RequestPhoto(request=request, event=event)
-        photo.image.save("photo.jpg", ContentFile(data), save=False)
+    cleaned = photos_clean(files)
+    photos = [RequestPhoto(request=request, event=event) for _ in cleaned]
+    files_store(
+        (photo.image, "photo.jpg", data) for photo, data in zip(photos, cleaned, strict=True)
+    )
+    for photo, data in zip(photos, cleaned, strict=True):
+        # After the file is stored: saving the file resets the image's dimension fields.
         with Image.open(io.BytesIO(data)) as reencoded:
             photo.width, photo.height = reencoded.size
         photo.save()
-        saved.append(photo)
-    return saved
+    return photos
