@@ -45,3 +45,14 @@ lint:
 check-deploy:
 	DJANGO_SECRET_KEY=$$(openssl rand -base64 60 | tr -d '\n') REDGRID_FIELD_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
 	  DATABASE_URL=postgis://postgres@127.0.0.1:5432/redgrid $(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmarks (docs/benchmarks.md): generates redgrid_bench once (1,000,000 requests), then measures.
+bench: setup-test
+	bench/run.sh $(BENCH_ARGS)
+
+# Long load and fault runs (docs/reliability.md); REDGRID_SOAK_DISRUPT=1 also restarts PostgreSQL
+# and stops Redis for a while. Never part of `make test`.
+soak: setup-test messages
+	REDIS_URL=redis://127.0.0.1:6379/8 CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \
+	  DJANGO_SETTINGS_MODULE=redgrid.settings_test nice -n 10 $(PY) -m pytest tests/soak \
+	  -o python_files='soak_*.py' -p no:xdist -v -rsx $(PYTEST_ARGS)
