@@ -110,6 +110,11 @@ if DATABASES["default"]["ENGINE"] not in (
 ):
     raise ImproperlyConfigured("DATABASE_URL must use the postgis:// or spatialite:// scheme.")
 IS_POSTGIS = DATABASES["default"]["ENGINE"].endswith("postgis")
+if IS_POSTGIS:
+    # Fail fast while PostgreSQL restarts: requests answer 503 within seconds instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 3
+    )
 if not IS_POSTGIS:
     # SQLite: wait for the writer lock instead of failing at once when web, worker and beat overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -200,6 +205,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that kicks delivery must not wait long for a broker that is down: the outbox keeps
+# the message and the periodic task sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # --- E-mail and SMS -------------------------------------------------------------------------------
