@@ -92,6 +92,10 @@ def _release_for_quiet_hours(rows, token, now) -> list[Notification]:
     return ready
 
 
+def _message_id_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "redgrid.local"
+
+
 def _send(row: Notification, connection) -> None:
     if row.channel == Channel.EMAIL:
         message = EmailMessage(
@@ -100,7 +104,13 @@ def _send(row: Notification, connection) -> None:
             settings.DEFAULT_FROM_EMAIL,
             [row.address],
             connection=connection,
-            headers={"X-RedGrid-Notification": str(row.pk)},
+            # A stable Message-ID per outbox row: if a worker dies between sending and marking
+            # the row sent, the one resend carries the same Message-ID, which mail systems use
+            # to recognise the duplicate (the SMS path passes message_id for the same reason).
+            headers={
+                "X-RedGrid-Notification": str(row.pk),
+                "Message-ID": f"<redgrid-notification-{row.pk}@{_message_id_domain()}>",
+            },
         )
         if row.attachment:
             message.attach(*attachment_render(row.attachment))

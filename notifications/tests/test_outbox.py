@@ -122,3 +122,24 @@ def test_beat_schedules_are_seeded_once():
     tasks = dict(PeriodicTask.objects.values_list("task", "interval__every"))
     assert tasks["notifications.tasks.deliver_pending"] == 1
     assert tasks["notifications.tasks.run_reminders"] == 15
+
+
+def test_each_outbox_row_keeps_one_message_id_across_resends(db):
+    """A resend after a crash between send and mark carries the same Message-ID as the first
+    send, so mail systems can recognise the duplicate."""
+    from django.core import mail
+
+    from notifications.delivery import _send
+    from notifications.models import Notification
+
+    row = Notification.objects.create(
+        channel=Notification.Channel.EMAIL,
+        address="a@example.org",
+        kind="test",
+        subject="s",
+        body="b",
+    )
+    _send(row, None)
+    _send(row, None)
+    ids = [message.extra_headers["Message-ID"] for message in mail.outbox[-2:]]
+    assert ids[0] == ids[1] == f"<redgrid-notification-{row.pk}@localhost>"
