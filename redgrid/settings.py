@@ -110,11 +110,10 @@ if DATABASES["default"]["ENGINE"] not in (
 ):
     raise ImproperlyConfigured("DATABASE_URL must use the postgis:// or spatialite:// scheme.")
 IS_POSTGIS = DATABASES["default"]["ENGINE"].endswith("postgis")
-if IS_POSTGIS:
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)
+if IS_POSTGIS and DB_CONNECT_TIMEOUT > 0:
     # Fail fast while PostgreSQL restarts: requests answer 503 within seconds instead of hanging.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DB_CONNECT_TIMEOUT", 3
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
 if not IS_POSTGIS:
     # SQLite: wait for the writer lock instead of failing at once when web, worker and beat overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

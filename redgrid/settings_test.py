@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("REDGRID_FIELD_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdCE=")
 os.environ.setdefault("REDGRID_HTTPS", "0")
+# No connect timeout in tests: psycopg measures it with the clock that time-machine freezes.
+os.environ.setdefault("DB_CONNECT_TIMEOUT", "0")
 os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/redgrid")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")
