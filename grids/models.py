@@ -128,12 +128,7 @@ class AreaGrid(PopulatedNode):
 
     def current_grid_head(self):
         """The grid head's assignment today, or None. Use selectors for lists (one query)."""
-        return (
-            self.assignments.current()
-            .filter(role=GridAssignment.Role.GRID_HEAD)
-            .select_related("user")
-            .first()
-        )
+        return self.assignments.current_grid_heads().select_related("user").first()
 
 
 class SubGrid(PopulatedNode):
@@ -201,6 +196,10 @@ class GridAssignmentQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+
+    def current_grid_heads(self, on: datetime.date | None = None):
+        """The grid-head assignments in force on `on`, newest first (one per grid by rule)."""
+        return self.current(on).filter(role=GridAssignment.Role.GRID_HEAD).order_by("-start_date")
 
 
 class GridAssignment(models.Model):

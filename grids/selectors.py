@@ -5,20 +5,22 @@ import datetime
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
-from django.utils import timezone
 
 from grids.models import AreaGrid, GridAssignment
 
 
+def grid_head_subquery(
+    *, grid_ref: str = "pk", on: datetime.date | None = None, field: str = "user_id"
+):
+    """A subquery of the current grid head's `field` for the grid at OuterRef(`grid_ref`)."""
+    heads = GridAssignment.objects.current_grid_heads(on).filter(grid=OuterRef(grid_ref))
+    if field == "full_name":
+        heads = heads.annotate(full_name=Concat("user__last_name", "user__first_name"))
+    return Subquery(heads.values(field)[:1])
+
+
 def grid_head_name_subquery(on: datetime.date | None = None):
-    on = on or timezone.localdate()
-    return Subquery(
-        GridAssignment.objects.current(on)
-        .filter(grid=OuterRef("pk"), role=GridAssignment.Role.GRID_HEAD)
-        .order_by("-start_date")
-        .annotate(full_name=Concat("user__last_name", "user__first_name"))
-        .values("full_name")[:1]
-    )
+    return grid_head_subquery(on=on, field="full_name")
 
 
 def grids_for_map(

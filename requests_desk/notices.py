@@ -66,8 +66,8 @@ def notify_new_request(*, request: Request) -> None:
     if request.grid_id is None:
         return
     head = (
-        GridAssignment.objects.current()
-        .filter(grid_id=request.grid_id, role=GridAssignment.Role.GRID_HEAD)
+        GridAssignment.objects.current_grid_heads()
+        .filter(grid_id=request.grid_id)
         .select_related("user")
         .first()
     )

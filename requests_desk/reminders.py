@@ -9,13 +9,12 @@ period includes the deadline, so an extension or re-dispatch (new deadline) remi
 import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grids.models import GridAssignment
+from grids.selectors import grid_head_subquery
 from notifications.registry import Reminder, reminder_kind
 from requests_desk.models import CLOCK_STAGES, Request
 
@@ -97,16 +96,10 @@ def overdue_grid_head(now):
     deadline is escalated once per deadline to the current grid head of its area grid."""
     limit = now - _hours("REDGRID_REQUEST_ESCALATE_HEAD_HOURS", 24)
     today = timezone.localdate(now)
-    head = (
-        GridAssignment.objects.current(today)
-        .filter(grid=OuterRef("grid"), role=GridAssignment.Role.GRID_HEAD)
-        .order_by("-start_date")
-        .values("user_id")[:1]
-    )
     rows = (
         _running()
         .filter(due_at__lte=limit, grid__isnull=False)
-        .annotate(head_id=Subquery(head))
+        .annotate(head_id=grid_head_subquery(grid_ref="grid", on=today))
         .filter(head_id__isnull=False)
         .values_list("id", "head_id", "code", "due_at")
         .order_by("id")
