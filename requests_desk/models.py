@@ -555,3 +555,82 @@ class Rating(models.Model):
                 ),
             ),
         ]
+
+
+class MonthlyRequestFigures(models.Model):
+    """The case indicators' counters for one bucket (street, community, grid) and one local month,
+    kept exact by requests_desk.monthly in the same transaction as every write that changes a
+    counted field of a request (see that module for the why and the rules).
+
+    Cohort counters (reports … handling_microseconds) count the requests *reported* in `month`
+    (local month of created_at, like request_indicators); `closed_in_month` counts the requests
+    *closed* in `month` (local month of closed_at, like the queue's closed-day filter), whatever
+    month they were reported in. Nothing time-dependent is stored (overdue is computed live)."""
+
+    jurisdiction_paths = Request.jurisdiction_paths
+
+    # "<street>/<community>/<grid or 0>": one unique key that works with a null grid on every
+    # database (a unique constraint over a nullable column would not catch duplicates).
+    bucket = models.CharField(max_length=64, editable=False)
+    month = models.DateField(_("month"))
+    street = models.ForeignKey(
+        "grids.Street",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("street"),
+    )
+    community = models.ForeignKey(
+        "grids.Community",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        "grids.AreaGrid",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("area grid"),
+    )
+    # Plain integers, not positive ones: a write made around the services (raw SQL, bulk loads)
+    # must never make a resident's submission fail; the nightly rebuild repairs any drift.
+    reports = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    filed = models.IntegerField(default=0)
+    dispatched = models.IntegerField(default=0)
+    handled = models.IntegerField(default=0)
+    handled_on_time = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    reworked = models.IntegerField(default=0)
+    extended = models.IntegerField(default=0)
+    self_handled = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    # Sum of Rating.overall over the rated requests (the average is this / rated).
+    satisfaction_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # Requests with both dispatched_at and handled_at, and the sum of (handled − dispatched).
+    handling_count = models.IntegerField(default=0)
+    handling_microseconds = models.BigIntegerField(default=0)
+    closed_in_month = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly request figures")
+        verbose_name_plural = _("monthly request figures")
+        db_table = "requests_desk_monthlyfigures"
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "month"], name="monthlyfigures_bucket_month"),
+        ]
+        indexes = [
+            models.Index(fields=["grid", "month"], name="monthlyfigures_grid_idx"),
+            models.Index(fields=["community", "month"], name="monthlyfigures_community_idx"),
+            models.Index(fields=["street", "month"], name="monthlyfigures_street_idx"),
+            models.Index(fields=["month"], name="monthlyfigures_month_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.bucket} {self.month:%Y-%m}"
