@@ -43,6 +43,11 @@ class CategoryField(forms.TypedChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=category_choices, coerce=int, **kwargs)
 
+    def validate(self, value):
+        # Only "required": whether the pk names an active sub-class is checked by the one query
+        # in clean(), so a submission does not build the whole category tree to validate it.
+        forms.Field.validate(self, value)
+
     def clean(self, value):
         pk = super().clean(value)
         if pk in ("", None):

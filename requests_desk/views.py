@@ -1,6 +1,7 @@
 """Pages of the requests desk: the resident's form and status page (public), the staff queue and
 case page (jurisdiction-scoped). Views parse, call a service or selector, and render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,6 +70,33 @@ def _map_context():
     }
 
 
+# "Just created" on the status page: a short-lived signed cookie rather than a session, so that a
+# resident's report writes no session row (one less write per submission, and nothing kept about
+# the resident on the server beyond the request itself).
+NEW_CODE_COOKIE = "rg_new_request"
+NEW_CODE_SALT = "requests_desk.new_code"
+NEW_CODE_SECONDS = 600
+
+
+def _remember_new_code(response, code: str):
+    response.set_signed_cookie(
+        NEW_CODE_COOKIE,
+        code,
+        salt=NEW_CODE_SALT,
+        max_age=NEW_CODE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _just_created(request, code: str) -> bool:
+    remembered = request.get_signed_cookie(
+        NEW_CODE_COOKIE, default=None, salt=NEW_CODE_SALT, max_age=NEW_CODE_SECONDS
+    )
+    return remembered == code
+
+
 def _report(request, form_class, template, *, source, created_by=None):
     form = form_class(request.POST or None, request.FILES or None)
     nearby = []
@@ -110,8 +138,9 @@ def _report(request, form_class, template, *, source, created_by=None):
                         request, _("Request %(code)s entered.") % {"code": created.code}
                     )
                     return redirect("requests_desk:case", code=created.code)
-                request.session["requests_desk_new_code"] = created.code
-                return redirect("requests_desk:status", code=created.code)
+                response = redirect("requests_desk:status", code=created.code)
+                _remember_new_code(response, created.code)
+                return response
             # Shown again with the nearby requests: keep the photos (a browser cannot refill
             # a file input), referenced by a signed token in a hidden field.
             if data.get("photos"):
@@ -159,7 +188,7 @@ def status(request, code):
     shown = item.merged_into if item.stage == Stage.MERGED and item.merged_into else item
     if shown is not item:
         shown = selectors.public_request(shown.code)
-    just_created = request.session.pop("requests_desk_new_code", None) == item.code
+    just_created = _just_created(request, item.code)
     try:
         rating = item.rating
     except Rating.DoesNotExist:
@@ -168,7 +197,7 @@ def status(request, code):
     reached = PUBLIC_STEPS.index(shown.stage) if shown.stage in PUBLIC_STEPS else -1
     for index, step in enumerate(PUBLIC_STEPS):
         steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
-    return render(
+    response = render(
         request,
         "requests_desk/status.html",
         {
@@ -180,6 +209,9 @@ def status(request, code):
             "rating_form": RatingForm() if item.stage == Stage.CLOSED and rating is None else None,
         },
     )
+    if just_created:
+        response.delete_cookie(NEW_CODE_COOKIE, samesite="Lax")
+    return response
 
 
 @require_POST

@@ -44,6 +44,22 @@ def test_point_is_routed_to_its_grid_by_locate(client, world, categories):
     assert len(item.code) == 10 and not item.code.isdigit()
 
 
+def test_status_page_confirms_the_new_request_once_without_a_session_row(client, world, categories):
+    from django.contrib.sessions.models import Session
+
+    response = client.post(URL, form_data(world, categories), follow=True)
+    item = Request.objects.get()
+    confirmation = "您的诉求已收到"
+    assert confirmation in response.content.decode()
+    assert not Session.objects.exists()
+    # Shown once: the cookie is cleared by the status page, and a forged one is ignored.
+    again = client.get(reverse("requests_desk:status", args=[item.code])).content.decode()
+    assert confirmation not in again
+    client.cookies["rg_new_request"] = item.code  # unsigned
+    forged = client.get(reverse("requests_desk:status", args=[item.code])).content.decode()
+    assert confirmation not in forged
+
+
 def test_without_a_point_the_chosen_community_is_used(client, world, categories):
     community = world.communities["B1"]
     client.post(
