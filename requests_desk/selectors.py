@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -136,9 +137,11 @@ def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None
         qs = qs.filter(due_at__isnull=False)
     decoded = _decode(cursor, sort) if cursor else None
     if decoded:
-        value, pk = decoded
-        op = "lt" if descending else "gt"
-        qs = qs.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk}))
+        # A row comparison `(column, id) < (value, pk)`: unlike the equivalent OR of two
+        # conditions, it is an index range condition, so a deep page starts where the cursor
+        # points instead of walking the index from the top.
+        lookup = TupleLessThan if descending else TupleGreaterThan
+        qs = qs.filter(lookup(Tuple(F(column), F("id")), decoded))
     rows = list(
         qs.select_related(
             "category__parent", "grid", "community", "assignee", "department"
