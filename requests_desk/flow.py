@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from accounts.models import Role
 from requests_desk.conf import conf
 from requests_desk.models import Category, Request, RequestEvent, Stage
+from requests_desk.monthly import monthly_figures_change
 from requests_desk.worktime import WorkCalendar, due_at
 
 RESIDENT = "resident"
@@ -500,6 +501,7 @@ def transition(
             created_at=now,
         )
     notify_stage_change(request=request, event=event)
+    monthly_figures_change(before=locked, after=request)
     return request
 
 

@@ -17,6 +17,7 @@ request_transition(*, request, action, by, note="", public=None, photos=(), **pa
 
 request_rate(*, request, speed, result, service, feedback_quality, comment="") -> Rating
 request_support(*, request, client_ip) -> bool   ("+1" by another resident)
+request_reroute(*, request, grid) -> Request    (place it in another area grid)
 open311_client_create(*, name) -> (Open311Client, key)
 """
 
@@ -47,6 +48,7 @@ from requests_desk.models import (
     RequestEvent,
     Stage,
 )
+from requests_desk.monthly import monthly_figures_add, monthly_figures_change, monthly_figures_rate
 from requests_desk.notices import notify_new_request
 from requests_desk.uploads import photos_clean, photos_save
 
@@ -246,6 +248,7 @@ def request_create(
     )
     photos_save(request=request, files=cleaned_photos)
     notify_new_request(request=request)
+    monthly_figures_add(request=request)
     return request
 
 
@@ -283,6 +286,7 @@ def request_rate(
         satisfied=overall >= conf.UNSATISFIED_BELOW,
         created_at=now or timezone.now(),
     )
+    monthly_figures_rate(request=request, rating=rating)
     if not rating.satisfied:
         flow.transition(
             request=request,
@@ -293,6 +297,19 @@ def request_rate(
             % {"score": rating.overall, "comment": rating.comment or "—"},
         )
     return rating
+
+
+@transaction.atomic
+def request_reroute(*, request, grid) -> Request:
+    """Place `request` in area grid `grid` (and its community and street): for a request whose
+    grid the caller knows better than its point (a patrol finding, a household visit)."""
+    locked = Request.objects.select_for_update().get(pk=request.pk)
+    Request.objects.filter(pk=request.pk).update(
+        grid=grid, community_id=grid.community_id, street_id=grid.community.street_id
+    )
+    request.refresh_from_db()
+    monthly_figures_change(before=locked, after=request)
+    return request
 
 
 def request_support(*, request, client_ip: str) -> bool:
