@@ -9,13 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from care.models import Household, Pairing, Visit
 from care.selectors import _days, frequency_subquery
-from reports.levels import level_path
-from reports.registry import Metric, report_section
-
-
-def _grouped(queryset, model, level, **aggregates):
-    rows = queryset.values(node=F(level_path(model, level))).annotate(**aggregates).order_by()
-    return {row.pop("node"): row for row in rows if row["node"] is not None}
+from reports.levels import LEVELS, grouped_by_level, merge_levels
+from reports.registry import Metric, report_section, report_section_all_levels
 
 
 def households_due_in(start: datetime.date, end: datetime.date):
@@ -66,29 +61,42 @@ def households_due_in(start: datetime.date, end: datetime.date):
     ],
 )
 def care_section(*, level, start, end):
+    """One level's areas (see care_figures). Two GROUP BY queries."""
+    return care_figures(start=start, end=end, levels=(level,))[level]
+
+
+@report_section_all_levels("care")
+def care_all_levels(*, start, end):
+    """Every level's areas: two GROUPING SETS queries on PostgreSQL (see care_figures)."""
+    return care_figures(start=start, end=end)
+
+
+def care_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
     """Visits recorded in the month, and the households due a visit by the month's end
-    (households_due_in) with how many of them were visited. Two GROUP BY queries per level."""
-    result: dict = {}
-    visits = _grouped(
-        Visit.objects.filter(visited_on__gte=start, visited_on__lt=end),
-        Visit,
-        level,
-        visits=Count("id"),
-        follow_up_visits=Count("id", filter=Q(kind=Visit.Kind.FOLLOW_UP)),
-    )
-    due = _grouped(
-        households_due_in(start, end),
-        Household,
-        level,
-        households_due=Count("id"),
-        households_due_visited=Count("id", filter=Q(visited=True)),
-    )
-    for part in (visits, due):
-        for node, figures in part.items():
-            result.setdefault(node, {}).update(figures)
-    for figures in result.values():
-        due_count = figures.get("households_due", 0)
-        figures["due_visited_rate"] = (
-            figures.get("households_due_visited", 0) / due_count if due_count else None
-        )
+    (households_due_in) with how many of them were visited, per area of each of `levels`:
+    {level: {node_id: metrics}}. Two queries (reports.levels.grouped_by_level: all levels at
+    once where the database can); the rate is each area's own visited / due counts."""
+    parts = [
+        grouped_by_level(
+            Visit.objects.filter(visited_on__gte=start, visited_on__lt=end),
+            Visit,
+            levels,
+            visits=Count("id"),
+            follow_up_visits=Count("id", filter=Q(kind=Visit.Kind.FOLLOW_UP)),
+        ),
+        grouped_by_level(
+            households_due_in(start, end),
+            Household,
+            levels,
+            households_due=Count("id"),
+            households_due_visited=Count("id", filter=Q(visited=True)),
+        ),
+    ]
+    result = merge_levels(levels, *parts)
+    for nodes in result.values():
+        for figures in nodes.values():
+            due_count = figures.get("households_due", 0)
+            figures["due_visited_rate"] = (
+                figures.get("households_due_visited", 0) / due_count if due_count else None
+            )
     return result

@@ -3,13 +3,13 @@ findings by kind and by how they ended, per area, for the month."""
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patrols.models import CheckIn, Finding, Patrol
-from reports.levels import level_path
-from reports.registry import Metric, report_section
+from reports.levels import LEVELS, grouped_by_level, merge_levels
+from reports.registry import Metric, report_section, report_section_all_levels
 
 KIND_METRICS = [Metric(f"findings_{kind}", label) for kind, label in Finding.Kind.choices]
 
@@ -17,11 +17,6 @@ KIND_METRICS = [Metric(f"findings_{kind}", label) for kind, label in Finding.Kin
 def _moment(day: datetime.date) -> datetime.datetime:
     """Midnight of `day` in the site's time zone (Asia/Shanghai): months run local time."""
     return datetime.datetime.combine(day, datetime.time.min, timezone.get_default_timezone())
-
-
-def _grouped(queryset, model, level, **aggregates):
-    rows = queryset.values(node=F(level_path(model, level))).annotate(**aggregates).order_by()
-    return {row.pop("node"): row for row in rows if row["node"] is not None}
 
 
 @report_section(
@@ -40,29 +35,40 @@ def _grouped(queryset, model, level, **aggregates):
     ],
 )
 def patrols_section(*, level, start, end):
+    """One level's areas (see patrols_figures). Three GROUP BY queries."""
+    return patrols_figures(start=start, end=end, levels=(level,))[level]
+
+
+@report_section_all_levels("patrols")
+def patrols_all_levels(*, start, end):
+    """Every level's areas: three GROUPING SETS queries on PostgreSQL (see patrols_figures)."""
+    return patrols_figures(start=start, end=end)
+
+
+def patrols_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
     """Patrols started, check-ins (and distinct key places) and findings recorded in the month,
     findings counted by kind and by outcome (Finding.Outcome: handled on the spot, reported as a
-    request, still open). Three GROUP BY queries per level."""
+    request, still open), per area of each of `levels`: {level: {node_id: metrics}}. Three
+    queries (reports.levels.grouped_by_level: all levels at once where the database can)."""
     since, until = _moment(start), _moment(end)
-    result: dict = {}
     parts = [
-        _grouped(
+        grouped_by_level(
             Patrol.objects.filter(started_at__gte=since, started_at__lt=until),
             Patrol,
-            level,
+            levels,
             patrols=Count("id"),
         ),
-        _grouped(
+        grouped_by_level(
             CheckIn.objects.filter(at__gte=since, at__lt=until),
             CheckIn,
-            level,
+            levels,
             check_ins=Count("id"),
             places_checked=Count("key_place", distinct=True),
         ),
-        _grouped(
+        grouped_by_level(
             Finding.objects.filter(created_at__gte=since, created_at__lt=until),
             Finding,
-            level,
+            levels,
             findings=Count("id"),
             findings_self_handled=Count("id", filter=Q(outcome=Finding.Outcome.SELF_HANDLED)),
             findings_reported=Count("id", filter=Q(outcome=Finding.Outcome.REPORTED)),
@@ -72,7 +78,4 @@ def patrols_section(*, level, start, end):
             },
         ),
     ]
-    for part in parts:
-        for node, figures in part.items():
-            result.setdefault(node, {}).update(figures)
-    return result
+    return merge_levels(levels, *parts)

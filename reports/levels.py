@@ -1,6 +1,10 @@
 """Hierarchy levels of the monthly reports and the lookups sections group by."""
 
 import datetime
+import re
+
+from django.db import connections
+from django.db.models import F
 
 from grids.jurisdiction import jurisdiction_paths
 from grids.models import AreaGrid, Community, District, Street
@@ -16,6 +20,80 @@ def level_path(model, level: str) -> str:
     return jurisdiction_paths(model)[level]
 
 
+def supports_grouping_sets(using: str) -> bool:
+    """GROUP BY GROUPING SETS: PostgreSQL has it; SQLite (SpatiaLite, `make run`) has not."""
+    return connections[using].vendor == "postgresql"
+
+
+def grouped_by_level(queryset, model, levels=LEVELS, **aggregates) -> dict[str, dict[int, dict]]:
+    """`aggregates` of `queryset` per area of each of `levels`: `{level: {node_id: {alias:
+    value}}}` (rows whose node is NULL are left out). One `GROUP BY GROUPING SETS ((grid),
+    (community), (street), (district))` query on PostgreSQL — every aggregate, COUNT(DISTINCT …)
+    and FILTER included, is computed per area by the database, exactly as one GROUP BY per level
+    would — and one GROUP BY query per level on other databases."""
+    levels = tuple(levels)
+    queryset = queryset.order_by()
+    if len(levels) == 1 or not supports_grouping_sets(queryset.db):
+        return {level: _grouped(queryset, model, level, aggregates) for level in levels}
+    keys = {f"_node_{level}": level for level in levels}
+    grouped = queryset.values(
+        **{key: F(level_path(model, level)) for key, level in keys.items()}
+    ).annotate(**aggregates)
+    names = [*grouped.query.extra_select, *grouped.query.values_select]
+    names += list(grouped.query.annotation_select)
+    if names[: len(keys)] != list(keys):  # pragma: no cover - guards the GROUP BY positions
+        raise RuntimeError(f"unexpected column order {names}")
+    result: dict[str, dict[int, dict]] = {level: {} for level in levels}
+    for row in _grouping_sets_rows(grouped, len(keys)):
+        values = dict(zip(names, row, strict=True))
+        nodes = [(keys[key], values.pop(key)) for key in keys]
+        # A grouping set's row has NULL in the columns the set does not group by: the one
+        # non-NULL node column is the area (a NULL node — no area — is left out, as in the
+        # per-level query).
+        for level, node in nodes:
+            if node is not None:
+                result[level][node] = values
+    return result
+
+
+def merge_levels(levels, *parts: dict) -> dict[str, dict[int, dict]]:
+    """Several `grouped_by_level` results as one: `{level: {node_id: {**figures of each part}}}`."""
+    result: dict[str, dict[int, dict]] = {level: {} for level in levels}
+    for part in parts:
+        for level, nodes in part.items():
+            for node, figures in nodes.items():
+                result[level].setdefault(node, {}).update(figures)
+    return result
+
+
+def _grouped(queryset, model, level, aggregates) -> dict[int, dict]:
+    rows = queryset.values(node=F(level_path(model, level))).annotate(**aggregates)
+    return {row.pop("node"): row for row in rows if row["node"] is not None}
+
+
+_GROUP_BY_POSITIONS = re.compile(r" GROUP BY (\d+(?:, \d+)*)$")
+
+
+def _grouping_sets_rows(queryset, n: int) -> list[tuple]:
+    """The rows of a `.values(<n node columns>).annotate(...)` query with its `GROUP BY` (select
+    positions among 1…n: Django may leave out columns a selected primary key determines) turned
+    into `GROUP BY GROUPING SETS ((1), …, (n))`, run through Django's own compiler (same SQL,
+    same parameters, same type converters)."""
+    base = queryset.query.get_compiler(queryset.db)
+    sets = " GROUP BY GROUPING SETS (" + ", ".join(f"({i})" for i in range(1, n + 1)) + ")"
+
+    class GroupingSetsCompiler(type(base)):
+        def as_sql(self, *args, **kwargs):
+            sql, params = super().as_sql(*args, **kwargs)
+            match = _GROUP_BY_POSITIONS.search(sql)
+            if match is None or any(int(p) > n for p in match.group(1).split(", ")):
+                raise RuntimeError(f"cannot group by GROUPING SETS: ...{sql[-80:]}")
+            return sql[: match.start()] + sets, params
+
+    compiler = GroupingSetsCompiler(base.query, base.connection, base.using, base.elide_empty)
+    return list(compiler.results_iter())
+
+
 def nodes_of(level: str, on: datetime.date):
     """The areas of `level` in force on `on`, with the ids of their ancestors (one query)."""
     model = NODE_MODELS[level]
@@ -24,8 +102,6 @@ def nodes_of(level: str, on: datetime.date):
         for lvl in ("district", "street", "community")
         if lvl in model.PATH_TO and lvl != level
     ]
-    from django.db.models import F
-
     annotations = {
         f"{lvl}_pk": F(path)
         for lvl, path in model.PATH_TO.items()

@@ -16,8 +16,23 @@
 area of that level in a fixed number of queries (GROUP BY the level's path, see
 `reports.levels.level_path`) — never one query per area — and must call the owning app's indicator
 or selector functions rather than copy their logic. Areas missing from the result get 0.
+
+A section may also compute every level in one call, registered next to `compute`:
+
+    @report_section_all_levels("requests")
+    def requests_all_levels(*, start, end):
+        \"\"\"{"grid": {node_id: metrics}, "community": {...}, "street": {...}, "district": {...}}\"\"\"
+        return indicators.by_area_all_levels(start=start, end=end)
+
+The report generation (`reports.services.report_figures`) then calls `compute_all` once instead of
+`compute` once per level; a level missing from its result counts as an empty level. It must give
+exactly what `compute` gives for each level (test it). `reports.levels.grouped_by_level` runs one
+`GROUP BY GROUPING SETS` query for all levels on PostgreSQL and one GROUP BY query per level on
+the other databases (SQLite has no GROUPING SETS); rates are then computed from the counts of
+each area, never by adding up the rates of its grids.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +59,8 @@ class Section:
     metrics: tuple[Metric, ...]
     compute: Callable[..., dict] = field(compare=False)
     app_label: str = ""
+    # Optional: every level in one call, `compute_all(*, start, end) -> {level: {node_id: metrics}}`.
+    compute_all: Callable[..., dict] | None = field(default=None, compare=False)
 
 
 SECTIONS: dict[str, Section] = {}
@@ -59,6 +76,19 @@ def report_section(name: str, title, *, metrics, order: int = 100):
             compute=func,
             app_label=func.__module__.split(".")[0],
         )
+        return func
+
+    return decorator
+
+
+def report_section_all_levels(name: str):
+    """Register `compute_all(*, start, end)` for the section `name` (registered before, with
+    `report_section`): all levels at once, `{level: {node_id: metrics}}`."""
+
+    def decorator(func):
+        if name not in SECTIONS:
+            raise LookupError(f"report section {name!r} is not registered (report_section first)")
+        SECTIONS[name] = dataclasses.replace(SECTIONS[name], compute_all=func)
         return func
 
     return decorator

@@ -1,12 +1,14 @@
 """The reports app's own section: the area itself (population, grids, key places, grid staff),
 from the hierarchy tables of grids/. Other sections live in the apps that own the data."""
 
-from django.db.models import Count, F, Q, Sum
+import datetime
+
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import AreaGrid, GridAssignment, KeyPlace
-from reports.levels import level_path
-from reports.registry import Metric, report_section
+from reports.levels import LEVELS, grouped_by_level, merge_levels
+from reports.registry import Metric, report_section, report_section_all_levels
 
 
 @report_section(
@@ -22,32 +24,43 @@ from reports.registry import Metric, report_section
     ],
 )
 def area_overview(*, level, start, end):
-    """Grids in force at the end of the month and their population; key places; staff whose
-    assignment covered the month's last day. Three GROUP BY queries per level."""
-    import datetime
+    """One level's areas (see area_figures). Three GROUP BY queries."""
+    return area_figures(start=start, end=end, levels=(level,))[level]
 
+
+@report_section_all_levels("area")
+def area_all_levels(*, start, end):
+    """Every level's areas: three GROUPING SETS queries on PostgreSQL (see area_figures)."""
+    return area_figures(start=start, end=end)
+
+
+def area_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
+    """Grids in force at the end of the month and their population; key places; staff whose
+    assignment covered the month's last day; per area of each of `levels`. Three queries
+    (reports.levels.grouped_by_level)."""
     last_day = end - datetime.timedelta(days=1)
-    result = {}
-    grids = (
-        AreaGrid.objects.valid_on(last_day)
-        .values(node=F(level_path(AreaGrid, level)))
-        .annotate(population=Sum("population"), households=Sum("households"), grids=Count("id"))
-    )
-    for row in grids:
-        result[row.pop("node")] = row
-    places = (
-        KeyPlace.objects.filter(grid__in=AreaGrid.objects.valid_on(last_day))
-        .values(node=F(level_path(KeyPlace, level)))
-        .annotate(n=Count("id"))
-    )
-    for row in places:
-        result.setdefault(row["node"], {})["key_places"] = row["n"]
-    staff = (
-        GridAssignment.objects.current(last_day)
-        .filter(Q(role=GridAssignment.Role.GRID_HEAD) | Q(role=GridAssignment.Role.GRID_WORKER))
-        .values(node=F(level_path(GridAssignment, level)))
-        .annotate(n=Count("user", distinct=True))
-    )
-    for row in staff:
-        result.setdefault(row["node"], {})["grid_staff"] = row["n"]
-    return result
+    parts = [
+        grouped_by_level(
+            AreaGrid.objects.valid_on(last_day),
+            AreaGrid,
+            levels,
+            population=Sum("population"),
+            households=Sum("households"),
+            grids=Count("id"),
+        ),
+        grouped_by_level(
+            KeyPlace.objects.filter(grid__in=AreaGrid.objects.valid_on(last_day)),
+            KeyPlace,
+            levels,
+            key_places=Count("id"),
+        ),
+        grouped_by_level(
+            GridAssignment.objects.current(last_day).filter(
+                Q(role=GridAssignment.Role.GRID_HEAD) | Q(role=GridAssignment.Role.GRID_WORKER)
+            ),
+            GridAssignment,
+            levels,
+            grid_staff=Count("user", distinct=True),
+        ),
+    ]
+    return merge_levels(levels, *parts)

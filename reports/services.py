@@ -39,19 +39,35 @@ def _clean(value, unit: str):
 
 def report_figures(*, period: datetime.date, on_step=None) -> dict[str, dict[int, dict]]:
     """{level: {node_id: {section: {metric: value}}}} for every area of every level, computed by
-    the registered sections (each a fixed number of queries per level)."""
+    the registered sections: `compute_all` once when a section has it (every level in one call),
+    else `compute` once per level (each a fixed number of queries)."""
     start, end = month_range(period)
-    figures = {}
-    for level in LEVELS:
-        per_node = {}
-        for section in sections_in_order():
-            values = section.compute(level=level, start=start, end=end) or {}
-            for node_id, metrics in values.items():
-                per_node.setdefault(node_id, {})[section.name] = metrics
+    figures: dict[str, dict[int, dict]] = {level: {} for level in LEVELS}
+    for section in sections_in_order():
+        if section.compute_all is not None:
+            per_level = section.compute_all(start=start, end=end) or {}
+            _collect(figures, section, per_level)
             if on_step:
                 on_step()
-        figures[level] = per_node
+            continue
+        for level in LEVELS:
+            values = section.compute(level=level, start=start, end=end) or {}
+            _collect(figures, section, {level: values})
+            if on_step:
+                on_step()
     return figures
+
+
+def _collect(figures: dict, section, per_level: dict) -> None:
+    for level in LEVELS:
+        for node_id, metrics in (per_level.get(level) or {}).items():
+            figures[level].setdefault(node_id, {})[section.name] = metrics
+
+
+def total_steps() -> int:
+    """Progress steps of a run: one per section call (one per level without `compute_all`),
+    plus writing the reports."""
+    return sum(1 if s.compute_all is not None else len(LEVELS) for s in sections_in_order()) + 1
 
 
 def _numbers_for(node_figures: dict) -> dict:
@@ -80,9 +96,7 @@ def report_run_start(*, period: datetime.date, by=None) -> ReportRun:
         )
         if busy.exists():
             raise ValidationError(_("The reports for this month are already being generated."))
-        run = ReportRun.objects.create(
-            period=period, requested_by=by, total_steps=len(LEVELS) * len(sections_in_order()) + 1
-        )
+        run = ReportRun.objects.create(period=period, requested_by=by, total_steps=total_steps())
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
@@ -113,7 +127,7 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     ReportRun.objects.filter(pk=run.pk).update(
         status=ReportRun.Status.RUNNING,
         done_steps=0,
-        total_steps=len(LEVELS) * len(sections_in_order()) + 1,
+        total_steps=total_steps(),
     )
 
     def step():
@@ -182,8 +196,6 @@ def reports_generate(*, period: datetime.date, run: ReportRun, on_step=None) -> 
             reports_created=len(created),
             error="",
         )
-    if on_step:
-        on_step()
     return list(Report.objects.filter(run=run))
 
 

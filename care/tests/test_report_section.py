@@ -95,3 +95,30 @@ def test_a_month_reads_the_same_after_later_visits(march_visits):
     )
     assert care_section(level="community", start=MARCH[0], end=MARCH[1]) == before
     assert SECTIONS["care"].app_label == "care"
+
+
+def test_all_levels_in_one_call_equal_each_level_computed_alone(
+    march_visits, django_assert_num_queries
+):
+    world = march_visits.world
+    with django_assert_num_queries(2):  # one GROUPING SETS query for visits, one for households
+        all_levels = SECTIONS["care"].compute_all(start=MARCH[0], end=MARCH[1])
+    assert all_levels == {
+        level: care_section(level=level, start=MARCH[0], end=MARCH[1])
+        for level in ("grid", "community", "street", "district")
+    }
+    # The rate of an area is its own visited / due, not an average of its grids' rates.
+    assert all_levels["community"][world.communities["A1"].pk]["due_visited_rate"] == 0.5
+    assert set(all_levels["street"]) == {world.streets["A"].pk}
+
+
+def test_all_levels_fall_back_to_one_query_per_level_without_grouping_sets(
+    march_visits, monkeypatch, django_assert_num_queries
+):
+    """SQLite (the embedded default) has no GROUPING SETS: the same figures, level by level."""
+    import reports.levels
+
+    expected = SECTIONS["care"].compute_all(start=MARCH[0], end=MARCH[1])
+    monkeypatch.setattr(reports.levels, "supports_grouping_sets", lambda using: False)
+    with django_assert_num_queries(2 * 4):
+        assert SECTIONS["care"].compute_all(start=MARCH[0], end=MARCH[1]) == expected

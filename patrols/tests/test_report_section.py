@@ -111,3 +111,39 @@ def test_patrols_check_ins_and_findings_per_area(march_patrols, django_assert_ma
         "check_ins",
         "places_checked",
     ]
+
+
+def _per_level(start, end):
+    return {
+        level: patrols_section(level=level, start=start, end=end)
+        for level in ("grid", "community", "street", "district")
+    }
+
+
+def test_all_levels_in_one_call_equal_each_level_computed_alone(
+    march_patrols, django_assert_num_queries
+):
+    """A1b's worker checks in at A1a's 光明花园: community A1 counts that place once (distinct
+    places are counted per area by the database, not added up from the grids)."""
+    world = march_patrols
+    garden = world.grids["A1a"].key_places.get(name="光明花园")
+    b_worker = UserFactory(username="worker_a1b", role=Role.GRID_WORKER, node=world.grids["A1b"])
+    check_in(patrol(b_worker, local(3, 20, 10)), garden, local(3, 20, 10, 5))
+    with django_assert_num_queries(3):  # one GROUPING SETS query per table
+        all_levels = SECTIONS["patrols"].compute_all(start=MARCH[0], end=MARCH[1])
+    assert all_levels == _per_level(*MARCH)
+    assert all_levels["grid"][world.grids["A1b"].pk]["places_checked"] == 1
+    assert all_levels["community"][world.communities["A1"].pk]["places_checked"] == 2
+    assert all_levels["district"][world.district.pk]["check_ins"] == 4
+
+
+def test_all_levels_fall_back_to_one_query_per_level_without_grouping_sets(
+    march_patrols, monkeypatch, django_assert_num_queries
+):
+    """SQLite (the embedded default) has no GROUPING SETS: the same figures, level by level."""
+    import reports.levels
+
+    expected = SECTIONS["patrols"].compute_all(start=MARCH[0], end=MARCH[1])
+    monkeypatch.setattr(reports.levels, "supports_grouping_sets", lambda using: False)
+    with django_assert_num_queries(3 * 4):
+        assert SECTIONS["patrols"].compute_all(start=MARCH[0], end=MARCH[1]) == expected
