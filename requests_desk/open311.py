@@ -20,7 +20,6 @@ import datetime
 from xml.etree import ElementTree as ET
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -123,8 +122,10 @@ def open311_view(methods):
     return decorator
 
 
-def _iso(moment):
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+def _iso(moment, tz=None):
+    if not moment:
+        return None
+    return moment.astimezone(tz or timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
 # --- Serialisation -----------------------------------------------------------------------------------
@@ -164,12 +165,18 @@ def _status(item: Request) -> str:
     return "closed" if shown.stage in ("closed", "cancelled") else "open"
 
 
-def _request(item: Request) -> dict:
+def _request(item: Request, *, tz=None, notices=None) -> dict:
+    """One request as GeoReport v2 shows it. `item.public_events` holds its public timeline as
+    (to_stage, note, created_at) tuples; `notices` caches the categories' time-limit texts."""
+    tz = tz or timezone.get_current_timezone()
+    notices = {} if notices is None else notices
     events = item.public_events
-    notes = next((e.note for e in reversed(events) if e.note), "")
+    notes = next((note for _stage, note, _at in reversed(events) if note), "")
     if item.stage == "cancelled":
         notes = item.cancel_reason
     agency = item.target_display() if item.target else item.community.name
+    if item.category_id not in notices:
+        notices[item.category_id] = item.category.limit_display()
     return {
         "service_request_id": item.code,
         "status": _status(item),
@@ -178,10 +185,10 @@ def _request(item: Request) -> dict:
         "service_code": item.category.code,
         "description": mask_free_text(item.description),
         "agency_responsible": agency,
-        "service_notice": item.category.limit_display(),
-        "requested_datetime": _iso(item.created_at),
-        "updated_datetime": _iso(item.updated_at),
-        "expected_datetime": _iso(item.due_at),
+        "service_notice": notices[item.category_id],
+        "requested_datetime": _iso(item.created_at, tz),
+        "updated_datetime": _iso(item.updated_at, tz),
+        "expected_datetime": _iso(item.due_at, tz),
         "address": item.address,
         "address_id": "",
         "zipcode": "",
@@ -191,34 +198,75 @@ def _request(item: Request) -> dict:
         # Extension: the public timeline.
         "status_history": [
             {
-                "status": "closed" if e.to_stage in CLOSED_STAGES else "open",
-                "stage": e.to_stage,
-                "datetime": _iso(e.created_at),
-                "note": mask_free_text(e.note),
+                "status": "closed" if stage in CLOSED_STAGES else "open",
+                "stage": stage,
+                "datetime": _iso(created_at, tz),
+                "note": mask_free_text(note),
             }
-            for e in events
+            for stage, note, created_at in events
         ],
     }
+
+
+# The columns the GeoReport answer shows, and no others: a list of up to OPEN311_MAX_RESULTS
+# requests must not fetch (and parse) every request's and its community's and street's geometry
+# and all their other columns.
+_REQUEST_FIELDS = (
+    "code",
+    "stage",
+    "cancel_reason",
+    "target",
+    "description",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "address",
+    "location",
+    "media_url",
+    "category__code",
+    "category__name",
+    "category__limit_amount",
+    "category__limit_unit",
+    "community__name",
+    "street__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "department__name",
+    "merged_into__stage",
+)
 
 
 def _requests_queryset():
     return Request.objects.select_related(
         "category", "community", "street", "assignee", "department", "merged_into"
-    ).prefetch_related(
-        Prefetch(
-            "events",
-            queryset=RequestEvent.objects.filter(public=True).order_by("created_at", "id"),
-            to_attr="public_events",
+    ).only(*_REQUEST_FIELDS)
+
+
+def _with_public_events(items: list) -> list:
+    """Attach each request's public timeline (`public_events`) with one query for all of them,
+    reading only the columns the answer shows."""
+    by_request = {item.pk: [] for item in items}
+    if by_request:
+        events = (
+            RequestEvent.objects.filter(public=True, request_id__in=list(by_request))
+            .order_by("created_at", "id")
+            .values_list("request_id", "to_stage", "note", "created_at")
         )
-    )
+        for request_id, *event in events:
+            by_request[request_id].append(event)
+    for item in items:
+        item.public_events = by_request[item.pk]
+    return items
 
 
 def _requests_response(fmt, items, status=200):
+    tz, notices = timezone.get_current_timezone(), {}
     return _respond(
         fmt,
         "service_requests",
         "request",
-        [_request(i) for i in items],
+        [_request(i, tz=tz, notices=notices) for i in _with_public_events(list(items))],
         status=status,
         nested={"status_history": "status_change"},
     )
