@@ -285,3 +285,25 @@ def test_open311_key_command_prints_the_key_alone_on_its_last_line(db):
     key = out.getvalue().strip().splitlines()[-1]
     client = Open311Client.objects.get(name="街道 App")
     assert client.key_hash == Open311Client.hash_key(key) and key not in client.key_hash
+
+
+def test_request_list_reads_a_fixed_number_of_queries_whatever_its_length(
+    client, world, make_request
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/open311/v2/requests.json")
+        assert response.status_code == 200
+        return len(captured.captured_queries), len(json.loads(response.content))
+
+    make_request(grid="A1a")
+    make_request(grid="B2b", code="E0103", description="另一处暴露垃圾")
+    small = count()
+    for grid in ("A1b", "A2a", "B1a", "B1b"):
+        make_request(grid=grid, description=f"{grid} 网格里的暴露垃圾")
+    large = count()
+    assert (small[1], large[1]) == (2, 6)
+    assert small[0] == large[0] == 2
