@@ -143,9 +143,11 @@ def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None
         lookup = TupleLessThan if descending else TupleGreaterThan
         qs = qs.filter(lookup(Tuple(F(column), F("id")), decoded))
     rows = list(
-        qs.select_related(
-            "category__parent", "grid", "community", "assignee", "department"
-        ).order_by(*order)[: page_size + 1]
+        qs.select_related("category__parent", "grid", "community", "assignee", "department")
+        # The rows show names, not shapes: fetching and parsing each row's grid and community
+        # boundary would cost more than the rest of the page.
+        .defer("grid__boundary", "community__boundary")
+        .order_by(*order)[: page_size + 1]
     )
     next_cursor = None
     if len(rows) > page_size:
