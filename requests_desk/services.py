@@ -223,7 +223,11 @@ def request_create(
         attribute_values=attribute_values or {},
         created_at=now,
     )
-    request.full_clean(exclude=["code", *flow.NO_CLEAN], validate_unique=False)
+    # Check constraints concern later stages (cancelled/closed/merged) and are enforced by the
+    # database; validating them in Python would cost a query and a savepoint each.
+    request.full_clean(
+        exclude=["code", *flow.NO_CLEAN], validate_unique=False, validate_constraints=False
+    )
     for _attempt in range(5):
         try:
             with transaction.atomic():
