@@ -201,6 +201,8 @@ def public_request(code: str) -> Request | None:
                 to_attr="public_events",
             )
         )
+        # Names only: not the community's and street's boundaries.
+        .defer("community__boundary", "street__boundary")
         .filter(code=(code or "").strip().upper())
         .first()
     )
