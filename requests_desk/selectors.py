@@ -185,6 +185,8 @@ def case_for(user, code: str) -> Request:
         ),
         Prefetch("merged", queryset=Request.objects.only("id", "code", "merged_into_id")),
     )
+    # The page shows the request's point, not its grid's, community's or street's boundary.
+    qs = qs.defer("grid__boundary", "community__boundary", "street__boundary")
     return get_scoped_object_or_404(qs, user, code=code)
 
 
