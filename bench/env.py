@@ -44,7 +44,8 @@ def load() -> dict:
     for key, value in {**DEFAULTS, **stored}.items():
         os.environ.setdefault(key, value)
     os.environ.setdefault(
-        "DATABASE_URL", f"postgis://postgres@127.0.0.1:5432/{os.environ['BENCH_DB']}")
+        "DATABASE_URL", f"postgis://postgres@127.0.0.1:5432/{os.environ['BENCH_DB']}"
+    )
     return {k: os.environ[k] for k in (*DEFAULTS, *stored, "DATABASE_URL")}
 
 

@@ -21,9 +21,17 @@ def case_digest(now):
     from requests_desk.models import Request
 
     limit = getattr(settings, "BENCH_REMINDER_LIMIT", 100_000)
-    rows = (Request.objects.filter(assignee__isnull=False, dispatched_at__isnull=False)
-            .order_by("-id").values_list("id", "assignee_id", "code")[:limit])
+    rows = (
+        Request.objects.filter(assignee__isnull=False, dispatched_at__isnull=False)
+        .order_by("-id")
+        .values_list("id", "assignee_id", "code")[:limit]
+    )
     for pk, assignee_id, code in rows.iterator(chunk_size=5000):
-        yield Reminder(object_id=pk, recipient_id=assignee_id, period="bench",
-                       subject=f"案件 {code}", body=f"案件 {code} 请跟进。",
-                       link=f"/requests/case/{code}/")
+        yield Reminder(
+            object_id=pk,
+            recipient_id=assignee_id,
+            period="bench",
+            subject=f"案件 {code}",
+            body=f"案件 {code} 请跟进。",
+            link=f"/requests/case/{code}/",
+        )

@@ -37,6 +37,18 @@ TARGET_SUBMISSION_SHARE = 0.60
 TARGET_PAGE_P50_FACTOR = 3.0
 TARGET_REPORT_FACTOR = 3.0
 TARGET_LOCATE_PER_SECOND = 20_000
+# A page's in-process time on the benchmark data set over its time on the same data set with
+# 10,000 requests (bench/growth.py): what "does not grow with the data" means in numbers.
+TARGET_GROWTH_FACTOR = 1.5
+GROWTH_LABELS = {
+    "status": "public status page",
+    "dashboard": "grid head dashboard",
+    "overview": "street overview",
+    "overview_district": "district overview",
+    "queue": "staff queue, first page (street)",
+    "queue_deep": "staff queue, deep page (row 1,000)",
+    "open311_get": "Open311 GET requests.json",
+}
 
 
 def log(message: str) -> None:
@@ -141,13 +153,24 @@ end
 
 
 def lua_quote(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\r", "\\r").replace(
-        "\n", "\\n") + "'"
+    return (
+        "'"
+        + value.replace("\\", "\\\\").replace("'", "\\'").replace("\r", "\\r").replace("\n", "\\n")
+        + "'"
+    )
 
 
 class Wrk:
-    def __init__(self, base_url: str, workdir: Path, points_file: Path, photo_file: Path,
-                 duration: int, connections: int, threads: int = 1):
+    def __init__(
+        self,
+        base_url: str,
+        workdir: Path,
+        points_file: Path,
+        photo_file: Path,
+        duration: int,
+        connections: int,
+        threads: int = 1,
+    ):
         self.base_url = base_url
         self.workdir = workdir
         self.points_file = points_file
@@ -156,18 +179,48 @@ class Wrk:
         self.connections = connections
         self.threads = threads
 
-    def run(self, name: str, paths: list[str], *, method="GET", kind="none", cookie="",
-            static_body="", ok_statuses=(200,), duration=None, connections=None) -> Row:
+    def run(
+        self,
+        name: str,
+        paths: list[str],
+        *,
+        method="GET",
+        kind="none",
+        cookie="",
+        static_body="",
+        ok_statuses=(200,),
+        duration=None,
+        connections=None,
+    ) -> Row:
         paths_file = self.workdir / f"{name}.paths"
         paths_file.write_text("\n".join(paths) + "\n")
         script = self.workdir / f"{name}.lua"
-        script.write_text(LUA % {
-            "paths_file": paths_file, "points_file": self.points_file, "method": method,
-            "kind": kind, "static_body": lua_quote(static_body), "photo_file": self.photo_file,
-            "cookie": cookie})
-        command = ["wrk", "-t", str(self.threads), "-c", str(connections or self.connections),
-                   "-d", f"{duration or self.duration}s", "--timeout", "30s", "-s", str(script),
-                   self.base_url + paths[0]]
+        script.write_text(
+            LUA
+            % {
+                "paths_file": paths_file,
+                "points_file": self.points_file,
+                "method": method,
+                "kind": kind,
+                "static_body": lua_quote(static_body),
+                "photo_file": self.photo_file,
+                "cookie": cookie,
+            }
+        )
+        command = [
+            "wrk",
+            "-t",
+            str(self.threads),
+            "-c",
+            str(connections or self.connections),
+            "-d",
+            f"{duration or self.duration}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            self.base_url + paths[0],
+        ]
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
         output = result.stdout + result.stderr
         statuses = {}
@@ -183,11 +236,19 @@ class Wrk:
         p50, p99, total, micros = (int(x) for x in latency.groups())
         errors = sum(v for k, v in statuses.items() if k not in ok_statuses)
         errors += sum(int(x) for x in socket_errors.groups()) if socket_errors else 0
-        return Row(name=name, rps=total / (micros / 1e6), p50_ms=p50 / 1000, p99_ms=p99 / 1000,
-                   errors=errors, requests=total, statuses=statuses)
+        return Row(
+            name=name,
+            rps=total / (micros / 1e6),
+            p50_ms=p50 / 1000,
+            p99_ms=p99 / 1000,
+            errors=errors,
+            requests=total,
+            statuses=statuses,
+        )
 
 
 # --- gunicorn -------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -198,8 +259,15 @@ def free_port() -> int:
 class Server:
     """gunicorn serving redgrid.wsgi with `settings` (bench.settings by default)."""
 
-    def __init__(self, workers: int, port: int, log_file: Path, settings: str = "bench.settings",
-                 extra_args: tuple = (), env: dict | None = None):
+    def __init__(
+        self,
+        workers: int,
+        port: int,
+        log_file: Path,
+        settings: str = "bench.settings",
+        extra_args: tuple = (),
+        env: dict | None = None,
+    ):
         self.workers, self.port, self.log_file = workers, port, log_file
         self.settings, self.extra_args, self.env = settings, extra_args, env
         self.process = None
@@ -208,15 +276,32 @@ class Server:
         env = {**(self.env or os.environ), "DJANGO_SETTINGS_MODULE": self.settings}
         self.log = open(self.log_file, "w")  # noqa: SIM115 - closed in __exit__
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "redgrid.wsgi", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--timeout", "120",
-             "--backlog", "2048", "--preload", *self.extra_args],
-            cwd=ROOT, env=env, stdout=self.log, stderr=self.log, start_new_session=True)
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "redgrid.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "120",
+                "--backlog",
+                "2048",
+                "--preload",
+                *self.extra_args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/constant/",
-                                            timeout=5) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/bench/constant/", timeout=5
+                ) as response:
                     if response.status == 200:
                         return self
             except OSError:
@@ -230,10 +315,14 @@ class Server:
         (sockets in ESTAB or CLOSE-WAIT on its port), so that scenarios do not overlap."""
         started = time.monotonic()
         while time.monotonic() - started < limit:
-            result = subprocess.run(["ss", "-Htn", f"( sport = :{self.port} )"],
-                                    capture_output=True, text=True)
-            busy = [line for line in result.stdout.splitlines()
-                    if line.split()[0] in ("ESTAB", "CLOSE-WAIT")]
+            result = subprocess.run(
+                ["ss", "-Htn", f"( sport = :{self.port} )"], capture_output=True, text=True
+            )
+            busy = [
+                line
+                for line in result.stdout.splitlines()
+                if line.split()[0] in ("ESTAB", "CLOSE-WAIT")
+            ]
             if not busy:
                 break
             time.sleep(0.25)
@@ -251,6 +340,7 @@ class Server:
 
 
 # --- Preparation (in this process, Django set up) -------------------------------------------------
+
 
 def session_cookie(username: str) -> str:
     from django.test import Client
@@ -279,10 +369,14 @@ def sample_points(count: int, seed: int) -> list[tuple[float, float]]:
     rng = np.random.default_rng(seed)
     found = []
     while len(found) < count:
-        xy = np.round(np.column_stack([rng.uniform(x0, x1, count * 3),
-                                       rng.uniform(y0, y1, count * 3)]), 6)
-        found.extend((float(x), float(y)) for (x, y), g in
-                     zip(xy, locate_many(xy, index=index), strict=True) if g is not None)
+        xy = np.round(
+            np.column_stack([rng.uniform(x0, x1, count * 3), rng.uniform(y0, y1, count * 3)]), 6
+        )
+        found.extend(
+            (float(x), float(y))
+            for (x, y), g in zip(xy, locate_many(xy, index=index), strict=True)
+            if g is not None
+        )
     return found[:count]
 
 
@@ -300,25 +394,40 @@ def photo_bytes(seed: int) -> bytes:
 
 
 def form_body(category_id: int) -> str:
-    return urllib.parse.urlencode({
-        "csrfmiddlewaretoken": CSRF_SECRET, "category": category_id,
-        "description": "小区东门路灯连续几晚不亮，晚上行人很难看清路面（性能测试）",
-        "reporter_name": "测试居民", "consent": "on", "confirm_new": "on"})
+    return urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": CSRF_SECRET,
+            "category": category_id,
+            "description": "小区东门路灯连续几晚不亮，晚上行人很难看清路面（性能测试）",
+            "reporter_name": "测试居民",
+            "consent": "on",
+            "confirm_new": "on",
+        }
+    )
 
 
 def multipart_prefix(category_id: int) -> str:
-    fields = {"csrfmiddlewaretoken": CSRF_SECRET, "category": str(category_id),
-              "description": "井盖破损，附照片（性能测试）", "reporter_name": "测试居民",
-              "consent": "on", "confirm_new": "on"}
-    return "".join(f"--BenchBoundary7MA4YWxkTrZu0gW\r\nContent-Disposition: form-data; "
-                   f"name=\"{k}\"\r\n\r\n{v}\r\n" for k, v in fields.items())
+    fields = {
+        "csrfmiddlewaretoken": CSRF_SECRET,
+        "category": str(category_id),
+        "description": "井盖破损，附照片（性能测试）",
+        "reporter_name": "测试居民",
+        "consent": "on",
+        "confirm_new": "on",
+    }
+    return "".join(
+        f"--BenchBoundary7MA4YWxkTrZu0gW\r\nContent-Disposition: form-data; "
+        f'name="{k}"\r\n\r\n{v}\r\n'
+        for k, v in fields.items()
+    )
 
 
 SLOW_QUERIES: dict[str, dict] = {}
 
 
-def queries_for(method: str, path: str, *, username: str | None = None, data=None,
-                key: str = "") -> tuple[int, int]:
+def queries_for(
+    method: str, path: str, *, username: str | None = None, data=None, key: str = ""
+) -> tuple[int, int]:
     """(queries, status) of one request made in-process with Django's test client; for a GET,
     its slowest queries (with EXPLAIN ANALYZE) go to SLOW_QUERIES[key]."""
     from django.db import connection
@@ -348,13 +457,17 @@ def queries_for(method: str, path: str, *, username: str | None = None, data=Non
                     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
                     plan = "\n".join(row[0] for row in cursor.fetchall())
             entries.append({"ms": float(q["time"]) * 1000, "sql": q["sql"], "plan": plan})
-        SLOW_QUERIES[key] = {"request_ms": elapsed * 1000,
-                             "sql_ms": sum(float(q["time"]) for q in queries) * 1000,
-                             "queries": len(queries), "slowest": entries}
+        SLOW_QUERIES[key] = {
+            "request_ms": elapsed * 1000,
+            "sql_ms": sum(float(q["time"]) for q in queries) * 1000,
+            "queries": len(queries),
+            "slowest": entries,
+        }
     return len(queries), response.status_code
 
 
 # --- In-process measurements ----------------------------------------------------------------------
+
 
 def timed(func, repeat: int = 1) -> tuple[float, object]:
     best, result = None, None
@@ -375,18 +488,26 @@ def measure_locate(count: int) -> Row:
     build, index = timed(GridIndex)
     extents = [g.boundary.extent for g in AreaGrid.objects.current().only("boundary")]
     rng = np.random.default_rng(7)
-    xy = np.column_stack([rng.uniform(min(e[0] for e in extents), max(e[2] for e in extents),
-                                      count),
-                          rng.uniform(min(e[1] for e in extents), max(e[3] for e in extents),
-                                      count)])
+    xy = np.column_stack(
+        [
+            rng.uniform(min(e[0] for e in extents), max(e[2] for e in extents), count),
+            rng.uniform(min(e[1] for e in extents), max(e[3] for e in extents), count),
+        ]
+    )
     seconds, ids = timed(lambda: locate_many(xy, index=index), repeat=3)
     rate = count / seconds
     inside = sum(1 for g in ids if g is not None)
-    return Row(name="locate_many (in-process)", kind="inproc", rps=rate,
-               note=f"{count:,} points, {inside:,} inside; index build {build * 1000:.0f} ms",
-               baseline=f"target {TARGET_LOCATE_PER_SECOND:,} points/s",
-               ratio=rate / TARGET_LOCATE_PER_SECOND, ratio_label="× target",
-               target=f"≥ {TARGET_LOCATE_PER_SECOND:,}/s", ok=rate >= TARGET_LOCATE_PER_SECOND)
+    return Row(
+        name="locate_many (in-process)",
+        kind="inproc",
+        rps=rate,
+        note=f"{count:,} points, {inside:,} inside; index build {build * 1000:.0f} ms",
+        baseline=f"target {TARGET_LOCATE_PER_SECOND:,} points/s",
+        ratio=rate / TARGET_LOCATE_PER_SECOND,
+        ratio_label="× target",
+        target=f"≥ {TARGET_LOCATE_PER_SECOND:,}/s",
+        ok=rate >= TARGET_LOCATE_PER_SECOND,
+    )
 
 
 RAW_REPORT_SQL = """
@@ -451,14 +572,25 @@ def measure_report() -> tuple[Row, Row]:
     seconds, (count, queries) = timed(generate, repeat=2)
     sections = ", ".join(s.name for s in sections_in_order())
     ratio = seconds / raw_seconds
-    baseline = Row(name="baseline: raw SQL monthly aggregate", kind="inproc",
-                   p50_ms=raw_seconds * 1000, queries=2,
-                   note=f"{raw_rows} area rows (ROLLUP street/community/grid), {period:%Y-%m}")
-    row = Row(name="monthly reports, all areas, one month", kind="inproc",
-              p50_ms=seconds * 1000, queries=queries, baseline="raw SQL aggregate",
-              ratio=ratio, ratio_label="× baseline time", target=f"≤ {TARGET_REPORT_FACTOR:g}×",
-              ok=ratio <= TARGET_REPORT_FACTOR,
-              note=f"{count} reports; sections registered: {sections}")
+    baseline = Row(
+        name="baseline: raw SQL monthly aggregate",
+        kind="inproc",
+        p50_ms=raw_seconds * 1000,
+        queries=2,
+        note=f"{raw_rows} area rows (ROLLUP street/community/grid), {period:%Y-%m}",
+    )
+    row = Row(
+        name="monthly reports, all areas, one month",
+        kind="inproc",
+        p50_ms=seconds * 1000,
+        queries=queries,
+        baseline="raw SQL aggregate",
+        ratio=ratio,
+        ratio_label="× baseline time",
+        target=f"≤ {TARGET_REPORT_FACTOR:g}×",
+        ok=ratio <= TARGET_REPORT_FACTOR,
+        note=f"{count} reports; sections registered: {sections}",
+    )
     return baseline, row
 
 
@@ -476,8 +608,9 @@ def measure_reminders(limit: int) -> tuple[Row, Row]:
 
     def clear():
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM notifications_notification WHERE kind IN (%s, %s)",
-                           [KIND, "bench.raw"])
+            cursor.execute(
+                "DELETE FROM notifications_notification WHERE kind IN (%s, %s)", [KIND, "bench.raw"]
+            )
 
     clear()
 
@@ -492,7 +625,8 @@ def measure_reminders(limit: int) -> tuple[Row, Row]:
                 "'bench.raw:' || id, 'sent', 0, '', '', '', now(), now() "
                 "FROM requests_desk_request WHERE assignee_id IS NOT NULL AND "
                 "dispatched_at IS NOT NULL ORDER BY id DESC LIMIT %s ON CONFLICT DO NOTHING",
-                [limit])
+                [limit],
+            )
             return cursor.rowcount
 
     raw_seconds, raw_rows = timed(raw)
@@ -501,15 +635,25 @@ def measure_reminders(limit: int) -> tuple[Row, Row]:
     again_seconds, again = timed(lambda: reminders_run(kinds=[KIND]))
     total = Notification.objects.filter(kind=KIND).count()
     clear()
-    baseline = Row(name="baseline: raw INSERT … SELECT of the outbox rows", kind="inproc",
-                   p50_ms=raw_seconds * 1000, rps=raw_rows / raw_seconds,
-                   note=f"{raw_rows:,} rows")
+    baseline = Row(
+        name="baseline: raw INSERT … SELECT of the outbox rows",
+        kind="inproc",
+        p50_ms=raw_seconds * 1000,
+        rps=raw_rows / raw_seconds,
+        note=f"{raw_rows:,} rows",
+    )
     ratio = seconds / raw_seconds
-    row = Row(name=f"reminder batch ({limit:,} due items)", kind="inproc",
-              p50_ms=seconds * 1000, rps=rows / seconds, baseline="raw INSERT … SELECT",
-              ratio=ratio, ratio_label="× baseline time",
-              note=f"{rows:,} outbox rows written; re-run wrote {again.get(KIND, 0)} in "
-                   f"{again_seconds:.1f} s (dedup); {total:,} rows in the outbox")
+    row = Row(
+        name=f"reminder batch ({limit:,} due items)",
+        kind="inproc",
+        p50_ms=seconds * 1000,
+        rps=rows / seconds,
+        baseline="raw INSERT … SELECT",
+        ratio=ratio,
+        ratio_label="× baseline time",
+        note=f"{rows:,} outbox rows written; re-run wrote {again.get(KIND, 0)} in "
+        f"{again_seconds:.1f} s (dedup); {total:,} rows in the outbox",
+    )
     return baseline, row, measure_real_reminders()
 
 
@@ -529,17 +673,75 @@ def measure_real_reminders() -> Row:
     first = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
     seconds, written = timed(lambda: reminders_run(kinds=kinds))
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM notifications_notification WHERE id > %s AND kind = ANY(%s)",
-                       [first, kinds])
+        cursor.execute(
+            "DELETE FROM notifications_notification WHERE id > %s AND kind = ANY(%s)",
+            [first, kinds],
+        )
     total = sum(written.values())
-    busiest = ", ".join(f"{k} {v:,}" for k, v in sorted(written.items(), key=lambda x: -x[1])
-                        if v)[:300]
-    return Row(name="reminders: one beat tick of the apps' own kinds", kind="inproc",
-               p50_ms=seconds * 1000, rps=total / seconds if seconds else None,
-               note=f"{len(kinds)} kinds, {total:,} rows ({busiest or 'none due'})")
+    busiest = ", ".join(f"{k} {v:,}" for k, v in sorted(written.items(), key=lambda x: -x[1]) if v)[
+        :300
+    ]
+    return Row(
+        name="reminders: one beat tick of the apps' own kinds",
+        kind="inproc",
+        p50_ms=seconds * 1000,
+        rps=total / seconds if seconds else None,
+        note=f"{len(kinds)} kinds, {total:,} rows ({busiest or 'none due'})",
+    )
 
 
 # --- The run --------------------------------------------------------------------------------------
+
+
+def measure_growth(args) -> list[Row]:
+    """The pages of bench/growth.py timed in-process on the benchmark database and on a copy of
+    it with `--growth-requests` requests (generated the same way if missing)."""
+    big = os.environ.get("BENCH_DB", "redgrid_bench")
+    small = args.growth_db
+    command = ["--scale", args.scale, "--requests", str(args.growth_requests), "--db", small]
+    if args.small_people:
+        command += ["--members", "2000", "--households", "3000", "--patrol-days", "30"]
+    if subprocess.run([sys.executable, "-m", "bench.generate", *command], cwd=ROOT).returncode:
+        raise SystemExit("bench.generate failed for the growth database")
+
+    def pages(db):
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.growth", "--db", db],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return json.loads(out)
+
+    large, reference = pages(big), pages(small)
+    rows = []
+    for key, page in large["pages"].items():
+        base = reference["pages"].get(key)
+        if base is None:
+            continue
+        ratio = page["ms"] / base["ms"] if base["ms"] else None
+        rows.append(
+            Row(
+                name=f"{GROWTH_LABELS.get(key, key)}: {large['requests']:,} vs "
+                f"{reference['requests']:,} requests, in-process",
+                kind="inproc",
+                p50_ms=page["ms"],
+                queries=page["queries"],
+                errors=int(page["status"] >= 500) + int(base["status"] >= 500),
+                baseline=f"same page at {reference['requests']:,}",
+                ratio=ratio,
+                ratio_label="× small data set",
+                target=f"≤ {TARGET_GROWTH_FACTOR:g}×",
+                ok=ratio is not None
+                and ratio <= TARGET_GROWTH_FACTOR
+                and page["queries"] == base["queries"],
+                note=f"{base['ms']:.1f} ms at {reference['requests']:,}; SQL {page['sql_ms']:.1f} "
+                f"vs {base['sql_ms']:.1f} ms; queries {page['queries']} vs {base['queries']}",
+            )
+        )
+    return rows
+
 
 def prepare_data(args) -> None:
     from bench import generate
@@ -582,14 +784,19 @@ def run(args) -> list[Row]:
     points_file.write_text("".join(f"{x},{y}\n" for x, y in points))
     photo_file = workdir / "photo.jpg"
     photo_file.write_bytes(photo_bytes(3))
-    category = Category.objects.filter(parent__isnull=False, active=True, code="C0102").first() \
+    category = (
+        Category.objects.filter(parent__isnull=False, active=True, code="C0102").first()
         or Category.objects.filter(parent__isnull=False, active=True).order_by("code").first()
+    )
     codes = list(Request.objects.order_by("?").values_list("code", flat=True)[:2000])
     head_cookie = session_cookie("demo-gridhead")
     street_cookie = session_cookie("demo-street")
     street_id = User.objects.get(username="demo-street").street_id
-    deep_rows = list(Request.objects.filter(street_id=street_id).order_by("-created_at", "-id")
-                     .values_list("created_at", "id")[args.deep_offset:args.deep_offset + 1])
+    deep_rows = list(
+        Request.objects.filter(street_id=street_id)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "id")[args.deep_offset : args.deep_offset + 1]
+    )
     deep_cursor = _encode(list(deep_rows[0])) if deep_rows else ""
     _client, api_key = open311_client_create(name="bench load generator")
     cache.clear()  # rate-limit counters of earlier runs
@@ -601,43 +808,120 @@ def run(args) -> list[Row]:
     deep_path = f"/requests/queue/?stage=&after={deep_cursor}" if deep_cursor else None
     scenarios = [
         # key, label, paths, options, queries (method, path, user, data)
-        ("constant", "baseline: constant view", ["/bench/constant/"], {},
-         ("GET", "/bench/constant/", None, None)),
-        ("insert", "baseline: insert one row (POST, CSRF)", ["/bench/insert/"],
-         {"method": "POST", "kind": "insert", "cookie": csrf, "ok_statuses": (201,),
-          "static_body": f"csrfmiddlewaretoken={CSRF_SECRET}"},
-         ("POST", "/bench/insert/", None, {"payload": "x"})),
-        ("submit", "resident submission (no photo)", ["/requests/new/"],
-         {"method": "POST", "kind": "form", "cookie": csrf, "ok_statuses": (302,),
-          "static_body": form_body(category.pk)}, None),
-        ("submit_photo", "resident submission (one photo)", ["/requests/new/"],
-         {"method": "POST", "kind": "multipart", "cookie": csrf, "ok_statuses": (302,),
-          "static_body": multipart_prefix(category.pk)}, None),
-        ("status", "public status page", [f"/requests/t/{c}/" for c in codes], {},
-         ("GET", f"/requests/t/{codes[0]}/", None, None) if codes else None),
-        ("dashboard", "grid head dashboard", ["/dashboard/"],
-         {"cookie": f"sessionid={head_cookie}"}, ("GET", "/dashboard/", "demo-gridhead", None)),
-        ("overview", "street overview", ["/overview/"],
-         {"cookie": f"sessionid={street_cookie}"}, ("GET", "/overview/", "demo-street", None)),
-        ("queue", "staff queue, first page (street)", ["/requests/queue/"],
-         {"cookie": f"sessionid={street_cookie}"},
-         ("GET", "/requests/queue/", "demo-street", None)),
-        ("queue_deep", f"staff queue, deep page (row {args.deep_offset:,}, all stages)",
-         [deep_path] if deep_path else [],
-         {"cookie": f"sessionid={street_cookie}"},
-         ("GET", deep_path, "demo-street", None) if deep_path else None),
-        ("open311_get", "Open311 GET requests.json", ["/open311/v2/requests.json"], {},
-         ("GET", "/open311/v2/requests.json", None, None)),
-        ("open311_post", "Open311 POST requests.json", ["/open311/v2/requests.json"],
-         {"method": "POST", "kind": "open311", "ok_statuses": (201,),
-          "static_body": urllib.parse.urlencode({
-              "api_key": api_key, "service_code": category.code,
-              "description": "路灯不亮（性能测试，Open311）", "first_name": "测试"})}, None),
+        (
+            "constant",
+            "baseline: constant view",
+            ["/bench/constant/"],
+            {},
+            ("GET", "/bench/constant/", None, None),
+        ),
+        (
+            "insert",
+            "baseline: insert one row (POST, CSRF)",
+            ["/bench/insert/"],
+            {
+                "method": "POST",
+                "kind": "insert",
+                "cookie": csrf,
+                "ok_statuses": (201,),
+                "static_body": f"csrfmiddlewaretoken={CSRF_SECRET}",
+            },
+            ("POST", "/bench/insert/", None, {"payload": "x"}),
+        ),
+        (
+            "submit",
+            "resident submission (no photo)",
+            ["/requests/new/"],
+            {
+                "method": "POST",
+                "kind": "form",
+                "cookie": csrf,
+                "ok_statuses": (302,),
+                "static_body": form_body(category.pk),
+            },
+            None,
+        ),
+        (
+            "submit_photo",
+            "resident submission (one photo)",
+            ["/requests/new/"],
+            {
+                "method": "POST",
+                "kind": "multipart",
+                "cookie": csrf,
+                "ok_statuses": (302,),
+                "static_body": multipart_prefix(category.pk),
+            },
+            None,
+        ),
+        (
+            "status",
+            "public status page",
+            [f"/requests/t/{c}/" for c in codes],
+            {},
+            ("GET", f"/requests/t/{codes[0]}/", None, None) if codes else None,
+        ),
+        (
+            "dashboard",
+            "grid head dashboard",
+            ["/dashboard/"],
+            {"cookie": f"sessionid={head_cookie}"},
+            ("GET", "/dashboard/", "demo-gridhead", None),
+        ),
+        (
+            "overview",
+            "street overview",
+            ["/overview/"],
+            {"cookie": f"sessionid={street_cookie}"},
+            ("GET", "/overview/", "demo-street", None),
+        ),
+        (
+            "queue",
+            "staff queue, first page (street)",
+            ["/requests/queue/"],
+            {"cookie": f"sessionid={street_cookie}"},
+            ("GET", "/requests/queue/", "demo-street", None),
+        ),
+        (
+            "queue_deep",
+            f"staff queue, deep page (row {args.deep_offset:,}, all stages)",
+            [deep_path] if deep_path else [],
+            {"cookie": f"sessionid={street_cookie}"},
+            ("GET", deep_path, "demo-street", None) if deep_path else None,
+        ),
+        (
+            "open311_get",
+            "Open311 GET requests.json",
+            ["/open311/v2/requests.json"],
+            {},
+            ("GET", "/open311/v2/requests.json", None, None),
+        ),
+        (
+            "open311_post",
+            "Open311 POST requests.json",
+            ["/open311/v2/requests.json"],
+            {
+                "method": "POST",
+                "kind": "open311",
+                "ok_statuses": (201,),
+                "static_body": urllib.parse.urlencode(
+                    {
+                        "api_key": api_key,
+                        "service_code": category.code,
+                        "description": "路灯不亮（性能测试，Open311）",
+                        "first_name": "测试",
+                    }
+                ),
+            },
+            None,
+        ),
     ]
     by_key = {}
     with Server(args.workers, port, workdir / "gunicorn.log") as server:
-        log(f"gunicorn on {base} with {args.workers} workers; wrk -c {args.connections} "
-            f"-d {args.duration}s per scenario")
+        log(
+            f"gunicorn on {base} with {args.workers} workers; wrk -c {args.connections} "
+            f"-d {args.duration}s per scenario"
+        )
         for key, label, paths, options, query_spec in scenarios:
             if not wanted(key) or not paths:
                 continue
@@ -668,15 +952,16 @@ def run(args) -> list[Row]:
                 row.note += f"; server busy {drained:.0f} s after the run"
             if query_spec is not None:
                 method, path, user, data = query_spec
-                row.queries, _status = queries_for(method, path, username=user, data=data,
-                                                   key=key)
+                row.queries, _status = queries_for(method, path, username=user, data=data, key=key)
                 profile = SLOW_QUERIES.get(key)
                 if profile:
                     row.note = (row.note + "; " if row.note else "") + (
-                        f"in-process {profile['request_ms']:.0f} ms, "
-                        f"SQL {profile['sql_ms']:.0f} ms")
-            log(f"{label}: {row.rps:.1f} req/s, p50 {row.p50_ms:.1f} ms, "
-                f"p99 {row.p99_ms:.1f} ms, errors {row.errors}, statuses {row.statuses}")
+                        f"in-process {profile['request_ms']:.0f} ms, SQL {profile['sql_ms']:.0f} ms"
+                    )
+            log(
+                f"{label}: {row.rps:.1f} req/s, p50 {row.p50_ms:.1f} ms, "
+                f"p99 {row.p99_ms:.1f} ms, errors {row.errors}, statuses {row.statuses}"
+            )
             by_key[key] = row
             rows.append(row)
     # Queries per submission, counted in-process (writes one more request each).
@@ -685,13 +970,25 @@ def run(args) -> list[Row]:
             continue
         lon, lat = points[0]
         if key == "open311_post":
-            data = {"api_key": api_key, "service_code": category.code, "lat": lat, "long": lon,
-                    "description": "路灯不亮（查询计数）", "phone": f"1390000{random.randrange(10000):04d}"}
+            data = {
+                "api_key": api_key,
+                "service_code": category.code,
+                "lat": lat,
+                "long": lon,
+                "description": "路灯不亮（查询计数）",
+                "phone": f"1390000{random.randrange(10000):04d}",
+            }
             by_key[key].queries, _s = queries_for("POST", "/open311/v2/requests.json", data=data)
             continue
-        data = {"category": category.pk, "description": "路灯不亮（查询计数）", "lat": lat,
-                "lon": lon, "reporter_phone": f"1390000{random.randrange(10000):04d}",
-                "consent": "on", "confirm_new": "on"}
+        data = {
+            "category": category.pk,
+            "description": "路灯不亮（查询计数）",
+            "lat": lat,
+            "lon": lon,
+            "reporter_phone": f"1390000{random.randrange(10000):04d}",
+            "consent": "on",
+            "confirm_new": "on",
+        }
         if body == "photo":
             upload = io.BytesIO(photo_file.read_bytes())
             upload.name = "photo.jpg"
@@ -717,6 +1014,9 @@ def run(args) -> list[Row]:
             if key in ("dashboard", "overview", "queue", "queue_deep"):
                 row.target = f"≤ {TARGET_PAGE_P50_FACTOR:g}×"
                 row.ok = row.ratio <= TARGET_PAGE_P50_FACTOR and row.errors == 0
+    if wanted("growth"):
+        log("growth: the same pages in-process at two data sizes")
+        rows.extend(measure_growth(args))
     if wanted("locate"):
         log("locate_many")
         rows.append(measure_locate(args.locate_points))
@@ -734,24 +1034,31 @@ def _fmt(value, spec):
 
 
 def table(rows: list[Row]) -> str:
-    header = ("| scenario | req/s | p50 ms | p99 ms | errors | SQL/req | ratio | target | met | "
-              "notes |")
+    header = (
+        "| scenario | req/s | p50 ms | p99 ms | errors | SQL/req | ratio | target | met | notes |"
+    )
     lines = [header, "|" + "---|" * 10]
     for r in rows:
         ratio = f"{r.ratio:.2f} {r.ratio_label}" if r.ratio is not None else "—"
         met = "—" if r.ok is None else ("yes" if r.ok else "**no**")
-        lines.append(f"| {r.name} | {_fmt(r.rps, ',.1f')} | {_fmt(r.p50_ms, ',.1f')} | "
-                     f"{_fmt(r.p99_ms, ',.1f')} | {_fmt(r.errors, 'd')} | "
-                     f"{_fmt(r.queries, 'd')} | {ratio} | {r.target or '—'} | {met} | "
-                     f"{r.note} |")
+        lines.append(
+            f"| {r.name} | {_fmt(r.rps, ',.1f')} | {_fmt(r.p50_ms, ',.1f')} | "
+            f"{_fmt(r.p99_ms, ',.1f')} | {_fmt(r.errors, 'd')} | "
+            f"{_fmt(r.queries, 'd')} | {ratio} | {r.target or '—'} | {met} | "
+            f"{r.note} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="RedGrid benchmarks (docs/benchmarks.md)")
     parser.add_argument("--scale", choices=["district", "city"], default="district")
-    parser.add_argument("--requests", type=int, default=1_000_000,
-                        help="requests in the data set (generated if fewer)")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=1_000_000,
+        help="requests in the data set (generated if fewer)",
+    )
     parser.add_argument("--db", default=None)
     parser.add_argument("--duration", type=int, default=10, help="seconds per HTTP scenario")
     parser.add_argument("--connections", type=int, default=8)
@@ -762,8 +1069,15 @@ def main(argv=None) -> int:
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--only", default="", help="comma-separated scenario keys")
     parser.add_argument("--skip-generate", action="store_true")
-    parser.add_argument("--small-people", action="store_true",
-                        help="fewer members/households/patrols (quick runs)")
+    parser.add_argument(
+        "--growth-db",
+        default="redgrid_bench_10k",
+        help="the small data set the pages are compared with",
+    )
+    parser.add_argument("--growth-requests", type=int, default=10_000)
+    parser.add_argument(
+        "--small-people", action="store_true", help="fewer members/households/patrols (quick runs)"
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (bench/run.sh does it)")
@@ -782,14 +1096,25 @@ def main(argv=None) -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
-    meta = {"command": command, "seconds": round(time.monotonic() - started),
-            "load_average": os.getloadavg(), "cpus": os.cpu_count(), "args": vars(args)}
-    (RESULTS / f"run-{stamp}.json").write_text(json.dumps(
-        {"meta": meta, "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=2,
-        default=str))
+    meta = {
+        "command": command,
+        "seconds": round(time.monotonic() - started),
+        "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "args": vars(args),
+    }
+    (RESULTS / f"run-{stamp}.json").write_text(
+        json.dumps(
+            {"meta": meta, "rows": [asdict(r) for r in rows]},
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+    )
     (RESULTS / f"run-{stamp}.md").write_text(output + "\n")
-    (RESULTS / f"slow-queries-{stamp}.json").write_text(json.dumps(
-        SLOW_QUERIES, ensure_ascii=False, indent=2))
+    (RESULTS / f"slow-queries-{stamp}.json").write_text(
+        json.dumps(SLOW_QUERIES, ensure_ascii=False, indent=2)
+    )
     log(f"results: bench/results/run-{stamp}.md")
     missed = [r.name for r in rows if r.ok is False]
     if missed:

@@ -35,8 +35,15 @@ class ContentSecurityPolicyMiddleware:
 
 
 def request_carries_nul(request, *, check_form_fields: bool = True) -> bool:
-    """Whether the path, the query string or (optionally) the submitted fields hold a NUL."""
+    """Whether the path, the query string, a header or (optionally) the submitted fields hold a
+    NUL."""
     if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if any(
+        "\x00" in value
+        for key, value in request.META.items()
+        if key.startswith("HTTP_") and key != "HTTP_COOKIE" and isinstance(value, str)
+    ):
         return True
     if any("\x00" in value for _, values in request.GET.lists() for value in values):
         return True
@@ -50,9 +57,18 @@ def request_carries_nul(request, *, check_form_fields: bool = True) -> bool:
     return False
 
 
+def drop_cookies_with_nul(request) -> None:
+    """Treat a cookie holding a NUL as absent. A raw NUL never passes the HTTP server, but a
+    quoted cookie value may carry one as an octal escape (`sessionid="\\000…"`), which Django's
+    cookie parser decodes; the session lookup would then fail in the database on every page. A
+    browser given such a cookie by someone else keeps working, as if it had no session."""
+    for name in [n for n, v in request.COOKIES.items() if "\x00" in n or "\x00" in v]:
+        del request.COOKIES[name]
+
+
 class RejectNulBytesMiddleware:
-    """Answer 400 to a NUL character in a path or query string anywhere, and in the body of an API
-    request.
+    """Answer 400 to a NUL character in a path, query string or header anywhere, and in the body
+    of an API request; ignore cookies that hold one.
 
     PostgreSQL text cannot hold NUL, so such a value would otherwise surface as a 500 wherever it
     reaches a query. HTML forms are left to Django's form fields, which refuse NUL with a message
@@ -64,6 +80,7 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        drop_cookies_with_nul(request)
         if request.path.startswith("/open311/"):
             return self.get_response(request)
         is_api = request.path.startswith("/api/")

@@ -1,0 +1,107 @@
+"""How a page's cost grows with the data: the same pages timed in-process on one database.
+
+    python -m bench.growth --db redgrid_bench        # prints one JSON object per page
+
+bench/run.py calls this for the benchmark database and for a small one generated the same way
+(10,000 requests instead of 1,000,000, everything else equal) and reports the ratio of the two
+medians. A page whose cost does not grow with the number of requests has a ratio near 1 whatever
+the machine, which is what "fast on the benchmark data set" asks for; see docs/benchmarks.md.
+
+Each page is requested with Django's test client against the production settings of the bench
+deployment: twice to warm templates and caches, then REPEAT times; the median time, the SQL
+time of that request and its query count are printed.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+REPEAT = 9
+DEEP_ROW = 1_000  # a row every data set has (10,000 requests give ~1,500 per street)
+
+
+def pages():
+    """(key, username or None, path) of every page measured, from the data in the database."""
+    from accounts.models import User
+    from requests_desk.models import Request
+    from requests_desk.selectors import _encode
+
+    street_id = User.objects.get(username="demo-street").street_id
+    deep = list(
+        Request.objects.filter(street_id=street_id)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "id")[DEEP_ROW : DEEP_ROW + 1]
+    )
+    code = Request.objects.filter(stage="closed").order_by("-id").values_list("code", flat=True)[:1]
+    result = [
+        ("status", None, f"/requests/t/{code[0]}/" if code else None),
+        ("dashboard", "demo-gridhead", "/dashboard/"),
+        ("overview", "demo-street", "/overview/"),
+        ("overview_district", "demo-district", "/overview/"),
+        ("queue", "demo-street", "/requests/queue/"),
+        (
+            "queue_deep",
+            "demo-street",
+            f"/requests/queue/?stage=&after={_encode(list(deep[0]))}" if deep else None,
+        ),
+        ("open311_get", None, "/open311/v2/requests.json"),
+    ]
+    return [row for row in result if row[2]]
+
+
+def measure(username, path) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
+    for _ in range(2):
+        client.get(path)
+    runs = []
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        sql = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        runs.append((elapsed, sql, len(captured.captured_queries), response.status_code))
+    runs.sort()
+    elapsed, sql, queries, status = runs[len(runs) // 2]
+    return {
+        "ms": round(statistics.median(r[0] for r in runs), 2),
+        "sql_ms": round(sql, 2),
+        "queries": queries,
+        "status": status,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    args = parser.parse_args(argv)
+    os.environ["BENCH_DB"] = args.db
+    os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:5432/{args.db}"
+    from bench import env
+
+    env.load()
+    import django
+
+    django.setup()
+    from requests_desk.models import Request
+
+    result = {"requests": Request.objects.count(), "pages": {}}
+    for key, username, path in pages():
+        result["pages"][key] = {"path": path, "user": username, **measure(username, path)}
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
