@@ -271,7 +271,11 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["household", "-visited_on"])]
+        indexes = [
+            models.Index(fields=["household", "-visited_on"]),
+            # Visits of a month across an area (monthly report, dashboards' month figures).
+            models.Index(fields=["visited_on"], name="care_visit_visited_on_idx"),
+        ]
 
     def __str__(self):
         return f"{self.visited_on} · {self.household}"

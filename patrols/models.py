@@ -66,6 +66,8 @@ class Patrol(models.Model):
         verbose_name = _("patrol")
         verbose_name_plural = _("patrols")
         ordering = ["-started_at"]
+        # Patrols of a period across an area (monthly report, coverage page, dashboards).
+        indexes = [models.Index(fields=["started_at"], name="patrols_patrol_started_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["worker"],
@@ -102,7 +104,10 @@ class CheckIn(models.Model):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["key_place", "-at"])]
+        indexes = [
+            models.Index(fields=["key_place", "-at"]),
+            models.Index(fields=["at"], name="patrols_checkin_at_idx"),  # a month's check-ins
+        ]
 
     def __str__(self):
         return f"{self.key_place} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
@@ -158,6 +163,7 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="patrols_finding_created_idx")]
         constraints = [
             models.CheckConstraint(
                 name="patrols_self_handled_has_note",

@@ -55,6 +55,57 @@ def test_selector_matches_the_matrix(care):
         assert seen == expected, user_key
 
 
+def test_households_visits_and_needs_follow_the_matrix_in_one_query(
+    care, django_assert_num_queries
+):
+    """The dashboards count these (care panel, month figures): one query each, the same rule."""
+    import datetime
+
+    from care.models import Need
+    from care.selectors import households_visible_to, needs_visible_to, visits_visible_to
+    from care.tests.factories import VisitFactory
+
+    for key, household in care.households.items():
+        visit = VisitFactory(
+            household=household, visitor=care.users.grid_head, visited_on=datetime.date(2025, 3, 1)
+        )
+        Need.objects.create(visit=visit, description=f"需求{key}")
+    for user_key, visible in MATRIX.items():
+        user = getattr(care.users, user_key)
+        expected = {care.households[k].pk for k in visible}
+        with django_assert_num_queries(3):
+            households = set(households_visible_to(user).values_list("pk", flat=True))
+            visits = set(visits_visible_to(user).values_list("household_id", flat=True))
+            needs = set(needs_visible_to(user).values_list("visit__household_id", flat=True))
+        assert households == visits == needs == expected, user_key
+
+
+def test_each_way_of_seeing_a_household_adds_to_the_others(care):
+    """A care staff member of community A1 who also works a pairing in B1a, and is a Party member
+    of a pairing in B2a, sees A1 and those two households."""
+    from care.selectors import households_visible_to
+    from care.tests.factories import HouseholdFactory, PairingFactory
+
+    staff = care.users.care_staff
+    grids = care.world.grids
+    worked = PairingFactory(household=HouseholdFactory(grid=grids["B1a"]), worker=staff).household
+    member = PairingFactory(
+        household=HouseholdFactory(grid=grids["B2a"]),
+        worker=care.users.worker_b,
+        members=[staff],
+    ).household
+    HouseholdFactory(grid=grids["B1b"])  # nobody's
+    expected = {h.pk for h in care.households.values()} | {worked.pk, member.pk}
+    assert set(households_visible_to(staff).values_list("pk", flat=True)) == expected
+    staff.care_role = False
+    assert set(households_visible_to(staff).values_list("pk", flat=True)) == {
+        worked.pk,
+        member.pk,
+    }
+    staff.is_active = False
+    assert not households_visible_to(staff).exists()
+
+
 def test_district_admin_with_care_role_sees_the_district(care):
     admin = care.users.district_admin
     admin.care_role = True
