@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grids.admin import JurisdictionScopedAdmin
 from requests_desk.models import Category, Department, Holiday, Open311Client, Request, RequestEvent
+from requests_desk.monthly import monthly_figures_change, monthly_figures_remove
 from requests_desk.services import open311_client_create, open311_client_revoke
 
 
@@ -131,3 +133,20 @@ class RequestAdmin(JurisdictionScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Edits and deletes keep the monthly request figures exact (requests_desk.monthly).
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = Request.objects.select_for_update().get(pk=obj.pk)
+            super().save_model(request, obj, form, change)
+            monthly_figures_change(before=before, after=obj)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            monthly_figures_remove(requests=Request.objects.filter(pk=obj.pk))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            monthly_figures_remove(requests=queryset)
+            super().delete_queryset(request, queryset)

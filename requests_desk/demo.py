@@ -23,6 +23,7 @@ from requests_desk.models import (
     RequestEvent,
     Stage,
 )
+from requests_desk.monthly import monthly_figures_rebuild
 from requests_desk.worktime import WorkCalendar
 
 TOTAL = 3000
@@ -379,6 +380,8 @@ def load_demo(*, rng: random.Random, seed: int, stdout) -> None:
                 )
             )
         Rating.objects.bulk_create(ratings, batch_size=1000)
+        # Bulk inserts go around the services: fill the monthly summary from the requests.
+        monthly_figures_rebuild()
     stdout.write(
         f"  {len(created)} requests, {len(events)} timeline entries, {len(ratings)} ratings"
     )

@@ -55,7 +55,6 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
-    CharField,
     Count,
     DateField,
     DecimalField,
@@ -65,7 +64,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from requests_desk.conf import conf
 
@@ -100,9 +99,14 @@ def bucket_of(street_id, community_id, grid_id) -> str:
     return f"{street_id}/{community_id}/{grid_id or 0}"
 
 
+def time_zone() -> ZoneInfo:
+    """The desk's time zone (conf.TIME_ZONE, Asia/Shanghai): months and days run local time."""
+    return ZoneInfo(conf.TIME_ZONE)
+
+
 def local_month(moment: datetime.datetime) -> datetime.date:
-    """The first day of the local month (conf.TIME_ZONE) of an aware datetime."""
-    return moment.astimezone(ZoneInfo(conf.TIME_ZONE)).date().replace(day=1)
+    """The first day of the local month of an aware datetime."""
+    return moment.astimezone(time_zone()).date().replace(day=1)
 
 
 def _key(request, moment):
@@ -254,16 +258,9 @@ class Microseconds(Func):
         )
 
 
-def _bucket_expression():
-    text = CharField()
-    return Concat(
-        Cast("street_id", text),
-        Value("/"),
-        Cast("community_id", text),
-        Value("/"),
-        Coalesce(Cast("grid_id", text), Value("0")),
-        output_field=text,
-    )
+# The bucket text of an aggregated row (the same as bucket_of), computed after grouping by the
+# ids: `||` turns numbers into text on PostgreSQL and SQLite alike.
+BUCKET_SQL = "s.street_id || '/' || s.community_id || '/' || COALESCE(s.grid_id, 0)"
 
 
 def cohort_aggregates() -> dict:
@@ -303,13 +300,11 @@ def cohort_aggregates() -> dict:
 
 
 def _grouped(requests, moment: str, aggregates: dict):
-    tz = ZoneInfo(conf.TIME_ZONE)
     return (
         requests.annotate(
-            fig_bucket=_bucket_expression(),
-            fig_month=TruncMonth(moment, output_field=DateField(), tzinfo=tz),
+            fig_month=TruncMonth(moment, output_field=DateField(), tzinfo=time_zone()),
         )
-        .values("fig_bucket", "fig_month", *PLACE)
+        .values("fig_month", *PLACE)
         .annotate(**aggregates)
         .order_by()
     )
@@ -335,7 +330,7 @@ def _aggregate_upsert(requests, figures_model, *, sign: int = 1, created=None, c
         values = [f"{sign} * s.{c}" if c in present else "0" for c in COUNTERS]
         statement = (
             f"INSERT INTO {table} (bucket, month, {', '.join(PLACE)}, {', '.join(COUNTERS)}) "
-            f"SELECT s.fig_bucket, s.fig_month, {', '.join('s.' + c for c in PLACE)}, "
+            f"SELECT {BUCKET_SQL}, s.fig_month, {', '.join('s.' + c for c in PLACE)}, "
             f"{', '.join(values)} FROM ({sql}) s WHERE true ORDER BY 1, 2" + _upsert_tail(table)
         )
         with connection.cursor() as cursor:
@@ -350,15 +345,18 @@ def _lock_table(table=None) -> None:
             cursor.execute(f"LOCK TABLE {table or _table()} IN EXCLUSIVE MODE")
 
 
-def month_start(day: datetime.date) -> datetime.date:
+def month_start(day) -> datetime.date:
+    """The first day of the month of a date (or of an aware datetime's local date)."""
+    if isinstance(day, datetime.datetime):
+        day = day.astimezone(time_zone()).date()
     return day.replace(day=1)
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(conf.TIME_ZONE))
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=time_zone())
 
 
-def _next_month(day: datetime.date) -> datetime.date:
+def next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
@@ -379,12 +377,16 @@ def monthly_figures_rebuild(*, months=None, request_model=None, figures_model=No
             return 0
         created, closed = Q(), Q()
         for first in firsts:
-            since, until = _local_midnight(first), _local_midnight(_next_month(first))
+            since, until = local_midnight(first), local_midnight(next_month(first))
             created |= Q(created_at__gte=since, created_at__lt=until)
             closed |= Q(closed_at__gte=since, closed_at__lt=until)
         rows = rows.filter(month__in=firsts)
     with transaction.atomic():
         _lock_table(figures_model._meta.db_table)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Room to group a million requests in memory rather than on disk.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         rows.delete()
         _aggregate_upsert(
             request_model.objects.all(), figures_model, created=created, closed=closed

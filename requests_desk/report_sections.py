@@ -1,11 +1,16 @@
 """The requests desk's part of the monthly report (see reports/registry.py): the case indicators
-of requests_desk.indicators, per area, for requests reported in the month."""
+of requests_desk.indicators, per area, for requests reported in the month — read from the desk's
+per-(area, month) summary (monthly_request_indicators), so a report costs the same whatever the
+number of requests."""
+
+import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from grids.jurisdiction import jurisdiction_paths
 from grids.models import District
 from reports.registry import Metric, report_section
-from requests_desk.indicators import request_indicators
+from requests_desk.indicators import monthly_request_indicators, request_indicators
 from requests_desk.models import Request
 
 METRICS = [
@@ -23,24 +28,43 @@ METRICS = [
 KEYS = [m.key for m in METRICS]
 
 
+def _whole_months(start, end) -> bool:
+    return start.day == 1 and end.day == 1 and end > start
+
+
+def _indicators(*, start, end, group_by, scope=None):
+    """monthly_request_indicators for whole months (the report's case), request_indicators
+    over the requests otherwise."""
+    if _whole_months(start, end):
+        return monthly_request_indicators(
+            first_month=start,
+            last_month=end - datetime.timedelta(days=1),
+            group_by=group_by,
+            scope=scope,
+        )
+    queryset = scope(Request.objects.all()) if scope else None
+    return request_indicators(start=start, end=end, group_by=group_by, queryset=queryset)
+
+
 @report_section("requests", _("Residents' requests"), order=10, metrics=METRICS)
 def requests_section(*, level, start, end):
-    """request_indicators grouped by the level (one query); the district level is one total
-    query per district (normally one)."""
+    """The indicators grouped by the level (two queries); the district level is one total per
+    district (normally one)."""
     if level == "district":
         result = {}
         for district_id in District.objects.valid_on(start).values_list("id", flat=True):
-            (row,) = request_indicators(
-                start=start,
-                end=end,
-                group_by=(),
-                queryset=Request.objects.filter(street__district_id=district_id),
-            )
+
+            def in_district(qs, district_id=district_id):
+                return qs.filter(**{jurisdiction_paths(qs.model)["district"]: district_id})
+
+            (row,) = _indicators(start=start, end=end, group_by=(), scope=in_district)
             result[district_id] = {key: row.get(key) for key in KEYS}
         return result
-    rows = request_indicators(start=start, end=end, group_by=(level,))
+    rows = _indicators(start=start, end=end, group_by=(level,))
+    # Only areas with requests reported in the month (the summary also has rows of areas where
+    # older requests were merely closed this month).
     return {
         row[f"{level}_id"]: {key: row.get(key) for key in KEYS}
         for row in rows
-        if row.get(f"{level}_id") is not None
+        if row.get(f"{level}_id") is not None and row["reports"]
     }
