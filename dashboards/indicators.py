@@ -1,13 +1,17 @@
 """The owning apps' indicator functions, as the dashboards use them.
 
 Nothing here computes an indicator from raw rows: each function calls the owning app's own query
-function — requests_desk.indicators.request_indicators for requests, volunteers.selectors for
-registration — and reshapes its answer; a source that has not landed gives nothing, and the panels
-built on it are not shown.
+function — requests_desk.indicators.monthly_request_indicators for requests, volunteers.selectors
+for registration — and reshapes its answer; a source that has not landed gives nothing, and the
+panels built on it are not shown.
 
 The requests desk counts the requests *reported* in a period (a cohort): "closed" is how many of
 them are closed now. Its rates are 0–1; the dashboards show per cent. The overdue rate shown here
 is the desk's overdue-unhandled count over its dispatched count for the same cohort.
+
+The dashboards' periods are whole local months, so they read the desk's per-(area, month)
+summary (monthly_request_indicators: two queries over at most months × buckets rows, whatever
+the number of requests) rather than aggregating a year of requests per view.
 """
 
 from dataclasses import dataclass, field
@@ -22,18 +26,14 @@ def _percent(value):
 
 
 def _request_indicators():
-    return optional("requests_desk", "indicators", "request_indicators")
+    return optional("requests_desk", "indicators", "monthly_request_indicators")
 
 
-def _area_requests(area, user=None):
-    from requests_desk.models import Request
+def _last_month(end):
+    """The month of the day before `end` (a half-open period's end)."""
+    import datetime
 
-    qs = area.filter(Request.objects.all())
-    if user is not None:
-        from grids.jurisdiction import scope_queryset
-
-        qs = scope_queryset(qs, user)
-    return qs
+    return end - datetime.timedelta(days=1)
 
 
 def _request_values(row: dict, population=None) -> dict:
@@ -57,8 +57,9 @@ class GridValues:
 
 
 def grid_values(user, area, *, start, end, on=None) -> GridValues:
-    """Each area grid's indicators inside `area` for requests reported in [start, end): one
-    query for the requests (grouped by grid), one for registration when available."""
+    """Each area grid's indicators inside `area` for requests reported in the months from
+    `start` to `end` (whole months, end excluded): two queries for the requests (grouped by
+    grid), one for registration when available."""
     from grids.models import AreaGrid
 
     result = GridValues()
@@ -68,7 +69,11 @@ def grid_values(user, area, *, start, end, on=None) -> GridValues:
         rows = {
             row["grid_id"]: row
             for row in request_indicators(
-                start=start, end=end, user=user, queryset=_area_requests(area), group_by=("grid",)
+                first_month=start,
+                last_month=_last_month(end),
+                user=user,
+                scope=area.filter,
+                group_by=("grid",),
             )
         }
         for grid_id, population in grids.items():
@@ -102,16 +107,16 @@ def grid_values(user, area, *, start, end, on=None) -> GridValues:
 
 def monthly_trend(user, area, *, months) -> list[dict] | None:
     """One row per month for the area (requests reported that month): received, closed, on-time
-    closure rate, satisfaction, overdue rate — one query grouped by month — or None before the
+    closure rate, satisfaction, overdue rate — two queries grouped by month — or None before the
     requests desk's indicators land."""
     request_indicators = _request_indicators()
     if request_indicators is None:
         return None
     rows = request_indicators(
-        start=months[0].start,
-        end=months[-1].end,
+        first_month=months[0].start,
+        last_month=months[-1].start,
         user=user,
-        queryset=_area_requests(area),
+        scope=area.filter,
         group_by=("month",),
     )
     by_month = {row["month"].strftime("%Y-%m") if row["month"] else "": row for row in rows}
@@ -134,25 +139,26 @@ def request_figures(user, area, this, last) -> list:
     """This month and last month in the area: requests received (reported in the month), closed
     (closed in the month), and the on-time closure rate and satisfaction of the month's reports.
     "Received" and "closed" link to the requests desk's queue filtered to the same days
-    (reported_from/reported_to, stage=closed with closed_from/closed_to) and are counted with the
-    desk's own queue filter, so each equals the rows of the list it links to. Three queries."""
+    (reported_from/reported_to, stage=closed with closed_from/closed_to); the desk's monthly
+    summary counts them on the same local days (reports by reporting month, closed_in_month by
+    closing month), so each equals the rows of the list it links to. Two queries."""
     from dashboards.selectors import Figure, queue_url
 
     request_indicators = _request_indicators()
-    queue_filter = optional("requests_desk", "selectors", "queue_filter")
-    if request_indicators is None or queue_filter is None:
+    if request_indicators is None:
         return []
     rows = request_indicators(
-        start=last.start,
-        end=this.end,
+        first_month=last.start,
+        last_month=this.start,
         user=user,
-        queryset=_area_requests(area),
+        scope=area.filter,
         group_by=("month",),
     )
     by_month = {row["month"].strftime("%Y-%m"): row for row in rows if row["month"]}
     empty = {"reports": 0, "closed": 0, "dispatched": 0, "overdue_unhandled": 0}
-    cur = _request_values(by_month.get(this.start.strftime("%Y-%m"), empty))
-    prev = _request_values(by_month.get(last.start.strftime("%Y-%m"), empty))
+    this_row = by_month.get(this.start.strftime("%Y-%m"), empty)
+    last_row = by_month.get(last.start.strftime("%Y-%m"), empty)
+    cur, prev = _request_values(this_row), _request_values(last_row)
 
     def received_url(month):
         return queue_url(
@@ -166,12 +172,9 @@ def request_figures(user, area, this, last) -> list:
             closed_to=month.last_day.isoformat(),
         )
 
-    scoped = _area_requests(area, user)
     closed = {
-        key: queue_filter(
-            scoped, stage="closed", closed_from=month.start, closed_to=month.last_day
-        ).count()
-        for key, month in (("current", this), ("previous", last))
+        "current": this_row.get("closed_in_month") or 0,
+        "previous": last_row.get("closed_in_month") or 0,
     }
     return [
         Figure(
