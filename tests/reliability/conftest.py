@@ -12,8 +12,7 @@ def categories(db):
     from requests_desk.models import Category
 
     if not Category.objects.exists():
-        seed = __import__("requests_desk.migrations.0002_seed_categories",
-                          fromlist=["seed"]).seed
+        seed = __import__("requests_desk.migrations.0002_seed_categories", fromlist=["seed"]).seed
         seed(apps, None)
     return {c.code: c for c in Category.objects.filter(parent__isnull=False)}
 

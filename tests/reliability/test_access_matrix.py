@@ -13,28 +13,51 @@ PHONE = "13912345678"
 
 @pytest.fixture
 def objects(world, make_request):
-    inside = make_request(grid="A1a", source="resident_form", reporter_name="王小明",
-                          reporter_phone=PHONE, consent=True)
+    inside = make_request(
+        grid="A1a",
+        source="resident_form",
+        reporter_name="王小明",
+        reporter_phone=PHONE,
+        consent=True,
+    )
     outside = make_request(grid="B2b", code="C0102")
     neighbour = make_request(grid="A1b", code="E0401")
-    households = {"A1a": HouseholdFactory(grid=world.grids["A1a"]),
-                  "B2b": HouseholdFactory(grid=world.grids["B2b"])}
-    residents = {k: ResidentFactory(household=h, name=f"李{k}", phone="13700000000",
-                                    id_number="110101194001010012" if k == "A1a"
-                                    else "11010119400202001X")
-                 for k, h in households.items()}
-    return {"inside": inside, "outside": outside, "neighbour": neighbour,
-            "households": households, "residents": residents}
+    households = {
+        "A1a": HouseholdFactory(grid=world.grids["A1a"]),
+        "B2b": HouseholdFactory(grid=world.grids["B2b"]),
+    }
+    residents = {
+        k: ResidentFactory(
+            household=h,
+            name=f"李{k}",
+            phone="13700000000",
+            id_number="110101194001010012" if k == "A1a" else "11010119400202001X",
+        )
+        for k, h in households.items()
+    }
+    return {
+        "inside": inside,
+        "outside": outside,
+        "neighbour": neighbour,
+        "households": households,
+        "residents": residents,
+    }
 
 
 def request_urls(item):
-    return [f"/requests/case/{item.code}/", f"/requests/case/{item.code}/act/accept/",
-            f"/api/v1/requests/{item.code}/"]
+    return [
+        f"/requests/case/{item.code}/",
+        f"/requests/case/{item.code}/act/accept/",
+        f"/api/v1/requests/{item.code}/",
+    ]
 
 
 def care_urls(household, resident):
-    return [f"/care/households/{household.pk}/", f"/care/residents/{resident.pk}/",
-            f"/api/v1/care/households/{household.pk}/"]
+    return [
+        f"/care/households/{household.pk}/",
+        f"/care/residents/{resident.pk}/",
+        f"/api/v1/care/households/{household.pk}/",
+    ]
 
 
 # role → (what is inside its jurisdiction, what is outside)
@@ -69,9 +92,15 @@ def test_staff_see_their_area_and_get_404_for_any_other(client, world, objects, 
         assert objects[key].code not in api
 
 
-@pytest.mark.parametrize("role, own, other", [
-    ("street_staff", "A1a", "B2b"), ("community_staff", "A1a", "B2b"),
-    ("other_street_staff", "B2b", "A1a"), ("grid_head", "A1a", "B2b")])
+@pytest.mark.parametrize(
+    "role, own, other",
+    [
+        ("street_staff", "A1a", "B2b"),
+        ("community_staff", "A1a", "B2b"),
+        ("other_street_staff", "B2b", "A1a"),
+        ("grid_head", "A1a", "B2b"),
+    ],
+)
 def test_care_records_of_another_area_are_404(client, world, objects, role, own, other):
     user = getattr(world.users, role)
     type(user).objects.filter(pk=user.pk).update(care_role=True)
@@ -92,16 +121,16 @@ def test_non_staff_accounts_never_see_a_case(client, world, objects, role):
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page_or_refused(client, objects):
-    for url in request_urls(objects["inside"]) + care_urls(objects["households"]["A1a"],
-                                                         objects["residents"]["A1a"]):
+    for url in request_urls(objects["inside"]) + care_urls(
+        objects["households"]["A1a"], objects["residents"]["A1a"]
+    ):
         response = client.get(url)
         assert response.status_code in (302, 401, 403), (url, response.status_code)
         if response.status_code == 302:
             assert "/accounts/login/" in response["Location"]
 
 
-def test_personal_data_is_masked_on_staff_pages_and_absent_from_public_ones(client, world,
-                                                                             objects):
+def test_personal_data_is_masked_on_staff_pages_and_absent_from_public_ones(client, world, objects):
     item = objects["inside"]
     public = client.get(f"/requests/t/{item.code}/").content.decode()
     open311 = client.get("/open311/v2/requests.json").content.decode()

@@ -28,12 +28,20 @@ def spec_error(response, status) -> str | None:
     try:
         if response["Content-Type"].startswith("text/xml"):
             error = ET.fromstring(response.content).find("error")
-            ok = error is not None and error.findtext("code") == str(status) \
+            ok = (
+                error is not None
+                and error.findtext("code") == str(status)
                 and bool(error.findtext("description"))
+            )
         else:
             body = json.loads(response.content)
-            ok = (isinstance(body, list) and body and set(body[0]) == {"code", "description"}
-                  and body[0]["code"] == status and bool(body[0]["description"]))
+            ok = (
+                isinstance(body, list)
+                and body
+                and set(body[0]) == {"code", "description"}
+                and body[0]["code"] == status
+                and bool(body[0]["description"])
+            )
     except (ValueError, ET.ParseError) as exc:
         return f"body is not the spec's error format: {exc}"
     return None if ok else f"error body is not [{{code, description}}]: {response.content[:120]}"
@@ -44,8 +52,13 @@ def post(client, open311_key, categories, world):
     centre = world.grids["A1a"].boundary.centroid
 
     def send(fmt="json", **overrides):
-        data = {"api_key": open311_key, "service_code": "E0103", "lat": str(centre.y),
-                "long": str(centre.x), "description": "小区门口垃圾堆放多日无人清理"}
+        data = {
+            "api_key": open311_key,
+            "service_code": "E0103",
+            "lat": str(centre.y),
+            "long": str(centre.x),
+            "description": "小区门口垃圾堆放多日无人清理",
+        }
         data.update(overrides)
         data = {k: v for k, v in data.items() if v is not None}
         return client.post(f"{BASE}/requests.{fmt}", data, REMOTE_ADDR="10.9.9.9")
@@ -59,16 +72,23 @@ def test_a_well_formed_post_is_accepted_so_the_refusals_are_about_the_input(post
 
 
 BAD_POSTS = [
-    ({"api_key": None}, 403), ({"api_key": "not-a-key"}, 403), ({"api_key": payloads.HUGE}, 403),
-    ({"service_code": None}, 400), ({"service_code": "NOPE"}, 404),
+    ({"api_key": None}, 403),
+    ({"api_key": "not-a-key"}, 403),
+    ({"api_key": payloads.HUGE}, 403),
+    ({"service_code": None}, 400),
+    ({"service_code": "NOPE"}, 404),
     ({"service_code": "E01"}, 404),  # a top class is not a service
-    ({"lat": "abc"}, 400), ({"lat": "91", "long": "113.9"}, 400),
-    ({"lat": "22.7", "long": "-181"}, 400), ({"lat": "NaN", "long": "NaN"}, 400),
-    ({"lat": "1e309", "long": "1e309"}, 400), ({"lat": "22.75", "long": ""}, 400),
+    ({"lat": "abc"}, 400),
+    ({"lat": "91", "long": "113.9"}, 400),
+    ({"lat": "22.7", "long": "-181"}, 400),
+    ({"lat": "NaN", "long": "NaN"}, 400),
+    ({"lat": "1e309", "long": "1e309"}, 400),
+    ({"lat": "22.75", "long": ""}, 400),
     ({"lat": "0", "long": "0"}, 400),  # outside the district
     ({"lat": None, "long": None}, 400),  # no location at all
     ({"lat": None, "long": None, "address_string": "火星基地"}, 400),  # not a community
-    ({"description": ""}, 400), ({"description": "短"}, 400),
+    ({"description": ""}, 400),
+    ({"description": "短"}, 400),
     ({"description": payloads.HUGE}, 400),
     ({"phone": "13900000000", "email": "not-an-email"}, 400),
     ({"phone": "13900000001", "email": payloads.HUGE}, 400),
@@ -114,8 +134,9 @@ def _post_problems(post, fields):
 
 def test_hostile_strings_in_post_fields_never_cause_a_server_error(post):
     # lat/long get their own cases in BAD_POSTS.
-    found = _post_problems(post, ["description", "address_string", "first_name", "phone",
-                                  "media_url", "service_code"])
+    found = _post_problems(
+        post, ["description", "address_string", "first_name", "phone", "media_url", "service_code"]
+    )
     known = {k for k in OPEN311 if k.startswith("post ") and "→" in k}
     assert set(found) - known == set(), f"new problems: {set(found) - known}"
     assert known - set(found) == set(), f"fixed (update known_defects): {known - set(found)}"
@@ -124,10 +145,14 @@ def test_hostile_strings_in_post_fields_never_cause_a_server_error(post):
 def test_bad_request_queries_get_400(client, make_request):
     make_request()
     found = {}
-    for query in ["start_date=yesterday", "end_date=2026-13-01T00:00:00Z",
-                  "start_date=2026-01-01T00:00:00Z&end_date=2025-01-01T00:00:00Z",
-                  "start_date=2020-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z",
-                  "status=pending", "status=open,closed,other"]:
+    for query in [
+        "start_date=yesterday",
+        "end_date=2026-13-01T00:00:00Z",
+        "start_date=2026-01-01T00:00:00Z&end_date=2025-01-01T00:00:00Z",
+        "start_date=2020-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z",
+        "status=pending",
+        "status=open,closed,other",
+    ]:
         response = client.get(f"{BASE}/requests.json?{query}")
         if response.status_code >= 500:
             found[f"get {query} → {response.status_code}"] = "server error"
@@ -150,8 +175,7 @@ def test_hostile_query_values_never_cause_a_server_error(client, make_request):
                 problem = spec_error(response, 400)
                 if problem:
                     found[key] = problem
-            elif response.status_code != 200 or not isinstance(json.loads(response.content),
-                                                                 list):
+            elif response.status_code != 200 or not isinstance(json.loads(response.content), list):
                 found[key] = f"status {response.status_code}"
     known = {k for k in OPEN311 if k.startswith("get ") and not k.startswith("get end_date=2026")}
     assert set(found) - known == set(), f"new problems: {set(found) - known}"
@@ -167,8 +191,12 @@ def test_a_duplicate_post_is_refused_with_400_and_the_first_request_kept(post):
 
 
 def test_unknown_objects_formats_and_methods(client, categories):
-    for path in ["requests/NOSUCHCODE.json", "requests/NOSUCHCODE.xml", "services/NOPE.json",
-                 "tokens/nope.json"]:
+    for path in [
+        "requests/NOSUCHCODE.json",
+        "requests/NOSUCHCODE.xml",
+        "services/NOPE.json",
+        "tokens/nope.json",
+    ]:
         assert spec_error(client.get(f"{BASE}/{path}"), 404) is None, path
     for path in ["requests.html", "requests.json/", "requests", "services.csv"]:
         assert client.get(f"{BASE}/{path}").status_code == 404, path
@@ -177,15 +205,26 @@ def test_unknown_objects_formats_and_methods(client, categories):
 
 
 def test_a_json_body_instead_of_a_form_is_refused_cleanly(client, open311_key, categories):
-    response = client.post(f"{BASE}/requests.json", data=json.dumps({"api_key": open311_key}),
-                           content_type="application/json")
+    response = client.post(
+        f"{BASE}/requests.json",
+        data=json.dumps({"api_key": open311_key}),
+        content_type="application/json",
+    )
     assert spec_error(response, 403) is None
     assert Request.objects.count() == 0
 
 
 def test_answers_never_carry_personal_data(client, post):
-    assert post(phone="13712345678", email="resident@example.cn", first_name="小明",
-                last_name="王", description="电话13712345678 楼下垃圾").status_code == 201
+    assert (
+        post(
+            phone="13712345678",
+            email="resident@example.cn",
+            first_name="小明",
+            last_name="王",
+            description="电话13712345678 楼下垃圾",
+        ).status_code
+        == 201
+    )
     listing = client.get(f"{BASE}/requests.json").content.decode()
     for secret in ("13712345678", "resident@example.cn", "王小明"):
         assert secret not in listing

@@ -19,20 +19,30 @@ def form(world, categories, client, media_root):
     counter = iter(range(1, 10_000))
 
     def post(**overrides):
-        data = {"category": str(categories["E0103"].pk), "description": "小区门口垃圾堆放多日",
-                "lat": str(centre.y), "lon": str(centre.x), "confirm_new": "on"}
+        data = {
+            "category": str(categories["E0103"].pk),
+            "description": "小区门口垃圾堆放多日",
+            "lat": str(centre.y),
+            "lon": str(centre.x),
+            "confirm_new": "on",
+        }
         data.update(overrides)
         data = {k: v for k, v in data.items() if v is not None}
         # A different client address each time: the per-address limit is not what is tested.
-        return client.post(URL, data, REMOTE_ADDR=f"10.1.{next(counter) // 250}."
-                                                  f"{next(counter) % 250 + 1}")
+        return client.post(
+            URL, data, REMOTE_ADDR=f"10.1.{next(counter) // 250}.{next(counter) % 250 + 1}"
+        )
 
     return post
 
 
 def nothing_saved(media_root):
-    return (Request.objects.count(), RequestEvent.objects.count(), RequestPhoto.objects.count(),
-            files_under(media_root)) == (0, 0, 0, [])
+    return (
+        Request.objects.count(),
+        RequestEvent.objects.count(),
+        RequestPhoto.objects.count(),
+        files_under(media_root),
+    ) == (0, 0, 0, [])
 
 
 BAD = [
@@ -57,10 +67,12 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("field, value, hint", BAD, ids=[f"{f}-{i}" for i, (f, _v, _h)
-                                                          in enumerate(BAD)])
-def test_bad_fields_are_refused_with_the_form_and_nothing_is_saved(form, media_root, field,
-                                                                   value, hint):
+@pytest.mark.parametrize(
+    "field, value, hint", BAD, ids=[f"{f}-{i}" for i, (f, _v, _h) in enumerate(BAD)]
+)
+def test_bad_fields_are_refused_with_the_form_and_nothing_is_saved(
+    form, media_root, field, value, hint
+):
     response = form(**{field: value})
     assert response.status_code == 200, response.status_code
     page = response.content.decode()
@@ -82,11 +94,14 @@ def test_contact_details_without_consent_are_refused(form, media_root):
     assert nothing_saved(media_root)
 
 
-@pytest.mark.parametrize("value", [
-    "☃️🚧 路灯不亮 \u202e\u200b 𠮷野家",  # emoji, RTL override, zero-width, astral CJK
-    "é".encode().decode("latin-1") * 3 + "路灯不亮",  # UTF-8 read as Latin-1
-    "路灯不亮\r\n第二行\ttab",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "☃️🚧 路灯不亮 \u202e\u200b 𠮷野家",  # emoji, RTL override, zero-width, astral CJK
+        "é".encode().decode("latin-1") * 3 + "路灯不亮",  # UTF-8 read as Latin-1
+        "路灯不亮\r\n第二行\ttab",
+    ],
+)
 def test_mixed_encodings_are_stored_exactly_as_sent(form, value):
     response = form(description=value)
     assert response.status_code == 302
@@ -94,11 +109,16 @@ def test_mixed_encodings_are_stored_exactly_as_sent(form, value):
 
 
 def test_a_body_that_is_not_utf8_is_answered_not_crashed(client, categories, world, media_root):
-    body = f"category={categories['E0103'].pk}&description=".encode() + \
-        "路灯坏了好几天".encode("gb18030") + b"&community=" + \
-        str(world.communities["A1"].pk).encode() + b"&address=x"
-    response = client.post(URL, body, content_type="application/x-www-form-urlencoded",
-                           REMOTE_ADDR="10.2.0.1")
+    body = (
+        f"category={categories['E0103'].pk}&description=".encode()
+        + "路灯坏了好几天".encode("gb18030")
+        + b"&community="
+        + str(world.communities["A1"].pk).encode()
+        + b"&address=x"
+    )
+    response = client.post(
+        URL, body, content_type="application/x-www-form-urlencoded", REMOTE_ADDR="10.2.0.1"
+    )
     assert response.status_code in (200, 302)
     if response.status_code == 302:  # decoded as text (not guessed as GB18030), stored as such
         stored = Request.objects.get().description
@@ -107,9 +127,13 @@ def test_a_body_that_is_not_utf8_is_answered_not_crashed(client, categories, wor
 
 def test_scripts_are_stored_as_text_and_never_rendered_unescaped(form, client, world):
     script = payloads.SCRIPT
-    response = form(description=f"{script}路灯不亮 {payloads.STRINGS[9]}",
-                    address=script, reporter_name=script, reporter_phone="13900000009",
-                    consent="on")
+    response = form(
+        description=f"{script}路灯不亮 {payloads.STRINGS[9]}",
+        address=script,
+        reporter_name=script,
+        reporter_phone="13900000009",
+        consent="on",
+    )
     assert response.status_code == 302
     item = Request.objects.get()
     assert item.description.startswith(script)
@@ -123,15 +147,22 @@ def test_scripts_are_stored_as_text_and_never_rendered_unescaped(form, client, w
     assert "&lt;script&gt;alert(&#x27;rg&#x27;)&lt;/script&gt;" in pages[1]  # the case page
 
 
-def test_a_request_without_a_csrf_token_is_refused_before_anything_happens(categories, world,
-                                                                           media_root):
+def test_a_request_without_a_csrf_token_is_refused_before_anything_happens(
+    categories, world, media_root
+):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
     centre = world.grids["A1a"].boundary.centroid
-    response = strict.post(URL, {"category": categories["E0103"].pk,
-                                 "description": "小区门口垃圾堆放多日", "lat": centre.y,
-                                 "lon": centre.x})
+    response = strict.post(
+        URL,
+        {
+            "category": categories["E0103"].pk,
+            "description": "小区门口垃圾堆放多日",
+            "lat": centre.y,
+            "lon": centre.x,
+        },
+    )
     assert response.status_code == 403
     assert nothing_saved(media_root)
 

@@ -63,11 +63,17 @@ def production(django_db_setup, django_db_blocker):
         DJANGO_ALLOWED_HOSTS="redgrid.example.org",
         DATABASE_URL=f"postgis://postgres@127.0.0.1:5432/{name}",
     )
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", PRODUCTION_PROBE],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     line = next(x for x in result.stdout.splitlines() if x.startswith("PROBE"))
-    return json.loads(line[len("PROBE"):])
+    return json.loads(line[len("PROBE") :])
 
 
 def test_production_check_deploy_is_clean_and_plain_http_is_redirected(production):
@@ -98,44 +104,56 @@ def test_production_cookies_are_secure_and_the_session_cookie_is_http_only(produ
 
 # --- Login lock-out -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
 def test_repeated_failed_logins_lock_the_account_even_for_the_right_password(client, world, url):
     user = world.users.street_staff
     if url.startswith("/admin/"):
         type(user).objects.filter(pk=user.pk).update(is_staff=True)
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        response = client.post(url, {"username": user.username, "password": "wrong-password"},
-                               REMOTE_ADDR="10.7.0.1")
+        response = client.post(
+            url, {"username": user.username, "password": "wrong-password"}, REMOTE_ADDR="10.7.0.1"
+        )
         assert response.status_code == 200 and "_auth_user_id" not in client.session
-    response = client.post(url, {"username": user.username, "password": "pw-for-tests-1"},
-                           REMOTE_ADDR="10.7.0.1")
+    response = client.post(
+        url, {"username": user.username, "password": "pw-for-tests-1"}, REMOTE_ADDR="10.7.0.1"
+    )
     assert response.status_code == 200 and "_auth_user_id" not in client.session
     assert "15" in response.content.decode()  # "try again in 15 minutes", in Chinese
     # Another address is refused too: the count is per username as well as per address.
-    response = client.post(url, {"username": user.username, "password": "pw-for-tests-1"},
-                           REMOTE_ADDR="10.7.0.2")
+    response = client.post(
+        url, {"username": user.username, "password": "pw-for-tests-1"}, REMOTE_ADDR="10.7.0.2"
+    )
     assert "_auth_user_id" not in client.session
 
 
 def test_one_address_guessing_many_usernames_is_locked_out(client, world):
     names = [u.username for u in vars(world.users).values()]
     for name in names[: settings.LOGIN_FAILURE_LIMIT]:
-        client.post("/accounts/login/", {"username": name, "password": "guess"},
-                    REMOTE_ADDR="10.7.1.1")
-    response = client.post("/accounts/login/", {"username": world.users.grid_head.username,
-                                                "password": "pw-for-tests-1"},
-                           REMOTE_ADDR="10.7.1.1")
+        client.post(
+            "/accounts/login/", {"username": name, "password": "guess"}, REMOTE_ADDR="10.7.1.1"
+        )
+    response = client.post(
+        "/accounts/login/",
+        {"username": world.users.grid_head.username, "password": "pw-for-tests-1"},
+        REMOTE_ADDR="10.7.1.1",
+    )
     assert "_auth_user_id" not in client.session and response.status_code == 200
 
 
 def test_a_successful_login_before_the_limit_clears_the_count(client, world):
     user = world.users.grid_head
     for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
-        client.post("/accounts/login/", {"username": user.username, "password": "nope"},
-                    REMOTE_ADDR="10.7.2.1")
-    response = client.post("/accounts/login/", {"username": user.username,
-                                                "password": "pw-for-tests-1"},
-                           REMOTE_ADDR="10.7.2.1")
+        client.post(
+            "/accounts/login/",
+            {"username": user.username, "password": "nope"},
+            REMOTE_ADDR="10.7.2.1",
+        )
+    response = client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": "pw-for-tests-1"},
+        REMOTE_ADDR="10.7.2.1",
+    )
     assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
@@ -147,11 +165,15 @@ SECRET_PATTERNS = {
     # A literal password in a URL; "${VAR}" (compose substitution) and the "pass" placeholder
     # of the docs are not secrets.
     "password in a URL": re.compile(
-        r"(postgres|postgis|redis|amqp|mysql)://[^:/\s'\"]+:(?!pass@|\$\{)[^@/\s'\"]+@"),
+        r"(postgres|postgis|redis|amqp|mysql)://[^:/\s'\"]+:(?!pass@|\$\{)[^@/\s'\"]+@"
+    ),
     "Django secret key assignment": re.compile(r"SECRET_KEY\s*=\s*['\"][^'\"]{20,}['\"]"),
     "Fernet key": re.compile(r"['\"][A-Za-z0-9_-]{43}=['\"]"),
-    "API token": re.compile(r"(api[_-]?key|token|passwd|password)\s*[:=]\s*['\"][A-Za-z0-9+/_-]{24,}"
-                            r"['\"]", re.IGNORECASE),
+    "API token": re.compile(
+        r"(api[_-]?key|token|passwd|password)\s*[:=]\s*['\"][A-Za-z0-9+/_-]{24,}"
+        r"['\"]",
+        re.IGNORECASE,
+    ),
 }
 # Keys that are fine where they are: development-only defaults guarded by DEBUG in the settings,
 # the test settings, and test fixtures. Anything else is a leak.
@@ -167,8 +189,25 @@ def tracked_files():
         pytest.skip("not a git checkout")
     for name in result.stdout.splitlines():
         path = ROOT / name
-        if path.suffix in (".py", ".env", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".sh",
-                           ".json", ".md", ".txt", ".html", ".js") and path.is_file():
+        if (
+            path.suffix
+            in (
+                ".py",
+                ".env",
+                ".yml",
+                ".yaml",
+                ".toml",
+                ".cfg",
+                ".ini",
+                ".sh",
+                ".json",
+                ".md",
+                ".txt",
+                ".html",
+                ".js",
+            )
+            and path.is_file()
+        ):
             yield name, path
 
 
@@ -186,7 +225,11 @@ def test_no_secrets_are_committed(db):
 
 def test_production_secrets_have_no_default():
     source = (ROOT / "redgrid" / "settings.py").read_text()
-    assert re.search(r'SECRET_KEY = env_str\("DJANGO_SECRET_KEY", "[^"]+" if DEBUG else None\)',
-                     source)
-    assert re.search(r'REDGRID_FIELD_KEYS = env_list\(\s*"REDGRID_FIELD_KEYS",\s*\[[^\]]+\] if '
-                     r"DEBUG else \[\]", source)
+    assert re.search(
+        r'SECRET_KEY = env_str\("DJANGO_SECRET_KEY", "[^"]+" if DEBUG else None\)', source
+    )
+    assert re.search(
+        r'REDGRID_FIELD_KEYS = env_list\(\s*"REDGRID_FIELD_KEYS",\s*\[[^\]]+\] if '
+        r"DEBUG else \[\]",
+        source,
+    )

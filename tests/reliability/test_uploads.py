@@ -19,9 +19,14 @@ def submit(world, categories, client, media_root):
     addresses = iter(range(1, 250))
 
     def post(*files):
-        data = {"category": str(categories["E0103"].pk), "description": "井盖破损，附照片",
-                "lat": str(centre.y), "lon": str(centre.x), "confirm_new": "on",
-                "photos": list(files)}
+        data = {
+            "category": str(categories["E0103"].pk),
+            "description": "井盖破损，附照片",
+            "lat": str(centre.y),
+            "lon": str(centre.x),
+            "confirm_new": "on",
+            "photos": list(files),
+        }
         return client.post("/requests/new/", data, REMOTE_ADDR=f"10.4.0.{next(addresses)}")
 
     return post
@@ -39,10 +44,12 @@ def seven_thousand_square() -> bytes:
 
 
 REFUSED = [
-    ("decompression bomb (30,000² PNG)", lambda: upload("bomb.png", payloads.png_bomb(),
-                                                        "image/png"), "像素"),
-    ("49-megapixel PNG", lambda: upload("big.png", seven_thousand_square(), "image/png"),
-     "像素"),
+    (
+        "decompression bomb (30,000² PNG)",
+        lambda: upload("bomb.png", payloads.png_bomb(), "image/png"),
+        "像素",
+    ),
+    ("49-megapixel PNG", lambda: upload("big.png", seven_thousand_square(), "image/png"), "像素"),
     ("SVG with a script named .jpg", lambda: upload("x.jpg", payloads.SVG_SCRIPT), "JPEG"),
     ("PDF named .jpg", lambda: upload("x.jpg", payloads.PDF), "JPEG"),
     ("HTML named .png", lambda: upload("x.png", payloads.HTML, "image/png"), "JPEG"),
@@ -50,14 +57,12 @@ REFUSED = [
     ("TIFF", lambda: upload("x.tif", payloads.tiff(), "image/tiff"), "JPEG"),
     ("truncated JPEG", lambda: upload("x.jpg", payloads.jpeg()[:200]), "JPEG"),
     ("empty file", lambda: upload("x.jpg", b""), ""),
-    ("too large (9 MB)", lambda: upload("x.jpg", payloads.jpeg() + b"\0" * 9 * 1024 * 1024),
-     "MB"),
+    ("too large (9 MB)", lambda: upload("x.jpg", payloads.jpeg() + b"\0" * 9 * 1024 * 1024), "MB"),
 ]
 
 
 @pytest.mark.parametrize("label, make, hint", REFUSED, ids=[r[0] for r in REFUSED])
-def test_hostile_uploads_are_refused_and_nothing_is_written(submit, media_root, label, make,
-                                                            hint):
+def test_hostile_uploads_are_refused_and_nothing_is_written(submit, media_root, label, make, hint):
     response = submit(make())
     assert response.status_code == 200, label
     page = response.content.decode()
