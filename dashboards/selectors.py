@@ -63,9 +63,12 @@ WAITING_STAGES = ("reported", "accepted", "filed", "feedback", "verified")
 # Actions the dashboard offers inline (the same endpoint and checks as the case page).
 INLINE_ACTIONS = ("accept", "dispatch")
 # What the rows never show: the areas' boundaries (large multipolygons parsed by GEOS) and the
-# reporter's encrypted contact details (decrypted on load) would cost more than the rest.
+# reporter's encrypted contact details (decrypted on load) would cost more than the rest; the
+# point is not shown either (and SpatiaLite cannot read a geometry back through the subquery of
+# the ranked waiting rows).
 ROW_DEFERRED = (
     "description",
+    "location",
     "reporter_name",
     "reporter_phone",
     "reporter_email",
