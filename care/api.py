@@ -7,11 +7,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from care import selectors, services
 from care.serializers import HouseholdSerializer, ResidentSerializer, VisitSerializer
+from redgrid.openapi import ApiAutoSchema
 
 
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     """Households the user may see, with their visit schedule (overdue first)."""
 
+    schema = ApiAutoSchema()
     serializer_class = HouseholdSerializer
 
     def get_queryset(self):
@@ -21,6 +23,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
 class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
     """Residents the user may see; phone and ID numbers masked."""
 
+    schema = ApiAutoSchema()
     serializer_class = ResidentSerializer
 
     def get_queryset(self):
@@ -35,6 +38,7 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
 class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Visits to the households the user may see; POST records one (care.services.visit_record)."""
 
+    schema = ApiAutoSchema()
     serializer_class = VisitSerializer
 
     def get_queryset(self):
@@ -60,6 +64,8 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 needs=data.get("needs", []),
             )
         except DjangoValidationError as error:
-            raise ValidationError(getattr(error, "message_dict", None) or error.messages) from error
+            raise ValidationError(
+                getattr(error, "message_dict", None) or {"non_field_errors": error.messages}
+            ) from error
         except DjangoPermissionDenied as error:
             raise NotFound from error

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from grids.locate import locate
 from grids.selectors import grids_for_map
+from redgrid.openapi import ApiAutoSchema
 
 
 def grid_feature(grid) -> dict:
@@ -56,6 +57,7 @@ def _parse_date(value: str | None) -> datetime.date | None:
 class GridListView(APIView):
     """Area grids in force as a GeoJSON FeatureCollection (public: boundaries are published)."""
 
+    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -79,10 +81,12 @@ class GridListView(APIView):
 
 
 class GridDetailView(APIView):
+    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="grids_detail",
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="date (default today)")],
         responses=inline_serializer(
             "GridFeature",
             {
@@ -102,6 +106,7 @@ class GridDetailView(APIView):
 class LocateView(APIView):
     """Which area grid and sub-grid contain a WGS-84 point."""
 
+    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(

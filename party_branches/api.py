@@ -23,6 +23,7 @@ from party_branches.serializers import (
 )
 from party_branches.services import committee_member_appoint
 from privacy.services import personal_data_reveal
+from redgrid.openapi import ApiAutoSchema
 
 
 def drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -52,6 +53,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
     """Grid and sub-grid Party branches with their current secretary and whether the secretary
     rule holds today (`failures` lists the failing conditions)."""
 
+    schema = ApiAutoSchema()
     serializer_class = BranchSerializer
     permission_classes = [StaffRole, ModelPermissions]
     queryset = PartyBranch.objects.none()
@@ -62,7 +64,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    @extend_schema(request=AppointSerializer, responses=CommitteeSeatSerializer)
+    @extend_schema(request=AppointSerializer, responses={201: CommitteeSeatSerializer})
     @action(detail=True, methods=["post"])
     def committee(self, request, pk=None):
         """Seat a member on the committee; a secretary must meet the secretary rule."""
@@ -84,6 +86,7 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Party members. Phone and ID number are masked in every response; `reveal` returns one
     full value to users allowed to reveal personal data and logs the access."""
 
+    schema = ApiAutoSchema()
     serializer_class = MemberSerializer
     permission_classes = [StaffRole, ModelPermissions]
     queryset = PartyMember.objects.none()

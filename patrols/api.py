@@ -5,33 +5,38 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from patrols import selectors, services
 from patrols.models import CheckIn
 from patrols.serializers import CheckInSerializer, FindingSerializer, PatrolSerializer
+from redgrid.openapi import ApiAutoSchema
 
 
 def _drf(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(getattr(error, "message_dict", None) or error.messages)
+    """The service's refusal as a 400 whose body is always an object (field → messages)."""
+    return ValidationError(
+        getattr(error, "message_dict", None) or {"non_field_errors": error.messages}
+    )
 
 
 class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
     """Patrols: a grid worker's own, or those in a staff member's jurisdiction."""
 
+    schema = ApiAutoSchema()
     serializer_class = PatrolSerializer
 
     def get_queryset(self):
         return selectors.patrols_visible_to(self.request.user).select_related("worker", "grid")
 
-    @extend_schema(request=None, responses=PatrolSerializer)
+    @extend_schema(request=None, responses={201: PatrolSerializer})
     @action(detail=False, methods=["post"])
     def start(self, request):
         try:
             patrol = services.patrol_start(worker=request.user)
-        except DjangoPermissionDenied as error:
-            raise NotFound from error
+        except DjangoPermissionDenied as error:  # not a grid worker: no object to hide, so 403
+            raise PermissionDenied(str(error)) from error
         except DjangoValidationError as error:
             raise _drf(error) from error
         return Response(PatrolSerializer(patrol).data, status=status.HTTP_201_CREATED)
@@ -52,6 +57,7 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
 class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Check-ins; POST checks in (refused with 400 when too far from the place)."""
 
+    schema = ApiAutoSchema()
     serializer_class = CheckInSerializer
 
     def get_queryset(self):
@@ -82,6 +88,7 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    schema = ApiAutoSchema()
     serializer_class = FindingSerializer
 
     def get_queryset(self):

@@ -1,0 +1,62 @@
+"""The OpenAPI schema of /api/v1/ documents the errors each operation can answer, not only its
+success: clients (and schemathesis' status-code and content-type checks) learn every status code
+and the shape of its body.
+
+* 400 — on every operation: invalid input (field → messages, or `detail`), and malformed
+  requests (a NUL character anywhere: redgrid.middleware.RejectNulBytesMiddleware);
+* 403 — on every operation: not logged in, a bad token (even on public reads), or not allowed.
+  (The session authenticator comes first and has no WWW-Authenticate challenge, so DRF answers
+  403 rather than 401);
+* 404 — on operations with a path parameter: no such object, or outside the caller's
+  jurisdiction;
+* 503 — on every operation: the database is briefly unavailable (Retry-After,
+  redgrid.middleware.DatabaseUnavailableMiddleware).
+
+A view opts in with `schema = ApiAutoSchema()`; as `REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]` it
+would apply to every view.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+ERROR = {
+    "type": "object",
+    "description": "What went wrong, in the user's language; `code` names the case where known.",
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": "Each invalid field (or `non_field_errors`, or `detail`) with its messages.",
+    "additionalProperties": {},
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    def _error_component(self, name: str, schema: dict) -> dict:
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        error = self._error_component("Error", ERROR)
+        invalid = self._error_component("ValidationError", VALIDATION_ERROR)
+        errors = [
+            ("400", "Invalid input.", invalid),
+            ("403", "Not logged in, a bad token, or not allowed.", error),
+        ]
+        if "{" in path:
+            errors.append(("404", "No such object in your jurisdiction.", error))
+        errors.append(("503", "The database is briefly unavailable; retry later.", error))
+        responses = operation.setdefault("responses", {})
+        for code, description, schema in errors:
+            responses.setdefault(
+                code,
+                {"description": description, "content": {"application/json": {"schema": schema}}},
+            )
+        return operation
