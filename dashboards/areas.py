@@ -47,10 +47,13 @@ def area_of(user) -> Area | None:
         return Area("district", district) if district else None
     if jurisdiction.level not in LEVELS:
         return None
-    node = getattr(user, jurisdiction.level, None) or NODE_MODELS[jurisdiction.level].objects.get(
-        pk=jurisdiction.node_id
-    )
-    return Area(jurisdiction.level, node)
+    return Area(jurisdiction.level, _node(jurisdiction.level, jurisdiction.node_id))
+
+
+def _node(level: str, pk):
+    """A hierarchy node without its boundary: the pages show names; maps query their own
+    GeoJSON (a district's boundary alone is a large multipolygon to parse)."""
+    return NODE_MODELS[level].objects.defer("boundary").get(pk=pk)
 
 
 def area_within(user, level: str, node_id) -> Area:
@@ -58,7 +61,7 @@ def area_within(user, level: str, node_id) -> Area:
     if level not in LEVELS:
         raise Http404
     try:
-        node = NODE_MODELS[level].objects.get(pk=int(node_id))
+        node = _node(level, int(node_id))
     except (TypeError, ValueError, NODE_MODELS[level].DoesNotExist) as exc:
         raise Http404 from exc
     if not node_within(node, user):
@@ -73,7 +76,7 @@ def breadcrumbs(area: Area) -> list[Area]:
     node, level = area.node, area.level
     while level in PARENT:
         level = PARENT[level]
-        node = getattr(node, level)
+        node = _node(level, getattr(node, f"{level}_id"))
         chain.insert(0, Area(level, node))
     return chain
 

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, FloatField, Func, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -62,10 +62,9 @@ def months_back(day: datetime.date, count: int) -> list[Month]:
 WAITING_STAGES = ("reported", "accepted", "filed", "feedback", "verified")
 # Actions the dashboard offers inline (the same endpoint and checks as the case page).
 INLINE_ACTIONS = ("accept", "dispatch")
-# What the rows never show: the areas' boundaries (large multipolygons parsed by GEOS) and the
-# reporter's encrypted contact details (decrypted on load) would cost more than the rest; the
-# point is not shown either (and SpatiaLite cannot read a geometry back through the subquery of
-# the ranked waiting rows).
+# What the request rows never show: the reporter's encrypted contact details (decrypted on load)
+# and the description; the point neither (and SpatiaLite cannot read a geometry back through the
+# subquery of the ranked waiting rows). Their areas come without boundaries (_fetch_related).
 ROW_DEFERRED = (
     "description",
     "location",
@@ -74,7 +73,6 @@ ROW_DEFERRED = (
     "reporter_email",
     "attribute_values",
 )
-AREAS = ("grid", "community", "street")
 
 
 def queue_url(**params) -> str:
@@ -108,10 +106,28 @@ def _with_inline_actions(rows, user):
     return rows
 
 
+def _fetch_related(rows, names) -> None:
+    """Attach the rows' `names` relations, one query per relation for all rows (areas without
+    their boundaries)."""
+    from django.db.models import Prefetch
+
+    from grids.models import AreaGrid, Community, Street
+
+    lean = {"grid": AreaGrid, "community": Community, "street": Street}
+    prefetch_related_objects(
+        rows,
+        *(
+            Prefetch(name, queryset=lean[name].objects.defer("boundary")) if name in lean else name
+            for name in names
+        ),
+    )
+
+
 def requests_panel(user, *, now=None) -> RequestsPanel | None:
     """Today's requests work in the user's jurisdiction, from requests_desk's scoped selectors:
     waiting for action by stage, overdue, nearly due, workers' open loads and the map pins.
-    Nine queries."""
+    Nine queries, and one for each of the listed rows' grids, communities, assignees and
+    departments (and streets, for a district-level user) that are set."""
     requests_for = optional("requests_desk", "selectors", "requests_for")
     queue_filter = optional("requests_desk", "selectors", "queue_filter")
     if requests_for is None or queue_filter is None:
@@ -121,13 +137,15 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     now = now or timezone.now()
     qs = requests_for(user)
     panel = RequestsPanel()
-    # What the rows show (category, grid or community, assignee or department) and, for a
-    # district-level user, the street (flow.allowed_actions checks its district). Each join
-    # more costs the planner more than these queries take to run.
-    related = ["category", "grid", "community", "assignee", "department"]
+    # The rows join only their category; their areas, assignee and department (and, for a
+    # district-level user, the street: flow.allowed_actions checks its district) are fetched
+    # once for all three lists. Planning a six-table join cost more than running it.
+    related = ["grid", "community", "assignee", "department"]
     if getattr(user.jurisdiction, "level", None) == "district":
         related.append("street")
-    deferred = [*ROW_DEFERRED, *(f"{name}__boundary" for name in related if name in AREAS)]
+
+    def rows(queryset):
+        return list(queryset.select_related("category").defer(*ROW_DEFERRED).with_due_flags(now))
 
     counts = dict(
         qs.filter(stage__in=WAITING_STAGES)
@@ -151,17 +169,11 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     # planner would walk the reporting-time index from the oldest request of all to find them
     # (0.5–1 s at a million requests); ranked, it reads the waiting rows and sorts those.
     oldest = Window(RowNumber(), order_by=[F("created_at").asc(), F("id").asc()])
-    panel.waiting_rows = _with_inline_actions(
-        list(
-            qs.filter(stage__in=WAITING_STAGES)
-            .select_related(*related)
-            .defer(*deferred)
-            .with_due_flags(now)
-            .annotate(waiting_rank=oldest)
-            .filter(waiting_rank__lte=conf.LIST_LIMIT)
-            .order_by("created_at", "id")
-        ),
-        user,
+    panel.waiting_rows = rows(
+        qs.filter(stage__in=WAITING_STAGES)
+        .annotate(waiting_rank=oldest)
+        .filter(waiting_rank__lte=conf.LIST_LIMIT)
+        .order_by("created_at", "id")
     )
 
     # The desk's own definitions (RequestQuerySet.overdue / nearly_due), which its queue's
@@ -169,28 +181,17 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     overdue = qs.overdue(now)
     panel.overdue_count = overdue.count()
     panel.overdue_url = queue_url(stage="", overdue="on", sort="due")
-    panel.overdue_rows = _with_inline_actions(
-        list(
-            overdue.select_related(*related)
-            .defer(*deferred)
-            .with_due_flags(now)
-            .order_by("due_at", "id")[: conf.LIST_LIMIT]
-        ),
-        user,
-    )
+    panel.overdue_rows = rows(overdue.order_by("due_at", "id")[: conf.LIST_LIMIT])
 
     nearly = qs.nearly_due(now)
     panel.nearly_due_count = nearly.count()
     panel.nearly_due_url = queue_url(stage="", nearly_due="on", sort="due")
-    panel.nearly_due_rows = _with_inline_actions(
-        list(
-            nearly.select_related(*related)
-            .defer(*deferred)
-            .with_due_flags(now)
-            .order_by("due_at", "id")[: conf.LIST_LIMIT]
-        ),
-        user,
-    )
+    panel.nearly_due_rows = rows(nearly.order_by("due_at", "id")[: conf.LIST_LIMIT])
+
+    listed = panel.waiting_rows + panel.overdue_rows + panel.nearly_due_rows
+    _fetch_related(listed, related)
+    for listing in (panel.waiting_rows, panel.overdue_rows, panel.nearly_due_rows):
+        _with_inline_actions(listing, user)
 
     open_qs = qs.open()
     loads = (
@@ -217,28 +218,41 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     ]
 
     # The pins' overdue / nearly-due state comes from the desk's own predicates (with_due_flags),
-    # computed by the database in the same query.
+    # computed by the database in the same query, like the coordinates (no geometry to parse).
     pins = list(
         open_qs.filter(location__isnull=False)
         .with_due_flags(now)
+        .annotate(
+            pin_lon=Func("location", function="ST_X", output_field=FloatField()),
+            pin_lat=Func("location", function="ST_Y", output_field=FloatField()),
+        )
         .order_by(F("due_at").asc(nulls_last=True), "-created_at", "id")
-        .values("code", "location", "stage", "category__name", "flag_overdue", "flag_nearly_due")[
-            : conf.PIN_LIMIT + 1
-        ]
+        .values(
+            "code",
+            "pin_lon",
+            "pin_lat",
+            "stage",
+            "category__name",
+            "flag_overdue",
+            "flag_nearly_due",
+        )[: conf.PIN_LIMIT + 1]
     )
     panel.pins_truncated = len(pins) > conf.PIN_LIMIT
+    stage_labels = {stage: str(label) for stage, label in labels.items()}
+    # The case page's URL once, then each code in it (reverse() per pin costs more).
+    case_prefix = reverse("requests_desk:case", args=["0"]).removesuffix("0/")
     for pin in pins[: conf.PIN_LIMIT]:
         state = "overdue" if pin["flag_overdue"] else "nearly" if pin["flag_nearly_due"] else "ok"
         panel.pins.append(
             {
                 "code": pin["code"],
-                "lat": round(pin["location"].y, 6),
-                "lon": round(pin["location"].x, 6),
+                "lat": round(pin["pin_lat"], 6),
+                "lon": round(pin["pin_lon"], 6),
                 "stage": pin["stage"],
-                "stageLabel": str(labels.get(pin["stage"], pin["stage"])),
+                "stageLabel": stage_labels.get(pin["stage"], pin["stage"]),
                 "state": state,
                 "category": pin["category__name"],
-                "url": reverse("requests_desk:case", args=[pin["code"]]),
+                "url": f"{case_prefix}{pin['code']}/",
             }
         )
     return panel
