@@ -15,9 +15,10 @@ in their own `<app>/reminders.py` (imported by `NotificationsConfig.ready`):
         for pk, user_id, title, ... in rows.iterator(chunk_size=2000):
             yield Reminder(object_id=pk, recipient_id=user_id, period=..., subject=..., body=...)
 
-The runner (notifications.services.reminders_run) consumes the generator in chunks and writes the
-notifications with bulk_create(ignore_conflicts=True) on the dedup key (kind, object, recipient,
-period), so re-runs, duplicate beats and killed workers never write a reminder twice.
+The runner (notifications.services.reminders_run) consumes the generator in chunks, skips the
+(dedup key, channel) pairs already in the outbox (one query per chunk) and writes the rest with
+bulk_create(ignore_conflicts=True) on the dedup key (kind, object, recipient, period), so re-runs,
+duplicate beats and killed workers never write a reminder twice.
 """
 
 import datetime

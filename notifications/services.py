@@ -222,9 +222,10 @@ def reminders_run(
     """Find every due reminder of every registered kind and write it to the outbox once.
 
     Each kind's query yields reminders lazily; they are processed `chunk_size` at a time: one
-    query for the recipients' addresses and preferences, one bulk INSERT … ON CONFLICT DO NOTHING
-    on the dedup key. Memory stays bounded whatever the number of due reminders. Returns the
-    number of new notification rows per kind.
+    query for the (dedup key, channel) pairs already written (skipped), one for the recipients'
+    addresses and preferences, one bulk INSERT … ON CONFLICT DO NOTHING on the dedup key for the
+    rest. Memory stays bounded whatever the number of due reminders. Returns the number of new
+    notification rows per kind.
     """
     now = now or timezone.now()
     chunk_size = chunk_size or conf.reminder_chunk_size()
@@ -253,7 +254,16 @@ def reminders_run(
 
 
 def _reminders_write(*, kind, chunk: list[Reminder], now) -> int:
-    """Write one chunk: one query for the recipients, one INSERT … ON CONFLICT DO NOTHING."""
+    """Write one chunk: one query for the (dedup key, channel) pairs already written, one for the
+    recipients, and one INSERT … ON CONFLICT DO NOTHING of the rest. A re-run over reminders
+    already written builds and sends no row at all (the unique constraint still settles races
+    between concurrent runs)."""
+    keys = [reminder_dedup_key(kind.name, r) for r in chunk]
+    written = set(
+        Notification.objects.filter(dedup_key__in=set(keys))
+        .order_by()
+        .values_list("dedup_key", "channel")
+    )
     User = get_user_model()
     recipient_ids = {r.recipient_id for r in chunk}
     users = {
@@ -263,14 +273,15 @@ def _reminders_write(*, kind, chunk: list[Reminder], now) -> int:
         .only("pk", "email", "phone", "notification_preference")
     }
     rows = []
-    for reminder in chunk:
+    for reminder, key in zip(chunk, keys, strict=True):
         user = users.get(reminder.recipient_id)
         if user is None:
             continue
         preference = _preference_of(user)
         quiet_end = None if reminder.urgent else quiet_until_for(now, preference)
-        key = reminder_dedup_key(kind.name, reminder)
         for channel in channels_for(kind.name, preference.channels if preference else None):
+            if (key, channel) in written:
+                continue
             address = {"email": user.email, "sms": user.phone}.get(channel, "")
             if channel != Channel.INBOX and not address:
                 continue

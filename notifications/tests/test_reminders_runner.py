@@ -52,6 +52,41 @@ def test_rerun_writes_each_reminder_once_per_channel(world, daytime, test_kind):
     }
 
 
+def test_a_rerun_over_written_reminders_builds_and_inserts_nothing(
+    world, daytime, test_kind, django_assert_max_num_queries
+):
+    """Keys already in the outbox are skipped before any row is built: no INSERT at all (not one
+    refused by ON CONFLICT), a fixed number of queries per chunk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    head_id = world.users.grid_head.pk
+    test_kind["due"] = lambda now: (
+        Reminder(object_id=i, recipient_id=head_id, period="p", subject="s", body="b")
+        for i in range(250)
+    )
+    assert reminders_run(kinds=["test.kind"], chunk_size=100) == {"test.kind": 250}
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(3 * 2 + 1):
+        assert reminders_run(kinds=["test.kind"], chunk_size=100) == {"test.kind": 0}
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert Notification.objects.filter(kind="test.kind").count() == 250
+
+
+def test_a_channel_added_after_a_reminder_is_written_on_the_next_run(world, daytime, test_kind):
+    """Deduplication is per channel: the inbox row is not written again, the new e-mail row is."""
+    head = world.users.grid_head
+    head.email = ""
+    head.save()
+    test_kind["due"] = lambda now: [
+        Reminder(object_id=1, recipient_id=head.pk, period="p", subject="s", body="b")
+    ]
+    assert reminders_run(kinds=["test.kind"]) == {"test.kind": 1}
+    head.email = "head@example.cn"
+    head.save()
+    assert reminders_run(kinds=["test.kind"]) == {"test.kind": 1}
+    assert sorted(Notification.objects.values_list("channel", flat=True)) == ["email", "inbox"]
+
+
 def test_next_period_is_a_new_reminder(world, daytime, test_kind):
     period = {"value": "2026-03-04"}
     test_kind["due"] = lambda now: [
