@@ -392,3 +392,31 @@ def test_opposite_moves_between_two_grids_do_not_deadlock(transactional_db, worl
     assert errors == []
     with transaction.atomic():
         assert summary() == rebuilt()
+
+
+def test_report_section_reads_the_summary_like_the_raw_indicators(world, make, frozen):
+    from requests_desk.report_sections import KEYS, requests_section
+
+    admin_user = world.users.district_admin
+    # Reported in March, closed in April: only in April's closures, not in April's report.
+    march = handle(make(at(3, 25)), at(3, 25), admin_user)
+    act(march, "close", at(4, 2), admin_user)
+    closed = handle(make(at(4, 3), grid="A2b"), at(4, 3), admin_user)
+    act(closed, "close", at(4, 4), admin_user)
+    request_rate(request=closed, speed=4, result=4, service=5, feedback_quality=5, now=NOW)
+    make(at(4, 5), grid="B1a")
+    make(at(4, 6), community=world.communities["A1"], location=None, source="hotline")
+    start, end = datetime.date(2026, 4, 1), datetime.date(2026, 5, 1)
+    for level in ("grid", "community", "street"):
+        expected = {
+            row[f"{level}_id"]: {key: row[key] for key in KEYS}
+            for row in request_indicators(start=start, end=end, group_by=(level,))
+            if row[f"{level}_id"] is not None
+        }
+        assert requests_section(level=level, start=start, end=end) == expected, level
+    (total,) = request_indicators(start=start, end=end, group_by=())
+    district = requests_section(level="district", start=start, end=end)
+    assert district == {world.district.pk: {key: total[key] for key in KEYS}}
+    # A period that is not whole months is computed from the requests.
+    partial = requests_section(level="street", start=start, end=datetime.date(2026, 4, 4))
+    assert sum(values["reports"] for values in partial.values()) == 1
