@@ -27,8 +27,11 @@ def pytest_collection_modifyitems(config, items):
             continue
         item.add_marker(pytest.mark.soak)
         if item.get_closest_marker("disruptive") and not disrupt:
-            item.add_marker(pytest.mark.skip(
-                reason="restarts shared services: set REDGRID_SOAK_DISRUPT=1 to run it"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="restarts shared services: set REDGRID_SOAK_DISRUPT=1 to run it"
+                )
+            )
 
 
 PREFERENCES = """
@@ -55,9 +58,26 @@ def soak_env():
     except Exception:  # noqa: BLE001 - no database or no table yet
         ready = False
     if not ready:
-        subprocess.run([sys.executable, "-m", "bench.generate", "--db", harness.DB,
-                        "--requests", "2000", "--members", "100", "--households", "100",
-                        "--patrol-days", "5"], cwd=harness.ROOT, env=env, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.generate",
+                "--db",
+                harness.DB,
+                "--requests",
+                "2000",
+                "--members",
+                "100",
+                "--households",
+                "100",
+                "--patrol-days",
+                "5",
+            ],
+            cwd=harness.ROOT,
+            env=env,
+            check=True,
+        )
     harness.manage_shell(PREFERENCES, env)
     return env
 
@@ -67,8 +87,14 @@ def server(soak_env, tmp_path):
     from bench.run import Server, free_port
 
     port = free_port()
-    with Server(4, port, tmp_path / "gunicorn.log", settings=harness.SETTINGS,
-                extra_args=("--timeout", "60"), env=soak_env) as running:
+    with Server(
+        4,
+        port,
+        tmp_path / "gunicorn.log",
+        settings=harness.SETTINGS,
+        extra_args=("--timeout", "60"),
+        env=soak_env,
+    ) as running:
         running.base = f"http://127.0.0.1:{port}"
         yield running
 

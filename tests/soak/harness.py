@@ -24,8 +24,19 @@ DB = "redgrid_soak"
 CSRF = "soakcsrf" + "y" * 24
 RESULTS = ROOT / "bench" / "results"
 SINK = Path("/tmp/redgrid-soak-sms.log")
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379",
-               "--save", "", "--appendonly", "no"]
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+]
 
 
 def environment() -> dict:
@@ -35,21 +46,32 @@ def environment() -> dict:
     os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:5432/{DB}"
     env.load()
     result = dict(os.environ)
-    result.update(DJANGO_SETTINGS_MODULE=SETTINGS, REDGRID_SOAK_SINK=str(SINK),
-                  PYTHONPATH=str(ROOT), REDGRID_LOG_LEVEL="WARNING")
+    result.update(
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        REDGRID_SOAK_SINK=str(SINK),
+        PYTHONPATH=str(ROOT),
+        REDGRID_LOG_LEVEL="WARNING",
+    )
     return result
 
 
 def sql(query: str, params=()) -> list:
-    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB}", autocommit=True,
-                         connect_timeout=5) as conn:
+    with psycopg.connect(
+        f"postgresql://postgres@127.0.0.1:5432/{DB}", autocommit=True, connect_timeout=5
+    ) as conn:
         cursor = conn.execute(query, params)
         return cursor.fetchall() if cursor.description else []
 
 
 def manage_shell(code: str, env: dict) -> str:
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if result.returncode:
         raise RuntimeError(result.stdout[-2000:] + result.stderr[-4000:])
     return result.stdout
@@ -57,15 +79,21 @@ def manage_shell(code: str, env: dict) -> str:
 
 def record(name: str, data: dict) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"soak-{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2,
-                                                          default=str))
+    (RESULTS / f"soak-{name}.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    )
 
 
 # --- Redis ----------------------------------------------------------------------------------------
 
+
 def redis_alive() -> bool:
-    return subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True,
-                          text=True).stdout.strip() == "PONG"
+    return (
+        subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True, text=True
+        ).stdout.strip()
+        == "PONG"
+    )
 
 
 def redis_start() -> None:
@@ -89,6 +117,7 @@ def redis_stop() -> None:
 
 # --- Celery worker --------------------------------------------------------------------------------
 
+
 class Worker:
     """One Celery worker (solo pool: one process, so SIGKILL kills the one doing the work)."""
 
@@ -99,9 +128,24 @@ class Worker:
     def start(self) -> "Worker":
         handle = open(self.log, "a")  # noqa: SIM115 - the child owns it
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "redgrid", "worker", "--pool=solo",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
-            cwd=ROOT, env=self.env, stdout=handle, stderr=handle, start_new_session=True)
+            [
+                str(ROOT / ".venv" / "bin" / "celery"),
+                "-A",
+                "redgrid",
+                "worker",
+                "--pool=solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=handle,
+            stderr=handle,
+            start_new_session=True,
+        )
         return self
 
     def kill(self, sig=signal.SIGKILL) -> None:
@@ -126,6 +170,7 @@ def celery_call(env: dict, task: str, kwargs: dict | None = None) -> None:
 
 
 # --- Load -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Answer:
@@ -154,18 +199,30 @@ class Load:
 
     def body(self, rng: random.Random) -> tuple[bytes, str]:
         lon, lat = rng.choice(self.points)
-        fields = {"csrfmiddlewaretoken": CSRF, "category": str(self.category_id),
-                  "description": "楼下路灯不亮，晚上看不清路（稳定性测试）", "lat": f"{lat:.6f}",
-                  "lon": f"{lon:.6f}", "reporter_phone": f"13{rng.randrange(10**9):09d}",
-                  "consent": "on", "confirm_new": "on", **self.extra}
+        fields = {
+            "csrfmiddlewaretoken": CSRF,
+            "category": str(self.category_id),
+            "description": "楼下路灯不亮，晚上看不清路（稳定性测试）",
+            "lat": f"{lat:.6f}",
+            "lon": f"{lon:.6f}",
+            "reporter_phone": f"13{rng.randrange(10**9):09d}",
+            "consent": "on",
+            "confirm_new": "on",
+            **self.extra,
+        }
         if self.photo is None:
             return urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
         boundary = "SoakBoundary0123456789"
-        parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                 .encode() for k, v in fields.items()]
-        parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; "
-                     f"filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".encode()
-                     + self.photo + f"\r\n--{boundary}--\r\n".encode())
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; '
+            f'filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+            + self.photo
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
     def _resident(self, index: int, deadline: float, origin: float, lock: threading.Lock):
@@ -177,20 +234,33 @@ class Load:
             body, content_type = self.body(rng)
             started = time.monotonic()
             try:
-                connection.request("POST", self.path, body, {
-                    "Content-Type": content_type,
-                    "Cookie": f"csrftoken={CSRF}" + (f"; {self.cookie}" if self.cookie else "")})
+                connection.request(
+                    "POST",
+                    self.path,
+                    body,
+                    {
+                        "Content-Type": content_type,
+                        "Cookie": f"csrftoken={CSRF}" + (f"; {self.cookie}" if self.cookie else ""),
+                    },
+                )
                 response = connection.getresponse()
                 response.read()
                 location = response.getheader("Location") or ""
                 match = re.search(r"/requests/(?:t|case)/([A-Z0-9]+)/", location)
-                mine.append(Answer(started - origin, time.monotonic() - started,
-                                   response.status, match.group(1) if match else ""))
+                mine.append(
+                    Answer(
+                        started - origin,
+                        time.monotonic() - started,
+                        response.status,
+                        match.group(1) if match else "",
+                    )
+                )
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
             except (OSError, http.client.HTTPException) as exc:
-                mine.append(Answer(started - origin, time.monotonic() - started,
-                                   type(exc).__name__))
+                mine.append(
+                    Answer(started - origin, time.monotonic() - started, type(exc).__name__)
+                )
                 connection.close()
                 time.sleep(0.2)
         connection.close()
@@ -202,8 +272,10 @@ class Load:
         lock = threading.Lock()
         origin = time.monotonic()
         deadline = origin + self.seconds
-        workers = [threading.Thread(target=self._resident, args=(i, deadline, origin, lock),
-                                    daemon=True) for i in range(self.threads)]
+        workers = [
+            threading.Thread(target=self._resident, args=(i, deadline, origin, lock), daemon=True)
+            for i in range(self.threads)
+        ]
         for w in workers:
             w.start()
         while any(w.is_alive() for w in workers):
@@ -235,10 +307,14 @@ def session_cookie(env: dict, username: str) -> str:
 
 
 def grid_point_of(username: str) -> list[tuple[float, float]]:
-    return [(x, y) for x, y in sql(
-        "SELECT ST_X(ST_PointOnSurface(g.boundary)), ST_Y(ST_PointOnSurface(g.boundary)) FROM "
-        "grids_areagrid g JOIN accounts_user u ON u.grid_id = g.id WHERE u.username = %s",
-        [username])]
+    return [
+        (x, y)
+        for x, y in sql(
+            "SELECT ST_X(ST_PointOnSurface(g.boundary)), ST_Y(ST_PointOnSurface(g.boundary)) FROM "
+            "grids_areagrid g JOIN accounts_user u ON u.grid_id = g.id WHERE u.username = %s",
+            [username],
+        )
+    ]
 
 
 def status_counts(answers) -> dict:
@@ -249,13 +325,19 @@ def status_counts(answers) -> dict:
 
 
 def grid_points() -> list[tuple[float, float]]:
-    return [(x, y) for x, y in sql(
-        "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(boundary) AS p FROM "
-        "grids_areagrid WHERE valid_to IS NULL) s")]
+    return [
+        (x, y)
+        for x, y in sql(
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(boundary) AS p FROM "
+            "grids_areagrid WHERE valid_to IS NULL) s"
+        )
+    ]
 
 
 def stored(codes: list[str]) -> dict:
     """How many rows each tracking code has in the database."""
-    rows = sql("SELECT code, count(*) FROM requests_desk_request WHERE code = ANY(%s) "
-               "GROUP BY code", [codes])
+    rows = sql(
+        "SELECT code, count(*) FROM requests_desk_request WHERE code = ANY(%s) GROUP BY code",
+        [codes],
+    )
     return dict(rows)

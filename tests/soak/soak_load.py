@@ -10,8 +10,13 @@ SECONDS = 60
 
 def test_200_concurrent_submitters_for_60_seconds(server, category_id):
     before = harness.sql("SELECT count(*) FROM requests_desk_request")[0][0]
-    load = harness.Load(port=server.port, points=harness.grid_points(), category_id=category_id,
-                        threads=THREADS, seconds=SECONDS).run()
+    load = harness.Load(
+        port=server.port,
+        points=harness.grid_points(),
+        category_id=category_id,
+        threads=THREADS,
+        seconds=SECONDS,
+    ).run()
     server.drain()
     after = harness.sql("SELECT count(*) FROM requests_desk_request")[0][0]
     codes = load.accepted_codes()
@@ -19,8 +24,12 @@ def test_200_concurrent_submitters_for_60_seconds(server, category_id):
     duplicates = harness.sql("SELECT count(*) - count(DISTINCT code) FROM requests_desk_request")
     latencies = sorted(a.seconds for a in load.answers)
     result = {
-        "threads": THREADS, "seconds": SECONDS, "answers": len(load.answers),
-        "statuses": load.statuses(), "accepted": len(codes), "stored": after - before,
+        "threads": THREADS,
+        "seconds": SECONDS,
+        "answers": len(load.answers),
+        "statuses": load.statuses(),
+        "accepted": len(codes),
+        "stored": after - before,
         "p50_s": latencies[len(latencies) // 2] if latencies else None,
         "p99_s": latencies[int(len(latencies) * 0.99)] if latencies else None,
         "max_s": latencies[-1] if latencies else None,
