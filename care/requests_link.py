@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from requests_desk.models import Category, Request, Stage
-from requests_desk.services import request_create
+from requests_desk.services import request_create, request_reroute
 
 
 def requests_desk_available() -> bool:
@@ -62,11 +62,7 @@ def need_to_request(*, need, category, by) -> Request:
     if request.grid_id != household.grid_id:
         # Without a point the desk places the request in the community only; the household's
         # grid is known here, so route it there (DOMAIN.md: events go first to the locality).
-        grid = household.grid
-        Request.objects.filter(pk=request.pk).update(
-            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id
-        )
-        request.refresh_from_db()
+        request = request_reroute(request=request, grid=household.grid)
     need.request = request
     need.save(update_fields=["request"])
     return request

@@ -158,7 +158,7 @@ def finding_report(*, finding: Finding, category, by):
     """Report a finding to the requests desk as a request from a grid patrol, placed at the
     finding (or its key place) so that locate routes it to that grid; photos go with it."""
     from requests_desk.models import Request
-    from requests_desk.services import request_create
+    from requests_desk.services import request_create, request_reroute
 
     finding = (
         Finding.objects.select_for_update(of=("self",))
@@ -188,11 +188,7 @@ def finding_report(*, finding: Finding, category, by):
     if request.grid_id != finding.grid_id:
         # Route to the patrolled grid even when the GPS fix fell just across its edge (or there
         # was none): the finding belongs to the grid whose worker saw it.
-        grid = finding.grid
-        Request.objects.filter(pk=request.pk).update(
-            grid=grid, community_id=grid.community_id, street_id=grid.community.street_id
-        )
-        request.refresh_from_db()
+        request = request_reroute(request=request, grid=finding.grid)
     finding.request = request
     finding.outcome = Finding.Outcome.REPORTED
     finding.save(update_fields=["request", "outcome"])

@@ -77,3 +77,27 @@ def test_someone_who_cannot_see_the_household_cannot_file_its_need(client, care,
         reverse("care:need_to_request", args=[need.pk]), {"category": category.pk}
     )
     assert response.status_code == 404 and Need.objects.get().request is None
+
+
+def test_need_of_a_household_without_a_point_goes_to_its_grid_and_is_counted_there(
+    care, request_category
+):
+    from care.requests_link import need_to_request
+    from requests_desk.models import MonthlyRequestFigures
+
+    household = care.households["paired"]
+    household.location = None
+    household.save()
+    visit = visit_record(
+        household=household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 6, 1),
+        mode="in_person",
+        needs=["屋顶漏水，需要维修"],
+    )
+    request = need_to_request(
+        need=visit.needs.get(), category=request_category, by=care.users.grid_worker
+    )
+    assert request.grid == household.grid
+    counted = MonthlyRequestFigures.objects.filter(reports__gt=0).values_list("grid_id", "reports")
+    assert list(counted) == [(household.grid_id, 1)]

@@ -226,6 +226,11 @@ def test_finding_whose_gps_fix_fell_across_the_edge_still_goes_to_the_patrolled_
     )
     request = services.finding_report(finding=finding, category=request_category, by=worker)
     assert request.grid == world.grids["A1a"] and request.community == world.communities["A1"]
+    # The requests desk's monthly summary follows the re-route (the dashboards read it).
+    from requests_desk.models import MonthlyRequestFigures
+
+    counted = MonthlyRequestFigures.objects.filter(reports__gt=0).values_list("grid_id", "reports")
+    assert list(counted) == [(world.grids["A1a"].pk, 1)]
 
 
 def test_patrol_count_and_the_coverage_month_filter_agree(client, world):
