@@ -7,13 +7,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from care import selectors, services
 from care.serializers import HouseholdSerializer, ResidentSerializer, VisitSerializer
-from redgrid.openapi import ApiAutoSchema
 
 
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     """Households the user may see, with their visit schedule (overdue first)."""
 
-    schema = ApiAutoSchema()
     serializer_class = HouseholdSerializer
 
     def get_queryset(self):
@@ -23,7 +21,6 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
 class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
     """Residents the user may see; phone and ID numbers masked."""
 
-    schema = ApiAutoSchema()
     serializer_class = ResidentSerializer
 
     def get_queryset(self):
@@ -38,7 +35,6 @@ class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
 class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Visits to the households the user may see; POST records one (care.services.visit_record)."""
 
-    schema = ApiAutoSchema()
     serializer_class = VisitSerializer
 
     def get_queryset(self):

@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from grids.locate import locate
 from grids.selectors import grids_for_map
-from redgrid.openapi import ApiAutoSchema
 
 
 def grid_feature(grid) -> dict:
@@ -57,7 +56,6 @@ def _parse_date(value: str | None) -> datetime.date | None:
 class GridListView(APIView):
     """Area grids in force as a GeoJSON FeatureCollection (public: boundaries are published)."""
 
-    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -81,7 +79,6 @@ class GridListView(APIView):
 
 
 class GridDetailView(APIView):
-    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -106,7 +103,6 @@ class GridDetailView(APIView):
 class LocateView(APIView):
     """Which area grid and sub-grid contain a WGS-84 point."""
 
-    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(

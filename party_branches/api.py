@@ -23,7 +23,6 @@ from party_branches.serializers import (
 )
 from party_branches.services import committee_member_appoint
 from privacy.services import personal_data_reveal
-from redgrid.openapi import ApiAutoSchema
 
 
 def drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -53,7 +52,6 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
     """Grid and sub-grid Party branches with their current secretary and whether the secretary
     rule holds today (`failures` lists the failing conditions)."""
 
-    schema = ApiAutoSchema()
     serializer_class = BranchSerializer
     permission_classes = [StaffRole, ModelPermissions]
     queryset = PartyBranch.objects.none()
@@ -86,7 +84,6 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Party members. Phone and ID number are masked in every response; `reveal` returns one
     full value to users allowed to reveal personal data and logs the access."""
 
-    schema = ApiAutoSchema()
     serializer_class = MemberSerializer
     permission_classes = [StaffRole, ModelPermissions]
     queryset = PartyMember.objects.none()

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from patrols import selectors, services
 from patrols.models import CheckIn
 from patrols.serializers import CheckInSerializer, FindingSerializer, PatrolSerializer
-from redgrid.openapi import ApiAutoSchema
 
 
 def _drf(error: DjangoValidationError) -> ValidationError:
@@ -24,7 +23,6 @@ def _drf(error: DjangoValidationError) -> ValidationError:
 class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
     """Patrols: a grid worker's own, or those in a staff member's jurisdiction."""
 
-    schema = ApiAutoSchema()
     serializer_class = PatrolSerializer
 
     def get_queryset(self):
@@ -57,7 +55,6 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
 class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Check-ins; POST checks in (refused with 400 when too far from the place)."""
 
-    schema = ApiAutoSchema()
     serializer_class = CheckInSerializer
 
     def get_queryset(self):
@@ -88,7 +85,6 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    schema = ApiAutoSchema()
     serializer_class = FindingSerializer
 
     def get_queryset(self):

@@ -12,8 +12,8 @@ and the shape of its body.
 * 503 — on every operation: the database is briefly unavailable (Retry-After,
   redgrid.middleware.DatabaseUnavailableMiddleware).
 
-A view opts in with `schema = ApiAutoSchema()`; as `REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]` it
-would apply to every view.
+It is `REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]`, so every API view has it. A path under /api/ that
+matches no route answers the same JSON 404 (redgrid.views.not_found).
 """
 
 from drf_spectacular.openapi import AutoSchema

@@ -19,6 +19,8 @@ API_APPS = [
     "reports",
 ]
 
+handler404 = "redgrid.views.not_found"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),

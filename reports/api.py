@@ -2,7 +2,6 @@
 
 from rest_framework import permissions, viewsets
 
-from redgrid.openapi import ApiAutoSchema
 from reports import selectors
 from reports.forms import FilterForm
 from reports.serializers import ReportSerializer
@@ -23,7 +22,6 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Reports in the caller's jurisdiction. `?period=YYYY-MM&level=grid` filter; `?all=1`
     includes superseded versions (default: the newest version of each area and month)."""
 
-    schema = ApiAutoSchema()
     serializer_class = ReportSerializer
     permission_classes = [IsStaffRole]
 

@@ -184,7 +184,9 @@ class RequestDetailSerializer(RequestListSerializer):
     photos = PhotoSerializer(source="report_photos", many=True, read_only=True)
     timeline = TimelineEntrySerializer(source="events", many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
-    merged_into = serializers.CharField(source="merged_into.code", default=None)
+    merged_into = serializers.CharField(
+        source="merged_into.code", default=None, allow_null=True, read_only=True
+    )
     merged = serializers.SerializerMethodField()
     cancel_reason = serializers.CharField()
     rework_count = serializers.IntegerField()

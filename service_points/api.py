@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from grids.jurisdiction import get_scoped_object_or_404
-from redgrid.openapi import ApiAutoSchema
 from service_points import selectors, services
 from service_points.forms import PositionFilterForm
 from service_points.serializers import BookingSerializer, RoomSerializer, position_feature
@@ -41,7 +40,6 @@ class PositionListView(APIView):
     """Active service positions as a GeoJSON FeatureCollection (public). With `lat`/`lon` the
     features are nearest first and carry `distance_m`."""
 
-    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -70,7 +68,6 @@ class PositionListView(APIView):
 
 
 class PositionDetailView(APIView):
-    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="positions_retrieve", responses=FEATURE)
@@ -84,7 +81,6 @@ class PositionDetailView(APIView):
 class RoomListView(generics.ListAPIView):
     """Rooms in the user's jurisdiction."""
 
-    schema = ApiAutoSchema()
     serializer_class = RoomSerializer
     permission_classes = [IsAuthenticated]
 
@@ -93,7 +89,6 @@ class RoomListView(generics.ListAPIView):
 
 
 class RoomDetailView(generics.RetrieveAPIView):
-    schema = ApiAutoSchema()
     serializer_class = RoomSerializer
     permission_classes = [IsAuthenticated]
 
@@ -118,7 +113,6 @@ class BookingListView(generics.ListCreateAPIView):
     """Bookings of rooms in the user's jurisdiction; staff and grid heads create them. Refused
     with 400 and a message when the slot is taken or outside opening hours."""
 
-    schema = ApiAutoSchema()
     serializer_class = BookingSerializer
     permission_classes = [IsAuthenticated]
 
@@ -162,7 +156,6 @@ class BookingListView(generics.ListCreateAPIView):
 
 
 class BookingDetailView(generics.RetrieveAPIView):
-    schema = ApiAutoSchema()
     serializer_class = BookingSerializer
     permission_classes = [IsAuthenticated]
 
@@ -173,7 +166,6 @@ class BookingDetailView(generics.RetrieveAPIView):
 
 
 class BookingCancelView(APIView):
-    schema = ApiAutoSchema()
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=BookingSerializer)

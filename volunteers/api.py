@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from grids.jurisdiction import scope_queryset
 from party_branches.api import drf_error
-from redgrid.openapi import ApiAutoSchema
 from volunteers import selectors, services
 from volunteers.models import Activity, Registration, SignUp
 from volunteers.serializers import (
@@ -55,7 +54,6 @@ class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.Re
     """Registrations with a community and grid: submit (a member for themselves, staff for a
     member), approve, return with a reason, re-confirm."""
 
-    schema = ApiAutoSchema()
     serializer_class = RegistrationSerializer
     model = Registration
     queryset = Registration.objects.none()
@@ -132,7 +130,6 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Volunteer activities: staff see their jurisdiction; a member sees the upcoming open
     activities of the communities they are registered with."""
 
-    schema = ApiAutoSchema()
     serializer_class = ActivitySerializer
     queryset = Activity.objects.none()
 
@@ -159,7 +156,6 @@ class SignUpViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     """Sign-ups: a member signs up (never beyond capacity) and cancels; staff confirm
     check-in and check-out (`check`), which credits hours by the rounding rule."""
 
-    schema = ApiAutoSchema()
     serializer_class = SignUpSerializer
     model = SignUp
     queryset = SignUp.objects.none()
