@@ -16,10 +16,9 @@ from tests.soak import harness
 # the diagnosis), by scenario. A test whose only problems are listed here ends as xfail; any other
 # problem fails it, and so does a listed defect of its scenario that no longer occurs (remove it
 # from the list) — the contract of a strict xfail.
-KNOWN_DEFECTS = {
-    "disk-full: orphan files": "requests_desk.uploads.files_store removes the files whose save "
-    "returned; the one whose write failed (ENOSPC, raised when Django's FileSystemStorage closes "
-    "it) is left behind, empty or partial: one per refused submission",
+KNOWN_DEFECTS: dict[str, str] = {
+    # "disk-full: orphan files" was fixed on 2026-11-30: the default storage
+    # (redgrid.storage.CleanFileSystemStorage) removes the file whose write failed.
 }
 
 
