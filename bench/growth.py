@@ -25,11 +25,30 @@ DEEP_ROW = 1_000  # a row every data set has (10,000 requests give ~1,500 per st
 
 def pages():
     """(key, username or None, path) of every page measured, from the data in the database."""
+    from django.db.models import Count
+
     from accounts.models import User
-    from requests_desk.models import Request
+    from grids.models import GridAssignment
+    from requests_desk.models import OPEN_STAGES, Request
     from requests_desk.selectors import _encode
 
     street_id = User.objects.get(username="demo-street").street_id
+    # The grid head of the grid with the most open cases: with 10,000 requests the demo grid
+    # head's grid has hardly any, and a dashboard whose lists are empty skips the queries that
+    # load the listed rows' names — the comparison is between two dashboards that show rows.
+    busiest = (
+        Request.objects.filter(stage__in=OPEN_STAGES, grid__isnull=False)
+        .values("grid_id")
+        .annotate(open=Count("id"))
+        .order_by("-open", "grid_id")
+        .values_list("grid_id", flat=True)[:1]
+    )
+    head = (
+        GridAssignment.objects.current_grid_heads()
+        .filter(grid_id__in=list(busiest))
+        .values_list("user__username", flat=True)
+        .first()
+    ) or "demo-gridhead"
     deep = list(
         Request.objects.filter(street_id=street_id)
         .order_by("-created_at", "-id")
@@ -38,7 +57,7 @@ def pages():
     code = Request.objects.filter(stage="closed").order_by("-id").values_list("code", flat=True)[:1]
     result = [
         ("status", None, f"/requests/t/{code[0]}/" if code else None),
-        ("dashboard", "demo-gridhead", "/dashboard/"),
+        ("dashboard", head, "/dashboard/"),
         ("overview", "demo-street", "/overview/"),
         ("overview_district", "demo-district", "/overview/"),
         ("queue", "demo-street", "/requests/queue/"),
