@@ -37,8 +37,14 @@ import numpy as np
 
 BENCH_DIR = Path(__file__).resolve().parent
 CITY_DISTRICTS = [
-    ("440303", "罗湖区"), ("440304", "福田区"), ("440305", "南山区"), ("440306", "宝安区"),
-    ("440307", "龙岗区"), ("440308", "盐田区"), ("440309", "龙华区"), ("440310", "坪山区"),
+    ("440303", "罗湖区"),
+    ("440304", "福田区"),
+    ("440305", "南山区"),
+    ("440306", "宝安区"),
+    ("440307", "龙岗区"),
+    ("440308", "盐田区"),
+    ("440309", "龙华区"),
+    ("440310", "坪山区"),
     ("440311", "光明区"),
 ]
 CITY_AREA_GRIDS = 1000
@@ -46,12 +52,23 @@ SUBGRIDS_PER_GRID = 5
 DEMO_PASSWORD = "redgrid-demo"
 
 # Request sources: share of all requests (resident form and Open311 are the residents' own).
-SOURCES = [("resident_form", 45), ("grid_patrol", 25), ("hotline", 15), ("open311", 5),
-           ("registered_member", 5), ("household_visit", 3), ("referral", 2)]
+SOURCES = [
+    ("resident_form", 45),
+    ("grid_patrol", 25),
+    ("hotline", 15),
+    ("open311", 5),
+    ("registered_member", 5),
+    ("household_visit", 3),
+    ("referral", 2),
+]
 # Hour-of-day profile of reports (Asia/Shanghai): daytime peaks, a few at night.
 HOURS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 12, 9, 10, 13, 13, 12, 11, 9, 8, 6, 4, 3, 2]
 DESCRIPTIONS = {
-    "E01": ["{place}附近有人私自搭建铁皮房", "{place}门口垃圾堆放多日无人清理", "{place}路面有大量泥沙"],
+    "E01": [
+        "{place}附近有人私自搭建铁皮房",
+        "{place}门口垃圾堆放多日无人清理",
+        "{place}路面有大量泥沙",
+    ],
     "E02": ["{place}电线杆上贴满小广告", "{place}广告牌歪斜有掉落危险"],
     "E03": ["{place}工地夜间施工噪音很大", "{place}工地扬尘严重，未覆盖"],
     "E04": ["{place}路口有流动摊贩占道经营", "{place}人行道上车辆乱停放，行人无法通行"],
@@ -64,8 +81,18 @@ DESCRIPTIONS = {
     "C05": ["{place}老房子外墙有脱落"],
     "C06": ["{place}健身器材损坏", "{place}公共座椅损坏"],
 }
-PLACES = ["小区东门", "农贸市场", "公交站", "学校门口", "工业园", "地铁站出口", "社区公园",
-          "城中村巷口", "十字路口", "幼儿园旁"]
+PLACES = [
+    "小区东门",
+    "农贸市场",
+    "公交站",
+    "学校门口",
+    "工业园",
+    "地铁站出口",
+    "社区公园",
+    "城中村巷口",
+    "十字路口",
+    "幼儿园旁",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌海燕辉"
 
@@ -83,6 +110,7 @@ def mobile(rng: random.Random) -> str:
 
 
 # --- COPY -----------------------------------------------------------------------------------------
+
 
 class Copier:
     """COPY rows into a model's table. Columns not given get the model field's default (so that a
@@ -109,14 +137,15 @@ class Copier:
             elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = now
             else:
-                raise RuntimeError(f"{model.__name__}.{attname} is required: the generator must "
-                                   "give it a value (bench/generate.py)")
+                raise RuntimeError(
+                    f"{model.__name__}.{attname} is required: the generator must "
+                    "give it a value (bench/generate.py)"
+                )
             extra_columns.append(attname)
             extra_values.append(self._adapt(field, value, JSONField, GeometryField))
         self.columns = [fields[c].column for c in [*columns, *extra_columns]]
         self.extra = tuple(extra_values)
-        self.json_positions = [i for i, c in enumerate(columns)
-                               if isinstance(fields[c], JSONField)]
+        self.json_positions = [i for i, c in enumerate(columns) if isinstance(fields[c], JSONField)]
 
     @staticmethod
     def _adapt(field, value, json_field, geometry_field):
@@ -146,8 +175,10 @@ class Copier:
                 buffer = []
                 for row in rows:
                     if json_positions:
-                        row = [json.dumps(v, ensure_ascii=False) if i in json_positions else v
-                               for i, v in enumerate(row)]
+                        row = [
+                            json.dumps(v, ensure_ascii=False) if i in json_positions else v
+                            for i, v in enumerate(row)
+                        ]
                     buffer.append("\t".join(map(_text, row)) + extra + "\n")
                     count += 1
                     if len(buffer) >= 5000:
@@ -196,7 +227,8 @@ class IndexesDeferred:
             cursor.execute(
                 "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-                [self.tables])
+                [self.tables],
+            )
             self.definitions = cursor.fetchall()
             for name, _definition in self.definitions:
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
@@ -219,8 +251,10 @@ def sequence_reset(model) -> None:
 
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                       f"COALESCE((SELECT max(id) FROM \"{table}\"), 0) + 1, false)")
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f'COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)'
+        )
 
 
 def next_id(model) -> int:
@@ -230,6 +264,7 @@ def next_id(model) -> int:
 
 
 # --- Hierarchy ------------------------------------------------------------------------------------
+
 
 def hierarchy_district(seed: int) -> None:
     from grids import demo
@@ -256,35 +291,60 @@ def _city_features(code: str, name: str, outline, grid_count: int, rng) -> dict:
         street_name = f"{name[:-1]}第{demo.numeral(s_serial)}街道"
         features.append(demo._feature("street", street_code, street_name, code, street_shape))
         community_count = max(1, round(street_grids / 4))
-        communities = demo._split(street_shape,
-                                  demo._relaxed_seeds(street_shape, community_count, rng))
+        communities = demo._split(
+            street_shape, demo._relaxed_seeds(street_shape, community_count, rng)
+        )
         per_community = demo._allocate(street_grids, [c.area for c in communities], minimum=1)
         for c_serial, c_index in enumerate(demo._serial_order(communities), start=1):
             community_code = child_code(street_code, "community", c_serial)
             community_name = f"{street_name[:-2]}{demo.numeral(c_serial)}社区"
             community_shape = communities[c_index]
-            pieces = demo._split(community_shape, demo._relaxed_seeds(
-                community_shape, per_community[c_index], rng))
+            pieces = demo._split(
+                community_shape, demo._relaxed_seeds(community_shape, per_community[c_index], rng)
+            )
             grid_features, population_total = [], 0
             for g_serial, g_index in enumerate(demo._serial_order(pieces), start=1):
                 grid_code = child_code(community_code, "grid", g_serial)
                 population = int(rng.integers(6000, 16000))
                 population_total += population
                 grid_name = f"{community_name}第{demo.numeral(g_serial)}网格"
-                grid_features.append(demo._feature(
-                    "grid", grid_code, grid_name, community_code, pieces[g_index],
-                    population=population, households=int(population / 2.7)))
-                subs = demo._split(pieces[g_index], demo._relaxed_seeds(
-                    pieces[g_index], SUBGRIDS_PER_GRID, rng))
+                grid_features.append(
+                    demo._feature(
+                        "grid",
+                        grid_code,
+                        grid_name,
+                        community_code,
+                        pieces[g_index],
+                        population=population,
+                        households=int(population / 2.7),
+                    )
+                )
+                subs = demo._split(
+                    pieces[g_index], demo._relaxed_seeds(pieces[g_index], SUBGRIDS_PER_GRID, rng)
+                )
                 for sub_serial, sub_index in enumerate(demo._serial_order(subs), start=1):
-                    grid_features.append(demo._feature(
-                        "subgrid", child_code(grid_code, "subgrid", sub_serial),
-                        f"{grid_name}第{demo.numeral(sub_serial)}小分格", grid_code,
-                        subs[sub_index], population=population // SUBGRIDS_PER_GRID,
-                        households=int(population / 2.7 / SUBGRIDS_PER_GRID)))
-            features.append(demo._feature(
-                "community", community_code, community_name, street_code, community_shape,
-                population=population_total, households=int(population_total / 2.7)))
+                    grid_features.append(
+                        demo._feature(
+                            "subgrid",
+                            child_code(grid_code, "subgrid", sub_serial),
+                            f"{grid_name}第{demo.numeral(sub_serial)}小分格",
+                            grid_code,
+                            subs[sub_index],
+                            population=population // SUBGRIDS_PER_GRID,
+                            households=int(population / 2.7 / SUBGRIDS_PER_GRID),
+                        )
+                    )
+            features.append(
+                demo._feature(
+                    "community",
+                    community_code,
+                    community_name,
+                    street_code,
+                    community_shape,
+                    population=population_total,
+                    households=int(population_total / 2.7),
+                )
+            )
             features.extend(grid_features)
     return {"type": "FeatureCollection", "features": features}
 
@@ -313,8 +373,9 @@ def hierarchy_city(seed: int) -> None:
     for code, name in CITY_DISTRICTS:
         grids = max(20, round(CITY_AREA_GRIDS * outlines[code].area / total_area))
         started = time.monotonic()
-        result = import_boundaries(_city_features(code, name, outlines[code], grids, rng),
-                                   valid_from=VALID_FROM)
+        result = import_boundaries(
+            _city_features(code, name, outlines[code], grids, rng), valid_from=VALID_FROM
+        )
         log(f"hierarchy: {name} {result.created} in {time.monotonic() - started:.0f} s")
 
 
@@ -337,13 +398,22 @@ def staff_city(seed: int) -> None:
 
     def person(username, role, level, node, password=unusable):
         surname = rng.choice(SURNAMES)
-        users.append(User(username=username, password=password, role=role, last_name=surname,
-                          first_name=chinese_name(rng)[1:] or "明", phone=mobile(rng),
-                          **{level: node}))
+        users.append(
+            User(
+                username=username,
+                password=password,
+                role=role,
+                last_name=surname,
+                first_name=chinese_name(rng)[1:] or "明",
+                phone=mobile(rng),
+                **{level: node},
+            )
+        )
 
     guangming = District.objects.get(code="440311")
-    first_grid = AreaGrid.objects.filter(
-        community__street__district=guangming).order_by("code").first()
+    first_grid = (
+        AreaGrid.objects.filter(community__street__district=guangming).order_by("code").first()
+    )
     for district in District.objects.all():
         person(f"district-{district.code}", Role.DISTRICT_ADMIN, "district", district)
     for street in Street.objects.all():
@@ -361,17 +431,26 @@ def staff_city(seed: int) -> None:
     User.objects.bulk_create(users, batch_size=2000)
     # The demo grid head and worker are the first grid's head and first worker.
     User.objects.filter(username=f"head-{first_grid.code}").update(
-        username="demo-gridhead", password=demo_hash)
+        username="demo-gridhead", password=demo_hash
+    )
     User.objects.filter(username=f"worker-{first_grid.code}-1").update(
-        username="demo-gridworker", password=demo_hash)
+        username="demo-gridworker", password=demo_hash
+    )
     User.objects.filter(username="demo-district").update(may_reveal_personal_data=True)
     assignments = []
     for user in User.objects.filter(role__in=[Role.GRID_HEAD, Role.GRID_WORKER]).only(
-            "id", "role", "grid_id"):
-        assignments.append(GridAssignment(
-            grid_id=user.grid_id, user_id=user.pk, start_date=datetime.date(2019, 1, 1),
-            role=GridAssignment.Role.GRID_HEAD if user.role == Role.GRID_HEAD
-            else GridAssignment.Role.GRID_WORKER))
+        "id", "role", "grid_id"
+    ):
+        assignments.append(
+            GridAssignment(
+                grid_id=user.grid_id,
+                user_id=user.pk,
+                start_date=datetime.date(2019, 1, 1),
+                role=GridAssignment.Role.GRID_HEAD
+                if user.role == Role.GRID_HEAD
+                else GridAssignment.Role.GRID_WORKER,
+            )
+        )
     GridAssignment.objects.bulk_create(assignments, batch_size=2000)
     if not KeyPlace.objects.exists():
         _create_key_places(rng, sys.stdout)
@@ -379,6 +458,7 @@ def staff_city(seed: int) -> None:
 
 
 # --- Context shared by the row generators ----------------------------------------------------------
+
 
 class World:
     """The hierarchy, staff and categories in memory (a few thousand rows at city scale)."""
@@ -396,13 +476,17 @@ class World:
         grids = {g.pk: g for g in AreaGrid.objects.current().select_related("community__street")}
         self.grids = grids
         self.grid_ids = list(grids)
-        self.subgrids = list(SubGrid.objects.current().order_by("code").only("id", "code",
-                                                                             "boundary", "grid"))
+        self.subgrids = list(
+            SubGrid.objects.current().order_by("code").only("id", "code", "boundary", "grid")
+        )
         self.subgrid_geoms = [from_wkb(bytes(s.boundary.wkb)) for s in self.subgrids]
         self.subgrid_tree = STRtree(self.subgrid_geoms) if self.subgrids else None
         self.heads, self.workers, self.street_staff = {}, {}, {}
-        for user in User.objects.filter(is_active=True).exclude(role="").only(
-                "id", "role", "grid_id", "street_id", "first_name", "last_name", "username"):
+        for user in (
+            User.objects.filter(is_active=True)
+            .exclude(role="")
+            .only("id", "role", "grid_id", "street_id", "first_name", "last_name", "username")
+        ):
             if user.role == Role.GRID_HEAD:
                 self.heads.setdefault(user.grid_id, (user.pk, str(user)))
             elif user.role == Role.GRID_WORKER:
@@ -415,17 +499,25 @@ class World:
         self.key_places = {}
         for pk, grid_id, location in KeyPlace.objects.values_list("id", "grid_id", "location"):
             self.key_places.setdefault(grid_id, []).append((pk, location.x, location.y))
-        self.categories = list(Category.objects.filter(parent__isnull=False, active=True)
-                               .select_related("parent").order_by("code"))
+        self.categories = list(
+            Category.objects.filter(parent__isnull=False, active=True)
+            .select_related("parent")
+            .order_by("code")
+        )
         self.departments = {d.pk: d.name for d in Department.objects.all()}
         self.population = np.array([max(grids[g].population, 1) for g in self.grid_ids], float)
         bounds = np.array([g.boundary.extent for g in grids.values()])
-        self.extent = (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(),
-                       bounds[:, 3].max())
+        self.extent = (
+            bounds[:, 0].min(),
+            bounds[:, 1].min(),
+            bounds[:, 2].max(),
+            bounds[:, 3].max(),
+        )
         # Acceptance weight per grid: population density relative to the densest grid, so that
         # uniform points thinned by it give each grid requests in proportion to its population.
-        density = np.array([max(grids[g].population, 1) / max(grids[g].boundary.area, 1e-9)
-                            for g in self.grid_ids])
+        density = np.array(
+            [max(grids[g].population, 1) / max(grids[g].boundary.area, 1e-9) for g in self.grid_ids]
+        )
         self.accept = dict(zip(self.grid_ids, density / density.max(), strict=True))
 
     def points(self, count: int, rng: np.random.Generator):
@@ -442,8 +534,7 @@ class World:
             # one that was located (a point near a shared edge could otherwise change sides).
             xy = np.round(np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)]), 6)
             ids = locate_many(xy, index=self.index)
-            keep = [i for i, g in enumerate(ids)
-                    if g is not None and rng.random() < self.accept[g]]
+            keep = [i for i, g in enumerate(ids) if g is not None and rng.random() < self.accept[g]]
             out_xy.append(xy[keep])
             out_grid.extend(ids[i] for i in keep)
             have += len(keep)
@@ -464,6 +555,7 @@ class World:
 
 # --- Party members, households, visits, patrols ---------------------------------------------------
 
+
 def members_generate(world: World, per_district: int, seed: int, now) -> None:
     from party_branches.models import PartyBranch, PartyMember
     from privacy.crypto import blind_index, encrypt
@@ -482,20 +574,37 @@ def members_generate(world: World, per_district: int, seed: int, now) -> None:
     by_district = {}
     for grid_id in world.grid_ids:
         by_district.setdefault(world.grids[grid_id].community.street.district_id, []).append(
-            grid_id)
-    columns = ["name", "gender", "birth_date", "phone", "id_number", "id_number_index",
-               "joined_on", "full_member_on", "workplace", "workplace_kind", "kind",
-               "community_id", "branch_id", "must_register", "created_at"]
+            grid_id
+        )
+    columns = [
+        "name",
+        "gender",
+        "birth_date",
+        "phone",
+        "id_number",
+        "id_number_index",
+        "joined_on",
+        "full_member_on",
+        "workplace",
+        "workplace_kind",
+        "kind",
+        "community_id",
+        "branch_id",
+        "must_register",
+        "created_at",
+    ]
 
     def rows():
         for grid_ids in by_district.values():
             for _ in range(per_district):
                 grid_id = rng.choice(grid_ids)
-                birth = datetime.date(rng.randint(1945, 2003), rng.randint(1, 12),
-                                      rng.randint(1, 28))
+                birth = datetime.date(
+                    rng.randint(1945, 2003), rng.randint(1, 12), rng.randint(1, 28)
+                )
                 while True:
-                    id_number = f"440311{birth:%Y%m%d}{rng.randrange(1000):03d}" \
-                                f"{rng.choice('0123456789X')}"
+                    id_number = (
+                        f"440311{birth:%Y%m%d}{rng.randrange(1000):03d}{rng.choice('0123456789X')}"
+                    )
                     index = blind_index(id_number)
                     if index not in seen:
                         seen.add(index)
@@ -503,15 +612,26 @@ def members_generate(world: World, per_district: int, seed: int, now) -> None:
                 joined = birth + datetime.timedelta(days=rng.randint(18 * 365, 40 * 365))
                 joined = min(joined, datetime.date(2026, 6, 1))
                 probationary = joined > datetime.date(2025, 11, 1)
-                kind = rng.choices(["resident", "registered", "grid_worker", "mobile"],
-                                   [70, 20, 5, 5])[0]
-                yield (chinese_name(rng), rng.choice(["male", "female"]), birth,
-                       encrypt(mobile(rng)), encrypt(id_number), index, joined,
-                       None if probationary else joined + datetime.timedelta(days=365),
-                       "" if kind == "resident" else "光明科技园企业",
-                       "none" if kind == "resident" else "company", kind,
-                       world.grids[grid_id].community_id, branches.get(grid_id),
-                       kind == "registered", now)
+                kind = rng.choices(
+                    ["resident", "registered", "grid_worker", "mobile"], [70, 20, 5, 5]
+                )[0]
+                yield (
+                    chinese_name(rng),
+                    rng.choice(["male", "female"]),
+                    birth,
+                    encrypt(mobile(rng)),
+                    encrypt(id_number),
+                    index,
+                    joined,
+                    None if probationary else joined + datetime.timedelta(days=365),
+                    "" if kind == "resident" else "光明科技园企业",
+                    "none" if kind == "resident" else "company",
+                    kind,
+                    world.grids[grid_id].community_id,
+                    branches.get(grid_id),
+                    kind == "registered",
+                    now,
+                )
 
     from django.db import transaction
 
@@ -541,14 +661,26 @@ def households_generate(world: World, per_district: int, seed: int, now) -> None
         for i, ((lon, lat), grid_id) in enumerate(zip(xy, grid_ids, strict=True)):
             grid = world.grids[grid_id]
             building = f"{prng.randint(1, 40)}栋"
-            yield (start_id + i, grid_id, world.subgrid_for(lon, lat, grid_id),
-                   f"深圳市{grid.community.name}{prng.choice(PLACES)}{building}"
-                   f"{prng.randint(1, 30)}0{prng.randint(1, 8)}室", building,
-                   f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
-                   datetime.date(2024, 1, 1) + datetime.timedelta(days=prng.randint(0, 600)))
+            yield (
+                start_id + i,
+                grid_id,
+                world.subgrid_for(lon, lat, grid_id),
+                f"深圳市{grid.community.name}{prng.choice(PLACES)}{building}"
+                f"{prng.randint(1, 30)}0{prng.randint(1, 8)}室",
+                building,
+                f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
+                datetime.date(2024, 1, 1) + datetime.timedelta(days=prng.randint(0, 600)),
+            )
 
-    visit_columns = ["household_id", "visitor_id", "visited_on", "mode", "kind", "met",
-                     "created_at"]
+    visit_columns = [
+        "household_id",
+        "visitor_id",
+        "visited_on",
+        "mode",
+        "kind",
+        "met",
+        "created_at",
+    ]
     today = now.date()
 
     def visits():
@@ -559,9 +691,15 @@ def households_generate(world: World, per_district: int, seed: int, now) -> None
             for _ in range(count):
                 day = today - datetime.timedelta(days=prng.randint(1, 365))
                 visitor = prng.choice(workers)[0]
-                yield (start_id + i, visitor, day, prng.choice(["in_person", "in_person", "phone"]),
-                       "routine", prng.choice(["户主", "老人", "家属", ""]),
-                       datetime.datetime.combine(day, datetime.time(10), tzinfo=now.tzinfo))
+                yield (
+                    start_id + i,
+                    visitor,
+                    day,
+                    prng.choice(["in_person", "in_person", "phone"]),
+                    "routine",
+                    prng.choice(["户主", "老人", "家属", ""]),
+                    datetime.datetime.combine(day, datetime.time(10), tzinfo=now.tzinfo),
+                )
 
     with transaction.atomic():
         count = Copier(Household, columns, now).copy(households())
@@ -593,21 +731,30 @@ def patrols_generate(world: World, seed: int, now, days: int = 365) -> None:
                 day = today - datetime.timedelta(days=back)
                 if day.weekday() >= 5 or rng.random() < 0.2:
                     continue
-                started = datetime.datetime.combine(day, datetime.time(9), tzinfo=tz) + \
-                    datetime.timedelta(minutes=rng.randint(0, 360))
+                started = datetime.datetime.combine(
+                    day, datetime.time(9), tzinfo=tz
+                ) + datetime.timedelta(minutes=rng.randint(0, 360))
                 ended = started + datetime.timedelta(minutes=rng.randint(40, 150))
                 patrols.append((pid, grid_id, worker_id, started, ended, ""))
                 for place_id, x, y in rng.sample(places, min(len(places), rng.randint(1, 3))):
                     dx, dy = rng.uniform(-0.0003, 0.0003), rng.uniform(-0.0003, 0.0003)
-                    check_ins.append((pid, place_id, started + datetime.timedelta(minutes=15),
-                                      f"SRID=4326;POINT({x + dx:.6f} {y + dy:.6f})",
-                                      round(((dx * 102_000) ** 2 + (dy * 111_000) ** 2) ** 0.5, 1)))
+                    check_ins.append(
+                        (
+                            pid,
+                            place_id,
+                            started + datetime.timedelta(minutes=15),
+                            f"SRID=4326;POINT({x + dx:.6f} {y + dy:.6f})",
+                            round(((dx * 102_000) ** 2 + (dy * 111_000) ** 2) ** 0.5, 1),
+                        )
+                    )
                 pid += 1
     with transaction.atomic():
-        Copier(Patrol, ["id", "grid_id", "worker_id", "started_at", "ended_at", "notes"],
-               now).copy(patrols)
-        Copier(CheckIn, ["patrol_id", "key_place_id", "at", "position", "distance_m"],
-               now).copy(check_ins)
+        Copier(Patrol, ["id", "grid_id", "worker_id", "started_at", "ended_at", "notes"], now).copy(
+            patrols
+        )
+        Copier(CheckIn, ["patrol_id", "key_place_id", "at", "position", "distance_m"], now).copy(
+            check_ins
+        )
     sequence_reset(Patrol)
     log(f"patrols: {len(patrols)}, check-ins: {len(check_ins)}")
 
@@ -615,22 +762,91 @@ def patrols_generate(world: World, seed: int, now, days: int = 365) -> None:
 # --- Requests -------------------------------------------------------------------------------------
 
 REQUEST_COLUMNS = [
-    "id", "code", "source", "category_id", "description", "location", "address", "street_id",
-    "community_id", "grid_id", "reporter_name", "reporter_phone", "reporter_email",
-    "reporter_phone_index", "consent", "submitter_key", "created_by_id", "open311_client_id",
-    "open311_token", "stage", "closure_type", "cancel_reason", "target", "assignee_id",
-    "department_id", "merged_into_id", "support_count", "created_at", "updated_at", "accepted_at",
-    "filed_at", "dispatched_at", "due_at", "contact_due_at", "contacted_at", "handled_at",
-    "closed_at", "extension_requested_until", "extension_count", "rework_count", "redo_count",
-    "attribute_values", "media_url"]
-EVENT_COLUMNS = ["request_id", "action", "from_stage", "to_stage", "actor_id", "actor_label",
-                 "note", "public", "created_at"]
-RATING_COLUMNS = ["request_id", "speed", "result", "service", "feedback_quality", "overall",
-                  "comment", "satisfied", "created_at"]
-PUBLIC = {"report": True, "accept": True, "cancel": True, "merge": True, "file": False,
-          "dispatch": True, "start": False, "contact": False, "request_extension": False,
-          "approve_extension": False, "carry_over": True, "feedback": True, "verify": False,
-          "rework": False, "close": True, "redo": True, "reply": True}
+    "id",
+    "code",
+    "source",
+    "category_id",
+    "description",
+    "location",
+    "address",
+    "street_id",
+    "community_id",
+    "grid_id",
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_phone_index",
+    "consent",
+    "submitter_key",
+    "created_by_id",
+    "open311_client_id",
+    "open311_token",
+    "stage",
+    "closure_type",
+    "cancel_reason",
+    "target",
+    "assignee_id",
+    "department_id",
+    "merged_into_id",
+    "support_count",
+    "created_at",
+    "updated_at",
+    "accepted_at",
+    "filed_at",
+    "dispatched_at",
+    "due_at",
+    "contact_due_at",
+    "contacted_at",
+    "handled_at",
+    "closed_at",
+    "extension_requested_until",
+    "extension_count",
+    "rework_count",
+    "redo_count",
+    "attribute_values",
+    "media_url",
+]
+EVENT_COLUMNS = [
+    "request_id",
+    "action",
+    "from_stage",
+    "to_stage",
+    "actor_id",
+    "actor_label",
+    "note",
+    "public",
+    "created_at",
+]
+RATING_COLUMNS = [
+    "request_id",
+    "speed",
+    "result",
+    "service",
+    "feedback_quality",
+    "overall",
+    "comment",
+    "satisfied",
+    "created_at",
+]
+PUBLIC = {
+    "report": True,
+    "accept": True,
+    "cancel": True,
+    "merge": True,
+    "file": False,
+    "dispatch": True,
+    "start": False,
+    "contact": False,
+    "request_extension": False,
+    "approve_extension": False,
+    "carry_over": True,
+    "feedback": True,
+    "verify": False,
+    "rework": False,
+    "close": True,
+    "redo": True,
+    "reply": True,
+}
 
 
 class Texts:
@@ -644,14 +860,17 @@ class Texts:
 
         with translation.override("zh-hans"):
             self.resident = gettext("resident")
-            self.reported = {v: gettext("Reported through: %(source)s") % {"source": str(label)}
-                             for v, label in Request.Source.choices}
+            self.reported = {
+                v: gettext("Reported through: %(source)s") % {"source": str(label)}
+                for v, label in Request.Source.choices
+            }
             self.dispatched = gettext("Dispatched to %(target)s.")
             self.new_deadline = gettext("New deadline: %(due)s.")
             self.merged = gettext("Merged into %(code)s; it shares that request's resolution.")
             self.merged_here = gettext("Request %(code)s was merged into this one.")
-            self.unsatisfied = gettext("The resident was not satisfied (%(score)s / 5): "
-                                       "%(comment)s")
+            self.unsatisfied = gettext(
+                "The resident was not satisfied (%(score)s / 5): %(comment)s"
+            )
             self.targets = {v: str(label) for v, label in Request.Target.choices}
 
 
@@ -674,13 +893,34 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
     t = r["created_at"]
 
     def event(action, to_stage, actor, label, note="", public=None, from_stage=None):
-        events.append([r["id"], action, r["stage"] if from_stage is None else from_stage,
-                       to_stage, actor, label, note, PUBLIC[action] if public is None else public,
-                       t])
+        events.append(
+            [
+                r["id"],
+                action,
+                r["stage"] if from_stage is None else from_stage,
+                to_stage,
+                actor,
+                label,
+                note,
+                PUBLIC[action] if public is None else public,
+                t,
+            ]
+        )
         r["stage"] = to_stage
 
-    events.append([r["id"], "report", "", "reported", r["created_by_id"],
-                   r.pop("_report_label"), texts.reported[r["source"]], True, t])
+    events.append(
+        [
+            r["id"],
+            "report",
+            "",
+            "reported",
+            r["created_by_id"],
+            r.pop("_report_label"),
+            texts.reported[r["source"]],
+            True,
+            t,
+        ]
+    )
     fate = rng.random()
 
     def advance(low, high) -> bool:
@@ -699,8 +939,19 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
         if into is not None:
             r["merged_into_id"] = into[0]
             event("merge", "merged", head_id, head_label, texts.merged % {"code": into[1]})
-            ctx.extra_events.append([into[0], "reply", into[2], into[2], head_id, head_label,
-                                     texts.merged_here % {"code": r["code"]}, False, t])
+            ctx.extra_events.append(
+                [
+                    into[0],
+                    "reply",
+                    into[2],
+                    into[2],
+                    head_id,
+                    head_label,
+                    texts.merged_here % {"code": r["code"]},
+                    False,
+                    t,
+                ]
+            )
             return events
     r["accepted_at"] = t
     event("accept", "accepted", worker_id, worker_label)
@@ -731,8 +982,13 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
             r["dispatched_at"] = t
             r["due_at"] = calendar.add_limit(t, category.limit_amount, category.limit_unit)
             r["contact_due_at"] = t + datetime.timedelta(hours=24)
-            event("dispatch", "dispatched", head_id, head_label,
-                  texts.dispatched % {"target": target_label})
+            event(
+                "dispatch",
+                "dispatched",
+                head_id,
+                head_label,
+                texts.dispatched % {"target": target_label},
+            )
         dispatched = r["dispatched_at"]
         if not advance(0.1, 6):
             return events
@@ -748,26 +1004,39 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
             if not advance(1, 8):
                 return events
             until = calendar.add_limit(max(r["due_at"], t), 3, "days")
-            event("request_extension", "handling", worker_id, worker_label, "需协调多个部门，申请延期")
+            event(
+                "request_extension", "handling", worker_id, worker_label, "需协调多个部门，申请延期"
+            )
             t = t + _hours(rng, 0.5, 8)
             if t > now:
                 r["extension_requested_until"] = until
                 return events
             r["due_at"], r["extension_count"] = until, r["extension_count"] + 1
-            event("approve_extension", "handling", head_id, head_label, texts.new_deadline % {
-                "due": until.astimezone(calendar.tz).strftime("%Y-%m-%d %H:%M")})
+            event(
+                "approve_extension",
+                "handling",
+                head_id,
+                head_label,
+                texts.new_deadline
+                % {"due": until.astimezone(calendar.tz).strftime("%Y-%m-%d %H:%M")},
+            )
         if rng.random() < 0.005:
             if not advance(2, 48):
                 return events
-            street_id, street_label = ctx.world.street_staff.get(r["street_id"],
-                                                                 (head_id, head_label))
-            event("carry_over", "carried_over", street_id, street_label, "涉及规划调整，纳入长期跟进")
+            street_id, street_label = ctx.world.street_staff.get(
+                r["street_id"], (head_id, head_label)
+            )
+            event(
+                "carry_over", "carried_over", street_id, street_label, "涉及规划调整，纳入长期跟进"
+            )
             return events
         # Handling: most cases beat the deadline, some run over.
         window = max((r["due_at"] - dispatched).total_seconds() / 3600, 0.5)
-        handled = dispatched + (datetime.timedelta(hours=window * rng.uniform(0.15, 0.95))
-                                if rng.random() < 0.88 else
-                                (r["due_at"] - dispatched) + _hours(rng, 1, 72))
+        handled = dispatched + (
+            datetime.timedelta(hours=window * rng.uniform(0.15, 0.95))
+            if rng.random() < 0.88
+            else (r["due_at"] - dispatched) + _hours(rng, 1, 72)
+        )
         t = max(t, handled)
         if t > now:
             return events
@@ -794,17 +1063,26 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
         r["closed_at"] = t
         event("close", "closed", head_id, head_label)
         # The resident rates once (request_rate refuses a second rating, also after a redo).
-        if redone or r["source"] not in ("resident_form", "open311", "hotline") \
-                or rng.random() > 0.45:
+        if (
+            redone
+            or r["source"] not in ("resident_form", "open311", "hotline")
+            or rng.random() > 0.45
+        ):
             return events
         if not advance(2, 96):
             return events
         unsatisfied = redo_left and rng.random() < 0.05
-        scores = ([rng.randint(1, 2) for _ in range(4)] if unsatisfied
-                  else [rng.choice((3, 4, 5, 5, 5)) for _ in range(4)])
+        scores = (
+            [rng.randint(1, 2) for _ in range(4)]
+            if unsatisfied
+            else [rng.choice((3, 4, 5, 5, 5)) for _ in range(4)]
+        )
         overall = (Decimal(sum(scores)) / 4).quantize(Decimal("0.01"))
-        comment = rng.choice(["", "处理及时，谢谢", "满意", "还可以"]) if not unsatisfied else \
-            "问题没有解决"
+        comment = (
+            rng.choice(["", "处理及时，谢谢", "满意", "还可以"])
+            if not unsatisfied
+            else "问题没有解决"
+        )
         ctx.ratings.append((r["id"], *scores, overall, comment, not unsatisfied, t))
         if not unsatisfied:
             return events
@@ -816,8 +1094,13 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
         r["due_at"] = calendar.add_limit(t, category.limit_amount, category.limit_unit)
         r["contact_due_at"] = t + datetime.timedelta(hours=24)
         r["contacted_at"] = None
-        event("redo", "dispatched", None, texts.resident,
-              texts.unsatisfied % {"score": overall, "comment": comment})
+        event(
+            "redo",
+            "dispatched",
+            None,
+            texts.resident,
+            texts.unsatisfied % {"score": overall, "comment": comment},
+        )
         # Redone by the same unit: the loop continues with "start" (no second dispatch).
         redone = True
 
@@ -835,8 +1118,9 @@ class RequestContext:
         self.last_open = {}
         self.ratings, self.extra_events = [], []
         client = Open311Client.objects.filter(name="12345 热线平台").first()
-        self.open311_client_id = client.pk if client else open311_client_create(
-            name="12345 热线平台")[0].pk
+        self.open311_client_id = (
+            client.pk if client else open311_client_create(name="12345 热线平台")[0].pk
+        )
         from grids.models import Community, Street
 
         self.communities = {c.pk: c for c in Community.objects.current().select_related("street")}
@@ -859,8 +1143,9 @@ class RequestContext:
         return self.last_open.get(key)
 
 
-def requests_generate(world: World, total: int, months: int, seed: int, now,
-                      chunk: int = 50_000) -> None:
+def requests_generate(
+    world: World, total: int, months: int, seed: int, now, chunk: int = 50_000
+) -> None:
     from django.db import transaction
 
     from privacy.crypto import blind_index, encrypt
@@ -879,14 +1164,16 @@ def requests_generate(world: World, total: int, months: int, seed: int, now,
     span_days = (now - start).days
     # Report moments: a day (weekdays a little busier) and an hour from the daily profile.
     day_offsets = rng.integers(0, span_days, total * 2)
-    weekdays = np.array([(start + datetime.timedelta(days=int(d))).weekday() for d in
-                         range(span_days + 1)])
+    weekdays = np.array(
+        [(start + datetime.timedelta(days=int(d))).weekday() for d in range(span_days + 1)]
+    )
     keep = rng.random(total * 2) < np.where(weekdays[day_offsets] < 5, 1.0, 0.7)
     day_offsets = day_offsets[keep][:total]
     hours = rng.choice(24, size=total, p=np.array(HOURS) / sum(HOURS))
     seconds = rng.integers(0, 3600, total)
-    base = datetime.datetime.combine(start.astimezone(ctx.calendar.tz).date(), datetime.time(0),
-                                     tzinfo=ctx.calendar.tz)
+    base = datetime.datetime.combine(
+        start.astimezone(ctx.calendar.tz).date(), datetime.time(0), tzinfo=ctx.calendar.tz
+    )
     offsets = np.sort(day_offsets * 86400 + hours * 3600 + seconds)
     offsets = offsets[offsets < (now - base).total_seconds()]
     total = len(offsets)
@@ -894,9 +1181,12 @@ def requests_generate(world: World, total: int, months: int, seed: int, now,
     source_weights = [w for _s, w in SOURCES]
     categories = world.categories
     # Everyday problems are common, the rare ones (demolition, dangerous houses) rare.
-    category_weights = [1 if c.limit_unit == "days" and c.limit_amount >= 10 else
-                        (6 if c.parent.code in ("E01", "E04", "C01", "C03") else 3)
-                        for c in categories]
+    category_weights = [
+        1
+        if c.limit_unit == "days" and c.limit_amount >= 10
+        else (6 if c.parent.code in ("E01", "E04", "C01", "C03") else 3)
+        for c in categories
+    ]
     codes = set(Request.objects.values_list("code", flat=True))
     # Tracking codes in the app's alphabet and length (models.new_tracking_code draws them with
     # `secrets`, ~0.2 ms each; here numpy draws them in bulk, uniqueness checked against a set).
@@ -906,14 +1196,19 @@ def requests_generate(world: World, total: int, months: int, seed: int, now,
     pool = []
     for _ in range(min(20_000, max(total // 20, 100))):
         name, phone = chinese_name(prng), mobile(prng)
-        pool.append((encrypt(name), encrypt(phone), blind_index(phone),
-                     submitter_key(phone=phone)))
-    ip_keys = [submitter_key(client_ip=f"10.{prng.randrange(256)}.{prng.randrange(256)}."
-                             f"{prng.randrange(1, 255)}")[2:] for _ in range(5000)]
-    source_index = rng.choice(len(sources), size=total, p=np.array(source_weights) /
-                              sum(source_weights))
-    category_index = rng.choice(len(categories), size=total, p=np.array(category_weights) /
-                                sum(category_weights))
+        pool.append((encrypt(name), encrypt(phone), blind_index(phone), submitter_key(phone=phone)))
+    ip_keys = [
+        submitter_key(
+            client_ip=f"10.{prng.randrange(256)}.{prng.randrange(256)}.{prng.randrange(1, 255)}"
+        )[2:]
+        for _ in range(5000)
+    ]
+    source_index = rng.choice(
+        len(sources), size=total, p=np.array(source_weights) / sum(source_weights)
+    )
+    category_index = rng.choice(
+        len(categories), size=total, p=np.array(category_weights) / sum(category_weights)
+    )
     next_request_id = next_id(Request)
     request_copier = Copier(Request, REQUEST_COLUMNS, now)
     event_copier = Copier(RequestEvent, EVENT_COLUMNS, now)
@@ -951,31 +1246,53 @@ def requests_generate(world: World, total: int, months: int, seed: int, now,
             elif source in ("hotline", "referral", "registered_member"):
                 creator = world.heads[grid.pk]
             r = {
-                "id": next_request_id, "code": code, "source": source,
+                "id": next_request_id,
+                "code": code,
+                "source": source,
                 "category_id": category.pk,
-                "description": prng.choice(DESCRIPTIONS.get(category.parent.code, ["{place}有问题"]))
-                .format(place=grid.community.name.removesuffix("社区") + prng.choice(PLACES)),
+                "description": prng.choice(
+                    DESCRIPTIONS.get(category.parent.code, ["{place}有问题"])
+                ).format(place=grid.community.name.removesuffix("社区") + prng.choice(PLACES)),
                 "location": f"SRID=4326;POINT({lon:.6f} {lat:.6f})" if has_point else None,
                 "address": "" if has_point else f"{grid.community.name}{prng.choice(PLACES)}",
-                "street_id": grid.community.street_id, "community_id": grid.community_id,
+                "street_id": grid.community.street_id,
+                "community_id": grid.community_id,
                 "grid_id": grid_id,
                 "reporter_name": reporter[0] if reporter else "",
                 "reporter_phone": reporter[1] if reporter else "",
-                "reporter_email": "", "reporter_phone_index": reporter[2] if reporter else "",
+                "reporter_email": "",
+                "reporter_phone_index": reporter[2] if reporter else "",
                 "consent": reporter is not None,
-                "submitter_key": reporter[3] if reporter else
-                "a:" + ip_keys[prng.randrange(len(ip_keys))],
+                "submitter_key": reporter[3]
+                if reporter
+                else "a:" + ip_keys[prng.randrange(len(ip_keys))],
                 "created_by_id": creator[0] if creator else None,
                 "open311_client_id": ctx.open311_client_id if source == "open311" else None,
                 "open311_token": secrets.token_hex(16) if source == "open311" else "",
-                "stage": "reported", "closure_type": "", "cancel_reason": "", "target": "",
-                "assignee_id": None, "department_id": None, "merged_into_id": None,
+                "stage": "reported",
+                "closure_type": "",
+                "cancel_reason": "",
+                "target": "",
+                "assignee_id": None,
+                "department_id": None,
+                "merged_into_id": None,
                 "support_count": 0 if prng.random() < 0.9 else prng.randint(1, 6),
-                "created_at": created, "updated_at": created, "accepted_at": None,
-                "filed_at": None, "dispatched_at": None, "due_at": None, "contact_due_at": None,
-                "contacted_at": None, "handled_at": None, "closed_at": None,
-                "extension_requested_until": None, "extension_count": 0, "rework_count": 0,
-                "redo_count": 0, "attribute_values": {}, "media_url": "",
+                "created_at": created,
+                "updated_at": created,
+                "accepted_at": None,
+                "filed_at": None,
+                "dispatched_at": None,
+                "due_at": None,
+                "contact_due_at": None,
+                "contacted_at": None,
+                "handled_at": None,
+                "closed_at": None,
+                "extension_requested_until": None,
+                "extension_count": 0,
+                "rework_count": 0,
+                "redo_count": 0,
+                "attribute_values": {},
+                "media_url": "",
                 "_report_label": creator[1] if creator else ctx.texts.resident,
             }
             story = case_story(r, ctx, prng, now)
@@ -994,8 +1311,10 @@ def requests_generate(world: World, total: int, months: int, seed: int, now,
             rating_copier.copy(ctx.ratings)
         ctx.ratings = []
         rate = written / (time.monotonic() - started)
-        log(f"requests: {written:,}/{total:,} ({events_written:,} timeline entries, "
-            f"{rate:,.0f} requests/s)")
+        log(
+            f"requests: {written:,}/{total:,} ({events_written:,} timeline entries, "
+            f"{rate:,.0f} requests/s)"
+        )
     if deferred:
         deferred.__exit__(None, None, None)
     sequence_reset(Request)
@@ -1004,6 +1323,7 @@ def requests_generate(world: World, total: int, months: int, seed: int, now,
 
 
 # --- Checks ---------------------------------------------------------------------------------------
+
 
 def integrity_check(world: World, sample: int = 5000) -> dict:
     """Foreign keys (COPY ran without per-row triggers), tracking codes, placement and deadlines
@@ -1017,22 +1337,22 @@ def integrity_check(world: World, sample: int = 5000) -> dict:
     problems = {}
     orphan_queries = {
         "request.grid": "SELECT count(*) FROM requests_desk_request r LEFT JOIN grids_areagrid g "
-                        "ON g.id = r.grid_id WHERE r.grid_id IS NOT NULL AND g.id IS NULL",
+        "ON g.id = r.grid_id WHERE r.grid_id IS NOT NULL AND g.id IS NULL",
         "request.category": "SELECT count(*) FROM requests_desk_request r LEFT JOIN "
-                            "requests_desk_category c ON c.id = r.category_id WHERE c.id IS NULL",
+        "requests_desk_category c ON c.id = r.category_id WHERE c.id IS NULL",
         "request.assignee": "SELECT count(*) FROM requests_desk_request r LEFT JOIN accounts_user "
-                            "u ON u.id = r.assignee_id WHERE r.assignee_id IS NOT NULL "
-                            "AND u.id IS NULL",
+        "u ON u.id = r.assignee_id WHERE r.assignee_id IS NOT NULL "
+        "AND u.id IS NULL",
         "request.merged_into": "SELECT count(*) FROM requests_desk_request r LEFT JOIN "
-                               "requests_desk_request m ON m.id = r.merged_into_id WHERE "
-                               "r.merged_into_id IS NOT NULL AND m.id IS NULL",
+        "requests_desk_request m ON m.id = r.merged_into_id WHERE "
+        "r.merged_into_id IS NOT NULL AND m.id IS NULL",
         "event.request": "SELECT count(*) FROM requests_desk_requestevent e LEFT JOIN "
-                         "requests_desk_request r ON r.id = e.request_id WHERE r.id IS NULL",
+        "requests_desk_request r ON r.id = e.request_id WHERE r.id IS NULL",
         "event.actor": "SELECT count(*) FROM requests_desk_requestevent e LEFT JOIN accounts_user "
-                       "u ON u.id = e.actor_id WHERE e.actor_id IS NOT NULL AND u.id IS NULL",
+        "u ON u.id = e.actor_id WHERE e.actor_id IS NOT NULL AND u.id IS NULL",
         "grid/community/street": "SELECT count(*) FROM requests_desk_request r JOIN "
-                                 "grids_community c ON c.id = r.community_id WHERE "
-                                 "c.street_id <> r.street_id",
+        "grids_community c ON c.id = r.community_id WHERE "
+        "c.street_id <> r.street_id",
     }
     with connection.cursor() as cursor:
         for name, sql in orphan_queries.items():
@@ -1044,18 +1364,27 @@ def integrity_check(world: World, sample: int = 5000) -> dict:
         duplicates = cursor.fetchone()[0]
     if duplicates:
         problems["duplicate codes"] = duplicates
-    rows = list(Request.objects.filter(location__isnull=False).order_by("?")
-                .values_list("location", "grid_id")[:sample])
+    rows = list(
+        Request.objects.filter(location__isnull=False)
+        .order_by("?")
+        .values_list("location", "grid_id")[:sample]
+    )
     located = locate_many([(p.x, p.y) for p, _g in rows], index=world.index)
     misplaced = sum(1 for (_p, g), found in zip(rows, located, strict=True) if g != found)
     if misplaced:
         problems["placement differs from locate_many"] = misplaced
     calendar = WorkCalendar.load()
-    due_rows = list(Request.objects.filter(dispatched_at__isnull=False, extension_count=0,
-                                           redo_count=0).select_related("category")
-                    .order_by("?")[:sample])
-    wrong_due = sum(1 for r in due_rows if r.due_at != calendar.add_limit(
-        r.dispatched_at, r.category.limit_amount, r.category.limit_unit))
+    due_rows = list(
+        Request.objects.filter(dispatched_at__isnull=False, extension_count=0, redo_count=0)
+        .select_related("category")
+        .order_by("?")[:sample]
+    )
+    wrong_due = sum(
+        1
+        for r in due_rows
+        if r.due_at
+        != calendar.add_limit(r.dispatched_at, r.category.limit_amount, r.category.limit_unit)
+    )
     if wrong_due:
         problems["due time differs from requests_desk.worktime"] = wrong_due
     return {"checked_sample": len(rows), "problems": problems}
@@ -1064,17 +1393,30 @@ def integrity_check(world: World, sample: int = 5000) -> dict:
 def counts() -> dict:
     from django.db import connection
 
-    tables = ["grids_district", "grids_street", "grids_community", "grids_areagrid",
-              "grids_subgrid", "accounts_user", "party_branches_partymember", "care_household",
-              "care_visit", "patrols_patrol", "patrols_checkin", "requests_desk_request",
-              "requests_desk_requestevent", "requests_desk_rating"]
+    tables = [
+        "grids_district",
+        "grids_street",
+        "grids_community",
+        "grids_areagrid",
+        "grids_subgrid",
+        "accounts_user",
+        "party_branches_partymember",
+        "care_household",
+        "care_visit",
+        "patrols_patrol",
+        "patrols_checkin",
+        "requests_desk_request",
+        "requests_desk_requestevent",
+        "requests_desk_rating",
+    ]
     result = {}
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'SELECT count(*) FROM "{table}"')
             result[table] = cursor.fetchone()[0]
-        cursor.execute("SELECT stage, count(*) FROM requests_desk_request GROUP BY stage "
-                       "ORDER BY 2 DESC")
+        cursor.execute(
+            "SELECT stage, count(*) FROM requests_desk_request GROUP BY stage ORDER BY 2 DESC"
+        )
         result["request stages"] = dict(cursor.fetchall())
     return result
 
@@ -1122,8 +1464,10 @@ def main(argv=None) -> int:
         hierarchy_city(args.seed)
         staff_city(args.seed)
     world = World()
-    log(f"world: {len(world.districts)} districts, {len(world.grids)} area grids, "
-        f"{len(world.subgrids)} sub-grids")
+    log(
+        f"world: {len(world.districts)} districts, {len(world.grids)} area grids, "
+        f"{len(world.subgrids)} sub-grids"
+    )
     members_generate(world, args.members, args.seed, now)
     households_generate(world, args.households, args.seed, now)
     patrols_generate(world, args.seed, now, days=args.patrol_days)
@@ -1137,8 +1481,13 @@ def main(argv=None) -> int:
     log("ANALYZE")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    summary = {"scale": args.scale, "database": name, "seconds": round(time.monotonic() - started),
-               "generated_at": now.isoformat(), "counts": counts()}
+    summary = {
+        "scale": args.scale,
+        "database": name,
+        "seconds": round(time.monotonic() - started),
+        "generated_at": now.isoformat(),
+        "counts": counts(),
+    }
     if args.check:
         summary["check"] = integrity_check(world)
     out = BENCH_DIR / "results" / f"dataset-{name}.json"
