@@ -12,6 +12,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy.crypto import EncryptedTextField
 
@@ -345,7 +346,7 @@ class ServiceProject(models.Model):
 class Referral(models.Model):
     class Status(models.TextChoices):
         REFERRED = "referred", _("referred")
-        IN_SERVICE = "in_service", _("in service")
+        IN_SERVICE = "in_service", pgettext_lazy("referral", "in service")
         DONE = "done", _("done")
         DECLINED = "declined", _("declined")
 

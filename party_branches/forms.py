@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grids.jurisdiction import scope_queryset
 from party_branches.models import (
@@ -21,7 +22,9 @@ class AppointForm(forms.Form):
     """Seat a member on a branch committee (the secretary rule applies through the service)."""
 
     member = MemberChoiceField(label=_("Member"), queryset=PartyMember.objects.none())
-    position = forms.ChoiceField(label=_("Position"), choices=CommitteePosition.choices)
+    position = forms.ChoiceField(
+        label=pgettext_lazy("committee seat", "Position"), choices=CommitteePosition.choices
+    )
     source = forms.ChoiceField(label=_("Source"), choices=BranchCommitteeMember.Source.choices)
     start_date = forms.DateField(
         label=_("Term starts"), widget=forms.DateInput(attrs={"type": "date"})

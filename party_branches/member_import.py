@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -33,7 +33,7 @@ from privacy.masking import mask_id_number, mask_phone
 
 # (key, column header, the header street offices use). English headers are accepted too.
 COLUMNS = [
-    ("name", gettext_lazy("Name"), "姓名"),
+    ("name", pgettext_lazy("person", "Name"), "姓名"),
     ("gender", gettext_lazy("Gender"), "性别"),
     ("birth_date", gettext_lazy("Date of birth"), "出生日期"),
     ("phone", gettext_lazy("Mobile phone"), "手机号码"),

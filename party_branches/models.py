@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy.crypto import EncryptedTextField
 from privacy.masking import mask_id_number, mask_name, mask_phone
@@ -365,7 +366,7 @@ class CommunityCommitteeMember(models.Model):
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
-        BRANCH = "branch", _("branch meeting")
+        BRANCH = "branch", pgettext_lazy("meeting kind", "branch meeting")
         COUNCIL = "council", _("Party-mass council meeting")
 
     jurisdiction_field = "branch__grid"

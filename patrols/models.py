@@ -7,6 +7,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PatrolPlan(models.Model):
@@ -24,7 +25,9 @@ class PatrolPlan(models.Model):
         related_name="patrol_plans",
         verbose_name=_("key place"),
     )
-    frequency_days = models.PositiveSmallIntegerField(_("visit every (days)"), default=7)
+    frequency_days = models.PositiveSmallIntegerField(
+        pgettext_lazy("patrol plan", "visit every (days)"), default=7
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -97,7 +100,7 @@ class CheckIn(models.Model):
         verbose_name=_("key place"),
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
-    position = models.PointField(_("position"), srid=4326)
+    position = models.PointField(pgettext_lazy("where", "position"), srid=4326)
     distance_m = models.FloatField(_("distance from the place (m)"))
 
     class Meta:
@@ -144,7 +147,9 @@ class Finding(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"))
-    position = models.PointField(_("position"), srid=4326, null=True, blank=True)
+    position = models.PointField(
+        pgettext_lazy("where", "position"), srid=4326, null=True, blank=True
+    )
     outcome = models.CharField(
         _("outcome"), max_length=14, choices=Outcome.choices, default=Outcome.OPEN
     )

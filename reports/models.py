@@ -8,6 +8,7 @@ produced by the sections registered in reports.registry.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -24,7 +25,7 @@ class ReportRun(models.Model):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("report run", "failed")
 
     period = models.DateField(_("month"), help_text=_("First day of the month."))
     requested_by = models.ForeignKey(

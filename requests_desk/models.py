@@ -359,7 +359,9 @@ class Request(models.Model):
     contact_due_at = models.DateTimeField(_("contact resident by"), null=True, blank=True)
     contacted_at = models.DateTimeField(_("resident contacted"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handling reported"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("request closing time", "closed"), null=True, blank=True
+    )
     extension_requested_until = models.DateTimeField(
         _("extension requested until"), null=True, blank=True
     )

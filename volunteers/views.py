@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 from openpyxl import Workbook
@@ -494,7 +495,15 @@ class StatsView(StaffMixin, TemplateView):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _("Service hours")
-        sheet.append([_("Rank"), _("Name"), _("Service hours"), _("Members"), _("Activities")])
+        sheet.append(
+            [
+                _("Rank"),
+                pgettext("ranked area or team", "Name"),
+                _("Service hours"),
+                _("Members"),
+                _("Activities"),
+            ]
+        )
         for rank, row in enumerate(rows, start=1):
             sheet.append(
                 [rank, row["name"], float(row["hours"] or 0), row["members"], row["activities"]]
