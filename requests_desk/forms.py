@@ -226,7 +226,10 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = scope_queryset(AreaGrid.objects.current(), user)
+        # Names for the select, not a boundary per option (a city has a thousand grids).
+        self.fields["grid"].queryset = scope_queryset(
+            AreaGrid.objects.current().only("id", "code", "name"), user
+        ).order_by("code")
 
     def clean(self):
         cleaned = super().clean()
