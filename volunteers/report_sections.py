@@ -3,19 +3,14 @@ rate of Party members, volunteer activities held and service hours, per area."""
 
 import datetime
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from party_branches.models import PartyMember
-from reports.levels import level_path
-from reports.registry import Metric, report_section
+from reports.levels import LEVELS, grouped_by_level, merge_levels
+from reports.registry import Metric, report_section, report_section_all_levels
 from volunteers.models import Activity, SignUp
 from volunteers.selectors import _with_registered, certified_signups
-
-
-def _grouped(queryset, model, level, **aggregates):
-    rows = queryset.values(node=F(level_path(model, level))).annotate(**aggregates).order_by()
-    return {row.pop("node"): row for row in rows if row["node"] is not None}
 
 
 @report_section(
@@ -32,42 +27,53 @@ def _grouped(queryset, model, level, **aggregates):
     ],
 )
 def volunteers_section(*, level, start, end):
+    """One level's areas (see volunteers_figures). Three GROUP BY queries."""
+    return volunteers_figures(start=start, end=end, levels=(level,))[level]
+
+
+@report_section_all_levels("volunteers")
+def volunteers_all_levels(*, start, end):
+    """Every level's areas: three GROUPING SETS queries on PostgreSQL (see volunteers_figures)."""
+    return volunteers_figures(start=start, end=end)
+
+
+def volunteers_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
     """Registration as it stands on the month's last day (volunteers.selectors: members expected
     to register, with an approved registration confirmed within the validity period; members
     sit in their home community and, through their branch, in a grid); activities not cancelled
     that started in the month; certified service hours of those activities
-    (volunteers.selectors.certified_signups). Three GROUP BY queries per level."""
+    (volunteers.selectors.certified_signups) — per area of each of `levels`: {level: {node_id:
+    metrics}}. Three queries (reports.levels.grouped_by_level: all levels at once where the
+    database can)."""
     last_day = end - datetime.timedelta(days=1)
-    registration = _grouped(
+    registration = grouped_by_level(
         _with_registered(PartyMember.objects.all(), last_day),
         PartyMember,
-        level,
+        levels,
         members_expected=Count("id"),
         members_registered=Count("id", filter=Q(is_registered=True)),
     )
-    activities = _grouped(
+    activities = grouped_by_level(
         Activity.objects.filter(starts_at__date__gte=start, starts_at__date__lte=last_day).exclude(
             status=Activity.Status.CANCELLED
         ),
         Activity,
-        level,
+        levels,
         activities_held=Count("id"),
     )
-    hours = _grouped(
+    hours = grouped_by_level(
         certified_signups(start, last_day),
         SignUp,
-        level,
+        levels,
         volunteers_served=Count("member", distinct=True),
         hours_served=Sum("hours"),
     )
-    result: dict = {}
-    for part in (registration, activities, hours):
-        for node, figures in part.items():
-            result.setdefault(node, {}).update(figures)
-    for figures in result.values():
-        expected = figures.get("members_expected", 0)
-        figures["registration_rate"] = (
-            figures.get("members_registered", 0) / expected if expected else None
-        )
-        figures["hours_served"] = float(figures.get("hours_served") or 0)
+    result = merge_levels(levels, registration, activities, hours)
+    for nodes in result.values():
+        for figures in nodes.values():
+            expected = figures.get("members_expected", 0)
+            figures["registration_rate"] = (
+                figures.get("members_registered", 0) / expected if expected else None
+            )
+            figures["hours_served"] = float(figures.get("hours_served") or 0)
     return result

@@ -86,7 +86,12 @@ def test_grouping_sets_give_what_each_level_gives_alone(places, django_assert_nu
 
 def test_reports_are_identical_with_and_without_compute_all(march_activity, in_april, monkeypatch):
     with_all = _numbers()
-    assert {name for name, s in SECTIONS.items() if s.compute_all} >= {"area", "patrols", "care"}
+    assert {name for name, s in SECTIONS.items() if s.compute_all} >= {
+        "area",
+        "patrols",
+        "care",
+        "volunteers",
+    }
     a1 = with_all[("community", march_activity.communities["A1"].code)]
     assert (a1["patrols"]["patrols"], a1["patrols"]["places_checked"]) == (3, 1)
     assert (a1["care"]["visits"], a1["care"]["households_due"]) == (2, 2)

@@ -108,3 +108,14 @@ def test_registration_activities_and_hours_per_area(march, django_assert_max_num
             expected_a1
         )
     assert SECTIONS["volunteers"].app_label == "volunteers"
+
+
+def test_all_levels_at_once_give_what_each_level_gives_alone(march, django_assert_num_queries):
+    from volunteers.report_sections import volunteers_all_levels
+
+    with django_assert_num_queries(3):
+        every = volunteers_all_levels(start=MARCH[0], end=MARCH[1])
+    for level in ("grid", "community", "street", "district"):
+        assert every[level] == volunteers_section(level=level, start=MARCH[0], end=MARCH[1])
+    assert every["community"][march.communities["A1"].pk]["hours_served"] == 7.0
+    assert SECTIONS["volunteers"].compute_all is not None
