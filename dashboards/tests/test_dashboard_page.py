@@ -20,7 +20,7 @@ def test_grid_head_dashboard_shows_own_grid_requests(world, populate, client_as)
 
 
 def test_month_figures_table_headers_are_the_dashboards_own_words(world, populate, client_as):
-    """"Change" is also an admin word (修改, "edit"): the figures' column has its own context."""
+    """ "Change" is also an admin word (修改, "edit"): the figures' column has its own context."""
     populate(1)
     html = client_as(world.users.grid_head).get("/dashboard/").content.decode()
     assert '<th scope="col">变化</th>' in html
