@@ -60,7 +60,10 @@ def pages():
         ("dashboard", head, "/dashboard/"),
         ("overview", "demo-street", "/overview/"),
         ("overview_district", "demo-district", "/overview/"),
-        ("queue", "demo-street", "/requests/queue/"),
+        # All stages, newest first: a full first page on both data sets (the default view, open
+        # cases only, shows 2 rows for a street on the city's 10,000-request copy and 50 on the
+        # 1,000,000 one — a different page, not a cost that grows with the data).
+        ("queue", "demo-street", "/requests/queue/?stage="),
         (
             "queue_deep",
             "demo-street",

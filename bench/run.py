@@ -45,7 +45,7 @@ GROWTH_LABELS = {
     "dashboard": "grid head dashboard",
     "overview": "street overview",
     "overview_district": "district overview",
-    "queue": "staff queue, first page (street)",
+    "queue": "staff queue, first page (street, all stages)",
     "queue_deep": "staff queue, deep page (row 1,000)",
     "open311_get": "Open311 GET requests.json",
 }
