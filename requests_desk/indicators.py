@@ -47,7 +47,7 @@ from django.utils import timezone
 
 from grids.jurisdiction import scope_queryset
 from requests_desk import monthly
-from requests_desk.models import MonthlyRequestFigures, Request, Stage, overdue_q
+from requests_desk.models import MonthlyRequestFigures, Request, overdue_q
 
 GROUPS = {
     "grid": ("grid_id", "grid__name", "grid__code"),
@@ -86,32 +86,12 @@ def request_indicators(*, start, end, user=None, queryset=None, group_by=("grid"
     for group in group_by:
         keys.extend(GROUPS[group])
     handling = ExpressionWrapper(F("handled_at") - F("dispatched_at"), output_field=DurationField())
-    closed = Q(stage=Stage.CLOSED)
+    # The counters are the summary's own aggregates (one definition of each predicate); the
+    # averages are computed directly instead of from the summary's internal sums.
+    counters = {k: v for k, v in monthly.cohort_aggregates().items() if k not in _INTERNAL}
     aggregates = {
-        "reports": Count("id"),
-        "accepted": Count("id", filter=Q(accepted_at__isnull=False)),
-        "filed": Count("id", filter=Q(filed_at__isnull=False)),
-        "dispatched": Count("id", filter=Q(dispatched_at__isnull=False)),
-        "handled": Count("id", filter=Q(handled_at__isnull=False)),
-        "handled_on_time": Count(
-            "id",
-            filter=Q(handled_at__isnull=False)
-            & (Q(due_at__isnull=True) | Q(handled_at__lte=F("due_at"))),
-        ),
-        "closed": Count("id", filter=closed),
-        "closed_on_time": Count(
-            "id",
-            filter=closed
-            & Q(closure_type__in=[Request.ClosureType.NORMAL, Request.ClosureType.SPECIAL]),
-        ),
-        "reworked": Count("id", filter=Q(rework_count__gt=0)),
-        "extended": Count("id", filter=Q(extension_count__gt=0)),
-        "self_handled": Count(
-            "id", filter=Q(target=Request.Target.GRID_WORKER, handled_at__isnull=False)
-        ),
+        **counters,
         "overdue_unhandled": Count("id", filter=overdue_q(now)),
-        "rated": Count("rating"),
-        "satisfied": Count("rating", filter=Q(rating__satisfied=True)),
         "satisfaction_score": Avg("rating__overall"),
         "avg_handling": Avg(
             handling, filter=Q(handled_at__isnull=False, dispatched_at__isnull=False)

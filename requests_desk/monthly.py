@@ -104,14 +104,9 @@ def time_zone() -> ZoneInfo:
     return ZoneInfo(conf.TIME_ZONE)
 
 
-def local_month(moment: datetime.datetime) -> datetime.date:
-    """The first day of the local month of an aware datetime."""
-    return moment.astimezone(time_zone()).date().replace(day=1)
-
-
 def _key(request, moment):
     place = (request.street_id, request.community_id, request.grid_id)
-    return (bucket_of(*place), local_month(moment), *place)
+    return (bucket_of(*place), month_start(moment), *place)
 
 
 def contribution(request, rating=None) -> dict[tuple, dict]:
@@ -353,6 +348,7 @@ def month_start(day) -> datetime.date:
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
+    """Local midnight (conf.TIME_ZONE) at the start of `day`: where the desk's days begin."""
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=time_zone())
 
 

@@ -3,7 +3,6 @@
 import base64
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -21,6 +20,7 @@ from requests_desk.models import (
     nearly_due_q,
     overdue_q,
 )
+from requests_desk.monthly import local_midnight
 
 QUEUE_SORTS = {
     "new": ("-created_at", "-id"),
@@ -68,17 +68,12 @@ def _decode(cursor: str, sort: str):
         return None
 
 
-def day_start(day: datetime.date) -> datetime.datetime:
-    """Local midnight (conf.TIME_ZONE, Asia/Shanghai) at the start of `day`."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(conf.TIME_ZONE))
-
-
 def _within_days(qs, field: str, first, last):
     """Rows whose `field` falls on a local day from `first` to `last`, both inclusive."""
     if first:
-        qs = qs.filter(**{f"{field}__gte": day_start(first)})
+        qs = qs.filter(**{f"{field}__gte": local_midnight(first)})
     if last:
-        qs = qs.filter(**{f"{field}__lt": day_start(last + datetime.timedelta(days=1))})
+        qs = qs.filter(**{f"{field}__lt": local_midnight(last + datetime.timedelta(days=1))})
     return qs
 
 
