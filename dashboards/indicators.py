@@ -14,6 +14,7 @@ summary (monthly_request_indicators: two queries over at most months × buckets 
 the number of requests) rather than aggregating a year of requests per view.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -31,8 +32,6 @@ def _request_indicators():
 
 def _last_month(end):
     """The month of the day before `end` (a half-open period's end)."""
-    import datetime
-
     return end - datetime.timedelta(days=1)
 
 
