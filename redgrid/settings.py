@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_htmx",
     # RedGrid apps, base first: each depends only on the ones above it.
+    "core",
     "privacy",
     "grids",
     "accounts",
