@@ -12,10 +12,10 @@ if [ "$target" = project ]; then
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   cp -r redgrid templates "$tmp"/; mkdir -p "$tmp/locale"
   [ -f locale/zh_Hans/LC_MESSAGES/django.po ] && mkdir -p "$tmp/locale/zh_Hans/LC_MESSAGES" && cp locale/zh_Hans/LC_MESSAGES/django.po "$tmp/locale/zh_Hans/LC_MESSAGES/"
-  (cd "$tmp" && "$OLDPWD/.venv/bin/python" "$OLDPWD/manage.py" makemessages -l zh_Hans --no-obsolete -v 0)
+  (cd "$tmp" && "$OLDPWD/.venv/bin/python" "$OLDPWD/manage.py" makemessages -l zh_Hans --no-obsolete --no-location -v 0)
   mkdir -p locale/zh_Hans/LC_MESSAGES && cp "$tmp/locale/zh_Hans/LC_MESSAGES/django.po" locale/zh_Hans/LC_MESSAGES/
 else
   mkdir -p "$target/locale"
-  (cd "$target" && ../.venv/bin/python ../manage.py makemessages -l zh_Hans --no-obsolete -v 0)
+  (cd "$target" && ../.venv/bin/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location -v 0)
 fi
 .venv/bin/python scripts/po_fill.py --todo "${target/project/locale}"
