@@ -29,7 +29,7 @@ def pages():
 
     from accounts.models import User
     from grids.models import GridAssignment
-    from requests_desk.models import OPEN_STAGES, Request
+    from requests_desk.models import Request, Stage
     from requests_desk.selectors import _encode
 
     street_id = User.objects.get(username="demo-street").street_id
@@ -37,7 +37,7 @@ def pages():
     # head's grid has hardly any, and a dashboard whose lists are empty skips the queries that
     # load the listed rows' names — the comparison is between two dashboards that show rows.
     busiest = (
-        Request.objects.filter(stage__in=OPEN_STAGES, grid__isnull=False)
+        Request.objects.filter(stage__in=Stage.OPEN, grid__isnull=False)
         .values("grid_id")
         .annotate(open=Count("id"))
         .order_by("-open", "grid_id")

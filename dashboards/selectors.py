@@ -57,9 +57,6 @@ def months_back(day: datetime.date, count: int) -> list[Month]:
 
 
 # --- Requests -----------------------------------------------------------------------------------
-# Stages in which a request waits for the grid head (or staff above) to act: accept, file,
-# dispatch, verify on site, close.
-WAITING_STAGES = ("reported", "accepted", "filed", "feedback", "verified")
 # Actions the dashboard offers inline (the same endpoint and checks as the case page).
 INLINE_ACTIONS = ("accept", "dispatch")
 # What the request rows never show: the reporter's encrypted contact details (decrypted on load)
@@ -148,13 +145,13 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
         return list(queryset.select_related("category").defer(*ROW_DEFERRED).with_due_flags(now))
 
     counts = dict(
-        qs.filter(stage__in=WAITING_STAGES)
+        qs.filter(stage__in=Stage.WAITING)
         .values_list("stage")
         .annotate(n=Count("id"))
         .values_list("stage", "n")
     )
     labels = dict(Stage.choices)
-    for stage in WAITING_STAGES:
+    for stage in Stage.WAITING:
         panel.waiting.append(
             {
                 "stage": stage,
@@ -170,7 +167,7 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     # (0.5–1 s at a million requests); ranked, it reads the waiting rows and sorts those.
     oldest = Window(RowNumber(), order_by=[F("created_at").asc(), F("id").asc()])
     panel.waiting_rows = rows(
-        qs.filter(stage__in=WAITING_STAGES)
+        qs.filter(stage__in=Stage.WAITING)
         .annotate(waiting_rank=oldest)
         .filter(waiting_rank__lte=conf.LIST_LIMIT)
         .order_by("created_at", "id")

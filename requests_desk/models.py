@@ -9,6 +9,7 @@ every transition writes a RequestEvent (the timeline).
 import datetime
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -159,6 +160,11 @@ class Open311Client(models.Model):
 
 
 class Stage(models.TextChoices):
+    """The stages of a case (DOMAIN.md §3; the moves between them are requests_desk/flow.py).
+
+    The groups below are the one definition of each set of stages; they are set right after the
+    class because an enum's members do not exist yet inside its body."""
+
     REPORTED = "reported", pgettext_lazy("request stage", "reported")
     ACCEPTED = "accepted", pgettext_lazy("request stage", "accepted")
     CANCELLED = "cancelled", pgettext_lazy("request stage", "cancelled")
@@ -171,8 +177,21 @@ class Stage(models.TextChoices):
     CARRIED_OVER = "carried_over", pgettext_lazy("request stage", "carried over")
     MERGED = "merged", pgettext_lazy("request stage", "merged")
 
+    # Still to be resolved: the queue's "all open", the dashboards' open loads.
+    OPEN: ClassVar[tuple["Stage", ...]]
+    # Finished: nothing more happens (Open311 reports these as "closed").
+    TERMINAL: ClassVar[tuple["Stage", ...]]
+    # The handling clock runs: the time limit applies (overdue, nearly due).
+    CLOCK: ClassVar[tuple["Stage", ...]]
+    # Waiting for the grid head (or staff above) to act: accept, file, dispatch, verify, close.
+    WAITING: ClassVar[tuple["Stage", ...]]
+    # The steps of the resident's progress bar on the public status page, in order.
+    PUBLIC_STEPS: ClassVar[tuple["Stage", ...]]
+    # Moving into one of these tells a resident who consented (requests_desk/notices.py).
+    NOTIFY_RESIDENT: ClassVar[tuple["Stage", ...]]
 
-OPEN_STAGES = (
+
+Stage.OPEN = (
     Stage.REPORTED,
     Stage.ACCEPTED,
     Stage.FILED,
@@ -182,9 +201,28 @@ OPEN_STAGES = (
     Stage.VERIFIED,
     Stage.CARRIED_OVER,
 )
-# Stages in which the handling clock runs (the time limit applies).
-CLOCK_STAGES = (Stage.DISPATCHED, Stage.HANDLING)
-TERMINAL_STAGES = (Stage.CLOSED, Stage.CANCELLED, Stage.MERGED)
+Stage.TERMINAL = (Stage.CLOSED, Stage.CANCELLED, Stage.MERGED)
+Stage.CLOCK = (Stage.DISPATCHED, Stage.HANDLING)
+Stage.WAITING = (Stage.REPORTED, Stage.ACCEPTED, Stage.FILED, Stage.FEEDBACK, Stage.VERIFIED)
+Stage.PUBLIC_STEPS = (
+    Stage.REPORTED,
+    Stage.ACCEPTED,
+    Stage.FILED,
+    Stage.DISPATCHED,
+    Stage.HANDLING,
+    Stage.FEEDBACK,
+    Stage.VERIFIED,
+    Stage.CLOSED,
+)
+Stage.NOTIFY_RESIDENT = (
+    Stage.ACCEPTED,
+    Stage.CANCELLED,
+    Stage.DISPATCHED,
+    Stage.FEEDBACK,
+    Stage.CLOSED,
+    Stage.CARRIED_OVER,
+    Stage.MERGED,
+)
 
 
 def nearly_due_until(now):
@@ -198,16 +236,16 @@ def nearly_due_until(now):
 # deadline has passed / falls in [now, now + NEARLY_DUE_HOURS). Queue filters, badges, the API,
 # dashboards, reminders and indicators all use these.
 def overdue_q(now) -> Q:
-    return Q(stage__in=CLOCK_STAGES, due_at__lt=now)
+    return Q(stage__in=Stage.CLOCK, due_at__lt=now)
 
 
 def nearly_due_q(now) -> Q:
-    return Q(stage__in=CLOCK_STAGES, due_at__gte=now, due_at__lt=nearly_due_until(now))
+    return Q(stage__in=Stage.CLOCK, due_at__gte=now, due_at__lt=nearly_due_until(now))
 
 
 class RequestQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(stage__in=OPEN_STAGES)
+        return self.filter(stage__in=Stage.OPEN)
 
     def overdue(self, now=None):
         return self.filter(overdue_q(now or timezone.now()))
@@ -392,22 +430,22 @@ class Request(models.Model):
             models.Index(
                 fields=["due_at"],
                 name="request_clock_due_idx",
-                condition=Q(stage__in=["dispatched", "handling"]),
+                condition=Q(stage__in=list(Stage.CLOCK)),
             ),
             models.Index(fields=["submitter_key", "created_at"], name="request_submitter_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 name="request_cancel_has_reason",
-                condition=~Q(stage="cancelled") | ~Q(cancel_reason=""),
+                condition=~Q(stage=Stage.CANCELLED) | ~Q(cancel_reason=""),
             ),
             models.CheckConstraint(
                 name="request_closed_has_type",
-                condition=~Q(stage="closed") | ~Q(closure_type=""),
+                condition=~Q(stage=Stage.CLOSED) | ~Q(closure_type=""),
             ),
             models.CheckConstraint(
                 name="request_merged_has_target",
-                condition=~Q(stage="merged") | Q(merged_into__isnull=False),
+                condition=~Q(stage=Stage.MERGED) | Q(merged_into__isnull=False),
             ),
         ]
 
@@ -416,19 +454,17 @@ class Request(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.stage in OPEN_STAGES
+        return self.stage in Stage.OPEN
 
     # The same predicates as overdue_q / nearly_due_q, for one loaded request (the case page).
     def is_overdue(self, now=None) -> bool:
         now = now or timezone.now()
-        return bool(self.stage in CLOCK_STAGES and self.due_at and self.due_at < now)
+        return bool(self.stage in Stage.CLOCK and self.due_at and self.due_at < now)
 
     def is_nearly_due(self, now=None) -> bool:
         now = now or timezone.now()
         return bool(
-            self.stage in CLOCK_STAGES
-            and self.due_at
-            and now <= self.due_at < nearly_due_until(now)
+            self.stage in Stage.CLOCK and self.due_at and now <= self.due_at < nearly_due_until(now)
         )
 
     def contact_overdue(self, now=None) -> bool:

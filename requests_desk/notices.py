@@ -11,17 +11,7 @@ from django.utils.translation import gettext as _
 
 from grids.models import GridAssignment
 from notifications.services import notification_enqueue
-from requests_desk.models import Request
-
-RESIDENT_STAGES = {
-    "accepted",
-    "cancelled",
-    "dispatched",
-    "feedback",
-    "closed",
-    "carried_over",
-    "merged",
-}
+from requests_desk.models import Request, Stage
 
 
 def _resident_notice(request: Request, stage_label: str, link: str):
@@ -44,7 +34,7 @@ def _resident_notice(request: Request, stage_label: str, link: str):
 
 
 def notify_stage_change(*, request: Request, event) -> None:
-    if event.to_stage != event.from_stage and event.to_stage in RESIDENT_STAGES:
+    if event.to_stage != event.from_stage and event.to_stage in Stage.NOTIFY_RESIDENT:
         label = request.get_stage_display()
         _resident_notice(request, label, reverse("requests_desk:status", args=[request.code]))
         # Requests merged into this one share its resolution: their residents hear of it too.

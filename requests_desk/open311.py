@@ -32,15 +32,13 @@ from privacy.masking import mask_free_text
 from redgrid.middleware import request_carries_nul
 from requests_desk.conf import conf
 from requests_desk.models import (
-    TERMINAL_STAGES,
     Category,
     Open311Client,
     Request,
     RequestEvent,
+    Stage,
 )
 from requests_desk.services import request_create
-
-CLOSED_STAGES = set(TERMINAL_STAGES)
 
 
 class Open311Error(Exception):
@@ -162,7 +160,7 @@ def _attribute(order: int, attribute: dict) -> dict:
 def _status(item: Request) -> str:
     # A merged request shares the resolution of the one it was merged into.
     shown = item.merged_into if item.merged_into_id else item
-    return "closed" if shown.stage in ("closed", "cancelled") else "open"
+    return "closed" if shown.stage in Stage.TERMINAL else "open"
 
 
 def _request(item: Request, *, tz=None, notices=None) -> dict:
@@ -172,7 +170,7 @@ def _request(item: Request, *, tz=None, notices=None) -> dict:
     notices = {} if notices is None else notices
     events = item.public_events
     notes = next((note for _stage, note, _at in reversed(events) if note), "")
-    if item.stage == "cancelled":
+    if item.stage == Stage.CANCELLED:
         notes = item.cancel_reason
     agency = item.target_display() if item.target else item.community.name
     if item.category_id not in notices:
@@ -198,7 +196,7 @@ def _request(item: Request, *, tz=None, notices=None) -> dict:
         # Extension: the public timeline.
         "status_history": [
             {
-                "status": "closed" if stage in CLOSED_STAGES else "open",
+                "status": "closed" if stage in Stage.TERMINAL else "open",
                 "stage": stage,
                 "datetime": _iso(created_at, tz),
                 "note": mask_free_text(note),
@@ -483,9 +481,9 @@ def _get_requests(request, fmt):
     if statuses - {"open", "closed"}:
         raise Open311Error(400, "status must be open or closed")
     if statuses == {"open"}:
-        qs = qs.exclude(stage__in=CLOSED_STAGES)
+        qs = qs.exclude(stage__in=Stage.TERMINAL)
     elif statuses == {"closed"}:
-        qs = qs.filter(stage__in=CLOSED_STAGES)
+        qs = qs.filter(stage__in=Stage.TERMINAL)
     items = list(qs.order_by("-created_at", "-id")[: conf.OPEN311_MAX_RESULTS])
     return _requests_response(fmt, items)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from grids.selectors import grid_head_subquery
 from notifications.registry import Reminder, reminder_kind
-from requests_desk.models import CLOCK_STAGES, Request
+from requests_desk.models import Request, Stage
 
 CHUNK = 2000
 
@@ -26,7 +26,7 @@ def _hours(name, default):
 
 
 def _running():
-    return Request.objects.filter(stage__in=CLOCK_STAGES, due_at__isnull=False)
+    return Request.objects.filter(stage__in=Stage.CLOCK, due_at__isnull=False)
 
 
 def _link(code):

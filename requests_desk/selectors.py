@@ -12,11 +12,11 @@ from django.utils.dateparse import parse_datetime
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from requests_desk.conf import conf
 from requests_desk.models import (
-    OPEN_STAGES,
     Category,
     Request,
     RequestEvent,
     RequestPhoto,
+    Stage,
     nearly_due_q,
     overdue_q,
 )
@@ -99,7 +99,7 @@ def queue_filter(
     reporting time, closed_from/closed_to on the closing time."""
     now = now or timezone.now()
     if stage == "open":
-        qs = qs.filter(stage__in=OPEN_STAGES)
+        qs = qs.filter(stage__in=Stage.OPEN)
     elif stage:
         qs = qs.filter(stage=stage)
     if category is not None:
@@ -203,13 +203,3 @@ def public_request(code: str) -> Request | None:
         .filter(code=(code or "").strip().upper())
         .first()
     )
-
-
-def working_deadline_text(request: Request) -> str:
-    if not request.due_at:
-        return ""
-    return timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M")
-
-
-def since(days: int):
-    return timezone.now() - datetime.timedelta(days=days)

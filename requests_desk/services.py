@@ -40,7 +40,6 @@ from privacy.crypto import blind_index
 from requests_desk import flow
 from requests_desk.conf import conf
 from requests_desk.models import (
-    OPEN_STAGES,
     Category,
     Open311Client,
     Rating,
@@ -93,7 +92,7 @@ def nearby_open(*, category, location, limit: int = 5):
     return (
         Request.objects.filter(
             category=category,
-            stage__in=OPEN_STAGES,
+            stage__in=Stage.OPEN,
             merged_into=None,
             location__dwithin=(point, degrees),
         )

@@ -29,17 +29,6 @@ from requests_desk.forms import (
 from requests_desk.models import Rating, Request, Stage
 from requests_desk.throttle import submission_allow
 
-PUBLIC_STEPS = [
-    Stage.REPORTED,
-    Stage.ACCEPTED,
-    Stage.FILED,
-    Stage.DISPATCHED,
-    Stage.HANDLING,
-    Stage.FEEDBACK,
-    Stage.VERIFIED,
-    Stage.CLOSED,
-]
-
 
 def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
@@ -194,8 +183,8 @@ def status(request, code):
     except Rating.DoesNotExist:
         rating = None
     steps = []
-    reached = PUBLIC_STEPS.index(shown.stage) if shown.stage in PUBLIC_STEPS else -1
-    for index, step in enumerate(PUBLIC_STEPS):
+    reached = Stage.PUBLIC_STEPS.index(shown.stage) if shown.stage in Stage.PUBLIC_STEPS else -1
+    for index, step in enumerate(Stage.PUBLIC_STEPS):
         steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
     response = render(
         request,
