@@ -844,6 +844,7 @@ PUBLIC = {
     "verify": False,
     "rework": False,
     "close": True,
+    "rate": False,
     "redo": True,
     "reply": True,
 }
@@ -868,6 +869,7 @@ class Texts:
             self.new_deadline = gettext("New deadline: %(due)s.")
             self.merged = gettext("Merged into %(code)s; it shares that request's resolution.")
             self.merged_here = gettext("Request %(code)s was merged into this one.")
+            self.rated = gettext("Rated %(score)s / 5.")
             self.unsatisfied = gettext(
                 "The resident was not satisfied (%(score)s / 5): %(comment)s"
             )
@@ -1062,7 +1064,7 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
         r["closure_type"] = "overdue" if late else "normal"
         r["closed_at"] = t
         event("close", "closed", head_id, head_label)
-        # The resident rates once (request_rate refuses a second rating, also after a redo).
+        # The resident rates once (the flow's "rate" refuses a second rating, also after a redo).
         if (
             redone
             or r["source"] not in ("resident_form", "open311", "hotline")
@@ -1084,6 +1086,7 @@ def case_story(r: dict, ctx, rng: random.Random, now) -> list[tuple]:
             else "问题没有解决"
         )
         ctx.ratings.append((r["id"], *scores, overall, comment, not unsatisfied, t))
+        event("rate", "closed", None, texts.resident, texts.rated % {"score": overall})
         if not unsatisfied:
             return events
         redo_left -= 1

@@ -58,7 +58,7 @@ def need_to_request(*, need, category, by) -> Request:
     if request.grid_id != household.grid_id:
         # Without a point the desk places the request in the community only; the household's
         # grid is known here, so route it there (DOMAIN.md: events go first to the locality).
-        request = request_reroute(request=request, grid=household.grid)
+        request = request_reroute(case=request, grid=household.grid)
     need.request = request
     need.save(update_fields=["request"])
     return request

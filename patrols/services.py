@@ -188,7 +188,7 @@ def finding_report(*, finding: Finding, category, by):
     if request.grid_id != finding.grid_id:
         # Route to the patrolled grid even when the GPS fix fell just across its edge (or there
         # was none): the finding belongs to the grid whose worker saw it.
-        request = request_reroute(request=request, grid=finding.grid)
+        request = request_reroute(case=request, grid=finding.grid)
     finding.request = request
     finding.outcome = Finding.Outcome.REPORTED
     finding.save(update_fields=["request", "outcome"])

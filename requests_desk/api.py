@@ -3,7 +3,7 @@ state machine's actions, and the category tree.
 
     GET  /api/v1/requests/                         the queue, with the queue page's filters
     GET  /api/v1/requests/{code}/                  one case: timeline, masked reporter, actions
-    POST /api/v1/requests/{code}/actions/{action}/ one transition (services.request_transition)
+    POST /api/v1/requests/{code}/actions/{action}/ one transition (flow.transition)
     GET  /api/v1/request-categories/[{code}/]      top classes with their sub-classes
 
 Requests are jurisdiction-scoped (grids.jurisdiction): outside is 404. The same staff check as the
@@ -22,7 +22,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
-from requests_desk import flow, selectors, services
+from requests_desk import flow, selectors
 from requests_desk.forms import ActionForm, QueueFilterForm
 from requests_desk.models import Category, Request, Stage
 from requests_desk.selectors import QUEUE_SORTS
@@ -162,17 +162,13 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             flow.check(item, action_name, request.user)
         except flow.TransitionRefused as exc:
             return refusal(" ".join(exc.messages), exc.code or "refused")
-        form = ActionForm(
-            request.data, request.FILES, action=action_name, request=item, user=request.user
-        )
+        form = ActionForm(request.data, request.FILES, action=action_name, case=item)
         if not form.is_valid():
             errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
             first = next(iter(errors.values()))[0]
             return refusal(first, "invalid", errors)
         try:
-            services.request_transition(
-                request=item, action=action_name, by=request.user, **form.params(item)
-            )
+            flow.transition(case=item, action=action_name, by=request.user, **form.params())
         except DjangoValidationError as exc:
             return refusal(" ".join(exc.messages), getattr(exc, "code", None) or "refused")
         item = selectors.case_for(request.user, item.code)

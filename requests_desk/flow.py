@@ -1,7 +1,7 @@
-"""The case state machine (DOMAIN.md §3, seven steps) — the only place a request changes stage.
+"""The case state machine (DOMAIN.md §3, seven steps): the API for every change of a case.
 
     reported ─accept→ accepted ─file→ filed ─dispatch→ dispatched ─start→ handling ─feedback→
-    feedback ─verify→ verified ─close→ closed
+    feedback ─verify→ verified ─close→ closed ─rate→ closed (satisfied) or dispatched (redo)
     reported/accepted ─cancel→ cancelled (with a reason)       reported/accepted/filed ─merge→ merged
     dispatched/handling ─dispatch→ dispatched (re-dispatch, 二次派遣)
     feedback/verified ─rework→ handling (返工)              dispatched/handling ─carry_over→ carried_over
@@ -9,27 +9,41 @@
     dispatched/handling: request_extension, then approve_extension / reject_extension (a higher role)
     contact (the 24-hour call to the resident) and reply (a note, public or internal) keep the stage.
 
+The API (everything else in this module is its implementation):
+
+    transition(*, case, action, by, note="", public=None, photos=(), now=None, **params) -> Request
+        Make `action` on the Request `case` as user `by` (None: the resident, without an account).
+        `params` are the action's own parameters, declared once in its Transition.params (the
+        case page's form and the API take the same names); an undeclared one is a TypeError.
+    allowed_actions(case, user) -> [Transition]     the buttons to show on a case
+    check(case, action, user) -> Transition         raises TransitionRefused if not allowed now
+    may(user, action) -> bool                        whether the role may make it at all
+    dispatch_assignees(case, on=None)                the people `case` may be dispatched to
+    TRANSITIONS                                      {action: Transition}
+
 Each Transition lists the roles allowed to make it ("resident" is the resident's own rating, made
-without an account). An action that is not allowed raises TransitionRefused with a translated
-message and changes nothing. Every transition writes one RequestEvent (the timeline): who, when,
-note, attachments, from → to; resident notices (with consent) and staff notices are queued through
-notifications.services.notification_enqueue in the same transaction.
+without an account). An action that is not allowed raises TransitionRefused (a ValidationError)
+with a translated message and changes nothing. Every transition writes one RequestEvent (the
+timeline): who, when, note, attachments, from → to; resident notices (with consent) and staff
+notices are queued through notifications.services.notification_enqueue in the same transaction,
+and the monthly summary (requests_desk.monthly) is kept exact in it too.
 """
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from accounts.models import Role
+from accounts.models import Role, User
+from grids.models import Community, GridAssignment, Street
 from requests_desk.conf import conf
-from requests_desk.models import Category, Request, RequestEvent, Stage
-from requests_desk.monthly import monthly_figures_change
+from requests_desk.models import Category, Department, Rating, Request, RequestEvent, Stage
+from requests_desk.monthly import monthly_figures_change, monthly_figures_rate
 from requests_desk.worktime import WorkCalendar, due_at
 
 RESIDENT = "resident"
@@ -47,9 +61,16 @@ class Transition:
     action: str
     label: str
     sources: tuple
-    target: str | None  # None: the stage does not change
+    to_stage: str | None  # None: the stage does not change
     roles: frozenset
     public: bool = False  # whether the note is shown to the resident by default
+    # What a person gives to make the action: the keyword parameters transition() takes for it
+    # and, by the same names, the fields of its form on the case page (forms.ActionForm) and of
+    # its API call. "note", "public" and "photos" are transition()'s own keywords (every action
+    # accepts them); they are listed where the action's form shows them.
+    params: tuple = ("note",)
+    # Set when the action needs a note: the message that refuses it without one.
+    note_required: str = ""
 
 
 S = Stage
@@ -71,6 +92,7 @@ TRANSITIONS = {
             S.CANCELLED,
             MANAGERS,
             True,
+            params=("reason",),
         ),
         Transition(
             "merge",
@@ -79,8 +101,18 @@ TRANSITIONS = {
             S.MERGED,
             MANAGERS,
             True,
+            # into: the main request, or its tracking code.
+            params=("into", "note"),
         ),
-        Transition("file", gettext_lazy("File as a case"), (S.ACCEPTED,), S.FILED, MANAGERS),
+        Transition(
+            "file",
+            gettext_lazy("File as a case"),
+            (S.ACCEPTED,),
+            S.FILED,
+            MANAGERS,
+            # category: a sub-class (or its id); without it the case keeps its category.
+            params=("category", "note"),
+        ),
         Transition(
             "dispatch",
             pgettext_lazy("request action", "Dispatch"),
@@ -88,6 +120,9 @@ TRANSITIONS = {
             S.DISPATCHED,
             MANAGERS,
             True,
+            # target: a User (one of dispatch_assignees), a Department, or the case's own
+            # Community or Street.
+            params=("target", "note"),
         ),
         Transition("start", gettext_lazy("Start handling"), (S.DISPATCHED,), S.HANDLING, STAFF),
         Transition(
@@ -99,6 +134,9 @@ TRANSITIONS = {
             (S.DISPATCHED, S.HANDLING),
             None,
             STAFF,
+            # working_days: how many more; or until: the new deadline itself.
+            params=("working_days", "until", "note"),
+            note_required=gettext_lazy("Explain why more time is needed."),
         ),
         Transition(
             "approve_extension",
@@ -106,6 +144,8 @@ TRANSITIONS = {
             (S.DISPATCHED, S.HANDLING),
             None,
             HIGHER,
+            # until: another deadline than the one asked for.
+            params=("until", "note"),
         ),
         Transition(
             "reject_extension",
@@ -126,7 +166,14 @@ TRANSITIONS = {
             "resume", gettext_lazy("Resume handling"), (S.CARRIED_OVER,), S.HANDLING, MANAGERS
         ),
         Transition(
-            "feedback", gettext_lazy("Report handling done"), (S.HANDLING,), S.FEEDBACK, STAFF, True
+            "feedback",
+            gettext_lazy("Report handling done"),
+            (S.HANDLING,),
+            S.FEEDBACK,
+            STAFF,
+            True,
+            params=("note", "photos"),
+            note_required=gettext_lazy("Describe what was done."),
         ),
         Transition("verify", gettext_lazy("Verified on site"), (S.FEEDBACK,), S.VERIFIED, STAFF),
         Transition(
@@ -135,6 +182,7 @@ TRANSITIONS = {
             (S.FEEDBACK, S.VERIFIED),
             S.HANDLING,
             MANAGERS,
+            note_required=gettext_lazy("Say what must be redone."),
         ),
         Transition(
             "close",
@@ -143,6 +191,17 @@ TRANSITIONS = {
             S.CLOSED,
             MANAGERS,
             True,
+            # closure_type: empty (normal or overdue, decided by the deadline), erroneous, special.
+            params=("closure_type", "note"),
+        ),
+        Transition(
+            "rate",
+            pgettext_lazy("request action", "Rate"),
+            (S.CLOSED,),
+            None,
+            frozenset({RESIDENT}),
+            # Scores from 1 to 5. An unsatisfied rating is followed by "redo" (see transition()).
+            params=("speed", "result", "service", "feedback_quality", "comment"),
         ),
         Transition(
             "redo",
@@ -155,10 +214,11 @@ TRANSITIONS = {
         Transition(
             "reply",
             gettext_lazy("Add a note or reply"),
-            tuple(s for s in Stage.values if s not in (S.CLOSED, S.CANCELLED, S.MERGED)),
+            S.OPEN,
             None,
             STAFF,
             True,
+            params=("note", "public"),
         ),
     ]
 }
@@ -189,54 +249,82 @@ def _within(request: Request, user) -> bool:
     return False
 
 
-def _guard(request: Request, transition: Transition) -> str | None:
+def _guard(case: Request, transition: Transition) -> str | None:
     """A reason the transition cannot happen now, beyond stage and role, or None."""
-    if transition.action == "request_extension" and request.extension_requested_until:
+    if transition.action == "request_extension" and case.extension_requested_until:
         return _("An extension request is already waiting for approval.")
     if (
         transition.action in ("approve_extension", "reject_extension")
-        and not request.extension_requested_until
+        and not case.extension_requested_until
     ):
         return _("No extension has been requested.")
-    if transition.action == "contact" and request.contacted_at:
+    if transition.action == "contact" and case.contacted_at:
         return _("The resident has already been contacted.")
+    if transition.action == "rate" and Rating.objects.filter(request_id=case.pk).exists():
+        return _("This request has already been rated.")
     return None
 
 
-def allowed_actions(request: Request, user) -> list[Transition]:
-    """The transitions `user` may make on `request` now (for showing only the allowed buttons)."""
+def allowed_actions(case: Request, user) -> list[Transition]:
+    """The transitions `user` may make on `case` now (for showing only the allowed buttons)."""
     role = role_of(user)
-    if role != RESIDENT and not _within(request, user):
+    if role != RESIDENT and not _within(case, user):
         return []
     return [
         t
         for t in TRANSITIONS.values()
-        if request.stage in t.sources and role in t.roles and _guard(request, t) is None
+        if case.stage in t.sources and role in t.roles and _guard(case, t) is None
     ]
 
 
-def check(request: Request, action: str, user) -> Transition:
+def may(user, action: str) -> bool:
+    """Whether `user`'s role may make `action` at all (on a case of their jurisdiction in the
+    right stage): for offering a control before a case is chosen, e.g. the queue's bulk dispatch."""
+    return role_of(user) in TRANSITIONS[action].roles
+
+
+def check(case: Request, action: str, user) -> Transition:
+    """The Transition `action`, if `user` may make it on `case` now; else TransitionRefused."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionRefused(
             _("Unknown action “%(action)s”.") % {"action": action}, code="unknown"
         )
     role = role_of(user)
-    if role not in transition.roles or (role != RESIDENT and not _within(request, user)):
+    if role not in transition.roles or (role != RESIDENT and not _within(case, user)):
         raise TransitionRefused(
             _("Your role may not do “%(action)s” on this request.") % {"action": transition.label},
             code="role",
         )
-    if request.stage not in transition.sources:
+    if case.stage not in transition.sources:
         raise TransitionRefused(
             _("“%(action)s” is not possible while the request is %(stage)s.")
-            % {"action": transition.label, "stage": request.get_stage_display()},
+            % {"action": transition.label, "stage": case.get_stage_display()},
             code="stage",
         )
-    reason = _guard(request, transition)
+    reason = _guard(case, transition)
     if reason:
         raise TransitionRefused(reason, code="guard")
     return transition
+
+
+def dispatch_assignees(case: Request, *, on: datetime.date | None = None):
+    """The grid assignments whose person `case` may be dispatched to: the grid workers and grid
+    heads assigned to its area grid on `on` (today by default). The one rule behind both the
+    dispatch form's choices and the dispatch itself. A request without an area grid (a hotline
+    call placed in a community) goes to a unit instead."""
+    if case.grid_id is None:
+        return GridAssignment.objects.none()
+    return (
+        GridAssignment.objects.current(on)
+        .filter(
+            grid_id=case.grid_id,
+            role__in=[GridAssignment.Role.GRID_WORKER, GridAssignment.Role.GRID_HEAD],
+            user__role__in=[Role.GRID_WORKER, Role.GRID_HEAD],
+        )
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
 
 
 def _calendar_for(moment):
@@ -246,15 +334,15 @@ def _calendar_for(moment):
 # --- Effects of each action (beyond setting the stage) --------------------------------------------
 
 
-def _do_cancel(request, now, by, note, params):
+def _do_cancel(case, now, by, note, params):
     reason = (params.get("reason") or note or "").strip()
     if not reason:
         raise TransitionRefused(_("Give the reason for cancelling."), code="reason")
-    request.cancel_reason = reason[:300]
+    case.cancel_reason = reason[:300]
     return reason
 
 
-def _do_file(request, now, by, note, params):
+def _do_file(case, now, by, note, params):
     category = params.get("category")
     if category is not None:
         if not isinstance(category, Category):
@@ -263,59 +351,53 @@ def _do_file(request, now, by, note, params):
             raise TransitionRefused(
                 _("Choose a sub-class to file the case under."), code="category"
             )
-        request.category = category
-    request.filed_at = now
+        case.category = category
+    case.filed_at = now
 
 
-def _do_dispatch(request, now, by, note, params):
-    from grids.jurisdiction import is_within
-    from requests_desk.models import Department
-
-    to_user, to_department = params.get("to_user"), params.get("to_department")
-    to_community, to_street = params.get("to_community"), params.get("to_street")
-    given = [x for x in (to_user, to_department, to_community, to_street) if x]
-    if len(given) != 1:
-        raise TransitionRefused(
-            _("Choose exactly one unit or person to dispatch to."), code="target"
-        )
-    request.assignee = None
-    request.department = None
-    if to_user:
-        if to_user.role not in (Role.GRID_WORKER, Role.GRID_HEAD) or not is_within(
-            request, to_user
-        ):
+def _do_dispatch(case, now, by, note, params):
+    target = params.get("target")
+    case.assignee = None
+    case.department = None
+    if isinstance(target, User):
+        if not dispatch_assignees(case, on=timezone.localdate(now)).filter(user=target).exists():
             raise TransitionRefused(
-                _("Dispatch to a grid worker of the request's grid."), code="target"
+                _("Dispatch to a grid worker or the grid head now assigned to the request's grid."),
+                code="target",
             )
-        request.target, request.assignee = Request.Target.GRID_WORKER, to_user
-    elif to_department:
-        if not isinstance(to_department, Department) or not to_department.active:
+        case.target, case.assignee = Request.Target.GRID_WORKER, target
+    elif isinstance(target, Department):
+        if not target.active:
             raise TransitionRefused(_("That department is not active."), code="target")
-        request.target, request.department = Request.Target.DEPARTMENT, to_department
-    elif to_community:
-        if to_community.pk != request.community_id:
+        case.target, case.department = Request.Target.DEPARTMENT, target
+    elif isinstance(target, Community):
+        if target.pk != case.community_id:
             raise TransitionRefused(_("Dispatch to the request's own community."), code="target")
-        request.target = Request.Target.COMMUNITY
-    else:
-        if to_street.pk != request.street_id:
+        case.target = Request.Target.COMMUNITY
+    elif isinstance(target, Street):
+        if target.pk != case.street_id:
             raise TransitionRefused(
                 _("Dispatch to the request's own street office."), code="target"
             )
-        request.target = Request.Target.STREET
-    first = request.dispatched_at is None
+        case.target = Request.Target.STREET
+    else:
+        raise TransitionRefused(
+            _("Choose exactly one unit or person to dispatch to."), code="target"
+        )
+    first = case.dispatched_at is None
     # The clock starts at dispatch (DOMAIN.md); a re-dispatch keeps the original deadline.
-    if first or request.due_at is None:
-        request.dispatched_at = now
-        request.due_at = due_at(now, request.category, _calendar_for(now))
-        request.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
-    return _("Dispatched to %(target)s.") % {"target": request.target_display()}
+    if first or case.due_at is None:
+        case.dispatched_at = now
+        case.due_at = due_at(now, case.category, _calendar_for(now))
+        case.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
+    return _("Dispatched to %(target)s.") % {"target": case.target_display()}
 
 
-def _do_contact(request, now, by, note, params):
-    request.contacted_at = now
+def _do_contact(case, now, by, note, params):
+    case.contacted_at = now
 
 
-def _do_request_extension(request, now, by, note, params):
+def _do_request_extension(case, now, by, note, params):
     until = params.get("until")
     if until is None and params.get("working_days"):
         try:
@@ -324,80 +406,99 @@ def _do_request_extension(request, now, by, note, params):
             days = 0
         if days < 1:
             raise TransitionRefused(_("Ask for at least one working day."), code="until")
-        until = _calendar_for(now).add_limit(max(request.due_at or now, now), days, "days")
-    if until is None or (request.due_at and until <= request.due_at) or until <= now:
+        until = _calendar_for(now).add_limit(max(case.due_at or now, now), days, "days")
+    if until is None or (case.due_at and until <= case.due_at) or until <= now:
         raise TransitionRefused(
             _("The new deadline must be later than the current one."), code="until"
         )
-    if not (note or "").strip():
-        raise TransitionRefused(_("Explain why more time is needed."), code="note")
-    request.extension_requested_until = until
+    case.extension_requested_until = until
     return None
 
 
-def _do_approve_extension(request, now, by, note, params):
-    request.due_at = params.get("until") or request.extension_requested_until
-    request.extension_requested_until = None
-    request.extension_count += 1
+def _do_approve_extension(case, now, by, note, params):
+    case.due_at = params.get("until") or case.extension_requested_until
+    case.extension_requested_until = None
+    case.extension_count += 1
     return _("New deadline: %(due)s.") % {
-        "due": timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M")
+        "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
     }
 
 
-def _do_reject_extension(request, now, by, note, params):
-    request.extension_requested_until = None
+def _do_reject_extension(case, now, by, note, params):
+    case.extension_requested_until = None
 
 
-def _do_feedback(request, now, by, note, params):
-    if not (note or "").strip():
-        raise TransitionRefused(_("Describe what was done."), code="note")
-    request.handled_at = now
+def _do_feedback(case, now, by, note, params):
+    case.handled_at = now
 
 
-def _do_rework(request, now, by, note, params):
-    if not (note or "").strip():
-        raise TransitionRefused(_("Say what must be redone."), code="note")
-    request.rework_count += 1
-    request.handled_at = None
+def _do_rework(case, now, by, note, params):
+    case.rework_count += 1
+    case.handled_at = None
 
 
-def _do_close(request, now, by, note, params):
+def _do_close(case, now, by, note, params):
     closure = params.get("closure_type") or ""
     if closure not in ("", *Request.ClosureType.values):
         raise TransitionRefused(_("Unknown closure type."), code="closure_type")
     if closure in ("", Request.ClosureType.NORMAL, Request.ClosureType.OVERDUE):
         # Normal or overdue is a fact, not a choice: whether handling beat the deadline.
-        late = request.due_at and (request.handled_at or now) > request.due_at
+        late = case.due_at and (case.handled_at or now) > case.due_at
         closure = Request.ClosureType.OVERDUE if late else Request.ClosureType.NORMAL
-    request.closure_type = closure
-    request.closed_at = now
+    case.closure_type = closure
+    case.closed_at = now
 
 
-def _do_redo(request, now, by, note, params):
-    request.redo_count += 1
-    request.closure_type = ""
-    request.closed_at = None
-    request.handled_at = None
-    request.dispatched_at = now
-    request.due_at = due_at(now, request.category, _calendar_for(now))
-    request.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
-    request.contacted_at = None
+SCORES = ("speed", "result", "service", "feedback_quality")
 
 
-def _do_merge(request, now, by, note, params):
+def _do_rate(case, now, by, note, params):
+    """The resident's rating (DOMAIN.md step 7), once; it keeps the stage (see transition() for
+    what an unsatisfied one sets off)."""
+    try:
+        scores = [int(params.get(name)) for name in SCORES]
+    except (TypeError, ValueError) as exc:
+        raise TransitionRefused(_("Give each score from 1 to 5."), code="score") from exc
+    if any(s < 1 or s > 5 for s in scores):
+        raise TransitionRefused(_("Give each score from 1 to 5."), code="score")
+    overall = Decimal(sum(scores)) / 4
+    rating = Rating.objects.create(
+        request=case,
+        **dict(zip(SCORES, scores, strict=True)),
+        overall=overall.quantize(Decimal("0.01")),
+        comment=(params.get("comment") or "").strip()[:1000],
+        satisfied=overall >= conf.UNSATISFIED_BELOW,
+        created_at=now,
+    )
+    monthly_figures_rate(case=case, rating=rating)
+    return _("Rated %(score)s / 5.") % {"score": rating.overall}
+
+
+def _do_redo(case, now, by, note, params):
+    case.redo_count += 1
+    case.closure_type = ""
+    case.closed_at = None
+    case.handled_at = None
+    case.dispatched_at = now
+    case.due_at = due_at(now, case.category, _calendar_for(now))
+    case.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
+    case.contacted_at = None
+
+
+def _do_merge(case, now, by, note, params):
     into = params.get("into")
     if isinstance(into, str):
         into = Request.objects.filter(code=into.strip().upper()).first()
-    if into is None or into.pk == request.pk or into.stage in (S.CANCELLED, S.MERGED):
+    if into is None or into.pk == case.pk or into.stage in (S.CANCELLED, S.MERGED):
         raise TransitionRefused(_("Choose an open request to merge into."), code="into")
     if not _within(into, by):
         raise TransitionRefused(_("Choose an open request to merge into."), code="into")
-    request.merged_into = into
+    case.merged_into = into
     return _("Merged into %(code)s; it shares that request's resolution.") % {"code": into.code}
 
 
 EFFECTS = {
-    "accept": lambda r, now, *a: setattr(r, "accepted_at", now),
+    "accept": lambda case, now, *a: setattr(case, "accepted_at", now),
     "cancel": _do_cancel,
     "file": _do_file,
     "dispatch": _do_dispatch,
@@ -408,6 +509,7 @@ EFFECTS = {
     "feedback": _do_feedback,
     "rework": _do_rework,
     "close": _do_close,
+    "rate": _do_rate,
     "redo": _do_redo,
     "merge": _do_merge,
 }
@@ -428,11 +530,30 @@ NO_CLEAN = [
     "open311_client",
 ]
 
+# What transition() copies from the locked row onto the caller's instance before deciding.
+LOCKED_FIELDS = (
+    "stage",
+    "due_at",
+    "extension_requested_until",
+    "contacted_at",
+    "dispatched_at",
+    "handled_at",
+    "closure_type",
+    "category_id",
+    "rework_count",
+    "extension_count",
+    "redo_count",
+    "merged_into_id",
+    "assignee_id",
+    "department_id",
+    "target",
+)
+
 
 @transaction.atomic
 def transition(
     *,
-    request: Request,
+    case: Request,
     action: str,
     by,
     note: str = "",
@@ -441,49 +562,38 @@ def transition(
     now=None,
     **params,
 ) -> Request:
-    """Make `action` on `request` as user `by` (None: the resident). See the module docstring."""
+    """Make `action` on `case` as user `by` (None: the resident). See the module docstring."""
     from requests_desk.notices import notify_stage_change
     from requests_desk.uploads import photos_save
 
-    locked = Request.objects.select_for_update().get(pk=request.pk)
+    locked = Request.objects.select_for_update().get(pk=case.pk)
     # Keep the caller's instance in sync (and its cached relations) after locking.
-    for field in (
-        "stage",
-        "due_at",
-        "extension_requested_until",
-        "contacted_at",
-        "dispatched_at",
-        "handled_at",
-        "closure_type",
-        "category_id",
-        "rework_count",
-        "extension_count",
-        "redo_count",
-        "merged_into_id",
-        "assignee_id",
-        "department_id",
-        "target",
-    ):
-        setattr(request, field, getattr(locked, field))
-    t = check(request, action, by)
+    for field in LOCKED_FIELDS:
+        setattr(case, field, getattr(locked, field))
+    t = check(case, action, by)
+    undeclared = sorted(set(params) - set(t.params))
+    if undeclared:
+        raise TypeError(f"transition {action!r} takes no parameter {', '.join(undeclared)}")
     now = now or timezone.now()
     note = (note or "").strip()
-    from_stage = request.stage
+    if t.note_required and not note:
+        raise TransitionRefused(str(t.note_required), code="note")
+    from_stage = case.stage
     effect = EFFECTS.get(action)
-    auto_note = effect(request, now, by, note, params) if effect else None
-    if t.target is not None:
-        request.stage = t.target
+    auto_note = effect(case, now, by, note, params) if effect else None
+    if t.to_stage is not None:
+        case.stage = t.to_stage
     # The model's check constraints hold by construction (each action refuses with a translated
     # message first, see _guard and the action functions) and the database enforces them in this
     # transaction; validating them here again would cost a query and a savepoint each.
-    request.full_clean(exclude=NO_CLEAN, validate_unique=False, validate_constraints=False)
-    request.save()
+    case.full_clean(exclude=NO_CLEAN, validate_unique=False, validate_constraints=False)
+    case.save()
     text = "\n".join(x for x in (auto_note if auto_note and auto_note != note else "", note) if x)
     event = RequestEvent.objects.create(
-        request=request,
+        request=case,
         action=action,
         from_stage=from_stage,
-        to_stage=request.stage,
+        to_stage=case.stage,
         actor=by,
         actor_label=str(by) if by is not None else _("resident"),
         note=text,
@@ -491,22 +601,28 @@ def transition(
         created_at=now,
     )
     if photos:
-        photos_save(request=request, files=photos, event=event)
+        photos_save(case=case, files=photos, event=event)
     if action == "merge":
         RequestEvent.objects.create(
-            request=request.merged_into,
+            request=case.merged_into,
             action="reply",
-            from_stage=request.merged_into.stage,
-            to_stage=request.merged_into.stage,
+            from_stage=case.merged_into.stage,
+            to_stage=case.merged_into.stage,
             actor=by,
             actor_label=str(by),
-            note=_("Request %(code)s was merged into this one.") % {"code": request.code},
+            note=_("Request %(code)s was merged into this one.") % {"code": case.code},
             created_at=now,
         )
-    notify_stage_change(request=request, event=event)
-    monthly_figures_change(before=locked, after=request)
-    return request
-
-
-def status_url(request: Request) -> str:
-    return reverse("requests_desk:status", args=[request.code])
+    notify_stage_change(case=case, event=event)
+    monthly_figures_change(before=locked, after=case)
+    if action == "rate" and not case.rating.satisfied:
+        # An unsatisfied rating sends the case back to be redone (不满意重办), in this transaction.
+        transition(
+            case=case,
+            action="redo",
+            by=None,
+            now=now,
+            note=_("The resident was not satisfied (%(score)s / 5): %(comment)s")
+            % {"score": case.rating.overall, "comment": case.rating.comment or "—"},
+        )
+    return case

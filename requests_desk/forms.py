@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
+from requests_desk import flow
 from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
 from requests_desk.selectors import categories_tree
@@ -245,69 +245,48 @@ class QueueFilterForm(forms.Form):
         return {name: data[name] for name in QUEUE_FILTERS}
 
 
-def dispatch_targets(request, user):
-    """Choices "kind:id" for dispatching `request`: its grid's workers, its community, its street
-    office, the active departments."""
-    from grids.models import GridAssignment
-
-    choices = []
-    if request.grid_id:
-        workers = (
-            GridAssignment.objects.current()
-            .filter(
-                grid_id=request.grid_id,
-                role__in=[GridAssignment.Role.GRID_WORKER, GridAssignment.Role.GRID_HEAD],
-                user__role__in=[Role.GRID_WORKER, Role.GRID_HEAD],
-            )
-            .select_related("user")
-            .order_by("role", "user__username")
-        )
-        choices.append(
-            (
-                _("Grid workers"),
-                [(f"user:{a.user_id}", f"{a.user} · {a.get_role_display()}") for a in workers],
-            )
-        )
-    choices.append(
-        (
-            _("Units"),
-            [
-                (f"community:{request.community_id}", request.community.name),
-                (f"street:{request.street_id}", request.street.name),
-            ],
-        )
-    )
-    departments = Department.objects.filter(active=True).order_by("name")
-    choices.append(
-        (_("Functional departments"), [(f"department:{d.pk}", d.name) for d in departments])
-    )
-    return choices
+def active_departments():
+    return Department.objects.filter(active=True).order_by("name")
 
 
-def parse_target(value: str, request) -> dict:
-    """The dispatch parameters for a "kind:id" choice (flow._do_dispatch validates them)."""
-    from accounts.models import User
+def dispatch_targets(case):
+    """Where `case` may be dispatched, grouped for a select: [(group, [("kind:id", label, object)])]
+    — the people flow.dispatch_assignees allows (the rule the dispatch itself checks), its
+    community, its street office, the active departments."""
+    groups = []
+    if case.grid_id:
+        people = [
+            (f"user:{a.user_id}", f"{a.user} · {a.get_role_display()}", a.user)
+            for a in flow.dispatch_assignees(case)
+        ]
+        groups.append((_("Grid workers"), people))
+    units = [
+        (f"community:{case.community_id}", case.community.name, case.community),
+        (f"street:{case.street_id}", case.street.name, case.street),
+    ]
+    groups.append((_("Units"), units))
+    departments = [(f"department:{d.pk}", d.name, d) for d in active_departments()]
+    groups.append((_("Functional departments"), departments))
+    return groups
 
-    kind, _sep, pk = (value or "").partition(":")
-    try:
-        pk = int(pk)
-    except ValueError:
-        return {}
-    if kind == "user":
-        return {"to_user": User.objects.filter(pk=pk).first()}
-    if kind == "department":
-        return {"to_department": Department.objects.filter(pk=pk).first()}
-    if kind == "community":
-        return {"to_community": Community.objects.filter(pk=pk).first()}
-    if kind == "street":
-        from grids.models import Street
 
-        return {"to_street": Street.objects.filter(pk=pk).first()}
-    return {}
+class DispatchTargetField(forms.ChoiceField):
+    """A "kind:id" choice that cleans to the object flow.transition's dispatch takes as `target`
+    (a User, Department, Community or Street). Its choices are set per case (set_targets)."""
+
+    def set_targets(self, groups):
+        self.targets = {value: obj for _group, rows in groups for value, _label, obj in rows}
+        self.choices = [("", _("Choose…"))] + [
+            (group, [(value, label) for value, label, _obj in rows]) for group, rows in groups
+        ]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.targets.get(value) if value else None
 
 
 class ActionForm(forms.Form):
-    """The fields each action needs; one form class, fields chosen per action."""
+    """The fields of one action: those of its flow.Transition.params that a person fills in."""
 
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -321,7 +300,7 @@ class ActionForm(forms.Form):
             "parent"
         ),
     )
-    target = forms.ChoiceField(label=_("Dispatch to"))
+    target = DispatchTargetField(label=_("Dispatch to"))
     working_days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=60)
     closure_type = forms.ChoiceField(
         label=_("Closure type"),
@@ -335,43 +314,29 @@ class ActionForm(forms.Form):
     into = forms.CharField(label=_("Tracking code of the main request"), max_length=16)
     photos = MultiplePhotoField(label=_("Photos"))
 
-    FIELDS = {
-        "cancel": ["reason"],
-        "file": ["category", "note"],
-        "dispatch": ["target", "note"],
-        "request_extension": ["working_days", "note"],
-        "merge": ["into", "note"],
-        "close": ["closure_type", "note"],
-        "feedback": ["note", "photos"],
-        "rework": ["note"],
-        "reply": ["note", "public"],
-    }
-
-    def __init__(self, *args, action, request, user, **kwargs):
+    def __init__(self, *args, action, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
-        keep = self.FIELDS.get(action, ["note"])
+        transition = flow.TRANSITIONS.get(action)
+        keep = transition.params if transition else ("note",)
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
         if "target" in self.fields:
-            self.fields["target"].choices = [("", _("Choose…"))] + dispatch_targets(request, user)
+            self.fields["target"].set_targets(dispatch_targets(case))
         if "category" in self.fields:
-            self.fields["category"].initial = request.category_id
-        if action in ("feedback", "rework", "request_extension") and "note" in self.fields:
+            self.fields["category"].initial = case.category_id
+        if transition and transition.note_required and "note" in self.fields:
             self.fields["note"].required = True
 
-    def params(self, request) -> dict:
-        data = dict(self.cleaned_data)
-        params = {"note": data.pop("note", "")}
-        if "public" in data:
-            params["public"] = data.pop("public")
-        if "target" in data:
-            params.update(parse_target(data.pop("target"), request))
-        if "photos" in data:
-            params["photos"] = data.pop("photos")
-        params.update({k: v for k, v in data.items() if v not in (None, "")})
-        return params
+    def params(self) -> dict:
+        """The keyword arguments of flow.transition for this action; an optional field left
+        empty is left out (the flow's default applies)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in ("note", "public", "photos") or value not in (None, "")
+        }
 
 
 class BulkDispatchForm(forms.Form):
@@ -379,7 +344,7 @@ class BulkDispatchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = Department.objects.filter(active=True).order_by("name")
+        self.departments = {f"department:{d.pk}": d for d in active_departments()}
         self.fields["target"].choices = [
             ("", _("Choose…")),
             (
@@ -389,16 +354,20 @@ class BulkDispatchForm(forms.Form):
                     ("own_street", _("each request's own street office")),
                 ],
             ),
-            (_("Functional departments"), [(f"department:{d.pk}", d.name) for d in departments]),
+            (
+                _("Functional departments"),
+                [(value, d.name) for value, d in self.departments.items()],
+            ),
         ]
 
-    def params_for(self, request) -> dict:
+    def params_for(self, case) -> dict:
+        """The keyword arguments of flow.transition's dispatch of `case`."""
         value = self.cleaned_data["target"]
         if value == "own_community":
-            return {"to_community": request.community}
+            return {"target": case.community}
         if value == "own_street":
-            return {"to_street": request.street}
-        return parse_target(value, request)
+            return {"target": case.street}
+        return {"target": self.departments[value]}
 
 
 class RevealForm(forms.Form):

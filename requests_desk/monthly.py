@@ -33,10 +33,10 @@ Rows and keys:
 
 Rules for writers (CONTRIBUTING: no business logic in save() or signals, so the services call
 these explicitly, inside their transaction, after the request row is written):
-  * request_create → monthly_figures_add(request=…)
+  * request_create → monthly_figures_add(case=…)
   * flow.transition, the admin's edit, a re-route → monthly_figures_change(before=, after=) with
     the row as locked before the change and the instance as saved;
-  * request_rate → monthly_figures_rate(request=…, rating=…);
+  * the rating (flow.transition's "rate") → monthly_figures_rate(case=…, rating=…);
   * deleting requests → monthly_figures_remove(requests=…) before the delete.
 Locks: every statement touches its rows in (bucket, month) order, and a request's rows in
 ascending month order across statements (closed_at ≥ created_at), so two writers never wait on
@@ -104,45 +104,43 @@ def time_zone() -> ZoneInfo:
     return ZoneInfo(conf.TIME_ZONE)
 
 
-def _key(request, moment):
-    place = (request.street_id, request.community_id, request.grid_id)
+def _key(case, moment):
+    place = (case.street_id, case.community_id, case.grid_id)
     return (bucket_of(*place), month_start(moment), *place)
 
 
-def contribution(request, rating=None) -> dict[tuple, dict]:
-    """{(bucket, month, street_id, community_id, grid_id): {counter: value}}: what `request`
+def contribution(case, rating=None) -> dict[tuple, dict]:
+    """{(bucket, month, street_id, community_id, grid_id): {counter: value}}: what `case`
     (and its `rating`, an object with .satisfied and .overall, if given) adds to the summary.
     The same predicates as request_indicators' aggregates."""
-    handled = request.handled_at is not None
-    dispatched = request.dispatched_at is not None
-    closed = request.stage == CLOSED
+    handled = case.handled_at is not None
+    dispatched = case.dispatched_at is not None
+    closed = case.stage == CLOSED
     timed = handled and dispatched
     cohort = {
         "reports": 1,
-        "accepted": int(request.accepted_at is not None),
-        "filed": int(request.filed_at is not None),
+        "accepted": int(case.accepted_at is not None),
+        "filed": int(case.filed_at is not None),
         "dispatched": int(dispatched),
         "handled": int(handled),
-        "handled_on_time": int(
-            handled and (request.due_at is None or request.handled_at <= request.due_at)
-        ),
+        "handled_on_time": int(handled and (case.due_at is None or case.handled_at <= case.due_at)),
         "closed": int(closed),
-        "closed_on_time": int(closed and request.closure_type in ON_TIME_CLOSURES),
-        "reworked": int(request.rework_count > 0),
-        "extended": int(request.extension_count > 0),
-        "self_handled": int(handled and request.target == GRID_WORKER),
+        "closed_on_time": int(closed and case.closure_type in ON_TIME_CLOSURES),
+        "reworked": int(case.rework_count > 0),
+        "extended": int(case.extension_count > 0),
+        "self_handled": int(handled and case.target == GRID_WORKER),
         "handling_count": int(timed),
         "handling_microseconds": (
-            (request.handled_at - request.dispatched_at) // ONE_MICROSECOND if timed else 0
+            (case.handled_at - case.dispatched_at) // ONE_MICROSECOND if timed else 0
         ),
     }
     if rating is not None:
         cohort.update(
             rated=1, satisfied=int(bool(rating.satisfied)), satisfaction_sum=Decimal(rating.overall)
         )
-    result = {_key(request, request.created_at): cohort}
-    if closed and request.closed_at is not None:
-        key = _key(request, request.closed_at)
+    result = {_key(case, case.created_at): cohort}
+    if closed and case.closed_at is not None:
+        key = _key(case, case.closed_at)
         result.setdefault(key, {})["closed_in_month"] = 1
     return result
 
@@ -190,9 +188,9 @@ def _apply(deltas: dict[tuple, dict]) -> None:
         cursor.execute(sql, params)
 
 
-def monthly_figures_add(*, request) -> None:
+def monthly_figures_add(*, case) -> None:
     """A request just created (it has no rating yet)."""
-    _apply(contribution(request))
+    _apply(contribution(case))
 
 
 def monthly_figures_change(*, before, after) -> None:
@@ -207,9 +205,9 @@ def monthly_figures_change(*, before, after) -> None:
     _apply(_difference(contribution(after, rating), contribution(before, rating)))
 
 
-def monthly_figures_rate(*, request, rating) -> None:
-    """The resident's rating of `request` was just written."""
-    _apply(_difference(contribution(request, rating), contribution(request)))
+def monthly_figures_rate(*, case, rating) -> None:
+    """The resident's rating of `case` was just written."""
+    _apply(_difference(contribution(case, rating), contribution(case)))
 
 
 def monthly_figures_remove(*, requests) -> None:

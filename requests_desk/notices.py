@@ -14,12 +14,12 @@ from notifications.services import notification_enqueue
 from requests_desk.models import Request, Stage
 
 
-def _resident_notice(request: Request, stage_label: str, link: str):
-    if not request.consent or not (request.reporter_phone or request.reporter_email):
+def _resident_notice(case: Request, stage_label: str, link: str):
+    if not case.consent or not (case.reporter_phone or case.reporter_email):
         return
-    subject = _("Your request %(code)s: %(stage)s") % {"code": request.code, "stage": stage_label}
+    subject = _("Your request %(code)s: %(stage)s") % {"code": case.code, "stage": stage_label}
     body = _("Your request %(code)s is now: %(stage)s. Follow it at %(link)s") % {
-        "code": request.code,
+        "code": case.code,
         "stage": stage_label,
         "link": link,
     }
@@ -27,45 +27,45 @@ def _resident_notice(request: Request, stage_label: str, link: str):
         kind="request_stage",
         subject=subject,
         body=body,
-        phone=request.reporter_phone,
-        email=request.reporter_email,
+        phone=case.reporter_phone,
+        email=case.reporter_email,
         link=link,
     )
 
 
-def notify_stage_change(*, request: Request, event) -> None:
+def notify_stage_change(*, case: Request, event) -> None:
     if event.to_stage != event.from_stage and event.to_stage in Stage.NOTIFY_RESIDENT:
-        label = request.get_stage_display()
-        _resident_notice(request, label, reverse("requests_desk:status", args=[request.code]))
+        label = case.get_stage_display()
+        _resident_notice(case, label, reverse("requests_desk:status", args=[case.code]))
         # Requests merged into this one share its resolution: their residents hear of it too.
-        for merged in request.merged.all():
+        for merged in case.merged.all():
             _resident_notice(merged, label, reverse("requests_desk:status", args=[merged.code]))
-    if event.action == "dispatch" and request.assignee_id and request.assignee_id != event.actor_id:
+    if event.action == "dispatch" and case.assignee_id and case.assignee_id != event.actor_id:
         notification_enqueue(
             kind="request_dispatched",
-            user=request.assignee,
-            subject=_("Request %(code)s dispatched to you") % {"code": request.code},
-            body=request.description[:200],
-            link=reverse("requests_desk:case", args=[request.code]),
+            user=case.assignee,
+            subject=_("Request %(code)s dispatched to you") % {"code": case.code},
+            body=case.description[:200],
+            link=reverse("requests_desk:case", args=[case.code]),
         )
     if event.action == "request_extension":
         pass  # the approvers see it in their queue (filter "extension requested")
 
 
-def notify_new_request(*, request: Request) -> None:
-    if request.grid_id is None:
+def notify_new_request(*, case: Request) -> None:
+    if case.grid_id is None:
         return
     head = (
         GridAssignment.objects.current_grid_heads()
-        .filter(grid_id=request.grid_id)
+        .filter(grid_id=case.grid_id)
         .select_related("user")
         .first()
     )
-    if head is not None and head.user_id != request.created_by_id:
+    if head is not None and head.user_id != case.created_by_id:
         notification_enqueue(
             kind="request_new",
             user=head.user,
-            subject=_("New request %(code)s in your grid") % {"code": request.code},
-            body=request.description[:200],
-            link=reverse("requests_desk:case", args=[request.code]),
+            subject=_("New request %(code)s in your grid") % {"code": case.code},
+            body=case.description[:200],
+            link=reverse("requests_desk:case", args=[case.code]),
         )

@@ -1,5 +1,5 @@
 """Serializers of the requests desk's REST API (requests_desk/api.py). Read-only shapes: writes go
-through services.request_transition. Personal data of the reporter is only ever masked here; the
+through flow.transition. Personal data of the reporter is only ever masked here; the
 full values are shown on the case page through the logged reveal (privacy.services)."""
 
 from django.utils import timezone

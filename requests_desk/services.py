@@ -1,4 +1,5 @@
-"""Writes of the requests desk. Other apps (household visits, patrols, dashboards) call these:
+"""Writes of the requests desk besides the case's stages. Other apps (household visits, patrols,
+dashboards) call these:
 
 request_create(*, source, category, description, location=None, community=None, address="",
                reporter_name="", reporter_phone="", reporter_email="", consent=False,
@@ -8,22 +9,16 @@ request_create(*, source, category, description, location=None, community=None, 
     point), checks duplicates, saves the photos; raises ValidationError and saves nothing on
     bad input. Staff entering a request (hotline, patrol…) pass created_by.
 
-request_transition(*, request, action, by, note="", public=None, photos=(), **params) -> Request
-    The state machine (requests_desk/flow.py); `by=None` is the resident. Parameters per
-    action: cancel(reason), file(category), dispatch(to_user | to_department | to_community |
-    to_street), request_extension(until | working_days), approve_extension(until=None),
-    close(closure_type="normal|overdue|erroneous|special"), merge(into=<Request or code>).
-    Raises flow.TransitionRefused (a ValidationError) with a translated message.
-
-request_rate(*, request, speed, result, service, feedback_quality, comment="") -> Rating
-request_support(*, request, client_ip) -> bool   ("+1" by another resident)
-request_reroute(*, request, grid) -> Request    (place it in another area grid)
+request_support(*, case, client_ip) -> bool   ("+1" by another resident)
+request_reroute(*, case, grid) -> Request    (place it in another area grid)
 open311_client_create(*, name) -> (Open311Client, key)
+
+Every change of a case's stage, and the resident's rating, goes through
+requests_desk.flow.transition(*, case, action, by, …) (see that module).
 """
 
 import datetime
 import secrets
-from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
@@ -42,16 +37,13 @@ from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
     Open311Client,
-    Rating,
     Request,
     RequestEvent,
     Stage,
 )
-from requests_desk.monthly import monthly_figures_add, monthly_figures_change, monthly_figures_rate
+from requests_desk.monthly import monthly_figures_add, monthly_figures_change
 from requests_desk.notices import notify_new_request
 from requests_desk.uploads import photos_clean, photos_save
-
-TransitionRefused = flow.TransitionRefused
 
 
 def _as_point(location):
@@ -200,7 +192,7 @@ def request_create(
             % {"code": earlier.code},
             code="duplicate",
         )
-    request = Request(
+    case = Request(
         source=source,
         category=category,
         description=description,
@@ -224,104 +216,57 @@ def request_create(
     )
     # Check constraints concern later stages (cancelled/closed/merged) and are enforced by the
     # database; validating them in Python would cost a query and a savepoint each.
-    request.full_clean(
+    case.full_clean(
         exclude=["code", *flow.NO_CLEAN], validate_unique=False, validate_constraints=False
     )
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                request.save()
+                case.save()
             break
         except IntegrityError:
             # A tracking-code collision (31^10 codes): draw another one.
-            request.pk = None
-            request.code = Request._meta.get_field("code").default()
+            case.pk = None
+            case.code = Request._meta.get_field("code").default()
     else:
         raise ValidationError(_("Please try again."))
     RequestEvent.objects.create(
-        request=request,
+        request=case,
         action="report",
         from_stage="",
         to_stage=Stage.REPORTED,
         actor=created_by,
         actor_label=str(created_by) if created_by else _("resident"),
-        note=_("Reported through: %(source)s") % {"source": request.get_source_display()},
+        note=_("Reported through: %(source)s") % {"source": case.get_source_display()},
         public=True,
         created_at=now,
     )
-    photos_save(request=request, files=cleaned_photos)
-    notify_new_request(request=request)
-    monthly_figures_add(request=request)
-    return request
-
-
-def request_transition(*, request, action, by, note="", **params) -> Request:
-    return flow.transition(request=request, action=action, by=by, note=note, **params)
+    photos_save(case=case, files=cleaned_photos)
+    notify_new_request(case=case)
+    monthly_figures_add(case=case)
+    return case
 
 
 @transaction.atomic
-def request_rate(
-    *, request, speed, result, service, feedback_quality, comment="", now=None
-) -> Rating:
-    """The resident's rating, once, after closure. Unsatisfied (average below the configured
-    threshold) sends the request back to be redone."""
-    request = Request.objects.select_for_update().get(pk=request.pk)
-    if request.stage != Stage.CLOSED:
-        raise ValidationError(_("A request can be rated once it is closed."), code="not_closed")
-    if Rating.objects.filter(request=request).exists():
-        raise ValidationError(_("This request has already been rated."), code="rated")
-    scores = [speed, result, service, feedback_quality]
-    try:
-        scores = [int(s) for s in scores]
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(_("Give each score from 1 to 5."), code="score") from exc
-    if any(s < 1 or s > 5 for s in scores):
-        raise ValidationError(_("Give each score from 1 to 5."), code="score")
-    overall = Decimal(sum(scores)) / 4
-    rating = Rating.objects.create(
-        request=request,
-        speed=scores[0],
-        result=scores[1],
-        service=scores[2],
-        feedback_quality=scores[3],
-        overall=overall.quantize(Decimal("0.01")),
-        comment=(comment or "").strip()[:1000],
-        satisfied=overall >= conf.UNSATISFIED_BELOW,
-        created_at=now or timezone.now(),
-    )
-    monthly_figures_rate(request=request, rating=rating)
-    if not rating.satisfied:
-        flow.transition(
-            request=request,
-            action="redo",
-            by=None,
-            now=now,
-            note=_("The resident was not satisfied (%(score)s / 5): %(comment)s")
-            % {"score": rating.overall, "comment": rating.comment or "—"},
-        )
-    return rating
-
-
-@transaction.atomic
-def request_reroute(*, request, grid) -> Request:
-    """Place `request` in area grid `grid` (and its community and street): for a request whose
+def request_reroute(*, case, grid) -> Request:
+    """Place `case` in area grid `grid` (and its community and street): for a case whose
     grid the caller knows better than its point (a patrol finding, a household visit)."""
-    locked = Request.objects.select_for_update().get(pk=request.pk)
-    Request.objects.filter(pk=request.pk).update(
+    locked = Request.objects.select_for_update().get(pk=case.pk)
+    Request.objects.filter(pk=case.pk).update(
         grid=grid, community_id=grid.community_id, street_id=grid.community.street_id
     )
-    request.refresh_from_db()
-    monthly_figures_change(before=locked, after=request)
-    return request
+    case.refresh_from_db()
+    monthly_figures_change(before=locked, after=case)
+    return case
 
 
-def request_support(*, request, client_ip: str) -> bool:
-    """Another resident's "+1" on an open request; once a day per address."""
+def request_support(*, case, client_ip: str) -> bool:
+    """Another resident's "+1" on an open case; once a day per address."""
     from requests_desk.throttle import support_allow
 
-    if not request.is_open or not support_allow(ip=client_ip, code=request.code):
+    if not case.is_open or not support_allow(ip=client_ip, code=case.code):
         return False
-    Request.objects.filter(pk=request.pk).update(support_count=F("support_count") + 1)
+    Request.objects.filter(pk=case.pk).update(support_count=F("support_count") + 1)
     return True
 
 

@@ -114,12 +114,13 @@ def files_store(items) -> None:
         ) from exc
 
 
-def photos_save(*, request, files, event=None):
-    """Save cleaned photos (bytes from photos_clean, or uploads to clean now)."""
+def photos_save(*, case, files, event=None):
+    """Save cleaned photos (bytes from photos_clean, or uploads to clean now) of the Request
+    `case`."""
     from requests_desk.models import RequestPhoto
 
     cleaned = photos_clean(files)
-    photos = [RequestPhoto(request=request, event=event) for _ in cleaned]
+    photos = [RequestPhoto(request=case, event=event) for _ in cleaned]
     files_store(
         (photo.image, "photo.jpg", data) for photo, data in zip(photos, cleaned, strict=True)
     )

@@ -211,11 +211,11 @@ def rate(request, code):
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            rating = services.request_rate(request=item, **form.cleaned_data)
+            flow.transition(case=item, action="rate", by=None, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            if rating.satisfied:
+            if item.rating.satisfied:
                 messages.success(request, _("Thank you for your rating."))
             else:
                 messages.warning(
@@ -235,7 +235,7 @@ def support(request, code):
     item = selectors.public_request(code)
     if item is None:
         raise Http404
-    if services.request_support(request=item, client_ip=_client_ip(request)):
+    if services.request_support(case=item, client_ip=_client_ip(request)):
         messages.success(
             request, _("Thank you: your +1 was added to request %(code)s.") % {"code": item.code}
         )
@@ -281,7 +281,7 @@ def queue(request):
         params["after"] = page.next_cursor
         next_url = "?" + params.urlencode()
         params.pop("after")
-    may_dispatch = request.user.is_superuser or request.user.role in flow.MANAGERS
+    may_dispatch = flow.may(request.user, "dispatch")
     return render(
         request,
         "requests_desk/queue.html",
@@ -312,8 +312,8 @@ def bulk_dispatch(request):
     for item in items:
         try:
             with transaction.atomic():
-                services.request_transition(
-                    request=item, action="dispatch", by=request.user, **form.params_for(item)
+                flow.transition(
+                    case=item, action="dispatch", by=request.user, **form.params_for(item)
                 )
             done.append(item.code)
         except ValidationError as exc:
@@ -393,14 +393,10 @@ def act(request, code, action):
     if action not in flow.TRANSITIONS:
         raise Http404
     transition = flow.TRANSITIONS[action]
-    form = ActionForm(
-        request.POST or None, request.FILES or None, action=action, request=item, user=request.user
-    )
+    form = ActionForm(request.POST or None, request.FILES or None, action=action, case=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_transition(
-                request=item, action=action, by=request.user, **form.params(item)
-            )
+            flow.transition(case=item, action=action, by=request.user, **form.params())
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:

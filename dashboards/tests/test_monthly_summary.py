@@ -18,8 +18,9 @@ def submitted(world, categories):
     unsatisfied rating, one overdue now, one in street B."""
     import time_machine
 
+    from requests_desk import flow
     from requests_desk.models import Request
-    from requests_desk.services import request_create, request_rate, request_transition
+    from requests_desk.services import request_create
 
     admin = world.users.district_admin
 
@@ -33,17 +34,23 @@ def submitted(world, categories):
             now=when,
         )
 
+    def rate(item, scores, *, now):
+        keys = ("speed", "result", "service", "feedback_quality")
+        flow.transition(
+            case=item, action="rate", by=None, now=now, **dict(zip(keys, scores, strict=True))
+        )
+
     def act(item, action, when, **params):
-        request_transition(request=item, action=action, by=admin, now=when, **params)
+        flow.transition(case=item, action=action, by=admin, now=when, **params)
         item.refresh_from_db()
 
     def handled(item, when):
         act(item, "accept", when)
         act(item, "file", when)
         if item.grid_id == world.grids["A1a"].pk:
-            act(item, "dispatch", when, to_user=world.users.grid_worker)
+            act(item, "dispatch", when, target=world.users.grid_worker)
         else:
-            act(item, "dispatch", when, to_community=item.community)
+            act(item, "dispatch", when, target=item.community)
         act(item, "start", when)
         act(item, "feedback", when + datetime.timedelta(hours=1), note="已清理")
         act(item, "verify", when + datetime.timedelta(hours=1))
@@ -58,15 +65,15 @@ def submitted(world, categories):
         item = make(grid, may)
         handled(item, may)
         act(item, "close", may + datetime.timedelta(hours=3))
-        request_rate(request=item, speed=5, result=4, service=5, feedback_quality=4, now=may)
+        rate(item, (5, 4, 5, 4), now=may)
     redone = make("A1a", may)
     handled(redone, may)
     act(redone, "close", may + datetime.timedelta(hours=2))
-    request_rate(request=redone, speed=1, result=2, service=1, feedback_quality=2, now=may)
+    rate(redone, (1, 2, 1, 2), now=may)
     late = make("A1a", datetime.datetime(2026, 5, 14, 2, tzinfo=UTC))
     act(late, "accept", late.created_at)
     act(late, "file", late.created_at)
-    act(late, "dispatch", late.created_at, to_community=late.community)
+    act(late, "dispatch", late.created_at, target=late.community)
     make("A2a", datetime.datetime(2026, 5, 15, 1, tzinfo=UTC))
     with time_machine.travel(datetime.datetime(2026, 5, 15, 12, tzinfo=UTC), tick=False):
         yield

@@ -75,3 +75,59 @@ def test_resident_to_closed_case_and_rating(
     page.screenshot(path=str(artifacts / "requests_rated_phone.png"), full_page=True)
     item.refresh_from_db()
     assert item.stage == "closed" and item.rating.satisfied
+
+
+@pytest.mark.browser
+def test_dispatch_offers_the_assigned_people_and_the_rating_is_on_the_timeline(
+    transactional_db, world, make_request, live_server, page, artifacts
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory
+    from conftest import browser_login
+    from grids.tests.factories import GridAssignmentFactory
+    from requests_desk import flow
+    from requests_desk.tests.test_flow import bring_to
+
+    former = UserFactory(
+        username="former_a1a", role=Role.GRID_WORKER, node=world.grids["A1a"], last_name="前"
+    )
+    GridAssignmentFactory(
+        grid=world.grids["A1a"],
+        user=former,
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    item = bring_to(make_request(), "filed", world.users.district_admin)
+    browser_login(page, live_server, "head_a1a")
+    page.goto(f"{live_server.url}/requests/case/{item.code}/act/dispatch/")
+    options = page.locator("#id_target option").evaluate_all("els => els.map(e => e.value)")
+    assert f"user:{world.users.grid_worker.pk}" in options
+    assert f"user:{former.pk}" not in options
+    page.screenshot(path=str(artifacts / "requests_dispatch_phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(artifacts / "requests_dispatch_desktop.png"), full_page=True)
+    page.select_option("#id_target", f"user:{world.users.grid_worker.pk}")
+    page.click("form[data-action=dispatch] button[type=submit]")
+    page.wait_for_selector(".messages")
+    item.refresh_from_db()
+    assert item.assignee == world.users.grid_worker
+
+    head = world.users.grid_head
+    for action, params in [
+        ("start", {}),
+        ("feedback", {"note": "已清理完毕"}),
+        ("verify", {}),
+        ("close", {}),
+    ]:
+        flow.transition(case=item, action=action, by=head, **params)
+    scores = {"speed": 1, "result": 2, "service": 1, "feedback_quality": 2}
+    flow.transition(case=item, action="rate", by=None, comment="还是很脏", **scores)
+    page.goto(f"{live_server.url}/requests/case/{item.code}/")
+    timeline = page.locator("body").inner_text()
+    assert "居民评价：1.50 / 5 分。" in timeline and "居民不满意" in timeline
+    page.screenshot(path=str(artifacts / "requests_rated_timeline_desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=str(artifacts / "requests_rated_timeline_phone.png"), full_page=True)

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from requests_desk import flow
 from requests_desk.models import Request, RequestEvent, Stage
-from requests_desk.services import request_transition
 
 ROLES = [
     "district_admin",
@@ -64,8 +63,8 @@ PATH = {
 def bring_to(item, stage, admin):
     for action, params in PATH[stage]:
         if params == "community":
-            params = {"to_community": item.community}
-        request_transition(request=item, action=action, by=admin, **params)
+            params = {"target": item.community}
+        flow.transition(case=item, action=action, by=admin, **params)
     item.refresh_from_db()
     assert item.stage == stage
     return item
@@ -79,12 +78,13 @@ def params_for(action, item, other):
     return {
         "cancel": {"reason": "重复上报"},
         "merge": {"into": other.code},
-        "dispatch": {"to_community": item.community},
+        "dispatch": {"target": item.community},
         "request_extension": {"working_days": 2, "note": "需要协调物业"},
         "feedback": {"note": "已清理"},
         "rework": {"note": "没有清理干净"},
         "carry_over": {"note": "需要区里统筹"},
         "reply": {"note": "已收到，正在处理"},
+        "rate": {"speed": 5, "result": 4, "service": 5, "feedback_quality": 4},
     }.get(action, {})
 
 
@@ -100,8 +100,8 @@ def test_every_role_on_every_transition(world, make_request, action):
     other = make_request(description="另一处暴露垃圾堆放")
     bring_to(item, t.sources[0], admin)
     if action in ("approve_extension", "reject_extension"):
-        request_transition(
-            request=item, action="request_extension", by=admin, working_days=2, note="需要协调"
+        flow.transition(
+            case=item, action="request_extension", by=admin, working_days=2, note="需要协调"
         )
     for role in ROLES:
         user = user_for(world, role)
@@ -111,18 +111,18 @@ def test_every_role_on_every_transition(world, make_request, action):
         try:
             with transaction.atomic():
                 if allowed:
-                    request_transition(
-                        request=fresh, action=action, by=user, **params_for(action, fresh, other)
+                    flow.transition(
+                        case=fresh, action=action, by=user, **params_for(action, fresh, other)
                     )
                     fresh.refresh_from_db()
-                    assert fresh.stage == (t.target or t.sources[0]), (role, action)
+                    assert fresh.stage == (t.to_stage or t.sources[0]), (role, action)
                     last = RequestEvent.objects.filter(request=item).latest("id")
                     assert last.action == action and last.actor == user
                     assert last.from_stage == t.sources[0] and last.to_stage == fresh.stage
                     raise Rollback
                 with pytest.raises(flow.TransitionRefused) as refused:
-                    request_transition(
-                        request=fresh, action=action, by=user, **params_for(action, fresh, other)
+                    flow.transition(
+                        case=fresh, action=action, by=user, **params_for(action, fresh, other)
                     )
                 assert refused.value.code == "role", (role, action)
                 raise Rollback
@@ -139,7 +139,7 @@ def test_transition_from_a_wrong_stage_is_refused(world, make_request, action):
     item = bring_to(make_request(), wrong, world.users.district_admin)
     by = None if "resident" in t.roles else world.users.district_admin
     with pytest.raises(flow.TransitionRefused) as refused:
-        request_transition(request=item, action=action, by=by)
+        flow.transition(case=item, action=action, by=by)
     assert refused.value.code == "stage"
     assert Request.objects.get(pk=item.pk).stage == wrong
 
@@ -149,39 +149,39 @@ def test_refusal_message_is_translated(world, make_request):
 
     item = make_request()
     with translation.override("zh-hans"), pytest.raises(flow.TransitionRefused) as refused:
-        request_transition(request=item, action="close", by=world.users.grid_head)
+        flow.transition(case=item, action="close", by=world.users.grid_head)
     assert "结案" in refused.value.messages[0] or "不能" in refused.value.messages[0]
 
 
 def test_other_grid_head_cannot_act_outside_their_grid(world, make_request):
     item = make_request()
     with pytest.raises(flow.TransitionRefused):
-        request_transition(request=item, action="accept", by=world.users.other_grid_head)
+        flow.transition(case=item, action="accept", by=world.users.other_grid_head)
     with pytest.raises(flow.TransitionRefused):
-        request_transition(request=item, action="accept", by=world.users.other_street_staff)
+        flow.transition(case=item, action="accept", by=world.users.other_street_staff)
     assert flow.allowed_actions(item, world.users.other_grid_head) == []
 
 
 def test_cancel_needs_a_reason(world, make_request):
     item = make_request()
     with pytest.raises(flow.TransitionRefused):
-        request_transition(request=item, action="cancel", by=world.users.grid_head)
-    request_transition(request=item, action="cancel", by=world.users.grid_head, reason="不在辖区")
+        flow.transition(case=item, action="cancel", by=world.users.grid_head)
+    flow.transition(case=item, action="cancel", by=world.users.grid_head, reason="不在辖区")
     assert item.stage == Stage.CANCELLED and item.cancel_reason == "不在辖区"
 
 
 def test_dispatch_starts_the_clock_and_redispatch_keeps_it(world, make_request):
     item = bring_to(make_request(), Stage.FILED, world.users.district_admin)
-    request_transition(
-        request=item, action="dispatch", by=world.users.grid_head, to_user=world.users.grid_worker
+    flow.transition(
+        case=item, action="dispatch", by=world.users.grid_head, target=world.users.grid_worker
     )
     item.refresh_from_db()
     assert item.target == Request.Target.GRID_WORKER and item.assignee == world.users.grid_worker
     assert item.due_at and item.due_at > item.dispatched_at
     assert item.contact_due_at == item.dispatched_at + datetime.timedelta(hours=24)
     first_due = item.due_at
-    request_transition(
-        request=item, action="dispatch", by=world.users.community_staff, to_street=item.street
+    flow.transition(
+        case=item, action="dispatch", by=world.users.community_staff, target=item.street
     )
     item.refresh_from_db()
     assert item.target == Request.Target.STREET and item.assignee is None
@@ -191,35 +191,35 @@ def test_dispatch_starts_the_clock_and_redispatch_keeps_it(world, make_request):
 def test_dispatch_to_a_worker_of_another_grid_is_refused(world, make_request):
     item = bring_to(make_request(), Stage.FILED, world.users.district_admin)
     with pytest.raises(flow.TransitionRefused):
-        request_transition(
-            request=item,
+        flow.transition(
+            case=item,
             action="dispatch",
             by=world.users.grid_head,
-            to_user=world.users.other_grid_head,
+            target=world.users.other_grid_head,
         )
 
 
 def test_extension_is_approved_by_a_higher_role_with_a_new_deadline(world, make_request):
     item = bring_to(make_request(), Stage.HANDLING, world.users.district_admin)
     old_due = item.due_at
-    request_transition(
-        request=item,
+    flow.transition(
+        case=item,
         action="request_extension",
         by=world.users.grid_worker,
         working_days=3,
         note="等待物业配合",
     )
     with pytest.raises(flow.TransitionRefused):
-        request_transition(request=item, action="approve_extension", by=world.users.grid_head)
+        flow.transition(case=item, action="approve_extension", by=world.users.grid_head)
     with pytest.raises(flow.TransitionRefused):  # only one pending request
-        request_transition(
-            request=item,
+        flow.transition(
+            case=item,
             action="request_extension",
             by=world.users.grid_worker,
             working_days=3,
             note="再延",
         )
-    request_transition(request=item, action="approve_extension", by=world.users.community_staff)
+    flow.transition(case=item, action="approve_extension", by=world.users.community_staff)
     item.refresh_from_db()
     assert item.due_at > old_due and item.extension_count == 1
     assert item.extension_requested_until is None
@@ -227,13 +227,13 @@ def test_extension_is_approved_by_a_higher_role_with_a_new_deadline(world, make_
 
 def test_rework_then_close_as_overdue_when_late(world, make_request):
     item = bring_to(make_request(), Stage.VERIFIED, world.users.district_admin)
-    request_transition(request=item, action="rework", by=world.users.grid_head, note="复查未通过")
+    flow.transition(case=item, action="rework", by=world.users.grid_head, note="复查未通过")
     item.refresh_from_db()
     assert item.stage == Stage.HANDLING and item.rework_count == 1
     Request.objects.filter(pk=item.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
     item.refresh_from_db()
     for action, params in [("feedback", {"note": "已处理"}), ("verify", {}), ("close", {})]:
-        request_transition(request=item, action=action, by=world.users.grid_head, **params)
+        flow.transition(case=item, action=action, by=world.users.grid_head, **params)
     item.refresh_from_db()
     assert item.stage == Stage.CLOSED and item.closure_type == Request.ClosureType.OVERDUE
 
@@ -248,19 +248,117 @@ def test_merge_shares_the_resolution_and_notifies_together(world, make_request):
         consent=True,
         location=(113.826, 22.751),
     )
-    request_transition(request=copy, action="merge", by=world.users.grid_head, into=main.code)
+    flow.transition(case=copy, action="merge", by=world.users.grid_head, into=main.code)
     copy.refresh_from_db()
     assert copy.stage == Stage.MERGED and copy.merged_into == main
     Notification.objects.all().delete()
-    request_transition(request=main, action="accept", by=world.users.grid_head)
+    flow.transition(case=main, action="accept", by=world.users.grid_head)
     sms = Notification.objects.filter(channel="sms", kind="request_stage")
     assert sms.count() == 1 and copy.code in sms.get().body
 
 
 def test_timeline_records_who_when_note_from_and_to(world, make_request):
     item = make_request()
-    request_transition(request=item, action="accept", by=world.users.grid_worker, note="已核实")
+    flow.transition(case=item, action="accept", by=world.users.grid_worker, note="已核实")
     events = list(item.events.order_by("id"))
     assert [e.action for e in events] == ["report", "accept"]
     assert events[1].actor == world.users.grid_worker and events[1].note == "已核实"
     assert (events[1].from_stage, events[1].to_stage) == ("reported", "accepted")
+
+
+def test_an_undeclared_parameter_is_a_programming_error(world, make_request):
+    item = make_request()
+    with pytest.raises(TypeError, match="to_user"):
+        flow.transition(case=item, action="accept", by=world.users.grid_head, to_user=None)
+    assert Request.objects.get(pk=item.pk).stage == Stage.REPORTED
+
+
+def test_each_action_form_shows_only_its_declared_parameters():
+    from requests_desk.forms import ActionForm
+    from requests_desk.serializers import ActionInputSerializer
+
+    case = Request()
+    for action, t in flow.TRANSITIONS.items():
+        if "target" in t.params:
+            continue  # its choices need a saved case: see test_dispatch
+        form = ActionForm(action=action, case=case)
+        assert set(form.fields) <= set(t.params), action
+    # The API documents every field a form can show, by the same names (photos come as
+    # multipart files).
+    assert set(ActionInputSerializer().fields) == set(ActionForm.base_fields) - {"photos"}
+
+
+def test_the_note_is_required_where_the_transition_says_so(world, make_request):
+    from django.utils import translation
+
+    item = bring_to(make_request(), Stage.HANDLING, world.users.district_admin)
+    with translation.override("zh-hans"), pytest.raises(flow.TransitionRefused) as refused:
+        flow.transition(case=item, action="feedback", by=world.users.grid_worker, note="  ")
+    assert refused.value.code == "note" and "处置" in refused.value.messages[0]
+    assert Request.objects.get(pk=item.pk).stage == Stage.HANDLING
+
+
+def test_a_rating_is_on_the_timeline_and_an_unsatisfied_one_is_redone(world, make_request):
+    satisfied = bring_to(make_request(), Stage.CLOSED, world.users.district_admin)
+    flow.transition(
+        case=satisfied,
+        action="rate",
+        by=None,
+        speed=5,
+        result=5,
+        service=4,
+        feedback_quality=4,
+        comment="很及时",
+    )
+    satisfied.refresh_from_db()
+    assert satisfied.stage == Stage.CLOSED and satisfied.rating.satisfied
+    last = satisfied.events.latest("id")
+    assert (last.action, last.actor, last.public) == ("rate", None, False)
+    with pytest.raises(flow.TransitionRefused) as refused:
+        flow.transition(
+            case=satisfied, action="rate", by=None, speed=1, result=1, service=1, feedback_quality=1
+        )
+    assert refused.value.code == "guard"
+
+    unsatisfied = bring_to(
+        make_request(description="楼道里堆满杂物，影响通行"),
+        Stage.CLOSED,
+        world.users.district_admin,
+    )
+    flow.transition(
+        case=unsatisfied,
+        action="rate",
+        by=None,
+        speed=1,
+        result=1,
+        service=2,
+        feedback_quality=2,
+        comment="没解决",
+    )
+    unsatisfied.refresh_from_db()
+    assert unsatisfied.stage == Stage.DISPATCHED and unsatisfied.redo_count == 1
+    assert [e.action for e in unsatisfied.events.order_by("-id")[:2]] == ["redo", "rate"]
+    assert "没解决" in unsatisfied.events.latest("id").note
+
+
+def test_staff_cannot_rate_and_scores_are_checked(world, make_request):
+    item = bring_to(make_request(), Stage.CLOSED, world.users.district_admin)
+    scores = {"speed": 5, "result": 5, "service": 5, "feedback_quality": 5}
+    with pytest.raises(flow.TransitionRefused) as refused:
+        flow.transition(case=item, action="rate", by=world.users.district_admin, **scores)
+    assert refused.value.code == "role"
+    with pytest.raises(flow.TransitionRefused) as refused:
+        flow.transition(case=item, action="rate", by=None, **{**scores, "speed": 6})
+    assert refused.value.code == "score"
+    assert not item.events.filter(action="rate").exists()
+
+
+def test_stage_groups_are_consistent():
+    everything = set(Stage)
+    assert set(Stage.OPEN) | set(Stage.TERMINAL) == everything
+    assert not set(Stage.OPEN) & set(Stage.TERMINAL)
+    assert set(Stage.CLOCK) <= set(Stage.OPEN) and set(Stage.WAITING) <= set(Stage.OPEN)
+    assert Stage.PUBLIC_STEPS[0] == Stage.REPORTED and Stage.PUBLIC_STEPS[-1] == Stage.CLOSED
+    assert set(Stage.NOTIFY_RESIDENT) <= everything - {Stage.REPORTED}
+    # The stages a reply may be added in are the open ones.
+    assert flow.TRANSITIONS["reply"].sources == Stage.OPEN

@@ -4,22 +4,24 @@ import datetime
 
 from django.utils import timezone
 
+from requests_desk import flow
 from requests_desk.indicators import request_indicators
 from requests_desk.models import Request, Stage
-from requests_desk.services import request_rate, request_transition
 from requests_desk.tests.test_flow import bring_to
 
 
 def test_indicators_per_grid_in_one_query(world, make_request, django_assert_num_queries):
     admin = world.users.district_admin
     closed = bring_to(make_request(), Stage.CLOSED, admin)
-    request_rate(request=closed, speed=5, result=5, service=4, feedback_quality=4)
+    flow.transition(
+        case=closed, action="rate", by=None, speed=5, result=5, service=4, feedback_quality=4
+    )
     late = bring_to(make_request(description="超期未处置的垃圾"), Stage.HANDLING, admin)
     Request.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
-    request_transition(
-        request=late, action="request_extension", by=admin, working_days=2, note="需要协调"
+    flow.transition(
+        case=late, action="request_extension", by=admin, working_days=2, note="需要协调"
     )
-    request_transition(request=late, action="approve_extension", by=admin)
+    flow.transition(case=late, action="approve_extension", by=admin)
     Request.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
     make_request(description="新上报还未受理")
     make_request(grid="B2b", description="另一个街道的问题")

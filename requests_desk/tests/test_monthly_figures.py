@@ -12,15 +12,11 @@ from django.contrib import admin
 from django.db import connection, transaction
 from django.utils import timezone
 
+from requests_desk import flow
 from requests_desk.indicators import monthly_request_indicators, request_indicators
 from requests_desk.models import MonthlyRequestFigures, Request, Stage
 from requests_desk.monthly import COUNTERS, bucket_of, monthly_figures_rebuild
-from requests_desk.services import (
-    request_create,
-    request_rate,
-    request_reroute,
-    request_transition,
-)
+from requests_desk.services import request_create, request_reroute
 
 UTC = datetime.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -95,18 +91,26 @@ def make(world, categories):
     return make_one
 
 
+def rate(item, scores, *, now):
+    """The resident's rating: speed, result, service and feedback quality."""
+    keys = ("speed", "result", "service", "feedback_quality")
+    flow.transition(
+        case=item, action="rate", by=None, now=now, **dict(zip(keys, scores, strict=True))
+    )
+
+
 def act(item, action, when, by, **params):
-    request_transition(request=item, action=action, by=by, now=when, **params)
+    flow.transition(case=item, action=action, by=by, now=when, **params)
     item.refresh_from_db()
     return item
 
 
-def handle(item, when, by, *, to_user=None, hours=1):
-    """accept → file → dispatch → start → feedback after `hours` → verify."""
+def handle(item, when, by, *, target=None, hours=1):
+    """accept → file → dispatch (to `target`, else the community) → start → feedback after
+    `hours` → verify."""
     act(item, "accept", when, by)
     act(item, "file", when, by)
-    target = {"to_user": to_user} if to_user else {"to_community": item.community}
-    act(item, "dispatch", when, by, **target)
+    act(item, "dispatch", when, by, target=target or item.community)
     act(item, "start", when, by)
     act(item, "feedback", when + datetime.timedelta(hours=hours), by, note="已清理完毕")
     return act(item, "verify", when + datetime.timedelta(hours=hours), by)
@@ -116,11 +120,11 @@ def test_every_kind_of_write_keeps_the_summary_exact(world, make, frozen):
     admin_user, worker = world.users.district_admin, world.users.grid_worker
 
     # Created in April, handled by the grid worker within the limit, closed, rated satisfied.
-    on_time = handle(make(at(4, 3)), at(4, 3), admin_user, to_user=worker)
+    on_time = handle(make(at(4, 3)), at(4, 3), admin_user, target=worker)
     assert_exact()
     act(on_time, "close", at(4, 3, 15), admin_user)
     assert on_time.closure_type == Request.ClosureType.NORMAL
-    request_rate(request=on_time, speed=5, result=5, service=4, feedback_quality=4, now=NOW)
+    rate(on_time, (5, 5, 4, 4), now=NOW)
     assert_exact()
 
     # Created in April, handled two weeks late, closed on 1 May (local; still April in UTC):
@@ -132,7 +136,7 @@ def test_every_kind_of_write_keeps_the_summary_exact(world, make, frozen):
     assert may.closed_in_month == 1 and may.reports == 0
     assert_exact()
     # Unsatisfied: redone — dispatched again, no longer closed.
-    request_rate(request=late, speed=2, result=2, service=2, feedback_quality=1, now=NOW)
+    rate(late, (2, 2, 2, 1), now=NOW)
     late.refresh_from_db()
     assert late.stage == Stage.DISPATCHED
     assert_exact()
@@ -149,7 +153,7 @@ def test_every_kind_of_write_keeps_the_summary_exact(world, make, frozen):
     extended = make(at(5, 4))
     for action in ("accept", "file"):
         act(extended, action, at(5, 4), admin_user)
-    act(extended, "dispatch", at(5, 4), admin_user, to_community=extended.community)
+    act(extended, "dispatch", at(5, 4), admin_user, target=extended.community)
     act(extended, "request_extension", at(5, 4, 11), admin_user, working_days=2, note="需要协调")
     act(extended, "approve_extension", at(5, 4, 12), admin_user)
     act(extended, "request_extension", at(5, 4, 13), admin_user, working_days=3, note="还需协调")
@@ -165,7 +169,7 @@ def test_every_kind_of_write_keeps_the_summary_exact(world, make, frozen):
     carried = make(at(5, 7), grid="A2b")
     for action in ("accept", "file"):
         act(carried, action, at(5, 7), admin_user)
-    act(carried, "dispatch", at(5, 7), admin_user, to_community=carried.community)
+    act(carried, "dispatch", at(5, 7), admin_user, target=carried.community)
     act(carried, "carry_over", at(5, 7, 11), admin_user, note="需要统筹解决")
     act(carried, "resume", at(5, 8), admin_user)
     assert_exact()
@@ -177,20 +181,20 @@ def test_every_kind_of_write_keeps_the_summary_exact(world, make, frozen):
     )
     assert hotline.grid_id is None
     assert_exact()
-    request_reroute(request=hotline, grid=world.grids["A1b"])
+    request_reroute(case=hotline, grid=world.grids["A1b"])
     assert hotline.grid_id == world.grids["A1b"].pk
     assert_exact()
     elsewhere = handle(make(at(4, 12), grid="B2b"), at(4, 12), admin_user)
     act(elsewhere, "close", at(4, 12, 16), admin_user)
-    request_rate(request=elsewhere, speed=4, result=4, service=4, feedback_quality=3, now=NOW)
-    request_reroute(request=elsewhere, grid=world.grids["B1a"])
+    rate(elsewhere, (4, 4, 4, 3), now=NOW)
+    request_reroute(case=elsewhere, grid=world.grids["B1a"])
     assert_exact()
 
     # Overdue now (dispatched on 18 May, a 4-working-hour limit): counted live.
     overdue = make(at(5, 18))
     for action in ("accept", "file"):
         act(overdue, action, at(5, 18), admin_user)
-    act(overdue, "dispatch", at(5, 18), admin_user, to_user=worker)
+    act(overdue, "dispatch", at(5, 18), admin_user, target=worker)
     assert overdue.is_overdue(NOW)
     assert_exact()
 
@@ -206,15 +210,15 @@ def test_every_kind_of_write_keeps_the_summary_exact(world, make, frozen):
     assert not Request.objects.filter(pk__in=[on_time.pk, cancelled.pk, elsewhere.pk]).exists()
 
 
-def _place(request):
-    return request.street_id, request.community_id, request.grid_id
+def _place(case):
+    return case.street_id, case.community_id, case.grid_id
 
 
 def test_summary_rows_carry_the_counts_of_their_cohort(world, make, frozen):
     admin_user = world.users.district_admin
-    item = handle(make(at(4, 3)), at(4, 3), admin_user, to_user=world.users.grid_worker)
+    item = handle(make(at(4, 3)), at(4, 3), admin_user, target=world.users.grid_worker)
     act(item, "close", at(4, 3, 15), admin_user)
-    request_rate(request=item, speed=5, result=4, service=4, feedback_quality=4, now=NOW)
+    rate(item, (5, 4, 4, 4), now=NOW)
     make(at(4, 20))
     row = MonthlyRequestFigures.objects.get(
         bucket=bucket_of(*_place(item)), month=datetime.date(2026, 4, 1)
@@ -337,12 +341,10 @@ def test_concurrent_writers_in_one_grid_give_exact_counts(transactional_db, worl
     in_a1a = [make(now, description=f"要改派的问题{i}") for i in range(3)]
     in_a1b = [make(now, grid="A1b", description=f"要改派的问题B{i}") for i in range(3)]
     jobs = [lambda i=i: make(timezone.now(), description=f"并发上报的问题{i}") for i in range(8)]
-    jobs += [
-        lambda r=r: request_transition(request=r, action="close", by=admin_user) for r in to_close
-    ]
+    jobs += [lambda r=r: flow.transition(case=r, action="close", by=admin_user) for r in to_close]
     # Opposite moves between two grids: each touches both buckets.
-    jobs += [lambda r=r: request_reroute(request=r, grid=world.grids["A1b"]) for r in in_a1a]
-    jobs += [lambda r=r: request_reroute(request=r, grid=world.grids["A1a"]) for r in in_a1b]
+    jobs += [lambda r=r: request_reroute(case=r, grid=world.grids["A1b"]) for r in in_a1a]
+    jobs += [lambda r=r: request_reroute(case=r, grid=world.grids["A1a"]) for r in in_a1b]
     errors = _in_threads(jobs)
     assert errors == []
     month = timezone.localdate().replace(day=1)
@@ -385,8 +387,8 @@ def test_opposite_moves_between_two_grids_do_not_deadlock(transactional_db, worl
         [
             hold_first_row,
             release_soon,
-            lambda: held.wait(30) and request_reroute(request=one, grid=world.grids["A1b"]),
-            lambda: held.wait(30) and request_reroute(request=two, grid=world.grids["A1a"]),
+            lambda: held.wait(30) and request_reroute(case=one, grid=world.grids["A1b"]),
+            lambda: held.wait(30) and request_reroute(case=two, grid=world.grids["A1a"]),
         ]
     )
     assert errors == []
@@ -403,7 +405,7 @@ def test_report_section_reads_the_summary_like_the_raw_indicators(world, make, f
     act(march, "close", at(4, 2), admin_user)
     closed = handle(make(at(4, 3), grid="A2b"), at(4, 3), admin_user)
     act(closed, "close", at(4, 4), admin_user)
-    request_rate(request=closed, speed=4, result=4, service=5, feedback_quality=5, now=NOW)
+    rate(closed, (4, 4, 5, 5), now=NOW)
     make(at(4, 5), grid="B1a")
     make(at(4, 6), community=world.communities["A1"], location=None, source="hotline")
     start, end = datetime.date(2026, 4, 1), datetime.date(2026, 5, 1)

@@ -184,13 +184,13 @@ def _make(world, make_request, **kw):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_get_request_is_an_array_without_personal_data(client, world, make_request, fmt):
-    from requests_desk.services import request_transition
+    from requests_desk import flow
     from requests_desk.tests.test_flow import bring_to
 
     item = _make(world, make_request, description="电话13912345678的居民反映垃圾")
     bring_to(item, Stage.DISPATCHED, world.users.district_admin)
-    request_transition(
-        request=item, action="reply", by=world.users.grid_head, note="已安排清运", public=True
+    flow.transition(
+        case=item, action="reply", by=world.users.grid_head, note="已安排清运", public=True
     )
     response = client.get(f"/open311/v2/requests/{item.code}.{fmt}")
     assert b"13912345678" not in response.content
@@ -218,11 +218,11 @@ def test_get_unknown_request_is_404(client, db, fmt):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_get_requests_filters(client, world, make_request, fmt):
-    from requests_desk.services import request_transition
+    from requests_desk import flow
 
     a = make_request()
     b = make_request(code="C0201", description="人行道地砖破损")
-    request_transition(request=b, action="cancel", by=world.users.grid_head, reason="重复")
+    flow.transition(case=b, action="cancel", by=world.users.grid_head, reason="重复")
     old = make_request(description="很久以前的垃圾问题")
     Request.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=120)

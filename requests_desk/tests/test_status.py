@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from requests_desk.models import Stage
-from requests_desk.services import request_transition
+from requests_desk import flow
+from requests_desk.models import Rating, Stage
 from requests_desk.tests.test_flow import bring_to
 
 
@@ -12,11 +12,11 @@ def test_status_page_shows_stage_limit_and_public_replies_but_no_personal_data(
 ):
     item = make_request(reporter_name="王小明", reporter_phone="13812345678", consent=True)
     bring_to(item, Stage.DISPATCHED, world.users.district_admin)
-    request_transition(
-        request=item, action="reply", by=world.users.grid_head, note="网格员已在路上", public=True
+    flow.transition(
+        case=item, action="reply", by=world.users.grid_head, note="网格员已在路上", public=True
     )
-    request_transition(
-        request=item,
+    flow.transition(
+        case=item,
         action="reply",
         by=world.users.grid_head,
         note="内部：联系物业经理",
@@ -47,13 +47,17 @@ def test_rating_once_after_closure(client, world, make_request):
     url = reverse("requests_desk:rate", args=[item.code])
     scores = {"speed": 5, "result": 4, "service": 5, "feedback_quality": 4, "comment": "很快"}
     client.post(url, scores)
-    assert not hasattr(item, "rating") or item.__class__.objects.get(pk=item.pk).stage != "closed"
+    # Not closed yet: refused, nothing rated, nothing on the timeline.
+    assert not Rating.objects.filter(request=item).exists()
+    assert list(item.events.values_list("action", flat=True)) == ["report"]
     item = _closed(world, make_request)
     url = reverse("requests_desk:rate", args=[item.code])
     client.post(url, scores)
-    client.post(url, {**scores, "speed": 1})
+    response = client.post(url, {**scores, "speed": 1}, follow=True)
+    assert "已评价" in response.content.decode()
     item.refresh_from_db()
     assert item.rating.speed == 5 and str(item.rating.overall) == "4.50" and item.rating.satisfied
+    assert item.stage == Stage.CLOSED and item.events.filter(action="rate").count() == 1
 
 
 def test_unsatisfied_rating_sends_the_request_back(client, world, make_request):
@@ -69,12 +73,13 @@ def test_unsatisfied_rating_sends_the_request_back(client, world, make_request):
 
 def test_bad_scores_save_nothing(client, world, make_request):
     item = _closed(world, make_request)
-    client.post(
+    events = item.events.count()
+    response = client.post(
         reverse("requests_desk:rate", args=[item.code]),
         {"speed": 9, "result": 1, "service": 2, "feedback_quality": 2},
+        follow=True,
     )
+    assert "1 到 5" in response.content.decode()
     item.refresh_from_db()
-    assert not hasattr(item, "rating") or True
-    from requests_desk.models import Rating
-
+    assert item.stage == Stage.CLOSED and item.events.count() == events
     assert not Rating.objects.exists()
