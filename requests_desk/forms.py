@@ -274,6 +274,8 @@ class DispatchTargetField(forms.ChoiceField):
     """A "kind:id" choice that cleans to the object flow.transition's dispatch takes as `target`
     (a User, Department, Community or Street). Its choices are set per case (set_targets)."""
 
+    targets: dict = {}  # "kind:id" → object; replaced (not mutated) by set_targets
+
     def set_targets(self, groups):
         self.targets = {value: obj for _group, rows in groups for value, _label, obj in rows}
         self.choices = [("", _("Choose…"))] + [
