@@ -62,7 +62,7 @@ def grid_values(user, area, *, start, end, on=None) -> GridValues:
     from grids.models import AreaGrid
 
     result = GridValues()
-    grids = dict(area.filter(AreaGrid.objects.valid_on(on)).values_list("id", "population"))
+    grids = dict(area.filter(AreaGrid.objects.in_force(on)).values_list("id", "population"))
     request_indicators = _request_indicators()
     if request_indicators is not None:
         rows = {

@@ -266,7 +266,7 @@ def map_layers(user, area: Area, *, on=None) -> dict:
     layers = {"grids": grids_geojson(area, on=on), "subgrids": None, "places": [], "positions": []}
     if area.level == "grid":
         subgrids = (
-            area.filter(SubGrid.objects.valid_on(on))
+            area.filter(SubGrid.objects.in_force(on))
             .annotate(geojson=AsGeoJSON("boundary", precision=5))
             .defer("boundary")
             .values("id", "code", "name", "geojson")
@@ -473,7 +473,7 @@ def _period_qs(month: Month) -> str:
 def grid_staff(area: Area, *, on=None):
     """Grid heads and workers working in the area today (for the loads table's empty rows)."""
     return list(
-        area.filter(GridAssignment.objects.current(on))
+        area.filter(GridAssignment.objects.in_force(on))
         .filter(role__in=[GridAssignment.Role.GRID_HEAD, GridAssignment.Role.GRID_WORKER])
         .select_related("user")
         .order_by("role", "user__username")[:50]

@@ -177,16 +177,7 @@ def _within(request: Request, user) -> bool:
     if user is None or user.is_superuser:
         return True
     jurisdiction = user.jurisdiction
-    if jurisdiction is None:
-        return False
-    attribute = {"street": "street_id", "community": "community_id", "grid": "grid_id"}.get(
-        jurisdiction.level
-    )
-    if attribute:
-        return getattr(request, attribute) == jurisdiction.node_id
-    if jurisdiction.level == "district":
-        return request.street.district_id == jurisdiction.node_id
-    return False
+    return jurisdiction is not None and jurisdiction.contains(request)
 
 
 def _guard(request: Request, transition: Transition) -> str | None:

@@ -253,7 +253,7 @@ def dispatch_targets(request, user):
     choices = []
     if request.grid_id:
         workers = (
-            GridAssignment.objects.current()
+            GridAssignment.objects.in_force()
             .filter(
                 grid_id=request.grid_id,
                 role__in=[GridAssignment.Role.GRID_WORKER, GridAssignment.Role.GRID_HEAD],

@@ -1,12 +1,12 @@
-"""The service positions' part of the monthly report (see reports/registry.py)."""
+"""The service positions' part of the monthly report (see core/report_registry.py)."""
 
 import datetime
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from reports.levels import level_path
-from reports.registry import Metric, report_section
+from core.report_registry import Metric, report_section
+from grids.levels import level_path
 from service_points.hours import TZ
 from service_points.models import Booking, ServicePosition, Tier
 
