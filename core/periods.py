@@ -45,9 +45,14 @@ def local(at: datetime.datetime | None = None) -> datetime.datetime:
     return timezone.localtime(at or timezone.now(), time_zone())
 
 
+def local_datetime(day: datetime.date, at: datetime.time) -> datetime.datetime:
+    """The aware moment of local time `at` on `day`."""
+    return datetime.datetime.combine(day, at, tzinfo=time_zone())
+
+
 def local_midnight(day: datetime.date) -> datetime.datetime:
     """Local midnight at the start of `day`: where the district's days begin."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=time_zone())
+    return local_datetime(day, datetime.time.min)
 
 
 def local_start(value: datetime.date | datetime.datetime) -> datetime.datetime:
@@ -105,13 +110,17 @@ def is_whole_months(start: datetime.date, end: datetime.date) -> bool:
 
 
 def parse_month(text: str) -> datetime.date:
-    """The first day of the month "YYYY-MM" (or of the month of "YYYY-MM-DD"); ValueError for
-    anything else, and for years outside 2000–2999."""
-    text = text.strip()
-    day = datetime.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
-    if not 2000 <= day.year <= 2999 or len(text) < 7:
+    """The first day of the month "YYYY-MM" (or of the month of a date "YYYY-MM-DD"); ValueError
+    for anything else, and for years outside 2000–2999."""
+    parts = text.strip().split("-")
+    if len(parts) not in (2, 3):
         raise ValueError(text)
-    return day.replace(day=1)
+    year, month = int(parts[0]), int(parts[1])
+    if len(parts) == 3:
+        datetime.date(year, month, int(parts[2]))  # a real day, or ValueError
+    if not 2000 <= year <= 2999:
+        raise ValueError(text)
+    return datetime.date(year, month, 1)
 
 
 @dataclass(frozen=True)
@@ -226,6 +235,7 @@ __all__: "Sequence[str]" = [
     "is_whole_months",
     "local",
     "local_date",
+    "local_datetime",
     "local_midnight",
     "local_start",
     "month_of",

@@ -14,11 +14,11 @@ summary (monthly_request_indicators: two queries over at most months × buckets 
 the number of requests) rather than aggregating a year of requests per view.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.periods import previous_month
 from dashboards.sources import optional
 
 
@@ -28,11 +28,6 @@ def _percent(value):
 
 def _request_indicators():
     return optional("requests_desk", "indicators", "monthly_request_indicators")
-
-
-def _last_month(end):
-    """The month of the day before `end` (a half-open period's end)."""
-    return end - datetime.timedelta(days=1)
 
 
 def _request_values(row: dict, population=None) -> dict:
@@ -69,7 +64,7 @@ def grid_values(user, area, *, start, end, on=None) -> GridValues:
             row["grid_id"]: row
             for row in request_indicators(
                 first_month=start,
-                last_month=_last_month(end),
+                last_month=previous_month(end),  # `end` is excluded
                 user=user,
                 scope=area.filter,
                 group_by=("grid",),

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.periods import months_back
 from dashboards import indicators
 from dashboards.areas import Area, grids_geojson
 from dashboards.conf import conf
-from dashboards.selectors import months_back
 from grids.models import NODE_MODELS
 
 

@@ -5,7 +5,6 @@ page shows only what exists. Every panel runs a fixed number of queries whatever
 the statistics are the owning apps' database aggregates.
 """
 
-import datetime
 import json
 from dataclasses import dataclass, field
 
@@ -15,46 +14,12 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import Month, month_of
 from dashboards.areas import Area
 from dashboards.conf import conf
 from dashboards.sources import optional
 from grids.jurisdiction import scope_queryset
 from grids.models import GridAssignment, KeyPlace, SubGrid
-
-
-# --- Periods ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Month:
-    start: datetime.date  # first day
-    end: datetime.date  # first day of the next month (half-open)
-
-    @property
-    def last_day(self) -> datetime.date:
-        return self.end - datetime.timedelta(days=1)
-
-    def previous(self) -> "Month":
-        return month_of(self.start - datetime.timedelta(days=1))
-
-    def aware_bounds(self):
-        tz = timezone.get_current_timezone()
-        return (
-            datetime.datetime.combine(self.start, datetime.time(), tz),
-            datetime.datetime.combine(self.end, datetime.time(), tz),
-        )
-
-
-def month_of(day: datetime.date) -> Month:
-    start = day.replace(day=1)
-    return Month(start, (start + datetime.timedelta(days=32)).replace(day=1))
-
-
-def months_back(day: datetime.date, count: int) -> list[Month]:
-    """The `count` months ending with the month of `day`, oldest first."""
-    months = [month_of(day)]
-    while len(months) < count:
-        months.insert(0, months[0].previous())
-    return months
-
 
 # --- Requests -----------------------------------------------------------------------------------
 # Stages in which a request waits for the grid head (or staff above) to act: accept, file,

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.periods import month_of
 from dashboards import overview as overview_data
 from dashboards import selectors
 from dashboards.areas import area_of, area_within, breadcrumbs
@@ -53,7 +54,7 @@ def dashboard(request):
             upcoming=selectors.upcoming_panel(user, area, now=now),
             inbox=selectors.inbox_panel(user),
             figures=selectors.month_figures(user, area, today=timezone.localdate()),
-            month=selectors.month_of(timezone.localdate()),
+            month=month_of(timezone.localdate()),
             staff=selectors.grid_staff(area) if area.level == "grid" else None,
             map_i18n=overview_data.map_strings(),
         )

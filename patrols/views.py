@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.periods import month_range, parse_month
 from grids.models import KeyPlace
 from patrols import selectors, services
 from patrols.forms import CheckInForm, FindingForm, HandledForm
@@ -227,8 +228,7 @@ def coverage(request):
     since, until = timezone.now() - datetime.timedelta(days=days), None
     month, month_error = _month_param(request.GET.get("month", ""))
     if month is not None:
-        since = month
-        until = (month + datetime.timedelta(days=32)).replace(day=1)
+        since, until = month_range(month)
     plans = selectors.coverage_for(request.user)
     return render(
         request,
@@ -258,9 +258,8 @@ def _month_param(value: str):
     if not value:
         return None, ""
     try:
-        year, month = (int(part) for part in value.split("-"))
-        if not 2000 <= year <= 2999:
+        if value.count("-") != 1:
             raise ValueError(value)
-        return datetime.date(year, month, 1), ""
+        return parse_month(value), ""
     except ValueError:
         return None, _("Enter a month as YYYY-MM, for example 2026-05.")

@@ -7,6 +7,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import is_whole_months
 from core.report_registry import Metric, report_section
 from grids.jurisdiction import jurisdiction_paths
 from grids.models import District
@@ -28,14 +29,10 @@ METRICS = [
 KEYS = [m.key for m in METRICS]
 
 
-def _whole_months(start, end) -> bool:
-    return start.day == 1 and end.day == 1 and end > start
-
-
 def _indicators(*, start, end, group_by, scope=None):
     """monthly_request_indicators for whole months (the report's case), request_indicators
     over the requests otherwise."""
-    if _whole_months(start, end):
+    if is_whole_months(start, end):
         return monthly_request_indicators(
             first_month=start,
             last_month=end - datetime.timedelta(days=1),
