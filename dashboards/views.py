@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.access import is_staff, staff_required
 from core.periods import month_of
 from dashboards import overview as overview_data
 from dashboards import selectors
@@ -28,16 +29,14 @@ def _member_page(user) -> str:
 def start(request):
     """Where everyone lands after logging in (LOGIN_REDIRECT_URL): staff on their dashboard,
     Party members on their member page, anyone else on the home page."""
-    if request.user.is_staff_role:
+    if is_staff(request.user):
         return redirect("dashboards:dashboard")
     return redirect(_member_page(request.user))
 
 
-@login_required
+@staff_required
 def dashboard(request):
     user = request.user
-    if not user.is_staff_role:
-        return redirect(_member_page(user))
     area = area_of(user)
     now = timezone.now()
     context = {"area": area, "now": now}
@@ -61,11 +60,9 @@ def dashboard(request):
     return render(request, "dashboards/dashboard.html", context)
 
 
-@login_required
+@staff_required
 def overview(request):
     user = request.user
-    if not user.is_staff_role:
-        return redirect(_member_page(user))
     own = area_of(user)
     if own is None:
         return render(request, "dashboards/overview.html", {"area": None})

@@ -20,6 +20,7 @@ from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.access import is_staff
 from core.periods import local_start
 from grids.jurisdiction import scope_queryset
 from patrols.models import CheckIn, Finding, Patrol, PatrolPlan
@@ -29,7 +30,7 @@ def patrols_visible_to(user):
     """A grid worker sees their own patrols; staff (grid head and above) their jurisdiction."""
     if user.is_authenticated and user.role == "grid_worker":
         return Patrol.objects.filter(worker=user)
-    if not (user.is_authenticated and user.is_staff_role):
+    if not is_staff(user):
         return Patrol.objects.none()
     return scope_queryset(Patrol.objects.all(), user)
 
@@ -139,6 +140,6 @@ def findings_summary(user, *, since, until=None):
 def findings_visible_to(user):
     if user.is_authenticated and user.role == "grid_worker":
         return Finding.objects.filter(patrol__worker=user)
-    if not (user.is_authenticated and user.is_staff_role):
+    if not is_staff(user):
         return Finding.objects.none()
     return scope_queryset(Finding.objects.all(), user)

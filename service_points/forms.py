@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import form_add_errors
 from service_points.hours import local_interval
 from service_points.models import Booking, Facility, Function, ServicePosition, Tier
 
@@ -110,5 +111,4 @@ class ServicePositionAdminForm(forms.ModelForm):
         try:
             position_validate(self.instance)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
+            form_add_errors(self, exc)
