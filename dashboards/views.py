@@ -4,7 +4,7 @@ same permission checks as their full pages)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from core.access import is_staff, staff_required
@@ -12,17 +12,11 @@ from core.periods import month_of
 from dashboards import overview as overview_data
 from dashboards import selectors
 from dashboards.areas import area_of, area_within, breadcrumbs
-from dashboards.sources import optional
 
 
 def _member_page(user) -> str:
-    """A Party member's own page when the volunteers app provides one, else the home page."""
-    if optional("volunteers", "selectors", "member_of") is not None:
-        try:
-            return reverse("volunteers:mine")
-        except NoReverseMatch:
-            pass
-    return reverse("home")
+    """A Party member's own page (the volunteers app's)."""
+    return reverse("volunteers:mine")
 
 
 @login_required
