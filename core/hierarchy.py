@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,7 +50,9 @@ LEVELS: Final[tuple[Level, ...]] = tuple(row.level for row in TABLE.values())
 # dashboards, the overview): district to area grid. Sub-grids have neither.
 AREA_LEVELS: Final[tuple[Level, ...]] = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
 # (value, label) of AREA_LEVELS, for a field or form that offers area levels.
-AREA_LEVEL_CHOICES: Final[list[tuple[str, str]]] = [(lvl.value, lvl.label) for lvl in AREA_LEVELS]
+AREA_LEVEL_CHOICES: Final[list[tuple[str, str | Promise]]] = [
+    (lvl.value, lvl.label) for lvl in AREA_LEVELS
+]
 # Level → the level above it / below it.
 PARENT: Final[Mapping[str, Level]] = {
     level: row.parent for level, row in TABLE.items() if row.parent is not None

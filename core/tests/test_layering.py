@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _contract() -> dict:
+def _contract() -> dict[str, Any]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     (contract,) = [c for c in config["contracts"] if c["id"] == "layers"]
     return {"root_packages": config["root_packages"], **contract}
@@ -27,7 +28,7 @@ def _redgrid_apps() -> list[str]:
     return [name for name in settings.INSTALLED_APPS if name in own]
 
 
-def test_the_layers_are_installed_apps_in_order_core_at_the_bottom():
+def test_the_layers_are_installed_apps_in_order_core_at_the_bottom() -> None:
     contract = _contract()
     assert contract["type"] == "layers"
     assert _redgrid_apps()[0] == "core"
@@ -35,7 +36,7 @@ def test_the_layers_are_installed_apps_in_order_core_at_the_bottom():
     assert sorted(contract["root_packages"]) == sorted(_redgrid_apps())
 
 
-def test_no_app_imports_an_app_above_it():
+def test_no_app_imports_an_app_above_it() -> None:
     result = subprocess.run(
         [str(Path(sys.executable).with_name("lint-imports")), "--no-cache", "--contract", "layers"],
         cwd=ROOT,
