@@ -44,6 +44,7 @@ lint:
 
 # mypy with django-stubs on the typed packages ([tool.mypy] files in pyproject.toml: core/).
 typecheck:
+	UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync -q --frozen
 	DJANGO_SETTINGS_MODULE=redgrid.settings_test $(PY) -m mypy
 
 check-deploy:
