@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from core.periods import time_zone
+from core.periods import local_start, time_zone
 from grids.models import Community
 from privacy.masking import mask_free_text
 from redgrid.middleware import request_carries_nul
@@ -452,9 +452,7 @@ def _parse_date(value: str, name: str):
         moment = None
     if value and moment is None:
         raise Open311Error(400, f"{name} must be a W3C (ISO 8601) datetime")
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    return local_start(moment) if moment is not None else None  # naive: local time
 
 
 def _get_requests(request, fmt):
