@@ -4,7 +4,7 @@ PY := .venv/bin/python
 SEED ?= 20231101
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test messages migrate demo reset-demo serve lint bench soak check-deploy
+.PHONY: run test setup setup-test messages migrate demo reset-demo serve lint typecheck bench soak check-deploy
 
 run: setup messages migrate demo serve
 
@@ -41,6 +41,11 @@ test: setup-test messages
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+# mypy with django-stubs on the typed packages ([tool.mypy] files in pyproject.toml: core/).
+typecheck:
+	UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync -q --frozen
+	DJANGO_SETTINGS_MODULE=redgrid.settings_test $(PY) -m mypy
 
 check-deploy:
 	DJANGO_SECRET_KEY=$$(openssl rand -base64 60 | tr -d '\n') REDGRID_FIELD_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \

@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.hierarchy import AREA_LEVELS
 from grids.jurisdiction import Jurisdiction
+from grids.models import NODE_MODELS, AreaKeys
 
 
 class Role(models.TextChoices):
@@ -46,7 +48,11 @@ def _bound_to(level):
     return condition
 
 
-class User(AbstractUser):
+class User(AbstractUser, AreaKeys):
+    # Bound to one node (AreaKeys' street/community/grid, or district below): only that node's
+    # key is set, so users are scoped by jurisdiction_q, not by AreaKeys' paths.
+    jurisdiction_paths = None
+
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     district = models.ForeignKey(
         "grids.District",
@@ -55,30 +61,6 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
         verbose_name=_("district"),
-    )
-    street = models.ForeignKey(
-        "grids.Street",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("street"),
-    )
-    community = models.ForeignKey(
-        "grids.Community",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
-    grid = models.ForeignKey(
-        "grids.AreaGrid",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("area grid"),
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     care_role = models.BooleanField(
@@ -128,10 +110,8 @@ class User(AbstractUser):
     @classmethod
     def jurisdiction_q(cls, jurisdiction: Jurisdiction) -> Q:
         """Users bound at or below the given node (a user may sit at any level)."""
-        from grids.models import NODE_MODELS
-
         condition = Q(pk__in=[])
-        for level in ("district", "street", "community", "grid"):
+        for level in AREA_LEVELS:
             lookup = NODE_MODELS[level].PATH_TO.get(jurisdiction.level)
             if lookup is not None:
                 target = f"{level}_id" if lookup == "id" else f"{level}__{lookup}"

@@ -12,7 +12,6 @@ same run, so the ratios do not depend on the machine.
 """
 
 import argparse
-import datetime
 import io
 import json
 import os
@@ -581,10 +580,9 @@ WHERE g.valid_to IS NULL GROUP BY ROLLUP (c.street_id, g.community_id)
 
 
 def report_month():
-    from django.utils import timezone
+    from core.periods import previous_month
 
-    today = timezone.localdate()
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return previous_month()
 
 
 def measure_report() -> tuple[Row, Row]:
@@ -593,8 +591,9 @@ def measure_report() -> tuple[Row, Row]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
+    from core.periods import month_range
+    from core.report_registry import sections_in_order
     from reports.models import ReportRun
-    from reports.registry import month_range, sections_in_order
     from reports.services import reports_generate
 
     period = report_month()

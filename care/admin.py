@@ -21,6 +21,7 @@ from care.models import (
     ServiceProject,
     Visit,
 )
+from core.errors import form_add_errors
 from grids.admin import JurisdictionScopedAdmin
 from privacy.masking import mask_id_number, mask_phone
 
@@ -98,9 +99,9 @@ class ResidentAdminForm(forms.ModelForm):
                     household=cleaned["household"],
                 )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    target = {"phone": "new_phone", "id_number": "new_id_number"}.get(field, field)
-                    self.add_error(target if target in self.fields else None, messages)
+                form_add_errors(
+                    self, error, rename={"phone": "new_phone", "id_number": "new_id_number"}
+                )
             else:
                 for field, value in contact.items():
                     setattr(self.instance, field, value)

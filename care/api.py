@@ -1,9 +1,8 @@
 """REST API of household pairing: the same access rule as the site (care.selectors), masked."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 
 from care import selectors, services
 from care.serializers import HouseholdSerializer, ResidentSerializer, VisitSerializer
@@ -59,9 +58,5 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 condition=data.get("condition", ""),
                 needs=data.get("needs", []),
             )
-        except DjangoValidationError as error:
-            raise ValidationError(
-                getattr(error, "message_dict", None) or {"non_field_errors": error.messages}
-            ) from error
         except DjangoPermissionDenied as error:
             raise NotFound from error

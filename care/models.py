@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.periods import InForceQuerySet
 from privacy.crypto import EncryptedTextField
 
 
@@ -169,10 +170,8 @@ class ResidentTag(models.Model):
         return f"{self.resident} · {self.tag}"
 
 
-class PairingQuerySet(models.QuerySet):
-    def active(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=on), start_date__lte=on)
+class PairingQuerySet(InForceQuerySet):
+    """`in_force(on)`: the pairings active on `on`; `end_date` is the day the pairing ended."""
 
 
 class Pairing(models.Model):

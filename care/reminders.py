@@ -39,7 +39,7 @@ def _scheduled(today: datetime.date, *, paired: bool = True):
     with `paired`, only those with an active pairing."""
     households = Household.objects.filter(anonymised_at__isnull=True)
     if paired:
-        active = Pairing.objects.active(today).filter(household=OuterRef("pk"))
+        active = Pairing.objects.in_force(today).filter(household=OuterRef("pk"))
         households = households.filter(Exists(active))
     return with_visit_schedule(households, today=today).filter(due_on__isnull=False)
 
@@ -53,7 +53,7 @@ def _batches(rows):
 def _paired_people(household_ids, today):
     """{household_id: {user ids}}: the worker and the Party members of each active pairing (one
     query for a whole chunk of households)."""
-    active = Pairing.objects.active(today).filter(household_id__in=household_ids)
+    active = Pairing.objects.in_force(today).filter(household_id__in=household_ids)
     # order_by(): no ORDER BY inside a UNION (SQLite refuses it).
     workers = active.order_by().values_list("household_id", "worker_id")
     members = (

@@ -1,4 +1,4 @@
-"""Household pairing's part of the monthly report (see reports/registry.py): visits done against
+"""Household pairing's part of the monthly report (see core/report_registry.py): visits done against
 visits due, per area. Counts only: no household or person is named in a report."""
 
 import datetime
@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from care.models import Household, Pairing, Visit
 from care.selectors import _days, frequency_subquery
-from reports.levels import LEVELS, grouped_by_level, merge_levels
-from reports.registry import Metric, report_section, report_section_all_levels
+from core.hierarchy import AREA_LEVELS
+from core.report_registry import Metric, report_section, report_section_all_levels
+from grids.levels import grouped_by_level, merge_levels
 
 
 def households_due_in(start: datetime.date, end: datetime.date):
@@ -20,9 +21,7 @@ def households_due_in(start: datetime.date, end: datetime.date):
     same rule as care.selectors.with_visit_schedule, frozen at the month's start so that a month
     reads the same however late its report is generated. Annotated `visited`: visited at least
     once in the month."""
-    paired = Pairing.objects.filter(household=OuterRef("pk"), start_date__lt=end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=start)
-    )
+    paired = Pairing.objects.in_force_during(start, end).filter(household=OuterRef("pk"))
     last_before = (
         Visit.objects.filter(household=OuterRef("pk"), visited_on__lt=start)
         .order_by("-visited_on")
@@ -71,10 +70,10 @@ def care_all_levels(*, start, end):
     return care_figures(start=start, end=end)
 
 
-def care_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
+def care_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Visits recorded in the month, and the households due a visit by the month's end
     (households_due_in) with how many of them were visited, per area of each of `levels`:
-    {level: {node_id: metrics}}. Two queries (reports.levels.grouped_by_level: all levels at
+    {level: {node_id: metrics}}. Two queries (grids.levels.grouped_by_level: all levels at
     once where the database can); the rate is each area's own visited / due counts."""
     parts = [
         grouped_by_level(

@@ -59,7 +59,7 @@ def visible_household_ids(user, *, on: datetime.date | None = None):
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     on = on or timezone.localdate()
-    active = Pairing.objects.active(on).order_by()
+    active = Pairing.objects.in_force(on).order_by()
     parts = [
         active.filter(worker=user).values("household_id"),
         active.filter(members=user).values("household_id"),
@@ -167,7 +167,7 @@ def overdue_visit_households(user, *, today: datetime.date | None = None):
 def unpaired_households(user, *, today: datetime.date | None = None):
     """Households with tagged residents and no active pairing, in what the user can see."""
     today = today or timezone.localdate()
-    active = Pairing.objects.active(today).filter(household=OuterRef("pk"))
+    active = Pairing.objects.in_force(today).filter(household=OuterRef("pk"))
     tagged = ResidentTag.objects.filter(
         resident__household=OuterRef("pk"), resident__anonymised_at__isnull=True
     )
@@ -215,7 +215,7 @@ def resident_for_user_or_404(user, pk: int):
 
 def active_pairing(household, *, on: datetime.date | None = None):
     return (
-        Pairing.objects.active(on)
+        Pairing.objects.in_force(on)
         .filter(household=household)
         .select_related("worker")
         .prefetch_related("members")

@@ -28,6 +28,7 @@ from care.forms import (
 )
 from care.models import Pairing, Resident
 from care.requests_link import need_to_request, request_categories
+from core.errors import error_text, form_add_errors
 from privacy.masking import mask_id_number, mask_phone
 from privacy.models import AuditLogEntry
 from privacy.services import (
@@ -36,20 +37,6 @@ from privacy.services import (
     personal_data_export_record,
     personal_data_reveal,
 )
-
-
-def _error_messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "message_dict"):
-        return [m for messages_ in error.message_dict.values() for m in messages_]
-    return list(error.messages)
-
-
-def _form_add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -128,7 +115,7 @@ def visit_create(request, pk):
                 follow_up_of=need,
             )
         except ValidationError as error:
-            _form_add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("The visit has been recorded."))
             return redirect("care:household", pk=household.pk)
@@ -178,7 +165,7 @@ def resident_reveal(request, pk):
         except PermissionDenied as denied:
             form.add_error(None, str(denied) or _("Your role may not reveal personal data."))
         except ValidationError as error:
-            _form_add_errors(form, error)
+            form_add_errors(form, error)
         else:
             revealed = {"label": dict(RevealForm.FIELDS)[field], "value": value or _("(none)")}
     return resident_detail(request, pk, reveal_form=form, revealed=revealed)
@@ -211,7 +198,7 @@ def resident_correct(request, pk):
                 **{k: v for k, v in changes.items() if k in services.CORRECTABLE},
             )
         except ValidationError as error:
-            _form_add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("The correction has been saved and logged."))
             return redirect("care:resident", pk=resident.pk)
@@ -239,7 +226,7 @@ def resident_export(request, pk):
     except (PermissionDenied, ValidationError) as error:
         messages.error(
             request,
-            " ".join(_error_messages(error)) if isinstance(error, ValidationError) else str(error),
+            error_text(error) if isinstance(error, ValidationError) else str(error),
         )
         return redirect("care:resident", pk=pk)
     response = HttpResponse(
@@ -266,7 +253,7 @@ def resident_anonymise(request, pk):
         except PermissionDenied as denied:
             messages.error(request, str(denied))
         except ValidationError as error:
-            messages.error(request, " ".join(_error_messages(error)))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, _("The person's identity has been deleted; visit and tag counts are kept.")
@@ -295,7 +282,7 @@ def pairing_create(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _form_add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("The household has been paired."))
             return redirect("care:household", pk=household.pk)
@@ -318,7 +305,7 @@ def pairing_end(request, pk):
         try:
             services.pairing_end(pairing=pairing, reason=form.cleaned_data["end_reason"])
         except ValidationError as error:
-            messages.error(request, " ".join(_error_messages(error)))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The pairing has ended."))
     else:
@@ -348,7 +335,7 @@ def referral_create(request, pk):
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(_error_messages(error)))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The referral has been made."))
     else:
@@ -365,7 +352,7 @@ def referral_advance(request, pk):
         try:
             services.referral_advance(referral=referral, status=form.cleaned_data["status"])
         except ValidationError as error:
-            messages.error(request, " ".join(_error_messages(error)))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The referral has been updated."))
     return redirect("care:resident", pk=referral.resident_id)
@@ -475,7 +462,7 @@ def need_request(request, pk):
         try:
             created = need_to_request(need=need, category=category, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(_error_messages(error)))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,

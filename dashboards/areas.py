@@ -8,12 +8,9 @@ from dataclasses import dataclass
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.http import Http404
 
+from core.hierarchy import AREA_LEVELS, PARENT, area_child
 from grids.jurisdiction import jurisdiction_of, jurisdiction_paths, node_within
 from grids.models import NODE_MODELS, AreaGrid, District
-
-LEVELS = ("district", "street", "community", "grid")
-CHILD = {"district": "street", "street": "community", "community": "grid"}
-PARENT = {"grid": "community", "community": "street", "street": "district"}
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ class Area:
 
     @property
     def child_level(self) -> str | None:
-        return CHILD.get(self.level)
+        return area_child(self.level)
 
 
 def area_of(user) -> Area | None:
@@ -45,7 +42,7 @@ def area_of(user) -> Area | None:
     if jurisdiction.unrestricted:
         district = District.objects.current().order_by("code").first()
         return Area("district", district) if district else None
-    if jurisdiction.level not in LEVELS:
+    if jurisdiction.level not in AREA_LEVELS:
         return None
     return Area(jurisdiction.level, _node(jurisdiction.level, jurisdiction.node_id))
 
@@ -58,7 +55,7 @@ def _node(level: str, pk):
 
 def area_within(user, level: str, node_id) -> Area:
     """A node chosen by drilling down, which must lie inside the user's jurisdiction (else 404)."""
-    if level not in LEVELS:
+    if level not in AREA_LEVELS:
         raise Http404
     try:
         node = _node(level, int(node_id))
@@ -84,7 +81,7 @@ def breadcrumbs(area: Area) -> list[Area]:
 def grids_geojson(area: Area, *, on=None, precision: int = 5) -> dict:
     """A GeoJSON FeatureCollection of the area grids in force inside `area` (one query)."""
     grids = (
-        area.filter(AreaGrid.objects.valid_on(on))
+        area.filter(AreaGrid.objects.in_force(on))
         .annotate(geojson=AsGeoJSON("boundary", precision=precision))
         .defer("boundary")
         .order_by("code")

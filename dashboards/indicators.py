@@ -2,8 +2,7 @@
 
 Nothing here computes an indicator from raw rows: each function calls the owning app's own query
 function — requests_desk.indicators.monthly_request_indicators for requests, volunteers.selectors
-for registration — and reshapes its answer; a source that has not landed gives nothing, and the
-panels built on it are not shown.
+for registration — and reshapes its answer.
 
 The requests desk counts the requests *reported* in a period (a cohort): "closed" is how many of
 them are closed now. Its rates are 0–1; the dashboards show per cent. The overdue rate shown here
@@ -14,25 +13,17 @@ summary (monthly_request_indicators: two queries over at most months × buckets 
 the number of requests) rather than aggregating a year of requests per view.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from dashboards.sources import optional
+from core.periods import previous_month
+from requests_desk.indicators import monthly_request_indicators
+from volunteers.selectors import RATE_GROUPS, registration_rates
 
 
 def _percent(value):
     return None if value is None else round(float(value) * 100, 1)
-
-
-def _request_indicators():
-    return optional("requests_desk", "indicators", "monthly_request_indicators")
-
-
-def _last_month(end):
-    """The month of the day before `end` (a half-open period's end)."""
-    return end - datetime.timedelta(days=1)
 
 
 def _request_values(row: dict, population=None) -> dict:
@@ -62,56 +53,47 @@ def grid_values(user, area, *, start, end, on=None) -> GridValues:
     from grids.models import AreaGrid
 
     result = GridValues()
-    grids = dict(area.filter(AreaGrid.objects.valid_on(on)).values_list("id", "population"))
-    request_indicators = _request_indicators()
-    if request_indicators is not None:
-        rows = {
-            row["grid_id"]: row
-            for row in request_indicators(
-                first_month=start,
-                last_month=_last_month(end),
-                user=user,
-                scope=area.filter,
-                group_by=("grid",),
-            )
+    grids = dict(area.filter(AreaGrid.objects.in_force(on)).values_list("id", "population"))
+    rows = {
+        row["grid_id"]: row
+        for row in monthly_request_indicators(
+            first_month=start,
+            last_month=previous_month(end),  # `end` is excluded
+            user=user,
+            scope=area.filter,
+            group_by=("grid",),
+        )
+    }
+    for grid_id, population in grids.items():
+        row = rows.get(grid_id) or {
+            "reports": 0,
+            "closed": 0,
+            "dispatched": 0,
+            "overdue_unhandled": 0,
         }
-        for grid_id, population in grids.items():
-            row = rows.get(grid_id) or {
-                "reports": 0,
-                "closed": 0,
-                "dispatched": 0,
-                "overdue_unhandled": 0,
-            }
-            result.by_grid.setdefault(grid_id, {}).update(_request_values(row, population))
-        result.available |= {
-            "requests_per_1000",
-            "overdue_rate",
-            "on_time_closure_rate",
-            "satisfaction",
-        }
-    rates = optional("volunteers", "selectors", "registration_rates")
-    groups = optional("volunteers", "selectors", "RATE_GROUPS") or {}
-    if rates is not None and "grid" in groups:
-        # Members sit in a grid through their branch. Counted over every member of the area's
-        # grids (not only those whose home community lies in the user's jurisdiction), so each
-        # grid's rate equals the one its own dashboard shows (volunteers.registration_rate); the
-        # grids themselves are the area's, already inside the user's jurisdiction.
-        for row in rates(group="grid"):
-            grid_id = row.get(groups["grid"][0])
-            if grid_id in grids:
-                result.by_grid.setdefault(grid_id, {})["registration_rate"] = row["rate"]
-        result.available.add("registration_rate")
+        result.by_grid.setdefault(grid_id, {}).update(_request_values(row, population))
+    result.available |= {
+        "requests_per_1000",
+        "overdue_rate",
+        "on_time_closure_rate",
+        "satisfaction",
+    }
+    # Members sit in a grid through their branch. Counted over every member of the area's
+    # grids (not only those whose home community lies in the user's jurisdiction), so each
+    # grid's rate equals the one its own dashboard shows (volunteers.registration_rate); the
+    # grids themselves are the area's, already inside the user's jurisdiction.
+    for row in registration_rates(group="grid"):
+        grid_id = row.get(RATE_GROUPS["grid"][0])
+        if grid_id in grids:
+            result.by_grid.setdefault(grid_id, {})["registration_rate"] = row["rate"]
+    result.available.add("registration_rate")
     return result
 
 
-def monthly_trend(user, area, *, months) -> list[dict] | None:
+def monthly_trend(user, area, *, months) -> list[dict]:
     """One row per month for the area (requests reported that month): received, closed, on-time
-    closure rate, satisfaction, overdue rate — two queries grouped by month — or None before the
-    requests desk's indicators land."""
-    request_indicators = _request_indicators()
-    if request_indicators is None:
-        return None
-    rows = request_indicators(
+    closure rate, satisfaction, overdue rate — two queries grouped by month."""
+    rows = monthly_request_indicators(
         first_month=months[0].start,
         last_month=months[-1].start,
         user=user,
@@ -143,10 +125,7 @@ def request_figures(user, area, this, last) -> list:
     closing month), so each equals the rows of the list it links to. Two queries."""
     from dashboards.selectors import Figure, queue_url
 
-    request_indicators = _request_indicators()
-    if request_indicators is None:
-        return []
-    rows = request_indicators(
+    rows = monthly_request_indicators(
         first_month=last.start,
         last_month=this.start,
         user=user,

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.periods import months_back
 from dashboards import indicators
-from dashboards.areas import CHILD, Area, grids_geojson
+from dashboards.areas import Area, grids_geojson
 from dashboards.conf import conf
-from dashboards.selectors import months_back
 from grids.models import NODE_MODELS
 
 
@@ -53,11 +53,11 @@ def map_strings() -> dict:
 
 
 def _children(area: Area, on=None) -> list[dict]:
-    child = CHILD.get(area.level)
+    child = area.child_level
     if child is None:
         return []
     model = NODE_MODELS[child]
-    rows = area.filter(model.objects.valid_on(on)).order_by("code").values("id", "code", "name")
+    rows = area.filter(model.objects.in_force(on)).order_by("code").values("id", "code", "name")
     return [{**row, "level": child} for row in rows]
 
 

@@ -1,60 +1,33 @@
 """What the working page (/dashboard/) shows, assembled from the owning apps' own selectors.
 
-Each panel function returns None when the app (or the function) it needs has not landed, so the
-page shows only what exists. Every panel runs a fixed number of queries whatever the data size;
-the statistics are the owning apps' database aggregates.
+The owning apps are imported directly (they all sit below dashboards). Every panel runs a fixed
+number of queries whatever the data size; the statistics are the owning apps' database
+aggregates.
 """
 
-import datetime
 import json
 from dataclasses import dataclass, field
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, F, FloatField, Func, Window, prefetch_related_objects
+from django.db.models import Count, F, FloatField, Func, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from care.selectors import overdue_visit_households, unpaired_households, visits_visible_to
+from core.periods import Month, month_of
 from dashboards.areas import Area
 from dashboards.conf import conf
-from dashboards.sources import optional
 from grids.jurisdiction import scope_queryset
 from grids.models import GridAssignment, KeyPlace, SubGrid
-
-
-# --- Periods ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Month:
-    start: datetime.date  # first day
-    end: datetime.date  # first day of the next month (half-open)
-
-    @property
-    def last_day(self) -> datetime.date:
-        return self.end - datetime.timedelta(days=1)
-
-    def previous(self) -> "Month":
-        return month_of(self.start - datetime.timedelta(days=1))
-
-    def aware_bounds(self):
-        tz = timezone.get_current_timezone()
-        return (
-            datetime.datetime.combine(self.start, datetime.time(), tz),
-            datetime.datetime.combine(self.end, datetime.time(), tz),
-        )
-
-
-def month_of(day: datetime.date) -> Month:
-    start = day.replace(day=1)
-    return Month(start, (start + datetime.timedelta(days=32)).replace(day=1))
-
-
-def months_back(day: datetime.date, count: int) -> list[Month]:
-    """The `count` months ending with the month of `day`, oldest first."""
-    months = [month_of(day)]
-    while len(months) < count:
-        months.insert(0, months[0].previous())
-    return months
-
+from notifications.selectors import inbox_for
+from party_branches.selectors import upcoming_meetings
+from patrols.selectors import coverage_for, patrol_count
+from requests_desk.models import Stage
+from requests_desk.selectors import requests_for
+from service_points.models import ServicePosition
+from volunteers.selectors import activities_for, registration_rate, volunteer_hours
 
 # --- Requests -----------------------------------------------------------------------------------
 # Actions the dashboard offers inline (the same endpoint and checks as the case page).
@@ -125,12 +98,6 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     waiting for action by stage, overdue, nearly due, workers' open loads and the map pins.
     Nine queries, and one for each of the listed rows' grids, communities, assignees and
     departments (and streets, for a district-level user) that are set."""
-    requests_for = optional("requests_desk", "selectors", "requests_for")
-    queue_filter = optional("requests_desk", "selectors", "queue_filter")
-    if requests_for is None or queue_filter is None:
-        return None
-    from requests_desk.models import Stage
-
     now = now or timezone.now()
     qs = requests_for(user)
     panel = RequestsPanel()
@@ -263,7 +230,7 @@ def map_layers(user, area: Area, *, on=None) -> dict:
     layers = {"grids": grids_geojson(area, on=on), "subgrids": None, "places": [], "positions": []}
     if area.level == "grid":
         subgrids = (
-            area.filter(SubGrid.objects.valid_on(on))
+            area.filter(SubGrid.objects.in_force(on))
             .annotate(geojson=AsGeoJSON("boundary", precision=5))
             .defer("boundary")
             .values("id", "code", "name", "geojson")
@@ -285,21 +252,17 @@ def map_layers(user, area: Area, *, on=None) -> dict:
         {"name": p.name, "kind": p.get_kind_display(), "lat": p.location.y, "lon": p.location.x}
         for p in places[: conf.PIN_LIMIT]
     ]
-    positions_public = optional("service_points", "selectors", "positions_public")
-    if positions_public is not None:
-        from service_points.models import ServicePosition
-
-        positions = area.filter(ServicePosition.objects.filter(is_active=True)).order_by("name")
-        layers["positions"] = [
-            {
-                "name": p.name,
-                "tier": p.get_tier_display(),
-                "lat": p.location.y,
-                "lon": p.location.x,
-                "url": reverse("service_points:detail", args=[p.pk]),
-            }
-            for p in positions.only("id", "name", "tier", "location")[: conf.PIN_LIMIT]
-        ]
+    positions = area.filter(ServicePosition.objects.filter(is_active=True)).order_by("name")
+    layers["positions"] = [
+        {
+            "name": p.name,
+            "tier": p.get_tier_display(),
+            "lat": p.location.y,
+            "lon": p.location.x,
+            "url": reverse("service_points:detail", args=[p.pk]),
+        }
+        for p in positions.only("id", "name", "tier", "location")[: conf.PIN_LIMIT]
+    ]
     return layers
 
 
@@ -307,25 +270,18 @@ def map_layers(user, area: Area, *, on=None) -> dict:
 def care_panel(user, *, today=None) -> dict | None:
     """Counts only (sensitive data): households with a visit overdue and households unpaired,
     in what care.selectors lets this user see. Two queries."""
-    overdue = optional("care", "selectors", "overdue_visit_households")
-    unpaired = optional("care", "selectors", "unpaired_households")
-    if not (overdue and unpaired):
-        return None
     today = today or timezone.localdate()
     # The households the care list's "overdue" filter shows (care.views.household_list).
     return {
-        "overdue_visits": overdue(user, today=today).count(),
+        "overdue_visits": overdue_visit_households(user, today=today).count(),
         "overdue_url": reverse("care:home") + "?overdue=1",
-        "unpaired": unpaired(user, today=today).count(),
+        "unpaired": unpaired_households(user, today=today).count(),
         "unpaired_url": reverse("care:unpaired"),
     }
 
 
 def patrols_panel(user, *, now=None) -> dict | None:
     """Patrol plan places not visited within their frequency (patrols.selectors.coverage_for)."""
-    coverage_for = optional("patrols", "selectors", "coverage_for")
-    if coverage_for is None:
-        return None
     now = now or timezone.now()
     plans = coverage_for(user, now=now)
     overdue = plans.filter(overdue=True)
@@ -337,40 +293,28 @@ def patrols_panel(user, *, now=None) -> dict | None:
 
 
 def registration_panel(area: Area) -> dict | None:
-    rate = optional("volunteers", "selectors", "registration_rate")
-    if rate is None:
-        return None
-    result = rate(level=area.level, node_id=area.node_id)
+    result = registration_rate(level=area.level, node_id=area.node_id)
     return {**result, "url": reverse("volunteers:stats")}
 
 
 def upcoming_panel(user, area: Area, *, now=None) -> dict | None:
     """Upcoming volunteer activities (volunteers.selectors.activities_for) and branch meetings."""
     now = now or timezone.now()
-    result = {"activities": None, "meetings": None}
-    activities_for = optional("volunteers", "selectors", "activities_for")
-    if activities_for is not None:
-        result["activities"] = list(
+    return {
+        "activities": list(
             activities_for(user, upcoming_only=True).order_by("starts_at", "id")[: conf.LIST_LIMIT]
-        )
-        result["activities_url"] = reverse("volunteers:activities")
-    upcoming_meetings = optional("party_branches", "selectors", "upcoming_meetings")
-    if upcoming_meetings is not None:
-        result["meetings"] = list(
+        ),
+        "activities_url": reverse("volunteers:activities"),
+        "meetings": list(
             area.filter(
                 upcoming_meetings(user, on=timezone.localdate(now), days=conf.UPCOMING_DAYS)
             )[: conf.LIST_LIMIT]
-        )
-        result["meetings_days"] = conf.UPCOMING_DAYS
-    if result["activities"] is None and result["meetings"] is None:
-        return None
-    return result
+        ),
+        "meetings_days": conf.UPCOMING_DAYS,
+    }
 
 
 def inbox_panel(user) -> dict | None:
-    inbox_for = optional("notifications", "selectors", "inbox_for")
-    if inbox_for is None:
-        return None
     return {
         "messages": list(inbox_for(user, unread_only=True)[: conf.LIST_LIMIT]),
         "url": reverse("notifications:inbox"),
@@ -403,61 +347,46 @@ def month_figures(user, area: Area, *, today=None) -> list[Figure]:
     today = today or timezone.localdate()
     this, last = month_of(today), month_of(today).previous()
     figures = list(indicators.request_figures(user, area, this, last))
-    patrol_count = optional("patrols", "selectors", "patrol_count")
-    if patrol_count is not None:
-        from django.utils.translation import gettext as _
-
-        # The coverage page for the same calendar month shows the same count.
-        figures.append(
-            Figure(
-                "patrols",
-                _("Patrols"),
-                patrol_count(user, start=this.start, end=this.end),
-                patrol_count(user, start=last.start, end=last.end),
-                url=reverse("patrols:coverage") + "?month=" + this.start.strftime("%Y-%m"),
-                previous_url=reverse("patrols:coverage") + "?month=" + last.start.strftime("%Y-%m"),
-            )
+    # The coverage page for the same calendar month shows the same count.
+    figures.append(
+        Figure(
+            "patrols",
+            _("Patrols"),
+            patrol_count(user, start=this.start, end=this.end),
+            patrol_count(user, start=last.start, end=last.end),
+            url=reverse("patrols:coverage") + "?month=" + this.start.strftime("%Y-%m"),
+            previous_url=reverse("patrols:coverage") + "?month=" + last.start.strftime("%Y-%m"),
         )
-    visits = optional("care", "selectors", "visits_visible_to")
-    if visits is not None:
-        from django.db.models import Q
-        from django.utils.translation import gettext as _
-
-        # The range condition lets the database use the visits' date index; the FILTERs split
-        # it into the two months.
-        counts = (
-            visits(user)
-            .filter(visited_on__gte=last.start, visited_on__lt=this.end)
-            .aggregate(
-                current=Count("id", filter=Q(visited_on__gte=this.start, visited_on__lt=this.end)),
-                previous=Count("id", filter=Q(visited_on__gte=last.start, visited_on__lt=last.end)),
-            )
+    )
+    # The range condition lets the database use the visits' date index; the FILTERs split it
+    # into the two months.
+    counts = (
+        visits_visible_to(user)
+        .filter(visited_on__gte=last.start, visited_on__lt=this.end)
+        .aggregate(
+            current=Count("id", filter=Q(visited_on__gte=this.start, visited_on__lt=this.end)),
+            previous=Count("id", filter=Q(visited_on__gte=last.start, visited_on__lt=last.end)),
         )
-        # Not linked: the care app has no list of visits by month (its household list shows
-        # households, whose count is a different figure).
-        figures.append(
-            Figure("visits", _("Household visits"), counts["current"], counts["previous"])
+    )
+    # Not linked: the care app has no list of visits by month (its household list shows
+    # households, whose count is a different figure).
+    figures.append(Figure("visits", _("Household visits"), counts["current"], counts["previous"]))
+    current = volunteer_hours(
+        level=area.level, node_id=area.node_id, start=this.start, end=this.last_day
+    )["hours"]
+    previous = volunteer_hours(
+        level=area.level, node_id=area.node_id, start=last.start, end=last.last_day
+    )["hours"]
+    figures.append(
+        Figure(
+            "volunteer_hours",
+            _("Volunteer hours"),
+            current,
+            previous,
+            unit="hours",
+            url=reverse("volunteers:stats") + "?" + _period_qs(this),
         )
-    hours = optional("volunteers", "selectors", "volunteer_hours")
-    if hours is not None:
-        from django.utils.translation import gettext as _
-
-        current = hours(
-            level=area.level, node_id=area.node_id, start=this.start, end=this.last_day
-        )["hours"]
-        previous = hours(
-            level=area.level, node_id=area.node_id, start=last.start, end=last.last_day
-        )["hours"]
-        figures.append(
-            Figure(
-                "volunteer_hours",
-                _("Volunteer hours"),
-                current,
-                previous,
-                unit="hours",
-                url=reverse("volunteers:stats") + "?" + _period_qs(this),
-            )
-        )
+    )
     return figures
 
 
@@ -470,7 +399,7 @@ def _period_qs(month: Month) -> str:
 def grid_staff(area: Area, *, on=None):
     """Grid heads and workers working in the area today (for the loads table's empty rows)."""
     return list(
-        area.filter(GridAssignment.objects.current(on))
+        area.filter(GridAssignment.objects.in_force(on))
         .filter(role__in=[GridAssignment.Role.GRID_HEAD, GridAssignment.Role.GRID_WORKER])
         .select_related("user")
         .order_by("role", "user__username")[:50]

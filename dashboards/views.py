@@ -4,39 +4,33 @@ same permission checks as their full pages)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from core.access import is_staff, staff_required
+from core.periods import month_of
 from dashboards import overview as overview_data
 from dashboards import selectors
 from dashboards.areas import area_of, area_within, breadcrumbs
-from dashboards.sources import optional
 
 
 def _member_page(user) -> str:
-    """A Party member's own page when the volunteers app provides one, else the home page."""
-    if optional("volunteers", "selectors", "member_of") is not None:
-        try:
-            return reverse("volunteers:mine")
-        except NoReverseMatch:
-            pass
-    return reverse("home")
+    """A Party member's own page (the volunteers app's)."""
+    return reverse("volunteers:mine")
 
 
 @login_required
 def start(request):
     """Where everyone lands after logging in (LOGIN_REDIRECT_URL): staff on their dashboard,
     Party members on their member page, anyone else on the home page."""
-    if request.user.is_staff_role:
+    if is_staff(request.user):
         return redirect("dashboards:dashboard")
     return redirect(_member_page(request.user))
 
 
-@login_required
+@staff_required
 def dashboard(request):
     user = request.user
-    if not user.is_staff_role:
-        return redirect(_member_page(user))
     area = area_of(user)
     now = timezone.now()
     context = {"area": area, "now": now}
@@ -53,18 +47,16 @@ def dashboard(request):
             upcoming=selectors.upcoming_panel(user, area, now=now),
             inbox=selectors.inbox_panel(user),
             figures=selectors.month_figures(user, area, today=timezone.localdate()),
-            month=selectors.month_of(timezone.localdate()),
+            month=month_of(timezone.localdate()),
             staff=selectors.grid_staff(area) if area.level == "grid" else None,
             map_i18n=overview_data.map_strings(),
         )
     return render(request, "dashboards/dashboard.html", context)
 
 
-@login_required
+@staff_required
 def overview(request):
     user = request.user
-    if not user.is_staff_role:
-        return redirect(_member_page(user))
     own = area_of(user)
     if own is None:
         return render(request, "dashboards/overview.html", {"area": None})

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.hierarchy import CHILD, LEVELS, PARENT, level_label
 from grids import codes
 from grids.coords import gcj02_to_wgs84_geometry
 from grids.models import NODE_MODELS
@@ -97,7 +98,7 @@ def _parse(data, *, gcj02: bool) -> tuple[list[_Feature], list[str]]:
             population=_non_negative_int(props.get("population")),
             households=_non_negative_int(props.get("households")),
         )
-        if feature.level not in codes.LEVELS:
+        if feature.level not in LEVELS:
             problems.append(
                 _(
                     "%(feature)s: the level must be one of district, street, community, "
@@ -165,12 +166,10 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
     for level, model in NODE_MODELS.items():
         wanted = {f.code for f in features if f.level == level}
         wanted |= {
-            f.parent_code
-            for f in features
-            if f.parent_code and codes.PARENT_LEVEL.get(f.level) == level
+            f.parent_code for f in features if f.parent_code and PARENT.get(f.level) == level
         }
         if wanted:
-            for node in model.objects.valid_on(on).filter(code__in=wanted):
+            for node in model.objects.in_force(on).filter(code__in=wanted):
                 existing[(level, node.code)] = node
 
     for feature in features:
@@ -188,13 +187,13 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
                 )
                 % {
                     "feature": feature.label,
-                    "level": codes.LEVEL_NAMES[feature.level],
+                    "level": level_label(feature.level),
                     "code": feature.code,
                 }
             )
         if feature.level == "district":
             continue
-        parent_level = codes.PARENT_LEVEL[feature.level]
+        parent_level = PARENT[feature.level]
         parent_in_file = by_code.get(feature.parent_code or "")
         if parent_in_file is not None and parent_in_file.level != parent_level:
             parent_in_file = None
@@ -208,7 +207,7 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
                 % {
                     "feature": feature.label,
                     "parent": feature.parent_code or "—",
-                    "level": codes.LEVEL_NAMES[parent_level],
+                    "level": level_label(parent_level),
                 }
             )
             continue
@@ -233,11 +232,11 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
             siblings.setdefault((feature.level, feature.parent_code), []).append(feature)
     for (level, parent_code), group in siblings.items():
         model = NODE_MODELS[level]
-        parent_field = _CHILD[codes.PARENT_LEVEL[level]][1]
+        parent_field = PARENT[level]  # a child's foreign key is named after its parent's level
         file_codes = {f.code for f in group}
         others = [
             (node.code, node.name, node.boundary)
-            for node in model.objects.valid_on(on)
+            for node in model.objects.in_force(on)
             .filter(**{f"{parent_field}__code": parent_code})
             .exclude(code__in=file_codes)
         ]
@@ -258,19 +257,12 @@ def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> lis
     return problems
 
 
-_CHILD = {
-    "district": ("street", "district"),
-    "street": ("community", "street"),
-    "community": ("grid", "community"),
-    "grid": ("subgrid", "grid"),
-}
-
-
 def _repoint_current_children(old, new) -> None:
     """Children still in force belong to the parent's new version from now on."""
-    if old.LEVEL not in _CHILD:
+    if old.LEVEL not in CHILD:
         return
-    child_level, parent_field = _CHILD[old.LEVEL]
+    # A child's foreign key to its parent is named after the parent's level.
+    child_level, parent_field = CHILD[old.LEVEL], old.LEVEL
     NODE_MODELS[child_level].objects.current().filter(**{parent_field: old}).update(
         **{parent_field: new}
     )
@@ -302,7 +294,7 @@ def import_boundaries(
         return result
     with transaction.atomic():
         saved: dict[tuple[str, str], object] = {}
-        for level in codes.LEVELS:
+        for level in LEVELS:
             model = NODE_MODELS[level]
             for feature in (f for f in features if f.level == level):
                 old = model.objects.current().filter(code=feature.code).first()
@@ -316,11 +308,11 @@ def import_boundaries(
                     node.population = feature.population
                     node.households = feature.households
                 if level != "district":
-                    parent_level = codes.PARENT_LEVEL[level]
+                    parent_level = PARENT[level]
                     parent = saved.get((parent_level, feature.parent_code)) or NODE_MODELS[
                         parent_level
-                    ].objects.valid_on(valid_from).get(code=feature.parent_code)
-                    setattr(node, _CHILD[parent_level][1], parent)
+                    ].objects.in_force(valid_from).get(code=feature.parent_code)
+                    setattr(node, parent_level, parent)
                 if old is not None:
                     if old.valid_from >= valid_from:
                         raise ImportRefused(

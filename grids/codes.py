@@ -1,4 +1,4 @@
-"""The hierarchy's code rule (DOMAIN.md §2), in one place.
+"""The hierarchy's code rule (DOMAIN.md §2), in one place (the lengths: core.hierarchy.TABLE).
 
 district: 6 digits (statistical division code, e.g. 440311)
 street:   district + 3 digits            (440311001)
@@ -10,18 +10,8 @@ sub-grid:  area grid + 2-digit serial, "00" reserved for "not subdivided" (44031
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-LEVELS = ("district", "street", "community", "grid", "subgrid")
-LENGTHS = {"district": 6, "street": 9, "community": 12, "grid": 14, "subgrid": 16}
-PARENT_LEVEL = {"street": "district", "community": "street", "grid": "community", "subgrid": "grid"}
-LEVEL_NAMES = {
-    "district": gettext_lazy("district"),
-    "street": gettext_lazy("street"),
-    "community": gettext_lazy("community"),
-    "grid": gettext_lazy("area grid"),
-    "subgrid": gettext_lazy("sub-grid"),
-}
+from core.hierarchy import CODE_LENGTH, Level
 
 _DIGITS = re.compile(r"^\d+$")
 
@@ -32,14 +22,14 @@ def code_problem(level: str, code: str, parent_code: str | None) -> str | None:
     Keeping the rule text here means the import, the admin and the API all explain a bad code the
     same way.
     """
-    if level not in LENGTHS:
+    if level not in CODE_LENGTH:
         return _("unknown level %(level)s") % {"level": level}
     if not code or not _DIGITS.match(code):
         return _("a code is made of digits only")
-    if len(code) != LENGTHS[level]:
+    if len(code) != CODE_LENGTH[level]:
         return _("a %(level)s code has %(digits)s digits") % {
-            "level": LEVEL_NAMES[level],
-            "digits": LENGTHS[level],
+            "level": Level(level).label,
+            "digits": CODE_LENGTH[level],
         }
     if level == "district":
         return None
@@ -54,5 +44,5 @@ def code_problem(level: str, code: str, parent_code: str | None) -> str | None:
 
 
 def child_code(parent_code: str, level: str, serial: int) -> str:
-    width = LENGTHS[level] - len(parent_code)
+    width = CODE_LENGTH[level] - len(parent_code)
     return f"{parent_code}{serial:0{width}d}"

@@ -15,7 +15,9 @@ Admin classes, views and API viewsets all call `scope_queryset` or `get_scoped_o
 """
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.http import Http404
 
 from grids.models import NODE_MODELS, HierarchyNode
@@ -29,6 +31,27 @@ class Jurisdiction:
     @property
     def unrestricted(self) -> bool:
         return self.level == "all"
+
+    def contains(self, obj: models.Model) -> bool:
+        """Whether `obj` lies in this jurisdiction: the same answer as `scope_queryset`, read from
+        the object in memory (its own keys, and the relations its path goes through, which are
+        loaded once if not already). A model scoped by `jurisdiction_q` asks the database (one
+        query): its rule is a query."""
+        if self.unrestricted:
+            return True
+        model = type(obj)
+        custom = getattr(model, "jurisdiction_q", None)
+        if custom is not None:
+            return model._default_manager.filter(custom(self), pk=obj.pk).exists()
+        lookup = jurisdiction_paths(model).get(self.level)
+        if lookup is None:
+            return False
+        value: Any = obj
+        for part in lookup.split("__"):
+            value = getattr(value, part)
+            if value is None:
+                return False
+        return value == self.node_id
 
 
 ALL = Jurisdiction("all")

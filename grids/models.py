@@ -13,21 +13,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.hierarchy import Level
+from core.periods import InForceQuerySet
+
 DEFAULT_VALID_FROM = datetime.date(2019, 1, 1)
 
 
-class HierarchyQuerySet(models.QuerySet):
-    def valid_on(self, on: datetime.date | None = None):
-        """Rows in force on `on` (default: today in Asia/Shanghai)."""
-        on = on or timezone.localdate()
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on), valid_from__lte=on)
+class HierarchyQuerySet(InForceQuerySet):
+    """`in_force(on)`: the versions in force on `on` (valid_from <= on < valid_to)."""
+
+    start_field = "valid_from"
+    end_field = "valid_to"
 
     def current(self):
+        """The newest version of each code (still open: no valid_to)."""
         return self.filter(valid_to__isnull=True)
 
 
 class HierarchyNode(models.Model):
-    LEVEL = ""
+    LEVEL: str = ""
     # Lookup from this node to the primary key of each level at or above it (used by jurisdiction).
     PATH_TO: dict[str, str] = {}
 
@@ -71,7 +75,7 @@ class PopulatedNode(HierarchyNode):
 
 
 class District(HierarchyNode):
-    LEVEL = "district"
+    LEVEL = Level.DISTRICT
     PATH_TO = {"district": "id"}
 
     class Meta(HierarchyNode.Meta):
@@ -81,7 +85,7 @@ class District(HierarchyNode):
 
 
 class Street(HierarchyNode):
-    LEVEL = "street"
+    LEVEL = Level.STREET
     PATH_TO = {"district": "district_id", "street": "id"}
 
     district = models.ForeignKey(
@@ -95,7 +99,7 @@ class Street(HierarchyNode):
 
 
 class Community(PopulatedNode):
-    LEVEL = "community"
+    LEVEL = Level.COMMUNITY
     PATH_TO = {"district": "street__district_id", "street": "street_id", "community": "id"}
 
     street = models.ForeignKey(
@@ -109,7 +113,7 @@ class Community(PopulatedNode):
 
 
 class AreaGrid(PopulatedNode):
-    LEVEL = "grid"
+    LEVEL = Level.GRID
     PATH_TO = {
         "district": "community__street__district_id",
         "street": "community__street_id",
@@ -132,7 +136,7 @@ class AreaGrid(PopulatedNode):
 
 
 class SubGrid(PopulatedNode):
-    LEVEL = "subgrid"
+    LEVEL = Level.SUBGRID
     PATH_TO = {
         "district": "grid__community__street__district_id",
         "street": "grid__community__street_id",
@@ -151,13 +155,55 @@ class SubGrid(PopulatedNode):
         constraints = HierarchyNode.constraints_for("subgrid")
 
 
-NODE_MODELS = {
-    "district": District,
-    "street": Street,
-    "community": Community,
-    "grid": AreaGrid,
-    "subgrid": SubGrid,
+# Level → its model (every level of core.hierarchy.LEVELS).
+NODE_MODELS: dict[str, type[HierarchyNode]] = {
+    model.LEVEL: model for model in (District, Street, Community, AreaGrid, SubGrid)
 }
+
+
+class AreaKeys(models.Model):
+    """Keys to the street, community and area grid an object belongs to, and the jurisdiction
+    paths over them (with the subclass's own `district` key: required on a report, optional on a
+    user). Each of the three is optional: an object at street level has no community or grid.
+
+    An object that stores its area and every ancestor (a grid's report has all four keys) is
+    scoped by these paths. A model whose objects set only their own node's key (a user bound to a
+    community has no street key) defines `jurisdiction_q` instead, which scoping prefers."""
+
+    jurisdiction_paths = {
+        "district": "district_id",
+        "street": "street_id",
+        "community": "community_id",
+        "grid": "grid_id",
+    }
+
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("street"),
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        AreaGrid,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area grid"),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class KeyPlace(models.Model):
@@ -192,14 +238,14 @@ class KeyPlace(models.Model):
         return self.name
 
 
-class GridAssignmentQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+class GridAssignmentQuerySet(InForceQuerySet):
+    """`in_force(on)`: the assignments in force on `on`; `end_date` is the last day worked."""
+
+    end_is_last_day = True
 
     def current_grid_heads(self, on: datetime.date | None = None):
         """The grid-head assignments in force on `on`, newest first (one per grid by rule)."""
-        return self.current(on).filter(role=GridAssignment.Role.GRID_HEAD).order_by("-start_date")
+        return self.in_force(on).filter(role=GridAssignment.Role.GRID_HEAD).order_by("-start_date")
 
 
 class GridAssignment(models.Model):

@@ -34,7 +34,7 @@ def grids_for_map(
 ):
     """Area grids in force with everything the public map and the API show, in one query."""
     grids = (
-        AreaGrid.objects.valid_on(on)
+        AreaGrid.objects.in_force(on)
         .select_related("community__street")
         .annotate(
             geojson=AsGeoJSON("boundary", precision=precision),

@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,13 +15,11 @@ def assignment_validate(assignment: GridAssignment) -> None:
     """One grid head per area grid at any time: periods of grid-head assignments may not overlap."""
     if assignment.role != GridAssignment.Role.GRID_HEAD or assignment.grid_id is None:
         return
-    overlapping = GridAssignment.objects.filter(
-        grid_id=assignment.grid_id, role=GridAssignment.Role.GRID_HEAD
-    ).exclude(pk=assignment.pk)
-    if assignment.end_date is not None:
-        overlapping = overlapping.filter(start_date__lte=assignment.end_date)
-    overlapping = overlapping.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=assignment.start_date)
+    until = assignment.end_date + datetime.timedelta(days=1) if assignment.end_date else None
+    overlapping = (
+        GridAssignment.objects.in_force_during(assignment.start_date, until)
+        .filter(grid_id=assignment.grid_id, role=GridAssignment.Role.GRID_HEAD)
+        .exclude(pk=assignment.pk)
     )
     clash = overlapping.select_related("user").first()
     if clash is not None:

@@ -1,12 +1,11 @@
 """Quiet hours: non-urgent e-mail and SMS wait until the recipient's quiet hours end.
 
-Times are local (Asia/Shanghai, the project's TIME_ZONE). A window may cross midnight
+Times are local (the district's time zone, core.periods). A window may cross midnight
 (22:00–08:00, the default) or not (12:00–14:00)."""
 
 import datetime
 
-from django.utils import timezone
-
+from core import periods
 from notifications import conf
 
 
@@ -19,7 +18,7 @@ def quiet_until(
     outside the window (or the window is empty)."""
     if start == end:
         return None
-    local = timezone.localtime(now)
+    local = periods.local(now)
     tz = local.tzinfo
     t = local.time()
     today = local.date()

@@ -3,15 +3,15 @@ appointments (through the secretary rule), members (phone and ID always masked; 
 action for users allowed to reveal). Every queryset is jurisdiction-scoped (outside = 404)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import BasePermission, DjangoModelPermissions
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
+from core.access import IsStaff
 from party_branches import selectors
 from party_branches.models import PartyBranch, PartyMember
 from party_branches.serializers import (
@@ -23,19 +23,6 @@ from party_branches.serializers import (
 )
 from party_branches.services import committee_member_appoint
 from privacy.services import personal_data_reveal
-
-
-def drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    return ValidationError({"detail": exc.messages})
-
-
-class StaffRole(BasePermission):
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff_role)
 
 
 class ModelPermissions(DjangoModelPermissions):
@@ -53,7 +40,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
     rule holds today (`failures` lists the failing conditions)."""
 
     serializer_class = BranchSerializer
-    permission_classes = [StaffRole, ModelPermissions]
+    permission_classes = [IsStaff, ModelPermissions]
     queryset = PartyBranch.objects.none()
 
     def get_queryset(self):
@@ -73,10 +60,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
             data=request.data, context={"request": request, "branch": branch}
         )
         serializer.is_valid(raise_exception=True)
-        try:
-            seat = committee_member_appoint(branch=branch, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        seat = committee_member_appoint(branch=branch, **serializer.validated_data)
         return Response(CommitteeSeatSerializer(seat).data, status=status.HTTP_201_CREATED)
 
 
@@ -85,7 +69,7 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     full value to users allowed to reveal personal data and logs the access."""
 
     serializer_class = MemberSerializer
-    permission_classes = [StaffRole, ModelPermissions]
+    permission_classes = [IsStaff, ModelPermissions]
     queryset = PartyMember.objects.none()
 
     def get_queryset(self):
@@ -116,6 +100,4 @@ class MemberViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
         return Response({"field": field, "value": value})

@@ -206,7 +206,7 @@ def _load(rng, stdout):
 
     seen: set[str] = set()
     heads = dict(
-        GridAssignment.objects.current()
+        GridAssignment.objects.in_force()
         .filter(role=GridAssignment.Role.GRID_HEAD)
         .values_list("grid_id", "user_id")
     )

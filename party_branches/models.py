@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.periods import InForceQuerySet
 from privacy.crypto import EncryptedTextField
 from privacy.masking import mask_id_number, mask_name, mask_phone
 
@@ -25,12 +26,10 @@ COMMUNITY_PATHS = {
 }
 
 
-class CurrentQuerySet(models.QuerySet):
-    """Rows whose period (start_date … end_date, both inclusive) contains `on`."""
+class TermQuerySet(InForceQuerySet):
+    """Seats held for a term: `in_force(on)`; `end_date` ("term ends") is the term's last day."""
 
-    def current(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+    end_is_last_day = True
 
 
 class StreetCommittee(models.Model):
@@ -309,7 +308,7 @@ class BranchCommitteeMember(models.Model):
     start_date = models.DateField(_("term starts"), default=timezone.localdate)
     end_date = models.DateField(_("term ends"), null=True, blank=True)
 
-    objects = CurrentQuerySet.as_manager()
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("branch committee member")
@@ -347,7 +346,7 @@ class CommunityCommitteeMember(models.Model):
     start_date = models.DateField(_("term starts"), default=timezone.localdate)
     end_date = models.DateField(_("term ends"), null=True, blank=True)
 
-    objects = CurrentQuerySet.as_manager()
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("community Party committee member")

@@ -64,7 +64,7 @@ def meeting_tomorrow(now):
         "meeting__branch_id",
     )
     committee = (
-        BranchCommitteeMember.objects.current(tomorrow)
+        BranchCommitteeMember.objects.in_force(tomorrow)
         .filter(
             branch__meetings__in=meetings, member__user__isnull=False, member__user__is_active=True
         )
@@ -127,7 +127,7 @@ def committee_term_expired(now):
     ).values_list("id", "community_id"):
         recipients.setdefault(community_id, set()).add(user_id)
     for user_id, community_id in (
-        CommunityCommitteeMember.objects.current(today)
+        CommunityCommitteeMember.objects.in_force(today)
         .filter(member__user__isnull=False, member__user__is_active=True)
         .values_list("member__user_id", "committee__community_id")
     ):

@@ -1,4 +1,4 @@
-"""The Party branches' part of the monthly report (see reports/registry.py): meetings held and
+"""The Party branches' part of the monthly report (see core/report_registry.py): meetings held and
 attendance, per area."""
 
 import datetime
@@ -6,9 +6,9 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.report_registry import Metric, report_section
+from grids.levels import level_path
 from party_branches.models import Meeting, PartyBranch
-from reports.levels import level_path
-from reports.registry import Metric, report_section
 
 
 def _grouped(queryset, model, level, **aggregates):

@@ -28,7 +28,7 @@ def _rate(numerator, denominator):
 
 def _secretary_seats(on):
     return (
-        BranchCommitteeMember.objects.current(on)
+        BranchCommitteeMember.objects.in_force(on)
         .filter(branch=OuterRef("pk"), position=CommitteePosition.SECRETARY)
         .order_by("-start_date")
     )
@@ -58,14 +58,14 @@ def branches_with_secretary(queryset=None, *, on: datetime.date | None = None):
         )
         .annotate(
             secretary_is_grid_head=Exists(
-                GridAssignment.objects.current(on).filter(
+                GridAssignment.objects.in_force(on).filter(
                     grid_id=OuterRef("grid_id"),
                     role=GridAssignment.Role.GRID_HEAD,
                     user_id=OuterRef("secretary_user_id"),
                 )
             ),
             secretary_on_committee=Exists(
-                CommunityCommitteeMember.objects.current(on).filter(
+                CommunityCommitteeMember.objects.in_force(on).filter(
                     committee_id=OuterRef("community_committee_id"),
                     member_id=OuterRef("secretary_member_id"),
                 )
@@ -137,7 +137,7 @@ def compliance_list(user, *, on: datetime.date | None = None) -> list[Compliance
 def grids_without_branch(user, *, on: datetime.date | None = None):
     """Area grids in force that have no grid Party branch (the district's target is zero)."""
     return (
-        scope_queryset(AreaGrid.objects.valid_on(on), user)
+        scope_queryset(AreaGrid.objects.in_force(on), user)
         .exclude(
             Exists(PartyBranch.objects.filter(grid=OuterRef("pk"), kind=PartyBranch.Kind.GRID))
         )
@@ -163,7 +163,7 @@ def members_with_position(queryset, *, on=None):
     on = on or timezone.localdate()
     return queryset.annotate(
         current_position=Subquery(
-            BranchCommitteeMember.objects.current(on)
+            BranchCommitteeMember.objects.in_force(on)
             .filter(member=OuterRef("pk"))
             .order_by("position")
             .values("position")[:1]
@@ -204,7 +204,7 @@ def branch_attendance(branch) -> dict:
 def committee_of(branch, *, on=None):
     return (
         BranchCommitteeMember.objects.filter(branch=branch)
-        .current(on)
+        .in_force(on)
         .select_related("member")
         .order_by("position", "start_date")
     )

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -126,13 +125,8 @@ class MemberSerializer(serializers.ModelSerializer):
         return branch
 
     def create(self, validated_data):
-        member = PartyMember(**validated_data)
-        try:
-            return member_save(member=member)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            ) from exc
+        # The service's ValidationError answers 400 (core.errors.exception_handler).
+        return member_save(member=PartyMember(**validated_data))
 
 
 class RevealSerializer(serializers.Serializer):

@@ -76,7 +76,7 @@ def secretary_facts(
 ) -> SecretaryFacts:
     is_grid_head = (
         bool(member.user_id)
-        and GridAssignment.objects.current(on)
+        and GridAssignment.objects.in_force(on)
         .filter(
             grid_id=branch.grid_id,
             role=GridAssignment.Role.GRID_HEAD,
@@ -85,7 +85,7 @@ def secretary_facts(
         .exists()
     )
     on_committee = (
-        CommunityCommitteeMember.objects.current(on)
+        CommunityCommitteeMember.objects.in_force(on)
         .filter(committee_id=branch.community_committee_id, member_id=member.pk)
         .exists()
     )
@@ -138,7 +138,7 @@ def committee_member_appoint(
         previous = (
             BranchCommitteeMember.objects.select_for_update()
             .filter(branch=branch, position=CommitteePosition.SECRETARY)
-            .current(start_date)
+            .in_force(start_date)
         )
         for old in previous:
             if old.member_id == member.pk:

@@ -1,7 +1,6 @@
 """Staff pages of the Party organisations. Thin: parse, call a service or selector, render."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.access import StaffRequiredMixin
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from grids.models import Community
 from party_branches import selectors
@@ -34,18 +34,8 @@ from privacy.services import may_reveal, personal_data_export_record, personal_d
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class StaffMixin(LoginRequiredMixin):
+class BranchListView(StaffRequiredMixin, TemplateView):
     permission = "party_branches.view_partybranch"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.is_staff_role or not request.user.has_perm(self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class BranchListView(StaffMixin, TemplateView):
     template_name = "party_branches/branch_list.html"
 
     def get_context_data(self, **kwargs):
@@ -68,7 +58,8 @@ class BranchListView(StaffMixin, TemplateView):
         return context
 
 
-class BranchDetailView(StaffMixin, TemplateView):
+class BranchDetailView(StaffRequiredMixin, TemplateView):
+    permission = "party_branches.view_partybranch"
     template_name = "party_branches/branch_detail.html"
 
     def get_branch(self):
@@ -146,7 +137,8 @@ class BranchDetailView(StaffMixin, TemplateView):
         return self.render_to_response(self.get_context_data(meeting_form=form))
 
 
-class CoverageView(StaffMixin, TemplateView):
+class CoverageView(StaffRequiredMixin, TemplateView):
+    permission = "party_branches.view_partybranch"
     template_name = "party_branches/coverage.html"
 
     def get_context_data(self, **kwargs):
@@ -155,7 +147,8 @@ class CoverageView(StaffMixin, TemplateView):
         return context
 
 
-class ComplianceView(StaffMixin, TemplateView):
+class ComplianceView(StaffRequiredMixin, TemplateView):
+    permission = "party_branches.view_partybranch"
     template_name = "party_branches/compliance.html"
 
     def get_context_data(self, **kwargs):
@@ -165,7 +158,7 @@ class ComplianceView(StaffMixin, TemplateView):
         return context
 
 
-class MemberListView(StaffMixin, TemplateView):
+class MemberListView(StaffRequiredMixin, TemplateView):
     permission = "party_branches.view_partymember"
     template_name = "party_branches/member_list.html"
 
@@ -217,7 +210,7 @@ class MemberListView(StaffMixin, TemplateView):
         return response
 
 
-class MemberDetailView(StaffMixin, TemplateView):
+class MemberDetailView(StaffRequiredMixin, TemplateView):
     permission = "party_branches.view_partymember"
     template_name = "party_branches/member_detail.html"
 
@@ -266,7 +259,7 @@ class MemberDetailView(StaffMixin, TemplateView):
         )
 
 
-class MemberImportView(StaffMixin, TemplateView):
+class MemberImportView(StaffRequiredMixin, TemplateView):
     """Upload → preview with per-row errors → commit (all when clean, or the clean rows only)."""
 
     permission = "party_branches.add_partymember"
@@ -287,7 +280,7 @@ class MemberImportView(StaffMixin, TemplateView):
         return redirect("party_branches:import_preview", pk=batch.pk)
 
 
-class MemberImportPreviewView(StaffMixin, TemplateView):
+class MemberImportPreviewView(StaffRequiredMixin, TemplateView):
     permission = "party_branches.add_partymember"
     template_name = "party_branches/member_import_preview.html"
 

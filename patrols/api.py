@@ -1,23 +1,16 @@
-"""REST API of grid patrols: the same services and scoping as the pages."""
+"""REST API of grid patrols: the same services and scoping as the pages. A service's
+ValidationError answers 400 (core.errors.exception_handler)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from patrols import selectors, services
 from patrols.models import CheckIn
 from patrols.serializers import CheckInSerializer, FindingSerializer, PatrolSerializer
-
-
-def _drf(error: DjangoValidationError) -> ValidationError:
-    """The service's refusal as a 400 whose body is always an object (field → messages)."""
-    return ValidationError(
-        getattr(error, "message_dict", None) or {"non_field_errors": error.messages}
-    )
 
 
 class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,8 +28,6 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
             patrol = services.patrol_start(worker=request.user)
         except DjangoPermissionDenied as error:  # not a grid worker: no object to hide, so 403
             raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise _drf(error) from error
         return Response(PatrolSerializer(patrol).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=PatrolSerializer)
@@ -47,8 +38,6 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
             services.patrol_end(patrol=patrol, by=request.user)
         except DjangoPermissionDenied as error:
             raise NotFound from error
-        except DjangoValidationError as error:
-            raise _drf(error) from error
         return Response(PatrolSerializer(patrol).data)
 
 
@@ -80,8 +69,6 @@ class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except DjangoPermissionDenied as error:
             raise NotFound from error
-        except DjangoValidationError as error:
-            raise _drf(error) from error
 
 
 class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -111,5 +98,3 @@ class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except DjangoPermissionDenied as error:
             raise NotFound from error
-        except DjangoValidationError as error:
-            raise _drf(error) from error

@@ -32,7 +32,7 @@ def _staff_by_grid(role, today) -> dict[int, list[int]]:
     a few per grid)."""
     staff: dict[int, list[int]] = {}
     for grid_id, user_id in (
-        GridAssignment.objects.current(today)
+        GridAssignment.objects.in_force(today)
         .filter(role=role, user__is_active=True)
         .values_list("grid_id", "user_id")
         .order_by("grid_id", "user_id")

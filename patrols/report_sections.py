@@ -1,22 +1,16 @@
-"""Grid patrols' part of the monthly report (see reports/registry.py): patrols, check-ins and
+"""Grid patrols' part of the monthly report (see core/report_registry.py): patrols, check-ins and
 findings by kind and by how they ended, per area, for the month."""
 
-import datetime
-
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.hierarchy import AREA_LEVELS
+from core.periods import local_midnight
+from core.report_registry import Metric, report_section, report_section_all_levels
+from grids.levels import grouped_by_level, merge_levels
 from patrols.models import CheckIn, Finding, Patrol
-from reports.levels import LEVELS, grouped_by_level, merge_levels
-from reports.registry import Metric, report_section, report_section_all_levels
 
 KIND_METRICS = [Metric(f"findings_{kind}", label) for kind, label in Finding.Kind.choices]
-
-
-def _moment(day: datetime.date) -> datetime.datetime:
-    """Midnight of `day` in the site's time zone (Asia/Shanghai): months run local time."""
-    return datetime.datetime.combine(day, datetime.time.min, timezone.get_default_timezone())
 
 
 @report_section(
@@ -45,12 +39,12 @@ def patrols_all_levels(*, start, end):
     return patrols_figures(start=start, end=end)
 
 
-def patrols_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
+def patrols_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Patrols started, check-ins (and distinct key places) and findings recorded in the month,
     findings counted by kind and by outcome (Finding.Outcome: handled on the spot, reported as a
     request, still open), per area of each of `levels`: {level: {node_id: metrics}}. Three
-    queries (reports.levels.grouped_by_level: all levels at once where the database can)."""
-    since, until = _moment(start), _moment(end)
+    queries (grids.levels.grouped_by_level: all levels at once where the database can)."""
+    since, until = local_midnight(start), local_midnight(end)
     parts = [
         grouped_by_level(
             Patrol.objects.filter(started_at__gte=since, started_at__lt=until),

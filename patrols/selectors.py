@@ -20,6 +20,8 @@ from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.access import is_staff
+from core.periods import local_start
 from grids.jurisdiction import scope_queryset
 from patrols.models import CheckIn, Finding, Patrol, PatrolPlan
 
@@ -28,7 +30,7 @@ def patrols_visible_to(user):
     """A grid worker sees their own patrols; staff (grid head and above) their jurisdiction."""
     if user.is_authenticated and user.role == "grid_worker":
         return Patrol.objects.filter(worker=user)
-    if not (user.is_authenticated and user.is_staff_role):
+    if not is_staff(user):
         return Patrol.objects.none()
     return scope_queryset(Patrol.objects.all(), user)
 
@@ -84,19 +86,12 @@ def coverage_for(user, *, now=None):
     )
 
 
-def _local_start(value):
-    """An aware datetime as given; a date as local midnight (Asia/Shanghai) at its start."""
-    if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    return timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
-
-
 def patrols_in_period(user, *, start, end=None):
     """Patrols started in [start, end) inside the user's jurisdiction (dates are local days:
     `end` is exclusive). The one period rule of the coverage page and patrol_count."""
-    patrols = Patrol.objects.filter(started_at__gte=_local_start(start))
+    patrols = Patrol.objects.filter(started_at__gte=local_start(start))
     if end is not None:
-        patrols = patrols.filter(started_at__lt=_local_start(end))
+        patrols = patrols.filter(started_at__lt=local_start(end))
     return scope_queryset(patrols, user)
 
 
@@ -123,9 +118,9 @@ def patrols_per_worker(user, *, since, until=None):
 
 def findings_summary(user, *, since, until=None):
     """Findings by kind and how they ended (self-handled, reported, still open)."""
-    findings = Finding.objects.filter(created_at__gte=_local_start(since))
+    findings = Finding.objects.filter(created_at__gte=local_start(since))
     if until is not None:
-        findings = findings.filter(created_at__lt=_local_start(until))
+        findings = findings.filter(created_at__lt=local_start(until))
     findings = scope_queryset(findings, user)
     outcome = Finding.Outcome
     rows = (
@@ -145,6 +140,6 @@ def findings_summary(user, *, since, until=None):
 def findings_visible_to(user):
     if user.is_authenticated and user.role == "grid_worker":
         return Finding.objects.filter(patrol__worker=user)
-    if not (user.is_authenticated and user.is_staff_role):
+    if not is_staff(user):
         return Finding.objects.none()
     return scope_queryset(Finding.objects.all(), user)

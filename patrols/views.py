@@ -11,16 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import staff_required
+from core.errors import error_text
+from core.periods import month_range, parse_month
 from grids.models import KeyPlace
 from patrols import selectors, services
 from patrols.forms import CheckInForm, FindingForm, HandledForm
 from patrols.models import PatrolPlan
-
-
-def _errors(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(m for ms in error.message_dict.values() for m in ms)
-    return " ".join(error.messages)
 
 
 def _request_categories():
@@ -29,14 +26,8 @@ def _request_categories():
     return list(Category.objects.filter(parent__isnull=False, active=True).select_related("parent"))
 
 
-def _require_staff(user):
-    if not user.is_staff_role:
-        raise Http404
-
-
-@login_required
+@staff_required(permission="patrols.view_patrol")
 def home(request):
-    _require_staff(request.user)
     user = request.user
     context = {"is_worker": user.role == "grid_worker"}
     if context["is_worker"]:
@@ -65,7 +56,7 @@ def start(request):
     except PermissionDenied as denied:
         raise Http404 from denied
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Patrol started. Check in at each place you visit."))
     return redirect("patrols:home")
@@ -91,7 +82,7 @@ def check_in(request, pk):
     except PermissionDenied as denied:
         raise Http404 from denied
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Checked in at %(place)s.") % {"place": place.name})
     return redirect("patrols:home")
@@ -121,7 +112,7 @@ def finding_create(request, pk):
         except PermissionDenied as denied:
             raise Http404 from denied
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The finding has been recorded."))
     else:
@@ -145,7 +136,7 @@ def finding_handled(request, pk):
     except PermissionDenied as denied:
         raise Http404 from denied
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Marked as handled on the spot."))
     return redirect("patrols:detail", pk=finding.patrol_id)
@@ -170,7 +161,7 @@ def finding_request(request, pk):
     except PermissionDenied as denied:
         raise Http404 from denied
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -188,15 +179,14 @@ def end(request, pk):
     except PermissionDenied as denied:
         raise Http404 from denied
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Patrol ended."))
     return redirect("patrols:detail", pk=patrol.pk)
 
 
-@login_required
+@staff_required(permission="patrols.view_patrol")
 def detail(request, pk):
-    _require_staff(request.user)
     patrol = selectors.patrol_for_user_or_404(request.user, pk)
     return render(
         request,
@@ -214,12 +204,11 @@ def detail(request, pk):
     )
 
 
-@login_required
+@staff_required(permission="patrols.view_patrol")
 def coverage(request):
     """Grid heads and staff: places not visited within their frequency, patrols per worker,
     findings and how they ended — over the last `days` days, or over one calendar `month`
     (YYYY-MM, Asia/Shanghai: the period the dashboards' monthly patrol figure links to)."""
-    _require_staff(request.user)
     try:
         days = max(1, min(int(request.GET.get("days", 30)), 366))
     except ValueError:
@@ -227,8 +216,7 @@ def coverage(request):
     since, until = timezone.now() - datetime.timedelta(days=days), None
     month, month_error = _month_param(request.GET.get("month", ""))
     if month is not None:
-        since = month
-        until = (month + datetime.timedelta(days=32)).replace(day=1)
+        since, until = month_range(month)
     plans = selectors.coverage_for(request.user)
     return render(
         request,
@@ -258,9 +246,8 @@ def _month_param(value: str):
     if not value:
         return None, ""
     try:
-        year, month = (int(part) for part in value.split("-"))
-        if not 2000 <= year <= 2999:
+        if value.count("-") != 1:
             raise ValueError(value)
-        return datetime.date(year, month, 1), ""
+        return parse_month(value), ""
     except ValueError:
         return None, _("Enter a month as YYYY-MM, for example 2026-05.")

@@ -7,11 +7,13 @@ a staff role) or "user" (any logged-in user). Apps add their own entries without
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from core.access import is_staff
+
 
 def navigation_for(request):
     user = getattr(request, "user", None)
     logged_in = bool(user and user.is_authenticated)
-    is_staff_role = logged_in and getattr(user, "is_staff_role", False)
+    is_staff_role = is_staff(user)
     items = []
     for config in apps.get_app_configs():
         for url_name, label, audience in getattr(config, "nav_items", ()):

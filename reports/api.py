@@ -1,21 +1,11 @@
 """Monthly reports over the API (read-only, jurisdiction-scoped): /api/v1/reports/."""
 
-from rest_framework import permissions, viewsets
+from rest_framework import viewsets
 
+from core.access import IsStaff
 from reports import selectors
 from reports.forms import FilterForm
 from reports.serializers import ReportSerializer
-
-
-class IsStaffRole(permissions.BasePermission):
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and user.is_staff_role
-            and user.has_perm("reports.view_report")
-        )
 
 
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
@@ -23,7 +13,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     includes superseded versions (default: the newest version of each area and month)."""
 
     serializer_class = ReportSerializer
-    permission_classes = [IsStaffRole]
+    permission_classes = [IsStaff.with_permission("reports.view_report")]
 
     def get_queryset(self):
         user = self.request.user

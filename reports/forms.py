@@ -3,7 +3,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Level
+from core.hierarchy import AREA_LEVEL_CHOICES
+from core.periods import month_start
 
 
 class MonthField(forms.DateField):
@@ -15,7 +16,7 @@ class MonthField(forms.DateField):
 
     def to_python(self, value):
         result = super().to_python(value)
-        return result.replace(day=1) if isinstance(result, datetime.date) else result
+        return month_start(result) if isinstance(result, datetime.date) else result
 
 
 class RunForm(forms.Form):
@@ -25,5 +26,5 @@ class RunForm(forms.Form):
 class FilterForm(forms.Form):
     period = MonthField(label=_("Month"), required=False)
     level = forms.ChoiceField(
-        label=_("Level"), required=False, choices=[("", _("All levels"))] + list(Level.choices)
+        label=_("Level"), required=False, choices=[("", _("All levels"))] + AREA_LEVEL_CHOICES
     )

@@ -2,7 +2,7 @@
 
 A report row is never updated (a database trigger refuses UPDATE): regenerating a month writes a
 new version beside the old ones. The numbers are a JSON document {section: {metric: value}}
-produced by the sections registered in reports.registry.
+produced by the sections registered in core.report_registry.
 """
 
 from django.conf import settings
@@ -10,12 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class Level(models.TextChoices):
-    DISTRICT = "district", _("district")
-    STREET = "street", _("street")
-    COMMUNITY = "community", _("community")
-    GRID = "grid", _("area grid")
+from core.hierarchy import AREA_LEVEL_CHOICES
+from grids.models import AreaKeys
 
 
 class ReportRun(models.Model):
@@ -69,51 +65,20 @@ class ReportRun(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class Report(models.Model):
+class Report(AreaKeys):
     """One area's figures for one month, as generated at `generated_at` by `code_version`."""
-
-    jurisdiction_paths = {
-        "district": "district_id",
-        "street": "street_id",
-        "community": "community_id",
-        "grid": "grid_id",
-    }
 
     run = models.ForeignKey(
         ReportRun, on_delete=models.PROTECT, related_name="reports", verbose_name=_("run")
     )
     period = models.DateField(_("month"))
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=10, choices=AREA_LEVEL_CHOICES)
     node_code = models.CharField(_("area code"), max_length=16)
     node_name = models.CharField(_("area"), max_length=100)
-    # The area and its ancestors (for jurisdiction scoping): a street's report has district and
-    # street set, a grid's report all four.
+    # The area and its ancestors (AreaKeys, for jurisdiction scoping): a street's report has
+    # district and street set, a grid's report all four.
     district = models.ForeignKey(
         "grids.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
-    )
-    street = models.ForeignKey(
-        "grids.Street",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("street"),
-    )
-    community = models.ForeignKey(
-        "grids.Community",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
-    grid = models.ForeignKey(
-        "grids.AreaGrid",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("area grid"),
     )
     version = models.PositiveIntegerField(_("version"))
     numbers = models.JSONField(_("figures"))

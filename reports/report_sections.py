@@ -6,9 +6,10 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.hierarchy import AREA_LEVELS
+from core.report_registry import Metric, report_section, report_section_all_levels
+from grids.levels import grouped_by_level, merge_levels
 from grids.models import AreaGrid, GridAssignment, KeyPlace
-from reports.levels import LEVELS, grouped_by_level, merge_levels
-from reports.registry import Metric, report_section, report_section_all_levels
 
 
 @report_section(
@@ -34,14 +35,14 @@ def area_all_levels(*, start, end):
     return area_figures(start=start, end=end)
 
 
-def area_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
+def area_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Grids in force at the end of the month and their population; key places; staff whose
     assignment covered the month's last day; per area of each of `levels`. Three queries
-    (reports.levels.grouped_by_level)."""
+    (grids.levels.grouped_by_level)."""
     last_day = end - datetime.timedelta(days=1)
     parts = [
         grouped_by_level(
-            AreaGrid.objects.valid_on(last_day),
+            AreaGrid.objects.in_force(last_day),
             AreaGrid,
             levels,
             population=Sum("population"),
@@ -49,13 +50,13 @@ def area_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
             grids=Count("id"),
         ),
         grouped_by_level(
-            KeyPlace.objects.filter(grid__in=AreaGrid.objects.valid_on(last_day)),
+            KeyPlace.objects.filter(grid__in=AreaGrid.objects.in_force(last_day)),
             KeyPlace,
             levels,
             key_places=Count("id"),
         ),
         grouped_by_level(
-            GridAssignment.objects.current(last_day).filter(
+            GridAssignment.objects.in_force(last_day).filter(
                 Q(role=GridAssignment.Role.GRID_HEAD) | Q(role=GridAssignment.Role.GRID_WORKER)
             ),
             GridAssignment,

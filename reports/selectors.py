@@ -2,9 +2,10 @@
 
 from django.db.models import Max, OuterRef, Subquery
 
+from core.periods import previous_month
+from core.report_registry import SECTIONS, sections_in_order
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from reports.models import Report, ReportRun
-from reports.registry import SECTIONS, sections_in_order
 
 
 def reports_for(user):
@@ -34,9 +35,7 @@ def report_for(user, pk) -> Report:
 
 def previous_of(report: Report) -> Report | None:
     """The latest version of the same area's report for the month before."""
-    import datetime
-
-    prev_period = (report.period - datetime.timedelta(days=1)).replace(day=1)
+    prev_period = previous_month(report.period)
     return (
         Report.objects.filter(period=prev_period, level=report.level, node_code=report.node_code)
         .order_by("-version")

@@ -10,18 +10,15 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.hierarchy import AREA_LEVELS
+from core.periods import month_range, month_start
+from core.report_registry import sections_in_order
+from grids.levels import nodes_of
 from grids.models import DEFAULT_VALID_FROM
-from reports.levels import LEVELS, nodes_of
 from reports.models import Report, ReportRun, ReportSubscription
-from reports.registry import month_range, sections_in_order
 from reports.version import code_version
 
 logger = logging.getLogger(__name__)
-
-
-def previous_month(today: datetime.date | None = None) -> datetime.date:
-    today = today or timezone.localdate()
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 def _clean(value, unit: str):
@@ -42,7 +39,7 @@ def report_figures(*, period: datetime.date, on_step=None) -> dict[str, dict[int
     the registered sections: `compute_all` once when a section has it (every level in one call),
     else `compute` once per level (each a fixed number of queries)."""
     start, end = month_range(period)
-    figures: dict[str, dict[int, dict]] = {level: {} for level in LEVELS}
+    figures: dict[str, dict[int, dict]] = {level: {} for level in AREA_LEVELS}
     for section in sections_in_order():
         if section.compute_all is not None:
             per_level = section.compute_all(start=start, end=end) or {}
@@ -50,7 +47,7 @@ def report_figures(*, period: datetime.date, on_step=None) -> dict[str, dict[int
             if on_step:
                 on_step()
             continue
-        for level in LEVELS:
+        for level in AREA_LEVELS:
             values = section.compute(level=level, start=start, end=end) or {}
             _collect(figures, section, {level: values})
             if on_step:
@@ -59,7 +56,7 @@ def report_figures(*, period: datetime.date, on_step=None) -> dict[str, dict[int
 
 
 def _collect(figures: dict, section, per_level: dict) -> None:
-    for level in LEVELS:
+    for level in AREA_LEVELS:
         for node_id, metrics in (per_level.get(level) or {}).items():
             figures[level].setdefault(node_id, {})[section.name] = metrics
 
@@ -67,7 +64,9 @@ def _collect(figures: dict, section, per_level: dict) -> None:
 def total_steps() -> int:
     """Progress steps of a run: one per section call (one per level without `compute_all`),
     plus writing the reports."""
-    return sum(1 if s.compute_all is not None else len(LEVELS) for s in sections_in_order()) + 1
+    return (
+        sum(1 if s.compute_all is not None else len(AREA_LEVELS) for s in sections_in_order()) + 1
+    )
 
 
 def _numbers_for(node_figures: dict) -> dict:
@@ -81,8 +80,8 @@ def _numbers_for(node_figures: dict) -> dict:
 def report_run_start(*, period: datetime.date, by=None) -> ReportRun:
     """Queue the generation of `period`'s reports (a past month). Refused while a run for the
     same month is still queued or running."""
-    period = period.replace(day=1)
-    this_month = timezone.localdate().replace(day=1)
+    period = month_start(period)
+    this_month = month_start(timezone.localdate())
     if period >= this_month:
         raise ValidationError(_("Reports can only be generated for a month that has ended."))
     if period < DEFAULT_VALID_FROM:
@@ -166,7 +165,7 @@ def reports_generate(*, period: datetime.date, run: ReportRun, on_step=None) -> 
             .annotate(v=Max("version"))
         }
         rows = []
-        for level in LEVELS:
+        for level in AREA_LEVELS:
             for node in nodes_of(level, last_day):
                 ancestors = {
                     "district_id": node.get("district_pk"),

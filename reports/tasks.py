@@ -12,7 +12,8 @@ def generate_reports(run_id: int):
 @shared_task(acks_late=True)
 def generate_previous_month():
     """Beat: on the 1st at 02:00 (Asia/Shanghai), generate last month's reports."""
-    from reports.services import previous_month, report_run_start
+    from core.periods import previous_month
+    from reports.services import report_run_start
 
     run = report_run_start(period=previous_month())
     return run.pk

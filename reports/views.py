@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -7,21 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import access
 from reports import exports, selectors, services
 from reports.forms import FilterForm, RunForm
 from reports.models import ReportRun, ReportSubscription
 
-
-def _staff(request):
-    user = request.user
-    if not (user.is_staff_role and user.has_perm("reports.view_report")):
-        raise PermissionDenied
-    return user
+# The staff gate (core.access) with the reports' permission.
+staff_required = access.staff_required(permission="reports.view_report")
 
 
-@login_required
+@staff_required
 def index(request):
-    user = _staff(request)
+    user = request.user
     filters = FilterForm(request.GET or None)
     period = level = None
     if filters.is_valid():
@@ -43,10 +39,10 @@ def index(request):
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def run_start(request):
-    user = _staff(request)
+    user = request.user
     if not user.has_perm("reports.add_reportrun"):
         raise PermissionDenied
     form = RunForm(request.POST)
@@ -67,16 +63,15 @@ def run_start(request):
     return redirect("reports:index")
 
 
-@login_required
+@staff_required
 def run_progress(request, pk):
-    _staff(request)
     run = get_object_or_404(ReportRun, pk=pk)
     return render(request, "reports/_run.html", {"run": run})
 
 
-@login_required
+@staff_required
 def detail(request, pk):
-    user = _staff(request)
+    user = request.user
     report = selectors.report_for(user, pk)
     previous = selectors.previous_of(report)
     tables = selectors.report_tables(report, previous)
@@ -102,9 +97,9 @@ def detail(request, pk):
     )
 
 
-@login_required
+@staff_required
 def download_xlsx(request, pk):
-    report = selectors.report_for(_staff(request), pk)
+    report = selectors.report_for(request.user, pk)
     response = HttpResponse(
         exports.report_xlsx(report),
         content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -115,9 +110,9 @@ def download_xlsx(request, pk):
     return response
 
 
-@login_required
+@staff_required
 def download_pdf(request, pk):
-    report = selectors.report_for(_staff(request), pk)
+    report = selectors.report_for(request.user, pk)
     response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename_for(report, "pdf")}"'
@@ -125,10 +120,10 @@ def download_pdf(request, pk):
     return response
 
 
-@login_required
+@staff_required
 @require_POST
 def subscription(request):
-    user = _staff(request)
+    user = request.user
     if services.subscription_toggle(user=user):
         if user.email:
             messages.success(request, _("You will receive your area's monthly report by e-mail."))

@@ -19,9 +19,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core.access import IsStaff
 from requests_desk import flow, selectors
 from requests_desk.forms import ActionForm, QueueFilterForm
 from requests_desk.models import Category, Request, Stage
@@ -34,18 +35,8 @@ from requests_desk.serializers import (
     RequestListSerializer,
 )
 
-
-class IsDeskStaff(BasePermission):
-    """The queue page's rule: a staff role with the permission to view requests."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and user.is_staff_role
-            and user.has_perm("requests_desk.view_request")
-        )
+# The queue page's gate (core.access): a staff role with the permission to view requests.
+IsDeskStaff = IsStaff.with_permission("requests_desk.view_request")
 
 
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="tracking code")

@@ -27,10 +27,6 @@ class _Conf:
     def WORKING_WEEKDAYS(self):  # noqa: N802
         return _get("WORKING_WEEKDAYS", (0, 1, 2, 3, 4))
 
-    @property
-    def TIME_ZONE(self):  # noqa: N802
-        return _get("TIME_ZONE", "Asia/Shanghai")
-
     # A request is "nearly due" when its deadline is less than this many hours away.
     # (REDGRID_REQUEST_NEARLY_DUE_HOURS, the reminders' earlier name, is still honoured.)
     NEARLY_DUE_HOURS = property(

@@ -237,16 +237,7 @@ def _within(request: Request, user) -> bool:
     if user is None or user.is_superuser:
         return True
     jurisdiction = user.jurisdiction
-    if jurisdiction is None:
-        return False
-    attribute = {"street": "street_id", "community": "community_id", "grid": "grid_id"}.get(
-        jurisdiction.level
-    )
-    if attribute:
-        return getattr(request, attribute) == jurisdiction.node_id
-    if jurisdiction.level == "district":
-        return request.street.district_id == jurisdiction.node_id
-    return False
+    return jurisdiction is not None and jurisdiction.contains(request)
 
 
 def _guard(case: Request, transition: Transition) -> str | None:
@@ -316,7 +307,7 @@ def dispatch_assignees(case: Request, *, on: datetime.date | None = None):
     if case.grid_id is None:
         return GridAssignment.objects.none()
     return (
-        GridAssignment.objects.current(on)
+        GridAssignment.objects.in_force(on)
         .filter(
             grid_id=case.grid_id,
             role__in=[GridAssignment.Role.GRID_WORKER, GridAssignment.Role.GRID_HEAD],

@@ -39,12 +39,11 @@ and the live overdue count over the requests whose clock runs. Use request_indic
 periods or for department/category groups.
 """
 
-import datetime
-
 from django.db.models import Avg, Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.periods import local_midnight, local_start, month_start, next_month, time_zone
 from grids.jurisdiction import scope_queryset
 from requests_desk import monthly
 from requests_desk.models import MonthlyRequestFigures, Request, overdue_q
@@ -68,18 +67,12 @@ RATES = {
 }
 
 
-def _aware(value):
-    if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    return timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
-
-
 def request_indicators(*, start, end, user=None, queryset=None, group_by=("grid",), now=None):
     now = now or timezone.now()
     qs = queryset if queryset is not None else Request.objects.all()
     if user is not None:
         qs = scope_queryset(qs, user)
-    qs = qs.filter(created_at__gte=_aware(start), created_at__lt=_aware(end))
+    qs = qs.filter(created_at__gte=local_start(start), created_at__lt=local_start(end))
     keys = []
     if "month" in group_by:
         qs = qs.annotate(month=TruncMonth("created_at"))
@@ -127,12 +120,12 @@ def monthly_request_indicators(
     *, first_month, last_month, user=None, scope=None, group_by=("grid",), now=None
 ):
     now = now or timezone.now()
-    first, last = monthly.month_start(first_month), monthly.month_start(last_month)
+    first, last = month_start(first_month), month_start(last_month)
     figures = MonthlyRequestFigures.objects.filter(month__gte=first, month__lte=last)
     overdue = Request.objects.filter(
         overdue_q(now),
-        created_at__gte=monthly.local_midnight(first),
-        created_at__lt=monthly.local_midnight(monthly.next_month(last)),
+        created_at__gte=local_midnight(first),
+        created_at__lt=local_midnight(next_month(last)),
     )
     if scope is not None:
         figures, overdue = scope(figures), scope(overdue)
@@ -140,7 +133,7 @@ def monthly_request_indicators(
         figures, overdue = scope_queryset(figures, user), scope_queryset(overdue, user)
     keys = [key for group in group_by for key in MONTHLY_GROUPS[group]]
     if "month" in group_by:
-        month = TruncMonth("created_at", output_field=DateField(), tzinfo=monthly.time_zone())
+        month = TruncMonth("created_at", output_field=DateField(), tzinfo=time_zone())
         overdue = overdue.annotate(month=month)
     sums = {name: Sum(name) for name in _SUMMED}
     if keys:

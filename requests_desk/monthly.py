@@ -20,7 +20,7 @@ nightly safety net); the tests assert that the incremental summary equals the re
 requests_desk.indicators.request_indicators.
 
 Rows and keys:
-  * one row per bucket = (street, community, grid) and local month (conf.TIME_ZONE, the same
+  * one row per bucket = (street, community, grid) and local month (core.periods.time_zone(), the same
     Asia/Shanghai days as the queue's filters). Hotline requests may have no grid: the bucket is
     the text "<street>/<community>/<grid or 0>", unique with the month on every database (a
     unique constraint over a nullable grid column would not catch duplicates; NULLS NOT DISTINCT
@@ -50,7 +50,6 @@ integers so such drift can never make a resident's submission fail.
 
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -66,7 +65,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
-from requests_desk.conf import conf
+from core.periods import local_midnight, month_start, next_month, time_zone
 
 # The counters, in the order of the upsert statement.
 COHORT_COUNTERS = (
@@ -97,11 +96,6 @@ ONE_MICROSECOND = datetime.timedelta(microseconds=1)
 # --- The contribution of one request (pure) ---------------------------------------------------------
 def bucket_of(street_id, community_id, grid_id) -> str:
     return f"{street_id}/{community_id}/{grid_id or 0}"
-
-
-def time_zone() -> ZoneInfo:
-    """The desk's time zone (conf.TIME_ZONE, Asia/Shanghai): months and days run local time."""
-    return ZoneInfo(conf.TIME_ZONE)
 
 
 def _key(case, moment):
@@ -336,22 +330,6 @@ def _lock_table(table=None) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {table or _table()} IN EXCLUSIVE MODE")
-
-
-def month_start(day) -> datetime.date:
-    """The first day of the month of a date (or of an aware datetime's local date)."""
-    if isinstance(day, datetime.datetime):
-        day = day.astimezone(time_zone()).date()
-    return day.replace(day=1)
-
-
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    """Local midnight (conf.TIME_ZONE) at the start of `day`: where the desk's days begin."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=time_zone())
-
-
-def next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def monthly_figures_rebuild(*, months=None, request_model=None, figures_model=None) -> int:

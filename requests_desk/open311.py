@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.periods import local_start, time_zone
 from grids.models import Community
 from privacy.masking import mask_free_text
 from redgrid.middleware import request_carries_nul
@@ -123,7 +124,7 @@ def open311_view(methods):
 def _iso(moment, tz=None):
     if not moment:
         return None
-    return moment.astimezone(tz or timezone.get_current_timezone()).isoformat(timespec="seconds")
+    return moment.astimezone(tz or time_zone()).isoformat(timespec="seconds")
 
 
 # --- Serialisation -----------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ def _status(item: Request) -> str:
 def _request(item: Request, *, tz=None, notices=None) -> dict:
     """One request as GeoReport v2 shows it. `item.public_events` holds its public timeline as
     (to_stage, note, created_at) tuples; `notices` caches the categories' time-limit texts."""
-    tz = tz or timezone.get_current_timezone()
+    tz = tz or time_zone()
     notices = {} if notices is None else notices
     events = item.public_events
     notes = next((note for _stage, note, _at in reversed(events) if note), "")
@@ -259,7 +260,7 @@ def _with_public_events(items: list) -> list:
 
 
 def _requests_response(fmt, items, status=200):
-    tz, notices = timezone.get_current_timezone(), {}
+    tz, notices = time_zone(), {}
     return _respond(
         fmt,
         "service_requests",
@@ -449,9 +450,7 @@ def _parse_date(value: str, name: str):
         moment = None
     if value and moment is None:
         raise Open311Error(400, f"{name} must be a W3C (ISO 8601) datetime")
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    return local_start(moment) if moment is not None else None  # naive: local time
 
 
 def _get_requests(request, fmt):

@@ -1,4 +1,4 @@
-"""The requests desk's part of the monthly report (see reports/registry.py): the case indicators
+"""The requests desk's part of the monthly report (see core/report_registry.py): the case indicators
 of requests_desk.indicators, per area, for requests reported in the month — read from the desk's
 per-(area, month) summary (monthly_request_indicators), so a report costs the same whatever the
 number of requests."""
@@ -7,9 +7,10 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import is_whole_months
+from core.report_registry import Metric, report_section
 from grids.jurisdiction import jurisdiction_paths
 from grids.models import District
-from reports.registry import Metric, report_section
 from requests_desk.indicators import monthly_request_indicators, request_indicators
 from requests_desk.models import Request
 
@@ -28,14 +29,10 @@ METRICS = [
 KEYS = [m.key for m in METRICS]
 
 
-def _whole_months(start, end) -> bool:
-    return start.day == 1 and end.day == 1 and end > start
-
-
 def _indicators(*, start, end, group_by, scope=None):
     """monthly_request_indicators for whole months (the report's case), request_indicators
     over the requests otherwise."""
-    if _whole_months(start, end):
+    if is_whole_months(start, end):
         return monthly_request_indicators(
             first_month=start,
             last_month=end - datetime.timedelta(days=1),
@@ -52,7 +49,7 @@ def requests_section(*, level, start, end):
     district (normally one)."""
     if level == "district":
         result = {}
-        for district_id in District.objects.valid_on(start).values_list("id", flat=True):
+        for district_id in District.objects.in_force(start).values_list("id", flat=True):
 
             def in_district(qs, district_id=district_id):
                 return qs.filter(**{jurisdiction_paths(qs.model)["district"]: district_id})

@@ -9,6 +9,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.periods import local_midnight
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from requests_desk.conf import conf
 from requests_desk.models import (
@@ -20,7 +21,6 @@ from requests_desk.models import (
     nearly_due_q,
     overdue_q,
 )
-from requests_desk.monthly import local_midnight
 
 QUEUE_SORTS = {
     "new": ("-created_at", "-id"),

@@ -3,7 +3,6 @@ case page (jurisdiction-scoped). Views parse, call a service or selector, and re
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import access
+from core.errors import form_add_errors
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_reveal
 from requests_desk import flow, pending, selectors, services
@@ -32,17 +33,6 @@ from requests_desk.throttle import submission_allow
 
 def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
-
-
-def _form_errors_from(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _map_context():
@@ -118,7 +108,7 @@ def _report(request, form_class, template, *, source, created_by=None):
                     client_ip=_client_ip(request),
                 )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_add_errors(form, exc)
         else:
             if not nearby:
                 pending.pending_photos_discard(token)
@@ -247,18 +237,8 @@ def support(request, code):
 # --- Staff ------------------------------------------------------------------------------------------
 
 
-def staff_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff_role or not request.user.has_perm(
-            "requests_desk.view_request"
-        ):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# The staff gate (core.access) with the queue's permission.
+staff_required = access.staff_required(permission="requests_desk.view_request")
 
 
 @staff_required
@@ -398,7 +378,7 @@ def act(request, code, action):
         try:
             flow.transition(case=item, action=action, by=request.user, **form.params())
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_add_errors(form, exc)
         else:
             message = _("%(action)s: done.") % {"action": transition.label}
             if request.htmx:

@@ -2,15 +2,17 @@
 
 A working day is a weekday in conf.WORKING_WEEKDAYS that the holiday calendar does not mark as a
 day off, or any day it marks as a make-up working day (调休). Working time is the periods of
-conf.WORKING_PERIODS on working days, in conf.TIME_ZONE. "N working days" is N × the length of a
-working day in working hours, so a case dispatched on Monday at 10:00 with one working day is due
-on Tuesday at 10:00; dispatched outside working time, the clock starts at the next period.
+conf.WORKING_PERIODS on working days, in the district's time zone (core.periods.time_zone). "N
+working days" is N × the length of a working day in working hours, so a case dispatched on
+Monday at 10:00 with one working day is due on Tuesday at 10:00; dispatched outside working time,
+the clock starts at the next period.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from core.periods import time_zone
 from requests_desk.conf import conf
 
 
@@ -25,7 +27,7 @@ class WorkCalendar:
     def __post_init__(self):
         self.periods = self.periods or tuple(conf.WORKING_PERIODS)
         self.weekdays = self.weekdays if self.weekdays is not None else tuple(conf.WORKING_WEEKDAYS)
-        self.tz = self.tz or ZoneInfo(conf.TIME_ZONE)
+        self.tz = self.tz or time_zone()
 
     @classmethod
     def load(cls, start: datetime.date | None = None, days: int = 400) -> "WorkCalendar":
@@ -113,5 +115,5 @@ def due_at(start: datetime.datetime, category, calendar: WorkCalendar | None = N
     """The deadline for a case of sub-class `category` whose clock starts at `start`."""
     if not category.limit_amount:
         return None
-    calendar = calendar or WorkCalendar.load(start.astimezone(ZoneInfo(conf.TIME_ZONE)).date())
+    calendar = calendar or WorkCalendar.load(start.astimezone(time_zone()).date())
     return calendar.add_limit(start, category.limit_amount, category.limit_unit)

@@ -2,7 +2,6 @@
 (jurisdiction-scoped; bookings written through services.booking_create)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -99,12 +98,9 @@ class RoomDetailView(generics.RetrieveAPIView):
 
 
 def _service_call(function, **kwargs):
+    """The service's answer; its ValidationError answers 400 (core.errors.exception_handler)."""
     try:
         return function(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
 

@@ -16,10 +16,10 @@ from shapely import contains_xy, prepare
 from shapely.geometry import shape
 
 from accounts.models import User
+from core.periods import local_datetime
 from grids.demo_people import chinese_name
 from grids.locate import GridIndex, locate_many
 from grids.models import AreaGrid, Community, SubGrid
-from service_points.hours import TZ
 from service_points.models import (
     Booking,
     Facility,
@@ -389,7 +389,7 @@ def _bookings(rng: random.Random, rooms: list, today: datetime.date) -> int:
                 continue
             purpose, title = rng.choice(titles)
             start_hour = rng.choice([9, 10, 14, 15, 16])
-            start = datetime.datetime.combine(day, T(start_hour), TZ)
+            start = local_datetime(day, T(start_hour))
             by = head if room.position.grid_id else staff
             rows.append(
                 Booking(

@@ -3,7 +3,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from service_points.hours import TZ
+from core.errors import form_add_errors
+from service_points.hours import local_interval
 from service_points.models import Booking, Facility, Function, ServicePosition, Tier
 
 
@@ -71,13 +72,7 @@ class BookingForm(forms.Form):
 
     def period(self) -> tuple[datetime.datetime, datetime.datetime]:
         data = self.cleaned_data
-        start = datetime.datetime.combine(data["date"], data["start"], TZ)
-        end_day = (
-            data["date"] + datetime.timedelta(days=1)
-            if data["end"] <= data["start"]
-            else data["date"]
-        )
-        return start, datetime.datetime.combine(end_day, data["end"], TZ)
+        return local_interval(data["date"], data["start"], data["end"])
 
 
 class ServicePositionAdminForm(forms.ModelForm):
@@ -116,5 +111,4 @@ class ServicePositionAdminForm(forms.ModelForm):
         try:
             position_validate(self.instance)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
+            form_add_errors(self, exc)

@@ -13,23 +13,17 @@ query, no per-row work); tests check both agree.
 
 import datetime
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
 
-TZ = ZoneInfo(settings.TIME_ZONE)
-
-
-def local(at: datetime.datetime | None = None) -> datetime.datetime:
-    return timezone.localtime(at or timezone.now(), TZ)
+from core.periods import local, local_datetime
 
 
-def _interval(day: datetime.date, opens: datetime.time, closes: datetime.time):
-    start = datetime.datetime.combine(day, opens, TZ)
+def local_interval(day: datetime.date, opens: datetime.time, closes: datetime.time):
+    """[opens, closes) on `day` as aware moments; a `closes` at or before `opens` is the next
+    day's (an interval that crosses midnight)."""
     end_day = day + datetime.timedelta(days=1) if closes <= opens else day
-    return start, datetime.datetime.combine(end_day, closes, TZ)
+    return local_datetime(day, opens), local_datetime(end_day, closes)
 
 
 def opening_intervals(
@@ -50,10 +44,10 @@ def opening_intervals(
         exception = by_date.get(day)
         if exception is not None:
             if not exception.is_closed:
-                result.append(_interval(day, exception.opens, exception.closes))
+                result.append(local_interval(day, exception.opens, exception.closes))
         else:
             for h in by_weekday.get(day.weekday(), ()):
-                result.append(_interval(day, h.opens, h.closes))
+                result.append(local_interval(day, h.opens, h.closes))
         day += datetime.timedelta(days=1)
     return sorted(result)
 

@@ -1,13 +1,13 @@
-"""The service positions' part of the monthly report (see reports/registry.py)."""
+"""The service positions' part of the monthly report (see core/report_registry.py)."""
 
 import datetime
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from reports.levels import level_path
-from reports.registry import Metric, report_section
-from service_points.hours import TZ
+from core.periods import local_midnight
+from core.report_registry import Metric, report_section
+from grids.levels import level_path
 from service_points.models import Booking, ServicePosition, Tier
 
 
@@ -40,8 +40,7 @@ def service_positions_section(*, level, start, end):
         node = row.pop("node")
         if node is not None:
             result[node] = row
-    month_start = datetime.datetime.combine(start, datetime.time.min, TZ)
-    month_end = datetime.datetime.combine(end, datetime.time.min, TZ)
+    month_start, month_end = local_midnight(start), local_midnight(end)
     bookings = (
         Booking.objects.filter(
             status=Booking.Status.CONFIRMED, starts_at__gte=month_start, starts_at__lt=month_end

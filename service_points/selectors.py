@@ -9,11 +9,12 @@ from django.contrib.gis.geos import Point
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from core.periods import add_months, local, local_midnight, month_start, time_zone
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, SubGrid
 from service_points import conf
 from service_points.geo import DistanceMetres
-from service_points.hours import TZ, local, open_at_q
+from service_points.hours import open_at_q
 from service_points.models import Booking, OpeningException, Room, ServicePosition, Tier
 
 
@@ -143,7 +144,7 @@ def room_week(room: Room, day: datetime.date) -> Week:
 
     monday = day - datetime.timedelta(days=day.weekday())
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    start = datetime.datetime.combine(monday, datetime.time.min, TZ)
+    start = local_midnight(monday)
     end = start + datetime.timedelta(days=7)
     bookings = (
         room.bookings.filter(status=Booking.Status.CONFIRMED, starts_at__lt=end, ends_at__gt=start)
@@ -259,7 +260,7 @@ def _activity_usage(position, since: datetime.date):
     if "starts_at" not in fields:
         return []
     qs = position.volunteer_activities.filter(
-        starts_at__gte=datetime.datetime.combine(since, datetime.time.min, TZ),
+        starts_at__gte=local_midnight(since),
         starts_at__lte=timezone.now(),
     )
     if "status" in fields and hasattr(model, "Status") and hasattr(model.Status, "CANCELLED"):
@@ -272,7 +273,7 @@ def _activity_usage(position, since: datetime.date):
         if "hours" in signup_fields:
             extra["hours"] = Sum("signups__hours")
     return (
-        qs.annotate(month=TruncMonth("starts_at", tzinfo=TZ))
+        qs.annotate(month=TruncMonth("starts_at", tzinfo=time_zone()))
         .values("month")
         .annotate(events=Count("pk", distinct=True), **extra)
         .order_by("month")
@@ -283,10 +284,7 @@ def position_usage(position, *, months: int = 12) -> list[MonthUsage]:
     """Events held, attendance and volunteer hours served at the position per month (last
     `months` months), aggregated by the database from the meetings and activities held there.
     Two aggregate queries, whatever the number of events."""
-    today = timezone.localdate()
-    first = today.replace(day=1)
-    for _ in range(months - 1):
-        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    first = add_months(month_start(timezone.localdate()), 1 - months)
     by_month: dict[datetime.date, MonthUsage] = {}
     for rows in (_meeting_usage(position, first), _activity_usage(position, first)):
         for row in rows:

@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import local
 from grids.jurisdiction import is_within
 from grids.locate import locate
 from service_points import conf
-from service_points.hours import covering_interval, local
+from service_points.hours import covering_interval
 from service_points.models import (
     Booking,
     OpeningException,

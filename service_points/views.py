@@ -4,9 +4,8 @@ booking, and the coverage report. Thin: parse, call a selector or service, rende
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.access import StaffRequiredMixin
 from grids.jurisdiction import get_scoped_object_or_404
 from service_points import conf, selectors, services
 from service_points.forms import BookingForm, PositionFilterForm
@@ -104,18 +104,8 @@ class PositionDetailView(TemplateView):
         return context
 
 
-class StaffMixin(LoginRequiredMixin):
+class RoomListView(StaffRequiredMixin, TemplateView):
     permission = "service_points.view_room"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not (request.user.is_staff_role and request.user.has_perm(self.permission)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class RoomListView(StaffMixin, TemplateView):
     template_name = "service_points/room_list.html"
 
     def get_context_data(self, **kwargs):
@@ -133,8 +123,10 @@ def _parse_day(value: str | None) -> datetime.date:
         return timezone.localdate()
 
 
-class RoomWeekView(StaffMixin, TemplateView):
+class RoomWeekView(StaffRequiredMixin, TemplateView):
     """A room's week (Monday–Sunday): opening hours and bookings; staff and grid heads book here."""
+
+    permission = "service_points.view_room"
 
     template_name = "service_points/room_week.html"
 
@@ -187,7 +179,9 @@ class RoomWeekView(StaffMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class BookingCancelView(StaffMixin, View):
+class BookingCancelView(StaffRequiredMixin, View):
+    permission = "service_points.view_room"
+
     def post(self, request, pk):
         booking = get_scoped_object_or_404(
             selectors.bookings_for(request.user).filter(status=Booking.Status.CONFIRMED),
@@ -206,7 +200,7 @@ class BookingCancelView(StaffMixin, View):
         )
 
 
-class CoverageView(StaffMixin, TemplateView):
+class CoverageView(StaffRequiredMixin, TemplateView):
     permission = "service_points.view_serviceposition"
     template_name = "service_points/coverage.html"
 

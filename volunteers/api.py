@@ -2,7 +2,6 @@
 apply); a Party member sees and writes only their own registrations and sign-ups. Writes go
 through volunteers.services (the same rules as the pages)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -10,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.access import require_staff
 from grids.jurisdiction import scope_queryset
-from party_branches.api import drf_error
 from volunteers import selectors, services
 from volunteers.models import Activity, Registration, SignUp
 from volunteers.serializers import (
@@ -45,9 +44,7 @@ class OwnOrScopedMixin:
         return queryset.filter(**{self.member_lookup: member})
 
     def require_staff_perm(self, codename):
-        user = self.request.user
-        if not (user.is_staff_role and user.has_perm(f"volunteers.{codename}")):
-            raise PermissionDenied
+        require_staff(self.request.user, f"volunteers.{codename}")
 
 
 class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -73,24 +70,18 @@ class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.Re
             if member is None:
                 raise PermissionDenied
         grid = serializer.validated_data["grid"]
-        try:
-            serializer.instance = services.registration_submit(
-                member=member,
-                community=grid.community,
-                grid=grid,
-                skills=serializer.validated_data.get("skills", ""),
-                by=user,
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        serializer.instance = services.registration_submit(
+            member=member,
+            community=grid.community,
+            grid=grid,
+            skills=serializer.validated_data.get("skills", ""),
+            by=user,
+        )
 
     def _decide(self, request, service, **kwargs):
         self.require_staff_perm("change_registration")
         registration = self.get_object()
-        try:
-            registration = service(registration=registration, by=request.user, **kwargs)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        registration = service(registration=registration, by=request.user, **kwargs)
         return Response(
             RegistrationSerializer(registration, context=self.get_serializer_context()).data
         )
@@ -115,12 +106,7 @@ class RegistrationViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.Re
     @action(detail=True, methods=["post"])
     def reconfirm(self, request, pk=None):
         registration = self.get_object()
-        try:
-            registration = services.registration_reconfirm(
-                registration=registration, by=request.user
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        registration = services.registration_reconfirm(registration=registration, by=request.user)
         return Response(
             RegistrationSerializer(registration, context=self.get_serializer_context()).data
         )
@@ -142,14 +128,10 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         user = self.request.user
-        if not (user.is_staff_role and user.has_perm("volunteers.add_activity")):
-            raise PermissionDenied
-        try:
-            serializer.instance = services.activity_save(
-                activity=Activity(**serializer.validated_data), by=user
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        require_staff(user, "volunteers.add_activity")
+        serializer.instance = services.activity_save(
+            activity=Activity(**serializer.validated_data), by=user
+        )
 
 
 class SignUpViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -168,10 +150,8 @@ class SignUpViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         if member is None:
             raise PermissionDenied
         activity = serializer.validated_data["activity"]
-        try:  # the service refuses activities outside the member's registered community
-            serializer.instance = services.signup_create(activity=activity, member=member)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        # The service refuses activities outside the member's registered community (400).
+        serializer.instance = services.signup_create(activity=activity, member=member)
 
     @extend_schema(request=None, responses=SignUpSerializer)
     @action(detail=True, methods=["post"])
@@ -179,10 +159,7 @@ class SignUpViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         signup = self.get_object()
         if request.user.is_staff_role:
             self.require_staff_perm("change_signup")
-        try:
-            signup = services.signup_cancel(signup=signup)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        signup = services.signup_cancel(signup=signup)
         return Response(SignUpSerializer(signup).data)
 
     @extend_schema(request=None, responses=SignUpSerializer)
@@ -190,10 +167,5 @@ class SignUpViewSet(OwnOrScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     def check(self, request, pk=None):
         """Staff confirmation: check in, or check out if already checked in."""
         self.require_staff_perm("change_signup")
-        try:
-            signup = services.signup_check(
-                signup=self.get_object(), method="staff", now=timezone.now()
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        signup = services.signup_check(signup=self.get_object(), method="staff", now=timezone.now())
         return Response(SignUpSerializer(signup).data, status=status.HTTP_200_OK)

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.periods import add_months
 from notifications.registry import Reminder, reminder_kind
 from volunteers.conf import registration_valid_months
 from volunteers.models import Registration, SignUp
-from volunteers.services import add_months
 
 EXPIRY_NOTICE_DAYS = 14
 

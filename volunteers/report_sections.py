@@ -1,4 +1,4 @@
-"""The volunteer action's part of the monthly report (see reports/registry.py): registration
+"""The volunteer action's part of the monthly report (see core/report_registry.py): registration
 rate of Party members, volunteer activities held and service hours, per area."""
 
 import datetime
@@ -6,9 +6,10 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.hierarchy import AREA_LEVELS
+from core.report_registry import Metric, report_section, report_section_all_levels
+from grids.levels import grouped_by_level, merge_levels
 from party_branches.models import PartyMember
-from reports.levels import LEVELS, grouped_by_level, merge_levels
-from reports.registry import Metric, report_section, report_section_all_levels
 from volunteers.models import Activity, SignUp
 from volunteers.selectors import _with_registered, certified_signups
 
@@ -37,13 +38,13 @@ def volunteers_all_levels(*, start, end):
     return volunteers_figures(start=start, end=end)
 
 
-def volunteers_figures(*, start, end, levels=LEVELS) -> dict[str, dict[int, dict]]:
+def volunteers_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Registration as it stands on the month's last day (volunteers.selectors: members expected
     to register, with an approved registration confirmed within the validity period; members
     sit in their home community and, through their branch, in a grid); activities not cancelled
     that started in the month; certified service hours of those activities
     (volunteers.selectors.certified_signups) — per area of each of `levels`: {level: {node_id:
-    metrics}}. Three queries (reports.levels.grouped_by_level: all levels at once where the
+    metrics}}. Three queries (grids.levels.grouped_by_level: all levels at once where the
     database can)."""
     last_day = end - datetime.timedelta(days=1)
     registration = grouped_by_level(

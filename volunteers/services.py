@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import add_months
 from notifications.services import notification_enqueue
 from volunteers.conf import checkin_window_minutes, registration_valid_months
 from volunteers.hours import hours_between
@@ -16,17 +17,6 @@ from volunteers.models import Activity, Need, Registration, SignUp
 
 
 # --- Registration ----------------------------------------------------------------------------------
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def registration_cutoff(on: datetime.date | None = None) -> datetime.date:
     """Registrations confirmed on or before this day have expired on `on`."""
     return add_months(on or timezone.localdate(), -registration_valid_months())

@@ -17,6 +17,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 
+from core.access import StaffRequiredMixin
+from core.errors import error_text
 from grids.jurisdiction import get_scoped_object_or_404
 from privacy.services import personal_data_export_record
 from volunteers import selectors, services
@@ -29,10 +31,6 @@ from volunteers.forms import (
     StaffRegistrationForm,
 )
 from volunteers.models import Activity, Need, Registration, SignUp
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 # --- Member pages ----------------------------------------------------------------------------------
@@ -99,7 +97,7 @@ class RegisterView(MineView):
                     by=request.user,
                 )
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(
                     request,
@@ -120,7 +118,7 @@ class ReconfirmView(MemberMixin, View):
         try:
             services.registration_reconfirm(registration=registration, by=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Registration re-confirmed."))
         return redirect("volunteers:mine")
@@ -136,7 +134,7 @@ class SignUpView(MemberMixin, View):
         try:
             services.signup_create(activity=activity, member=self.member)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request, _("You are signed up for %(title)s.") % {"title": activity.title}
@@ -152,7 +150,7 @@ class CancelSignUpView(MemberMixin, View):
         try:
             services.signup_cancel(signup=signup)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Sign-up cancelled."))
         return redirect("volunteers:mine")
@@ -168,7 +166,7 @@ class TakeNeedView(MemberMixin, View):
         try:
             services.need_take(need=need, member=self.member)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request, _('Thank you: you took up "%(title)s".') % {"title": need.title}
@@ -215,7 +213,7 @@ class QrCheckView(MemberMixin, TemplateView):
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(
-                request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+                request, error_text(exc) if isinstance(exc, ValidationError) else str(exc)
             )
         else:
             if signup.checked_out_at:
@@ -229,18 +227,8 @@ class QrCheckView(MemberMixin, TemplateView):
 
 
 # --- Staff pages -----------------------------------------------------------------------------------
-class StaffMixin(LoginRequiredMixin):
+class StaffHomeView(StaffRequiredMixin, TemplateView):
     permission = "volunteers.view_activity"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.is_staff_role or not request.user.has_perm(self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class StaffHomeView(StaffMixin, TemplateView):
     template_name = "volunteers/staff_home.html"
 
     def get_context_data(self, **kwargs):
@@ -255,7 +243,7 @@ class StaffHomeView(StaffMixin, TemplateView):
         return context
 
 
-class RegistrationListView(StaffMixin, TemplateView):
+class RegistrationListView(StaffRequiredMixin, TemplateView):
     permission = "volunteers.view_registration"
     template_name = "volunteers/registrations.html"
 
@@ -291,14 +279,14 @@ class RegistrationListView(StaffMixin, TemplateView):
                     by=request.user,
                 )
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Registration entered; it awaits approval."))
                 return redirect("volunteers:registrations")
         return self.render_to_response(self.get_context_data(entry_form=form))
 
 
-class RegistrationDecideView(StaffMixin, View):
+class RegistrationDecideView(StaffRequiredMixin, View):
     permission = "volunteers.change_registration"
 
     def post(self, request, pk, decision):
@@ -318,11 +306,12 @@ class RegistrationDecideView(StaffMixin, View):
                 )
                 messages.success(request, _("Registration returned to the member."))
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         return redirect("volunteers:registrations")
 
 
-class ActivityListView(StaffMixin, TemplateView):
+class ActivityListView(StaffRequiredMixin, TemplateView):
+    permission = "volunteers.view_activity"
     template_name = "volunteers/activities.html"
 
     def get_context_data(self, **kwargs):
@@ -347,7 +336,8 @@ class ActivityListView(StaffMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class ActivityDetailView(StaffMixin, TemplateView):
+class ActivityDetailView(StaffRequiredMixin, TemplateView):
+    permission = "volunteers.view_activity"
     template_name = "volunteers/activity.html"
 
     def get_activity(self):
@@ -388,12 +378,14 @@ class ActivityDetailView(StaffMixin, TemplateView):
                 services.signup_check(signup=signup, method="staff")
                 messages.success(request, _("Saved."))
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         return redirect("volunteers:activity", pk=activity.pk)
 
 
-class ActivityQrView(StaffMixin, View):
+class ActivityQrView(StaffRequiredMixin, View):
     """The per-activity check-in QR code as PNG (print) or SVG (screen)."""
+
+    permission = "volunteers.view_activity"
 
     def get(self, request, pk, fmt):
         if fmt not in ("png", "svg"):
@@ -412,7 +404,7 @@ class ActivityQrView(StaffMixin, View):
         return HttpResponse(buffer.getvalue(), content_type=content_type)
 
 
-class NeedListView(StaffMixin, TemplateView):
+class NeedListView(StaffRequiredMixin, TemplateView):
     permission = "volunteers.view_need"
     template_name = "volunteers/needs.html"
 
@@ -432,7 +424,7 @@ class NeedListView(StaffMixin, TemplateView):
             try:
                 services.need_done(need=need, note=request.POST.get("note", ""))
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Marked done."))
             return redirect("volunteers:needs")
@@ -446,7 +438,8 @@ class NeedListView(StaffMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class StatsView(StaffMixin, TemplateView):
+class StatsView(StaffRequiredMixin, TemplateView):
+    permission = "volunteers.view_activity"
     template_name = "volunteers/stats.html"
 
     def get_context_data(self, **kwargs):

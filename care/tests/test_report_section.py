@@ -14,7 +14,7 @@ from care.tests.factories import (
     ResidentTagFactory,
     VisitFactory,
 )
-from reports.registry import SECTIONS
+from core.report_registry import SECTIONS
 
 pytestmark = pytest.mark.django_db
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))
@@ -116,9 +116,9 @@ def test_all_levels_fall_back_to_one_query_per_level_without_grouping_sets(
     march_visits, monkeypatch, django_assert_num_queries
 ):
     """SQLite (the embedded default) has no GROUPING SETS: the same figures, level by level."""
-    import reports.levels
+    import grids.levels
 
     expected = SECTIONS["care"].compute_all(start=MARCH[0], end=MARCH[1])
-    monkeypatch.setattr(reports.levels, "supports_grouping_sets", lambda using: False)
+    monkeypatch.setattr(grids.levels, "supports_grouping_sets", lambda using: False)
     with django_assert_num_queries(2 * 4):
         assert SECTIONS["care"].compute_all(start=MARCH[0], end=MARCH[1]) == expected

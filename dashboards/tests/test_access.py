@@ -12,7 +12,13 @@ def test_anonymous_is_sent_to_login(client, world):
 def test_start_sends_staff_to_their_dashboard_and_members_to_their_page(world, client_as):
     assert client_as(world.users.grid_head).get("/start/")["Location"] == "/dashboard/"
     assert client_as(world.users.party_member).get("/start/")["Location"] == "/volunteer/"
-    assert client_as(world.users.party_member).get("/dashboard/")["Location"] == "/volunteer/"
+
+
+def test_the_staff_pages_refuse_members_and_users_without_a_role(world, client_as):
+    """The staff gate (core.access): logged in without a staff role is 403."""
+    for user in (world.users.party_member, world.users.no_role):
+        for url in ("/dashboard/", "/overview/"):
+            assert client_as(user).get(url).status_code == 403
 
 
 def test_each_role_sees_its_own_area(world, client_as):

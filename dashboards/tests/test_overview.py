@@ -149,11 +149,3 @@ def test_month_figures_on_the_dashboard(world, populate, client_as):
     assert (figures["received"].current, figures["received"].previous) == (10, 5)
     assert (figures["closed"].current, figures["closed"].previous) == (2, 1)
     assert figures["received"].change == 5
-
-
-def test_no_source_no_indicator_selector(world, client_as, monkeypatch):
-    monkeypatch.setattr("dashboards.indicators.optional", lambda *a: None)
-    response = client_as(world.users.street_staff).get("/overview/")
-    assert response.context["available"] == []
-    assert 'id="ov-indicator"' not in response.content.decode()
-    assert response.context["trend"] is None

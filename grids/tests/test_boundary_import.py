@@ -167,8 +167,8 @@ def test_replace_draws_a_new_version_and_keeps_the_old_for_history():
     versions = AreaGrid.objects.filter(code="44031100100101").order_by("valid_from")
     assert [v.valid_to for v in versions] == [datetime.date(2025, 1, 1), None]
     assert versions[0].pk == old.pk
-    assert AreaGrid.objects.valid_on(datetime.date(2024, 6, 1)).get(code=old.code).pk == old.pk
-    assert AreaGrid.objects.valid_on(datetime.date(2025, 6, 1)).get(code=old.code).pk != old.pk
+    assert AreaGrid.objects.in_force(datetime.date(2024, 6, 1)).get(code=old.code).pk == old.pk
+    assert AreaGrid.objects.in_force(datetime.date(2025, 6, 1)).get(code=old.code).pk != old.pk
 
 
 @pytest.mark.django_db

@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 
+from core.report_registry import SECTIONS
 from party_branches.report_sections import party_branches_section
 from party_branches.selectors import meetings_held
 from party_branches.services import meeting_record
 from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
-from reports.registry import SECTIONS
 
 pytestmark = pytest.mark.django_db
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))

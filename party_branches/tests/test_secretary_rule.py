@@ -93,7 +93,7 @@ def test_a_new_secretary_ends_the_previous_term(world, branch):
         start_date=datetime.date(2021, 1, 1),
     )
     appoint(branch, second, start_date=TODAY)
-    current = BranchCommitteeMember.objects.current().filter(branch=branch, position=SECRETARY)
+    current = BranchCommitteeMember.objects.in_force().filter(branch=branch, position=SECRETARY)
     assert [s.member_id for s in current] == [second.pk]
 
 

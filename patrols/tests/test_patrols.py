@@ -102,8 +102,9 @@ def test_only_grid_workers_of_the_patrol_touch_it(client, world, place):
         {"key_place": place.pk, "lon": PLACE[0], "lat": PLACE[1]},
     )
     assert response.status_code == 404 and patrol.check_ins.count() == 0
-    client.force_login(world.users.party_member)
-    assert client.get(reverse("patrols:home")).status_code == 404
+    client.force_login(world.users.party_member)  # not staff: the staff gate's 403
+    assert client.get(reverse("patrols:home")).status_code == 403
+    assert client.get(reverse("patrols:coverage")).status_code == 403
 
 
 def test_one_open_patrol_per_worker(world):

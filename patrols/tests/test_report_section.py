@@ -8,10 +8,10 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from core.report_registry import SECTIONS
 from grids.tests.factories import KeyPlaceFactory
 from patrols.models import CheckIn, Finding, Patrol
 from patrols.report_sections import patrols_section
-from reports.registry import SECTIONS
 from requests_desk.tests.factories import RequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,9 +141,9 @@ def test_all_levels_fall_back_to_one_query_per_level_without_grouping_sets(
     march_patrols, monkeypatch, django_assert_num_queries
 ):
     """SQLite (the embedded default) has no GROUPING SETS: the same figures, level by level."""
-    import reports.levels
+    import grids.levels
 
     expected = SECTIONS["patrols"].compute_all(start=MARCH[0], end=MARCH[1])
-    monkeypatch.setattr(reports.levels, "supports_grouping_sets", lambda using: False)
+    monkeypatch.setattr(grids.levels, "supports_grouping_sets", lambda using: False)
     with django_assert_num_queries(3 * 4):
         assert SECTIONS["patrols"].compute_all(start=MARCH[0], end=MARCH[1]) == expected

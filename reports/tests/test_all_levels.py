@@ -1,4 +1,4 @@
-"""Sections computing every level in one call (`compute_all`, reports.levels.grouped_by_level):
+"""Sections computing every level in one call (`compute_all`, grids.levels.grouped_by_level):
 the same snapshots as level by level, on PostgreSQL (GROUPING SETS) and on the per-level fallback
 that SQLite uses."""
 
@@ -9,11 +9,12 @@ import zoneinfo
 import pytest
 from django.db.models import Count
 
-import reports.levels
+import grids.levels
+from core.hierarchy import AREA_LEVELS
+from core.report_registry import SECTIONS, Metric, report_section, report_section_all_levels
+from grids.levels import grouped_by_level
 from grids.models import GridAssignment, KeyPlace
-from reports.levels import LEVELS, grouped_by_level
 from reports.models import ReportRun
-from reports.registry import SECTIONS, Metric, report_section, report_section_all_levels
 from reports.services import report_run_execute, reports_generate, total_steps
 from reports.tests.conftest import MARCH
 
@@ -77,11 +78,11 @@ def test_grouping_sets_give_what_each_level_gives_alone(places, django_assert_nu
     with django_assert_num_queries(4):
         alone = {
             level: grouped_by_level(staff, GridAssignment, (level,), **aggregates)[level]
-            for level in LEVELS
+            for level in AREA_LEVELS
         }
     assert together == alone
     assert together["community"][places.communities["A1"].pk]["people"] == 3
-    assert set(together) == set(LEVELS)
+    assert set(together) == set(AREA_LEVELS)
 
 
 def test_reports_are_identical_with_and_without_compute_all(march_activity, in_april, monkeypatch):
@@ -100,7 +101,7 @@ def test_reports_are_identical_with_and_without_compute_all(march_activity, in_a
             patched.setitem(SECTIONS, name, dataclasses.replace(section, compute_all=None))
         assert _numbers() == with_all
     # compute_all on a database without GROUPING SETS (SQLite): one query per level
-    monkeypatch.setattr(reports.levels, "supports_grouping_sets", lambda using: False)
+    monkeypatch.setattr(grids.levels, "supports_grouping_sets", lambda using: False)
     assert _numbers() == with_all
 
 

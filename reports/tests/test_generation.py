@@ -4,8 +4,8 @@ immutable versioned snapshots, deterministic numbers."""
 import pytest
 from django.db import DatabaseError, transaction
 
+from core.report_registry import SECTIONS, Metric, report_section
 from reports.models import Report, ReportRun
-from reports.registry import SECTIONS, Metric, report_section
 from reports.services import report_run_execute, report_run_start, reports_generate
 from reports.tests.conftest import FEBRUARY, MARCH
 

@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from service_points.hours import TZ
+from core.periods import time_zone
 from service_points.models import Booking, Facility, OpeningException
+
+TZ = time_zone()
 
 
 @pytest.fixture

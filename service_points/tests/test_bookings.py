@@ -9,9 +9,11 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from service_points.hours import TZ
+from core.periods import time_zone
 from service_points.models import Booking
 from service_points.services import booking_cancel, booking_create
+
+TZ = time_zone()
 
 NOW = datetime.datetime(2024, 6, 3, 9, 0, tzinfo=TZ)  # a Monday
 

@@ -5,9 +5,11 @@ import datetime
 import pytest
 import time_machine
 
-from service_points.hours import TZ
+from core.periods import time_zone
 from service_points.models import OpeningException
 from service_points.services import opening_hours_set
+
+TZ = time_zone()
 
 pytestmark = pytest.mark.browser
 

@@ -6,10 +6,13 @@ import datetime
 import pytest
 import time_machine
 
-from service_points.hours import TZ, is_open_at
+from core.periods import time_zone
+from service_points.hours import is_open_at
 from service_points.models import OpeningException, ServicePosition
 from service_points.selectors import positions_public
 from service_points.services import opening_hours_set
+
+TZ = time_zone()
 
 T = datetime.time
 

@@ -4,9 +4,11 @@ import datetime
 
 import time_machine
 
-from service_points.hours import TZ
+from core.periods import time_zone
 from service_points.models import ServicePosition
 from service_points.tests.factories import MicroSiteFactory
+
+TZ = time_zone()
 
 
 def test_the_public_list_needs_no_login_and_is_linked_in_the_navigation(client, positions):

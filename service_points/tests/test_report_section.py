@@ -2,9 +2,11 @@
 
 import datetime
 
-from service_points.hours import TZ
+from core.periods import time_zone
 from service_points.models import Booking
 from service_points.report_sections import service_positions_section
+
+TZ = time_zone()
 
 
 def test_the_section_counts_positions_and_booked_hours_per_area(world, positions):

@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from service_points.hours import TZ
+from core.periods import time_zone
 from service_points.selectors import has_relation, position_usage, upcoming_public_activities
+
+TZ = time_zone()
 
 pb_factories = pytest.importorskip("party_branches.tests.factories")
 vol_factories = pytest.importorskip("volunteers.tests.factories")

@@ -2,6 +2,7 @@ import datetime
 
 from django.utils import timezone
 
+from core.periods import add_months
 from notifications.models import Notification
 from notifications.services import reminders_run
 from volunteers import services
@@ -13,7 +14,7 @@ def test_signup_tomorrow_and_expiring_registration_remind_once(world, member):
     RegistrationFactory(
         member=member,
         grid=world.grids["A1a"],
-        confirmed_on=services.add_months(timezone.localdate(), -6) + datetime.timedelta(days=5),
+        confirmed_on=add_months(timezone.localdate(), -6) + datetime.timedelta(days=5),
     )
     tomorrow = timezone.localtime(now).replace(hour=10, minute=0) + datetime.timedelta(days=1)
     activity = ActivityFactory(

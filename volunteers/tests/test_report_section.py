@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.report_registry import SECTIONS
 from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
-from reports.registry import SECTIONS
 from volunteers.models import Activity, SignUp
 from volunteers.report_sections import volunteers_section
 from volunteers.tests.factories import ActivityFactory, RegistrationFactory

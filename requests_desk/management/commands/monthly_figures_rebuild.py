@@ -6,12 +6,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import parse_month
 from requests_desk.monthly import monthly_figures_rebuild
 
 
 def _month(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
+        return parse_month(text)
     except ValueError as exc:
         raise CommandError(f"Not a month: {text!r} (use YYYY-MM).") from exc
 

@@ -1,7 +1,8 @@
 """Report sections: each app contributes the figures of its part of the monthly report in its own
-`<app>/report_sections.py` (imported by ReportsConfig.ready):
+`<app>/report_sections.py` (imported by ReportsConfig.ready). The registry lives here, below
+every app that registers into it; `reports` reads it.
 
-    from reports.registry import Metric, report_section
+    from core.report_registry import Metric, report_section
 
     @report_section("requests", _("Residents' requests"), order=10, metrics=[
         Metric("received", _("Requests received")),
@@ -14,7 +15,7 @@
 `compute(level=..., start=..., end=...)` receives a hierarchy level ("grid", "community",
 "street", "district") and the month as a half-open date range [start, end). It must compute every
 area of that level in a fixed number of queries (GROUP BY the level's path, see
-`reports.levels.level_path`) — never one query per area — and must call the owning app's indicator
+`grids.levels.level_path`) — never one query per area — and must call the owning app's indicator
 or selector functions rather than copy their logic. Areas missing from the result get 0.
 
 A section may also compute every level in one call, registered next to `compute`:
@@ -26,27 +27,36 @@ A section may also compute every level in one call, registered next to `compute`
 
 The report generation (`reports.services.report_figures`) then calls `compute_all` once instead of
 `compute` once per level; a level missing from its result counts as an empty level. It must give
-exactly what `compute` gives for each level (test it). `reports.levels.grouped_by_level` runs one
+exactly what `compute` gives for each level (test it). `grids.levels.grouped_by_level` runs one
 `GROUP BY GROUPING SETS` query for all levels on PostgreSQL and one GROUP BY query per level on
 the other databases (SQLite has no GROUPING SETS); rates are then computed from the counts of
 each area, never by adding up the rates of its grids.
 """
 
 import dataclasses
-import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
 
-UNITS = ("count", "rate", "hours", "score", "days")
+from django.utils.functional import Promise
+
+UNITS: Final = ("count", "rate", "hours", "score", "days")
+
+# {node_id: {metric: value}} for one level; {level: {node_id: {metric: value}}} for all.
+LevelFigures = dict[int, dict[str, Any]]
+AllLevelFigures = dict[str, LevelFigures]
+Compute = Callable[..., LevelFigures]
+ComputeAll = Callable[..., AllLevelFigures]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
 class Metric:
     key: str
-    label: str
+    label: str | Promise
     unit: str = "count"  # count | rate (0–1) | hours | days | score
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"unknown unit {self.unit}")
 
@@ -54,20 +64,22 @@ class Metric:
 @dataclass(frozen=True)
 class Section:
     name: str
-    title: str
+    title: str | Promise
     order: int
     metrics: tuple[Metric, ...]
-    compute: Callable[..., dict] = field(compare=False)
+    compute: Compute = field(compare=False)
     app_label: str = ""
     # Optional: every level in one call, `compute_all(*, start, end) -> {level: {node_id: metrics}}`.
-    compute_all: Callable[..., dict] | None = field(default=None, compare=False)
+    compute_all: ComputeAll | None = field(default=None, compare=False)
 
 
 SECTIONS: dict[str, Section] = {}
 
 
-def report_section(name: str, title, *, metrics, order: int = 100):
-    def decorator(func):
+def report_section(
+    name: str, title: str | Promise, *, metrics: Iterable[Metric], order: int = 100
+) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
         SECTIONS[name] = Section(
             name=name,
             title=title,
@@ -81,11 +93,11 @@ def report_section(name: str, title, *, metrics, order: int = 100):
     return decorator
 
 
-def report_section_all_levels(name: str):
+def report_section_all_levels(name: str) -> Callable[[F], F]:
     """Register `compute_all(*, start, end)` for the section `name` (registered before, with
     `report_section`): all levels at once, `{level: {node_id: metrics}}`."""
 
-    def decorator(func):
+    def decorator(func: F) -> F:
         if name not in SECTIONS:
             raise LookupError(f"report section {name!r} is not registered (report_section first)")
         SECTIONS[name] = dataclasses.replace(SECTIONS[name], compute_all=func)
@@ -96,10 +108,3 @@ def report_section_all_levels(name: str):
 
 def sections_in_order() -> list[Section]:
     return sorted(SECTIONS.values(), key=lambda s: (s.order, s.name))
-
-
-def month_range(period: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """[first day of the month, first day of the next month)."""
-    start = period.replace(day=1)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
-    return start, end

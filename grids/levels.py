@@ -1,4 +1,7 @@
-"""Hierarchy levels of the monthly reports and the lookups sections group by."""
+"""Figures by hierarchy level: the lookup from any model to its area at a level, aggregates grouped
+by area for several levels at once, and the areas of a level in force on a day. Used by the
+monthly reports' sections (core.report_registry) and the dashboards; the levels themselves are
+core.hierarchy's."""
 
 import datetime
 import re
@@ -6,12 +9,9 @@ import re
 from django.db import connections
 from django.db.models import F
 
+from core.hierarchy import AREA_LEVELS
 from grids.jurisdiction import jurisdiction_paths
-from grids.models import AreaGrid, Community, District, Street
-
-LEVELS = ("grid", "community", "street", "district")
-NODE_MODELS = {"district": District, "street": Street, "community": Community, "grid": AreaGrid}
-PARENT = {"grid": "community", "community": "street", "street": "district"}
+from grids.models import NODE_MODELS
 
 
 def level_path(model, level: str) -> str:
@@ -25,7 +25,9 @@ def supports_grouping_sets(using: str) -> bool:
     return connections[using].vendor == "postgresql"
 
 
-def grouped_by_level(queryset, model, levels=LEVELS, **aggregates) -> dict[str, dict[int, dict]]:
+def grouped_by_level(
+    queryset, model, levels=AREA_LEVELS, **aggregates
+) -> dict[str, dict[int, dict]]:
     """`aggregates` of `queryset` per area of each of `levels`: `{level: {node_id: {alias:
     value}}}` (rows whose node is NULL are left out). One `GROUP BY GROUPING SETS ((grid),
     (community), (street), (district))` query on PostgreSQL — every aggregate, COUNT(DISTINCT …)
@@ -107,4 +109,4 @@ def nodes_of(level: str, on: datetime.date):
         for lvl, path in model.PATH_TO.items()
         if lvl in ("district", "street", "community") and lvl != level
     }
-    return list(model.objects.valid_on(on).annotate(**annotations).values(*fields).order_by("code"))
+    return list(model.objects.in_force(on).annotate(**annotations).values(*fields).order_by("code"))
