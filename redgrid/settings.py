@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "patrols",
     "reports",
     "dashboards",
+    # The demo data set and its load_demo command: last, since it uses every app and none uses it.
+    "demo",
 ]
 
 MIDDLEWARE = [

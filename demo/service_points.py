@@ -16,7 +16,7 @@ from shapely import contains_xy, prepare
 from shapely.geometry import shape
 
 from accounts.models import User
-from grids.demo_people import chinese_name
+from demo.people import chinese_name
 from grids.locate import GridIndex, locate_many
 from grids.models import AreaGrid, Community, SubGrid
 from service_points.hours import TZ

@@ -2,7 +2,7 @@
 tags, pairings for most of them (a few unpaired in 光明社区第一网格 for demo-gridhead's to-do list),
 visits over the last months with some overdue, service projects and referrals.
 
-Everything is synthetic (grids.demo_people). Written with bulk_create; phone and ID numbers are
+Everything is synthetic (demo.people). Written with bulk_create; phone and ID numbers are
 encrypted one by one by the field, as in production.
 """
 
@@ -28,7 +28,7 @@ from care.models import (
     ServiceProject,
     Visit,
 )
-from grids.demo_people import birth_date, chinese_name, id_number, mobile_number
+from demo.people import birth_date, chinese_name, id_number, mobile_number
 from grids.models import AreaGrid
 from privacy.crypto import blind_index
 
