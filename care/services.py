@@ -19,7 +19,7 @@ from care import conf
 from care.models import (
     CareTag,
     Household,
-    Need,
+    HouseholdNeed,
     Pairing,
     Referral,
     Resident,
@@ -274,7 +274,7 @@ def visit_record(
     needs=(),
     photos=(),
     kind: str = Visit.Kind.ROUTINE,
-    follow_up_of: Need | None = None,
+    follow_up_of: HouseholdNeed | None = None,
 ) -> Visit:
     """Record a visit by someone who may see the household (the pair, the grid head, care staff)."""
     # Photos are checked and re-encoded first (EXIF/GPS stripped): a refused photo saves nothing.
@@ -301,8 +301,12 @@ def visit_record(
     )
     visit.full_clean()
     visit.save()
-    Need.objects.bulk_create(
-        [Need(visit=visit, description=text.strip()) for text in needs if text and text.strip()]
+    HouseholdNeed.objects.bulk_create(
+        [
+            HouseholdNeed(visit=visit, description=text.strip())
+            for text in needs
+            if text and text.strip()
+        ]
     )
     photos = [VisitPhoto(visit=visit) for _ in cleaned_photos]
     files_store(
@@ -457,7 +461,7 @@ def _anonymise_household_rows(household: Household, now) -> None:
     # Visits keep their date, mode, kind and visitor (counts per worker and month stay right)
     # and lose whatever could identify the person: who was met, the condition, the needs' text.
     Visit.objects.filter(household=household).update(met="", condition="")
-    Need.objects.filter(visit__household=household).update(description="—")
+    HouseholdNeed.objects.filter(visit__household=household).update(description="—")
     for photo in VisitPhoto.objects.filter(visit__household=household):
         photo.image.delete(save=False)
         photo.delete()

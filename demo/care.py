@@ -20,7 +20,7 @@ from accounts.models import Role, User
 from care.models import (
     CareTag,
     Household,
-    Need,
+    HouseholdNeed,
     Pairing,
     Referral,
     Resident,
@@ -255,8 +255,10 @@ def _load(rng: random.Random, grids, stdout) -> None:
                 )
             )
     Visit.objects.bulk_create(visits, batch_size=2000)
-    needs = [Need(visit=v, description=rng.choice(NEEDS)) for v in visits if rng.random() < 0.06]
-    Need.objects.bulk_create(needs, batch_size=2000)
+    needs = [
+        HouseholdNeed(visit=v, description=rng.choice(NEEDS)) for v in visits if rng.random() < 0.06
+    ]
+    HouseholdNeed.objects.bulk_create(needs, batch_size=2000)
 
     projects = []
     for name, organisation, codes, capacity in PROJECTS:

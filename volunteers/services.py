@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from notifications.services import notification_enqueue
 from volunteers.conf import checkin_window_minutes, registration_valid_months
 from volunteers.hours import hours_between
-from volunteers.models import Activity, Need, Registration, SignUp
+from volunteers.models import Activity, NeedsListItem, Registration, SignUp
 
 
 # --- Registration ----------------------------------------------------------------------------------
@@ -155,29 +155,30 @@ def registration_reconfirm(*, registration: Registration, by) -> Registration:
 
 # --- Needs list ------------------------------------------------------------------------------------
 @transaction.atomic
-def need_take(*, need: Need, member) -> Need:
-    need = Need.objects.select_for_update().get(pk=need.pk)
-    if need.status != Need.Status.OPEN:
+def needs_list_item_take(*, item: NeedsListItem, member) -> NeedsListItem:
+    """A member adopts an open item of the needs list (认领)."""
+    item = NeedsListItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != NeedsListItem.Status.OPEN:
         raise ValidationError(_("Someone has already taken up this item."), code="taken")
-    need.status = Need.Status.TAKEN
-    need.taken_by = member
-    need.taken_at = timezone.now()
-    need.save()
-    return need
+    item.status = NeedsListItem.Status.TAKEN
+    item.taken_by = member
+    item.taken_at = timezone.now()
+    item.save()
+    return item
 
 
 @transaction.atomic
-def need_done(*, need: Need, note: str = "") -> Need:
-    need = Need.objects.select_for_update().get(pk=need.pk)
-    if need.status != Need.Status.TAKEN:
+def needs_list_item_done(*, item: NeedsListItem, note: str = "") -> NeedsListItem:
+    item = NeedsListItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != NeedsListItem.Status.TAKEN:
         raise ValidationError(
             _("Only an item that was taken up can be marked done."), code="not_taken"
         )
-    need.status = Need.Status.DONE
-    need.done_at = timezone.now()
-    need.done_note = note.strip()
-    need.save()
-    return need
+    item.status = NeedsListItem.Status.DONE
+    item.done_at = timezone.now()
+    item.done_note = note.strip()
+    item.save()
+    return item
 
 
 # --- Activities and sign-ups -----------------------------------------------------------------------
