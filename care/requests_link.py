@@ -15,10 +15,6 @@ from requests_desk.models import Category, Request, Stage
 from requests_desk.services import request_create, request_reroute
 
 
-def requests_desk_available() -> bool:
-    return True
-
-
 def closed_request_q() -> Q:
     """Needs whose request is closed (the follow-up visit is then due)."""
     return Q(request__stage=Stage.CLOSED)

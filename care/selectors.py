@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from care.models import Household, HouseholdNeed, Pairing, Referral, Resident, ResidentTag, Visit
+from care.requests_link import closed_request_q
 from grids.jurisdiction import jurisdiction_of, scope_queryset
 
 CARE_AREA_ROLES = {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN}
@@ -182,15 +183,10 @@ def unpaired_households(user, *, today: datetime.date | None = None):
 
 def follow_ups_due(user):
     """Needs whose request has closed and that have no follow-up visit yet (回访 due)."""
-    from care.requests_link import closed_request_q
-
-    condition = closed_request_q()
-    if condition is None:
-        return HouseholdNeed.objects.none()
     follow_up = Visit.objects.filter(follow_up_of=OuterRef("pk"))
     return (
         needs_visible_to(user)
-        .filter(condition)
+        .filter(closed_request_q())
         .filter(~Exists(follow_up))
         .select_related("visit__household", "request")
         .order_by("visit__visited_on")

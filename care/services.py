@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from care import conf
 from care.models import (
-    CareTag,
     Household,
     HouseholdNeed,
     Pairing,
@@ -49,30 +48,6 @@ def resident_label(resident: Resident) -> str:
 
 
 # --- Households and residents ---------------------------------------------------------------------
-def household_create(
-    *,
-    grid,
-    address: str,
-    building: str = "",
-    subgrid=None,
-    location=None,
-    registered_on: datetime.date | None = None,
-) -> Household:
-    household = Household(
-        grid=grid,
-        subgrid=subgrid,
-        address=address.strip(),
-        building=building.strip(),
-        location=location,
-        registered_on=registered_on or timezone.localdate(),
-    )
-    if subgrid is not None and subgrid.grid_id != grid.pk:
-        raise ValidationError({"subgrid": _("The sub-grid is not part of this area grid.")})
-    household.full_clean()
-    household.save()
-    return household
-
-
 def resident_clean_contact(
     *,
     phone: str,
@@ -116,42 +91,6 @@ def resident_clean_contact(
         "phone_index": blind_index(phone) if phone else "",
         "id_number_index": blind_index(id_number) if id_number else "",
     }
-
-
-@transaction.atomic
-def resident_create(
-    *,
-    household: Household,
-    name: str,
-    gender: str = "",
-    birth_date=None,
-    phone: str = "",
-    id_number: str = "",
-    legal_basis: str = Resident.LegalBasis.STATUTORY_DUTY,
-    consent_date=None,
-    consent_scope: str = "",
-) -> Resident:
-    cleaned = resident_clean_contact(
-        phone=phone,
-        id_number=id_number,
-        legal_basis=legal_basis,
-        consent_date=consent_date,
-        consent_scope=consent_scope,
-        household=household,
-    )
-    resident = Resident(
-        household=household,
-        name=name.strip(),
-        gender=gender,
-        birth_date=birth_date,
-        legal_basis=legal_basis,
-        consent_date=consent_date,
-        consent_scope=consent_scope.strip(),
-        **cleaned,
-    )
-    resident.full_clean(exclude=["phone_index", "id_number_index"])
-    resident.save()
-    return resident
 
 
 CORRECTABLE = (
@@ -201,19 +140,6 @@ def resident_correct(*, resident: Resident, by, purpose: str, request=None, **ch
         request=request,
     )
     return resident
-
-
-def resident_tag_set(
-    *, resident: Resident, tag: CareTag, details: str = "", frequency_days: int | None = None
-) -> ResidentTag:
-    if frequency_days is not None and frequency_days < 1:
-        raise ValidationError({"frequency_days": _("The visit frequency is at least one day.")})
-    resident_tag, _created = ResidentTag.objects.update_or_create(
-        resident=resident,
-        tag=tag,
-        defaults={"details": details.strip(), "frequency_days": frequency_days},
-    )
-    return resident_tag
 
 
 # --- Pairings -------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from care.forms import (
     VisitForm,
 )
 from care.models import Pairing, Resident
-from care.requests_link import need_to_request, request_categories, requests_desk_available
+from care.requests_link import need_to_request, request_categories
 from privacy.masking import mask_id_number, mask_phone
 from privacy.models import AuditLogEntry
 from privacy.services import (
@@ -99,7 +99,6 @@ def household_detail(request, pk):
             "visits": visits,
             "pairing": selectors.active_pairing(household),
             "may_pair": services.pairing_may_manage(request.user, household),
-            "needs_link": requests_desk_available(),
             "categories": list(request_categories()),
             "end_form": PairingEndForm(),
         },

@@ -2,7 +2,7 @@
 
 Nothing here computes an indicator from raw rows: each function calls the owning app's own query
 function — requests_desk.indicators.monthly_request_indicators for requests, volunteers.selectors
-for registration — and reshapes its answer; a source that has not landed gives nothing, and the
+for registration — and reshapes its answer; a source whose app is not installed gives nothing, and the
 panels built on it are not shown.
 
 The requests desk counts the requests *reported* in a period (a cohort): "closed" is how many of

@@ -1,7 +1,7 @@
 """What the working page (/dashboard/) shows, assembled from the owning apps' own selectors.
 
-Each panel function returns None when the app (or the function) it needs has not landed, so the
-page shows only what exists. Every panel runs a fixed number of queries whatever the data size;
+Each panel function returns None when the app it needs is not installed (dashboards.sources), so
+the page shows only what exists. Every panel runs a fixed number of queries whatever the data size;
 the statistics are the owning apps' database aggregates.
 """
 
@@ -400,7 +400,7 @@ class Figure:
 
 def month_figures(user, area: Area, *, today=None) -> list[Figure]:
     """Received, closed, on-time closure rate, satisfaction (from the requests desk's indicator
-    layer when it has landed), patrols, visits and volunteer hours: this month and last."""
+    layer), patrols, visits and volunteer hours: this month and last."""
     from dashboards import indicators
 
     today = today or timezone.localdate()
