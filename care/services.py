@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from care import conf
+from care.conf import conf
 from care.models import (
     Household,
     HouseholdNeed,
@@ -433,10 +433,10 @@ def household_anonymise(*, household: Household, now=None) -> None:
 
 def pairings_anonymise_expired(*, today: datetime.date | None = None) -> int:
     """Anonymise households whose last pairing ended more than the retention period ago and that
-    are not paired again (care.conf.retention_days). Returns how many households were anonymised.
+    are not paired again (REDGRID_CARE_RETENTION_DAYS). Returns how many households were anonymised.
     Called by the scheduled task care.tasks.anonymise_expired_pairings."""
     today = today or timezone.localdate()
-    cutoff = today - datetime.timedelta(days=conf.retention_days())
+    cutoff = today - datetime.timedelta(days=conf.RETENTION_DAYS)
     households = (
         Household.objects.filter(anonymised_at__isnull=True)
         .annotate(

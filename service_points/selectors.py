@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, SubGrid
-from service_points import conf
+from service_points.conf import conf
 from service_points.geo import DistanceMetres
 from service_points.hours import TZ, local, open_at_q
 from service_points.models import Booking, OpeningException, Room, ServicePosition, Tier

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from grids.jurisdiction import is_within
 from grids.locate import locate
-from service_points import conf
+from service_points.conf import conf
 from service_points.hours import covering_interval, local
 from service_points.models import (
     Booking,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notification_enqueue
-from volunteers.conf import checkin_window_minutes, registration_valid_months
+from volunteers.conf import conf
 from volunteers.hours import hours_between
 from volunteers.models import Activity, NeedsListItem, Registration, SignUp
 
@@ -29,7 +29,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def registration_cutoff(on: datetime.date | None = None) -> datetime.date:
     """Registrations confirmed on or before this day have expired on `on`."""
-    return add_months(on or timezone.localdate(), -registration_valid_months())
+    return add_months(on or timezone.localdate(), -conf.REGISTRATION_MONTHS)
 
 
 def current_registration_q(prefix: str = "", on: datetime.date | None = None) -> Q:
@@ -45,7 +45,7 @@ def current_registration_q(prefix: str = "", on: datetime.date | None = None) ->
 def registration_expires_on(registration: Registration) -> datetime.date | None:
     if registration.confirmed_on is None:
         return None
-    return add_months(registration.confirmed_on, registration_valid_months())
+    return add_months(registration.confirmed_on, conf.REGISTRATION_MONTHS)
 
 
 def registration_is_current(registration: Registration, on: datetime.date | None = None) -> bool:
@@ -255,7 +255,7 @@ def signup_cancel(*, signup: SignUp, now=None) -> SignUp:
 
 
 def _check_window(activity: Activity, now) -> None:
-    window = datetime.timedelta(minutes=checkin_window_minutes())
+    window = datetime.timedelta(minutes=conf.CHECKIN_WINDOW_MINUTES)
     if not activity.starts_at - window <= now <= activity.ends_at + window:
         raise ValidationError(
             _("Check-in and check-out are possible only around the activity's time."), code="window"
