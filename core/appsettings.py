@@ -9,7 +9,8 @@ Each app that has settings declares them once, in its `conf.py`:
     conf = CareSettings()
 
 and reads `conf.PAGE_SIZE` where it needs the value. The Django setting is the prefix plus the
-attribute name (`REDGRID_CARE_PAGE_SIZE`); the prefix is `REDGRID_<APP LABEL>_`. Nothing is read at
+attribute name (`REDGRID_CARE_PAGE_SIZE`); the prefix is `REDGRID_<APP LABEL>_` (the base layer, core,
+names an area instead, e.g. `REDGRID_FILES_`). Nothing is read at
 import time, so `override_settings` and the pytest `settings` fixture work everywhere. A value of
 the wrong type raises ImproperlyConfigured naming the setting; the system check below reports it at
 start-up, and also any REDGRID_* setting that nothing reads (a typo, or a name from before the

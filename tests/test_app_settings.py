@@ -39,9 +39,18 @@ def _conf_objects():
 def test_every_conf_py_declares_one_settings_object_named_after_its_app():
     found = _conf_objects()
     assert set(found) >= {"care", "patrols", "volunteers", "service_points", "requests_desk"}
+    prefixes = []
     for label, objects in found.items():
+        prefixes += [type(o).prefix for o in objects]
+        if label == "core":
+            # The base layer groups its settings by area (REDGRID_FILES_…), one object each.
+            continue
         assert len(objects) == 1, label
         assert type(objects[0]).prefix == f"REDGRID_{label.upper()}_", label
+    # No prefix hides inside another (REDGRID_REQUESTS_ would catch REDGRID_REQUESTS_DESK_…).
+    for prefix in prefixes:
+        assert prefix.startswith("REDGRID_") and prefix.endswith("_"), prefix
+        assert not [p for p in prefixes if p != prefix and p.startswith(prefix)], prefix
 
 
 def test_a_setting_is_read_when_it_is_used_so_override_settings_works():
