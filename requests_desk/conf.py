@@ -9,7 +9,7 @@ import datetime
 from core.appsettings import AppSettings, Setting, count_per_seconds, positive
 
 
-def _periods(value) -> str | None:
+def _periods(value: tuple[tuple[datetime.time, datetime.time], ...]) -> str | None:
     if not value or not all(
         len(p) == 2 and all(isinstance(t, datetime.time) for t in p) and p[0] < p[1] for p in value
     ):
@@ -17,7 +17,7 @@ def _periods(value) -> str | None:
     return None
 
 
-def _weekdays(value) -> str | None:
+def _weekdays(value: tuple[int, ...]) -> str | None:
     if not value or not all(isinstance(d, int) and 0 <= d <= 6 for d in value):
         return "must be weekday numbers, 0 (Monday) to 6 (Sunday)"
     return None

@@ -5,7 +5,7 @@ from decimal import Decimal
 from core.appsettings import AppSettings, Setting, positive
 
 
-def _ascending_hours(value) -> str | None:
+def _ascending_hours(value: tuple[int, ...]) -> str | None:
     if len(value) != 5 or not all(isinstance(h, int) and h > 0 for h in value):
         return "must be five positive whole numbers of hours (1 to 5 stars)"
     if list(value) != sorted(set(value)):
