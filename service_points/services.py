@@ -21,7 +21,8 @@ from service_points.models import (
     Tier,
 )
 
-# Roles that may book rooms (DOMAIN: staff and grid heads book for branch/council meetings).
+# Roles that may book rooms (docs/DOMAIN.md §1.3: staff and grid heads book for branch and council
+# meetings).
 BOOKING_ROLES = {"district_admin", "street_staff", "community_staff", "grid_head"}
 
 
