@@ -6,9 +6,9 @@
     python -m bench.generate --reset ...                              # drop and recreate the DB
 
 Scales:
-  district: the demo hierarchy (grids.demo: 6 streets, 31 communities, 103 area grids) with its
+  district: the demo hierarchy (demo.grids: 6 streets, 31 communities, 103 area grids) with its
             staff and key places, loaded through the normal import (grids.boundary_import).
-  city:     the nine Shenzhen district outlines available (bench/data + grids/data), split like the
+  city:     the nine Shenzhen district outlines available (bench/data + demo/data), split like the
             demo into ~1,000 area grids and ~5,000 sub-grids, through the same import.
 
 Per district: --members (12,000 Party members), --households (30,000) with visits, patrols with
@@ -267,7 +267,7 @@ def next_id(model) -> int:
 
 
 def hierarchy_district(seed: int) -> None:
-    from grids import demo
+    from demo import grids as demo
     from grids.models import District
 
     if District.objects.exists():
@@ -278,7 +278,7 @@ def hierarchy_district(seed: int) -> None:
 
 def _city_features(code: str, name: str, outline, grid_count: int, rng) -> dict:
     """One district split like the demo: streets → communities → area grids → sub-grids."""
-    from grids import demo
+    from demo import grids as demo
     from grids.codes import child_code
 
     street_count = max(3, round(grid_count / 16))
@@ -355,13 +355,13 @@ def _outline(code: str):
 
     path = BENCH_DIR / "data" / f"{code}.geojson"
     if not path.exists():
-        path = BENCH_DIR.parent / "grids" / "data" / f"{code}.geojson"
+        path = BENCH_DIR.parent / "demo" / "data" / f"{code}.geojson"
     return make_valid(shape(json.loads(path.read_text())))
 
 
 def hierarchy_city(seed: int) -> None:
+    from demo.grids import VALID_FROM
     from grids.boundary_import import import_boundaries
-    from grids.demo import VALID_FROM
     from grids.models import District
 
     if District.objects.exists():
@@ -385,7 +385,7 @@ def staff_city(seed: int) -> None:
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import Role, User
-    from grids.demo import _create_key_places
+    from demo.grids import _create_key_places
     from grids.models import AreaGrid, Community, District, GridAssignment, KeyPlace, Street
 
     if User.objects.filter(role=Role.GRID_HEAD).exists():

@@ -7,7 +7,7 @@ _CARE_MODELS = [
     "care.residenttag",
     "care.pairing",
     "care.visit",
-    "care.need",
+    "care.householdneed",
     "care.referral",
 ]
 

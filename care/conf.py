@@ -1,16 +1,24 @@
-"""Settings of the care app (override in Django settings; defaults here)."""
+"""Settings of the care app (REDGRID_CARE_*; how settings work: core/appsettings.py)."""
 
-from django.conf import settings
-
-
-def retention_days() -> int:
-    """Days after a pairing ends before its household's personal data is anonymised.
-
-    PIPL asks for the shortest period the purpose needs; processing records (the audit log) are kept
-    separately for at least three years.
-    """
-    return int(getattr(settings, "REDGRID_CARE_RETENTION_DAYS", 365))
+from core.appsettings import AppSettings, Setting, positive
 
 
-def list_page_size() -> int:
-    return int(getattr(settings, "REDGRID_CARE_PAGE_SIZE", 50))
+class CareSettings(AppSettings):
+    prefix = "REDGRID_CARE_"
+
+    # PIPL asks for the shortest period the purpose needs; processing records (the audit log) are
+    # kept separately, for at least three years.
+    RETENTION_DAYS = Setting(
+        365,
+        "Days after a pairing ends before the household's personal data is anonymised.",
+        check=positive,
+    )
+    PAGE_SIZE = Setting(50, "Households per page in the household lists.", check=positive)
+    VISIT_ESCALATE_HEAD_DAYS = Setting(
+        7,
+        "Days after a visit fell due before the overdue visit is escalated to the grid head.",
+        check=positive,
+    )
+
+
+conf = CareSettings()

@@ -258,7 +258,7 @@ class Visit(models.Model):
     met = models.CharField(_("who was met"), max_length=200, blank=True)
     condition = EncryptedTextField(_("condition"), blank=True)
     follow_up_of = models.ForeignKey(
-        "Need",
+        "HouseholdNeed",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -292,9 +292,11 @@ class VisitPhoto(models.Model):
         verbose_name_plural = _("visit photos")
 
 
-class Need(models.Model):
-    """A need raised on a visit; it may become a request on the requests desk (linked both ways:
-    `need.request` and, from the request, `request.care_needs`)."""
+class HouseholdNeed(models.Model):
+    """A need of a paired household, raised on a visit (走访); it may become a request on the
+    requests desk (linked both ways: `need.request` and, from the request, `request.care_needs`).
+    Not to be confused with volunteers.NeedsListItem, an item a community publishes for members to
+    take up."""
 
     jurisdiction_field = "visit__household__grid"
 

@@ -14,7 +14,6 @@ see it.
 import datetime
 import itertools
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -22,16 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from care.conf import conf
 from care.models import Household, Pairing
 from care.selectors import with_visit_schedule
 from notifications.registry import Reminder, reminder_kind
 
 CHUNK = 2000
-
-
-def escalate_head_days() -> int:
-    """Days after the due date before an overdue visit is escalated to the grid head."""
-    return int(getattr(settings, "REDGRID_CARE_VISIT_ESCALATE_HEAD_DAYS", 7))
 
 
 def _scheduled(today: datetime.date, *, paired: bool = True):
@@ -163,7 +158,7 @@ def visit_overdue_grid_head(now):
     from accounts.models import User
 
     today = timezone.localdate(now)
-    limit = today - datetime.timedelta(days=escalate_head_days())
+    limit = today - datetime.timedelta(days=conf.VISIT_ESCALATE_HEAD_DAYS)
     heads: dict[int, list[int]] = {}
     for user_id, grid_id in (
         User.objects.filter(role=Role.GRID_HEAD, is_active=True, grid__isnull=False)

@@ -37,7 +37,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
-from care.models import Household, Need, Pairing, Referral, Resident, ResidentTag, Visit
+from care.models import Household, HouseholdNeed, Pairing, Referral, Resident, ResidentTag, Visit
+from care.requests_link import closed_request_q
 from grids.jurisdiction import jurisdiction_of, scope_queryset
 
 CARE_AREA_ROLES = {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN}
@@ -94,7 +95,7 @@ def visits_visible_to(user):
 
 
 def needs_visible_to(user):
-    return _of_visible_households(Need.objects.all(), "visit__household_id", user)
+    return _of_visible_households(HouseholdNeed.objects.all(), "visit__household_id", user)
 
 
 def referrals_visible_to(user):
@@ -182,15 +183,10 @@ def unpaired_households(user, *, today: datetime.date | None = None):
 
 def follow_ups_due(user):
     """Needs whose request has closed and that have no follow-up visit yet (回访 due)."""
-    from care.requests_link import closed_request_q
-
-    condition = closed_request_q()
-    if condition is None:
-        return Need.objects.none()
     follow_up = Visit.objects.filter(follow_up_of=OuterRef("pk"))
     return (
         needs_visible_to(user)
-        .filter(condition)
+        .filter(closed_request_q())
         .filter(~Exists(follow_up))
         .select_related("visit__household", "request")
         .order_by("visit__visited_on")

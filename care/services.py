@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from care import conf
+from care.conf import conf
 from care.models import (
-    CareTag,
     Household,
-    Need,
+    HouseholdNeed,
     Pairing,
     Referral,
     Resident,
@@ -49,30 +48,6 @@ def resident_label(resident: Resident) -> str:
 
 
 # --- Households and residents ---------------------------------------------------------------------
-def household_create(
-    *,
-    grid,
-    address: str,
-    building: str = "",
-    subgrid=None,
-    location=None,
-    registered_on: datetime.date | None = None,
-) -> Household:
-    household = Household(
-        grid=grid,
-        subgrid=subgrid,
-        address=address.strip(),
-        building=building.strip(),
-        location=location,
-        registered_on=registered_on or timezone.localdate(),
-    )
-    if subgrid is not None and subgrid.grid_id != grid.pk:
-        raise ValidationError({"subgrid": _("The sub-grid is not part of this area grid.")})
-    household.full_clean()
-    household.save()
-    return household
-
-
 def resident_clean_contact(
     *,
     phone: str,
@@ -116,42 +91,6 @@ def resident_clean_contact(
         "phone_index": blind_index(phone) if phone else "",
         "id_number_index": blind_index(id_number) if id_number else "",
     }
-
-
-@transaction.atomic
-def resident_create(
-    *,
-    household: Household,
-    name: str,
-    gender: str = "",
-    birth_date=None,
-    phone: str = "",
-    id_number: str = "",
-    legal_basis: str = Resident.LegalBasis.STATUTORY_DUTY,
-    consent_date=None,
-    consent_scope: str = "",
-) -> Resident:
-    cleaned = resident_clean_contact(
-        phone=phone,
-        id_number=id_number,
-        legal_basis=legal_basis,
-        consent_date=consent_date,
-        consent_scope=consent_scope,
-        household=household,
-    )
-    resident = Resident(
-        household=household,
-        name=name.strip(),
-        gender=gender,
-        birth_date=birth_date,
-        legal_basis=legal_basis,
-        consent_date=consent_date,
-        consent_scope=consent_scope.strip(),
-        **cleaned,
-    )
-    resident.full_clean(exclude=["phone_index", "id_number_index"])
-    resident.save()
-    return resident
 
 
 CORRECTABLE = (
@@ -201,19 +140,6 @@ def resident_correct(*, resident: Resident, by, purpose: str, request=None, **ch
         request=request,
     )
     return resident
-
-
-def resident_tag_set(
-    *, resident: Resident, tag: CareTag, details: str = "", frequency_days: int | None = None
-) -> ResidentTag:
-    if frequency_days is not None and frequency_days < 1:
-        raise ValidationError({"frequency_days": _("The visit frequency is at least one day.")})
-    resident_tag, _created = ResidentTag.objects.update_or_create(
-        resident=resident,
-        tag=tag,
-        defaults={"details": details.strip(), "frequency_days": frequency_days},
-    )
-    return resident_tag
 
 
 # --- Pairings -------------------------------------------------------------------------------------
@@ -274,7 +200,7 @@ def visit_record(
     needs=(),
     photos=(),
     kind: str = Visit.Kind.ROUTINE,
-    follow_up_of: Need | None = None,
+    follow_up_of: HouseholdNeed | None = None,
 ) -> Visit:
     """Record a visit by someone who may see the household (the pair, the grid head, care staff)."""
     # Photos are checked and re-encoded first (EXIF/GPS stripped): a refused photo saves nothing.
@@ -301,8 +227,12 @@ def visit_record(
     )
     visit.full_clean()
     visit.save()
-    Need.objects.bulk_create(
-        [Need(visit=visit, description=text.strip()) for text in needs if text and text.strip()]
+    HouseholdNeed.objects.bulk_create(
+        [
+            HouseholdNeed(visit=visit, description=text.strip())
+            for text in needs
+            if text and text.strip()
+        ]
     )
     photos = [VisitPhoto(visit=visit) for _ in cleaned_photos]
     files_store(
@@ -457,7 +387,7 @@ def _anonymise_household_rows(household: Household, now) -> None:
     # Visits keep their date, mode, kind and visitor (counts per worker and month stay right)
     # and lose whatever could identify the person: who was met, the condition, the needs' text.
     Visit.objects.filter(household=household).update(met="", condition="")
-    Need.objects.filter(visit__household=household).update(description="—")
+    HouseholdNeed.objects.filter(visit__household=household).update(description="—")
     for photo in VisitPhoto.objects.filter(visit__household=household):
         photo.image.delete(save=False)
         photo.delete()
@@ -503,10 +433,10 @@ def household_anonymise(*, household: Household, now=None) -> None:
 
 def pairings_anonymise_expired(*, today: datetime.date | None = None) -> int:
     """Anonymise households whose last pairing ended more than the retention period ago and that
-    are not paired again (care.conf.retention_days). Returns how many households were anonymised.
+    are not paired again (REDGRID_CARE_RETENTION_DAYS). Returns how many households were anonymised.
     Called by the scheduled task care.tasks.anonymise_expired_pairings."""
     today = today or timezone.localdate()
-    cutoff = today - datetime.timedelta(days=conf.retention_days())
+    cutoff = today - datetime.timedelta(days=conf.RETENTION_DAYS)
     households = (
         Household.objects.filter(anonymised_at__isnull=True)
         .annotate(

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from care import conf, selectors, services
+from care import selectors, services
+from care.conf import conf
 from care.forms import (
     PairingEndForm,
     PairingForm,
@@ -48,7 +49,7 @@ def household_list(request):
     only_overdue = request.GET.get("overdue") == "1"
     if only_overdue:
         households = households.filter(overdue=True)
-    page = Paginator(households, conf.list_page_size()).get_page(request.GET.get("page"))
+    page = Paginator(households, conf.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "today": today,
@@ -317,7 +318,7 @@ def pairing_end(request, pk):
 def unpaired_list(request):
     """The grid head's to-do list: households with vulnerable residents and no active pairing."""
     households = selectors.unpaired_households(request.user)
-    page = Paginator(households, conf.list_page_size()).get_page(request.GET.get("page"))
+    page = Paginator(households, conf.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "care/unpaired_list.html", {"page": page})
 
 

@@ -1,22 +1,26 @@
-"""Settings of the dashboards, each overridable in Django settings as REDGRID_DASHBOARDS_<NAME>."""
+"""Settings of the dashboards (REDGRID_DASHBOARDS_*; how settings work: core/appsettings.py)."""
 
-from django.conf import settings
-
-
-def _get(name, default):
-    return getattr(settings, f"REDGRID_DASHBOARDS_{name}", default)
+from core.appsettings import AppSettings, Setting, positive
 
 
-class _Conf:
-    # The most request pins drawn on the dashboard map (most urgent first): the page stays fast
-    # and its query count constant however many requests are open.
-    PIN_LIMIT = property(lambda self: _get("PIN_LIMIT", 500))
-    # Rows in each "today's work" list (the full list is one click away).
-    LIST_LIMIT = property(lambda self: _get("LIST_LIMIT", 8))
-    # Days ahead of today in the "upcoming meetings" list.
-    UPCOMING_DAYS = property(lambda self: _get("UPCOMING_DAYS", 14))
-    # Months in the overview's trend charts.
-    TREND_MONTHS = property(lambda self: _get("TREND_MONTHS", 12))
+class DashboardsSettings(AppSettings):
+    prefix = "REDGRID_DASHBOARDS_"
+
+    # The page stays fast and its query count constant however many requests are open.
+    PIN_LIMIT = Setting(
+        500,
+        "Most request pins drawn on the dashboard map (most urgent first).",
+        check=positive,
+    )
+    LIST_LIMIT = Setting(
+        8,
+        "Rows in each “today's work” list (the full list is one click away).",
+        check=positive,
+    )
+    UPCOMING_DAYS = Setting(
+        14, "Days ahead of today in the “upcoming meetings” list.", check=positive
+    )
+    TREND_MONTHS = Setting(12, "Months in the overview's trend charts.", check=positive)
 
 
-conf = _Conf()
+conf = DashboardsSettings()

@@ -341,7 +341,7 @@ class Figure:
 
 def month_figures(user, area: Area, *, today=None) -> list[Figure]:
     """Received, closed, on-time closure rate, satisfaction (from the requests desk's indicator
-    layer when it has landed), patrols, visits and volunteer hours: this month and last."""
+    layer), patrols, visits and volunteer hours: this month and last."""
     from dashboards import indicators
 
     today = today or timezone.localdate()

@@ -144,7 +144,7 @@ def _parse(data, *, gcj02: bool) -> tuple[list[_Feature], list[str]]:
     return features, problems
 
 
-def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> list[str]:
+def _check(features: list[_Feature], *, on: datetime.date, replace: bool) -> list[str]:  # noqa: C901
     problems: list[str] = []
     tolerance = settings.REDGRID_BOUNDARY_TOLERANCE
     by_code: dict[str, _Feature] = {}

@@ -1,51 +1,48 @@
-"""Settings of the notifications app, with their defaults (override in redgrid/settings.py or the
-environment-driven settings module of a deployment)."""
+"""Settings of the notifications app (REDGRID_NOTIFICATIONS_*; how settings work:
+core/appsettings.py). The SMS gateway is a deployment setting, REDGRID_SMS_BACKEND, in
+redgrid/settings.py."""
 
-import datetime
-
-from django.conf import settings
-
-
-def _get(name, default):
-    return getattr(settings, name, default)
+from core.appsettings import AppSettings, Setting, clock_range, positive
 
 
-def batch_size() -> int:
-    """Rows one delivery round claims at once."""
-    return _get("REDGRID_NOTIFY_BATCH_SIZE", 50)
+class NotificationsSettings(AppSettings):
+    prefix = "REDGRID_NOTIFICATIONS_"
+
+    BATCH_SIZE = Setting(50, "Outbox rows one delivery round claims at once.", check=positive)
+    # A worker killed mid-batch leaves its claimed-but-unsent rows; another worker takes them
+    # after this delay.
+    LEASE_SECONDS = Setting(
+        300,
+        "How long a claimed outbox row stays reserved for the worker that claimed it, in seconds.",
+        check=positive,
+    )
+    MAX_ATTEMPTS = Setting(
+        6,
+        "Failed sends after which an outbox row is marked failed (the admin can retry it).",
+        check=positive,
+    )
+    RETRY_BASE_SECONDS = Setting(
+        60,
+        "Backoff: attempt n waits this × 4^(n-1) seconds (60 s, 4 min, 16 min, 64 min, …).",
+        check=positive,
+    )
+    # The next beat tick continues, so a large backlog never holds a worker for long.
+    TIME_BUDGET = Setting(
+        50.0,
+        "Seconds after which one delivery task stops claiming new batches.",
+        check=positive,
+    )
+    REMINDER_CHUNK_SIZE = Setting(
+        2000,
+        "Due reminders are read and written in chunks of this size (never all in memory).",
+        check=positive,
+    )
+    QUIET_HOURS = Setting(
+        ("22:00", "08:00"),
+        "Default quiet hours (local time) of a user who has not chosen their own; non-urgent "
+        "e-mail and SMS wait until they end.",
+        check=clock_range,
+    )
 
 
-def lease_seconds() -> int:
-    """How long a claimed row stays reserved for the worker that claimed it. A worker killed
-    mid-batch leaves its claimed-but-unsent rows; another worker takes them after this delay."""
-    return _get("REDGRID_NOTIFY_LEASE_SECONDS", 300)
-
-
-def max_attempts() -> int:
-    """After this many failed sends a row is marked failed (visible in the admin for a retry)."""
-    return _get("REDGRID_NOTIFY_MAX_ATTEMPTS", 6)
-
-
-def retry_base_seconds() -> int:
-    """Backoff: attempt n waits base × 4^(n-1) seconds (60 s, 4 min, 16 min, 64 min, …)."""
-    return _get("REDGRID_NOTIFY_RETRY_BASE_SECONDS", 60)
-
-
-def delivery_time_budget() -> float:
-    """One delivery task stops claiming new batches after this many seconds (the next beat tick
-    continues), so a large backlog never holds a worker for long."""
-    return _get("REDGRID_NOTIFY_TIME_BUDGET", 50.0)
-
-
-def reminder_chunk_size() -> int:
-    """Due reminders are read and written in chunks of this size (never all in memory)."""
-    return _get("REDGRID_REMINDER_CHUNK_SIZE", 2000)
-
-
-def default_quiet_hours() -> tuple[datetime.time, datetime.time]:
-    start, end = _get("REDGRID_QUIET_HOURS", ("22:00", "08:00"))
-    return datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)
-
-
-def sms_backend_path() -> str:
-    return _get("REDGRID_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+conf = NotificationsSettings()

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications import conf
 from notifications.attachments import attachment_render
+from notifications.conf import conf
 from notifications.models import Notification
 from notifications.quiet_hours import quiet_until_for
 from notifications.sms import sms_backend
@@ -60,7 +60,7 @@ def claim_batch(*, limit: int, now=None) -> tuple[str, list[Notification]]:
         if not ids:
             return token, []
         _claimable(now).filter(id__in=ids).update(
-            claimed_until=now + timedelta(seconds=conf.lease_seconds()),
+            claimed_until=now + timedelta(seconds=conf.LEASE_SECONDS),
             claim_token=token,
             attempts=F("attempts") + 1,
         )
@@ -126,13 +126,13 @@ def _email_body(row) -> str:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=conf.retry_base_seconds() * 4 ** max(attempts - 1, 0))
+    return timedelta(seconds=conf.RETRY_BASE_SECONDS * 4 ** max(attempts - 1, 0))
 
 
 def deliver_pending_batch(limit: int | None = None) -> dict[str, int]:
     """Claim, send and mark one batch. Returns counts: claimed, sent, failed, deferred."""
     now = timezone.now()
-    token, rows = claim_batch(limit=limit or conf.batch_size(), now=now)
+    token, rows = claim_batch(limit=limit or conf.BATCH_SIZE, now=now)
     counts = {"claimed": len(rows), "sent": 0, "failed": 0, "deferred": 0}
     if not rows:
         return counts
@@ -168,7 +168,7 @@ def deliver_pending_batch(limit: int | None = None) -> dict[str, int]:
 
 def _mark_failed(row, token, exc) -> None:
     attempts = row.attempts  # already counts this attempt (the claim incremented it)
-    final = attempts >= conf.max_attempts()
+    final = attempts >= conf.MAX_ATTEMPTS
     Notification.objects.filter(pk=row.pk, claim_token=token).update(
         status=Status.FAILED if final else Status.PENDING,
         not_before=None if final else timezone.now() + _backoff(attempts),
@@ -182,7 +182,7 @@ def _mark_failed(row, token, exc) -> None:
 
 def deliver_pending(*, time_budget: float | None = None) -> dict[str, int]:
     """Deliver batches until nothing is due or the time budget is spent."""
-    budget = conf.delivery_time_budget() if time_budget is None else time_budget
+    budget = conf.TIME_BUDGET if time_budget is None else time_budget
     started = time.monotonic()
     totals = {"claimed": 0, "sent": 0, "failed": 0, "deferred": 0}
     while True:

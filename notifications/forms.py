@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications import conf
+from notifications.quiet_hours import default_quiet_hours
 
 
 class QuietHoursForm(forms.Form):
@@ -19,7 +19,7 @@ class QuietHoursForm(forms.Form):
 
     @classmethod
     def initial_for(cls, preference):
-        start, end = conf.default_quiet_hours()
+        start, end = default_quiet_hours()
         if preference is None:
             return {"quiet_hours_enabled": True, "quiet_start": start, "quiet_end": end}
         return {

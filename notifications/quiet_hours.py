@@ -6,7 +6,13 @@ Times are local (the district's time zone, core.periods). A window may cross mid
 import datetime
 
 from core import periods
-from notifications import conf
+from notifications.conf import conf
+
+
+def default_quiet_hours() -> tuple[datetime.time, datetime.time]:
+    """The quiet hours of a user who has not chosen their own (REDGRID_NOTIFICATIONS_QUIET_HOURS)."""
+    start, end = conf.QUIET_HOURS
+    return datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)
 
 
 def quiet_until(
@@ -36,7 +42,7 @@ def quiet_until(
 def quiet_until_for(now, preference) -> datetime.datetime | None:
     """Quiet-hours end for a user's preference object (None: the defaults apply)."""
     if preference is None:
-        start, end = conf.default_quiet_hours()
+        start, end = default_quiet_hours()
         return quiet_until(now, start, end)
     if not preference.quiet_hours_enabled:
         return None

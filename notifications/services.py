@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications import conf
+from notifications.conf import conf
 from notifications.models import Notification, NotificationPreference
 from notifications.quiet_hours import quiet_until_for
 from notifications.registry import CHANNELS, REMINDER_KINDS, Reminder, channels_for
@@ -228,7 +228,7 @@ def reminders_run(
     notification rows per kind.
     """
     now = now or timezone.now()
-    chunk_size = chunk_size or conf.reminder_chunk_size()
+    chunk_size = chunk_size or conf.REMINDER_CHUNK_SIZE
     names = kinds if kinds is not None else sorted(REMINDER_KINDS)
     written = {}
     for name in names:

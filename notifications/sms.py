@@ -13,9 +13,9 @@ client message id. The default backend writes to the log with the number masked.
 import logging
 from functools import cache
 
+from django.conf import settings
 from django.utils.module_loading import import_string
 
-from notifications import conf
 from privacy.masking import mask_phone
 
 logger = logging.getLogger("redgrid.sms")
@@ -41,4 +41,4 @@ def _backend_class(path: str):
 
 
 def sms_backend():
-    return _backend_class(conf.sms_backend_path())()
+    return _backend_class(settings.REDGRID_SMS_BACKEND)()

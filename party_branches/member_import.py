@@ -197,15 +197,25 @@ def read_rows(file) -> tuple[list[tuple[int, dict]], list[str]]:
     return result, []
 
 
-def member_import_preview(file, *, user) -> ImportPreview:
-    rows, problems = read_rows(file)
-    if problems:
-        return ImportPreview(rows=[], problems=problems)
-    labels = {key: chinese for key, _label, chinese in COLUMNS}
-    genders = _labels(PartyMember.Gender.choices) | CHOICE_ALIASES["gender"]
-    workplace_kinds = _labels(PartyMember.WorkplaceKind.choices) | CHOICE_ALIASES["workplace_kind"]
-    kinds = _labels(PartyMember.Kind.choices) | CHOICE_ALIASES["kind"]
-    positions = _labels(CommitteePosition.choices) | CHOICE_ALIASES["position"]
+@dataclass
+class _Lookups:
+    """What checking the rows needs, read once per file (a fixed number of queries)."""
+
+    labels: dict
+    genders: dict
+    workplace_kinds: dict
+    kinds: dict
+    positions: dict
+    communities: dict
+    branches: dict
+    indexes: dict  # normalised ID number → blind index
+    recorded: set  # blind indexes of members already recorded
+    accounts: dict
+    today: datetime.date
+    seen: dict = field(default_factory=dict)  # ID number → line where the file first has it
+
+
+def _lookups(rows, user) -> _Lookups:
     communities = {}
     for community in scope_queryset(Community.objects.current(), user):
         communities[community.code] = community
@@ -234,129 +244,177 @@ def member_import_preview(file, *, user) -> ImportPreview:
             username__in=[_text(v.get("account")) for _l, v in rows if _text(v.get("account"))]
         ).select_related("party_member")
     }
-    seen = {}
-    results = []
-    today = timezone.localdate()
-    for line, values in rows:
-        errors = []
-        text = {k: _text(values.get(k)) for k, _label, _chinese in COLUMNS}
-        for key in REQUIRED:
-            if not text[key]:
-                errors.append(_("%(column)s is missing.") % {"column": labels[key]})
-        id_number = text["id_number"].upper()
-        if id_number:
-            try:
-                id_number = id_number_validate(id_number)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                if id_number in seen:
-                    errors.append(
-                        _("Duplicate: the same ID number is on row %(line)s.")
-                        % {"line": seen[id_number]}
-                    )
-                else:
-                    seen[id_number] = line
-                if indexes.get(id_number) in recorded:
-                    errors.append(
-                        _("Duplicate: a Party member with this ID number is already recorded.")
-                    )
-        gender = genders.get(text["gender"].lower()) if text["gender"] else None
-        if text["gender"] and gender is None:
-            errors.append(_('Gender: "%(value)s" is not 男 or 女.') % {"value": text["gender"]})
-        birth_date = _date(values.get("birth_date"), labels["birth_date"], errors)
-        joined_on = _date(values.get("joined_on"), labels["joined_on"], errors)
-        full_member_on = _date(values.get("full_member_on"), labels["full_member_on"], errors)
-        if joined_on and full_member_on and full_member_on < joined_on:
-            errors.append(_("The date made full member is before the date joined."))
-        if joined_on and joined_on > today:
-            errors.append(_("The date joined is in the future."))
-        community = communities.get(text["community"]) if text["community"] else None
-        if text["community"] and community is None:
-            errors.append(
-                _('Unknown community "%(value)s" (or outside your jurisdiction).')
-                % {"value": text["community"]}
-            )
-        workplace_kind = PartyMember.WorkplaceKind.NONE
-        if text["workplace_kind"]:
-            workplace_kind = workplace_kinds.get(text["workplace_kind"].lower())
-            if workplace_kind is None:
-                errors.append(
-                    _('Unknown workplace kind "%(value)s".') % {"value": text["workplace_kind"]}
-                )
-        kind = PartyMember.Kind.RESIDENT
-        if text["kind"]:
-            kind = kinds.get(text["kind"].lower())
-            if kind is None:
-                errors.append(_('Unknown member kind "%(value)s".') % {"value": text["kind"]})
-        branch = None
-        if text["grid"]:
-            branch = branches.get(text["grid"])
-            if branch is None:
-                errors.append(
-                    _('No grid Party branch for the grid "%(value)s" in your jurisdiction.')
-                    % {"value": text["grid"]}
-                )
-        account = None
-        if text["account"]:
-            account = accounts.get(text["account"])
-            if account is None:
-                errors.append(_('Unknown login account "%(value)s".') % {"value": text["account"]})
-            elif getattr(account, "party_member", None) is not None:
-                errors.append(
-                    _('The login account "%(value)s" already belongs to a member.')
-                    % {"value": text["account"]}
-                )
-        position = ""
-        if text["position"]:
-            position = positions.get(text["position"].lower(), "")
-            if not position:
-                errors.append(
-                    _('Unknown branch position "%(value)s".') % {"value": text["position"]}
-                )
-            elif branch is None:
-                errors.append(_("A branch position needs the grid of the branch."))
-        member = PartyMember(
-            name=text["name"],
-            gender=gender or "",
-            birth_date=birth_date,
-            phone=text["phone"],
-            id_number=id_number,
-            id_number_index=indexes.get(id_number, ""),
-            joined_on=joined_on,
-            full_member_on=full_member_on,
-            workplace=text["workplace"],
-            workplace_kind=workplace_kind or "",
-            kind=kind or "",
-            community=community,
-            branch=branch,
-            user=account,
+    return _Lookups(
+        labels={key: chinese for key, _label, chinese in COLUMNS},
+        genders=_labels(PartyMember.Gender.choices) | CHOICE_ALIASES["gender"],
+        workplace_kinds=_labels(PartyMember.WorkplaceKind.choices)
+        | CHOICE_ALIASES["workplace_kind"],
+        kinds=_labels(PartyMember.Kind.choices) | CHOICE_ALIASES["kind"],
+        positions=_labels(CommitteePosition.choices) | CHOICE_ALIASES["position"],
+        communities=communities,
+        branches=branches,
+        indexes=indexes,
+        recorded=recorded,
+        accounts=accounts,
+        today=timezone.localdate(),
+    )
+
+
+def _choice(value: str, table: dict, errors: list, message: str, *, default=None, lower=True):
+    """The table's entry for a cell (None when the cell is empty: `default`); an unknown value
+    adds `message` (with %(value)s) to `errors` and gives None."""
+    if not value:
+        return default
+    found = table.get(value.lower() if lower else value)
+    if not found:
+        errors.append(message % {"value": value})
+        return None
+    return found
+
+
+def _id_number(text: dict, line: int, lookups: _Lookups, errors: list) -> str:
+    id_number = text["id_number"].upper()
+    if not id_number:
+        return id_number
+    try:
+        id_number = id_number_validate(id_number)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+        return id_number
+    if id_number in lookups.seen:
+        errors.append(
+            _("Duplicate: the same ID number is on row %(line)s.")
+            % {"line": lookups.seen[id_number]}
         )
-        if not errors:
-            try:
-                member.full_clean(
-                    exclude=["id_number_index", "community", "branch", "user"],
-                    validate_unique=False,
-                    validate_constraints=False,
-                )
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if not errors and position == CommitteePosition.SECRETARY:
-            try:
-                secretary_check(branch=branch, member=member)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        results.append(
-            RowResult(
-                line=line,
-                values=text,
-                errors=errors,
-                member=member,
-                branch=branch,
-                position=position,
-            )
+    else:
+        lookups.seen[id_number] = line
+    if lookups.indexes.get(id_number) in lookups.recorded:
+        errors.append(_("Duplicate: a Party member with this ID number is already recorded."))
+    return id_number
+
+
+def _dates(values: dict, lookups: _Lookups, errors: list):
+    labels = lookups.labels
+    birth_date = _date(values.get("birth_date"), labels["birth_date"], errors)
+    joined_on = _date(values.get("joined_on"), labels["joined_on"], errors)
+    full_member_on = _date(values.get("full_member_on"), labels["full_member_on"], errors)
+    if joined_on and full_member_on and full_member_on < joined_on:
+        errors.append(_("The date made full member is before the date joined."))
+    if joined_on and joined_on > lookups.today:
+        errors.append(_("The date joined is in the future."))
+    return birth_date, joined_on, full_member_on
+
+
+def _account(value: str, lookups: _Lookups, errors: list):
+    account = _choice(
+        value, lookups.accounts, errors, _('Unknown login account "%(value)s".'), lower=False
+    )
+    if account is not None and getattr(account, "party_member", None) is not None:
+        errors.append(
+            _('The login account "%(value)s" already belongs to a member.') % {"value": value}
         )
-    return ImportPreview(rows=results)
+    return account
+
+
+def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
+    errors = []
+    text = {k: _text(values.get(k)) for k, _label, _chinese in COLUMNS}
+    for key in REQUIRED:
+        if not text[key]:
+            errors.append(_("%(column)s is missing.") % {"column": lookups.labels[key]})
+    id_number = _id_number(text, line, lookups, errors)
+    gender = _choice(
+        text["gender"], lookups.genders, errors, _('Gender: "%(value)s" is not 男 or 女.')
+    )
+    birth_date, joined_on, full_member_on = _dates(values, lookups, errors)
+    community = _choice(
+        text["community"],
+        lookups.communities,
+        errors,
+        _('Unknown community "%(value)s" (or outside your jurisdiction).'),
+        lower=False,
+    )
+    workplace_kind = _choice(
+        text["workplace_kind"],
+        lookups.workplace_kinds,
+        errors,
+        _('Unknown workplace kind "%(value)s".'),
+        default=PartyMember.WorkplaceKind.NONE,
+    )
+    kind = _choice(
+        text["kind"],
+        lookups.kinds,
+        errors,
+        _('Unknown member kind "%(value)s".'),
+        default=PartyMember.Kind.RESIDENT,
+    )
+    branch = _choice(
+        text["grid"],
+        lookups.branches,
+        errors,
+        _('No grid Party branch for the grid "%(value)s" in your jurisdiction.'),
+        lower=False,
+    )
+    account = _account(text["account"], lookups, errors)
+    position = (
+        _choice(
+            text["position"],
+            lookups.positions,
+            errors,
+            _('Unknown branch position "%(value)s".'),
+        )
+        or ""
+    )
+    if position and branch is None:
+        errors.append(_("A branch position needs the grid of the branch."))
+    member = PartyMember(
+        name=text["name"],
+        gender=gender or "",
+        birth_date=birth_date,
+        phone=text["phone"],
+        id_number=id_number,
+        id_number_index=lookups.indexes.get(id_number, ""),
+        joined_on=joined_on,
+        full_member_on=full_member_on,
+        workplace=text["workplace"],
+        workplace_kind=workplace_kind or "",
+        kind=kind or "",
+        community=community,
+        branch=branch,
+        user=account,
+    )
+    if not errors:
+        _validate(member, branch=branch, position=position, errors=errors)
+    return RowResult(
+        line=line, values=text, errors=errors, member=member, branch=branch, position=position
+    )
+
+
+def _validate(member: PartyMember, *, branch, position: str, errors: list) -> None:
+    """The model's own rules, then the secretary rule for a secretary (only for rows that passed
+    the column checks)."""
+    try:
+        member.full_clean(
+            exclude=["id_number_index", "community", "branch", "user"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+        return
+    if position == CommitteePosition.SECRETARY:
+        try:
+            secretary_check(branch=branch, member=member)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+
+
+def member_import_preview(file, *, user) -> ImportPreview:
+    rows, problems = read_rows(file)
+    if problems:
+        return ImportPreview(rows=[], problems=problems)
+    lookups = _lookups(rows, user)
+    return ImportPreview(rows=[_row(line, values, lookups) for line, values in rows])
 
 
 def member_import_commit(file, *, user, clean_only: bool = False) -> int:

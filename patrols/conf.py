@@ -1,12 +1,20 @@
-"""Settings of the patrols app (override in Django settings; defaults here)."""
+"""Settings of the patrols app (REDGRID_PATROLS_*; how settings work: core/appsettings.py)."""
 
-from django.conf import settings
-
-
-def max_check_in_metres() -> int:
-    """How far from a key place a check-in may be (phone GPS is good to a few tens of metres)."""
-    return int(getattr(settings, "REDGRID_PATROL_MAX_CHECK_IN_METRES", 200))
+from core.appsettings import AppSettings, Setting, positive
 
 
-def default_frequency_days() -> int:
-    return int(getattr(settings, "REDGRID_PATROL_DEFAULT_FREQUENCY_DAYS", 7))
+class PatrolsSettings(AppSettings):
+    prefix = "REDGRID_PATROLS_"
+
+    # Phone GPS is good to a few tens of metres.
+    MAX_CHECK_IN_METRES = Setting(
+        200, "How far from a key place a patrol check-in may be, in metres.", check=positive
+    )
+    ESCALATE_HEAD_DAYS = Setting(
+        3,
+        "Days after a key place fell due before it is escalated to the grid head.",
+        check=positive,
+    )
+
+
+conf = PatrolsSettings()

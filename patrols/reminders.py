@@ -3,12 +3,11 @@
 Whether a key place is overdue is decided in one place, `patrols.selectors.plans_with_coverage`
 (last check-in + the plan's frequency, never checked in counts as overdue). The grid's current
 grid workers (grids.GridAssignment) are reminded first; the grid head after
-REDGRID_PATROL_ESCALATE_HEAD_DAYS.
+REDGRID_PATROLS_ESCALATE_HEAD_DAYS.
 """
 
 import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,15 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from grids.models import GridAssignment
 from notifications.registry import Reminder, reminder_kind
+from patrols.conf import conf
 from patrols.models import PatrolPlan
 from patrols.selectors import plans_with_coverage
 
 CHUNK = 2000
-
-
-def escalate_head_days() -> int:
-    """Days after a place fell due before it is escalated to the grid head."""
-    return int(getattr(settings, "REDGRID_PATROL_ESCALATE_HEAD_DAYS", 3))
 
 
 def _staff_by_grid(role, today) -> dict[int, list[int]]:
@@ -100,12 +95,12 @@ def place_not_visited(now):
 )
 def place_not_visited_grid_head(now):
     """Rule: a key place of an active plan still not checked in at
-    REDGRID_PATROL_ESCALATE_HEAD_DAYS (default 3) days after it fell due is escalated once per
+    REDGRID_PATROLS_ESCALATE_HEAD_DAYS (default 3) days after it fell due is escalated once per
     due time to the current grid head of the plan's area grid. A place never checked in has no
     due time to count from and is not escalated (its grid workers are reminded)."""
     today = timezone.localdate(now)
     heads = _staff_by_grid(GridAssignment.Role.GRID_HEAD, today)
-    limit = now - datetime.timedelta(days=escalate_head_days())
+    limit = now - datetime.timedelta(days=conf.ESCALATE_HEAD_DAYS)
     rows = (
         _overdue_plans(now, list(heads))
         .filter(due_at__lte=limit)

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from patrols import conf
+from patrols.conf import conf
 from patrols.geo import distance_m
-from patrols.models import CheckIn, Finding, FindingPhoto, Patrol, PatrolPlan
+from patrols.models import CheckIn, Finding, FindingPhoto, Patrol
 from requests_desk.uploads import files_store, photos_clean
 
 
@@ -21,18 +21,6 @@ def _point(lon, lat) -> Point:
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValidationError({"position": _("The position is not a valid location.")})
     return Point(lon, lat, srid=4326)
-
-
-def plan_set(*, grid, key_place, frequency_days: int, active: bool = True) -> PatrolPlan:
-    if key_place.grid_id != grid.pk:
-        raise ValidationError({"key_place": _("This key place is not in this area grid.")})
-    if frequency_days < 1:
-        raise ValidationError({"frequency_days": _("The frequency is at least one day.")})
-    plan, _created = PatrolPlan.objects.update_or_create(
-        key_place=key_place,
-        defaults={"grid": grid, "frequency_days": frequency_days, "active": active},
-    )
-    return plan
 
 
 def patrol_start(*, worker, now=None) -> Patrol:
@@ -59,13 +47,13 @@ def _open_patrol_of(patrol: Patrol, worker):
 @transaction.atomic
 def check_in(*, patrol: Patrol, key_place, lon, lat, by, now=None) -> CheckIn:
     """Check in at a key place of the patrol's grid; refused when farther than the configured
-    distance (patrols.conf.max_check_in_metres) — the position is what proves the visit."""
+    distance (REDGRID_PATROLS_MAX_CHECK_IN_METRES) — the position is what proves the visit."""
     _open_patrol_of(patrol, by)
     if key_place.grid_id != patrol.grid_id:
         raise ValidationError({"key_place": _("This key place is not in your area grid.")})
     position = _point(lon, lat)
     distance = distance_m(position, key_place.location)
-    limit = conf.max_check_in_metres()
+    limit = conf.MAX_CHECK_IN_METRES
     if distance > limit:
         raise ValidationError(
             {

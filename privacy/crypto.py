@@ -49,7 +49,7 @@ def rotate(token: str) -> str:
 
 @cache
 def _blind_index_key() -> bytes:
-    configured = getattr(settings, "REDGRID_BLIND_INDEX_KEY", "")
+    configured = settings.REDGRID_BLIND_INDEX_KEY
     if configured:
         return configured.encode()
     # Derived from the oldest field key, which stays in the list during a rotation.

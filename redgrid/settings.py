@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "patrols",
     "reports",
     "dashboards",
+    # The demo data set and its load_demo command: last, since it uses every app and none uses it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +232,9 @@ REDGRID_FIELD_KEYS = env_list(
 )
 if not REDGRID_FIELD_KEYS:
     raise ImproperlyConfigured("REDGRID_FIELD_KEYS is required when DEBUG is off.")
+# Key of the keyed digests that find duplicates of encrypted values. Empty: derived from the oldest
+# field key. It must never change while data exists: set it explicitly in production.
+REDGRID_BLIND_INDEX_KEY = env_str("REDGRID_BLIND_INDEX_KEY", "")
 
 # --- Maps -----------------------------------------------------------------------------------------
 # A tile URL template (Tianditu, AMap or OpenStreetMap style). Empty: grids draw on a blank map,
@@ -317,10 +322,13 @@ LOGGING = {
 }
 
 # --- Domain settings (defaults; the per-object rules live in tables) ------------------------------
-REDGRID_DISTRICT_CODE = env_str("REDGRID_DISTRICT_CODE", "440311")
 # Tolerance for shared edges between neighbouring boundaries, in square degrees (about 1 m²).
 REDGRID_BOUNDARY_TOLERANCE = 1e-10
 REDGRID_SERVE_MEDIA = env_bool("REDGRID_SERVE_MEDIA", True)
+# Reports: a TrueType font with Chinese glyphs for the PDFs (Debian's fonts-wqy-microhei), and the
+# code version recorded in every snapshot (empty: `git describe` of the checkout).
+REDGRID_PDF_FONT = env_str("REDGRID_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+REDGRID_VERSION = env_str("REDGRID_VERSION", "")
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references.
 # RedGrid parses boundaries with GEOS and never hands user-supplied references to GDAL.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

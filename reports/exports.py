@@ -12,8 +12,6 @@ from django.utils.translation import pgettext
 from reports.models import Report
 from reports.selectors import previous_of, report_tables
 
-CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-
 
 def _format(value, unit):
     """Numbers stay numbers in the spreadsheet (rates as fractions formatted as %)."""
@@ -77,7 +75,7 @@ def _register_cjk_font() -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    path = getattr(settings, "REDGRID_PDF_FONT", CJK_FONT)
+    path = settings.REDGRID_PDF_FONT
     if not Path(path).exists():
         raise ImproperlyConfigured(
             f"The CJK font {path} is missing: install fonts-wqy-microhei (make run does) or set "

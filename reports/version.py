@@ -11,7 +11,7 @@ VERSION = "0.1.0"
 @cache
 def code_version() -> str:
     """REDGRID_VERSION if set (deployments), else `git describe` of the checkout, else VERSION."""
-    configured = getattr(settings, "REDGRID_VERSION", "")
+    configured = settings.REDGRID_VERSION
     if configured:
         return configured
     try:

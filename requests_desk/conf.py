@@ -1,4 +1,4 @@
-"""Settings of the requests desk, each overridable in Django settings as REDGRID_REQUESTS_<NAME>.
+"""Settings of the requests desk (REDGRID_REQUESTS_DESK_*; how settings work: core/appsettings.py).
 
 Working time (the clock for time limits), upload limits, abuse limits and thresholds live here;
 the per-category time limits and the holiday calendar are data (Category, Holiday).
@@ -6,56 +6,101 @@ the per-category time limits and the holiday calendar are data (Category, Holida
 
 import datetime
 
-from django.conf import settings
+from core.appsettings import AppSettings, Setting, count_per_seconds, positive
 
 
-def _get(name, default):
-    return getattr(settings, f"REDGRID_REQUESTS_{name}", default)
+def _periods(value: tuple[tuple[datetime.time, datetime.time], ...]) -> str | None:
+    if not value or not all(
+        len(p) == 2 and all(isinstance(t, datetime.time) for t in p) and p[0] < p[1] for p in value
+    ):
+        return "must be ((start, end), …) pairs of datetime.time, each start before its end"
+    return None
 
 
-class _Conf:
-    # Working periods of a working day, local time (Asia/Shanghai), Monday–Friday unless the
-    # holiday calendar says otherwise (days off, make-up working days 调休).
-    @property
-    def WORKING_PERIODS(self):  # noqa: N802
-        return _get(
-            "WORKING_PERIODS",
-            ((datetime.time(9), datetime.time(12)), (datetime.time(14), datetime.time(18))),
-        )
+def _weekdays(value: tuple[int, ...]) -> str | None:
+    if not value or not all(isinstance(d, int) and 0 <= d <= 6 for d in value):
+        return "must be weekday numbers, 0 (Monday) to 6 (Sunday)"
+    return None
 
-    @property
-    def WORKING_WEEKDAYS(self):  # noqa: N802
-        return _get("WORKING_WEEKDAYS", (0, 1, 2, 3, 4))
 
-    # A request is "nearly due" when its deadline is less than this many hours away.
-    # (REDGRID_REQUEST_NEARLY_DUE_HOURS, the reminders' earlier name, is still honoured.)
-    NEARLY_DUE_HOURS = property(
-        lambda self: _get(
-            "NEARLY_DUE_HOURS", getattr(settings, "REDGRID_REQUEST_NEARLY_DUE_HOURS", 4)
-        )
+class RequestsDeskSettings(AppSettings):
+    prefix = "REDGRID_REQUESTS_DESK_"
+
+    # Monday–Friday unless the holiday calendar says otherwise (days off, make-up working days 调休).
+    WORKING_PERIODS = Setting(
+        ((datetime.time(9), datetime.time(12)), (datetime.time(14), datetime.time(18))),
+        "Working periods of a working day, local time: the clock that time limits run on.",
+        check=_periods,
+    )
+    WORKING_WEEKDAYS = Setting((0, 1, 2, 3, 4), "Working weekdays, 0 = Monday.", check=_weekdays)
+    NEARLY_DUE_HOURS = Setting(
+        4,
+        "A request is “nearly due” when its deadline is less than this many hours away (queue "
+        "filter, badge, reminder).",
+        check=positive,
     )
     # Shenzhen: the handling unit contacts the resident within 24 hours of dispatch.
-    CONTACT_WITHIN_HOURS = property(lambda self: _get("CONTACT_WITHIN_HOURS", 24))
-    # Photos.
-    MAX_PHOTOS = property(lambda self: _get("MAX_PHOTOS", 4))
-    PHOTO_MAX_BYTES = property(lambda self: _get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
-    PHOTO_MAX_PIXELS = property(lambda self: _get("PHOTO_MAX_PIXELS", 40_000_000))
-    PHOTO_MAX_SIDE = property(lambda self: _get("PHOTO_MAX_SIDE", 2560))
-    # Photos kept while the form is shown again with a nearby request ("+1" offer).
-    PENDING_PHOTOS_SECONDS = property(lambda self: _get("PENDING_PHOTOS_SECONDS", 3600))
-    # Abuse limits: (count, seconds) per client address and per phone number.
-    RATE_LIMIT_PER_IP = property(lambda self: _get("RATE_LIMIT_PER_IP", (10, 3600)))
-    RATE_LIMIT_PER_PHONE = property(lambda self: _get("RATE_LIMIT_PER_PHONE", (5, 3600)))
-    # Same resident, same sub-class within this many minutes: a duplicate.
-    DUPLICATE_MINUTES = property(lambda self: _get("DUPLICATE_MINUTES", 10))
-    # An open request of the same sub-class within this distance is offered for "+1".
-    NEARBY_METRES = property(lambda self: _get("NEARBY_METRES", 100))
-    # A rating whose average is below this sends the request back to be redone (不满意重办).
-    UNSATISFIED_BELOW = property(lambda self: _get("UNSATISFIED_BELOW", 3))
-    QUEUE_PAGE_SIZE = property(lambda self: _get("QUEUE_PAGE_SIZE", 50))
-    # Open311: the longest start_date..end_date window and the most requests in one answer.
-    OPEN311_MAX_DAYS = property(lambda self: _get("OPEN311_MAX_DAYS", 90))
-    OPEN311_MAX_RESULTS = property(lambda self: _get("OPEN311_MAX_RESULTS", 1000))
+    CONTACT_WITHIN_HOURS = Setting(
+        24, "Hours after dispatch within which the resident must be contacted.", check=positive
+    )
+    ESCALATE_HEAD_HOURS = Setting(
+        24,
+        "Hours past the deadline before a running request is escalated to the grid head.",
+        check=positive,
+    )
+    ESCALATE_COMMUNITY_HOURS = Setting(
+        72,
+        "Hours past the deadline before a running request is escalated to the community staff.",
+        check=positive,
+    )
+    MAX_PHOTOS = Setting(
+        4,
+        "Most photos in one upload (a request, a timeline entry, a visit, a finding).",
+        check=positive,
+    )
+    PHOTO_MAX_BYTES = Setting(8 * 1024 * 1024, "Largest photo upload, in bytes.", check=positive)
+    PHOTO_MAX_PIXELS = Setting(
+        40_000_000, "Largest photo, in pixels (width × height).", check=positive
+    )
+    PHOTO_MAX_SIDE = Setting(
+        2560, "Photos are scaled down to this many pixels on the longer side.", check=positive
+    )
+    PENDING_PHOTOS_SECONDS = Setting(
+        3600,
+        "How long photos are kept while the form is shown again with a nearby request (“+1”).",
+        check=positive,
+    )
+    RATE_LIMIT_PER_IP = Setting(
+        (10, 3600),
+        "Abuse limit of the resident form: (requests, seconds) per client address.",
+        check=count_per_seconds,
+    )
+    RATE_LIMIT_PER_PHONE = Setting(
+        (5, 3600),
+        "Abuse limit of the resident form: (requests, seconds) per phone number.",
+        check=count_per_seconds,
+    )
+    DUPLICATE_MINUTES = Setting(
+        10,
+        "Same resident, same sub-class within this many minutes: refused as a duplicate.",
+        check=positive,
+    )
+    NEARBY_METRES = Setting(
+        100,
+        "An open request of the same sub-class within this distance is offered for “+1”.",
+        check=positive,
+    )
+    # 不满意重办
+    UNSATISFIED_BELOW = Setting(
+        3,
+        "A rating whose average is below this sends the request back to be redone.",
+        check=positive,
+    )
+    QUEUE_PAGE_SIZE = Setting(50, "Requests per page of the staff queue.", check=positive)
+    OPEN311_MAX_DAYS = Setting(
+        90, "Open311: the longest start_date..end_date window, in days.", check=positive
+    )
+    OPEN311_MAX_RESULTS = Setting(1000, "Open311: the most requests in one answer.", check=positive)
 
 
-conf = _Conf()
+conf = RequestsDeskSettings()

@@ -1,14 +1,13 @@
 """Reminder kinds of the requests desk (run by notifications.services.reminders_run).
 
 Escalation: the handler is reminded before the deadline and when it passes; the area grid's
-current grid head after REDGRID_REQUEST_ESCALATE_HEAD_HOURS overdue (default 24 h), the
-community staff after REDGRID_REQUEST_ESCALATE_COMMUNITY_HOURS (default 72 h). Each reminder's
+current grid head after REDGRID_REQUESTS_DESK_ESCALATE_HEAD_HOURS overdue (default 24 h), the
+community staff after REDGRID_REQUESTS_DESK_ESCALATE_COMMUNITY_HOURS (default 72 h). Each reminder's
 period includes the deadline, so an extension or re-dispatch (new deadline) reminds again.
 """
 
 import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from grids.selectors import grid_head_subquery
 from notifications.registry import Reminder, reminder_kind
+from requests_desk.conf import conf
 from requests_desk.models import Request, Stage
 
 CHUNK = 2000
-
-
-def _hours(name, default):
-    return datetime.timedelta(hours=getattr(settings, name, default))
 
 
 def _running():
@@ -42,7 +38,7 @@ def _due_text(due_at):
 )
 def nearly_due(now):
     """Rule: a request whose handling clock runs (dispatched or being handled), with a handler,
-    and whose deadline falls within the next REDGRID_REQUESTS_NEARLY_DUE_HOURS (default 4 h;
+    and whose deadline falls within the next REDGRID_REQUESTS_DESK_NEARLY_DUE_HOURS (default 4 h;
     the queue's "nearly due", Request.objects.nearly_due) reminds the handler once per
     deadline."""
     rows = (
@@ -92,9 +88,9 @@ def overdue(now):
     channels=("inbox", "email"),
 )
 def overdue_grid_head(now):
-    """Rule: a request still running REDGRID_REQUEST_ESCALATE_HEAD_HOURS (default 24 h) after its
+    """Rule: a request still running REDGRID_REQUESTS_DESK_ESCALATE_HEAD_HOURS (default 24 h) after its
     deadline is escalated once per deadline to the current grid head of its area grid."""
-    limit = now - _hours("REDGRID_REQUEST_ESCALATE_HEAD_HOURS", 24)
+    limit = now - datetime.timedelta(hours=conf.ESCALATE_HEAD_HOURS)
     today = timezone.localdate(now)
     rows = (
         _running()
@@ -123,12 +119,12 @@ def overdue_grid_head(now):
     channels=("inbox", "email"),
 )
 def overdue_community(now):
-    """Rule: a request still running REDGRID_REQUEST_ESCALATE_COMMUNITY_HOURS (default 72 h)
+    """Rule: a request still running REDGRID_REQUESTS_DESK_ESCALATE_COMMUNITY_HOURS (default 72 h)
     after its deadline is escalated once per deadline to every active community staff member
     of its community (two queries: the staff by community, then the requests)."""
     from accounts.models import Role, User
 
-    limit = now - _hours("REDGRID_REQUEST_ESCALATE_COMMUNITY_HOURS", 72)
+    limit = now - datetime.timedelta(hours=conf.ESCALATE_COMMUNITY_HOURS)
     staff = {}
     for user_id, community_id in User.objects.filter(
         role=Role.COMMUNITY_STAFF, is_active=True

@@ -1,14 +1,28 @@
-"""Settings of the service_points app, with defaults (override in the project settings)."""
+"""Settings of the service positions (REDGRID_SERVICE_POINTS_*; how settings work:
+core/appsettings.py)."""
 
-from django.conf import settings
+from core.appsettings import AppSettings, Setting, positive
 
-# Coverage report: a sub-grid is covered when a micro-site lies within this walking distance
-# (metres, straight line) of a point inside the sub-grid.
-WALKING_DISTANCE_M = getattr(settings, "REDGRID_POSITIONS_WALKING_DISTANCE_M", 500)
-# How many days ahead the public detail page lists activities.
-UPCOMING_DAYS = getattr(settings, "REDGRID_POSITIONS_UPCOMING_DAYS", 30)
-# Longest single booking and how far ahead a room can be booked.
-BOOKING_MAX_HOURS = getattr(settings, "REDGRID_POSITIONS_BOOKING_MAX_HOURS", 12)
-BOOKING_MAX_DAYS_AHEAD = getattr(settings, "REDGRID_POSITIONS_BOOKING_MAX_DAYS_AHEAD", 180)
-# Public list page size; "nearest" shows this many positions.
-PAGE_SIZE = getattr(settings, "REDGRID_POSITIONS_PAGE_SIZE", 30)
+
+class ServicePointsSettings(AppSettings):
+    prefix = "REDGRID_SERVICE_POINTS_"
+
+    WALKING_DISTANCE_M = Setting(
+        500,
+        "Coverage report: a sub-grid is covered when a micro-site lies within this distance "
+        "(metres, straight line); the default of the report's distance field.",
+        check=positive,
+    )
+    UPCOMING_DAYS = Setting(
+        30, "How many days ahead a position's public page lists activities.", check=positive
+    )
+    BOOKING_MAX_HOURS = Setting(12, "Longest single room booking, in hours.", check=positive)
+    BOOKING_MAX_DAYS_AHEAD = Setting(
+        180, "How many days ahead a room can be booked.", check=positive
+    )
+    PAGE_SIZE = Setting(
+        30, "Positions per page of the public list; “nearest” shows this many.", check=positive
+    )
+
+
+conf = ServicePointsSettings()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.periods import add_months, local, local_midnight, month_start, time_zone
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, SubGrid
-from service_points import conf
+from service_points.conf import conf
 from service_points.geo import DistanceMetres
 from service_points.hours import open_at_q
 from service_points.models import Booking, OpeningException, Room, ServicePosition, Tier

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.periods import local
 from grids.jurisdiction import is_within
 from grids.locate import locate
-from service_points import conf
+from service_points.conf import conf
 from service_points.hours import covering_interval
 from service_points.models import (
     Booking,
@@ -22,7 +22,8 @@ from service_points.models import (
     Tier,
 )
 
-# Roles that may book rooms (DOMAIN: staff and grid heads book for branch/council meetings).
+# Roles that may book rooms (docs/DOMAIN.md §1.3: staff and grid heads book for branch and council
+# meetings).
 BOOKING_ROLES = {"district_admin", "street_staff", "community_staff", "grid_head"}
 
 
@@ -33,73 +34,92 @@ def position_validate(position: ServicePosition) -> None:
     Fills `community` (and `grid` for a micro-site given only its sub-grid) from the served area.
     Raises ValidationError with per-field messages; saves nothing.
     """
-    errors: dict[str, str] = {}
-    tier = position.tier
     if position.subgrid_id and not position.grid_id:
         position.grid = position.subgrid.grid
     if position.grid_id:
         position.community = position.grid.community
+    tier_problems = _TIER_PROBLEMS.get(position.tier)
+    errors: dict[str, str] = tier_problems(position, position.parent) if tier_problems else {}
     parent = position.parent
-    if tier == Tier.CENTRE:
-        if parent is not None:
-            errors["parent"] = _("A Party-mass service centre is the top tier and has no parent.")
-        if position.grid_id or position.subgrid_id:
-            errors["grid"] = _(
-                "A Party-mass service centre serves a whole community: leave the area "
-                "grid and sub-grid empty."
-            )
-        if not position.community_id:
-            errors["community"] = _("Choose the community the centre serves.")
-    elif tier == Tier.GRID_POSITION:
-        if not position.grid_id:
-            errors["grid"] = _("Choose the area grid this grid service position serves.")
-        if position.subgrid_id:
-            errors["subgrid"] = _(
-                "A grid service position serves a whole area grid: leave the sub-grid empty."
-            )
-        if parent is None or parent.tier != Tier.CENTRE:
-            errors["parent"] = _(
-                "The parent of a grid service position is its community's "
-                "Party-mass service centre."
-            )
-        elif position.grid_id and parent.community_id != position.community_id:
-            errors["parent"] = _("The parent centre must be the centre of %(community)s.") % {
-                "community": position.community.name
-            }
-    elif tier == Tier.MICRO_SITE:
-        if not position.grid_id:
-            errors["grid"] = _("Choose the area grid or sub-grid this micro-site serves.")
-        if (
-            position.subgrid_id
-            and position.grid_id
-            and position.subgrid.grid_id != position.grid_id
-        ):
-            errors["subgrid"] = _("This sub-grid belongs to another area grid.")
-        if parent is None or parent.tier != Tier.GRID_POSITION:
-            errors["parent"] = _("The parent of a micro-site is a grid service position.")
-        elif position.grid_id and parent.community_id != position.community_id:
-            errors["parent"] = _(
-                "The parent grid service position must be in the same community (%(community)s)."
-            ) % {"community": position.community.name}
     if parent is not None and position.pk and parent.pk == position.pk:
         errors["parent"] = _("A position cannot be its own parent.")
     if position.location is not None and "grid" not in errors and "community" not in errors:
         errors.update(_location_problems(position))
-    if (
-        tier == Tier.CENTRE
-        and position.is_active
-        and position.community_id
-        and ServicePosition.objects.filter(
-            community_id=position.community_id, tier=Tier.CENTRE, is_active=True
-        )
-        .exclude(pk=position.pk)
-        .exists()
-    ):
+    if _second_centre_in_service(position):
         errors["community"] = _(
             "This community already has a Party-mass service centre in service."
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _centre_problems(position: ServicePosition, parent) -> dict[str, str]:
+    errors = {}
+    if parent is not None:
+        errors["parent"] = _("A Party-mass service centre is the top tier and has no parent.")
+    if position.grid_id or position.subgrid_id:
+        errors["grid"] = _(
+            "A Party-mass service centre serves a whole community: leave the area "
+            "grid and sub-grid empty."
+        )
+    if not position.community_id:
+        errors["community"] = _("Choose the community the centre serves.")
+    return errors
+
+
+def _grid_position_problems(position: ServicePosition, parent) -> dict[str, str]:
+    errors = {}
+    if not position.grid_id:
+        errors["grid"] = _("Choose the area grid this grid service position serves.")
+    if position.subgrid_id:
+        errors["subgrid"] = _(
+            "A grid service position serves a whole area grid: leave the sub-grid empty."
+        )
+    if parent is None or parent.tier != Tier.CENTRE:
+        errors["parent"] = _(
+            "The parent of a grid service position is its community's Party-mass service centre."
+        )
+    elif position.grid_id and parent.community_id != position.community_id:
+        errors["parent"] = _("The parent centre must be the centre of %(community)s.") % {
+            "community": position.community.name
+        }
+    return errors
+
+
+def _micro_site_problems(position: ServicePosition, parent) -> dict[str, str]:
+    errors = {}
+    if not position.grid_id:
+        errors["grid"] = _("Choose the area grid or sub-grid this micro-site serves.")
+    if position.subgrid_id and position.grid_id and position.subgrid.grid_id != position.grid_id:
+        errors["subgrid"] = _("This sub-grid belongs to another area grid.")
+    if parent is None or parent.tier != Tier.GRID_POSITION:
+        errors["parent"] = _("The parent of a micro-site is a grid service position.")
+    elif position.grid_id and parent.community_id != position.community_id:
+        errors["parent"] = _(
+            "The parent grid service position must be in the same community (%(community)s)."
+        ) % {"community": position.community.name}
+    return errors
+
+
+_TIER_PROBLEMS = {
+    Tier.CENTRE: _centre_problems,
+    Tier.GRID_POSITION: _grid_position_problems,
+    Tier.MICRO_SITE: _micro_site_problems,
+}
+
+
+def _second_centre_in_service(position: ServicePosition) -> bool:
+    """One Party-mass service centre in service per community."""
+    return (
+        position.tier == Tier.CENTRE
+        and position.is_active
+        and bool(position.community_id)
+        and ServicePosition.objects.filter(
+            community_id=position.community_id, tier=Tier.CENTRE, is_active=True
+        )
+        .exclude(pk=position.pk)
+        .exists()
+    )
 
 
 def _location_problems(position: ServicePosition) -> dict[str, str]:

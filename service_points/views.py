@@ -17,7 +17,8 @@ from django.views.generic import TemplateView
 
 from core.access import StaffRequiredMixin
 from grids.jurisdiction import get_scoped_object_or_404
-from service_points import conf, selectors, services
+from service_points import selectors, services
+from service_points.conf import conf
 from service_points.forms import BookingForm, PositionFilterForm
 from service_points.hours import opening_intervals
 from service_points.models import Booking, Weekday

@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from grids.admin import JurisdictionScopedAdmin
-from volunteers.models import Activity, ActivityCategory, Need, Registration, SignUp, Team
+from volunteers.models import Activity, ActivityCategory, NeedsListItem, Registration, SignUp, Team
 from volunteers.services import activity_validate
 
 
@@ -24,8 +24,8 @@ class RegistrationAdmin(JurisdictionScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(Need)
-class NeedAdmin(JurisdictionScopedAdmin):
+@admin.register(NeedsListItem)
+class NeedsListItemAdmin(JurisdictionScopedAdmin):
     list_display = ("title", "kind", "community", "grid", "status", "taken_by", "created_at")
     list_filter = ("kind", "status", "community__street", "community")
     search_fields = ("title", "description", "requester")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 _STAFF = [
     "volunteers.registration",
-    "volunteers.need",
+    "volunteers.needslistitem",
     "volunteers.activity",
     "volunteers.signup",
     "volunteers.team",
@@ -24,7 +24,7 @@ class VolunteersConfig(AppConfig):
         "community_staff": _STAFF,
         "grid_head": [
             "volunteers.view_registration",
-            "volunteers.need",
+            "volunteers.needslistitem",
             "volunteers.activity",
             "volunteers.signup",
             "volunteers.team",
@@ -32,7 +32,7 @@ class VolunteersConfig(AppConfig):
         ],
         "grid_worker": [
             "volunteers.view_registration",
-            "volunteers.view_need",
+            "volunteers.view_needslistitem",
             "volunteers.view_activity",
             "volunteers.change_signup",
         ],

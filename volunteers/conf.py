@@ -1,24 +1,38 @@
-"""Settings of the volunteer action, with defaults (override with REDGRID_VOLUNTEER_* settings)."""
+"""Settings of the volunteer action (REDGRID_VOLUNTEERS_*; how settings work: core/appsettings.py)."""
 
 from decimal import Decimal
 
-from django.conf import settings
+from core.appsettings import AppSettings, Setting, positive
 
 
-def registration_valid_months() -> int:
-    """A registration must be re-confirmed after this many months (DOMAIN.md §4: six)."""
-    return int(getattr(settings, "REDGRID_VOLUNTEER_REGISTRATION_MONTHS", 6))
+def _ascending_hours(value: tuple[int, ...]) -> str | None:
+    if len(value) != 5 or not all(isinstance(h, int) and h > 0 for h in value):
+        return "must be five positive whole numbers of hours (1 to 5 stars)"
+    if list(value) != sorted(set(value)):
+        return "must rise from one star to the next"
+    return None
 
 
-def points_per_hour() -> Decimal:
-    return Decimal(str(getattr(settings, "REDGRID_VOLUNTEER_POINTS_PER_HOUR", 10)))
+class VolunteersSettings(AppSettings):
+    prefix = "REDGRID_VOLUNTEERS_"
+
+    REGISTRATION_MONTHS = Setting(
+        6,
+        "A registration must be re-confirmed after this many months (docs/DOMAIN.md §4: six).",
+        check=positive,
+    )
+    POINTS_PER_HOUR = Setting(Decimal(10), "Points credited per certified service hour.")
+    STAR_HOURS = Setting(
+        (100, 300, 600, 1000, 1500),
+        "Certified service hours for one to five stars (Guangdong star-volunteer levels).",
+        check=_ascending_hours,
+    )
+    CHECKIN_WINDOW_MINUTES = Setting(
+        120,
+        "How long before the start and after the end of an activity a QR check-in or check-out "
+        "is accepted, in minutes.",
+        check=positive,
+    )
 
 
-def star_thresholds() -> tuple[int, ...]:
-    """Guangdong star-volunteer levels, in certified service hours (1 to 5 stars)."""
-    return tuple(getattr(settings, "REDGRID_VOLUNTEER_STAR_HOURS", (100, 300, 600, 1000, 1500)))
-
-
-def checkin_window_minutes() -> int:
-    """How long before the start and after the end a QR check-in or check-out is accepted."""
-    return int(getattr(settings, "REDGRID_VOLUNTEER_CHECKIN_WINDOW_MINUTES", 120))
+conf = VolunteersSettings()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
 from party_branches.models import PartyBranch, PartyMember
-from volunteers.models import Activity, ActivityCategory, Need, Registration
+from volunteers.models import Activity, ActivityCategory, NeedsListItem, Registration
 
 
 class GridChoiceField(forms.ModelChoiceField):
@@ -104,9 +104,9 @@ class ActivityForm(forms.ModelForm):
         return value
 
 
-class NeedForm(forms.ModelForm):
+class NeedsListItemForm(forms.ModelForm):
     class Meta:
-        model = Need
+        model = NeedsListItem
         fields = ("kind", "community", "grid", "title", "description", "requester")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

@@ -6,7 +6,7 @@ more than 15 up to 45 as half an hour, more than 45 as a full hour.
 
 from decimal import Decimal
 
-from volunteers.conf import points_per_hour, star_thresholds
+from volunteers.conf import conf
 
 HALF = Decimal("0.5")
 
@@ -28,15 +28,15 @@ def hours_between(start, end) -> Decimal:
 
 
 def points_for_hours(hours) -> Decimal:
-    return (Decimal(hours or 0) * points_per_hour()).quantize(Decimal("0.1"))
+    return (Decimal(hours or 0) * conf.POINTS_PER_HOUR).quantize(Decimal("0.1"))
 
 
 def star_level(hours) -> int:
     """0 (no star yet) to 5 stars."""
     hours = Decimal(hours or 0)
-    return sum(1 for threshold in star_thresholds() if hours >= threshold)
+    return sum(1 for threshold in conf.STAR_HOURS if hours >= threshold)
 
 
 def next_star_hours(hours) -> int | None:
     hours = Decimal(hours or 0)
-    return next((t for t in star_thresholds() if hours < t), None)
+    return next((t for t in conf.STAR_HOURS if hours < t), None)

@@ -113,8 +113,10 @@ class Registration(models.Model):
         return f"{self.member} → {self.grid.name}"
 
 
-class Need(models.Model):
-    """An item on a community's needs list: a resident's small wish or a service on offer."""
+class NeedsListItem(models.Model):
+    """An item on a community's needs list: a resident's small wish (微心愿) or a service on offer,
+    which a registered member takes up (认领). Not to be confused with care.HouseholdNeed, a need
+    raised on a household visit."""
 
     class Kind(models.TextChoices):
         SMALL_WISH = "small_wish", _("small wish")

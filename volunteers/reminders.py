@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core.periods import add_months
 from notifications.registry import Reminder, reminder_kind
-from volunteers.conf import registration_valid_months
+from volunteers.conf import conf
 from volunteers.models import Registration, SignUp
 
 EXPIRY_NOTICE_DAYS = 14
@@ -55,7 +55,7 @@ def registration_expiring(now):
     """Rule: an approved registration that expires within 14 days (the validity period after the
     last confirmation, default six months) reminds the member once per expiry date."""
     today = timezone.localdate(now)
-    months = registration_valid_months()
+    months = conf.REGISTRATION_MONTHS
     # confirmed_on + months lies in [today, today + 14 days]  ⇔  confirmed_on in this window:
     earliest = add_months(today, -months)
     latest = add_months(today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS), -months)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from grids.jurisdiction import jurisdiction_paths, scope_queryset
 from party_branches.models import PartyMember
 from volunteers.hours import next_star_hours, points_for_hours, star_level
-from volunteers.models import Activity, Need, Registration, SignUp, Team
+from volunteers.models import Activity, NeedsListItem, Registration, SignUp, Team
 from volunteers.services import current_registration_q
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=1))
@@ -256,7 +256,9 @@ def roster_of(activity):
 
 
 def needs_for(user, *, status: str | None = None):
-    needs = scope_queryset(Need.objects.all(), user).select_related("community", "grid", "taken_by")
+    needs = scope_queryset(NeedsListItem.objects.all(), user).select_related(
+        "community", "grid", "taken_by"
+    )
     if status:
         needs = needs.filter(status=status)
     return needs.order_by("status", "-created_at")
@@ -267,8 +269,8 @@ def needs_open_to(member):
         "community_id"
     )
     return (
-        Need.objects.filter(
-            Q(community_id__in=communities, status=Need.Status.OPEN) | Q(taken_by=member)
+        NeedsListItem.objects.filter(
+            Q(community_id__in=communities, status=NeedsListItem.Status.OPEN) | Q(taken_by=member)
         )
         .select_related("community", "grid")
         .order_by("status", "-created_at")

@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 
 from core.periods import add_months
 from notifications.services import notification_enqueue
-from volunteers.conf import checkin_window_minutes, registration_valid_months
+from volunteers.conf import conf
 from volunteers.hours import hours_between
-from volunteers.models import Activity, Need, Registration, SignUp
+from volunteers.models import Activity, NeedsListItem, Registration, SignUp
 
 
 # --- Registration ----------------------------------------------------------------------------------
 def registration_cutoff(on: datetime.date | None = None) -> datetime.date:
     """Registrations confirmed on or before this day have expired on `on`."""
-    return add_months(on or timezone.localdate(), -registration_valid_months())
+    return add_months(on or timezone.localdate(), -conf.REGISTRATION_MONTHS)
 
 
 def current_registration_q(prefix: str = "", on: datetime.date | None = None) -> Q:
@@ -35,7 +35,7 @@ def current_registration_q(prefix: str = "", on: datetime.date | None = None) ->
 def registration_expires_on(registration: Registration) -> datetime.date | None:
     if registration.confirmed_on is None:
         return None
-    return add_months(registration.confirmed_on, registration_valid_months())
+    return add_months(registration.confirmed_on, conf.REGISTRATION_MONTHS)
 
 
 def registration_is_current(registration: Registration, on: datetime.date | None = None) -> bool:
@@ -145,29 +145,30 @@ def registration_reconfirm(*, registration: Registration, by) -> Registration:
 
 # --- Needs list ------------------------------------------------------------------------------------
 @transaction.atomic
-def need_take(*, need: Need, member) -> Need:
-    need = Need.objects.select_for_update().get(pk=need.pk)
-    if need.status != Need.Status.OPEN:
+def needs_list_item_take(*, item: NeedsListItem, member) -> NeedsListItem:
+    """A member adopts an open item of the needs list (认领)."""
+    item = NeedsListItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != NeedsListItem.Status.OPEN:
         raise ValidationError(_("Someone has already taken up this item."), code="taken")
-    need.status = Need.Status.TAKEN
-    need.taken_by = member
-    need.taken_at = timezone.now()
-    need.save()
-    return need
+    item.status = NeedsListItem.Status.TAKEN
+    item.taken_by = member
+    item.taken_at = timezone.now()
+    item.save()
+    return item
 
 
 @transaction.atomic
-def need_done(*, need: Need, note: str = "") -> Need:
-    need = Need.objects.select_for_update().get(pk=need.pk)
-    if need.status != Need.Status.TAKEN:
+def needs_list_item_done(*, item: NeedsListItem, note: str = "") -> NeedsListItem:
+    item = NeedsListItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != NeedsListItem.Status.TAKEN:
         raise ValidationError(
             _("Only an item that was taken up can be marked done."), code="not_taken"
         )
-    need.status = Need.Status.DONE
-    need.done_at = timezone.now()
-    need.done_note = note.strip()
-    need.save()
-    return need
+    item.status = NeedsListItem.Status.DONE
+    item.done_at = timezone.now()
+    item.done_note = note.strip()
+    item.save()
+    return item
 
 
 # --- Activities and sign-ups -----------------------------------------------------------------------
@@ -244,7 +245,7 @@ def signup_cancel(*, signup: SignUp, now=None) -> SignUp:
 
 
 def _check_window(activity: Activity, now) -> None:
-    window = datetime.timedelta(minutes=checkin_window_minutes())
+    window = datetime.timedelta(minutes=conf.CHECKIN_WINDOW_MINUTES)
     if not activity.starts_at - window <= now <= activity.ends_at + window:
         raise ValidationError(
             _("Check-in and check-out are possible only around the activity's time."), code="window"

@@ -9,7 +9,7 @@ urlpatterns = [
     path("registrations/<int:pk>/reconfirm/", views.ReconfirmView.as_view(), name="reconfirm"),
     path("activities/<int:pk>/signup/", views.SignUpView.as_view(), name="signup"),
     path("signups/<int:pk>/cancel/", views.CancelSignUpView.as_view(), name="cancel_signup"),
-    path("needs/<int:pk>/take/", views.TakeNeedView.as_view(), name="take_need"),
+    path("needs/<int:pk>/take/", views.TakeNeedsListItemView.as_view(), name="take_need"),
     path("check/<int:pk>/<uuid:token>/", views.QrCheckView.as_view(), name="qr_check"),
     path("staff/", views.StaffHomeView.as_view(), name="staff_home"),
     path("staff/registrations/", views.RegistrationListView.as_view(), name="registrations"),
@@ -23,6 +23,6 @@ urlpatterns = [
     path(
         "staff/activities/<int:pk>/qr.<str:fmt>", views.ActivityQrView.as_view(), name="activity_qr"
     ),
-    path("staff/needs/", views.NeedListView.as_view(), name="needs"),
+    path("staff/needs/", views.NeedsListView.as_view(), name="needs"),
     path("staff/stats/", views.StatsView.as_view(), name="stats"),
 ]

@@ -24,13 +24,13 @@ from privacy.services import personal_data_export_record
 from volunteers import selectors, services
 from volunteers.forms import (
     ActivityForm,
-    NeedForm,
+    NeedsListItemForm,
     PeriodForm,
     RegistrationForm,
     ReturnForm,
     StaffRegistrationForm,
 )
-from volunteers.models import Activity, Need, Registration, SignUp
+from volunteers.models import Activity, NeedsListItem, Registration, SignUp
 
 
 # --- Member pages ----------------------------------------------------------------------------------
@@ -156,20 +156,20 @@ class CancelSignUpView(MemberMixin, View):
         return redirect("volunteers:mine")
 
 
-class TakeNeedView(MemberMixin, View):
+class TakeNeedsListItemView(MemberMixin, View):
     def post(self, request, pk):
         if self.member is None:
             raise Http404
-        need = selectors.needs_open_to(self.member).filter(pk=pk).first()
-        if need is None:
+        item = selectors.needs_open_to(self.member).filter(pk=pk).first()
+        if item is None:
             raise Http404
         try:
-            services.need_take(need=need, member=self.member)
+            services.needs_list_item_take(item=item, member=self.member)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
             messages.success(
-                request, _('Thank you: you took up "%(title)s".') % {"title": need.title}
+                request, _('Thank you: you took up "%(title)s".') % {"title": item.title}
             )
         return redirect("volunteers:mine")
 
@@ -404,33 +404,35 @@ class ActivityQrView(StaffRequiredMixin, View):
         return HttpResponse(buffer.getvalue(), content_type=content_type)
 
 
-class NeedListView(StaffRequiredMixin, TemplateView):
-    permission = "volunteers.view_need"
+class NeedsListView(StaffRequiredMixin, TemplateView):
+    permission = "volunteers.view_needslistitem"
     template_name = "volunteers/needs.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["needs"] = selectors.needs_for(self.request.user)[:200]
-        if self.request.user.has_perm("volunteers.add_need"):
-            context["form"] = kwargs.get("form") or NeedForm(user=self.request.user)
+        if self.request.user.has_perm("volunteers.add_needslistitem"):
+            context["form"] = kwargs.get("form") or NeedsListItemForm(user=self.request.user)
         return context
 
     def post(self, request):
         user = request.user
         if "done" in request.POST:
-            if not user.has_perm("volunteers.change_need"):
+            if not user.has_perm("volunteers.change_needslistitem"):
                 raise PermissionDenied
-            need = get_scoped_object_or_404(Need.objects.all(), user, pk=request.POST["done"])
+            item = get_scoped_object_or_404(
+                NeedsListItem.objects.all(), user, pk=request.POST["done"]
+            )
             try:
-                services.need_done(need=need, note=request.POST.get("note", ""))
+                services.needs_list_item_done(item=item, note=request.POST.get("note", ""))
             except ValidationError as exc:
                 messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("Marked done."))
             return redirect("volunteers:needs")
-        if not user.has_perm("volunteers.add_need"):
+        if not user.has_perm("volunteers.add_needslistitem"):
             raise PermissionDenied
-        form = NeedForm(request.POST, user=user)
+        form = NeedsListItemForm(request.POST, user=user)
         if form.is_valid():
             form.save()
             messages.success(request, _("Published on the needs list."))

@@ -61,7 +61,7 @@ def test_households_visits_and_needs_follow_the_matrix_in_one_query(
     """The dashboards count these (care panel, month figures): one query each, the same rule."""
     import datetime
 
-    from care.models import Need
+    from care.models import HouseholdNeed
     from care.selectors import households_visible_to, needs_visible_to, visits_visible_to
     from care.tests.factories import VisitFactory
 
@@ -69,7 +69,7 @@ def test_households_visits_and_needs_follow_the_matrix_in_one_query(
         visit = VisitFactory(
             household=household, visitor=care.users.grid_head, visited_on=datetime.date(2025, 3, 1)
         )
-        Need.objects.create(visit=visit, description=f"需求{key}")
+        HouseholdNeed.objects.create(visit=visit, description=f"需求{key}")
     for user_key, visible in MATRIX.items():
         user = getattr(care.users, user_key)
         expected = {care.households[k].pk for k in visible}

@@ -30,3 +30,30 @@ def test_grid_worker_records_a_visit_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     visit = Visit.objects.get(household=household)
     assert (visit.mode, visit.met, visit.visitor) == ("phone", "本人", care.users.grid_worker)
+
+
+@pytest.mark.browser
+def test_a_household_need_offers_to_become_a_request_on_phone_and_desktop(
+    transactional_db, care, request_category, live_server, page, artifacts
+):
+    import datetime
+
+    from care.services import visit_record
+
+    household = care.households["paired"]
+    visit = visit_record(
+        household=household,
+        visitor=care.users.grid_worker,
+        visited_on=datetime.date(2025, 6, 1),
+        mode="in_person",
+        needs=["楼道灯坏了，老人夜间出行不便"],
+    )
+    need = visit.needs.get()
+    browser_login(page, live_server, "worker_a1a")
+    for name, width in (("phone", 360), ("desktop", 1280)):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/care/households/{household.pk}/")
+        form = page.locator(f"form[action='/care/needs/{need.pk}/to-request/']")
+        assert form.is_visible() and "转为诉求" in form.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(artifacts / f"care-household-need-{name}.png"), full_page=True)

@@ -7,7 +7,7 @@ from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
 
-from care.models import Need, Visit
+from care.models import HouseholdNeed, Visit
 from care.selectors import follow_ups_due
 from care.services import visit_record
 from requests_desk.models import Request
@@ -76,7 +76,7 @@ def test_someone_who_cannot_see_the_household_cannot_file_its_need(client, care,
     response = client.post(
         reverse("care:need_to_request", args=[need.pk]), {"category": category.pk}
     )
-    assert response.status_code == 404 and Need.objects.get().request is None
+    assert response.status_code == 404 and HouseholdNeed.objects.get().request is None
 
 
 def test_need_of_a_household_without_a_point_goes_to_its_grid_and_is_counted_there(

@@ -59,7 +59,7 @@ def test_broker_down_loses_nothing_and_delivers_when_back(
 def test_failed_send_is_retried_with_backoff_then_marked_failed(
     world, daytime, settings, time_machine
 ):
-    settings.REDGRID_NOTIFY_MAX_ATTEMPTS = 2
+    settings.REDGRID_NOTIFICATIONS_MAX_ATTEMPTS = 2
     notification_enqueue(kind="t", subject="s", body="b", email="a@example.cn")
     with mock.patch("notifications.delivery.EmailMessage.send", side_effect=OSError("smtp 451")):
         assert deliver_pending_batch()["failed"] == 1

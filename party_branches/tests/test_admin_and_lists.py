@@ -12,7 +12,7 @@ ADMIN_MODELS = [
     "party_branches_communitycommitteemember",
     "party_branches_meeting",
     "volunteers_registration",
-    "volunteers_need",
+    "volunteers_needslistitem",
     "volunteers_activity",
     "volunteers_signup",
     "volunteers_team",

@@ -28,7 +28,7 @@ def test_distance_is_geodesic_metres():
     assert distance_m(Point(113.825, 22.75), Point(113.825, 22.751)) == pytest.approx(111.2, 0.01)
 
 
-@override_settings(REDGRID_PATROL_MAX_CHECK_IN_METRES=150)
+@override_settings(REDGRID_PATROLS_MAX_CHECK_IN_METRES=150)
 def test_check_in_refused_when_too_far_and_saves_nothing(world, place):
     patrol = services.patrol_start(worker=world.users.grid_worker)
     with pytest.raises(ValidationError) as refused:

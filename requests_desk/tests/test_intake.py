@@ -188,7 +188,7 @@ def test_nearby_open_request_of_same_subclass_is_offered_for_plus_one(client, wo
 
 
 def test_rate_limit_per_ip(client, world, categories, settings):
-    settings.REDGRID_REQUESTS_RATE_LIMIT_PER_IP = (2, 3600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PER_IP = (2, 3600)
     for i in range(2):
         client.post(URL, form_data(world, categories, category=list(categories.values())[i].pk))
     response = client.post(URL, form_data(world, categories, category=categories["E0105"].pk))
@@ -197,7 +197,7 @@ def test_rate_limit_per_ip(client, world, categories, settings):
 
 
 def test_rate_limit_per_phone_across_addresses(client, world, categories, settings):
-    settings.REDGRID_REQUESTS_RATE_LIMIT_PER_PHONE = (1, 3600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PER_PHONE = (1, 3600)
     client.post(
         URL,
         form_data(world, categories, reporter_phone="13700000000", consent="on"),

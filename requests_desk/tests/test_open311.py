@@ -261,7 +261,7 @@ def test_get_requests_errors(client, db, fmt, params):
 def test_get_requests_limit(client, world, categories, settings):
     from requests_desk.tests.factories import RequestFactory
 
-    settings.REDGRID_REQUESTS_OPEN311_MAX_RESULTS = 3
+    settings.REDGRID_REQUESTS_DESK_OPEN311_MAX_RESULTS = 3
     RequestFactory.create_batch(5, grid=world.grids["A1a"])
     assert len(json.loads(client.get("/open311/v2/requests.json").content)) == 3
 

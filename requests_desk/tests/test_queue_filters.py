@@ -79,7 +79,7 @@ def test_closed_days_are_local_and_inclusive(world, categories, seen, frozen):
 
 
 def test_nearly_due_is_the_window_before_the_deadline(world, categories, seen, frozen, settings):
-    settings.REDGRID_REQUESTS_NEARLY_DUE_HOURS = 4
+    settings.REDGRID_REQUESTS_DESK_NEARLY_DUE_HOURS = 4
     grid = world.grids["A1a"]
 
     def make(due, stage=Stage.HANDLING):

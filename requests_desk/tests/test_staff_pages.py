@@ -58,7 +58,7 @@ def test_queue_filters_overdue_and_stage(client, world, make_request):
 
 
 def test_keyset_pages_cover_everything_once(client, world, categories, settings):
-    settings.REDGRID_REQUESTS_QUEUE_PAGE_SIZE = 3
+    settings.REDGRID_REQUESTS_DESK_QUEUE_PAGE_SIZE = 3
     now = timezone.now()
     RequestFactory.create_batch(7, grid=world.grids["A1a"], created_at=now)
     client.force_login(world.users.grid_head)

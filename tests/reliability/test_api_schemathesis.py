@@ -218,13 +218,17 @@ def _objects_for(path: str, world, make_request) -> dict:
     }
     if "{" not in path:
         return {}
-    obj = builders[resource]()
+    del Point
+    return _path_values(path, resource, builders[resource]())
+
+
+def _path_values(path: str, resource: str, obj) -> dict:
+    """The values of the path's parameters for the object made for it."""
     values = {"id": getattr(obj, "pk", None), "code": getattr(obj, "code", None)}
     if resource == "request-categories":
         values["code"] = "E0103"
     if "{action_name}" in path:
         values["action_name"] = "accept"
-    del Point
     return {name: value for name, value in values.items() if "{" + name + "}" in path}
 
 

@@ -9,8 +9,8 @@ os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/redgrid
 
 from bench.settings import *  # noqa: E402,F403
 
-REDGRID_NOTIFY_LEASE_SECONDS = 5
-REDGRID_NOTIFY_RETRY_BASE_SECONDS = 2
+REDGRID_NOTIFICATIONS_LEASE_SECONDS = 5
+REDGRID_NOTIFICATIONS_RETRY_BASE_SECONDS = 2
 REDGRID_SMS_BACKEND = "tests.soak.sink.FileSmsBackend"
 REDGRID_SOAK_SINK = os.environ.get("REDGRID_SOAK_SINK", "/tmp/redgrid-soak-sms.log")
 # Tight database timeouts: a request must fail fast while PostgreSQL is down, never hang.

@@ -52,5 +52,5 @@ def test_next_star_and_points():
     assert next_star_hours(Decimal("120")) == 300
     assert next_star_hours(Decimal("1500")) is None
     assert points_for_hours(Decimal("2.5")) == Decimal("25.0")
-    with override_settings(REDGRID_VOLUNTEER_POINTS_PER_HOUR=4):
+    with override_settings(REDGRID_VOLUNTEERS_POINTS_PER_HOUR=4):
         assert points_for_hours(Decimal("2.5")) == Decimal("10.0")

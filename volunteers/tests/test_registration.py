@@ -83,7 +83,7 @@ def test_registration_expires_after_the_configured_period_and_reconfirms(world, 
         assert services.registration_is_current(registered)
     registered.confirmed_on = datetime.date.today()
     with (
-        override_settings(REDGRID_VOLUNTEER_REGISTRATION_MONTHS=1),
+        override_settings(REDGRID_VOLUNTEERS_REGISTRATION_MONTHS=1),
         time_machine.travel(datetime.date.today() + datetime.timedelta(days=40), tick=False),
     ):
         assert not services.registration_is_current(registered)

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
 from volunteers import services
-from volunteers.models import Activity, Need, Team
+from volunteers.models import Activity, NeedsListItem, Team
 from volunteers.tests.factories import ActivityFactory, RegistrationFactory
 
 
@@ -109,16 +109,16 @@ def test_needs_list_published_taken_up_and_done(world, registered, member, clien
             "requester": "李阿婆",
         },
     )
-    need = Need.objects.get()
+    need = NeedsListItem.objects.get()
     client.force_login(world.users.party_member)
     assert "为独居老人更换灯泡" in client.get(reverse("volunteers:mine")).content.decode()
     client.post(reverse("volunteers:take_need", args=[need.pk]))
     need.refresh_from_db()
-    assert need.status == Need.Status.TAKEN and need.taken_by == member
+    assert need.status == NeedsListItem.Status.TAKEN and need.taken_by == member
     client.force_login(world.users.community_staff)
     client.post(reverse("volunteers:needs"), {"done": need.pk, "note": "已更换"})
     need.refresh_from_db()
-    assert need.status == Need.Status.DONE and need.done_note == "已更换"
+    assert need.status == NeedsListItem.Status.DONE and need.done_note == "已更换"
 
 
 def test_staff_home_shows_rate_and_list_pages_have_bounded_queries(

@@ -2,7 +2,7 @@
 tags, pairings for most of them (a few unpaired in 光明社区第一网格 for demo-gridhead's to-do list),
 visits over the last months with some overdue, service projects and referrals.
 
-Everything is synthetic (grids.demo_people). Written with bulk_create; phone and ID numbers are
+Everything is synthetic (demo.people). Written with bulk_create; phone and ID numbers are
 encrypted one by one by the field, as in production.
 """
 
@@ -20,7 +20,7 @@ from accounts.models import Role, User
 from care.models import (
     CareTag,
     Household,
-    Need,
+    HouseholdNeed,
     Pairing,
     Referral,
     Resident,
@@ -28,7 +28,7 @@ from care.models import (
     ServiceProject,
     Visit,
 )
-from grids.demo_people import birth_date, chinese_name, id_number, mobile_number
+from demo.people import birth_date, chinese_name, id_number, mobile_number
 from grids.models import AreaGrid
 from privacy.crypto import blind_index
 
@@ -255,8 +255,10 @@ def _load(rng: random.Random, grids, stdout) -> None:
                 )
             )
     Visit.objects.bulk_create(visits, batch_size=2000)
-    needs = [Need(visit=v, description=rng.choice(NEEDS)) for v in visits if rng.random() < 0.06]
-    Need.objects.bulk_create(needs, batch_size=2000)
+    needs = [
+        HouseholdNeed(visit=v, description=rng.choice(NEEDS)) for v in visits if rng.random() < 0.06
+    ]
+    HouseholdNeed.objects.bulk_create(needs, batch_size=2000)
 
     projects = []
     for name, organisation, codes, capacity in PROJECTS:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from grids.demo_people import birth_date, chinese_name, id_number, mobile_number
+from demo.people import birth_date, chinese_name, id_number, mobile_number
 from grids.models import AreaGrid, Community, GridAssignment, Street, SubGrid
 from party_branches.models import (
     BranchCommitteeMember,

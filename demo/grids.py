@@ -21,9 +21,9 @@ from shapely.geometry import Point as ShapelyPoint
 
 from accounts.models import Role
 from accounts.services import user_create
+from demo.people import chinese_name, mobile_number
 from grids.boundary_import import import_boundaries
 from grids.codes import child_code
-from grids.demo_people import chinese_name, mobile_number
 from grids.models import AreaGrid, Community, District, GridAssignment, KeyPlace, Street
 from grids.services import assignment_create
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from grids.models import AreaGrid, Community
 from party_branches.models import PartyBranch, PartyMember
 from volunteers.hours import hours_between
-from volunteers.models import Activity, ActivityCategory, Need, Registration, SignUp, Team
+from volunteers.models import Activity, ActivityCategory, NeedsListItem, Registration, SignUp, Team
 
 REGISTERED_SHARE = 12_008 / 12_720  # 94.4 %
 TEAM_COUNT = 473
@@ -167,9 +167,14 @@ def _needs(rng, registered_by_community, now):
         pool = registered_by_community.get(community.pk, [])
         for kind, title, requester in rng.sample(WISHES, 5):
             status = rng.choice(
-                [Need.Status.OPEN, Need.Status.OPEN, Need.Status.TAKEN, Need.Status.DONE]
+                [
+                    NeedsListItem.Status.OPEN,
+                    NeedsListItem.Status.OPEN,
+                    NeedsListItem.Status.TAKEN,
+                    NeedsListItem.Status.DONE,
+                ]
             )
-            need = Need(
+            need = NeedsListItem(
                 community=community,
                 kind=kind,
                 title=title,
@@ -178,14 +183,14 @@ def _needs(rng, registered_by_community, now):
                 status=status,
                 created_at=now - datetime.timedelta(days=rng.randint(1, 60)),
             )
-            if status != Need.Status.OPEN:
+            if status != NeedsListItem.Status.OPEN:
                 need.taken_by_id = rng.choice(pool)
                 need.taken_at = need.created_at + datetime.timedelta(days=1)
-            if status == Need.Status.DONE:
+            if status == NeedsListItem.Status.DONE:
                 need.done_at = need.taken_at + datetime.timedelta(days=3)
                 need.done_note = "已完成，居民表示满意。"
             needs.append(need)
-    Need.objects.bulk_create(needs)
+    NeedsListItem.objects.bulk_create(needs)
 
 
 def _activities(rng, registered_by_community, now, demo, stdout):

@@ -17,7 +17,7 @@ from shapely.geometry import shape
 
 from accounts.models import User
 from core.periods import local_datetime
-from grids.demo_people import chinese_name
+from demo.people import chinese_name
 from grids.locate import GridIndex, locate_many
 from grids.models import AreaGrid, Community, SubGrid
 from service_points.models import (

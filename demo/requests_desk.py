@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from grids.demo_people import chinese_name, mobile_number
+from demo.people import chinese_name, mobile_number
 from grids.locate import GridIndex, locate_many
 from grids.models import AreaGrid
 from requests_desk.models import (
