@@ -65,7 +65,6 @@ RENAMED = {
         for name in (
             "WORKING_PERIODS",
             "WORKING_WEEKDAYS",
-            "TIME_ZONE",
             "NEARLY_DUE_HOURS",
             "CONTACT_WITHIN_HOURS",
             "MAX_PHOTOS",
