@@ -4,21 +4,31 @@
 community, duplicate in the file or already recorded, the secretary rule…). `member_import_commit`
 re-checks and writes in one transaction: all rows when the file is clean, or only the clean rows
 when the caller explicitly asks for that; otherwise nothing.
+
+With `create_logins`, members get a login account (role Party member, bound to the grid of their
+branch) through accounts.services.user_create, so the importer's rights apply: the login name is
+the 登录账号 column when it names a new account, otherwise the member's mobile number. A member
+without a branch or a mobile number gets no login (the preview says so). New logins have no
+password: each member sets one with the SMS code of "Forgot your password?" on the login page.
 """
 
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from accounts.models import User
+from accounts import rules
+from accounts.models import Role, User
+from accounts.services import PHONE_PATTERN, user_create
 from grids.jurisdiction import scope_queryset
 from grids.models import Community
 from party_branches.models import (
@@ -69,6 +79,7 @@ CHOICE_ALIASES = {
     "position": {"书记": "secretary", "副书记": "deputy_secretary", "委员": "member"},
 }
 REQUIRED = ("name", "gender", "birth_date", "id_number", "joined_on", "community")
+_USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 MAX_ROWS = 5000
 
 
@@ -87,10 +98,17 @@ class RowResult:
     member: PartyMember | None = None
     branch: PartyBranch | None = None
     position: str = ""
+    new_login: str = ""  # login name to create (create_logins)
+    login_note: str = ""  # why no login is created for this row (create_logins)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def login_display(self) -> str:
+        """The login to create, masked when it is the mobile number."""
+        return mask_phone(self.new_login) if PHONE_PATTERN.match(self.new_login) else self.new_login
 
     @property
     def display(self) -> dict:
@@ -197,7 +215,13 @@ def read_rows(file) -> tuple[list[tuple[int, dict]], list[str]]:
     return result, []
 
 
-def member_import_preview(file, *, user) -> ImportPreview:
+class Imported(int):
+    """The number of members imported; `.logins`: how many login accounts were made with them."""
+
+    logins = 0
+
+
+def member_import_preview(file, *, user, create_logins: bool = False) -> ImportPreview:
     rows, problems = read_rows(file)
     if problems:
         return ImportPreview(rows=[], problems=problems)
@@ -234,7 +258,18 @@ def member_import_preview(file, *, user) -> ImportPreview:
             username__in=[_text(v.get("account")) for _l, v in rows if _text(v.get("account"))]
         ).select_related("party_member")
     }
+    taken = set()
+    if create_logins:
+        candidates = {
+            _text(v.get(key)).lower() for _l, v in rows for key in ("account", "phone")
+        } - {""}
+        taken = set(
+            User.objects.annotate(lower=Lower("username"))
+            .filter(lower__in=candidates)
+            .values_list("lower", flat=True)
+        )
     seen = {}
+    seen_logins = {}
     results = []
     today = timezone.localdate()
     for line, values in rows:
@@ -298,9 +333,17 @@ def member_import_preview(file, *, user) -> ImportPreview:
                     % {"value": text["grid"]}
                 )
         account = None
+        new_login = login_note = ""
         if text["account"]:
             account = accounts.get(text["account"])
-            if account is None:
+            if account is None and create_logins:
+                if text["account"].lower() in taken:
+                    errors.append(
+                        _('The login name "%(value)s" is taken.') % {"value": text["account"]}
+                    )
+                else:
+                    new_login = text["account"]
+            elif account is None:
                 errors.append(_('Unknown login account "%(value)s".') % {"value": text["account"]})
             elif getattr(account, "party_member", None) is not None:
                 errors.append(
@@ -316,6 +359,33 @@ def member_import_preview(file, *, user) -> ImportPreview:
                 )
             elif branch is None:
                 errors.append(_("A branch position needs the grid of the branch."))
+        login_phone = text["phone"] if PHONE_PATTERN.match(text["phone"]) else ""
+        if create_logins and not text["account"]:
+            if not login_phone:
+                login_note = _("No login: no mobile phone.")
+            elif login_phone in taken:
+                login_note = _('No login: "%(value)s" is already a login name.') % {
+                    "value": login_phone
+                }
+            else:
+                new_login = login_phone
+        if new_login and not _USERNAME.match(new_login):
+            errors.append(
+                _('Login name "%(value)s": use letters, digits and @ . + - _ only.')
+                % {"value": new_login}
+            )
+        if new_login:
+            if branch is None:
+                new_login, login_note = "", _("No login: a login needs the grid of the branch.")
+            elif not rules.may_hold(user, role=Role.PARTY_MEMBER, node=branch.grid):
+                errors.append(_("You may not create logins for members of this grid."))
+            elif new_login.lower() in seen_logins:
+                errors.append(
+                    _("Duplicate: the login name %(value)s is also on row %(line)s.")
+                    % {"value": new_login, "line": seen_logins[new_login.lower()]}
+                )
+            else:
+                seen_logins[new_login.lower()] = line
         member = PartyMember(
             name=text["name"],
             gender=gender or "",
@@ -354,15 +424,20 @@ def member_import_preview(file, *, user) -> ImportPreview:
                 member=member,
                 branch=branch,
                 position=position,
+                new_login=new_login,
+                login_note=login_note,
             )
         )
     return ImportPreview(rows=results)
 
 
-def member_import_commit(file, *, user, clean_only: bool = False) -> int:
+def member_import_commit(
+    file, *, user, clean_only: bool = False, create_logins: bool = False
+) -> Imported:
     """Write the members of a previewed file; refuses (writes nothing) unless every row is clean
-    or `clean_only` was chosen explicitly. Returns the number of members created."""
-    preview = member_import_preview(file, user=user)
+    or `clean_only` was chosen explicitly. Returns the number of members created (with
+    `.logins`, the login accounts made for them)."""
+    preview = member_import_preview(file, user=user, create_logins=create_logins)
     if preview.problems:
         raise ImportRefused(" ".join(preview.problems), preview)
     rows = preview.clean_rows if clean_only else preview.rows
@@ -377,7 +452,27 @@ def member_import_commit(file, *, user, clean_only: bool = False) -> int:
         )
     if not rows:
         raise ImportRefused(_("No clean rows to import."), preview)
+    logins = 0
     with transaction.atomic():
+        for row in rows:
+            if row.new_login:
+                phone = row.member.phone if PHONE_PATTERN.match(row.member.phone or "") else ""
+                try:
+                    row.member.user = user_create(
+                        by=user,
+                        username=row.new_login,
+                        name=row.member.name,
+                        role=Role.PARTY_MEMBER,
+                        node=row.branch.grid,
+                        phone=phone,
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    message = " ".join(getattr(exc, "messages", [str(exc)]))
+                    raise ImportRefused(
+                        _("Row %(line)s: %(problem)s") % {"line": row.line, "problem": message},
+                        preview,
+                    ) from exc
+                logins += 1
         PartyMember.objects.bulk_create([row.member for row in rows])
         # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; the appointments follow.
         for row in rows:
@@ -388,7 +483,9 @@ def member_import_commit(file, *, user, clean_only: bool = False) -> int:
                     position=row.position,
                     source=BranchCommitteeMember.Source.RESIDENT,
                 )
-    return len(rows)
+    result = Imported(len(rows))
+    result.logins = logins
+    return result
 
 
 def members_export_xlsx(members, *, unmasked: bool) -> bytes:

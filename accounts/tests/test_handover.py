@@ -82,9 +82,11 @@ def test_leaving_hands_everything_to_the_successor_in_one_step(world, leaver, su
     assert new.worker == successor
     assert list(new.members.all()) == [world.users.party_member]
     assert not GridAssignment.objects.current().filter(user=worker).exists()
-    assert GridAssignment.objects.current().filter(
-        user=successor, grid=world.grids["A1a"], role="grid_worker"
-    ).exists()
+    assert (
+        GridAssignment.objects.current()
+        .filter(user=successor, grid=world.grids["A1a"], role="grid_worker")
+        .exists()
+    )
     assert not Patrol.objects.filter(worker=worker, ended_at__isnull=True).exists()
     assert not AuthToken.objects.filter(user=worker).exists()
     assert not worker.password_tokens.filter(used_at__isnull=True).exists()
@@ -155,4 +157,3 @@ def test_leaving_on_the_page_shows_the_plan_then_hands_over(client, world, leave
         "/accounts/login/", {"username": "worker_a1a", "password": "pw-for-tests-1"}
     )
     assert login.status_code == 200  # a deactivated account cannot sign in
-

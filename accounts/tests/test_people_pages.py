@@ -57,9 +57,7 @@ def test_each_level_creates_the_level_below_in_one_step(client, world, creator, 
 
 def test_the_new_owner_sets_a_password_through_the_link_and_is_signed_in(client, world):
     client.force_login(world.users.community_staff)
-    link = link_in(
-        create(client, role=Role.GRID_WORKER, node=f"grid:{world.grids['A1a'].pk}")
-    )
+    link = link_in(create(client, role=Role.GRID_WORKER, node=f"grid:{world.grids['A1a'].pk}"))
     client.logout()
     page = client.get(link)
     assert page.status_code == 200 and "newperson" in page.content.decode()
@@ -99,7 +97,7 @@ def test_the_form_lists_only_the_creators_places_and_lower_roles(client, world):
         "grid_worker",
         "party_member",
     ]
-    names = set(form.fields["node"].nodes[v].name for v in form.fields["node"].nodes)
+    names = {node.name for node in form.fields["node"].nodes.values()}
     assert names == {"A1a网格", "A1b网格"}
 
 
@@ -145,9 +143,7 @@ def test_a_higher_level_admin_issues_a_new_link_which_ends_the_earlier_one(clien
     client.force_login(world.users.community_staff)
     first = link_in(create(client, role=Role.GRID_WORKER, node=f"grid:{world.grids['A1a'].pk}"))
     person = User.objects.get(username="newperson")
-    second = link_in(
-        client.post(f"/accounts/people/{person.pk}/link/", {"delivery": "screen"})
-    )
+    second = link_in(client.post(f"/accounts/people/{person.pk}/link/", {"delivery": "screen"}))
     assert first != second
     client.logout()
     assert client.get(first).status_code == 410
