@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import rules, selectors, throttling
 from accounts.handover import successor_candidates
@@ -10,10 +11,10 @@ from accounts.models import ROLE_LEVEL, Role
 from accounts.services import PHONE_PATTERN
 
 LEVEL_LABELS = {
-    "district": _("District"),
-    "street": _("Streets"),
-    "community": _("Communities"),
-    "grid": _("Area grids"),
+    "district": pgettext_lazy("list of places", "District"),
+    "street": pgettext_lazy("list of places", "Streets"),
+    "community": pgettext_lazy("list of places", "Communities"),
+    "grid": pgettext_lazy("list of places", "Area grids"),
 }
 
 

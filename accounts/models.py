@@ -252,7 +252,7 @@ class StaffImportBatch(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
-    content = EncryptedTextField(_("content"), blank=True)
+    content = EncryptedTextField(_("file content"), blank=True)
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
     created_count = models.PositiveIntegerField(_("accounts created"), default=0)
 

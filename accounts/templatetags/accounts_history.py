@@ -3,6 +3,7 @@ in the interface language instead of raw values."""
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -12,10 +13,10 @@ _BOOLEANS = {"True": _("yes"), "False": _("no"), "None": "—", "": "—"}
 @register.filter
 def entry_action(entry) -> str:
     return {
-        0: _("created"),
-        1: _("changed"),
-        2: _("deleted"),
-        3: _("viewed"),
+        0: pgettext("audit action", "created"),
+        1: pgettext("audit action", "changed"),
+        2: pgettext("audit action", "deleted"),
+        3: pgettext("audit action", "viewed"),
     }.get(entry.action, "")
 
 
@@ -46,9 +47,21 @@ def entry_changes(entry) -> list[tuple[str, str, str]]:
     model = entry.content_type.model_class() if entry.content_type_id else None
     rows = []
     for name, change in (entry.changes_dict or {}).items():
-        if isinstance(change, dict):  # many-to-many: {"type": "m2m", "operation": …, "objects": […]}
-            operation = _("added") if change.get("operation") == "add" else _("removed")
-            rows.append((str(_label(model, name)), operation, _value(model, name, change.get("objects", []))))
+        if isinstance(
+            change, dict
+        ):  # many-to-many: {"type": "m2m", "operation": …, "objects": […]}
+            operation = (
+                pgettext("audit action", "added")
+                if change.get("operation") == "add"
+                else pgettext("audit action", "removed")
+            )
+            rows.append(
+                (
+                    str(_label(model, name)),
+                    operation,
+                    _value(model, name, change.get("objects", [])),
+                )
+            )
             continue
         old, new = (list(change) + [None, None])[:2]
         rows.append((str(_label(model, name)), _value(model, name, old), _value(model, name, new)))
