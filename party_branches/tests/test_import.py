@@ -1,10 +1,9 @@
 import io
 
 from django.urls import reverse
-
-from conftest import login_verified
 from openpyxl import Workbook, load_workbook
 
+from conftest import login_verified
 from party_branches.member_import import member_import_commit, member_import_preview
 from party_branches.models import BranchCommitteeMember, PartyMember
 from party_branches.tests.factories import PartyMemberFactory, fresh_id_number
