@@ -133,6 +133,12 @@ def login_verified(client, user):
     return client
 
 
+@pytest.fixture
+def admin_client(db, admin_user, client):
+    """pytest-django's superuser client, past the second-factor step superusers take."""
+    return login_verified(client, admin_user)
+
+
 # --- Browser (Debian's chromium through Playwright) ------------------------------------------------
 CHROMIUM_ARGS = [
     "--no-sandbox",

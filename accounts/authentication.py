@@ -2,6 +2,7 @@
 every token has an expiry). The owner makes and revokes their tokens on /accounts/tokens/."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
@@ -14,3 +15,10 @@ class ApiTokenAuthentication(TokenAuthentication):
         if not auth_token.user.may_sign_in:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return (auth_token.user, auth_token)
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """The OpenAPI description of the scheme (header `Authorization: Token <token>`)."""
+
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "apiToken"

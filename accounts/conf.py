@@ -25,8 +25,9 @@ def code_attempts() -> int:
 
 
 def reset_limit() -> tuple[int, int]:
-    """(requests, seconds): password reset requests per login name and per client address."""
-    return _get("REDGRID_PASSWORD_RESET_LIMIT", (5, 3600))
+    """(tries, seconds): password reset requests and wrong SMS codes, counted together per login
+    name and per client address."""
+    return _get("REDGRID_PASSWORD_RESET_LIMIT", (10, 3600))
 
 
 def staff_idle_seconds() -> int:

@@ -2,7 +2,8 @@
 
 * **Idle timeout for staff.** A user with a staff role (User.is_staff_role) who sends no request
   for REDGRID_STAFF_IDLE_SECONDS is signed out and sent to the login page. The last-seen time is
-  kept in the session and written at most once a minute.
+  kept in the session, started by the sign-in views (`session_started`) and written at most once
+  a minute.
 * **Second factor.** An account that may reveal personal data (User.requires_second_factor) uses
   the site only after confirming the sign-in with its authenticator app: pages redirect to the
   verification step (or to enrolment when it has no authenticator yet), the API answers 403.
@@ -44,9 +45,11 @@ class SignInPolicyMiddleware:
         limit = conf.staff_idle_seconds()
         if not limit or not user.is_staff_role:
             return None
-        now = int(time.time())
         last = request.session.get(LAST_SEEN)
-        if last is not None and now - last > limit:
+        if last is None:
+            return None  # a session not opened by a sign-in page (tests' force_login)
+        now = int(time.time())
+        if now - last > limit:
             logout(request)
             if _is_api(request):
                 return None  # carries on as an anonymous request (401/403 from the API)
@@ -56,7 +59,7 @@ class SignInPolicyMiddleware:
                 % {"minutes": limit // 60},
             )
             return redirect_to_login(request.get_full_path())
-        if last is None or now - last >= TOUCH_EVERY:
+        if now - last >= TOUCH_EVERY:
             request.session[LAST_SEEN] = now
         return None
 
@@ -75,6 +78,11 @@ class SignInPolicyMiddleware:
             )
         target = reverse("accounts:second_factor")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def session_started(request) -> None:
+    """Start the idle clock of a session that was just signed in (login, activation link)."""
+    request.session[LAST_SEEN] = int(time.time())
 
 
 def _is_api(request) -> bool:

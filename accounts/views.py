@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import api_tokens, passwords, second_factor, throttling
 from accounts.forms import CodeForm, DetailsForm, LoginForm, ResetCodeForm, ResetRequestForm
+from accounts.middleware import session_started
 from accounts.services import user_details_change
 
 BACKEND = "accounts.backends.RolePermissionBackend"
@@ -26,6 +27,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        session_started(self.request)
+        return response
 
 
 def _next(request, default: str = "") -> str:
@@ -201,6 +207,7 @@ def password_link(request, secret):
             form.add_error("new_password2", exc)
         else:
             login(request, user, backend=BACKEND)
+            session_started(request)
             messages.success(request, _("Your password is set. Welcome to RedGrid."))
             return redirect("dashboards:start")
     response = render(
