@@ -81,7 +81,6 @@ def _deliver_link(request, person: User, secret: str, delivery: str) -> str | No
 def _link_page(request, person: User, url: str | None):
     response = render(request, "accounts/people/link_shown.html", {"person": person, "url": url})
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -319,7 +318,6 @@ def staff_import_preview(request, pk):
                 request, "accounts/people/import_done.html", {"created": shown, "batch": batch}
             )
             response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
             return response
     else:
         preview = staff_import.staff_import_preview(staff_import.batch_file(batch), by=request.user)

