@@ -248,6 +248,10 @@ class RightsForm(RoleNodeMixin, forms.Form):
 
 
 class DetailsForm(forms.Form):
+    """One's own name, phone and e-mail. The phone and e-mail are where password codes and links
+    go, so changing them asks for the current password (a session left open is not enough to
+    take the account over)."""
+
     name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(
         label=_("Mobile phone"),
@@ -256,6 +260,27 @@ class DetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed to change the mobile phone or the e-mail address."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        moved = (cleaned.get("phone"), cleaned.get("email")) != (self.user.phone, self.user.email)
+        if moved and not self.user.check_password(cleaned.get("current_password") or ""):
+            self.add_error(
+                "current_password",
+                _("Enter your current password to change your mobile phone or e-mail address."),
+            )
+        return cleaned
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].replace(" ", "").replace("-", "")

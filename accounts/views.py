@@ -68,8 +68,12 @@ def second_factor_verify(request):
 
 @login_required
 def second_factor_setup(request):
-    """Enrolment: scan the QR code (or type the key), confirm with the first code."""
+    """Enrolment: scan the QR code (or type the key), confirm with the first code. Only for the
+    accounts that need it (User.requires_second_factor): for others it would protect nothing."""
     user = request.user
+    if not user.requires_second_factor:
+        messages.info(request, _("Your account does not need an authenticator app."))
+        return redirect("accounts:me")
     if second_factor.totp_device_of(user) is not None:
         return redirect(f"{reverse('accounts:second_factor')}?{request.GET.urlencode()}")
     device = second_factor.totp_enrolment_start(user=user)
@@ -99,6 +103,7 @@ def me(request):
     user = request.user
     form = DetailsForm(
         request.POST or None,
+        user=user,
         initial={
             "name": f"{user.last_name}{user.first_name}",
             "phone": user.phone,
@@ -106,8 +111,9 @@ def me(request):
         },
     )
     if request.method == "POST" and form.is_valid():
+        details = {k: form.cleaned_data[k] for k in ("name", "phone", "email")}
         try:
-            user_details_change(by=user, user=user, **form.cleaned_data)
+            user_details_change(by=user, user=user, **details)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -130,3 +130,21 @@ def test_a_deactivated_account_gets_nothing(client, world, sms):
     user.save(update_fields=["is_active"])
     client.post("/accounts/password/reset/", {"username": "worker_a1a"})
     assert sms == []
+
+
+def test_changing_ones_phone_asks_for_the_current_password(client, world):
+    user = with_phone(world.users.grid_worker)
+    client.force_login(user)
+    data = {"name": "测worker_a1a", "phone": "13700009999", "email": ""}
+    refused = client.post("/accounts/me/", data)
+    assert refused.status_code == 200 and "current_password" in refused.context["form"].errors
+    user.refresh_from_db()
+    assert user.phone == "13900001111"
+    assert (
+        client.post("/accounts/me/", {**data, "current_password": "pw-for-tests-1"})["Location"]
+        == "/accounts/me/"
+    )
+    user.refresh_from_db()
+    assert user.phone == "13700009999"
+    # the name alone needs no password
+    assert client.post("/accounts/me/", {**data, "name": "王新"}).status_code == 302

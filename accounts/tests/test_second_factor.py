@@ -83,3 +83,9 @@ def test_a_superuser_also_confirms_with_a_second_factor(client, db):
     UserFactory(username="root", is_superuser=True, is_staff=True)
     login(client, "root")
     assert client.get("/admin/")["Location"].startswith("/accounts/second-factor/")
+
+
+def test_accounts_that_need_no_second_factor_are_not_offered_one(client, world):
+    client.force_login(world.users.grid_head)
+    assert client.get("/accounts/second-factor/setup/")["Location"] == "/accounts/me/"
+    assert not TOTPDevice.objects.filter(user=world.users.grid_head).exists()
