@@ -345,7 +345,6 @@ class Server:
 def session_cookie(username: str) -> str:
     """A signed-in session; for accounts that may reveal personal data, past the TOTP step."""
     from django.test import Client
-
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
