@@ -8,8 +8,10 @@ is the site's (throttled, with the second-factor step).
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -68,14 +70,11 @@ class UserAdmin(JurisdictionScopedAdmin, BaseUserAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not request.user.is_superuser:
-            self.get_object(request, object_id) or self._not_found()
-            return redirect("accounts:person", pk=object_id)
+            person = self.get_object(request, unquote(object_id))  # scoped: None outside
+            if person is None:
+                raise Http404
+            return redirect("accounts:person", pk=person.pk)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _not_found(self):
-        from django.http import Http404
-
-        raise Http404
 
     def user_change_password(self, request, id, form_url=""):
         # Passwords are set by their owner (change page, one-time link, SMS code), never typed in

@@ -34,9 +34,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from knox.models import AuthToken
 
 from accounts import rules
 from accounts.models import PasswordToken, User
+from grids.models import GridAssignment
+from grids.services import assignment_create, assignment_end
 
 STEPS: dict[str, "HandoverStep"] = {}
 
@@ -160,8 +163,6 @@ def user_deactivate(*, by, user: User, successor: User | None = None) -> dict[st
     locked.is_active = False
     locked.save(update_fields=["is_active"])
     PasswordToken.objects.filter(user=locked, used_at__isnull=True).update(used_at=timezone.now())
-    from knox.models import AuthToken
-
     AuthToken.objects.filter(user=locked).delete()
     user.is_active = False
     return done
@@ -175,17 +176,12 @@ class GridAssignments(HandoverStep):
     with it: patrol reminders reach the grid workers assigned to the grid."""
 
     def _current(self, user):
-        from grids.models import GridAssignment
-
         return GridAssignment.objects.current().filter(user=user).select_related("grid")
 
     def pending(self, user) -> int:
         return self._current(user).count()
 
     def hand_over(self, *, user, successor, by) -> int:
-        from grids.models import GridAssignment
-        from grids.services import assignment_create, assignment_end
-
         today = timezone.localdate()
         count = 0
         for assignment in self._current(user):

@@ -28,6 +28,8 @@ from accounts import conf, rules, selectors
 from accounts.models import ROLE_LEVEL, Role, StaffImportBatch, User
 from accounts.passwords import link_issue
 from accounts.services import PHONE_PATTERN, user_create
+from grids.models import GridAssignment
+from grids.services import assignment_create
 from privacy.masking import mask_phone
 
 # (key, column header, the header street offices use). English headers are accepted too.
@@ -229,8 +231,6 @@ def staff_import_preview(file, *, by) -> ImportPreview:
             "username", flat=True
         )
     }
-    from grids.models import GridAssignment
-
     headed = {
         a.grid_id: a.user
         for a in GridAssignment.objects.current()
@@ -351,8 +351,6 @@ def staff_import_commit(batch: StaffImportBatch, *, by, clean_only: bool = False
     rows = preview.clean_rows
     if not rows:
         raise ImportRefused(_("No clean rows to import."), preview)
-    from grids.services import assignment_create
-
     created = []
     with transaction.atomic():
         for row in rows:
