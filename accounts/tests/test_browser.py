@@ -149,6 +149,38 @@ def test_every_account_page_in_chinese(
     assert "账号已导入" in page.text_content("h1")
     shoot("import-done")
 
+    # The member import can create member logins (the preview names each login to create).
+    from party_branches.tests.factories import PartyBranchFactory, fresh_id_number
+
+    PartyBranchFactory(grid=world.grids["A1a"])
+    members = Workbook()
+    members.active.append(
+        ["姓名", "性别", "出生日期", "手机号码", "身份证号", "入党日期", "所在社区", "所属网格支部"]
+    )
+    for name, phone in (("孙一", "13700000001"), ("孙二", "")):
+        members.active.append(
+            [
+                name,
+                "男",
+                "1980-05-01",
+                phone,
+                fresh_id_number(),
+                "2005-07-01",
+                "A1社区",
+                world.grids["A1a"].code,
+            ]
+        )
+    member_sheet = tmp_path / "members.xlsx"
+    members.save(member_sheet)
+    page.goto(f"{url}/branches/members/import/")
+    page.set_input_files("input[name=file]", str(member_sheet))
+    page.check("input[name=create_logins]")
+    shoot("member-import-logins")
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/members/import/*/?logins=1")
+    assert "137****0001" in page.content() and "不创建账号" in page.content()
+    shoot("member-import-logins-preview")
+
     # The district admin's history of account and admin changes.
     context.clear_cookies()
     User.objects.filter(pk=world.users.district_admin.pk).update(phone="13700002222")
