@@ -117,6 +117,28 @@ def world(db):
     return w
 
 
+def login_verified(client, user):
+    """Sign the test client in as `user` with the second factor confirmed, as after the TOTP step
+    at login (accounts that may reveal personal data use the site only so)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user, client):
+    """pytest-django's superuser client, past the second-factor step superusers take."""
+    return login_verified(client, admin_user)
+
+
 # --- Browser (Debian's chromium through Playwright) ------------------------------------------------
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,4 +1,6 @@
-"""Permissions follow the role: each app declares what each role may do (AppConfig.role_permissions).
+"""Who may sign in, and the permissions that follow the role.
+
+Permissions follow the role: each app declares what each role may do (AppConfig.role_permissions).
 
 Declarations are "app_label.model" (all four model permissions) or "app_label.codename". They are
 read from code, so a new model's permissions reach the roles without a data migration or a manual
@@ -27,6 +29,12 @@ def role_permission_names(role: str) -> frozenset[str]:
 
 
 class RolePermissionBackend(ModelBackend):
+    def user_can_authenticate(self, user):
+        """Password logins and existing sessions alike: active accounts with a role (superusers
+        excepted). Django calls this from authenticate() and from get_user(), so a session of an
+        account that lost its role or was deactivated ends on its next request."""
+        return bool(getattr(user, "may_sign_in", False))
+
     def get_group_permissions(self, user_obj, obj=None):
         permissions = set(super().get_group_permissions(user_obj, obj))
         if user_obj.is_active and getattr(user_obj, "role", ""):

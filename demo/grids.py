@@ -246,6 +246,7 @@ def _create_staff(rng: random.Random, stdout) -> None:
     def person(username, role, node, password=None):
         surname, given = chinese_name(rng)
         return user_create(
+            by=None,
             username=username,
             password=password,
             role=role,

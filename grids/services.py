@@ -56,6 +56,15 @@ def assignment_create(
 
 
 @transaction.atomic
+def assignment_end(*, assignment: GridAssignment, on: datetime.date) -> GridAssignment:
+    """End `assignment` on `on` (kept as history; never before the day it started)."""
+    assignment.end_date = max(on, assignment.start_date)
+    assignment.full_clean()
+    assignment.save(update_fields=["end_date"])
+    return assignment
+
+
+@transaction.atomic
 def grid_head_change(*, grid: AreaGrid, user, on: datetime.date | None = None) -> GridAssignment:
     """Make `user` the grid head from `on`, ending the current grid head's assignment the day before."""
     on = on or timezone.localdate()

@@ -15,3 +15,7 @@ class NotificationsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("reminders")
+        # SMS and e-mail for accounts' one-time password links and codes.
+        from notifications.account_channels import register
+
+        register()

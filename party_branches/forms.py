@@ -122,6 +122,15 @@ class ExportForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Member sheet (.xlsx)"))
+    create_logins = forms.BooleanField(
+        label=_("Create member logins"),
+        required=False,
+        help_text=_(
+            "Each member gets a login (the 登录账号 column, or else their mobile number) bound to "
+            "the grid of their branch; they set a password with the SMS code of “Forgot your "
+            "password?”."
+        ),
+    )
 
     def clean_file(self):
         file = self.cleaned_data["file"]

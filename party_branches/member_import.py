@@ -4,21 +4,31 @@
 community, duplicate in the file or already recorded, the secretary rule…). `member_import_commit`
 re-checks and writes in one transaction: all rows when the file is clean, or only the clean rows
 when the caller explicitly asks for that; otherwise nothing.
+
+With `create_logins`, members get a login account (role Party member, bound to the grid of their
+branch) through accounts.services.user_create, so the importer's rights apply: the login name is
+the 登录账号 column when it names a new account, otherwise the member's mobile number. A member
+without a branch or a mobile number gets no login (the preview says so). New logins have no
+password: each member sets one with the SMS code of "Forgot your password?" on the login page.
 """
 
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from accounts.models import User
+from accounts import rules
+from accounts.models import Role, User
+from accounts.services import PHONE_PATTERN, user_create
 from grids.jurisdiction import scope_queryset
 from grids.models import Community
 from party_branches.models import (
@@ -69,6 +79,7 @@ CHOICE_ALIASES = {
     "position": {"书记": "secretary", "副书记": "deputy_secretary", "委员": "member"},
 }
 REQUIRED = ("name", "gender", "birth_date", "id_number", "joined_on", "community")
+_USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 MAX_ROWS = 5000
 
 
@@ -87,10 +98,17 @@ class RowResult:
     member: PartyMember | None = None
     branch: PartyBranch | None = None
     position: str = ""
+    new_login: str = ""  # login name to create (create_logins)
+    login_note: str = ""  # why no login is created for this row (create_logins)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def login_display(self) -> str:
+        """The login to create, masked when it is the mobile number."""
+        return mask_phone(self.new_login) if PHONE_PATTERN.match(self.new_login) else self.new_login
 
     @property
     def display(self) -> dict:
@@ -212,10 +230,24 @@ class _Lookups:
     recorded: set  # blind indexes of members already recorded
     accounts: dict
     today: datetime.date
+    user: object = None
+    create_logins: bool = False
+    taken: set = field(default_factory=set)  # login names (lower case) already in use
     seen: dict = field(default_factory=dict)  # ID number → line where the file first has it
+    seen_logins: dict = field(default_factory=dict)  # new login name → line that first has it
 
 
-def _lookups(rows, user) -> _Lookups:
+def _taken_logins(rows) -> set:
+    """The login names (lower case) among the file's accounts and phones that already exist."""
+    candidates = {_text(v.get(key)).lower() for _l, v in rows for key in ("account", "phone")}
+    return set(
+        User.objects.annotate(lower=Lower("username"))
+        .filter(lower__in=candidates - {""})
+        .values_list("lower", flat=True)
+    )
+
+
+def _lookups(rows, user, *, create_logins: bool = False) -> _Lookups:
     communities = {}
     for community in scope_queryset(Community.objects.current(), user):
         communities[community.code] = community
@@ -257,6 +289,9 @@ def _lookups(rows, user) -> _Lookups:
         recorded=recorded,
         accounts=accounts,
         today=timezone.localdate(),
+        user=user,
+        create_logins=create_logins,
+        taken=_taken_logins(rows) if create_logins else set(),
     )
 
 
@@ -306,6 +341,9 @@ def _dates(values: dict, lookups: _Lookups, errors: list):
 
 
 def _account(value: str, lookups: _Lookups, errors: list):
+    """The existing login account named in the row (None for a new login: see _new_login)."""
+    if value and lookups.create_logins and value not in lookups.accounts:
+        return None
     account = _choice(
         value, lookups.accounts, errors, _('Unknown login account "%(value)s".'), lower=False
     )
@@ -314,6 +352,45 @@ def _account(value: str, lookups: _Lookups, errors: list):
             _('The login account "%(value)s" already belongs to a member.') % {"value": value}
         )
     return account
+
+
+def _new_login(text: dict, line: int, branch, lookups: _Lookups, errors: list) -> tuple[str, str]:
+    """(login name to create, why none is created) for a row, with create_logins: the 登录账号
+    column when it names a new account, otherwise the member's mobile number."""
+    if not lookups.create_logins:
+        return "", ""
+    new_login = login_note = ""
+    if text["account"]:
+        if text["account"] in lookups.accounts:
+            return "", ""
+        if text["account"].lower() in lookups.taken:
+            errors.append(_('The login name "%(value)s" is taken.') % {"value": text["account"]})
+            return "", ""
+        new_login = text["account"]
+    else:
+        login_phone = text["phone"] if PHONE_PATTERN.match(text["phone"]) else ""
+        if not login_phone:
+            return "", _("No login: no mobile phone.")
+        if login_phone in lookups.taken:
+            return "", _('No login: "%(value)s" is already a login name.') % {"value": login_phone}
+        new_login = login_phone
+    if not _USERNAME.match(new_login):
+        errors.append(
+            _('Login name "%(value)s": use letters, digits and @ . + - _ only.')
+            % {"value": new_login}
+        )
+    if branch is None:
+        return "", _("No login: a login needs the grid of the branch.")
+    if not rules.may_hold(lookups.user, role=Role.PARTY_MEMBER, node=branch.grid):
+        errors.append(_("You may not create logins for members of this grid."))
+    elif new_login.lower() in lookups.seen_logins:
+        errors.append(
+            _("Duplicate: the login name %(value)s is also on row %(line)s.")
+            % {"value": new_login, "line": lookups.seen_logins[new_login.lower()]}
+        )
+    else:
+        lookups.seen_logins[new_login.lower()] = line
+    return new_login, login_note
 
 
 def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
@@ -367,6 +444,7 @@ def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
     )
     if position and branch is None:
         errors.append(_("A branch position needs the grid of the branch."))
+    new_login, login_note = _new_login(text, line, branch, lookups, errors)
     member = PartyMember(
         name=text["name"],
         gender=gender or "",
@@ -386,7 +464,14 @@ def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
     if not errors:
         _validate(member, branch=branch, position=position, errors=errors)
     return RowResult(
-        line=line, values=text, errors=errors, member=member, branch=branch, position=position
+        line=line,
+        values=text,
+        errors=errors,
+        member=member,
+        branch=branch,
+        position=position,
+        new_login=new_login,
+        login_note=login_note,
     )
 
 
@@ -409,18 +494,27 @@ def _validate(member: PartyMember, *, branch, position: str, errors: list) -> No
             errors.extend(exc.messages)
 
 
-def member_import_preview(file, *, user) -> ImportPreview:
+class Imported(int):
+    """The number of members imported; `.logins`: how many login accounts were made with them."""
+
+    logins = 0
+
+
+def member_import_preview(file, *, user, create_logins: bool = False) -> ImportPreview:
     rows, problems = read_rows(file)
     if problems:
         return ImportPreview(rows=[], problems=problems)
-    lookups = _lookups(rows, user)
+    lookups = _lookups(rows, user, create_logins=create_logins)
     return ImportPreview(rows=[_row(line, values, lookups) for line, values in rows])
 
 
-def member_import_commit(file, *, user, clean_only: bool = False) -> int:
+def member_import_commit(
+    file, *, user, clean_only: bool = False, create_logins: bool = False
+) -> Imported:
     """Write the members of a previewed file; refuses (writes nothing) unless every row is clean
-    or `clean_only` was chosen explicitly. Returns the number of members created."""
-    preview = member_import_preview(file, user=user)
+    or `clean_only` was chosen explicitly. Returns the number of members created (with
+    `.logins`, the login accounts made for them)."""
+    preview = member_import_preview(file, user=user, create_logins=create_logins)
     if preview.problems:
         raise ImportRefused(" ".join(preview.problems), preview)
     rows = preview.clean_rows if clean_only else preview.rows
@@ -435,7 +529,27 @@ def member_import_commit(file, *, user, clean_only: bool = False) -> int:
         )
     if not rows:
         raise ImportRefused(_("No clean rows to import."), preview)
+    logins = 0
     with transaction.atomic():
+        for row in rows:
+            if row.new_login:
+                phone = row.member.phone if PHONE_PATTERN.match(row.member.phone or "") else ""
+                try:
+                    row.member.user = user_create(
+                        by=user,
+                        username=row.new_login,
+                        name=row.member.name,
+                        role=Role.PARTY_MEMBER,
+                        node=row.branch.grid,
+                        phone=phone,
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    message = " ".join(getattr(exc, "messages", [str(exc)]))
+                    raise ImportRefused(
+                        _("Row %(line)s: %(problem)s") % {"line": row.line, "problem": message},
+                        preview,
+                    ) from exc
+                logins += 1
         PartyMember.objects.bulk_create([row.member for row in rows])
         # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; the appointments follow.
         for row in rows:
@@ -446,7 +560,9 @@ def member_import_commit(file, *, user, clean_only: bool = False) -> int:
                     position=row.position,
                     source=BranchCommitteeMember.Source.RESIDENT,
                 )
-    return len(rows)
+    result = Imported(len(rows))
+    result.logins = logins
+    return result
 
 
 def members_export_xlsx(members, *, unmasked: bool) -> bytes:

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -277,7 +278,8 @@ class MemberImportView(StaffRequiredMixin, TemplateView):
         batch = MemberImportBatch.objects.create(
             uploaded_by=request.user, file=form.cleaned_data["file"]
         )
-        return redirect("party_branches:import_preview", pk=batch.pk)
+        url = reverse("party_branches:import_preview", args=[batch.pk])
+        return redirect(f"{url}?logins=1" if form.cleaned_data["create_logins"] else url)
 
 
 class MemberImportPreviewView(StaffRequiredMixin, TemplateView):
@@ -296,12 +298,16 @@ class MemberImportPreviewView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         batch = self.get_batch()
         context["batch"] = batch
+        context["create_logins"] = self.create_logins()
         if batch.committed_at is None:
             with batch.file.open("rb") as file:
                 context["preview"] = kwargs.get("preview") or member_import_preview(
-                    file, user=self.request.user
+                    file, user=self.request.user, create_logins=self.create_logins()
                 )
         return context
+
+    def create_logins(self) -> bool:
+        return (self.request.POST or self.request.GET).get("logins") == "1"
 
     def post(self, request, pk):
         batch = self.get_batch()
@@ -312,7 +318,12 @@ class MemberImportPreviewView(StaffRequiredMixin, TemplateView):
         try:
             with transaction.atomic():
                 with batch.file.open("rb") as file:
-                    count = member_import_commit(file, user=request.user, clean_only=clean_only)
+                    count = member_import_commit(
+                        file,
+                        user=request.user,
+                        clean_only=clean_only,
+                        create_logins=self.create_logins(),
+                    )
                 batch.committed_at = timezone.now()
                 batch.imported_count = count
                 batch.save(update_fields=["committed_at", "imported_count"])
@@ -320,4 +331,14 @@ class MemberImportPreviewView(StaffRequiredMixin, TemplateView):
             messages.error(request, refused.message)
             return self.render_to_response(self.get_context_data(preview=refused.preview))
         messages.success(request, _("Imported %(n)s Party members.") % {"n": count})
+        if count.logins:
+            messages.info(
+                request,
+                _(
+                    "%(n)s member logins were created. Each member sets a password with the SMS "
+                    "code of “Forgot your password?” on the login page (login name: the one in the "
+                    "file, or else their mobile number)."
+                )
+                % {"n": count.logins},
+            )
         return redirect("party_branches:members")

@@ -1,7 +1,9 @@
 """Access to personal data: reveal a full value, record exports, in one place.
 
 Who may reveal: a user with `may_reveal_personal_data` (or a superuser) who can also see the record
-(the caller passes the record fetched through its jurisdiction-scoped selector). Every reveal and
+(the caller passes the record fetched through its jurisdiction-scoped selector) and whose sign-in
+was confirmed with a second factor (django-otp's middleware marks the request's user verified; an
+API token, a user loaded outside a request or an unconfirmed session never is). Every reveal and
 every export is written to the audit log before the value is returned.
 """
 
@@ -20,12 +22,32 @@ def _client(request) -> tuple[str | None, str]:
     return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
-def may_reveal(user) -> bool:
+def holds_reveal_right(user) -> bool:
     return bool(
         user
         and user.is_authenticated
         and (user.is_superuser or getattr(user, "may_reveal_personal_data", False))
     )
+
+
+def second_factor_verified(user) -> bool:
+    is_verified = getattr(user, "is_verified", None)
+    return bool(callable(is_verified) and is_verified())
+
+
+def may_reveal(user) -> bool:
+    return holds_reveal_right(user) and second_factor_verified(user)
+
+
+def _refuse_reveal(user, message):
+    if holds_reveal_right(user) and not second_factor_verified(user):
+        raise PermissionDenied(
+            _(
+                "Revealing personal data needs a sign-in confirmed with your authenticator app "
+                "(not possible with an API token)."
+            )
+        )
+    raise PermissionDenied(message)
 
 
 def _clean_purpose(purpose: str) -> str:
@@ -71,7 +93,7 @@ def personal_data_reveal(
 ) -> str:
     """The full value of `subject.<field>` for an authorised user, logged; PermissionDenied else."""
     if not may_reveal(user):
-        raise PermissionDenied(_("Your role may not reveal personal data."))
+        _refuse_reveal(user, _("Your role may not reveal personal data."))
     audit_record(
         actor=user,
         action=AuditLogEntry.Action.REVEAL,
@@ -89,7 +111,7 @@ def personal_data_export_record(
 ) -> AuditLogEntry:
     """Log an export (masked unless `unmasked`, which needs reveal rights)."""
     if unmasked and not may_reveal(user):
-        raise PermissionDenied(_("Your role may not export unmasked personal data."))
+        _refuse_reveal(user, _("Your role may not export unmasked personal data."))
     return audit_record(
         actor=user,
         action=AuditLogEntry.Action.EXPORT,

@@ -5,6 +5,7 @@ file and an embedded (filesystem) Celery broker, which is what `make run` uses; 
 test suite point DATABASE_URL at PostGIS and CELERY_BROKER_URL / REDIS_URL at Redis.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "auditlog",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
@@ -72,7 +76,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and second factor (after messages: it leaves one when it signs someone out).
+    "accounts.middleware.SignInPolicyMiddleware",
+    "accounts.middleware.AuditActorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -129,14 +137,27 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.RolePermissionBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboards:start"
 LOGOUT_REDIRECT_URL = "home"
+# Every password (staff and members alike) is at least REDGRID_PASSWORD_MIN_LENGTH characters and
+# not one of the 20,000 common passwords Django ships; validators run on every form that sets one.
+REDGRID_PASSWORD_MIN_LENGTH = env_int("REDGRID_PASSWORD_MIN_LENGTH", 12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": REDGRID_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_FAILURE_LIMIT = env_int("REDGRID_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("REDGRID_LOGIN_LOCKOUT_SECONDS", 900)
+# Staff sessions (every role that sees staff pages) end after this many seconds without a request;
+# members' sessions only after REDGRID_SESSION_SECONDS. 0 turns the idle timeout off.
+REDGRID_STAFF_IDLE_SECONDS = env_int("REDGRID_STAFF_IDLE_SECONDS", 1800)
+# TOTP (django-otp): the issuer shown in the authenticator app next to the login name.
+OTP_TOTP_ISSUER = env_str("REDGRID_OTP_ISSUER", "RedGrid")
+# Audit log (django-auditlog) of accounts and rights: foreign keys shown by name, not id.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- i18n: Simplified Chinese first ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -262,7 +283,9 @@ LEAFLET_CONFIG = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal API tokens (django-rest-knox: stored hashed, each with an expiry), made and
+        # revoked by their owner on /accounts/tokens/.
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Documents the error answers (400/403/404/503) of every operation, see redgrid/openapi.py.
@@ -272,6 +295,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
     # A service's ValidationError answers 400 {field: [messages]} (core.errors).
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
+}
+REST_KNOX = {
+    # How long a personal API token lives; its owner makes a new one before then.
+    "TOKEN_TTL": datetime.timedelta(days=env_int("REDGRID_API_TOKEN_DAYS", 90)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RedGrid API",

@@ -47,10 +47,18 @@ def test_the_admin_is_in_chinese(community_client):
 
 
 def test_community_staff_cannot_grant_themselves_superuser(community_client, world):
+    """Accounts are changed on the site's account pages (the same rules everywhere); one's own
+    account page has no rights form, and the admin change form is for superusers only."""
     staff = world.users.community_staff
-    response = community_client.get(f"/admin/accounts/user/{staff.pk}/change/")
-    form = response.context["adminform"].form
-    assert "is_superuser" not in form.fields
+    response = community_client.get(f"/admin/accounts/user/{staff.pk}/change/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/me/"
+    assert "rights_form" not in response.context
+    response = community_client.post(
+        f"/admin/accounts/user/{staff.pk}/change/",
+        {"is_superuser": "on", "is_staff": "on", "may_reveal_personal_data": "on"},
+    )
+    staff.refresh_from_db()
+    assert not staff.is_superuser and not staff.may_reveal_personal_data
 
 
 def test_admin_sidebar_filters_list_only_areas_inside_the_jurisdiction(community_client, world):

@@ -39,13 +39,29 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
     assert "锁定" in response.content.decode()
 
 
-def test_the_admin_login_is_throttled_too(client, world, settings):
+def test_the_admin_logs_in_on_the_throttled_site_login(client, world, settings):
+    """One login page for the site and the admin: lock-out and second factor apply to both."""
+    response = client.get("/admin/login/?next=/admin/grids/")
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fgrids%2F"
+    assert client.post("/admin/login/", {"username": "street_a", "password": "x"})[
+        "Location"
+    ].startswith("/accounts/login/")
     settings.LOGIN_FAILURE_LIMIT = 2
-    world.users.street_staff.is_staff = True
     for _ in range(2):
-        client.post("/admin/login/", {"username": "street_a", "password": "bad"})
-    response = client.post("/admin/login/", {"username": "street_a", "password": "pw-for-tests-1"})
+        client.post("/accounts/login/", {"username": "street_a", "password": "bad"})
+    response = client.post(
+        "/accounts/login/",
+        {"username": "street_a", "password": "pw-for-tests-1", "next": "/admin/"},
+    )
     assert response.status_code == 200 and "锁定" in response.content.decode()
+
+
+def test_an_account_without_a_role_cannot_log_in(client, world):
+    response = login(client, "nobody", "pw-for-tests-1")
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode() or response.context["form"].errors
+    client.force_login(world.users.no_role)  # a session made before the role was taken away
+    assert client.get("/inbox/")["Location"].startswith("/accounts/login/")
 
 
 def test_a_successful_login_clears_earlier_failures(client, world, settings):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from care.models import Household, Resident, ResidentTag, Visit
 from care.services import pairings_anonymise_expired, resident_anonymise, visit_record
 from care.tasks import anonymise_expired_pairings
+from conftest import login_verified
 from privacy.models import AuditLogEntry
 
 PHONE = "13900000000"  # care fixture: the paired resident
@@ -19,7 +20,7 @@ PHONE = "13900000000"  # care fixture: the paired resident
 
 def test_phone_and_id_masked_in_html_export_and_api(client, care):
     resident = care.residents["paired"]
-    client.force_login(care.users.care_staff)
+    login_verified(client, care.users.care_staff)
     html = client.get(reverse("care:resident", args=[resident.pk])).content.decode()
     assert resident.phone not in html and "139****0000" in html
     assert resident.id_number not in html and "110101********0012" in html
@@ -40,7 +41,7 @@ def test_phone_and_id_masked_in_html_export_and_api(client, care):
 
 
 def test_export_without_purpose_is_refused_and_not_logged(client, care):
-    client.force_login(care.users.care_staff)
+    login_verified(client, care.users.care_staff)
     response = client.post(reverse("care:export"), {"purpose": ""})
     assert response.status_code == 200 and "text/csv" not in response["Content-Type"]
     assert not AuditLogEntry.objects.exists()
@@ -48,7 +49,7 @@ def test_export_without_purpose_is_refused_and_not_logged(client, care):
 
 def test_reveal_shows_full_value_and_writes_the_audit_log(client, care):
     resident = care.residents["paired"]
-    client.force_login(care.users.care_staff)
+    login_verified(client, care.users.care_staff)
     response = client.post(
         reverse("care:resident_reveal", args=[resident.pk]),
         {"field": "phone", "purpose": "电话回访核实情况"},
@@ -73,7 +74,7 @@ def test_reveal_shows_full_value_and_writes_the_audit_log(client, care):
 
 def test_reveal_needs_a_purpose_and_the_right(client, care):
     resident = care.residents["paired"]
-    client.force_login(care.users.care_staff)
+    login_verified(client, care.users.care_staff)
     no_purpose = client.post(
         reverse("care:resident_reveal", args=[resident.pk]), {"field": "phone", "purpose": "看"}
     ).content.decode()
@@ -88,7 +89,7 @@ def test_reveal_needs_a_purpose_and_the_right(client, care):
 
 
 def test_audit_entries_cannot_be_altered_or_deleted(client, care):
-    client.force_login(care.users.care_staff)
+    login_verified(client, care.users.care_staff)
     client.post(
         reverse("care:resident_reveal", args=[care.residents["paired"].pk]),
         {"field": "id_number", "purpose": "核对身份信息"},
@@ -139,7 +140,7 @@ def test_subject_export_contains_everything_and_is_logged(client, care):
         met="本人",
         needs=["需要助餐服务"],
     )
-    client.force_login(care.users.care_staff)
+    login_verified(client, care.users.care_staff)
     response = client.post(
         reverse("care:resident_export", args=[resident.pk]), {"purpose": "本人申请查阅个人信息"}
     )
@@ -190,7 +191,9 @@ def test_anonymising_keeps_counts_and_drops_identity(care):
             condition="血压偏高",
             needs=["需要上门体检"],
         )
-    resident_anonymise(resident=resident, by=care.users.care_staff, purpose="本人申请删除")
+    staff = care.users.care_staff
+    staff.is_verified = lambda: True  # a sign-in confirmed with the second factor
+    resident_anonymise(resident=resident, by=staff, purpose="本人申请删除")
     resident.refresh_from_db()
     household.refresh_from_db()
     assert resident.name == "已匿名" and resident.phone == "" and resident.id_number == ""

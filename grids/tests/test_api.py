@@ -73,10 +73,10 @@ def test_openapi_schema_documents_the_grid_endpoints(client, db):
 
 
 def test_token_authentication_is_accepted(world, client):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.create(user=world.users.street_staff)
-    response = client.get("/api/v1/grids/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, secret = AuthToken.objects.create(user=world.users.street_staff)
+    response = client.get("/api/v1/grids/", HTTP_AUTHORIZATION=f"Token {secret}")
     assert response.status_code == 200
 
 

@@ -3,6 +3,7 @@ import io
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from conftest import login_verified
 from party_branches.member_import import member_import_commit, member_import_preview
 from party_branches.models import BranchCommitteeMember, PartyMember
 from party_branches.tests.factories import PartyMemberFactory, fresh_id_number
@@ -38,12 +39,12 @@ def sheet(rows) -> io.BytesIO:
     return buffer
 
 
-def row(name, id_number, community="A1社区", grid="", account="", position=""):
+def row(name, id_number, community="A1社区", grid="", account="", position="", phone="13800138000"):
     return [
         name,
         "男",
         "1980-05-01",
-        "13800138000",
+        phone,
         id_number,
         "2005-07-01",
         "2006-07-01",
@@ -158,8 +159,82 @@ def test_export_is_masked_unless_allowed_and_logged(world, branch, client):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     world.users.community_staff.may_reveal_personal_data = True
     world.users.community_staff.save()
+    login_verified(client, world.users.community_staff)  # the reveal right needs a second factor
     response = client.post(
         reverse("party_branches:members"), {"purpose": "季度报送组织部", "unmasked": "on"}
     )
     values = [c.value for c in load_workbook(io.BytesIO(response.content)).active[2]]
     assert "13912345678" in values
+
+
+def test_the_member_import_can_create_member_logins(world, branch, client):
+    from accounts.models import Role, User
+
+    grid = world.grids["A1a"].code
+    file = sheet(
+        [
+            row("孙一", fresh_id_number(), grid=grid, phone="13700000001"),
+            row("孙二", fresh_id_number(), grid=grid, account="sun2", phone="13700000002"),
+            row("孙三", fresh_id_number(), phone="13700000003"),  # no branch: no login
+            row("孙四", fresh_id_number(), grid=grid, phone="head_a1a"),  # not a mobile
+        ]
+    )
+    preview = member_import_preview(file, user=world.users.community_staff, create_logins=True)
+    logins = {r.values["name"]: (r.new_login, r.login_note) for r in preview.rows}
+    assert logins["孙一"] == ("13700000001", "")
+    assert logins["孙二"][0] == "sun2"
+    assert logins["孙三"][0] == "" and logins["孙三"][1]
+    assert logins["孙四"][0] == "" and logins["孙四"][1]
+    file.seek(0)
+    imported = member_import_commit(file, user=world.users.community_staff, create_logins=True)
+    assert imported == 4 and imported.logins == 2
+    account = User.objects.get(username="13700000001")
+    assert (account.role, account.grid, account.phone) == (
+        Role.PARTY_MEMBER,
+        world.grids["A1a"],
+        "13700000001",
+    )
+    assert not account.has_usable_password()
+    assert PartyMember.objects.get(name="孙一").user == account
+    assert PartyMember.objects.get(name="孙二").user.username == "sun2"
+    # The member sets a password with an SMS code sent to the phone of the login.
+    from notifications.sms import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    from django.test import override_settings
+
+    with override_settings(REDGRID_SMS_BACKEND="notifications.sms.LocmemSmsBackend"):
+        client.post("/accounts/password/reset/", {"username": "13700000001"})
+    assert LocmemSmsBackend.outbox[0]["phone"] == "13700000001"
+
+
+def test_without_the_option_an_unknown_login_is_an_error_and_nothing_is_created(world, branch):
+    from accounts.models import User
+
+    file = sheet([row("周一", fresh_id_number(), grid=world.grids["A1a"].code, account="zhou1")])
+    preview = member_import_preview(file, user=world.users.community_staff)
+    assert "Unknown login account" in " ".join(preview.rows[0].errors)
+    assert not User.objects.filter(username="zhou1").exists()
+
+
+def test_a_login_name_taken_is_an_error_when_creating_logins(world, branch):
+    file = sheet([row("吴一", fresh_id_number(), grid=world.grids["A1a"].code, account="HEAD_A1A")])
+    preview = member_import_preview(file, user=world.users.community_staff, create_logins=True)
+    assert "taken" in " ".join(preview.rows[0].errors)
+
+
+def test_the_upload_page_passes_the_option_to_the_preview(world, branch, client):
+    client.force_login(world.users.community_staff)
+    response = client.post(
+        reverse("party_branches:import"),
+        {
+            "file": sheet([row("郑一", fresh_id_number(), grid=world.grids["A1a"].code)]),
+            "create_logins": "on",
+        },
+    )
+    assert response["Location"].endswith("?logins=1")
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "138****8000" in body and "13800138000" not in body  # the login to create, masked
+    client.post(response["Location"].split("?")[0], {"mode": "all", "logins": "1"})
+    assert PartyMember.objects.get(name="郑一").user.username == "13800138000"

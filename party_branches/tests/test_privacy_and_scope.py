@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from conftest import login_verified
 from party_branches.models import PartyMember
 from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
 from privacy.models import AuditLogEntry
@@ -40,6 +41,7 @@ def test_member_pages_are_masked_and_reveal_is_logged(
     assert not AuditLogEntry.objects.exists()
     world.users.community_staff.may_reveal_personal_data = True
     world.users.community_staff.save()
+    login_verified(client, world.users.community_staff)  # after the second-factor step
     response = client.post(
         reverse("party_branches:member", args=[member.pk]),
         {"field": "phone", "purpose": "联系参加支部会议"},

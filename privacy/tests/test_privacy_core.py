@@ -67,6 +67,12 @@ def test_reveal_requires_the_right_and_a_purpose_and_is_logged(world):
         )
     staff.may_reveal_personal_data = True
     staff.phone = "13812341234"
+    with pytest.raises(PermissionDenied, match="验证器|authenticator"):
+        # the right alone is not enough: the sign-in must be confirmed with a second factor
+        personal_data_reveal(
+            user=staff, subject=staff, field="phone", purpose="回访核实情况", subject_label="测*"
+        )
+    staff.is_verified = lambda: True  # what django-otp's middleware sets after the TOTP step
     with pytest.raises(ValidationError):
         personal_data_reveal(
             user=staff, subject=staff, field="phone", purpose="", subject_label="x"

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import login_verified
 from requests_desk.models import Request, Stage
 from requests_desk.tests.factories import RequestFactory
 from requests_desk.tests.test_flow import bring_to
@@ -167,6 +168,7 @@ def test_phone_is_masked_and_reveal_is_audited(client, world, make_request):
     user = world.users.grid_head
     user.may_reveal_personal_data = True
     user.save()
+    login_verified(client, user)  # the reveal right works after the second-factor step
     response = client.post(
         reverse("requests_desk:reveal", args=[item.code]), {"purpose": "联系核实"}
     )

@@ -7,6 +7,7 @@ public pages or Open311, and in full only through the logged reveal of a permitt
 import pytest
 
 from care.tests.factories import HouseholdFactory, ResidentFactory
+from conftest import login_verified
 
 PHONE = "13912345678"
 
@@ -153,7 +154,13 @@ def test_reveal_needs_the_permission_and_a_purpose_and_is_logged(client, world, 
     assert PHONE not in page
     user = world.users.community_staff
     type(user).objects.filter(pk=user.pk).update(may_reveal_personal_data=True)
+    user.refresh_from_db()
     client.force_login(user)
+    # Without the second-factor step the right is not usable (pages lead to the TOTP step).
+    assert client.post(url, {"purpose": "回访核实情况"})["Location"].startswith(
+        "/accounts/second-factor/"
+    )
+    login_verified(client, user)
     assert PHONE not in client.post(url, {"purpose": ""}).content.decode()
     before = AuditRecord.objects.count()
     assert PHONE in client.post(url, {"purpose": "回访核实情况"}).content.decode()

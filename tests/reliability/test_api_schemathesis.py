@@ -235,9 +235,9 @@ def _path_values(path: str, resource: str, obj) -> dict:
 @pytest.fixture
 def api(world, make_request, categories, in_process_wsgi):
     """The staff credentials (the district admin's API token) and a maker of real path values."""
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.create(user=world.users.district_admin).key
+    _token, token = AuthToken.objects.create(user=world.users.district_admin)
     return {"token": token, "real_values": lambda path: _objects_for(path, world, make_request)}
 
 
