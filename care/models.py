@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import PrivateImageField
+from core.uploads import RandomName
 from privacy.crypto import EncryptedTextField
 
 
@@ -286,7 +288,7 @@ class VisitPhoto(models.Model):
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit")
     )
-    image = models.ImageField(_("photo"), upload_to="care/visits/%Y/%m/")
+    image = PrivateImageField(_("photo"), upload_to=RandomName("care/visits"))
 
     class Meta:
         verbose_name = _("visit photo")

@@ -4,12 +4,19 @@
 community, duplicate in the file or already recorded, the secretary rule…). `member_import_commit`
 re-checks and writes in one transaction: all rows when the file is clean, or only the clean rows
 when the caller explicitly asks for that; otherwise nothing.
+
+Between upload and commit the sheet (full phone and ID numbers) is kept as a MemberImportBatch,
+readable only by its uploader (core.files). It is deleted as soon as the import is committed
+(`import_batch_commit`, the batch row stays as the record of who imported how many) or abandoned
+(`import_batch_abandon`), and `import_batches_purge` (hourly, Celery beat) deletes the sheets of
+imports left pending longer than REDGRID_BRANCHES_IMPORT_SHEET_HOURS (24).
 """
 
 import datetime
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -24,6 +31,7 @@ from grids.models import Community
 from party_branches.models import (
     BranchCommitteeMember,
     CommitteePosition,
+    MemberImportBatch,
     PartyBranch,
     PartyMember,
 )
@@ -389,6 +397,66 @@ def member_import_commit(file, *, user, clean_only: bool = False) -> int:
                     source=BranchCommitteeMember.Source.RESIDENT,
                 )
     return len(rows)
+
+
+def sheet_keep_hours() -> int:
+    """Hours an uploaded sheet may wait for its import before it is deleted."""
+    return int(getattr(settings, "REDGRID_BRANCHES_IMPORT_SHEET_HOURS", 24))
+
+
+def _sheet_delete_after_commit(name: str, storage) -> None:
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def import_batch_create(*, sheet, by) -> MemberImportBatch:
+    """Keep an uploaded sheet (a core.uploads.CleanFile, checked to be .xlsx) for its preview."""
+    return MemberImportBatch.objects.create(uploaded_by=by, file=sheet, title=sheet.title[:200])
+
+
+@transaction.atomic
+def import_batch_commit(*, batch: MemberImportBatch, user, clean_only: bool = False) -> int:
+    """Import the batch's sheet (member_import_commit), record the count and delete the sheet
+    once the transaction is committed; ImportRefused keeps everything as it was."""
+    batch = MemberImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.committed_at is not None or not batch.file:
+        raise ImportRefused(_("This file was already imported."), None)
+    with batch.file.open("rb") as sheet:
+        count = member_import_commit(sheet, user=user, clean_only=clean_only)
+    name, storage = batch.file.name, batch.file.storage
+    batch.committed_at = timezone.now()
+    batch.imported_count = count
+    batch.file = ""
+    batch.save(update_fields=["committed_at", "imported_count", "file"])
+    _sheet_delete_after_commit(name, storage)
+    return count
+
+
+@transaction.atomic
+def import_batch_abandon(*, batch: MemberImportBatch) -> None:
+    """Drop a pending import: its row and, after the commit, its sheet."""
+    if batch.committed_at is not None:
+        return
+    _sheet_delete_after_commit(batch.file.name, batch.file.storage)
+    batch.delete()
+
+
+def import_batches_purge(*, now=None) -> int:
+    """Abandon the imports left pending longer than sheet_keep_hours() and delete any sheet
+    of a committed import; how many sheets were deleted."""
+    limit = (now or timezone.now()) - datetime.timedelta(hours=sheet_keep_hours())
+    stale = MemberImportBatch.objects.filter(committed_at__isnull=True, uploaded_at__lt=limit)
+    count = 0
+    # Sheets kept by imports committed before sheets were deleted at commit.
+    for batch in MemberImportBatch.objects.filter(committed_at__isnull=False).exclude(file=""):
+        with transaction.atomic():
+            _sheet_delete_after_commit(batch.file.name, batch.file.storage)
+            MemberImportBatch.objects.filter(pk=batch.pk).update(file="")
+        count += 1
+    for batch in stale.iterator():
+        import_batch_abandon(batch=batch)
+        count += 1
+    return count
 
 
 def members_export_xlsx(members, *, unmasked: bool) -> bytes:

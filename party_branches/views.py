@@ -23,7 +23,9 @@ from party_branches.forms import (
 )
 from party_branches.member_import import (
     ImportRefused,
-    member_import_commit,
+    import_batch_abandon,
+    import_batch_commit,
+    import_batch_create,
     member_import_preview,
     members_export_xlsx,
 )
@@ -135,7 +137,7 @@ class BranchDetailView(StaffMixin, TemplateView):
                     if data["attachment"]:
                         MeetingAttachment.objects.create(
                             meeting=meeting,
-                            title=data["attachment"].name[:120],
+                            title=data["attachment"].title[:120],
                             file=data["attachment"],
                         )
             except ValidationError as exc:
@@ -281,9 +283,7 @@ class MemberImportView(StaffMixin, TemplateView):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        batch = MemberImportBatch.objects.create(
-            uploaded_by=request.user, file=form.cleaned_data["file"]
-        )
+        batch = import_batch_create(sheet=form.cleaned_data["file"], by=request.user)
         return redirect("party_branches:import_preview", pk=batch.pk)
 
 
@@ -303,7 +303,7 @@ class MemberImportPreviewView(StaffMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         batch = self.get_batch()
         context["batch"] = batch
-        if batch.committed_at is None:
+        if batch.committed_at is None and batch.file:
             with batch.file.open("rb") as file:
                 context["preview"] = kwargs.get("preview") or member_import_preview(
                     file, user=self.request.user
@@ -315,14 +315,15 @@ class MemberImportPreviewView(StaffMixin, TemplateView):
         if batch.committed_at is not None:
             messages.error(request, _("This file was already imported."))
             return redirect("party_branches:members")
-        clean_only = request.POST.get("mode") == "clean_only"
+        mode = request.POST.get("mode")
+        if mode == "abandon":
+            import_batch_abandon(batch=batch)
+            messages.success(request, _("The import was abandoned and the file deleted."))
+            return redirect("party_branches:import")
         try:
-            with transaction.atomic():
-                with batch.file.open("rb") as file:
-                    count = member_import_commit(file, user=request.user, clean_only=clean_only)
-                batch.committed_at = timezone.now()
-                batch.imported_count = count
-                batch.save(update_fields=["committed_at", "imported_count"])
+            count = import_batch_commit(
+                batch=batch, user=request.user, clean_only=mode == "clean_only"
+            )
         except ImportRefused as refused:
             messages.error(request, refused.message)
             return self.render_to_response(self.get_context_data(preview=refused.preview))

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grids.jurisdiction import scope_queryset
-from patrols.models import CheckIn, Finding, Patrol, PatrolPlan
+from patrols.models import CheckIn, Finding, FindingPhoto, Patrol, PatrolPlan
 
 
 def patrols_visible_to(user):
@@ -148,3 +148,8 @@ def findings_visible_to(user):
     if not (user.is_authenticated and user.is_staff_role):
         return Finding.objects.none()
     return scope_queryset(Finding.objects.all(), user)
+
+
+def finding_photos_visible_to(user):
+    """The rule of the finding photos (core.files): those of the findings `user` may see."""
+    return FindingPhoto.objects.filter(finding__in=findings_visible_to(user).values("pk"))

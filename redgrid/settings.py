@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses bodies over REDGRID_UPLOAD_MAX_BYTES before anything reads them (413).
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "redgrid.middleware.ContentSecurityPolicyMiddleware",
     "redgrid.middleware.RejectNulBytesMiddleware",
@@ -148,8 +150,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads are private: never served under MEDIA_URL (no route has it), only through core.files.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("REDGRID_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Behind nginx (deploy/nginx.conf): the file view authorises, nginx sends the bytes.
+REDGRID_FILES_X_ACCEL = env_bool("REDGRID_FILES_X_ACCEL", False)
 STORAGES = {
     # FileSystemStorage that removes a half-written file when the disk is full (redgrid/storage.py).
     "default": {"BACKEND": "redgrid.storage.CleanFileSystemStorage"},
@@ -160,7 +165,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REDGRID_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# The largest request body (core.middleware answers 413 before reading a larger one); nginx's
+# client_max_body_size must be the same.
+REDGRID_UPLOAD_MAX_BYTES = env_int("REDGRID_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REDGRID_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Cache: Redis when configured, otherwise a file cache shared by the local processes ----------
@@ -318,7 +326,6 @@ LOGGING = {
 REDGRID_DISTRICT_CODE = env_str("REDGRID_DISTRICT_CODE", "440311")
 # Tolerance for shared edges between neighbouring boundaries, in square degrees (about 1 m²).
 REDGRID_BOUNDARY_TOLERANCE = 1e-10
-REDGRID_SERVE_MEDIA = env_bool("REDGRID_SERVE_MEDIA", True)
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references.
 # RedGrid parses boundaries with GEOS and never hands user-supplied references to GDAL.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,6 +1,7 @@
 """Settings of the requests desk, each overridable in Django settings as REDGRID_REQUESTS_<NAME>.
 
-Working time (the clock for time limits), upload limits, abuse limits and thresholds live here;
+Working time (the clock for time limits), abuse limits and thresholds live here (photo limits are
+the base layer's, core.conf);
 the per-category time limits and the holiday calendar are data (Category, Holiday).
 """
 
@@ -40,11 +41,6 @@ class _Conf:
     )
     # Shenzhen: the handling unit contacts the resident within 24 hours of dispatch.
     CONTACT_WITHIN_HOURS = property(lambda self: _get("CONTACT_WITHIN_HOURS", 24))
-    # Photos.
-    MAX_PHOTOS = property(lambda self: _get("MAX_PHOTOS", 4))
-    PHOTO_MAX_BYTES = property(lambda self: _get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
-    PHOTO_MAX_PIXELS = property(lambda self: _get("PHOTO_MAX_PIXELS", 40_000_000))
-    PHOTO_MAX_SIDE = property(lambda self: _get("PHOTO_MAX_SIDE", 2560))
     # Photos kept while the form is shown again with a nearby request ("+1" offer).
     PENDING_PHOTOS_SECONDS = property(lambda self: _get("PENDING_PHOTOS_SECONDS", 3600))
     # Abuse limits: (count, seconds) per client address and per phone number.
