@@ -173,3 +173,26 @@ def test_nginx_refuses_an_oversized_body_with_the_translated_page(nginx):
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413"), head
     assert "最多 25 MB" in body.decode("utf-8", "replace")
+
+
+def test_the_shipped_deployment_agrees_with_the_settings():
+    """nginx's body limit is the upload limit, and docker-compose puts nginx in front of web with
+    X-Accel-Redirect on and the media volume shared (read-only for nginx)."""
+    import re
+
+    import yaml
+
+    from core import conf
+
+    limit = re.search(r"client_max_body_size (\d+)m;", LOCATIONS.read_text())
+    assert int(limit.group(1)) * 1024 * 1024 == conf.upload_max_bytes()
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert services["web"]["environment"]["REDGRID_FILES_X_ACCEL"] == "1"
+    assert "ports" not in services["web"]
+    media = services["web"]["environment"]["REDGRID_MEDIA_ROOT"]
+    assert f"media:{media}" in services["web"]["volumes"]
+    assert f"media:{media}:ro" in services["nginx"]["volumes"]
+    assert f"alias {media}/;" in LOCATIONS.read_text()
+    mounted = {volume.split(":")[0] for volume in services["nginx"]["volumes"]}
+    assert {"./deploy/nginx/redgrid.conf", "./deploy/nginx/redgrid-locations.conf"} <= mounted
