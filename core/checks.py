@@ -19,11 +19,15 @@ from django.db import models
 
 @checks.register(checks.Tags.security)
 def private_files_check(app_configs=None, **kwargs):
+    return file_field_errors(apps.get_models())
+
+
+def file_field_errors(models_to_check) -> list:
     from core.fields import PrivateFileField, PrivateImageField
     from core.files import kind_of
 
     errors = []
-    for model in apps.get_models():
+    for model in models_to_check:
         for field in model._meta.get_fields():
             if not isinstance(field, models.FileField):
                 continue
