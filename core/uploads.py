@@ -337,10 +337,29 @@ def attachment_clean(upload, *, allowed=ATTACHMENT_EXTENSIONS) -> CleanFile:
 
 
 def kinds_text(allowed) -> str:
-    """The accepted kinds of file, for messages and help texts."""
-    labels = {".pdf": "PDF", ".jpg": _("images (JPEG, PNG, WebP)")}
-    ordered = [e for e in FILE_TYPES if e in allowed]
-    return pgettext("list separator", ", ").join(labels.get(e, e) for e in ordered)
+    """The accepted kinds of file, for messages and help texts ("Word (docx, doc)", …)."""
+    groups = [
+        ((".jpg",), _("images (JPEG, PNG, WebP)")),
+        ((".pdf",), "PDF"),
+        ((".docx", ".doc"), "Word"),
+        ((".xlsx", ".xls"), "Excel"),
+        ((".pptx",), "PowerPoint"),
+        ((".odt", ".ods"), "OpenDocument"),
+    ]
+    separator = pgettext("list separator", ", ")
+    labels = []
+    for extensions, name in groups:
+        present = [e.lstrip(".") for e in extensions if e in allowed]
+        if not present:
+            continue
+        if len(extensions) == 1 and extensions[0] in (".jpg", ".pdf"):
+            labels.append(name)
+        else:
+            labels.append(
+                pgettext("file kind", "%(name)s (%(extensions)s)")
+                % {"name": name, "extensions": separator.join(present)}
+            )
+    return separator.join(labels)
 
 
 # --- Storing -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from django.db import models
 from django.forms import modelform_factory
 from django.test.utils import isolate_apps
+from django.utils import translation
 
 from core.checks import file_field_errors, media_not_static_check
 from core.fields import PrivateImageField
@@ -117,7 +118,7 @@ def test_a_zip_with_too_many_members_is_not_a_document():
 def test_only_the_allowed_kinds_pass_where_fewer_are_allowed():
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         attachment_clean(upload(payloads.PDF, "members.xlsx"), allowed={".xlsx"})
-    assert ".xlsx" in refused.value.messages[0] and "PDF" not in refused.value.messages[0]
+    assert "Excel (xlsx)" in refused.value.messages[0] and "PDF" not in refused.value.messages[0]
     assert attachment_clean(upload(payloads.xlsx()), allowed={".xlsx"}).extension == ".xlsx"
