@@ -164,7 +164,7 @@ def test_reveal_needs_the_permission_and_a_purpose_and_is_logged(client, world, 
 
 
 @pytest.fixture
-def files(world, objects, media_root):
+def files(world, objects, served_media_root):
     """A report photo on each request and a visit photo in each household of `objects`."""
     from care.models import Visit, VisitPhoto
     from core.uploads import files_store
@@ -216,6 +216,8 @@ def test_visit_photos_follow_the_household_matrix(client, world, files, role, ow
 def test_accounts_without_a_right_to_the_owner_never_get_a_file(client, world, files, role):
     if role:
         client.force_login(getattr(world.users, role))
+    for photo in files.values():  # a file's URL never gives away where it is stored
+        assert photo.image.name not in photo.image.url
     for key in ("outside", "neighbour", "B2b"):
         assert client.get(files[key].image.url).status_code == 404, (role, key)
     if role != "grid_worker":  # a grid worker handles the requests of their grid

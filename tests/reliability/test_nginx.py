@@ -53,12 +53,12 @@ def app_server(transactional_db):
 
 
 @pytest.fixture
-def nginx(app_server, media_root, tmp_path, settings):
+def nginx(app_server, served_media_root, tmp_path, settings):
     settings.REDGRID_FILES_X_ACCEL = True
     locations = LOCATIONS.read_text()
     assert "alias /data/media/;" in locations
     (tmp_path / "locations.conf").write_text(
-        locations.replace("alias /data/media/;", f"alias {media_root}/;")
+        locations.replace("alias /data/media/;", f"alias {served_media_root}/;")
     )
     port, upstream = free_port(), app_server
     temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
@@ -114,7 +114,7 @@ def fetch(url, session=None):
 
 
 @pytest.fixture
-def visit_photo(world, media_root):
+def visit_photo(world, served_media_root):
     from care.models import VisitPhoto
     from care.services import visit_record
     from care.tests.factories import HouseholdFactory
@@ -152,6 +152,7 @@ def test_through_nginx_no_one_else_and_no_other_path_reaches_the_file(
     nginx, client, world, visit_photo
 ):
     name = visit_photo.image.name
+    assert name not in visit_photo.image.url
     other = session_of(client, world.users.other_grid_head)
     assert fetch(nginx + visit_photo.image.url)[0] == 404
     assert fetch(nginx + visit_photo.image.url, other)[0] == 404

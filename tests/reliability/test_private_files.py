@@ -156,18 +156,26 @@ def test_staff_outside_the_jurisdiction_get_404_for_request_photos(client, world
     assert report.encode() in case and b"/media/" not in case
 
 
-def test_the_old_media_paths_are_404_in_every_mode(
-    client, world, visits, request_photos, media_root
-):
-    stored = files_under(media_root)
-    assert len(stored) == 6
-    for path in stored:
-        relative = path.relative_to(media_root).as_posix()
-        assert is_random_name(relative), relative
+def test_the_old_media_paths_are_404_in_every_mode(client, world, make_request, served_media_root):
+    """Files stored in the configured MEDIA_ROOT (the folder the old /media/ route served) are
+    reachable through their owner's rule only, never by their storage path."""
+    household = HouseholdFactory(grid=world.grids["A1a"])
+    visit = visit_record(
+        household=household,
+        visitor=world.users.grid_head,
+        visited_on=timezone.localdate(),
+        mode="in_person",
+        photos=[payloads.jpeg()],
+    )
+    item = make_request(source="resident_form", photos=[payloads.jpeg()])
+    stored = [VisitPhoto.objects.get(visit=visit).image, item.photos.get().image]
+    for image in stored:
+        assert is_random_name(image.name), image.name
+        assert get(client, image.url, world.users.grid_head).status_code == 200
         for user in (None, world.users.district_admin, world.users.grid_head):
             for prefix in ("/media/", "/static/", "/static/../media/"):
-                response = get(client, prefix + relative, user)
-                assert response.status_code == NOT_FOUND, (prefix, relative, user)
+                response = get(client, prefix + image.name, user)
+                assert response.status_code == NOT_FOUND, (prefix, image.name, user)
 
 
 def test_photos_are_served_inline_but_sandboxed(client, world, visits):
