@@ -168,6 +168,7 @@ def test_nginx_refuses_an_oversized_body_with_the_translated_page(nginx):
             b"Content-Type: multipart/form-data; boundary=x\r\n"
             b"Content-Length: 27262976\r\nConnection: close\r\n\r\n"
         )
+        connection.shutdown(socket.SHUT_WR)  # no body follows: nginx need not linger for it
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk
