@@ -122,3 +122,55 @@ def test_only_the_allowed_kinds_pass_where_fewer_are_allowed():
         attachment_clean(upload(payloads.PDF, "members.xlsx"), allowed={".xlsx"})
     assert "Excel (xlsx)" in refused.value.messages[0] and "PDF" not in refused.value.messages[0]
     assert attachment_clean(upload(payloads.xlsx()), allowed={".xlsx"}).extension == ".xlsx"
+
+
+def test_files_secure_renames_re_encodes_and_re_checks_old_files(
+    world, media_root, capsys, django_capture_on_commit_callbacks
+):
+    """The one-time upgrade: a guessable, metadata-carrying visit photo and an HTML attachment
+    stored before private files get random names; the photo loses its metadata, the HTML becomes
+    an opaque .bin download; the dry run changes nothing."""
+    from django.core.management import call_command
+
+    from care.models import Visit, VisitPhoto
+    from care.tests.factories import HouseholdFactory
+    from party_branches.models import MeetingAttachment
+    from party_branches.services import meeting_record
+    from party_branches.tests.factories import PartyBranchFactory
+
+    def legacy(name: str, content: bytes) -> str:
+        (media_root / name).parent.mkdir(parents=True, exist_ok=True)
+        (media_root / name).write_bytes(content)
+        return name
+
+    visit = Visit.objects.create(
+        household=HouseholdFactory(grid=world.grids["A1a"]),
+        visitor=world.users.grid_head,
+        visited_on="2025-01-02",
+    )
+    photo = VisitPhoto.objects.create(
+        visit=visit,
+        image=legacy(f"care/visits/2025/01/visit-{visit.pk}-1.jpg", payloads.jpeg_with_metadata()),
+    )
+    meeting = meeting_record(
+        branch=PartyBranchFactory(grid=world.grids["A1a"]),
+        kind="branch",
+        held_on="2025-01-02",
+        agenda="学习",
+    )
+    page = MeetingAttachment.objects.create(
+        meeting=meeting, title="evil.html", file=legacy("meetings/2025/01/evil.html", payloads.HTML)
+    )
+    call_command("files_secure")
+    assert "2 files would be renamed" in capsys.readouterr().out
+    assert (media_root / "meetings/2025/01/evil.html").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("files_secure", "--commit")
+    photo.refresh_from_db()
+    page.refresh_from_db()
+    assert is_random_name(photo.image.name) and is_random_name(page.file.name)
+    assert page.file.name.endswith(".bin")
+    with photo.image.open("rb") as stored:
+        assert set(payloads.jpeg_markers(stored.read())) <= {0xE0, 0xDB, 0xC0, 0xC4, 0xDA}
+    assert not (media_root / "meetings/2025/01/evil.html").exists()
+    assert not (media_root / f"care/visits/2025/01/visit-{visit.pk}-1.jpg").exists()
