@@ -126,6 +126,7 @@ def test_guessing_ids_names_or_kinds_finds_nothing(client, world, visits):
         f"/files/finding-photo/{photo.pk}/{name}",
         f"/files/no-such-kind/{photo.pk}/{name}",
         f"/files/visit-photo/{photo.pk}/..%2F..%2Fsettings.py",
+        f"/files/visit-photo/99999999999999999999999999/{name}",  # beyond bigint: no 500
     ):
         assert client.get(url).status_code == NOT_FOUND, url
 
