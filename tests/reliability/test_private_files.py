@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
 from django.utils import timezone
 
 from care.models import VisitPhoto
@@ -316,6 +317,101 @@ def test_meeting_attachments_follow_the_meeting(client, world, post_meeting):
     assert get(client, url, world.users.other_grid_head).status_code == NOT_FOUND
     assert get(client, url, world.users.other_street_staff).status_code == NOT_FOUND
     assert get(client, url, world.users.street_staff).status_code == 200
+
+
+# --- Admin uploads and the upgrade of old files -----------------------------------------------
+
+
+def _upload(content: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def test_an_admin_photo_upload_is_re_encoded_and_an_svg_refused(world, media_root):
+    """The admin's forms get the same content checks (the model fields choose the form fields)."""
+    from service_points.models import PositionPhoto
+    from service_points.tests.factories import CentreFactory
+
+    form_class = modelform_factory(PositionPhoto, fields=["position", "image", "caption"])
+    position = CentreFactory(community=world.communities["A1"])
+    refused = form_class(
+        {"position": position.pk}, {"image": _upload(payloads.SVG_SCRIPT, "a.png")}
+    )
+    assert not refused.is_valid() and "image" in refused.errors
+    png = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGBA", (20, 10), (0, 0, 255, 128)).save(png, "PNG")
+    form = form_class({"position": position.pk}, {"image": _upload(png.getvalue(), "logo.png")})
+    assert form.is_valid(), form.errors
+    photo = form.save()
+    assert is_random_name(photo.image.name) and photo.image.name.endswith(".jpg")
+    with photo.image.open("rb") as stored:
+        assert stored.read(2) == b"\xff\xd8"
+    assert photo.image.url.startswith(f"/files/position-photo/{photo.pk}/")
+
+
+def test_an_admin_attachment_upload_is_checked_by_content(world, media_root):
+    from party_branches.models import MeetingAttachment
+
+    form_class = modelform_factory(MeetingAttachment, fields=["title", "file"])
+    field = form_class.base_fields["file"]
+    assert "application/pdf" in field.widget.attrs["accept"]
+    refused = form_class({"title": "x"}, {"file": _upload(payloads.HTML, "minutes.pdf")})
+    assert not refused.is_valid() and "file" in refused.errors
+
+
+def test_files_secure_renames_re_encodes_and_re_checks_old_files(
+    world, media_root, capsys, django_capture_on_commit_callbacks
+):
+    """The one-time upgrade: a guessable, metadata-carrying visit photo and an HTML attachment
+    stored before private files get random names; the photo loses its metadata, the HTML becomes
+    an opaque .bin download; the dry run changes nothing."""
+    from django.core.management import call_command
+
+    from care.models import Visit, VisitPhoto
+    from care.tests.factories import HouseholdFactory
+    from party_branches.models import MeetingAttachment
+    from party_branches.services import meeting_record
+    from party_branches.tests.factories import PartyBranchFactory
+
+    def legacy(name: str, content: bytes) -> str:
+        (media_root / name).parent.mkdir(parents=True, exist_ok=True)
+        (media_root / name).write_bytes(content)
+        return name
+
+    visit = Visit.objects.create(
+        household=HouseholdFactory(grid=world.grids["A1a"]),
+        visitor=world.users.grid_head,
+        visited_on="2025-01-02",
+    )
+    photo = VisitPhoto.objects.create(
+        visit=visit,
+        image=legacy(f"care/visits/2025/01/visit-{visit.pk}-1.jpg", payloads.jpeg_with_metadata()),
+    )
+    meeting = meeting_record(
+        branch=PartyBranchFactory(grid=world.grids["A1a"]),
+        kind="branch",
+        held_on="2025-01-02",
+        agenda="学习",
+    )
+    page = MeetingAttachment.objects.create(
+        meeting=meeting, title="evil.html", file=legacy("meetings/2025/01/evil.html", payloads.HTML)
+    )
+    call_command("files_secure")
+    assert "2 files would be renamed" in capsys.readouterr().out
+    assert (media_root / "meetings/2025/01/evil.html").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("files_secure", "--commit")
+    photo.refresh_from_db()
+    page.refresh_from_db()
+    assert is_random_name(photo.image.name) and is_random_name(page.file.name)
+    assert page.file.name.endswith(".bin")
+    with photo.image.open("rb") as stored:
+        assert set(payloads.jpeg_markers(stored.read())) <= {0xE0, 0xDB, 0xC0, 0xC4, 0xDA}
+    assert not (media_root / "meetings/2025/01/evil.html").exists()
+    assert not (media_root / f"care/visits/2025/01/visit-{visit.pk}-1.jpg").exists()
 
 
 # --- Photos keep no metadata ---------------------------------------------------------------------
