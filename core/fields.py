@@ -73,7 +73,7 @@ class PhotoField(forms.FileField):
         if upload is None:
             return None
         return uploads.CleanFile(
-            uploads.photo_clean(upload), extension=".jpg", title=uploads._label(upload)
+            uploads.photo_clean(upload), extension=".jpg", title=uploads.upload_name(upload)
         )
 
 

@@ -26,6 +26,14 @@ as downloads, so even a file that slipped through could never run in the site's 
 
 Stored names are chosen here (`RandomName`): `<folder>/<yyyy>/<mm>/<32 random hex digits>` and the
 extension of the detected type, never anything taken from the client's file name.
+
+    photo_clean(upload) -> bytes                      re-encoded JPEG, or ValidationError
+    photos_clean(files) -> list[bytes]                at most REDGRID_FILES_MAX_PHOTOS, all or none
+    photo_reencode(data, name) -> bytes               the re-encoding alone (stored photos)
+    attachment_clean(upload, *, allowed) -> CleanFile checked content, its extension and title
+    files_store(items) -> None                        write (field_file, name, bytes), all or none
+    RandomName(folder)                                upload_to of every private file field
+    content_type_for(name) -> str                     the type a stored file is served as
 """
 
 import contextlib
@@ -127,7 +135,8 @@ def is_random_name(name: str) -> bool:
     return bool(re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", posixpath.basename(name)))
 
 
-def _label(upload) -> str:
+def upload_name(upload) -> str:
+    """The client's file name without any folder, for messages (never for storing)."""
     return posixpath.basename((getattr(upload, "name", "") or "").replace("\\", "/")) or _("file")
 
 
@@ -163,8 +172,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image
 
 
-def _reencoded(data: bytes, name: str) -> bytes:
-    """A new JPEG made from the pixels of `data` (JPEG, PNG or WebP), or ValidationError."""
+def photo_reencode(data: bytes, name: str) -> bytes:
+    """A new JPEG made from the pixels of `data` (JPEG, PNG or WebP), or ValidationError naming
+    `name`. photo_clean reads an upload first; files_secure re-encodes stored photos with it."""
     not_image = ValidationError(
         _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="not_image"
     )
@@ -211,8 +221,8 @@ def _reencoded(data: bytes, name: str) -> bytes:
 
 def photo_clean(upload) -> bytes:
     """The re-encoded JPEG bytes of an uploaded photo, or ValidationError (nothing is saved)."""
-    name = _label(upload)
-    return _reencoded(_read(upload, conf.photo_max_bytes(), name), name)
+    name = upload_name(upload)
+    return photo_reencode(_read(upload, conf.photo_max_bytes(), name), name)
 
 
 def photos_clean(files) -> list[bytes]:
@@ -312,7 +322,7 @@ def attachment_clean(upload, *, allowed=ATTACHMENT_EXTENSIONS) -> CleanFile:
 
     `allowed`: the extensions of FILE_TYPES accepted here (e.g. {".xlsx"} for an import sheet).
     """
-    name = _label(upload)
+    name = upload_name(upload)
     data = _read(upload, conf.attachment_max_bytes(), name)
     if not data:
         extension = None
@@ -326,7 +336,7 @@ def attachment_clean(upload, *, allowed=ATTACHMENT_EXTENSIONS) -> CleanFile:
         extension = None
         if ".jpg" in allowed:
             with contextlib.suppress(ValidationError):
-                data, extension = _reencoded(data, name), ".jpg"
+                data, extension = photo_reencode(data, name), ".jpg"
     if extension is None or extension not in allowed:
         raise ValidationError(
             _("%(name)s is not an accepted kind of file. Accepted: %(kinds)s.")

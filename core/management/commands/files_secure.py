@@ -21,9 +21,9 @@ from django.db import transaction
 from core.files import kinds
 from core.uploads import (
     ATTACHMENT_EXTENSIONS,
-    _reencoded,
     attachment_clean,
     is_random_name,
+    photo_reencode,
 )
 
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         upload.name, upload.size = name, len(data)
         try:
             if kind.inline:
-                return _reencoded(data, name), ".jpg"
+                return photo_reencode(data, name), ".jpg"
             clean = attachment_clean(upload, allowed=ATTACHMENT_EXTENSIONS)
             return clean.read(), clean.extension
         except ValidationError:
