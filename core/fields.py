@@ -40,8 +40,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    """Several photos in one input; cleans to their re-encoded JPEG bytes (core.uploads), so a
-    refused photo is reported next to the field and the service stores the bytes as they are."""
+    """Several photos in one input. Cleaning checks only what costs nothing (how many, how large);
+    the services decode and re-encode them (core.uploads.photos_clean) after their own checks, so
+    a throttled visitor of the public form cannot make the server decode anything."""
 
     widget = MultipleFileInput
 
@@ -56,8 +57,9 @@ class MultiplePhotoField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         items = data if isinstance(data, (list, tuple)) else [data]
-        files = [forms.FileField.clean(self, item, initial) for item in items]
-        return uploads.photos_clean([f for f in files if f])
+        files = [f for f in (forms.FileField.clean(self, item, initial) for item in items) if f]
+        uploads.photos_precheck(files)
+        return files
 
 
 class PhotoField(forms.FileField):

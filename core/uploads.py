@@ -28,6 +28,7 @@ Stored names are chosen here (`RandomName`): `<folder>/<yyyy>/<mm>/<32 random he
 extension of the detected type, never anything taken from the client's file name.
 
     photo_clean(upload) -> bytes                      re-encoded JPEG, or ValidationError
+    photos_precheck(files) -> None                    count and sizes only (form fields)
     photos_clean(files) -> list[bytes]                at most REDGRID_FILES_MAX_PHOTOS, all or none
     photo_reencode(data, name) -> bytes               the re-encoding alone (stored photos)
     attachment_clean(upload, *, allowed) -> CleanFile checked content, its extension and title
@@ -223,6 +224,23 @@ def photo_clean(upload) -> bytes:
     """The re-encoded JPEG bytes of an uploaded photo, or ValidationError (nothing is saved)."""
     name = upload_name(upload)
     return photo_reencode(_read(upload, conf.photo_max_bytes(), name), name)
+
+
+def photos_precheck(files) -> None:
+    """What can be refused without reading a photo: too many, or one too large."""
+    if len(files) > conf.max_photos():
+        raise ValidationError(
+            _("At most %(n)s photos.") % {"n": conf.max_photos()}, code="too_many"
+        )
+    limit = conf.photo_max_bytes()
+    errors = [
+        _("%(name)s is too large (at most %(mb)s MB).")
+        % {"name": upload_name(f), "mb": limit // conf.MB}
+        for f in files
+        if (getattr(f, "size", 0) or 0) > limit
+    ]
+    if errors:
+        raise ValidationError(errors, code="too_large")
 
 
 def photos_clean(files) -> list[bytes]:

@@ -319,6 +319,31 @@ def test_meeting_attachments_follow_the_meeting(client, world, post_meeting):
     assert get(client, url, world.users.street_staff).status_code == 200
 
 
+def test_a_throttled_visitor_cannot_make_the_server_decode_photos(
+    client, world, categories, settings, monkeypatch, media_root
+):
+    """The public form's photo field only counts and measures; photos are decoded after the
+    abuse limits, so a refused visitor costs no image decoding."""
+    settings.REDGRID_REQUESTS_RATE_LIMIT_PER_IP = (1, 3600)
+    centre = world.grids["A1a"].boundary.centroid
+    form = {
+        "category": str(categories["E0103"].pk),
+        "description": "井盖破损，附照片",
+        "lat": str(centre.y),
+        "lon": str(centre.x),
+        "confirm_new": "on",
+    }
+    assert client.post("/requests/new/", form).status_code == 302  # the one allowed
+    decoded = []
+    monkeypatch.setattr("core.uploads.photo_reencode", lambda *args: decoded.append(args) or b"")
+    photos = [
+        SimpleUploadedFile(f"{n}.jpg", payloads.jpeg(), content_type="image/jpeg") for n in range(4)
+    ]
+    response = client.post("/requests/new/", {**form, "photos": photos})
+    assert response.status_code == 200 and "分钟后再试" in response.content.decode()
+    assert decoded == [] and files_under(media_root) == []
+
+
 # --- Admin uploads and the upgrade of old files -----------------------------------------------
 
 
