@@ -116,6 +116,30 @@ def test_another_households_visit_photo_is_404_to_anonymous_and_another_grids_wo
         assert b"".join(response.streaming_content) == stored.read()
 
 
+def test_a_patrol_finding_photo_is_seen_by_its_worker_and_the_areas_staff_only(
+    client, world, worker_b2b, media_root
+):
+    from patrols.models import FindingPhoto
+    from patrols.services import finding_record, patrol_start
+
+    worker = world.users.grid_worker
+    finding = finding_record(
+        patrol=patrol_start(worker=worker),
+        by=worker,
+        kind="rubbish",
+        description="楼道堆放杂物，堵塞通道",
+        photos=[payloads.jpeg()],
+    )
+    url = FindingPhoto.objects.get(finding=finding).image.url
+    assert re.fullmatch(r"/files/finding-photo/\d+/[0-9a-f]{32}\.jpg", url)
+    for outsider in (None, worker_b2b, world.users.other_grid_head, world.users.party_member):
+        assert get(client, url, outsider).status_code == NOT_FOUND, outsider
+    for insider in (worker, world.users.grid_head, world.users.street_staff):
+        assert get(client, url, insider).status_code == 200, insider
+    page = client.get(f"/patrols/{finding.patrol_id}/").content.decode()
+    assert url in page and "/media/" not in page
+
+
 def test_guessing_ids_names_or_kinds_finds_nothing(client, world, visits):
     photo = visits["A1a"]
     name = photo.image.name.rsplit("/", 1)[1]
