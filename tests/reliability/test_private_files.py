@@ -140,6 +140,23 @@ def test_a_patrol_finding_photo_is_seen_by_its_worker_and_the_areas_staff_only(
     assert url in page and "/media/" not in page
 
 
+def test_service_position_photos_are_public_only_while_the_position_is(client, world, media_root):
+    from core.uploads import files_store
+    from service_points.models import PositionPhoto
+    from service_points.tests.factories import CentreFactory
+
+    position = CentreFactory(community=world.communities["A1"])
+    photo = PositionPhoto(position=position, caption="服务大厅")
+    files_store([(photo.image, "photo.jpg", payloads.jpeg())])
+    photo.save()
+    assert get(client, photo.image.url).status_code == 200
+    assert photo.image.url in client.get(f"/positions/{position.pk}/").content.decode()
+    type(position).objects.filter(pk=position.pk).update(is_active=False)
+    assert get(client, photo.image.url).status_code == NOT_FOUND
+    assert get(client, photo.image.url, world.users.other_street_staff).status_code == NOT_FOUND
+    assert get(client, photo.image.url, world.users.community_staff).status_code == 200
+
+
 def test_guessing_ids_names_or_kinds_finds_nothing(client, world, visits):
     photo = visits["A1a"]
     name = photo.image.name.rsplit("/", 1)[1]
