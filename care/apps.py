@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.files import PrivateFile
+
 _CARE_MODELS = [
     "care.household",
     "care.resident",
@@ -15,6 +17,10 @@ _CARE_MODELS = [
 class CareConfig(AppConfig):
     name = "care"
     verbose_name = _("Household pairing")
+    # Who may read each kind of stored file (core.files).
+    private_files = [
+        PrivateFile("visit-photo", "care.VisitPhoto", "care.selectors.visit_photos_visible_to"),
+    ]
     # Registered Party members are paired too, so "My households" is offered to every logged-in
     # user; the page lists only what care.selectors lets them see.
     nav_items = [

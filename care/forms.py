@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from care.models import Referral, Resident, ServiceProject, Visit
+from core.fields import MultiplePhotoField
 
 
 class DateInput(forms.DateInput):
@@ -13,20 +14,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
         super().__init__(attrs, format=format)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [super(MultipleImageField, self).clean(f, initial) for f in files]
 
 
 class VisitForm(forms.Form):
@@ -50,7 +37,7 @@ class VisitForm(forms.Form):
         required=False,
         help_text=_("One need per line; each can become a request afterwards."),
     )
-    photos = MultipleImageField(label=_("Photos"), required=False)
+    photos = MultiplePhotoField(label=_("Photos"))
     follow_up_of = forms.TypedChoiceField(
         label=_("Follow-up of"), required=False, coerce=int, empty_value=None
     )

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import PrivateImageField
 from core.periods import InForceQuerySet
+from core.uploads import RandomName
 from privacy.crypto import EncryptedTextField
 
 
@@ -285,7 +287,7 @@ class VisitPhoto(models.Model):
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit")
     )
-    image = models.ImageField(_("photo"), upload_to="care/visits/%Y/%m/")
+    image = PrivateImageField(_("photo"), upload_to=RandomName("care/visits"))
 
     class Meta:
         verbose_name = _("visit photo")

@@ -37,7 +37,16 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
-from care.models import Household, HouseholdNeed, Pairing, Referral, Resident, ResidentTag, Visit
+from care.models import (
+    Household,
+    HouseholdNeed,
+    Pairing,
+    Referral,
+    Resident,
+    ResidentTag,
+    Visit,
+    VisitPhoto,
+)
 from care.requests_link import closed_request_q
 from grids.jurisdiction import jurisdiction_of, scope_queryset
 
@@ -47,6 +56,14 @@ CARE_AREA_ROLES = {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN}
 def households_visible_to(user, *, on: datetime.date | None = None):
     """Households `user` may see (see the module docstring for the rule)."""
     return _of_visible_households(Household.objects.all(), "pk", user, on=on)
+
+
+def visit_photos_visible_to(user):
+    """The rule of the visit photos (core.files): those of the households `user` may see."""
+    ids = visible_household_ids(user)
+    if ids is None:
+        return VisitPhoto.objects.none()
+    return VisitPhoto.objects.filter(visit__household_id__in=ids)
 
 
 def visible_household_ids(user, *, on: datetime.date | None = None):

@@ -28,12 +28,12 @@ from care.models import (
     VisitPhoto,
 )
 from care.selectors import CARE_AREA_ROLES, households_visible_to
+from core.uploads import files_store, photos_clean
 from privacy.crypto import blind_index
 from privacy.identity import id_number_problem
 from privacy.masking import mask_id_number
 from privacy.models import AuditLogEntry
 from privacy.services import audit_record, may_reveal
-from requests_desk.uploads import files_store, photos_clean
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 ANONYMISED_NAME = "已匿名"
@@ -236,8 +236,7 @@ def visit_record(
     )
     photos = [VisitPhoto(visit=visit) for _ in cleaned_photos]
     files_store(
-        (photo.image, f"visit-{visit.pk}-{index}.jpg", data)
-        for index, (photo, data) in enumerate(zip(photos, cleaned_photos, strict=True), start=1)
+        (photo.image, "photo.jpg", data) for photo, data in zip(photos, cleaned_photos, strict=True)
     )
     VisitPhoto.objects.bulk_create(photos)
     return visit

@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Base layer")
 
     def ready(self) -> None:
-        # Registers the system check of the app settings (unknown names, values of the wrong type).
-        from core import appsettings  # noqa: F401
+        # Registers the system checks: app settings (unknown names, values of the wrong type) and
+        # private files (every file field served through core.files).
+        from core import appsettings, checks  # noqa: F401

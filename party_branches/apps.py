@@ -1,10 +1,27 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.files import PrivateFile
+
 
 class PartyBranchesConfig(AppConfig):
     name = "party_branches"
     verbose_name = _("Party branches")
+    # Who may read each kind of stored file (core.files).
+    private_files = [
+        PrivateFile(
+            "meeting-attachment",
+            "party_branches.MeetingAttachment",
+            "party_branches.selectors.meeting_attachments_visible_to",
+            title_field="title",
+        ),
+        PrivateFile(
+            "member-import",
+            "party_branches.MemberImportBatch",
+            "party_branches.selectors.import_sheets_visible_to",
+            title_field="title",
+        ),
+    ]
     nav_items = [("party_branches:list", _("Party branches"), "staff")]
     role_permissions = {
         "district_admin": [

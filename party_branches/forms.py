@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import AttachmentField
 from grids.jurisdiction import scope_queryset
 from party_branches.models import (
     BranchCommitteeMember,
@@ -79,7 +80,7 @@ class MeetingForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: name, affiliation (e.g. 李经理, 物业公司)."),
     )
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment = AttachmentField(label=_("Attachment"), required=False)
 
     class Meta:
         model = Meeting
@@ -121,7 +122,8 @@ class ExportForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Member sheet (.xlsx)"))
+    # Checked by content (a real .xlsx workbook), whatever the file is called.
+    file = AttachmentField(label=_("Member sheet (.xlsx)"), allowed={".xlsx"})
     create_logins = forms.BooleanField(
         label=_("Create member logins"),
         required=False,
@@ -131,9 +133,3 @@ class ImportUploadForm(forms.Form):
             "password?”."
         ),
     )
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if not file.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Upload an .xlsx file."))
-        return file

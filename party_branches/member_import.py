@@ -10,6 +10,12 @@ branch) through accounts.services.user_create, so the importer's rights apply: t
 the 登录账号 column when it names a new account, otherwise the member's mobile number. A member
 without a branch or a mobile number gets no login (the preview says so). New logins have no
 password: each member sets one with the SMS code of "Forgot your password?" on the login page.
+
+Between upload and commit the sheet (full phone and ID numbers) is kept as a MemberImportBatch,
+readable only by its uploader (core.files). It is deleted as soon as the import is committed
+(`import_batch_commit`, the batch row stays as the record of who imported how many) or abandoned
+(`import_batch_abandon`), and `import_batches_purge` (hourly, Celery beat) deletes the sheets of
+imports left pending longer than REDGRID_PARTY_BRANCHES_IMPORT_SHEET_HOURS (24).
 """
 
 import datetime
@@ -31,9 +37,11 @@ from accounts.models import Role, User
 from accounts.services import PHONE_PATTERN, user_create
 from grids.jurisdiction import scope_queryset
 from grids.models import Community
+from party_branches.conf import conf
 from party_branches.models import (
     BranchCommitteeMember,
     CommitteePosition,
+    MemberImportBatch,
     PartyBranch,
     PartyMember,
 )
@@ -563,6 +571,65 @@ def member_import_commit(
     result = Imported(len(rows))
     result.logins = logins
     return result
+
+
+def _sheet_delete_after_commit(name: str, storage) -> None:
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def import_batch_create(*, sheet, by) -> MemberImportBatch:
+    """Keep an uploaded sheet (a core.uploads.CleanFile, checked to be .xlsx) for its preview."""
+    return MemberImportBatch.objects.create(uploaded_by=by, file=sheet, title=sheet.title[:200])
+
+
+@transaction.atomic
+def import_batch_commit(
+    *, batch: MemberImportBatch, user, clean_only: bool = False, create_logins: bool = False
+) -> Imported:
+    """Import the batch's sheet (member_import_commit), record the count and delete the sheet
+    once the transaction is committed; ImportRefused keeps everything as it was."""
+    batch = MemberImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.committed_at is not None or not batch.file:
+        raise ImportRefused(_("This file was already imported."), None)
+    with batch.file.open("rb") as sheet:
+        count = member_import_commit(
+            sheet, user=user, clean_only=clean_only, create_logins=create_logins
+        )
+    name, storage = batch.file.name, batch.file.storage
+    batch.committed_at = timezone.now()
+    batch.imported_count = count
+    batch.file = ""
+    batch.save(update_fields=["committed_at", "imported_count", "file"])
+    _sheet_delete_after_commit(name, storage)
+    return count
+
+
+@transaction.atomic
+def import_batch_abandon(*, batch: MemberImportBatch) -> None:
+    """Drop a pending import: its row and, after the commit, its sheet."""
+    if batch.committed_at is not None:
+        return
+    _sheet_delete_after_commit(batch.file.name, batch.file.storage)
+    batch.delete()
+
+
+def import_batches_purge(*, now=None) -> int:
+    """Abandon the imports left pending longer than conf.IMPORT_SHEET_HOURS and delete any sheet
+    of a committed import; how many sheets were deleted."""
+    limit = (now or timezone.now()) - datetime.timedelta(hours=conf.IMPORT_SHEET_HOURS)
+    stale = MemberImportBatch.objects.filter(committed_at__isnull=True, uploaded_at__lt=limit)
+    count = 0
+    # Sheets kept by imports committed before sheets were deleted at commit.
+    for batch in MemberImportBatch.objects.filter(committed_at__isnull=False).exclude(file=""):
+        with transaction.atomic():
+            _sheet_delete_after_commit(batch.file.name, batch.file.storage)
+            MemberImportBatch.objects.filter(pk=batch.pk).update(file="")
+        count += 1
+    for batch in stale.iterator():
+        import_batch_abandon(batch=batch)
+        count += 1
+    return count
 
 
 def members_export_xlsx(members, *, unmasked: bool) -> bytes:

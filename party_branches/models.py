@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import PrivateFileField
 from core.periods import InForceQuerySet
+from core.uploads import RandomName
 from privacy.crypto import EncryptedTextField
 from privacy.masking import mask_id_number, mask_name, mask_phone
 
@@ -451,7 +453,7 @@ class MeetingAttachment(models.Model):
         Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
     )
     title = models.CharField(_("title"), max_length=120)
-    file = models.FileField(_("file"), upload_to="meetings/%Y/%m/")
+    file = PrivateFileField(_("file"), upload_to=RandomName("meetings"))
 
     class Meta:
         verbose_name = _("attachment")
@@ -462,7 +464,8 @@ class MeetingAttachment(models.Model):
 
 
 class MemberImportBatch(models.Model):
-    """An uploaded .xlsx kept between preview and commit (and as a record of who imported what)."""
+    """An uploaded .xlsx kept between preview and commit; afterwards only the record of who
+    imported how many (the sheet itself is deleted, see party_branches.member_import)."""
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -470,7 +473,9 @@ class MemberImportBatch(models.Model):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    file = models.FileField(_("file"), upload_to="member-imports/%Y/%m/")
+    # Deleted once the import is committed or abandoned (party_branches.member_import).
+    file = PrivateFileField(_("file"), upload_to=RandomName("member-imports"), blank=True)
+    title = models.CharField(_("file name"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
     imported_count = models.PositiveIntegerField(_("members imported"), default=0)
@@ -481,4 +486,4 @@ class MemberImportBatch(models.Model):
         ordering = ["-uploaded_at"]
 
     def __str__(self):
-        return f"{self.uploaded_at:%Y-%m-%d %H:%M} {self.file.name}"
+        return f"{self.uploaded_at:%Y-%m-%d %H:%M} {self.title}"

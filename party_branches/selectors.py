@@ -15,7 +15,9 @@ from party_branches.models import (
     CommitteePosition,
     CommunityCommitteeMember,
     Meeting,
+    MeetingAttachment,
     MeetingAttendance,
+    MemberImportBatch,
     PartyBranch,
     PartyMember,
 )
@@ -254,3 +256,26 @@ def upcoming_meetings(user, *, on: datetime.date | None = None, days: int = 7):
         .select_related("branch")
         .order_by("held_on", "id")
     )
+
+
+def meeting_attachments_visible_to(user):
+    """The rule of the meeting attachments (core.files): staff who may see the meeting (its
+    branch's page or the admin's meetings) within their jurisdiction."""
+    if not (
+        user.is_authenticated
+        and user.is_staff_role
+        and (
+            user.has_perm("party_branches.view_partybranch")
+            or user.has_perm("party_branches.view_meeting")
+        )
+    ):
+        return MeetingAttachment.objects.none()
+    return scope_queryset(MeetingAttachment.objects.all(), user)
+
+
+def import_sheets_visible_to(user):
+    """The rule of the member-import sheets (core.files): only the person who uploaded one, and
+    only while its import is pending (the sheet is deleted when committed or abandoned)."""
+    if not user.is_authenticated:
+        return MemberImportBatch.objects.none()
+    return MemberImportBatch.objects.filter(uploaded_by=user, committed_at__isnull=True)

@@ -24,7 +24,9 @@ from party_branches.forms import (
 )
 from party_branches.member_import import (
     ImportRefused,
-    member_import_commit,
+    import_batch_abandon,
+    import_batch_commit,
+    import_batch_create,
     member_import_preview,
     members_export_xlsx,
 )
@@ -127,7 +129,7 @@ class BranchDetailView(StaffRequiredMixin, TemplateView):
                     if data["attachment"]:
                         MeetingAttachment.objects.create(
                             meeting=meeting,
-                            title=data["attachment"].name[:120],
+                            title=data["attachment"].title[:120],
                             file=data["attachment"],
                         )
             except ValidationError as exc:
@@ -275,9 +277,7 @@ class MemberImportView(StaffRequiredMixin, TemplateView):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        batch = MemberImportBatch.objects.create(
-            uploaded_by=request.user, file=form.cleaned_data["file"]
-        )
+        batch = import_batch_create(sheet=form.cleaned_data["file"], by=request.user)
         url = reverse("party_branches:import_preview", args=[batch.pk])
         return redirect(f"{url}?logins=1" if form.cleaned_data["create_logins"] else url)
 
@@ -299,7 +299,7 @@ class MemberImportPreviewView(StaffRequiredMixin, TemplateView):
         batch = self.get_batch()
         context["batch"] = batch
         context["create_logins"] = self.create_logins()
-        if batch.committed_at is None:
+        if batch.committed_at is None and batch.file:
             with batch.file.open("rb") as file:
                 context["preview"] = kwargs.get("preview") or member_import_preview(
                     file, user=self.request.user, create_logins=self.create_logins()
@@ -314,19 +314,18 @@ class MemberImportPreviewView(StaffRequiredMixin, TemplateView):
         if batch.committed_at is not None:
             messages.error(request, _("This file was already imported."))
             return redirect("party_branches:members")
-        clean_only = request.POST.get("mode") == "clean_only"
+        mode = request.POST.get("mode")
+        if mode == "abandon":
+            import_batch_abandon(batch=batch)
+            messages.success(request, _("The import was abandoned and the file deleted."))
+            return redirect("party_branches:import")
         try:
-            with transaction.atomic():
-                with batch.file.open("rb") as file:
-                    count = member_import_commit(
-                        file,
-                        user=request.user,
-                        clean_only=clean_only,
-                        create_logins=self.create_logins(),
-                    )
-                batch.committed_at = timezone.now()
-                batch.imported_count = count
-                batch.save(update_fields=["committed_at", "imported_count"])
+            count = import_batch_commit(
+                batch=batch,
+                user=request.user,
+                clean_only=mode == "clean_only",
+                create_logins=self.create_logins(),
+            )
         except ImportRefused as refused:
             messages.error(request, refused.message)
             return self.render_to_response(self.get_context_data(preview=refused.preview))

@@ -1,10 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.files import PrivateFile
+
 
 class PatrolsConfig(AppConfig):
     name = "patrols"
     verbose_name = _("Grid patrols")
+    # Who may read each kind of stored file (core.files).
+    private_files = [
+        PrivateFile(
+            "finding-photo", "patrols.FindingPhoto", "patrols.selectors.finding_photos_visible_to"
+        ),
+    ]
     nav_items = [
         ("patrols:home", _("Patrols"), "staff"),
     ]

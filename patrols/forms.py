@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from care.forms import MultipleImageField
+from core.fields import MultiplePhotoField
 from patrols.models import Finding
 
 
@@ -17,7 +17,7 @@ class FindingForm(forms.Form):
         label=_("Key place"), required=False, coerce=int, empty_value=None
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleImageField(label=_("Photos"), required=False)
+    photos = MultiplePhotoField(label=_("Photos"))
     handled_note = forms.CharField(
         label=_("Handled on the spot"),
         required=False,

@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import PrivateImageField
+from core.uploads import RandomName
+
 
 class PatrolPlan(models.Model):
     jurisdiction_field = "grid"
@@ -188,7 +191,7 @@ class FindingPhoto(models.Model):
     finding = models.ForeignKey(
         Finding, on_delete=models.CASCADE, related_name="photos", verbose_name=_("finding")
     )
-    image = models.ImageField(_("photo"), upload_to="patrols/findings/%Y/%m/")
+    image = PrivateImageField(_("photo"), upload_to=RandomName("patrols/findings"))
 
     class Meta:
         verbose_name = _("finding photo")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from core.access import is_staff
 from core.periods import local_start
 from grids.jurisdiction import scope_queryset
-from patrols.models import CheckIn, Finding, Patrol, PatrolPlan
+from patrols.models import CheckIn, Finding, FindingPhoto, Patrol, PatrolPlan
 
 
 def patrols_visible_to(user):
@@ -143,3 +143,8 @@ def findings_visible_to(user):
     if not is_staff(user):
         return Finding.objects.none()
     return scope_queryset(Finding.objects.all(), user)
+
+
+def finding_photos_visible_to(user):
+    """The rule of the finding photos (core.files): those of the findings `user` may see."""
+    return FindingPhoto.objects.filter(finding__in=findings_visible_to(user).values("pk"))

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core.uploads import files_store, photos_clean
 from patrols.conf import conf
 from patrols.geo import distance_m
 from patrols.models import CheckIn, Finding, FindingPhoto, Patrol
-from requests_desk.uploads import files_store, photos_clean
 
 
 def _point(lon, lat) -> Point:
@@ -109,8 +109,7 @@ def finding_record(
     finding.save()
     photos = [FindingPhoto(finding=finding) for _ in cleaned_photos]
     files_store(
-        (photo.image, f"finding-{finding.pk}-{index}.jpg", data)
-        for index, (photo, data) in enumerate(zip(photos, cleaned_photos, strict=True), start=1)
+        (photo.image, "photo.jpg", data) for photo, data in zip(photos, cleaned_photos, strict=True)
     )
     FindingPhoto.objects.bulk_create(photos)
     return finding

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses bodies over REDGRID_UPLOAD_MAX_BYTES before anything reads them (413).
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "redgrid.middleware.ContentSecurityPolicyMiddleware",
     "redgrid.middleware.RejectNulBytesMiddleware",
@@ -171,8 +173,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads are private: never served under MEDIA_URL (no route has it), only through core.files.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("REDGRID_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Behind nginx (deploy/nginx.conf): the file view authorises, nginx sends the bytes.
+REDGRID_FILES_X_ACCEL = env_bool("REDGRID_FILES_X_ACCEL", False)
 STORAGES = {
     # FileSystemStorage that removes a half-written file when the disk is full (redgrid/storage.py).
     "default": {"BACKEND": "redgrid.storage.CleanFileSystemStorage"},
@@ -183,7 +188,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REDGRID_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# The largest request body (core.middleware answers 413 before reading a larger one); nginx's
+# client_max_body_size must be the same.
+REDGRID_UPLOAD_MAX_BYTES = env_int("REDGRID_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REDGRID_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Cache: Redis when configured, otherwise a file cache shared by the local processes ----------
@@ -352,7 +360,6 @@ LOGGING = {
 # --- Domain settings (defaults; the per-object rules live in tables) ------------------------------
 # Tolerance for shared edges between neighbouring boundaries, in square degrees (about 1 m²).
 REDGRID_BOUNDARY_TOLERANCE = 1e-10
-REDGRID_SERVE_MEDIA = env_bool("REDGRID_SERVE_MEDIA", True)
 # Reports: a TrueType font with Chinese glyphs for the PDFs (Debian's fonts-wqy-microhei), and the
 # code version recorded in every snapshot (empty: `git describe` of the checkout).
 REDGRID_PDF_FONT = env_str("REDGRID_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from redgrid import views
@@ -38,12 +36,9 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("", include("dashboards.urls")),
+    # Stored files, only through the owner's rules (core.files); no MEDIA_URL route in any mode.
+    path("", include("core.urls")),
     path("api/v1/", include([path("", include(f"{app}.api_urls")) for app in API_APPS])),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
-
-# Uploaded files (photos) are served by Django only for the embedded single-machine set-up; behind
-# a real web server set REDGRID_SERVE_MEDIA=0 and serve MEDIA_ROOT there.
-if settings.REDGRID_SERVE_MEDIA:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

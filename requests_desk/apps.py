@@ -1,10 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.files import PrivateFile
+
 
 class RequestsDeskConfig(AppConfig):
     name = "requests_desk"
     verbose_name = _("Requests desk")
+    # Who may read each kind of stored file (core.files).
+    private_files = [
+        PrivateFile(
+            "request-photo",
+            "requests_desk.RequestPhoto",
+            "requests_desk.selectors.photos_visible_to",
+        ),
+    ]
     nav_items = [
         ("requests_desk:new", _("Report a problem"), "public"),
         ("requests_desk:queue", _("Requests queue"), "staff"),

@@ -1,6 +1,7 @@
 """Settings of the requests desk (REDGRID_REQUESTS_DESK_*; how settings work: core/appsettings.py).
 
-Working time (the clock for time limits), upload limits, abuse limits and thresholds live here;
+Working time (the clock for time limits), abuse limits and thresholds live here (photo limits are
+the base layer's, core.conf);
 the per-category time limits and the holiday calendar are data (Category, Holiday).
 """
 
@@ -52,18 +53,6 @@ class RequestsDeskSettings(AppSettings):
         72,
         "Hours past the deadline before a running request is escalated to the community staff.",
         check=positive,
-    )
-    MAX_PHOTOS = Setting(
-        4,
-        "Most photos in one upload (a request, a timeline entry, a visit, a finding).",
-        check=positive,
-    )
-    PHOTO_MAX_BYTES = Setting(8 * 1024 * 1024, "Largest photo upload, in bytes.", check=positive)
-    PHOTO_MAX_PIXELS = Setting(
-        40_000_000, "Largest photo, in pixels (width × height).", check=positive
-    )
-    PHOTO_MAX_SIDE = Setting(
-        2560, "Photos are scaled down to this many pixels on the longer side.", check=positive
     )
     PENDING_PHOTOS_SECONDS = Setting(
         3600,

@@ -2,33 +2,14 @@ from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import MultiplePhotoField
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
 from requests_desk import flow
-from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
 from requests_desk.selectors import categories_tree
 
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"accept": "image/jpeg,image/png,image/webp", "multiple": True})
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        items = data if isinstance(data, (list, tuple)) else [data]
-        return [super(MultiplePhotoField, self).clean(item, initial) for item in items]
 
 
 def category_choices():
@@ -116,8 +97,6 @@ class ReportForm(forms.Form):
             )
         if cleaned["location"] is None and not (cleaned.get("address") or "").strip():
             self.add_error("address", _("Type the address so that staff can find the place."))
-        if len(cleaned.get("photos") or []) > conf.MAX_PHOTOS:
-            self.add_error("photos", _("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS})
         if (cleaned.get("reporter_phone") or cleaned.get("reporter_email")) and not cleaned.get(
             "consent"
         ):

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import PrivateImageField
+from core.uploads import RandomName
 from privacy.crypto import EncryptedTextField
 
 # Tracking codes: no 0/O, 1/I/L, so a resident can read one out on the phone.
@@ -487,6 +489,7 @@ class Request(models.Model):
 
 
 def photo_path(instance, filename):
+    """The upload_to of migration 0001 (kept for it); photos are named by core.uploads.RandomName."""
     return f"requests/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.jpg"
 
 
@@ -547,8 +550,8 @@ class RequestPhoto(models.Model):
         related_name="photos",
         verbose_name=_("timeline entry"),
     )
-    image = models.ImageField(
-        _("photo"), upload_to=photo_path, width_field="width", height_field="height"
+    image = PrivateImageField(
+        _("photo"), upload_to=RandomName("requests"), width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -20,6 +20,7 @@ import datetime
 from xml.etree import ElementTree as ET
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -37,8 +38,10 @@ from requests_desk.models import (
     Open311Client,
     Request,
     RequestEvent,
+    RequestPhoto,
     Stage,
 )
+from requests_desk.selectors import public_photos
 from requests_desk.services import request_create
 
 
@@ -164,9 +167,21 @@ def _status(item: Request) -> str:
     return "closed" if shown.stage in Stage.TERMINAL else "open"
 
 
-def _request(item: Request, *, tz=None, notices=None) -> dict:
+def _media_url(item: Request, base: str) -> str:
+    """The client's own media_url, else this site's URL of the request's first public photo
+    (requests_desk.selectors.public_photos), served through core.files."""
+    if item.media_url:
+        return item.media_url
+    if not getattr(item, "public_photo_id", None):
+        return ""
+    photo = RequestPhoto(pk=item.public_photo_id, request_id=item.pk, image=item.public_photo)
+    return base + photo.image.url
+
+
+def _request(item: Request, *, tz=None, notices=None, base="") -> dict:
     """One request as GeoReport v2 shows it. `item.public_events` holds its public timeline as
-    (to_stage, note, created_at) tuples; `notices` caches the categories' time-limit texts."""
+    (to_stage, note, created_at) tuples; `notices` caches the categories' time-limit texts;
+    `base` is the site's address for media URLs."""
     tz = tz or time_zone()
     notices = {} if notices is None else notices
     events = item.public_events
@@ -193,7 +208,7 @@ def _request(item: Request, *, tz=None, notices=None) -> dict:
         "zipcode": "",
         "lat": item.location.y if item.location else None,
         "long": item.location.x if item.location else None,
-        "media_url": item.media_url or "",
+        "media_url": _media_url(item, base),
         # Extension: the public timeline.
         "status_history": [
             {
@@ -237,9 +252,19 @@ _REQUEST_FIELDS = (
 
 
 def _requests_queryset():
-    return Request.objects.select_related(
-        "category", "community", "street", "assignee", "department", "merged_into"
-    ).only(*_REQUEST_FIELDS)
+    first_public_photo = (
+        public_photos().filter(request=OuterRef("pk")).order_by("created_at", "id")[:1]
+    )
+    return (
+        Request.objects.select_related(
+            "category", "community", "street", "assignee", "department", "merged_into"
+        )
+        .only(*_REQUEST_FIELDS)
+        .annotate(
+            public_photo_id=Subquery(first_public_photo.values("pk")),
+            public_photo=Subquery(first_public_photo.values("image")),
+        )
+    )
 
 
 def _with_public_events(items: list) -> list:
@@ -259,13 +284,14 @@ def _with_public_events(items: list) -> list:
     return items
 
 
-def _requests_response(fmt, items, status=200):
+def _requests_response(request, fmt, items, status=200):
     tz, notices = time_zone(), {}
+    base = request.build_absolute_uri("/").rstrip("/")
     return _respond(
         fmt,
         "service_requests",
         "request",
-        [_request(i, tz=tz, notices=notices) for i in _with_public_events(list(items))],
+        [_request(i, tz=tz, notices=notices, base=base) for i in _with_public_events(list(items))],
         status=status,
         nested={"status_history": "status_change"},
     )
@@ -460,7 +486,7 @@ def _get_requests(request, fmt):
     if ids:
         # The spec: with service_request_id, all other parameters are ignored.
         items = list(qs.filter(code__in=ids[: conf.OPEN311_MAX_RESULTS]))
-        return _requests_response(fmt, items)
+        return _requests_response(request, fmt, items)
     end = _parse_date(params.get("end_date", ""), "end_date")
     start = _parse_date(params.get("start_date", ""), "start_date")
     max_days = datetime.timedelta(days=conf.OPEN311_MAX_DAYS)
@@ -484,7 +510,7 @@ def _get_requests(request, fmt):
     elif statuses == {"closed"}:
         qs = qs.filter(stage__in=Stage.TERMINAL)
     items = list(qs.order_by("-created_at", "-id")[: conf.OPEN311_MAX_RESULTS])
-    return _requests_response(fmt, items)
+    return _requests_response(request, fmt, items)
 
 
 @open311_view(["GET", "POST"])
@@ -499,7 +525,7 @@ def request_detail(request, code, fmt):
     item = _requests_queryset().filter(code=code.strip().upper()).first()
     if item is None:
         raise Open311Error(404, f"service_request_id {code} not found")
-    return _requests_response(fmt, [item])
+    return _requests_response(request, fmt, [item])
 
 
 @open311_view(["GET"])

@@ -1,21 +1,25 @@
 """Photos kept while the resident's form is shown again (the "+1" offer of a nearby open request).
 
 A browser cannot refill a file input, so the photos a resident already chose would be lost when
-the form comes back. They have been validated and re-encoded (uploads.photo_clean: no EXIF/GPS),
-so they are written under MEDIA_ROOT/pending/<random directory>/ and the form carries a signed
-token naming that directory in a hidden field. The signature (TimestampSigner, its own salt) means
-a resident can only ever point at a directory this server created, and only for
+the form comes back. They have been validated and re-encoded (core.uploads.photo_clean: no
+metadata), so they are written under MEDIA_ROOT/pending/<random directory>/ and the form carries a
+signed token naming that directory in a hidden field. Nothing serves that directory: the form shows
+the kept photos as small inline previews (data: URLs) made from the files. The signature
+(TimestampSigner, its own salt) means a resident can only ever point at a directory this server
+created, and only for
 PENDING_PHOTOS_SECONDS (an hour); directories older than that are removed whenever new photos are
 kept, and after the request is created its directory is removed at once.
 
     pending_photos_store(*, photos, token="") -> str      signed token (adds to `token`'s photos)
     pending_photos_load(token) -> list[bytes]             ValidationError if tampered or expired
     pending_photos_with(*, token, uploads) -> list[bytes] kept + new, cleaned, at most MAX_PHOTOS
-    pending_photos_urls(token) -> list[str]               for showing them on the form again
+    pending_photos_urls(token) -> list[str]               data: URLs of previews, for the form
     pending_photos_discard(token) -> None
     pending_photos_purge(*, now=None) -> int              directories removed
 """
 
+import base64
+import io
 import secrets
 import shutil
 import time
@@ -25,7 +29,10 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image
 
+from core.conf import conf as files_conf
+from core.uploads import photos_clean
 from requests_desk.conf import conf
 
 SALT = "requests_desk.pending_photos"
@@ -84,33 +91,41 @@ def pending_photos_load(token: str) -> list[bytes]:
 def pending_photos_with(*, token: str, uploads) -> list[bytes]:
     """The kept photos of `token` followed by the new uploads, cleaned and re-encoded; at most
     MAX_PHOTOS in all. ValidationError({"photos": ...}) otherwise (nothing is kept or saved)."""
-    from requests_desk.uploads import photos_clean
-
     try:
         kept = pending_photos_load(token)
         photos = kept + photos_clean(uploads or [])
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
-    if len(photos) > conf.MAX_PHOTOS:
+    if len(photos) > files_conf.MAX_PHOTOS:
         raise ValidationError(
             {
                 "photos": _("At most %(n)s photos in all (%(kept)s kept from before).")
-                % {"n": conf.MAX_PHOTOS, "kept": len(kept)}
+                % {"n": files_conf.MAX_PHOTOS, "kept": len(kept)}
             }
         )
     return photos
 
 
+PREVIEW_SIDE = 240
+
+
+def _preview(path: Path) -> str:
+    with Image.open(path) as image:
+        image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=70)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
 def pending_photos_urls(token: str) -> list[str]:
+    """Small previews of the kept photos as data: URLs (the files themselves are never served)."""
     try:
         directory = _directory(token) if token else None
     except ValidationError:
         return []
     if directory is None:
         return []
-    return [
-        f"{settings.MEDIA_URL}{FOLDER}/{directory.name}/{path.name}" for path in _files(directory)
-    ]
+    return [_preview(path) for path in _files(directory)]
 
 
 def pending_photos_discard(token: str) -> None:

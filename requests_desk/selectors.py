@@ -185,6 +185,29 @@ def case_for(user, code: str) -> Request:
     return get_scoped_object_or_404(qs, user, code=code)
 
 
+# Requests residents reported themselves. On those only, the photos staff attach to a reply the
+# resident sees (the "after" photo of the feedback) are public, like the reply. The resident's own
+# report photos, internal entries' photos and every photo of a request from a household visit, a
+# patrol, a referral, the hotline or a staff entry are seen by staff of the jurisdiction only.
+PUBLIC_PHOTO_SOURCES = (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)
+
+
+def public_photos():
+    """The request photos anyone may see (the status page's and Open311's)."""
+    return RequestPhoto.objects.filter(event__public=True, request__source__in=PUBLIC_PHOTO_SOURCES)
+
+
+def photos_visible_to(user):
+    """The rule of the request photos (core.files): staff of the request's jurisdiction, who may
+    open its case page; anyone for the public ones."""
+    if user.is_authenticated and user.is_staff_role and user.has_perm("requests_desk.view_request"):
+        in_area = scope_queryset(Request.objects.all(), user).values("pk")
+        return RequestPhoto.objects.filter(
+            Q(request__in=in_area) | Q(pk__in=public_photos().values("pk"))
+        )
+    return public_photos()
+
+
 def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
     return (
@@ -194,7 +217,9 @@ def public_request(code: str) -> Request | None:
         .prefetch_related(
             Prefetch(
                 "events",
-                queryset=RequestEvent.objects.filter(public=True).order_by("created_at", "id"),
+                queryset=RequestEvent.objects.filter(public=True)
+                .prefetch_related(Prefetch("photos", queryset=public_photos()))
+                .order_by("created_at", "id"),
                 to_attr="public_events",
             )
         )

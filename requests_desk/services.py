@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.uploads import photos_clean
 from grids.locate import locate
 from grids.models import Community
 from privacy.crypto import blind_index
@@ -43,7 +44,7 @@ from requests_desk.models import (
 )
 from requests_desk.monthly import monthly_figures_add, monthly_figures_change
 from requests_desk.notices import notify_new_request
-from requests_desk.uploads import photos_clean, photos_save
+from requests_desk.uploads import photos_save
 
 
 def _as_point(location):

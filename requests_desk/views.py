@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
+from core.conf import conf as files_conf
 from core.errors import form_add_errors
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_reveal
 from requests_desk import flow, pending, selectors, services
-from requests_desk.conf import conf
 from requests_desk.forms import (
     ActionForm,
     BulkDispatchForm,
@@ -138,7 +138,7 @@ def _report(request, form_class, template, *, source, created_by=None):
             "nearby": nearby,
             **_map_context(),
             "kept_photos": pending.pending_photos_urls(form["pending_photos"].value() or ""),
-            "max_photos": conf.MAX_PHOTOS,
+            "max_photos": files_conf.MAX_PHOTOS,
         },
     )
 

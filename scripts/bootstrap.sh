@@ -18,6 +18,8 @@ if [ "$mode" = test ]; then
   if [ -z "$pg_major" ]; then want postgresql; pg_major=15; fi
   want "postgresql-${pg_major}-postgis-3"
   want chromium; want redis-server
+  # tests/reliability/test_nginx.py runs deploy/nginx/ in front of the app (any nginx build).
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || want nginx
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"

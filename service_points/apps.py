@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.files import PrivateFile
+
 _POSITION_MODELS = [
     "service_points.serviceposition",
     "service_points.openinghours",
@@ -14,6 +16,14 @@ _POSITION_MODELS = [
 class ServicePointsConfig(AppConfig):
     name = "service_points"
     verbose_name = _("Service positions")
+    # Who may read each kind of stored file (core.files).
+    private_files = [
+        PrivateFile(
+            "position-photo",
+            "service_points.PositionPhoto",
+            "service_points.selectors.position_photos_visible_to",
+        ),
+    ]
     nav_items = [
         ("service_points:list", _("Service positions"), "public"),
         ("service_points:rooms", _("Room bookings"), "staff"),

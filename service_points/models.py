@@ -15,6 +15,9 @@ from django.contrib.gis.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import PrivateImageField
+from core.uploads import RandomName
+
 
 class Facility(models.Model):
     """A facility a position offers (book bar, rest room, first-aid kit…). Data, not code."""
@@ -186,7 +189,7 @@ class PositionPhoto(models.Model):
         related_name="photos",
         verbose_name=_("service position"),
     )
-    image = models.ImageField(_("photo"), upload_to="service_points/%Y/%m/")
+    image = PrivateImageField(_("photo"), upload_to=RandomName("service_points"))
     caption = models.CharField(_("caption"), max_length=120, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 

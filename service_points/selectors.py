@@ -15,7 +15,14 @@ from grids.models import AreaGrid, SubGrid
 from service_points.conf import conf
 from service_points.geo import DistanceMetres
 from service_points.hours import open_at_q
-from service_points.models import Booking, OpeningException, Room, ServicePosition, Tier
+from service_points.models import (
+    Booking,
+    OpeningException,
+    PositionPhoto,
+    Room,
+    ServicePosition,
+    Tier,
+)
 
 
 def _with_related(queryset, *, on: datetime.date | None = None):
@@ -295,3 +302,13 @@ def position_usage(position, *, months: int = 12) -> list[MonthUsage]:
             usage.attendance += row.get("attendance") or 0
             usage.hours += float(row.get("hours") or 0)
     return [by_month[m] for m in sorted(by_month, reverse=True)]
+
+
+def position_photos_visible_to(user):
+    """The rule of the position photos (core.files): public for active positions (their public
+    page shows them); staff who may see positions also see those of inactive ones in their area."""
+    public = PositionPhoto.objects.filter(position__is_active=True)
+    if user.is_authenticated and user.has_perm("service_points.view_serviceposition"):
+        in_area = scope_queryset(PositionPhoto.objects.all(), user).values("pk")
+        return PositionPhoto.objects.filter(Q(pk__in=in_area) | Q(pk__in=public.values("pk")))
+    return public

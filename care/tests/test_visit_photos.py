@@ -1,4 +1,4 @@
-"""Visit photos go through the one photo check of the project (requests_desk.uploads): content
+"""Visit photos go through the one photo check of the project (core.uploads): content
 verified, EXIF/GPS stripped by re-encoding, and a refused photo saves no visit."""
 
 import datetime

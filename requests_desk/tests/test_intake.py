@@ -133,8 +133,16 @@ def test_php_file_named_jpg_is_refused_and_nothing_saved(client, world, categori
     assert "shell.jpg" in _refused(client, world, categories, upload)
 
 
-def test_fifty_megabyte_image_is_refused_and_nothing_saved(client, world, categories):
+def test_fifty_megabyte_body_is_refused_with_413_and_nothing_saved(client, world, categories):
     big = io.BytesIO(jpeg_bytes() + b"\0" * (50 * 1024 * 1024))
+    upload = SimpleUploadedFile("big.jpg", big.getvalue(), content_type="image/jpeg")
+    response = client.post(URL, {**form_data(world, categories), "photos": [upload]})
+    assert response.status_code == 413 and "25 MB" in response.content.decode()
+    assert not Request.objects.exists() and not RequestPhoto.objects.exists()
+
+
+def test_nine_megabyte_photo_is_refused_and_nothing_saved(client, world, categories):
+    big = io.BytesIO(jpeg_bytes() + b"\0" * (9 * 1024 * 1024))
     upload = SimpleUploadedFile("big.jpg", big.getvalue(), content_type="image/jpeg")
     assert "big.jpg" in _refused(client, world, categories, upload)
 

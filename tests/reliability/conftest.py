@@ -49,6 +49,21 @@ def media_root(tmp_path, settings):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def served_media_root(settings):
+    """The MEDIA_ROOT the site is configured with, not a temporary one, so that a route fixed at
+    import (the old `/media/` one served this folder) would find the files; what the test stored
+    there is removed afterwards."""
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    before = set(files_under(root))
+    yield root
+    for path in set(files_under(root)) - before:
+        path.unlink(missing_ok=True)
+
+
 def has_form_error(page: str) -> bool:
     """Whether a requests-desk form page shows an error (field or summary)."""
     return 'class="field-error"' in page or 'class="error-summary"' in page

@@ -1,8 +1,9 @@
 """The jurisdiction and sensitive-data access matrices, run against the HTTP layer as an outsider
 would: log in as each role of the shared `world`, ask for another area's objects by their URLs
 (pages and API) and expect 404 — never the object, never 403 that would confirm it exists —
-while the objects of one's own area open. Personal data shows masked on staff pages, never on
-public pages or Open311, and in full only through the logged reveal of a permitted user."""
+while the objects of one's own area open. Stored files (request photos, visit photos) follow the
+same matrix through core.files. Personal data shows masked on staff pages, never on public pages
+or Open311, and in full only through the logged reveal of a permitted user."""
 
 import pytest
 
@@ -167,3 +168,65 @@ def test_reveal_needs_the_permission_and_a_purpose_and_is_logged(client, world, 
     assert AuditRecord.objects.count() == before + 2  # name and phone, one record each
     other = f"/requests/case/{objects['outside'].code}/reveal/"
     assert client.post(other, {"purpose": "回访核实情况"}).status_code == 404
+
+
+@pytest.fixture
+def files(world, objects, served_media_root):
+    """A report photo on each request and a visit photo in each household of `objects`."""
+    from care.models import Visit, VisitPhoto
+    from core.uploads import files_store
+    from requests_desk.uploads import photos_save
+    from tests.reliability.payloads import jpeg
+
+    photos = {}
+    for key in ("inside", "outside", "neighbour"):
+        (photos[key],) = photos_save(request=objects[key], files=[jpeg()])
+    for key, household in objects["households"].items():
+        visit = Visit.objects.create(
+            household=household, visitor=world.users.district_admin, visited_on="2026-03-01"
+        )
+        photo = VisitPhoto(visit=visit)
+        files_store([(photo.image, "photo.jpg", jpeg())])
+        photo.save()
+        photos[key] = photo
+    return photos
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_request_photos_follow_the_request_matrix(client, world, files, role):
+    client.force_login(getattr(world.users, role))
+    inside, outside = MATRIX[role]
+    for key in outside:
+        assert client.get(files[key].image.url).status_code == 404, (role, key)
+    for key in inside:
+        assert client.get(files[key].image.url).status_code == 200, (role, key)
+
+
+@pytest.mark.parametrize(
+    "role, own, other",
+    [
+        ("street_staff", "A1a", "B2b"),
+        ("community_staff", "A1a", "B2b"),
+        ("other_street_staff", "B2b", "A1a"),
+        ("grid_head", "A1a", "B2b"),
+    ],
+)
+def test_visit_photos_follow_the_household_matrix(client, world, files, role, own, other):
+    user = getattr(world.users, role)
+    type(user).objects.filter(pk=user.pk).update(care_role=True)
+    client.force_login(user)
+    assert client.get(files[own].image.url).status_code == 200, role
+    assert client.get(files[other].image.url).status_code == 404, role
+
+
+@pytest.mark.parametrize("role", [None, "party_member", "no_role", "grid_worker"])
+def test_accounts_without_a_right_to_the_owner_never_get_a_file(client, world, files, role):
+    if role:
+        client.force_login(getattr(world.users, role))
+    for photo in files.values():  # a file's URL never gives away where it is stored
+        assert photo.image.name not in photo.image.url
+    for key in ("outside", "neighbour", "B2b"):
+        assert client.get(files[key].image.url).status_code == 404, (role, key)
+    if role != "grid_worker":  # a grid worker handles the requests of their grid
+        assert client.get(files["inside"].image.url).status_code == 404, role
+    assert client.get(files["A1a"].image.url).status_code == 404, role

@@ -1,0 +1,65 @@
+"""System checks that keep every stored file private (run by `manage.py check` and at start-up).
+
+core.E001  a model stores a file with a plain FileField/ImageField (no random name, a MEDIA_URL
+           .url): use core.fields.PrivateFileField / PrivateImageField.
+core.E002  a model with a private file field declares no PrivateFile (core.files), so no rule
+           would decide who reads it.
+core.E003  MEDIA_ROOT is inside a folder served as static files (or holds one), which would
+           publish uploads without any rule.
+"""
+
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@checks.register(checks.Tags.security)
+def private_files_check(app_configs=None, **kwargs):
+    return file_field_errors(apps.get_models())
+
+
+def file_field_errors(models_to_check) -> list:
+    from core.fields import PrivateFileField, PrivateImageField
+    from core.files import kind_of
+
+    errors = []
+    for model in models_to_check:
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.FileField):
+                continue
+            if not isinstance(field, (PrivateFileField, PrivateImageField)):
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}.{field.name} stores a file without the private "
+                        "file mechanism.",
+                        hint="Use core.fields.PrivateFileField or PrivateImageField.",
+                        obj=model,
+                        id="core.E001",
+                    )
+                )
+                continue
+            try:
+                kind_of(model)
+            except ImproperlyConfigured as exc:
+                errors.append(checks.Error(str(exc), obj=model, id="core.E002"))
+    return errors
+
+
+@checks.register(checks.Tags.security)
+def media_not_static_check(app_configs=None, **kwargs):
+    media = Path(settings.MEDIA_ROOT).resolve()
+    served = [Path(settings.STATIC_ROOT)] if settings.STATIC_ROOT else []
+    served += [Path(d[1] if isinstance(d, (tuple, list)) else d) for d in settings.STATICFILES_DIRS]
+    return [
+        checks.Error(
+            f"MEDIA_ROOT ({media}) overlaps a static files folder ({folder}).",
+            hint="Keep uploads outside STATIC_ROOT and STATICFILES_DIRS.",
+            id="core.E003",
+        )
+        for folder in (p.resolve() for p in served)
+        if media == folder or media.is_relative_to(folder) or folder.is_relative_to(media)
+    ]

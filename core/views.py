@@ -1,0 +1,16 @@
+"""The base layer's pages: the one view that serves stored files, and the 413 page nginx shows."""
+
+from django.views.decorators.http import require_safe
+
+from core.files import file_response
+from core.middleware import too_large_response
+
+
+@require_safe
+def file(request, kind, pk, name):
+    return file_response(request, kind=kind, pk=pk, name=name)
+
+
+def too_large(request):
+    """nginx's `error_page 413` (deploy/nginx.conf): it passes the refused request's path."""
+    return too_large_response(request, path=request.headers.get("X-Original-URI", ""))
