@@ -288,9 +288,12 @@ CSRF_COOKIE_SECURE = REDGRID_HTTPS
 SECURE_HSTS_SECONDS = env_int("REDGRID_HSTS_SECONDS", 31536000 if REDGRID_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = REDGRID_HTTPS
 SECURE_HSTS_PRELOAD = REDGRID_HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("REDGRID_BEHIND_PROXY", False) else None
-)
+REDGRID_BEHIND_PROXY = env_bool("REDGRID_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if REDGRID_BEHIND_PROXY else None
+# How many trusted reverse proxies append to X-Forwarded-For in front of the site: the client
+# address of every rate limit is the entry that many places from the right
+# (core.ratelimit.client_address); 0 = REMOTE_ADDR.
+REDGRID_PROXY_HOPS = env_int("REDGRID_PROXY_HOPS", 1 if REDGRID_BEHIND_PROXY else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -319,6 +322,9 @@ REDGRID_DISTRICT_CODE = env_str("REDGRID_DISTRICT_CODE", "440311")
 # Tolerance for shared edges between neighbouring boundaries, in square degrees (about 1 m²).
 REDGRID_BOUNDARY_TOLERANCE = 1e-10
 REDGRID_SERVE_MEDIA = env_bool("REDGRID_SERVE_MEDIA", True)
+# Public pages (status page, Open311, the public map) name a unit and role ("光明社区第一网格
+# 网格员"), not the staff member, unless the district opts in.
+REDGRID_PUBLIC_STAFF_NAMES = env_bool("REDGRID_PUBLIC_STAFF_NAMES", False)
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references.
 # RedGrid parses boundaries with GEOS and never hands user-supplied references to GDAL.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

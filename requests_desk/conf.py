@@ -50,6 +50,10 @@ class _Conf:
     # Abuse limits: (count, seconds) per client address and per phone number.
     RATE_LIMIT_PER_IP = property(lambda self: _get("RATE_LIMIT_PER_IP", (10, 3600)))
     RATE_LIMIT_PER_PHONE = property(lambda self: _get("RATE_LIMIT_PER_PHONE", (5, 3600)))
+    # Looks at status pages and tracking-code lookups per address, and wrong proofs of being
+    # the reporter per request and per address (requests_desk/throttle.py).
+    RATE_LIMIT_STATUS = property(lambda self: _get("RATE_LIMIT_STATUS", (120, 600)))
+    RATE_LIMIT_PROOF = property(lambda self: _get("RATE_LIMIT_PROOF", (5, 86400)))
     # Same resident, same sub-class within this many minutes: a duplicate.
     DUPLICATE_MINUTES = property(lambda self: _get("DUPLICATE_MINUTES", 10))
     # An open request of the same sub-class within this distance is offered for "+1".

@@ -6,6 +6,7 @@
     dispatched/handling ─dispatch→ dispatched (re-dispatch, 二次派遣)
     feedback/verified ─rework→ handling (返工)              dispatched/handling ─carry_over→ carried_over
     carried_over ─resume→ handling                          closed ─redo→ dispatched (不满意重办)
+    closed ─reopen→ dispatched, closed ─dismiss_reopen→ closed (the reporter asked to reopen)
     dispatched/handling: request_extension, then approve_extension / reject_extension (a higher role)
     contact (the 24-hour call to the resident) and reply (a note, public or internal) keep the stage.
 
@@ -30,6 +31,7 @@ from accounts.models import Role
 from requests_desk.conf import conf
 from requests_desk.models import Category, Request, RequestEvent, Stage
 from requests_desk.monthly import monthly_figures_change
+from requests_desk.public import unit_and_role
 from requests_desk.worktime import WorkCalendar, due_at
 
 RESIDENT = "resident"
@@ -152,6 +154,24 @@ TRANSITIONS = {
             frozenset({RESIDENT}),
             True,
         ),
+        # The reporter asked to reopen the closed case (Open311 servicerequestupdates):
+        # a manager reopens it (like a redo after an unsatisfied rating) or dismisses the ask.
+        Transition(
+            "reopen",
+            gettext_lazy("Reopen as the resident asked"),
+            (S.CLOSED,),
+            S.DISPATCHED,
+            MANAGERS,
+            True,
+        ),
+        Transition(
+            "dismiss_reopen",
+            gettext_lazy("Keep closed (dismiss the reopening request)"),
+            (S.CLOSED,),
+            None,
+            MANAGERS,
+            True,
+        ),
         Transition(
             "reply",
             gettext_lazy("Add a note or reply"),
@@ -198,6 +218,8 @@ def _guard(request: Request, transition: Transition) -> str | None:
         and not request.extension_requested_until
     ):
         return _("No extension has been requested.")
+    if transition.action in ("reopen", "dismiss_reopen") and not request.reopen_requested_at:
+        return _("The resident has not asked to reopen this request.")
     if transition.action == "contact" and request.contacted_at:
         return _("The resident has already been contacted.")
     return None
@@ -308,7 +330,8 @@ def _do_dispatch(request, now, by, note, params):
         request.dispatched_at = now
         request.due_at = due_at(now, request.category, _calendar_for(now))
         request.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
-    return _("Dispatched to %(target)s.") % {"target": request.target_display()}
+    # The note is public: it names a unit and role, not the person (requests_desk.public).
+    return _("Dispatched to %(target)s.") % {"target": unit_and_role(request)}
 
 
 def _do_contact(request, now, by, note, params):
@@ -384,6 +407,15 @@ def _do_redo(request, now, by, note, params):
     request.contacted_at = None
 
 
+def _do_reopen(request, now, by, note, params):
+    _do_redo(request, now, by, note, params)
+    request.reopen_requested_at = None
+
+
+def _do_dismiss_reopen(request, now, by, note, params):
+    request.reopen_requested_at = None
+
+
 def _do_merge(request, now, by, note, params):
     into = params.get("into")
     if isinstance(into, str):
@@ -409,6 +441,8 @@ EFFECTS = {
     "rework": _do_rework,
     "close": _do_close,
     "redo": _do_redo,
+    "reopen": _do_reopen,
+    "dismiss_reopen": _do_dismiss_reopen,
     "merge": _do_merge,
 }
 
@@ -459,6 +493,7 @@ def transition(
         "rework_count",
         "extension_count",
         "redo_count",
+        "reopen_requested_at",
         "merged_into_id",
         "assignee_id",
         "department_id",

@@ -189,7 +189,14 @@ def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
     return (
         Request.objects.select_related(
-            "category__parent", "community", "street", "merged_into", "rating"
+            "category__parent",
+            "community",
+            "street",
+            "grid",
+            "assignee",
+            "department",
+            "merged_into",
+            "rating",
         )
         .prefetch_related(
             Prefetch(
@@ -198,8 +205,8 @@ def public_request(code: str) -> Request | None:
                 to_attr="public_events",
             )
         )
-        # Names only: not the community's and street's boundaries.
-        .defer("community__boundary", "street__boundary")
+        # Names only: not the grid's, community's and street's boundaries.
+        .defer("grid__boundary", "community__boundary", "street__boundary")
         .filter(code=(code or "").strip().upper())
         .first()
     )

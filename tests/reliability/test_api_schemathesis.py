@@ -34,8 +34,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import DataGenerationMethod
 from schemathesis.checks import not_a_server_error
+from schemathesis.internal.checks import CheckContext
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -83,8 +87,23 @@ class UndocumentedStatus(AssertionError):
     """A status code the operation does not document."""
 
 
+class AcceptedInvalidInput(AssertionError):
+    """A request that breaks the schema was answered 2xx."""
+
+
+class AuthNotEnforced(AssertionError):
+    """An operation that requires credentials answered 2xx without them."""
+
+
+class HeadersViolateSchema(AssertionError):
+    """A documented response header is missing or malformed."""
+
+
 CHECKS = [
     (not_a_server_error, ServerError),
+    (negative_data_rejection, AcceptedInvalidInput),
+    (ignored_auth, AuthNotEnforced),
+    (response_headers_conformance, HeadersViolateSchema),
     (response_schema_conformance, ResponseViolatesSchema),
     (content_type_conformance, UndocumentedContentType),
     (status_code_conformance, UndocumentedStatus),
@@ -255,13 +274,21 @@ def _routed(case) -> bool:
     return True
 
 
-def _check(case, response, found: dict) -> None:
+def _check(case, response, found: dict, headers=None) -> None:
+    from requests.structures import CaseInsensitiveDict
+
+    check_context = CheckContext(
+        override=None,
+        auth=None,
+        headers=CaseInsensitiveDict(headers) if headers else None,
+        transport_kwargs={"headers": headers} if headers else {},
+    )
     checks = CHECKS if _routed(case) else CHECKS[:1]
     if not _routed(case) and response.status_code != 404:
         found[UndocumentedStatus].append(f"unrouted path: {_describe(case, response)}")
     for check, kind in checks:
         try:
-            check(None, response, case)
+            check(check_context, response, case)
         except AssertionError as exc:
             context = getattr(exc, "context", None)
             text = f"{exc} {getattr(context, 'message', '')}"
@@ -343,7 +370,7 @@ def test_operation_passes_the_stateless_checks(label, api):
         ):
             response = case.call(headers=headers)
             statuses[f"{who} {response.status_code}"] += 1
-            _check(case, response, found)
+            _check(case, response, found, headers)
 
     run()
     assert sum(statuses.values()) >= 2 * min(MAX_EXAMPLES, 2), statuses
