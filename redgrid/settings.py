@@ -255,14 +255,17 @@ LEAFLET_CONFIG = {
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate challenge makes "not logged in" a 401, and a 403 means
+    # "logged in, not allowed" (redgrid/openapi.py documents both).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Documents the error answers (400/403/404/503) of every operation, see redgrid/openapi.py.
     "DEFAULT_SCHEMA_CLASS": "redgrid.openapi.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # ?limit= (1–200, default 50) and ?offset=, strict and bounded (core/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }

@@ -192,6 +192,7 @@ QUEUE_FILTERS = (
     "overdue",
     "nearly_due",
     "extension",
+    "reopen",
     "q",
     "reported_from",
     "reported_to",
@@ -229,6 +230,7 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     nearly_due = forms.BooleanField(label=_("Nearly due only"), required=False)
     extension = forms.BooleanField(label=_("Extension requested"), required=False)
+    reopen = forms.BooleanField(label=_("Reopening requested"), required=False)
     q = forms.CharField(label=_("Code or address"), required=False, max_length=60)
     reported_from = DayField(label=_("Reported from"))
     reported_to = DayField(label=_("Reported until"))

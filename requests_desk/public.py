@@ -68,7 +68,7 @@ def unit_and_role(item: Request) -> str:
         unit = item.grid.name if item.grid_id else item.community.name
         label = f"{unit} {role}"
         if staff_names_public():
-            label = f"{label} {person.get_full_name() or person.get_username()}"
+            label = f"{label} {person}"
         return label
     if target == Request.Target.DEPARTMENT and item.department_id:
         return item.department.name

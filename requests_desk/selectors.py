@@ -86,6 +86,7 @@ def queue_filter(
     source="",
     overdue=False,
     extension=False,
+    reopen=False,
     q="",
     nearly_due=False,
     reported_from=None,
@@ -116,6 +117,8 @@ def queue_filter(
     qs = _within_days(qs, "closed_at", closed_from, closed_to)
     if extension:
         qs = qs.filter(extension_requested_until__isnull=False)
+    if reopen:
+        qs = qs.filter(reopen_requested_at__isnull=False)
     if q:
         qs = qs.filter(Q(code=q.strip().upper()) | Q(address__icontains=q.strip()))
     return qs

@@ -512,7 +512,15 @@ def act(request, code, action):
     form = ActionForm(
         request.POST or None, request.FILES or None, action=action, request=item, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
+    # An action the stage or the role does not allow is refused with its reason (400), before
+    # any form is read: the page shows the reason instead of a form.
+    try:
+        flow.check(item, action, request.user)
+    except ValidationError as exc:
+        refusal = " ".join(exc.messages)
+    else:
+        refusal = None
+    if refusal is None and request.method == "POST" and form.is_valid():
         try:
             services.request_transition(
                 request=item, action=action, by=request.user, **form.params(item)
@@ -530,19 +538,13 @@ def act(request, code, action):
                 )
             messages.success(request, message)
             return redirect("requests_desk:case", code=item.code)
-    elif request.method == "POST":
-        pass
-    else:
-        try:
-            flow.check(item, action, request.user)
-        except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
     template = (
         "requests_desk/fragments/action_form.html" if request.htmx else "requests_desk/action.html"
     )
+    refused = refusal is not None or (request.method == "POST" and bool(form.errors))
     return render(
         request,
         template,
-        {"item": item, "form": form, "transition": transition},
-        status=200 if not form.errors or request.method == "GET" else 400,
+        {"item": item, "form": form, "transition": transition, "refusal": refusal},
+        status=400 if refused else 200,
     )
