@@ -514,9 +514,10 @@ def _parse_date(value: str, name: str):
 
 
 def _window(params) -> tuple[datetime.datetime, datetime.datetime]:
-    """The start_date..end_date window: at most OPEN311_MAX_DAYS; with only start_date it runs
-    to now (capped at OPEN311_MAX_DAYS after start_date); with only end_date it starts
-    OPEN311_MAX_DAYS before it; with neither it is the last OPEN311_MAX_DAYS."""
+    """The start_date..end_date window: at most OPEN311_MAX_DAYS (both given: a longer range is
+    a 400); with only start_date it runs to now, starting no earlier than OPEN311_MAX_DAYS ago;
+    with only end_date it starts OPEN311_MAX_DAYS before it; with neither it is the last
+    OPEN311_MAX_DAYS."""
     end = _parse_date(params.get("end_date", ""), "end_date")
     start = _parse_date(params.get("start_date", ""), "start_date")
     max_days = datetime.timedelta(days=conf.OPEN311_MAX_DAYS)
@@ -530,9 +531,11 @@ def _window(params) -> tuple[datetime.datetime, datetime.datetime]:
                     400, f"the date range may not exceed {conf.OPEN311_MAX_DAYS} days"
                 )
         elif start:
+            # The window runs to now, so recent requests are never left out; it is at most
+            # OPEN311_MAX_DAYS long (an older start_date is moved up).
             if start > now:
                 raise Open311Error(400, "start_date is in the future")
-            end = min(now, start + max_days)
+            start, end = max(start, now - max_days), now
         elif end:
             start = end - max_days
         else:
