@@ -317,6 +317,19 @@ def _sent_query_is_valid(case, response) -> bool:
     return True
 
 
+def _sent_path_is_valid(case) -> bool:
+    """Whether the path parameters, as written into the URL, satisfy their schemas (a negative
+    draw such as the JSON string "8" for an integer is the valid 8 once in a path)."""
+    checker = jsonschema.FormatChecker()
+    for parameter in case.operation.path_parameters:
+        schema = parameter.definition.get("schema", {})
+        value = _coerce(str((case.path_parameters or {}).get(parameter.name, "")), schema)
+        validator = jsonschema.Draft4Validator(schema, format_checker=checker)
+        if value is _INVALID or not validator.is_valid(value):
+            return False
+    return True
+
+
 def _really_negative(case, response, real_path: bool) -> bool:
     """Whether the request sent breaks the schema. The credentials (headers, cookies) do not
     count: the staff call replaces the drawn ones with a real token, and an anonymous call with
@@ -326,7 +339,7 @@ def _really_negative(case, response, real_path: bool) -> bool:
         return False
     if meta.body and meta.body.is_negative:
         return True
-    if _path_is_negated(case) and not real_path:
+    if _path_is_negated(case) and not real_path and not _sent_path_is_valid(case):
         return True
     return not _sent_query_is_valid(case, response)
 
