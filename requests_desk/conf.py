@@ -52,7 +52,10 @@ class _Conf:
     RATE_LIMIT_PER_PHONE = property(lambda self: _get("RATE_LIMIT_PER_PHONE", (5, 3600)))
     # Looks at status pages and tracking-code lookups per address, and wrong proofs of being
     # the reporter per request and per address (requests_desk/throttle.py).
-    RATE_LIMIT_STATUS = property(lambda self: _get("RATE_LIMIT_STATUS", (120, 600)))
+    # All looks are counted generously (carrier-grade NAT puts many residents behind one
+    # address); looks at codes that do not exist — guessing — are counted strictly.
+    RATE_LIMIT_STATUS = property(lambda self: _get("RATE_LIMIT_STATUS", (600, 600)))
+    RATE_LIMIT_STATUS_MISSES = property(lambda self: _get("RATE_LIMIT_STATUS_MISSES", (30, 600)))
     RATE_LIMIT_PROOF = property(lambda self: _get("RATE_LIMIT_PROOF", (5, 86400)))
     # Same resident, same sub-class within this many minutes: a duplicate.
     DUPLICATE_MINUTES = property(lambda self: _get("DUPLICATE_MINUTES", 10))

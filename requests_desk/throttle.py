@@ -2,8 +2,9 @@
 address from the trusted proxy, fail open when the cache is down — see that module).
 
     submissions   per client address and per phone number (RATE_LIMIT_PER_IP / _PER_PHONE)
-    status        the public status page and the tracking-code lookup, per address
-                  (RATE_LIMIT_STATUS): codes cannot be enumerated
+    status        the public status page and the tracking-code lookup, per address: every look
+                  generously (RATE_LIMIT_STATUS), looks at unknown codes strictly
+                  (RATE_LIMIT_STATUS_MISSES): codes cannot be enumerated
     proof         wrong proofs of being the reporter (rating, Open311 updates), per request and
                   per address (RATE_LIMIT_PROOF): the last four digits of a phone are only
                   10,000 guesses, so a request takes a handful of wrong ones a day
@@ -44,8 +45,16 @@ def submission_allow(*, ip: str, phone: str = "") -> None:
 
 
 def status_allow(*, ip: str) -> bool:
-    """Count one look at a status page (or one code lookup) from this address."""
+    """Count one look at a status page (or one code lookup) from this address; False once the
+    address used up its looks, or its looks at unknown codes (guessing), for the window."""
+    if rate_exceeded("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES)):
+        return False
     return rate_hit("rq-status", ip, Rate.of(conf.RATE_LIMIT_STATUS))
+
+
+def status_missed(*, ip: str) -> None:
+    """A look at a tracking code that does not exist."""
+    rate_hit("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES))
 
 
 def proof_blocked(*, code: str, ip: str) -> bool:

@@ -238,6 +238,7 @@ def status_lookup(request):
     if code and selectors.public_request(code) is not None:
         return redirect("requests_desk:status", code=code)
     if code:
+        throttle.status_missed(ip=_client_ip(request))
         messages.error(request, _("No request has that tracking code."))
     return render(request, "requests_desk/status_lookup.html", {"code": code})
 
@@ -288,6 +289,7 @@ def status(request, code):
         return _too_many(request)
     item = selectors.public_request(code)
     if item is None:
+        throttle.status_missed(ip=_client_ip(request))
         raise Http404
     return _status_page(request, item)
 

@@ -334,6 +334,16 @@ def test_contact_fields_are_stored_encrypted_and_never_echoed(o311, post_data, f
         assert raw and not any(value in raw for value in contact.values())
 
 
+def test_the_admin_never_shows_the_forwarded_account_id(client, world, o311, post_data):
+    response, answer = o311.post("requests.json", {**post_data, "account_id": "acct-55667"})
+    item = Request.objects.get(code=answer[0]["service_request_id"])
+    admin_user = world.users.district_admin
+    type(admin_user).objects.filter(pk=admin_user.pk).update(is_staff=True)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/requests_desk/request/{item.pk}/change/")
+    assert page.status_code == 200 and "acct-55667" not in page.content.decode()
+
+
 # --- Extension: servicerequestupdates ------------------------------------------------------------
 
 

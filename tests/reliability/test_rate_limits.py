@@ -172,6 +172,26 @@ def test_the_code_lookup_is_throttled(client, world, make_request, settings):
     assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
 
 
+def test_guessing_codes_is_cut_short_while_residents_behind_one_address_read_theirs(
+    client, world, make_request, settings
+):
+    """Many residents share an address (carrier-grade NAT): looking up real codes is counted
+    generously; unknown codes — guessing — are counted strictly, and then nothing more is shown
+    to that address for the window."""
+    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS = (50, 600)
+    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS_MISSES = (3, 600)
+    item = make_request(source=Request.Source.RESIDENT_FORM)
+    real = reverse("requests_desk:status", args=[item.code])
+    assert all(client.get(real, REMOTE_ADDR="10.8.2.1").status_code == 200 for _ in range(20))
+    guesses = [
+        client.get(reverse("requests_desk:status", args=[f"GUESS{n:05d}"]), REMOTE_ADDR="10.8.2.1")
+        for n in range(3)
+    ]
+    assert [g.status_code for g in guesses] == [404, 404, 404]
+    assert client.get(real, REMOTE_ADDR="10.8.2.1").status_code == 429
+    assert client.get(real, REMOTE_ADDR="10.8.2.2").status_code == 200
+
+
 # --- The duplicate guard never merges different people ------------------------------------------
 
 
