@@ -16,6 +16,9 @@ FORMATS = ["json", "xml"]
 
 
 def parse(response, fmt):
+    from requests_desk.tests.test_open311_conformance import conforms_to_some_kind
+
+    conforms_to_some_kind(response)  # the XSD / JSON schemas of the spec
     if fmt == "json":
         assert response["Content-Type"].startswith("application/json")
         return json.loads(response.content)

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from requests_desk.models import Request
+from requests_desk.tests.test_open311_conformance import conforms_to_some_kind
 from tests.reliability import payloads
 from tests.reliability.known_defects import OPEN311
 
@@ -25,6 +26,10 @@ def spec_error(response, status) -> str | None:
     """None when `response` is the spec's error answer with `status`, else what is wrong."""
     if response.status_code != status:
         return f"status {response.status_code}, expected {status}"
+    try:
+        conforms_to_some_kind(response)  # the spec's error answer, per its XSD / JSON schema
+    except AssertionError as exc:
+        return f"not the spec's error format: {exc}"
     try:
         if response["Content-Type"].startswith("text/xml"):
             error = ET.fromstring(response.content).find("error")
