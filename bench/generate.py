@@ -1200,12 +1200,8 @@ def requests_generate(
     for _ in range(min(20_000, max(total // 20, 100))):
         name, phone = chinese_name(prng), mobile(prng)
         pool.append((encrypt(name), encrypt(phone), blind_index(phone), submitter_key(phone=phone)))
-    ip_keys = [
-        submitter_key(
-            client_ip=f"10.{prng.randrange(256)}.{prng.randrange(256)}.{prng.randrange(1, 255)}"
-        )[2:]
-        for _ in range(5000)
-    ]
+    # Anonymous reporters: a pool of browsers (the resident form's device cookie).
+    device_keys = [submitter_key(device_id=f"bench-device-{n}") for n in range(5000)]
     source_index = rng.choice(
         len(sources), size=total, p=np.array(source_weights) / sum(source_weights)
     )
@@ -1268,7 +1264,7 @@ def requests_generate(
                 "consent": reporter is not None,
                 "submitter_key": reporter[3]
                 if reporter
-                else "a:" + ip_keys[prng.randrange(len(ip_keys))],
+                else device_keys[prng.randrange(len(device_keys))],
                 "created_by_id": creator[0] if creator else None,
                 "open311_client_id": ctx.open311_client_id if source == "open311" else None,
                 "open311_token": secrets.token_hex(16) if source == "open311" else "",

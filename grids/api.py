@@ -3,6 +3,7 @@
 import datetime
 import json
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,7 +17,17 @@ from grids.locate import locate
 from grids.selectors import grids_for_map
 
 
-def grid_feature(grid) -> dict:
+def staff_names_shown(request) -> bool:
+    """The public map names a grid head only when the district opts in
+    (REDGRID_PUBLIC_STAFF_NAMES) or for staff; the public sees the grid, its unit."""
+    user = getattr(request, "user", None)
+    return bool(
+        getattr(settings, "REDGRID_PUBLIC_STAFF_NAMES", False)
+        or (user is not None and user.is_authenticated and getattr(user, "is_staff_role", False))
+    )
+
+
+def grid_feature(grid, *, staff_names: bool = True) -> dict:
     return {
         "type": "Feature",
         "id": grid.code,
@@ -30,7 +41,7 @@ def grid_feature(grid) -> dict:
             "street_code": grid.community.street.code,
             "population": grid.population,
             "households": grid.households,
-            "grid_head": grid.grid_head_name or None,
+            "grid_head": (grid.grid_head_name or None) if staff_names else None,
         },
     }
 
@@ -75,7 +86,13 @@ class GridListView(APIView):
             query=request.query_params.get("q"),
             on=_parse_date(request.query_params.get("on")),
         )
-        return Response({"type": "FeatureCollection", "features": [grid_feature(g) for g in grids]})
+        names = staff_names_shown(request)
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "features": [grid_feature(g, staff_names=names) for g in grids],
+            }
+        )
 
 
 class GridDetailView(APIView):
@@ -97,7 +114,7 @@ class GridDetailView(APIView):
         grid = grids_for_map(code=code, on=_parse_date(request.query_params.get("on"))).first()
         if grid is None:
             raise NotFound(_("No area grid has the code %(code)s.") % {"code": code})
-        return Response(grid_feature(grid))
+        return Response(grid_feature(grid, staff_names=staff_names_shown(request)))
 
 
 class LocateView(APIView):
@@ -107,8 +124,12 @@ class LocateView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("lon", float, required=True),
-            OpenApiParameter("lat", float, required=True),
+            OpenApiParameter(
+                "lon", {"type": "number", "minimum": -180, "maximum": 180}, required=True
+            ),
+            OpenApiParameter(
+                "lat", {"type": "number", "minimum": -90, "maximum": 90}, required=True
+            ),
             OpenApiParameter("on", OpenApiTypes.DATE),
         ],
         operation_id="locate",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.fields import AttachmentField
+from core.query import IdField
 from grids.jurisdiction import scope_queryset
 from party_branches.models import (
     BranchCommitteeMember,
@@ -12,6 +13,14 @@ from party_branches.models import (
     PartyMember,
 )
 from party_branches.services import committee_member_appoint, secretary_check
+
+
+class CommunityFilterForm(forms.Form):
+    """The list pages' filters (?community=<id>&q=…): a bad community id is a 400 with this
+    form's message, not a database error."""
+
+    community = IdField(label=_("Community"))
+    q = forms.CharField(required=False, max_length=100)
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -17,6 +17,7 @@ from grids.models import Community
 from party_branches import selectors
 from party_branches.forms import (
     AppointForm,
+    CommunityFilterForm,
     ExportForm,
     ImportUploadForm,
     MeetingForm,
@@ -37,7 +38,27 @@ from privacy.services import may_reveal, personal_data_export_record, personal_d
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class BranchListView(StaffRequiredMixin, TemplateView):
+class CommunityFilterMixin:
+    """?community=<id>&q=… read through CommunityFilterForm; invalid → the page with the
+    form's message and status 400."""
+
+    def filters(self) -> tuple[int | None, str]:
+        if not hasattr(self, "filter_form"):
+            self.filter_form = CommunityFilterForm(self.request.GET)
+        if self.filter_form.is_valid():
+            data = self.filter_form.cleaned_data
+            return data["community"], data["q"].strip()
+        return None, ""
+
+    def render_to_response(self, context, **kwargs):
+        self.filters()
+        context["filter_form"] = self.filter_form
+        if not self.filter_form.is_valid():
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
+
+class BranchListView(StaffRequiredMixin, CommunityFilterMixin, TemplateView):
     permission = "party_branches.view_partybranch"
     template_name = "party_branches/branch_list.html"
 
@@ -45,15 +66,14 @@ class BranchListView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        community_id = self.request.GET.get("community") or None
-        query = self.request.GET.get("q", "").strip()
+        community_id, query = self.filters()
         branches = list(selectors.branches_for(user, community_id=community_id, query=query))
         for branch in branches:
             branch.failures = selectors.branch_failures(branch, on=today)
         context.update(
             branches=branches,
             query=query,
-            community_id=community_id,
+            community_id=str(community_id or ""),
             communities=scope_queryset(Community.objects.current(), user).order_by("code"),
             uncovered=selectors.grids_without_branch(user).count(),
             non_compliant=sum(1 for b in branches if b.failures),
@@ -161,24 +181,21 @@ class ComplianceView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class MemberListView(StaffRequiredMixin, TemplateView):
+class MemberListView(StaffRequiredMixin, CommunityFilterMixin, TemplateView):
     permission = "party_branches.view_partymember"
     template_name = "party_branches/member_list.html"
 
     def members(self):
-        return selectors.members_for(
-            self.request.user,
-            query=self.request.GET.get("q", "").strip(),
-            community_id=self.request.GET.get("community") or None,
-        )
+        community_id, query = self.filters()
+        return selectors.members_for(self.request.user, query=query, community_id=community_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = Paginator(self.members(), 50).get_page(self.request.GET.get("page"))
         context.update(
             page=page,
-            query=self.request.GET.get("q", ""),
-            community_id=self.request.GET.get("community") or "",
+            query=self.filters()[1],
+            community_id=str(self.filters()[0] or ""),
             communities=scope_queryset(Community.objects.current(), self.request.user).order_by(
                 "code"
             ),

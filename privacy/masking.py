@@ -2,8 +2,22 @@
 
 import re
 
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+# Free text (descriptions, addresses, notes, log lines): mobile numbers with or without +86 and
+# with spaces or dashes between the 3-4-4 groups, landlines with an area code, and ID numbers and
+# other long digit runs (15-19 digits: old and new ID numbers, bank cards). `\d` also matches
+# full-width digits (１３８…), which residents type with Chinese input methods.
+_SEP = r"[ \-\u2010-\u2015\uff0d]?"
+_MOBILE = re.compile(
+    rf"(?<!\d)((?:(?:\+|00|＋)?[8８][6６]{_SEP})?[1１][3-9３-９]\d)({_SEP}\d{{4}})({_SEP}\d{{4}})(?!\d)"
+)
+_LANDLINE = re.compile(rf"(?<!\d)([0０]\d{{2,3}}{_SEP})(\d{{3,4}})(\d{{4}})(?!\d)")
+_LONG_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z\d])(\d{6})((?: ?\d){5,9})( ?\d{3}[\dXx])(?![0-9A-Za-z\d])"
+)
+
+
+def _stars(text: str) -> str:
+    return re.sub(r"\d", "*", text)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -35,7 +49,11 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1)
 
 
-def mask_free_text(text: str) -> str:
-    """Mask any mobile or ID number inside free text (log lines, notes)."""
-    text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _ID.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+def mask_free_text(text: str | None) -> str:
+    """Mask any phone or ID number inside free text: 138****5678, 0755-****1234,
+    440311********123X. Used by every public output and by the log filter."""
+    if not text:
+        return ""
+    text = _LONG_NUMBER.sub(lambda m: m.group(1) + _stars(m.group(2)) + m.group(3)[-4:], text)
+    text = _MOBILE.sub(lambda m: m.group(1) + _stars(m.group(2)) + m.group(3), text)
+    return _LANDLINE.sub(lambda m: m.group(1) + _stars(m.group(2)) + m.group(3), text)

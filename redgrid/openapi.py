@@ -4,13 +4,17 @@ and the shape of its body.
 
 * 400 — on every operation: invalid input (field → messages, or `detail`), and malformed
   requests (a NUL character anywhere: redgrid.middleware.RejectNulBytesMiddleware);
-* 403 — on every operation: not logged in, a bad token (even on public reads), or not allowed.
-  (The session authenticator comes first and has no WWW-Authenticate challenge, so DRF answers
-  403 rather than 401);
+* 401 — on every operation: not logged in where the operation needs it, or a bad token (even on
+  public reads); with `WWW-Authenticate: Token` (the token authenticator comes first, so DRF
+  answers 401 with its challenge);
+* 403 — on every operation: logged in but not allowed (role, permission, CSRF);
 * 404 — on operations with a path parameter: no such object, or outside the caller's
   jurisdiction;
 * 503 — on every operation: the database is briefly unavailable (Retry-After,
   redgrid.middleware.DatabaseUnavailableMiddleware).
+
+Operations that anonymous callers may use (the grids, locate, positions, request categories)
+declare no security requirement.
 
 It is `REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]`, so every API view has it. A path under /api/ that
 matches no route answers the same JSON 404 (redgrid.views.not_found).
@@ -33,6 +37,12 @@ VALIDATION_ERROR = {
 
 
 class ApiAutoSchema(AutoSchema):
+    def get_auth(self):
+        """Public reads (a permission that lets anonymous callers in) need no credentials: no
+        security requirement, rather than drf-spectacular's "token, session, or none"."""
+        auths = super().get_auth()
+        return [] if {} in auths else auths
+
     def _error_component(self, name: str, schema: dict) -> dict:
         component = ResolvedComponent(
             name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema
@@ -48,7 +58,8 @@ class ApiAutoSchema(AutoSchema):
         invalid = self._error_component("ValidationError", VALIDATION_ERROR)
         errors = [
             ("400", "Invalid input.", invalid),
-            ("403", "Not logged in, a bad token, or not allowed.", error),
+            ("401", "Not logged in, or a bad token.", error),
+            ("403", "Logged in, but not allowed.", error),
         ]
         if "{" in path:
             errors.append(("404", "No such object in your jurisdiction.", error))

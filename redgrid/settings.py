@@ -289,6 +289,8 @@ LEAFLET_CONFIG = {
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate challenge makes "not logged in" a 401, and a 403 means
+    # "logged in, not allowed" (redgrid/openapi.py documents both).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         # Personal API tokens (django-rest-knox: stored hashed, each with an expiry), made and
@@ -298,7 +300,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Documents the error answers (400/403/404/503) of every operation, see redgrid/openapi.py.
     "DEFAULT_SCHEMA_CLASS": "redgrid.openapi.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # ?limit= (1–200, default 50) and ?offset=, strict and bounded (core/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
     # A service's ValidationError answers 400 {field: [messages]} (core.errors).
@@ -331,9 +334,12 @@ CSRF_COOKIE_SECURE = REDGRID_HTTPS
 SECURE_HSTS_SECONDS = env_int("REDGRID_HSTS_SECONDS", 31536000 if REDGRID_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = REDGRID_HTTPS
 SECURE_HSTS_PRELOAD = REDGRID_HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("REDGRID_BEHIND_PROXY", False) else None
-)
+REDGRID_BEHIND_PROXY = env_bool("REDGRID_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if REDGRID_BEHIND_PROXY else None
+# How many trusted reverse proxies append to X-Forwarded-For in front of the site: the client
+# address of every rate limit is the entry that many places from the right
+# (core.ratelimit.client_address); 0 = REMOTE_ADDR.
+REDGRID_PROXY_HOPS = env_int("REDGRID_PROXY_HOPS", 1 if REDGRID_BEHIND_PROXY else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -364,6 +370,9 @@ REDGRID_BOUNDARY_TOLERANCE = 1e-10
 # code version recorded in every snapshot (empty: `git describe` of the checkout).
 REDGRID_PDF_FONT = env_str("REDGRID_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 REDGRID_VERSION = env_str("REDGRID_VERSION", "")
+# Public pages (status page, Open311, the public map) name a unit and role ("光明社区第一网格
+# 网格员"), not the staff member, unless the district opts in.
+REDGRID_PUBLIC_STAFF_NAMES = env_bool("REDGRID_PUBLIC_STAFF_NAMES", False)
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial references.
 # RedGrid parses boundaries with GEOS and never hands user-supplied references to GDAL.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -127,8 +127,17 @@ class RequestAdmin(JurisdictionScopedAdmin):
         "open311_client",
         "created_by",
         "support_count",
+        "address_id",
+        "reopen_requested_at",
     )
-    exclude = ("reporter_name", "reporter_phone", "reporter_email", "attribute_values")
+    # Personal data is read on the case page through the logged reveal, never here.
+    exclude = (
+        "reporter_name",
+        "reporter_phone",
+        "reporter_email",
+        "reporter_account_id",
+        "attribute_values",
+    )
     inlines = [RequestEventInline]
 
     def has_add_permission(self, request):

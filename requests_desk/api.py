@@ -23,6 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.access import IsStaff
+from core.query import BIGINT_MAX, query_choice
 from requests_desk import flow, selectors
 from requests_desk.forms import ActionForm, QueueFilterForm
 from requests_desk.models import Category, Request, Stage
@@ -40,6 +41,10 @@ IsDeskStaff = IsStaff.with_permission("requests_desk.view_request")
 
 
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="tracking code")
+ID = {"type": "integer", "format": "int64", "minimum": 1, "maximum": BIGINT_MAX}
+# The queue page's checkboxes send "on"; API clients send true/false. Anything else is a 400.
+FLAG = ["true", "false", "on"]
+FLAG_FILTERS = ("overdue", "nearly_due", "extension", "reopen")
 QUEUE_PARAMETERS = [
     OpenApiParameter(
         "stage",
@@ -48,15 +53,23 @@ QUEUE_PARAMETERS = [
         description='"open": every open stage; absent: all stages',
     ),
     OpenApiParameter(
-        "category", int, description="category id (a top class includes its sub-classes)"
+        "category",
+        ID,
+        description="the id of an existing category (GET /api/v1/request-categories/); a top "
+        "class includes its sub-classes. Another id is a 400.",
     ),
-    OpenApiParameter("grid", int, description="area grid id"),
+    OpenApiParameter(
+        "grid",
+        ID,
+        description="the id of an area grid in your jurisdiction; another id is a 400.",
+    ),
     OpenApiParameter("source", str, enum=Request.Source.values),
-    OpenApiParameter("overdue", OpenApiTypes.BOOL, description='"on": overdue only'),
+    OpenApiParameter("overdue", str, enum=FLAG, description='"true" or "on": overdue only'),
     OpenApiParameter(
         "nearly_due",
-        OpenApiTypes.BOOL,
-        description='"on": the deadline falls within the nearly-due window',
+        str,
+        enum=FLAG,
+        description='"true" or "on": the deadline falls within the nearly-due window',
     ),
     OpenApiParameter(
         "reported_from",
@@ -73,7 +86,10 @@ QUEUE_PARAMETERS = [
         "closed_to", OpenApiTypes.DATE, description="closed on or before this day (inclusive)"
     ),
     OpenApiParameter(
-        "extension", OpenApiTypes.BOOL, description='"on": an extension request is waiting'
+        "extension", str, enum=FLAG, description='"true" or "on": an extension request is waiting'
+    ),
+    OpenApiParameter(
+        "reopen", str, enum=FLAG, description='"true" or "on": the reporter asked to reopen'
     ),
     OpenApiParameter("q", str, description="tracking code, or part of the address"),
     OpenApiParameter("sort", str, enum=list(QUEUE_SORTS)),
@@ -117,6 +133,8 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         qs = selectors.requests_for(user)
         if self.action != "list":
             return qs
+        for name in FLAG_FILTERS:
+            query_choice(self.request.query_params, name, FLAG)
         form = QueueFilterForm(self.request.query_params, user=user)
         if not form.is_valid():
             raise ValidationError(form.errors)

@@ -69,6 +69,25 @@ class RequestsDeskSettings(AppSettings):
         "Abuse limit of the resident form: (requests, seconds) per phone number.",
         check=count_per_seconds,
     )
+    # Looks at status pages and tracking-code lookups per address, and wrong proofs of being the
+    # reporter per request and per address (requests_desk/throttle.py). All looks are counted
+    # generously (carrier-grade NAT puts many residents behind one address); looks at codes that
+    # do not exist — guessing — are counted strictly.
+    RATE_LIMIT_STATUS = Setting(
+        (600, 600),
+        "Status page and tracking-code lookups: (looks, seconds) per client address.",
+        check=count_per_seconds,
+    )
+    RATE_LIMIT_STATUS_MISSES = Setting(
+        (30, 600),
+        "Looks at tracking codes that do not exist: (looks, seconds) per client address.",
+        check=count_per_seconds,
+    )
+    RATE_LIMIT_PROOF = Setting(
+        (5, 86400),
+        "Wrong proofs of being the reporter: (tries, seconds) per request and per address.",
+        check=count_per_seconds,
+    )
     DUPLICATE_MINUTES = Setting(
         10,
         "Same resident, same sub-class within this many minutes: refused as a duplicate.",

@@ -6,6 +6,7 @@
     dispatched/handling ─dispatch→ dispatched (re-dispatch, 二次派遣)
     feedback/verified ─rework→ handling (返工)              dispatched/handling ─carry_over→ carried_over
     carried_over ─resume→ handling                          closed ─redo→ dispatched (不满意重办)
+    closed ─reopen→ dispatched, closed ─dismiss_reopen→ closed (the reporter asked to reopen)
     dispatched/handling: request_extension, then approve_extension / reject_extension (a higher role)
     contact (the 24-hour call to the resident) and reply (a note, public or internal) keep the stage.
 
@@ -44,6 +45,7 @@ from grids.models import Community, GridAssignment, Street
 from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Rating, Request, RequestEvent, Stage
 from requests_desk.monthly import monthly_figures_change, monthly_figures_rate
+from requests_desk.public import unit_and_role
 from requests_desk.worktime import WorkCalendar, due_at
 
 RESIDENT = "resident"
@@ -211,6 +213,24 @@ TRANSITIONS = {
             frozenset({RESIDENT}),
             True,
         ),
+        # The reporter asked to reopen the closed case (Open311 servicerequestupdates):
+        # a manager reopens it (like a redo after an unsatisfied rating) or dismisses the ask.
+        Transition(
+            "reopen",
+            gettext_lazy("Reopen as the resident asked"),
+            (S.CLOSED,),
+            S.DISPATCHED,
+            MANAGERS,
+            True,
+        ),
+        Transition(
+            "dismiss_reopen",
+            gettext_lazy("Keep closed (dismiss the reopening request)"),
+            (S.CLOSED,),
+            None,
+            MANAGERS,
+            True,
+        ),
         Transition(
             "reply",
             gettext_lazy("Add a note or reply"),
@@ -249,6 +269,8 @@ def _guard(case: Request, transition: Transition) -> str | None:
         and not case.extension_requested_until
     ):
         return _("No extension has been requested.")
+    if transition.action in ("reopen", "dismiss_reopen") and not case.reopen_requested_at:
+        return _("The resident has not asked to reopen this request.")
     if transition.action == "contact" and case.contacted_at:
         return _("The resident has already been contacted.")
     if transition.action == "rate" and Rating.objects.filter(request_id=case.pk).exists():
@@ -381,7 +403,8 @@ def _do_dispatch(case, now, by, note, params):
         case.dispatched_at = now
         case.due_at = due_at(now, case.category, _calendar_for(now))
         case.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
-    return _("Dispatched to %(target)s.") % {"target": case.target_display()}
+    # The note is public: it names a unit and role, not the person (requests_desk.public).
+    return _("Dispatched to %(target)s.") % {"target": unit_and_role(case)}
 
 
 def _do_contact(case, now, by, note, params):
@@ -476,6 +499,15 @@ def _do_redo(case, now, by, note, params):
     case.contacted_at = None
 
 
+def _do_reopen(case, now, by, note, params):
+    _do_redo(case, now, by, note, params)
+    case.reopen_requested_at = None
+
+
+def _do_dismiss_reopen(case, now, by, note, params):
+    case.reopen_requested_at = None
+
+
 def _do_merge(case, now, by, note, params):
     into = params.get("into")
     if isinstance(into, str):
@@ -502,6 +534,8 @@ EFFECTS = {
     "close": _do_close,
     "rate": _do_rate,
     "redo": _do_redo,
+    "reopen": _do_reopen,
+    "dismiss_reopen": _do_dismiss_reopen,
     "merge": _do_merge,
 }
 
@@ -534,6 +568,7 @@ LOCKED_FIELDS = (
     "rework_count",
     "extension_count",
     "redo_count",
+    "reopen_requested_at",
     "merged_into_id",
     "assignee_id",
     "department_id",

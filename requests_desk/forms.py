@@ -52,7 +52,11 @@ class ReportForm(forms.Form):
 
     category = CategoryField(label=_("What is the problem?"))
     description = forms.CharField(
-        label=_("Describe it"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Describe it"),
+        min_length=5,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"min_length": _("Describe the problem in at least 5 characters.")},
     )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
@@ -145,6 +149,18 @@ class RatingForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    proof = forms.CharField(
+        label=_("Your rating key, or the last 4 digits of the phone you left"),
+        help_text=_("The rating key was shown with the tracking code when you sent the request."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def __init__(self, *args, needs_proof=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser that sent the request proves it with its cookie (requests_desk.proof).
+        if not needs_proof:
+            del self.fields["proof"]
 
 
 QUEUE_FILTERS = (
@@ -155,6 +171,7 @@ QUEUE_FILTERS = (
     "overdue",
     "nearly_due",
     "extension",
+    "reopen",
     "q",
     "reported_from",
     "reported_to",
@@ -192,6 +209,7 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     nearly_due = forms.BooleanField(label=_("Nearly due only"), required=False)
     extension = forms.BooleanField(label=_("Extension requested"), required=False)
+    reopen = forms.BooleanField(label=_("Reopening requested"), required=False)
     q = forms.CharField(label=_("Code or address"), required=False, max_length=60)
     reported_from = DayField(label=_("Reported from"))
     reported_to = DayField(label=_("Reported until"))

@@ -309,9 +309,12 @@ class Request(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="requests", verbose_name=_("category")
     )
-    description = models.TextField(_("description"), max_length=2000)
+    # GeoReport v2: optional, up to 4,000 characters (the resident form asks for at least 5).
+    description = models.TextField(_("description"), max_length=4000, blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # GeoReport's address_id: the id of a known place (grids.KeyPlace) the request was placed at.
+    address_id = models.CharField(_("place id"), max_length=40, blank=True)
     street = models.ForeignKey(
         "grids.Street", on_delete=models.PROTECT, related_name="+", verbose_name=_("street")
     )
@@ -330,12 +333,17 @@ class Request(models.Model):
     reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
     reporter_phone = EncryptedTextField(_("reporter's phone"), blank=True)
     reporter_email = EncryptedTextField(_("reporter's e-mail"), blank=True)
+    # The reporter's account at the Open311 client that forwarded the request (never shown).
+    reporter_account_id = EncryptedTextField(_("reporter's account at the client"), blank=True)
     reporter_phone_index = models.CharField(
         max_length=40, blank=True, db_index=True, editable=False
     )
     consent = models.BooleanField(_("consents to being contacted"), default=False)
-    # Keyed digest of who submitted (phone, else client address) to catch duplicates.
+    # Keyed digest of who submitted (requests_desk.services.submitter_key) to catch duplicates.
     submitter_key = models.CharField(max_length=40, blank=True, editable=False)
+    # Keyed digest of the reporter's secret, handed over only at submission (success page,
+    # cookie): the proof of being the reporter for rating and updates (requests_desk/proof.py).
+    reporter_proof = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -353,7 +361,7 @@ class Request(models.Model):
         verbose_name=_("Open311 client"),
     )
     open311_token = models.CharField(max_length=32, blank=True, editable=False)
-    media_url = models.URLField(_("media URL"), blank=True)
+    media_url = models.URLField(_("media URL"), max_length=2000, blank=True)
     attribute_values = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
 
     stage = models.CharField(
@@ -405,6 +413,9 @@ class Request(models.Model):
     extension_requested_until = models.DateTimeField(
         _("extension requested until"), null=True, blank=True
     )
+    # The reporter asked to reopen the closed case (Open311 servicerequestupdates); staff review
+    # it in the queue ("reopen requested") and reopen or dismiss it.
+    reopen_requested_at = models.DateTimeField(_("reopening requested"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
     redo_count = models.PositiveSmallIntegerField(_("redone after rating"), default=0)

@@ -1,19 +1,29 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), JSON and XML, under /open311/v2/.
+Documented for client developers in docs/open311.md (with the two extensions).
 
-Endpoints: discovery, services (sub-classes as services, group = top class, metadata = whether the
-sub-class has extra questions), services/{code} (the attributes), POST requests (api_key
-required; lat/long or address_string; attribute[code]; media_url), GET requests (filters
-service_request_id, service_code, start_date, end_date ≤ 90 days, status; at most 1,000 rows),
-requests/{id} (an array), tokens/{token}. Errors are an array of {code, description} (400, 403,
-404) — <errors><error>… in XML.
+Endpoints: discovery; services (sub-classes as services, group = top class, metadata = whether
+the sub-class has extra questions); services/{code} (the attributes); POST requests (api_key
+required; lat/long, address_id or address_string; attribute[code] and attribute[code][]; an
+optional description of up to 4,000 characters; media_url up to 2,000 characters); GET requests
+(filters service_request_id, service_code, start_date, end_date ≤ 90 days, status; at most 1,000
+rows); requests/{id} (an array); tokens/{token}. Errors are an array of {code, description} —
+<errors><error>… in XML — for every answer under /open311/v2/, including 404 for an unknown path
+or format and 405 for a method the endpoint does not take. JSON is
+`application/json; charset=utf-8`; empty optional values are null in JSON and left out in XML.
 
-Extension (documented in discovery): each request carries `status_history`, a list of
-{status, stage, datetime, note} for its public timeline entries (XML:
-<status_history><status_change>…</status_change></status_history>). Personal data (name,
-phone, e-mail) is never returned; descriptions have phone and ID numbers masked.
+What is shown of a request is requests_desk.public's projection: only requests residents sent
+(resident form, Open311) are listed; their text has phone and ID numbers masked and their point
+is rounded to about 100 m; the contact details a client forwards (first_name, last_name, email,
+phone, account_id) are stored encrypted and never returned.
 
-An address_string without lat/long is placed only if it names a community of the district
-("…光明社区…"); otherwise the request is refused with 400 (we never guess a place).
+Extensions (docs/open311.md):
+* `status_history` on every request: its public timeline, {status, stage, datetime, note}
+  (XML: <status_history><status_change>…);
+* mySociety's `servicerequestupdates`: GET the public updates (status changes and replies)
+  between two dates; POST a reporter's update — a public comment, or with status=OPEN on a closed
+  request a request to reopen it that staff review in their queue. Only the reporter may post:
+  the client that submitted the request naming the same person (email, phone or account_id),
+  or `reporter_proof` (the resident's rating key or the last four digits of their phone).
 """
 
 import datetime
@@ -26,23 +36,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from core.periods import local_start, time_zone
-from grids.models import Community
+from core.ratelimit import client_address
+from grids.models import Community, KeyPlace
 from privacy.masking import mask_free_text
 from redgrid.middleware import request_carries_nul
+from requests_desk import proof, public, throttle
 from requests_desk.conf import conf
-from requests_desk.models import (
-    Category,
-    Open311Client,
-    Request,
-    RequestEvent,
-    RequestPhoto,
-    Stage,
-)
+from requests_desk.models import Category, Open311Client, Request, RequestEvent, Stage
 from requests_desk.selectors import public_photos
-from requests_desk.services import request_create
+from requests_desk.services import (
+    DuplicateRequest,
+    request_comment,
+    request_create,
+    request_reopen_ask,
+)
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+XML_CONTENT_TYPE = "text/xml; charset=utf-8"
 
 
 class Open311Error(Exception):
@@ -52,52 +64,60 @@ class Open311Error(Exception):
         self.description = description
 
 
-# --- Rendering ---------------------------------------------------------------------------------------
+# --- Rendering ---------------------------------------------------------------------------------
 
 
-def _xml_value(parent, key, value):
-    node = ET.SubElement(parent, key)
-    if isinstance(value, bool):
-        node.text = "true" if value else "false"
-    elif isinstance(value, list):
-        return node
-    elif value is not None:
-        node.text = str(value)
-    return node
+def _fill(parent, mapping: dict, nested: dict):
+    """Open311's XML: <key>value</key> per entry; a list becomes a container whose members are
+    named by `nested` (attributes → attribute, values → value). None is left out."""
+    for key, value in mapping.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            container = ET.SubElement(parent, key)
+            for member in value:
+                child = ET.SubElement(container, nested.get(key, key[:-1]))
+                if isinstance(member, dict):
+                    _fill(child, member, nested)
+                else:
+                    child.text = str(member)
+        elif isinstance(value, bool):
+            ET.SubElement(parent, key).text = "true" if value else "false"
+        else:
+            ET.SubElement(parent, key).text = str(value)
 
 
-def _to_xml(root_name: str, item_name: str, items: list, nested: dict | None = None) -> bytes:
-    """Open311's XML: <root><item><key>value</key>…</item>…</root>; `nested` maps a list key to
-    the element name of its members (e.g. attributes → attribute, values → value)."""
-    nested = nested or {}
-    root = ET.Element(root_name)
-
-    def fill(parent, mapping):
-        for key, value in mapping.items():
-            if isinstance(value, list):
-                container = ET.SubElement(parent, key)
-                for member in value:
-                    child = ET.SubElement(container, nested.get(key, key[:-1]))
-                    if isinstance(member, dict):
-                        fill(child, member)
-                    else:
-                        child.text = str(member)
-            else:
-                _xml_value(parent, key, value)
-
-    for item in items:
-        fill(ET.SubElement(root, item_name), item)
+def _xml(root: ET.Element) -> bytes:
     return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8")
 
 
-def _respond(fmt: str, root: str, item: str, items: list, status=200, nested=None):
+def _respond(fmt, root, item, items, status=200, nested=None):
+    """A list of objects: a JSON array, or <root><item>…</item>…</root>."""
     if fmt == "xml":
-        return HttpResponse(
-            _to_xml(root, item, items, nested),
-            status=status,
-            content_type="text/xml; charset=utf-8",
-        )
-    return JsonResponse(items, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+        element = ET.Element(root)
+        for entry in items:
+            _fill(ET.SubElement(element, item), entry, nested or {})
+        return HttpResponse(_xml(element), status=status, content_type=XML_CONTENT_TYPE)
+    return _json(items, status)
+
+
+def _respond_one(fmt, root, data, status=200, nested=None):
+    """One object: a JSON object, or <root>…</root> holding its fields directly."""
+    if fmt == "xml":
+        element = ET.Element(root)
+        _fill(element, data, nested or {})
+        return HttpResponse(_xml(element), status=status, content_type=XML_CONTENT_TYPE)
+    return _json(data, status)
+
+
+def _json(data, status=200):
+    return JsonResponse(
+        data,
+        safe=False,
+        status=status,
+        content_type=JSON_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _error(fmt: str, status: int, description: str):
@@ -107,10 +127,19 @@ def _error(fmt: str, status: int, description: str):
 
 
 def open311_view(methods):
+    """CSRF-exempt (clients authenticate with api_key), NUL-checked, every failure in the spec's
+    error format. HEAD is answered like GET (headers only)."""
+    allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
+
     def decorator(view):
         @csrf_exempt
-        @require_http_methods(methods)
         def wrapped(request, *args, fmt, **kwargs):
+            if request.method not in allowed:
+                response = _error(
+                    fmt, 405, f"{request.method} is not allowed here; use {', '.join(methods)}"
+                )
+                response["Allow"] = ", ".join(sorted(allowed))
+                return response
             if request_carries_nul(request):
                 return _error(fmt, 400, "a parameter contains a NUL character")
             try:
@@ -119,9 +148,18 @@ def open311_view(methods):
                 return _error(fmt, exc.status, exc.description)
 
         wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
         return wrapped
 
     return decorator
+
+
+@csrf_exempt
+def not_found(request, path=""):
+    """Any other path under /open311/v2/ (an unknown endpoint or format suffix): 404 in the
+    spec's error format (XML when the path asks for .xml, JSON otherwise)."""
+    fmt = "xml" if path.lower().endswith(".xml") else "json"
+    return _error(fmt, 404, f"no such endpoint or format: /open311/v2/{path}")
 
 
 def _iso(moment, tz=None):
@@ -130,7 +168,7 @@ def _iso(moment, tz=None):
     return moment.astimezone(tz or time_zone()).isoformat(timespec="seconds")
 
 
-# --- Serialisation -----------------------------------------------------------------------------------
+# --- Serialisation -------------------------------------------------------------------------------
 
 
 def _service(category: Category) -> dict:
@@ -152,7 +190,7 @@ def _attribute(order: int, attribute: dict) -> dict:
         "code": attribute["code"],
         "datatype": datatype,
         "required": bool(attribute.get("required")),
-        "datatype_description": attribute.get("datatype_description", ""),
+        "datatype_description": attribute.get("datatype_description") or None,
         "order": order,
         "description": attribute.get("description", attribute["code"]),
     }
@@ -161,73 +199,48 @@ def _attribute(order: int, attribute: dict) -> dict:
     return data
 
 
-def _status(item: Request) -> str:
-    # A merged request shares the resolution of the one it was merged into.
-    shown = item.merged_into if item.merged_into_id else item
-    return "closed" if shown.stage in Stage.TERMINAL else "open"
-
-
-def _media_url(item: Request, base: str) -> str:
-    """The client's own media_url, else this site's URL of the request's first public photo
-    (requests_desk.selectors.public_photos), served through core.files."""
-    if item.media_url:
-        return item.media_url
-    if not getattr(item, "public_photo_id", None):
-        return ""
-    photo = RequestPhoto(pk=item.public_photo_id, request_id=item.pk, image=item.public_photo)
-    return base + photo.image.url
-
-
-def _request(item: Request, *, tz=None, notices=None, base="") -> dict:
-    """One request as GeoReport v2 shows it. `item.public_events` holds its public timeline as
-    (to_stage, note, created_at) tuples; `notices` caches the categories' time-limit texts;
-    `base` is the site's address for media URLs."""
-    tz = tz or time_zone()
-    notices = {} if notices is None else notices
-    events = item.public_events
-    notes = next((note for _stage, note, _at in reversed(events) if note), "")
-    if item.stage == Stage.CANCELLED:
-        notes = item.cancel_reason
-    agency = item.target_display() if item.target else item.community.name
-    if item.category_id not in notices:
-        notices[item.category_id] = item.category.limit_display()
+def _request(case: public.PublicCase, tz) -> dict:
+    """One request as GeoReport v2 shows it (requests_desk.public decides what is shown)."""
     return {
-        "service_request_id": item.code,
-        "status": _status(item),
-        "status_notes": mask_free_text(notes),
-        "service_name": item.category.name,
-        "service_code": item.category.code,
-        "description": mask_free_text(item.description),
-        "agency_responsible": agency,
-        "service_notice": notices[item.category_id],
-        "requested_datetime": _iso(item.created_at, tz),
-        "updated_datetime": _iso(item.updated_at, tz),
-        "expected_datetime": _iso(item.due_at, tz),
-        "address": item.address,
-        "address_id": "",
-        "zipcode": "",
-        "lat": item.location.y if item.location else None,
-        "long": item.location.x if item.location else None,
-        "media_url": _media_url(item, base),
+        "service_request_id": case.code,
+        "status": case.status,
+        "status_notes": case.status_notes or None,
+        "service_name": case.category_name,
+        "service_code": case.category_code,
+        "description": case.description,
+        "agency_responsible": case.agency or None,
+        "service_notice": case.service_notice or None,
+        "requested_datetime": _iso(case.created_at, tz),
+        "updated_datetime": _iso(case.updated_at, tz),
+        "expected_datetime": _iso(case.due_at, tz),
+        "address": case.address,
+        "address_id": case.address_id,
+        "zipcode": None,
+        "lat": case.lat,
+        "long": case.lon,
+        "media_url": case.media_url,
         # Extension: the public timeline.
         "status_history": [
             {
-                "status": "closed" if stage in Stage.TERMINAL else "open",
-                "stage": stage,
-                "datetime": _iso(created_at, tz),
-                "note": mask_free_text(note),
+                "status": event.status,
+                "stage": event.stage,
+                "datetime": _iso(event.at, tz),
+                "note": event.note or None,
             }
-            for stage, note, created_at in events
+            for event in case.events
         ],
     }
 
 
-# The columns the GeoReport answer shows, and no others: a list of up to OPEN311_MAX_RESULTS
-# requests must not fetch (and parse) every request's and its community's and street's geometry
-# and all their other columns.
+# The columns the answer shows, and no others: a list of up to OPEN311_MAX_RESULTS requests must
+# not fetch (and parse) every request's and its grid's, community's and street's geometry and all
+# their other columns.
 _REQUEST_FIELDS = (
     "code",
+    "source",
+    "created_by",
     "stage",
+    "closure_type",
     "cancel_reason",
     "target",
     "description",
@@ -235,29 +248,45 @@ _REQUEST_FIELDS = (
     "updated_at",
     "due_at",
     "address",
+    "address_id",
     "location",
     "media_url",
+    "support_count",
     "category__code",
     "category__name",
+    "category__parent__name",
     "category__limit_amount",
     "category__limit_unit",
     "community__name",
     "street__name",
+    "grid__name",
     "assignee__username",
     "assignee__first_name",
     "assignee__last_name",
+    "assignee__role",
     "department__name",
     "merged_into__stage",
+    "merged_into__closure_type",
+    "merged_into__due_at",
 )
 
 
 def _requests_queryset():
+    # The first public photo (an "after" photo of a public reply), for media_url when the client
+    # sent none; served through core.files.
     first_public_photo = (
         public_photos().filter(request=OuterRef("pk")).order_by("created_at", "id")[:1]
     )
     return (
-        Request.objects.select_related(
-            "category", "community", "street", "assignee", "department", "merged_into"
+        Request.objects.filter(public.listed_q())
+        .select_related(
+            "category__parent",
+            "community",
+            "street",
+            "grid",
+            "assignee",
+            "department",
+            "merged_into",
         )
         .only(*_REQUEST_FIELDS)
         .annotate(
@@ -275,10 +304,10 @@ def _with_public_events(items: list) -> list:
         events = (
             RequestEvent.objects.filter(public=True, request_id__in=list(by_request))
             .order_by("created_at", "id")
-            .values_list("request_id", "to_stage", "note", "created_at")
+            .values_list("request_id", "id", "action", "to_stage", "note", "created_at")
         )
         for request_id, *event in events:
-            by_request[request_id].append(event)
+            by_request[request_id].append(tuple(event))
     for item in items:
         item.public_events = by_request[item.pk]
     return items
@@ -287,17 +316,20 @@ def _with_public_events(items: list) -> list:
 def _requests_response(request, fmt, items, status=200):
     tz, notices = time_zone(), {}
     base = request.build_absolute_uri("/").rstrip("/")
+    cases = [
+        public.public_case(i, notices=notices, base=base) for i in _with_public_events(list(items))
+    ]
     return _respond(
         fmt,
         "service_requests",
         "request",
-        [_request(i, tz=tz, notices=notices, base=base) for i in _with_public_events(list(items))],
+        [_request(case, tz) for case in cases],
         status=status,
         nested={"status_history": "status_change"},
     )
 
 
-# --- Views -------------------------------------------------------------------------------------------
+# --- Discovery and services --------------------------------------------------------------------
 
 
 @open311_view(["GET"])
@@ -305,37 +337,26 @@ def discovery(request, fmt):
     base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt}))
     base = base.rsplit("/", 1)[0] + "/"
     data = {
-        "changeset": "2025-01-01T00:00:00+08:00",
+        "changeset": "2026-12-01T00:00:00+08:00",
         "contact": "RedGrid requests desk (12345)",
         "key_service": "API keys are issued by staff in the admin (Open311 clients) or with "
-        "manage.py open311_key. Extension: every request carries status_history.",
+        "manage.py open311_key. Extensions: every request carries status_history; "
+        "servicerequestupdates (mySociety) lists updates and takes the reporter's. A request "
+        "needs lat and long, an address_id (a known place), or an address_string naming a "
+        "community of the district.",
         "endpoints": [
             {
                 "specification": "http://wiki.open311.org/GeoReport_v2",
                 "url": base,
-                "changeset": "2025-01-01T00:00:00+08:00",
+                "changeset": "2026-12-01T00:00:00+08:00",
                 "type": "production",
                 "formats": ["text/xml", "application/json"],
             }
         ],
     }
-    if fmt == "xml":
-        root = ET.Element("discovery")
-        for key in ("changeset", "contact", "key_service"):
-            _xml_value(root, key, data[key])
-        endpoints = ET.SubElement(root, "endpoints")
-        for endpoint in data["endpoints"]:
-            node = ET.SubElement(endpoints, "endpoint")
-            for key in ("specification", "url", "changeset", "type"):
-                _xml_value(node, key, endpoint[key])
-            formats = ET.SubElement(node, "formats")
-            for f in endpoint["formats"]:
-                _xml_value(formats, "format", f)
-        return HttpResponse(
-            b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8"),
-            content_type="text/xml; charset=utf-8",
-        )
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return _respond_one(
+        fmt, "discovery", data, nested={"endpoints": "endpoint", "formats": "format"}
+    )
 
 
 def _subclasses():
@@ -360,17 +381,12 @@ def service_definition(request, code, fmt):
         "service_code": category.code,
         "attributes": [_attribute(i + 1, a) for i, a in enumerate(category.attributes)],
     }
-    return (
-        _respond(
-            fmt,
-            "service_definition",
-            "service_definition",
-            [data],
-            nested={"attributes": "attribute", "values": "value"},
-        )
-        if fmt == "xml"
-        else JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return _respond_one(
+        fmt, "service_definition", data, nested={"attributes": "attribute", "values": "value"}
     )
+
+
+# --- POST requests -------------------------------------------------------------------------------
 
 
 def _client(api_key: str) -> Open311Client:
@@ -394,6 +410,59 @@ def _community_from_address(address: str):
     return None
 
 
+def _location(data):
+    """(point, community, address_id) from lat/long, address_id or address_string, in that
+    order; 400 when none places the request."""
+    lat, lon = data.get("lat", "").strip(), data.get("long", "").strip()
+    address_id = data.get("address_id", "").strip()
+    address = data.get("address_string", "").strip()
+    if lat or lon:
+        if not (lat and lon):
+            raise Open311Error(400, "lat and long go together: send both")
+        try:
+            point = (float(lon), float(lat))
+        except ValueError as exc:
+            raise Open311Error(400, "lat and long must be decimal degrees (WGS-84)") from exc
+        if not (-90 <= point[1] <= 90 and -180 <= point[0] <= 180):
+            raise Open311Error(400, "lat and long must be decimal degrees (WGS-84)")
+        return point, None, ""
+    if address_id:
+        place = (
+            KeyPlace.objects.filter(pk=int(address_id)).only("location").first()
+            if address_id.isdigit() and len(address_id) <= 18
+            else None
+        )
+        if place is None:
+            raise Open311Error(400, f"address_id {address_id[:40]} is not a known place")
+        return place.location, None, str(place.pk)
+    if address:
+        community = _community_from_address(address)
+        if community is None:
+            raise Open311Error(
+                400, "address_string could not be placed in a community; send lat and long"
+            )
+        return None, community, ""
+    raise Open311Error(400, "a location is required: lat and long, address_id or address_string")
+
+
+def _attribute_values(data, category) -> dict:
+    """attribute[code], or attribute[code][] (the spec's form for multivaluelist)."""
+    answers = {}
+    for attribute in category.attributes:
+        key = f"attribute[{attribute['code']}]"
+        values = [v for v in data.getlist(key) + data.getlist(key + "[]") if v.strip()]
+        if attribute.get("required") and not values:
+            raise Open311Error(400, f"{key} is required")
+        allowed = {v["key"] for v in attribute.get("values", [])}
+        if allowed and any(v not in allowed for v in values):
+            raise Open311Error(400, f"{key} has a value that is not allowed")
+        if values:
+            answers[attribute["code"]] = (
+                values if attribute.get("datatype") == "multivaluelist" else values[0]
+            )
+    return answers
+
+
 def _post_request(request, fmt):
     data = request.POST
     client = _client(data.get("api_key", ""))
@@ -403,37 +472,8 @@ def _post_request(request, fmt):
     category = _subclasses().filter(code=code).first()
     if category is None:
         raise Open311Error(404, f"service_code {code} not found")
-    lat, lon = data.get("lat", "").strip(), data.get("long", "").strip()
-    address = data.get("address_string", "").strip()
-    location = community = None
-    if lat or lon:
-        try:
-            location = (float(lon), float(lat))
-        except ValueError as exc:
-            raise Open311Error(400, "lat and long must be decimal degrees (WGS-84)") from exc
-        if not (-90 <= location[1] <= 90 and -180 <= location[0] <= 180):
-            raise Open311Error(400, "lat and long must be decimal degrees (WGS-84)")
-    elif address:
-        community = _community_from_address(address)
-        if community is None:
-            raise Open311Error(
-                400, "address_string could not be placed in a community; send lat and long"
-            )
-    else:
-        raise Open311Error(400, "a location is required: lat and long, or address_string")
-    answers = {}
-    for attribute in category.attributes:
-        key = f"attribute[{attribute['code']}]"
-        values = data.getlist(key)
-        if attribute.get("required") and not any(v.strip() for v in values):
-            raise Open311Error(400, f"{key} is required")
-        allowed = {v["key"] for v in attribute.get("values", [])}
-        if allowed and any(v not in allowed for v in values if v):
-            raise Open311Error(400, f"{key} has a value that is not allowed")
-        if values:
-            answers[attribute["code"]] = (
-                values if attribute.get("datatype") == "multivaluelist" else values[0]
-            )
+    location, community, address_id = _location(data)
+    answers = _attribute_values(data, category)
     phone = data.get("phone", "").strip()
     email = data.get("email", "").strip()
     name = " ".join(
@@ -446,27 +486,31 @@ def _post_request(request, fmt):
             description=data.get("description", ""),
             location=location,
             community=community,
-            address=address,
+            address=data.get("address_string", ""),
+            address_id=address_id,
             reporter_name=name,
             reporter_phone=phone,
             reporter_email=email,
+            reporter_account_id=data.get("account_id", ""),
+            device_id=data.get("device_id", ""),
             # A client that forwards contact details has the resident's consent (GeoReport's
             # fields exist for being contacted); without them the request is anonymous.
             consent=bool(phone or email),
             open311_client=client,
-            media_url=data.get("media_url", "").strip()[:200],
+            media_url=data.get("media_url", ""),
             attribute_values=answers,
-            client_ip=request.META.get("REMOTE_ADDR", ""),
         )
+    except DuplicateRequest as exc:
+        raise Open311Error(400, " ".join(exc.messages)) from exc
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from exc
-    result = {
-        "service_request_id": item.code,
-        "token": item.open311_token,
-        "service_notice": category.limit_display(),
-        "account_id": data.get("account_id", ""),
-    }
+    # The spec: service_request_id or token, not both; the request exists at once, so its id.
+    # The contact details sent are never echoed back.
+    result = {"service_request_id": item.code, "service_notice": category.limit_display() or None}
     return _respond(fmt, "service_requests", "request", [result], status=201)
+
+
+# --- GET requests --------------------------------------------------------------------------------
 
 
 def _parse_date(value: str, name: str):
@@ -476,7 +520,44 @@ def _parse_date(value: str, name: str):
         moment = None
     if value and moment is None:
         raise Open311Error(400, f"{name} must be a W3C (ISO 8601) datetime")
-    return local_start(moment) if moment is not None else None  # naive: local time
+    if moment is not None and timezone.is_naive(moment):
+        try:
+            moment = local_start(moment)  # naive: the district's local time
+        except (OverflowError, ValueError) as exc:
+            raise Open311Error(400, f"{name} is out of range") from exc
+    return moment
+
+
+def _window(params) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start_date..end_date window: at most OPEN311_MAX_DAYS (both given: a longer range is
+    a 400); with only start_date it runs to now, starting no earlier than OPEN311_MAX_DAYS ago;
+    with only end_date it starts OPEN311_MAX_DAYS before it; with neither it is the last
+    OPEN311_MAX_DAYS."""
+    end = _parse_date(params.get("end_date", ""), "end_date")
+    start = _parse_date(params.get("start_date", ""), "start_date")
+    max_days = datetime.timedelta(days=conf.OPEN311_MAX_DAYS)
+    now = timezone.now()
+    try:
+        if start and end:
+            if end < start:
+                raise Open311Error(400, "end_date is before start_date")
+            if end - start > max_days:
+                raise Open311Error(
+                    400, f"the date range may not exceed {conf.OPEN311_MAX_DAYS} days"
+                )
+        elif start:
+            # The window runs to now, so recent requests are never left out; it is at most
+            # OPEN311_MAX_DAYS long (an older start_date is moved up).
+            if start > now:
+                raise Open311Error(400, "start_date is in the future")
+            start, end = max(start, now - max_days), now
+        elif end:
+            start = end - max_days
+        else:
+            start, end = now - max_days, now
+    except OverflowError as exc:
+        raise Open311Error(400, "start_date or end_date is out of range") from exc
+    return start, end
 
 
 def _get_requests(request, fmt):
@@ -487,17 +568,7 @@ def _get_requests(request, fmt):
         # The spec: with service_request_id, all other parameters are ignored.
         items = list(qs.filter(code__in=ids[: conf.OPEN311_MAX_RESULTS]))
         return _requests_response(request, fmt, items)
-    end = _parse_date(params.get("end_date", ""), "end_date")
-    start = _parse_date(params.get("start_date", ""), "start_date")
-    max_days = datetime.timedelta(days=conf.OPEN311_MAX_DAYS)
-    if start and end and end < start:
-        raise Open311Error(400, "end_date is before start_date")
-    if start and end and end - start > max_days:
-        raise Open311Error(400, f"the date range may not exceed {conf.OPEN311_MAX_DAYS} days")
-    if end is None:
-        end = start + max_days if start else timezone.now()
-    if start is None:
-        start = end - max_days
+    start, end = _window(params)
     qs = qs.filter(created_at__gte=start, created_at__lte=end)
     codes = [x.strip() for x in params.get("service_code", "").split(",") if x.strip()]
     if codes:
@@ -530,9 +601,116 @@ def request_detail(request, code, fmt):
 
 @open311_view(["GET"])
 def token(request, token, fmt):
-    item = Request.objects.filter(open311_token=token).exclude(open311_token="").first()
+    item = (
+        Request.objects.filter(public.listed_q(), open311_token=token)
+        .exclude(open311_token="")
+        .first()
+    )
     if item is None:
         raise Open311Error(404, f"token {token} not found")
     return _respond(
         fmt, "service_requests", "request", [{"service_request_id": item.code, "token": token}]
+    )
+
+
+# --- Extension: servicerequestupdates (mySociety) -----------------------------------------------
+
+# Our stages in mySociety's update statuses; `external_status_code` carries the stage itself.
+UPDATE_STATUS = {
+    Stage.REPORTED: "OPEN",
+    Stage.ACCEPTED: "OPEN",
+    Stage.FILED: "INVESTIGATING",
+    Stage.DISPATCHED: "ACTION_SCHEDULED",
+    Stage.HANDLING: "IN_PROGRESS",
+    Stage.FEEDBACK: "IN_PROGRESS",
+    Stage.VERIFIED: "IN_PROGRESS",
+    Stage.CARRIED_OVER: "IN_PROGRESS",
+    Stage.CLOSED: "FIXED",
+    Stage.CANCELLED: "CLOSED",
+    Stage.MERGED: "DUPLICATE",
+}
+
+
+@open311_view(["GET", "POST"])
+def service_request_updates(request, fmt):
+    if request.method == "POST":
+        return _post_update(request, fmt)
+    start, end = _window(request.GET)
+    rows = (
+        RequestEvent.objects.filter(
+            public=True,
+            request__source__in=public.LISTED_SOURCES,
+            request__created_by__isnull=True,
+            created_at__gte=start,
+            created_at__lte=end,
+        )
+        .exclude(action="report")
+        .order_by("created_at", "id")
+        .values_list(
+            "id", "request__code", "to_stage", "note", "created_at", "request__closure_type"
+        )[: conf.OPEN311_MAX_RESULTS]
+    )
+    tz = time_zone()
+    updates = []
+    for event_id, code, stage, note, at, closure in rows:
+        status = UPDATE_STATUS.get(stage, "OPEN")
+        if stage == Stage.CLOSED and closure in (
+            Request.ClosureType.ERRONEOUS,
+            Request.ClosureType.SPECIAL,
+        ):
+            status = "CLOSED"
+        updates.append(
+            {
+                "update_id": str(event_id),
+                "service_request_id": code,
+                "status": status,
+                "updated_datetime": _iso(at, tz),
+                "description": mask_free_text(note) or None,
+                "external_status_code": stage,
+            }
+        )
+    return _respond(fmt, "service_requests_updates", "request_update", updates)
+
+
+def _post_update(request, fmt):
+    data = request.POST
+    client = _client(data.get("api_key", ""))
+    code = data.get("service_request_id", "").strip().upper()
+    if not code:
+        raise Open311Error(400, "service_request_id is required")
+    item = Request.objects.filter(code=code).first()
+    if item is None:
+        raise Open311Error(404, f"service_request_id {code[:40]} not found")
+    status = data.get("status", "").strip().upper()
+    if status not in ("", "OPEN", "CLOSED"):
+        raise Open311Error(400, "status must be OPEN or CLOSED")
+    if data.get("updated_datetime", "").strip():
+        _parse_date(data["updated_datetime"], "updated_datetime")
+    ip = client_address(request)
+    if throttle.proof_blocked(code=item.code, ip=ip):
+        raise Open311Error(429, "too many refused updates for this request; try again tomorrow")
+    is_reporter = proof.identity_matches(
+        item,
+        client=client,
+        email=data.get("email", ""),
+        phone=data.get("phone", ""),
+        account_id=data.get("account_id", ""),
+    ) or proof.typed_proof_matches(item, data.get("reporter_proof", ""))
+    if not is_reporter:
+        throttle.proof_failed(code=item.code, ip=ip)
+        raise Open311Error(
+            403,
+            "only the reporter may update this request: post from the client that submitted "
+            "it with the same email, phone or account_id, or send reporter_proof",
+        )
+    description = data.get("description", "")
+    try:
+        if status == "OPEN" and item.stage == Stage.CLOSED:
+            event = request_reopen_ask(case=item, text=description)
+        else:
+            event = request_comment(case=item, text=description)
+    except ValidationError as exc:
+        raise Open311Error(400, " ".join(exc.messages)) from exc
+    return _respond(
+        fmt, "service_request_updates", "request_update", [{"update_id": str(event.pk)}], 201
     )

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2, mounted at /open311/v2/ (see requests_desk/open311.py)."""
+"""Open311 GeoReport v2, mounted at /open311/v2/ (see requests_desk/open311.py, docs/open311.md)."""
 
 from django.urls import re_path
 
@@ -13,4 +13,8 @@ urlpatterns = [
     re_path(r"^requests" + FMT, open311.requests_collection, name="requests"),
     re_path(r"^requests/(?P<code>[\w-]+)" + FMT, open311.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[\w-]+)" + FMT, open311.token, name="token"),
+    # Extension (mySociety): the public updates, and the reporter's own.
+    re_path(r"^servicerequestupdates" + FMT, open311.service_request_updates, name="updates"),
+    # Anything else under /open311/v2/ — an unknown endpoint or format — answers the spec's 404.
+    re_path(r"^(?P<path>.*)$", open311.not_found, name="not_found"),
 ]

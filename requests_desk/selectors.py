@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 
 from core.periods import local_midnight
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
+from requests_desk import public
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
@@ -86,6 +87,7 @@ def queue_filter(
     source="",
     overdue=False,
     extension=False,
+    reopen=False,
     q="",
     nearly_due=False,
     reported_from=None,
@@ -116,6 +118,8 @@ def queue_filter(
     qs = _within_days(qs, "closed_at", closed_from, closed_to)
     if extension:
         qs = qs.filter(extension_requested_until__isnull=False)
+    if reopen:
+        qs = qs.filter(reopen_requested_at__isnull=False)
     if q:
         qs = qs.filter(Q(code=q.strip().upper()) | Q(address__icontains=q.strip()))
     return qs
@@ -189,12 +193,11 @@ def case_for(user, code: str) -> Request:
 # resident sees (the "after" photo of the feedback) are public, like the reply. The resident's own
 # report photos, internal entries' photos and every photo of a request from a household visit, a
 # patrol, a referral, the hotline or a staff entry are seen by staff of the jurisdiction only.
-PUBLIC_PHOTO_SOURCES = (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)
-
-
 def public_photos():
-    """The request photos anyone may see (the status page's and Open311's)."""
-    return RequestPhoto.objects.filter(event__public=True, request__source__in=PUBLIC_PHOTO_SOURCES)
+    """The request photos anyone may see (the status page's and Open311's): those of public
+    replies on requests the public lists (requests_desk.public.listed_q)."""
+    listed = Request.objects.filter(public.listed_q()).values("pk")
+    return RequestPhoto.objects.filter(event__public=True, request__in=listed)
 
 
 def photos_visible_to(user):
@@ -212,7 +215,14 @@ def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
     return (
         Request.objects.select_related(
-            "category__parent", "community", "street", "merged_into", "rating"
+            "category__parent",
+            "community",
+            "street",
+            "grid",
+            "assignee",
+            "department",
+            "merged_into",
+            "rating",
         )
         .prefetch_related(
             Prefetch(
@@ -223,8 +233,8 @@ def public_request(code: str) -> Request | None:
                 to_attr="public_events",
             )
         )
-        # Names only: not the community's and street's boundaries.
-        .defer("community__boundary", "street__boundary")
+        # Names only: not the grid's, community's and street's boundaries.
+        .defer("grid__boundary", "community__boundary", "street__boundary")
         .filter(code=(code or "").strip().upper())
         .first()
     )

@@ -50,11 +50,6 @@ class NodeRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class PointSerializer(serializers.Serializer):
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
-
-
 class MaskedReporterSerializer(serializers.Serializer):
     """Who reported it, masked (张**, 138****5678); never the full values."""
 
@@ -63,6 +58,28 @@ class MaskedReporterSerializer(serializers.Serializer):
     has_email = serializers.BooleanField()
     consent = serializers.BooleanField()
     anonymous = serializers.BooleanField()
+
+
+# Typed nullable objects, written out rather than `allOf: [$ref]` + `nullable`: under OpenAPI
+# 3.0.3 `nullable` does not apply to a lone $ref/allOf, so null would fail validation
+# (drf-spectacular issue 925).
+POINT_OR_NULL = {
+    "type": "object",
+    "nullable": True,
+    "description": "WGS-84 point, or null when the request was placed by community and address.",
+    "properties": {
+        "lat": {"type": "number", "format": "double", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "format": "double", "minimum": -180, "maximum": 180},
+    },
+    "required": ["lat", "lon"],
+}
+NODE_OR_NULL = {
+    "type": "object",
+    "nullable": True,
+    "description": "The area grid, or null when the request is placed in a community only.",
+    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+    "required": ["code", "name"],
+}
 
 
 def _values(choices) -> str:
@@ -80,7 +97,7 @@ class RequestListSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True)
     street = NodeRefSerializer(read_only=True)
     community = NodeRefSerializer(read_only=True)
-    grid = NodeRefSerializer(read_only=True, allow_null=True)
+    grid = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     dispatched_to = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
@@ -125,9 +142,13 @@ class RequestListSerializer(serializers.ModelSerializer):
     # Lists carry the flags annotated by RequestQuerySet.with_due_flags; a single case computes
     # them with the model's methods (the same predicates).
 
-    @extend_schema_field(PointSerializer(allow_null=True))
+    @extend_schema_field(POINT_OR_NULL)
     def get_location(self, obj):
         return {"lat": obj.location.y, "lon": obj.location.x} if obj.location else None
+
+    @extend_schema_field(NODE_OR_NULL)
+    def get_grid(self, obj):
+        return {"code": obj.grid.code, "name": obj.grid.name} if obj.grid_id else None
 
     def get_dispatched_to(self, obj) -> str:
         return obj.target_display()

@@ -1,14 +1,18 @@
 """Writes of the requests desk besides the case's stages. Other apps (household visits, patrols,
 dashboards) call these:
 
-request_create(*, source, category, description, location=None, community=None, address="",
-               reporter_name="", reporter_phone="", reporter_email="", consent=False,
-               created_by=None, photos=(), client_ip="", open311_client=None, media_url="",
+request_create(*, source, category, description="", location=None, community=None,
+               address="", address_id="", reporter_name="", reporter_phone="",
+               reporter_email="", reporter_account_id="", device_id="", consent=False,
+               created_by=None, photos=(), open311_client=None, media_url="",
                attribute_values=None, now=None) -> Request
     Places the request with grids.locate.locate(location) (or in `community` when there is no
-    point), checks duplicates, saves the photos; raises ValidationError and saves nothing on
-    bad input. Staff entering a request (hotline, patrol…) pass created_by.
+    point), checks duplicates (DuplicateRequest; see submitter_key), saves the photos; raises
+    ValidationError and saves nothing on bad input. Staff entering a request (hotline,
+    patrol…) pass created_by. A resident-sent request carries `reporter_secret` (shown once).
 
+request_comment(*, case, text) -> RequestEvent        (the reporter's public comment)
+request_reopen_ask(*, case, text="") -> RequestEvent   (the reporter asks to reopen)
 request_support(*, case, client_ip) -> bool   ("+1" by another resident)
 request_reroute(*, case, grid) -> Request    (place it in another area grid)
 open311_client_create(*, name) -> (Open311Client, key)
@@ -23,7 +27,7 @@ import secrets
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,7 +37,7 @@ from core.uploads import photos_clean
 from grids.locate import locate
 from grids.models import Community
 from privacy.crypto import blind_index
-from requests_desk import flow
+from requests_desk import flow, proof
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
@@ -54,12 +58,57 @@ def _as_point(location):
     return Point(float(lon), float(lat), srid=4326)
 
 
-def submitter_key(*, phone: str = "", client_ip: str = "") -> str:
+def _place_key(point, community, address_id="", address="") -> str:
+    """Where a request is, coarsely (about 100 m), for the duplicate key."""
+    if address_id:
+        return f"id:{address_id}"
+    if point is not None:
+        return f"pt:{point.y:.3f},{point.x:.3f}"
+    community_id = getattr(community, "pk", community) or ""
+    return f"c:{community_id}:{' '.join((address or '').split())}"
+
+
+def submitter_key(
+    *, phone="", email="", open311_client=None, account_id="", device_id="", place=""
+) -> str:
+    """Who submitted, as a keyed digest: the duplicate guard compares these, never addresses.
+
+    * a phone number identifies one person wherever they send from;
+    * otherwise the reporter's identity — e-mail, account id at the client, device id — plus the
+      place, and for an Open311 client the client too (an aggregator posts for many people);
+    * with none of these the request has no key and is never taken for a duplicate: one public
+      address (carrier-grade NAT, an aggregator) is thousands of residents.
+    """
+    phone = (phone or "").strip()
     if phone:
         return "p:" + blind_index("rq-submitter:" + phone)[:30]
-    if client_ip:
-        return "a:" + blind_index("rq-submitter-ip:" + client_ip)[:30]
-    return ""
+    identity = next(
+        (
+            f"{kind}:{value.strip().lower()}"
+            for kind, value in (("e", email), ("a", account_id), ("d", device_id))
+            if (value or "").strip()
+        ),
+        "",
+    )
+    if not identity:
+        return ""
+    client = f"o{open311_client.pk}" if open311_client is not None else "form"
+    return "i:" + blind_index(f"rq-submitter:{client}|{identity}|{place}")[:30]
+
+
+class DuplicateRequest(ValidationError):
+    """The same reporter sent the same kind of problem a few minutes ago. The message names no
+    tracking code: the view shows it only to someone who proves they own it."""
+
+    def __init__(self, earlier: Request):
+        super().__init__(
+            _(
+                "You reported this a few minutes ago; no need to send it again. Your tracking "
+                "code was shown when you sent it."
+            ),
+            code="duplicate",
+        )
+        self.earlier = earlier
 
 
 def duplicate_of(*, key: str, category, now=None) -> Request | None:
@@ -122,43 +171,44 @@ def _place(point, community):
     return community.street, community, None
 
 
-# The same limit as the resident form and the model field (every path: form, Open311, API, staff).
+# GeoReport v2's limit, on every path (form, Open311, staff entry, other apps).
 DESCRIPTION_MAX_LENGTH = Request._meta.get_field("description").max_length
+MEDIA_URL_MAX_LENGTH = Request._meta.get_field("media_url").max_length
 
 
-@transaction.atomic
-def request_create(
+def _check_media_url(media_url: str) -> str | None:
+    if not media_url:
+        return None
+    if len(media_url) > MEDIA_URL_MAX_LENGTH:
+        return _("The media URL may be at most %(n)s characters.") % {"n": MEDIA_URL_MAX_LENGTH}
+    try:
+        URLValidator(schemes=["http", "https"])(media_url)
+    except ValidationError:
+        return _("The media URL must be an http or https address.")
+    return None
+
+
+def _input_errors(
     *,
     source,
     category,
     description,
-    location=None,
-    community=None,
-    address="",
-    reporter_name="",
-    reporter_phone="",
-    reporter_email="",
-    consent=False,
-    created_by=None,
-    photos=(),
-    client_ip="",
-    open311_client=None,
-    media_url="",
-    attribute_values=None,
-    now=None,
-) -> Request:
-    now = now or timezone.now()
+    address,
+    media_url,
+    reporter_name,
+    reporter_phone,
+    reporter_email,
+    consent,
+) -> dict:
+    """{field: message} for what request_create refuses before touching the database (the
+    values already stripped)."""
     errors = {}
     if not isinstance(category, Category) or not category.is_subclass or not category.active:
         errors["category"] = _("Choose a sub-class.")
-    description = (description or "").strip()
-    if len(description) < 5:
-        errors["description"] = _("Describe the problem in at least 5 characters.")
-    elif len(description) > DESCRIPTION_MAX_LENGTH:
+    if len(description) > DESCRIPTION_MAX_LENGTH:
         errors["description"] = _("Keep the description under %(n)s characters.") % {
             "n": DESCRIPTION_MAX_LENGTH
         }
-    reporter_email = (reporter_email or "").strip()
     if reporter_email:
         try:
             validate_email(reporter_email)
@@ -168,12 +218,67 @@ def request_create(
             errors["reporter_email"] = _("Enter a valid e-mail address.")
     if source not in Request.Source.values:
         errors["source"] = _("Unknown source.")
-    reporter_phone = (reporter_phone or "").strip()
+    media_error = _check_media_url(media_url)
+    if media_error:
+        errors["media_url"] = media_error
+    if len(reporter_phone) > 20:
+        errors["reporter_phone"] = _("Enter a phone number of at most 20 characters.")
+    if len(reporter_name) > 100:
+        errors["reporter_name"] = _("Enter a name of at most 100 characters.")
+    if len(address) > 200:
+        errors["address"] = _("Keep the address under 200 characters.")
     if (reporter_phone or reporter_email) and not consent:
         errors["consent"] = _(
             "Tick the consent line to leave your contact details, or leave "
             "them empty to report anonymously."
         )
+    return errors
+
+
+@transaction.atomic
+def request_create(
+    *,
+    source,
+    category,
+    description="",
+    location=None,
+    community=None,
+    address="",
+    address_id="",
+    reporter_name="",
+    reporter_phone="",
+    reporter_email="",
+    reporter_account_id="",
+    device_id="",
+    consent=False,
+    created_by=None,
+    photos=(),
+    open311_client=None,
+    media_url="",
+    attribute_values=None,
+    now=None,
+) -> Request:
+    """See the module docstring. A request a resident sent (the resident form, Open311) gets a
+    reporter secret: the returned instance carries it as `reporter_secret` (shown once, never
+    stored in clear; requests_desk.proof)."""
+    now = now or timezone.now()
+    description = (description or "").strip()
+    reporter_email = (reporter_email or "").strip()
+    media_url = (media_url or "").strip()
+    reporter_phone = (reporter_phone or "").strip()
+    reporter_name = (reporter_name or "").strip()
+    address = (address or "").strip()
+    errors = _input_errors(
+        source=source,
+        category=category,
+        description=description,
+        address=address,
+        media_url=media_url,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
+        consent=consent,
+    )
     if errors:
         raise ValidationError(errors)
     try:
@@ -182,29 +287,35 @@ def request_create(
         raise ValidationError({"photos": exc.messages}) from exc
     point = _as_point(location)
     street, community, grid = _place(point, community)
-    key = submitter_key(phone=reporter_phone, client_ip=client_ip)
-    earlier = duplicate_of(key=key, category=category, now=now)
-    if earlier is not None and source in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311):
-        raise ValidationError(
-            _(
-                "You reported this a few minutes ago (tracking code %(code)s); no need to send it "
-                "again."
-            )
-            % {"code": earlier.code},
-            code="duplicate",
-        )
+    key = submitter_key(
+        phone=reporter_phone,
+        email=reporter_email,
+        open311_client=open311_client,
+        account_id=reporter_account_id,
+        device_id=device_id,
+        place=_place_key(point, community, address_id, address),
+    )
+    resident_sent = source in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)
+    earlier = duplicate_of(key=key, category=category, now=now) if resident_sent else None
+    if earlier is not None:
+        raise DuplicateRequest(earlier)
+    # The secret goes to the browser that sent the form; an Open311 client proves its user
+    # by naming them again (requests_desk.proof.identity_matches).
+    secret = proof.new_secret() if source == Request.Source.RESIDENT_FORM and not created_by else ""
     case = Request(
         source=source,
         category=category,
         description=description,
         location=point,
-        address=(address or "").strip()[:200],
+        address=address,
+        address_id=(address_id or "").strip()[:40],
         street=street,
         community=community,
         grid=grid,
-        reporter_name=(reporter_name or "").strip()[:60],
-        reporter_phone=reporter_phone[:20],
-        reporter_email=(reporter_email or "").strip()[:200],
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
+        reporter_account_id=(reporter_account_id or "").strip()[:200],
         consent=bool(consent),
         reporter_phone_index=blind_index(reporter_phone) if reporter_phone else "",
         submitter_key=key,
@@ -221,6 +332,8 @@ def request_create(
         exclude=["code", *flow.NO_CLEAN], validate_unique=False, validate_constraints=False
     )
     for _attempt in range(5):
+        if secret:
+            case.reporter_proof = proof.secret_digest(case.code, secret)
         try:
             with transaction.atomic():
                 case.save()
@@ -231,6 +344,7 @@ def request_create(
             case.code = Request._meta.get_field("code").default()
     else:
         raise ValidationError(_("Please try again."))
+    case.reporter_secret = secret
     RequestEvent.objects.create(
         request=case,
         action="report",
@@ -259,6 +373,60 @@ def request_reroute(*, case, grid) -> Request:
     case.refresh_from_db()
     monthly_figures_change(before=locked, after=case)
     return case
+
+
+@transaction.atomic
+def request_comment(*, case, text: str, now=None) -> RequestEvent:
+    """The reporter's comment on their case (Open311 servicerequestupdates): a public timeline
+    entry; the stage does not change."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write the comment."), code="empty")
+    if len(text) > DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the comment under %(n)s characters.") % {"n": DESCRIPTION_MAX_LENGTH},
+            code="too_long",
+        )
+    locked = Request.objects.select_for_update().get(pk=case.pk)
+    return RequestEvent.objects.create(
+        request=locked,
+        action="comment",
+        from_stage=locked.stage,
+        to_stage=locked.stage,
+        actor=None,
+        actor_label=_("resident"),
+        note=text,
+        public=True,
+        created_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def request_reopen_ask(*, case, text: str = "", now=None) -> RequestEvent:
+    """The reporter asks to reopen their closed case: staff see it in the queue ("reopening
+    requested") and reopen it or dismiss the request (flow actions reopen / dismiss_reopen)."""
+    now = now or timezone.now()
+    locked = Request.objects.select_for_update().get(pk=case.pk)
+    if locked.stage != Stage.CLOSED:
+        raise ValidationError(_("Only a closed request can be reopened."), code="not_closed")
+    if locked.reopen_requested_at is not None:
+        raise ValidationError(
+            _("Reopening this request has already been asked for."), code="already_asked"
+        )
+    text = (text or "").strip()[:DESCRIPTION_MAX_LENGTH]
+    Request.objects.filter(pk=locked.pk).update(reopen_requested_at=now)
+    case.reopen_requested_at = now
+    return RequestEvent.objects.create(
+        request=locked,
+        action="reopen_request",
+        from_stage=locked.stage,
+        to_stage=locked.stage,
+        actor=None,
+        actor_label=_("resident"),
+        note=_("The resident asked to reopen the request: %(text)s") % {"text": text or "—"},
+        public=True,
+        created_at=now,
+    )
 
 
 def request_support(*, case, client_ip: str) -> bool:

@@ -1,87 +1,74 @@
-"""Abuse limits for public submissions: per client address and per phone number, in the cache.
+"""Abuse limits of the requests desk's public side, on core.ratelimit (fixed windows, the client
+address from the trusted proxy, fail open when the cache is down — see that module).
 
-The limits fail open: when the cache (Redis) is unreachable a resident's report is still taken —
-losing a report is worse than letting a few extra through for the minutes Redis is down.
+    submissions   per client address and per phone number (RATE_LIMIT_PER_IP / _PER_PHONE)
+    status        the public status page and the tracking-code lookup, per address: every look
+                  generously (RATE_LIMIT_STATUS), looks at unknown codes strictly
+                  (RATE_LIMIT_STATUS_MISSES): codes cannot be enumerated
+    proof         wrong proofs of being the reporter (rating, Open311 updates), per request and
+                  per address (RATE_LIMIT_PROOF): the last four digits of a phone are only
+                  10,000 guesses, so a request takes a handful of wrong ones a day
+    support       "+1": once a day per address and request
 """
 
-import functools
-import hashlib
-import logging
-
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.ratelimit import Rate, rate_exceeded, rate_hit
 from requests_desk.conf import conf
 
-logger = logging.getLogger(__name__)
 
-
-def _fail_open(default):
-    def decorator(fn):
-        @functools.wraps(fn)
-        def wrapped(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except ValidationError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
-                logger.warning("rate limit skipped, cache unavailable: %s", type(exc).__name__)
-                return default
-
-        return wrapped
-
-    return decorator
-
-
-def _key(kind: str, value: str) -> str:
-    return f"requests-rate:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
-
-
-def _hit(key: str, limit: int, seconds: int) -> bool:
-    """Count one submission; False when the limit was already reached."""
-    if cache.add(key, 1, seconds):
-        return True
-    current = cache.get(key) or 0
-    if current >= limit:
-        return False
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds)
-    return True
-
-
-@_fail_open(None)
 def submission_allow(*, ip: str, phone: str = "") -> None:
-    """Raise ValidationError when this address or phone sent too many requests recently."""
-    ip_limit, ip_seconds = conf.RATE_LIMIT_PER_IP
-    phone_limit, phone_seconds = conf.RATE_LIMIT_PER_PHONE
-    if phone:
-        key = _key("phone", phone.strip())
-        if (cache.get(key) or 0) >= phone_limit:
-            raise ValidationError(
-                _(
-                    "Too many requests from this phone number. Please try again "
-                    "in %(minutes)s minutes or call 12345."
-                )
-                % {"minutes": phone_seconds // 60},
-                code="rate_phone",
+    """Count a submission; raise ValidationError when this address or phone sent too many."""
+    ip_rate, phone_rate = Rate.of(conf.RATE_LIMIT_PER_IP), Rate.of(conf.RATE_LIMIT_PER_PHONE)
+    phone = (phone or "").strip()
+    if phone and rate_exceeded("rq-submit-phone", phone, phone_rate):
+        raise ValidationError(
+            _(
+                "Too many requests from this phone number. Please try again "
+                "in %(minutes)s minutes or call 12345."
             )
-    if ip and not _hit(_key("ip", ip), ip_limit, ip_seconds):
+            % {"minutes": phone_rate.minutes},
+            code="rate_phone",
+        )
+    if not rate_hit("rq-submit-ip", ip, ip_rate):
         raise ValidationError(
             _(
                 "Too many requests from your network. Please try again in "
                 "%(minutes)s minutes or call 12345."
             )
-            % {"minutes": ip_seconds // 60},
+            % {"minutes": ip_rate.minutes},
             code="rate_ip",
         )
     if phone:
-        _hit(_key("phone", phone.strip()), phone_limit, phone_seconds)
+        rate_hit("rq-submit-phone", phone, phone_rate)
 
 
-@_fail_open(True)
+def status_allow(*, ip: str) -> bool:
+    """Count one look at a status page (or one code lookup) from this address; False once the
+    address used up its looks, or its looks at unknown codes (guessing), for the window."""
+    if rate_exceeded("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES)):
+        return False
+    return rate_hit("rq-status", ip, Rate.of(conf.RATE_LIMIT_STATUS))
+
+
+def status_missed(*, ip: str) -> None:
+    """A look at a tracking code that does not exist."""
+    rate_hit("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES))
+
+
+def proof_blocked(*, code: str, ip: str) -> bool:
+    """Whether this request, or this address, has used up its wrong proofs for now."""
+    rate = Rate.of(conf.RATE_LIMIT_PROOF)
+    return rate_exceeded("rq-proof-case", code, rate) or rate_exceeded("rq-proof-ip", ip, rate)
+
+
+def proof_failed(*, code: str, ip: str) -> None:
+    rate = Rate.of(conf.RATE_LIMIT_PROOF)
+    rate_hit("rq-proof-case", code, rate)
+    rate_hit("rq-proof-ip", ip, rate)
+
+
 def support_allow(*, ip: str, code: str) -> bool:
     """A given address may "+1" a given request once a day."""
-    return cache.add(_key("support", f"{ip}:{code}"), 1, 86400)
+    return rate_hit("rq-support", f"{ip}:{code}", Rate(1, 86400))

@@ -1,6 +1,8 @@
 """Pages of the requests desk: the resident's form and status page (public), the staff queue and
 case page (jurisdiction-scoped). Views parse, call a service or selector, and render."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,15 +11,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import access
 from core.conf import conf as files_conf
 from core.errors import form_add_errors
+from core.ratelimit import client_address
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_reveal
-from requests_desk import flow, pending, selectors, services
+from requests_desk import flow, pending, proof, public, selectors, services, throttle
 from requests_desk.forms import (
     ActionForm,
     BulkDispatchForm,
@@ -28,11 +32,29 @@ from requests_desk.forms import (
     StaffEntryForm,
 )
 from requests_desk.models import Rating, Request, Stage
-from requests_desk.throttle import submission_allow
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
+
+
+def _too_many(request):
+    """429 with a translated page: the status page and code lookup are throttled per address."""
+    return render(request, "requests_desk/too_many.html", status=429)
+
+
+# A random id for the browser that submits, so that its own double submission is caught as a
+# duplicate without keying on the network address (requests_desk.services.submitter_key).
+DEVICE_COOKIE = "rg_device"
+DEVICE_SECONDS = 400 * 24 * 3600
+
+
+def _device_id(request) -> tuple[str, bool]:
+    """The browser's device id, and whether it is new (the cookie is then set)."""
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    if len(value) == 32 and value.isalnum():
+        return value, False
+    return secrets.token_hex(16), True
 
 
 def _map_context():
@@ -57,34 +79,55 @@ NEW_CODE_SALT = "requests_desk.new_code"
 NEW_CODE_SECONDS = 600
 
 
-def _remember_new_code(response, code: str):
+def _remember_new_request(response, request, created, device_id: str, new_device: bool):
+    """The success page's cookie (code and secret, shown once), the reporter's proof cookie
+    (requests_desk.proof) and the browser's device id."""
+    secure = settings.SESSION_COOKIE_SECURE
     response.set_signed_cookie(
         NEW_CODE_COOKIE,
-        code,
+        f"{created.code}:{created.reporter_secret}",
         salt=NEW_CODE_SALT,
         max_age=NEW_CODE_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE,
+        secure=secure,
         httponly=True,
         samesite="Lax",
     )
+    if created.reporter_secret:
+        proof.cookie_remember(
+            response, request, code=created.code, secret=created.reporter_secret, secure=secure
+        )
+    if device_id and new_device:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device_id,
+            max_age=DEVICE_SECONDS,
+            secure=secure,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
-def _just_created(request, code: str) -> bool:
+def _just_created(request, code: str) -> str | None:
+    """The secret to show once on the success page, when this browser just sent `code`."""
     remembered = request.get_signed_cookie(
         NEW_CODE_COOKIE, default=None, salt=NEW_CODE_SALT, max_age=NEW_CODE_SECONDS
     )
-    return remembered == code
+    remembered_code, _sep, secret = (remembered or "").partition(":")
+    return secret if remembered_code == code else None
 
 
 def _report(request, form_class, template, *, source, created_by=None):
     form = form_class(request.POST or None, request.FILES or None)
     nearby = []
+    device_id, new_device = _device_id(request) if created_by is None else ("", False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         token = data.get("pending_photos", "")
         try:
             if created_by is None:
-                submission_allow(ip=_client_ip(request), phone=data.get("reporter_phone", ""))
+                throttle.submission_allow(
+                    ip=_client_ip(request), phone=data.get("reporter_phone", "")
+                )
             # The photos kept from the previous showing of the form, then the new ones.
             photos = pending.pending_photos_with(token=token, uploads=data.get("photos"))
             if not data.get("confirm_new") and data["location"] is not None:
@@ -102,11 +145,25 @@ def _report(request, form_class, template, *, source, created_by=None):
                     reporter_name=data.get("reporter_name", ""),
                     reporter_phone=data.get("reporter_phone", ""),
                     reporter_email=data.get("reporter_email", ""),
+                    device_id=device_id,
                     consent=data.get("consent"),
                     created_by=created_by,
                     photos=photos,
-                    client_ip=_client_ip(request),
                 )
+        except services.DuplicateRequest as exc:
+            # The earlier code only for the browser that holds its proof: the refusal must not
+            # tell anyone else whether, and what, a phone number reported.
+            if proof.cookie_proves(request, exc.earlier):
+                form.add_error(
+                    None,
+                    _(
+                        "You reported this a few minutes ago (tracking code %(code)s); no need "
+                        "to send it again."
+                    )
+                    % {"code": exc.earlier.code},
+                )
+            else:
+                form_add_errors(form, exc)
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
@@ -118,7 +175,7 @@ def _report(request, form_class, template, *, source, created_by=None):
                     )
                     return redirect("requests_desk:case", code=created.code)
                 response = redirect("requests_desk:status", code=created.code)
-                _remember_new_code(response, created.code)
+                _remember_new_request(response, request, created, device_id, new_device)
                 return response
             # Shown again with the nearby requests: keep the photos (a browser cannot refill
             # a file input), referenced by a signed token in a hidden field.
@@ -135,7 +192,10 @@ def _report(request, form_class, template, *, source, created_by=None):
         template,
         {
             "form": form,
-            "nearby": nearby,
+            # What the offer may show of another resident's request: requests_desk.public.
+            "nearby": [public.nearby_offer(other) for other in nearby]
+            if created_by is None
+            else nearby,
             **_map_context(),
             "kept_photos": pending.pending_photos_urls(form["pending_photos"].value() or ""),
             "max_photos": files_conf.MAX_PHOTOS,
@@ -152,22 +212,24 @@ def report_new(request):
 
 def status_lookup(request):
     code = (request.GET.get("code") or "").strip().upper()
+    if code and not throttle.status_allow(ip=_client_ip(request)):
+        return _too_many(request)
     if code and selectors.public_request(code) is not None:
         return redirect("requests_desk:status", code=code)
     if code:
+        throttle.status_missed(ip=_client_ip(request))
         messages.error(request, _("No request has that tracking code."))
     return render(request, "requests_desk/status_lookup.html", {"code": code})
 
 
-def status(request, code):
-    """The public status page: stage, time limit, public replies — never personal data."""
-    item = selectors.public_request(code)
-    if item is None:
-        raise Http404
+def _status_page(request, item, *, rating_form=None, status=200):
+    """The public status page: what requests_desk.public lets the public see of `item`, and the
+    rating form for its reporter."""
     shown = item.merged_into if item.stage == Stage.MERGED and item.merged_into else item
     if shown is not item:
         shown = selectors.public_request(shown.code)
-    just_created = _just_created(request, item.code)
+    case = public.public_case(shown)
+    secret = _just_created(request, item.code)
     try:
         rating = item.rating
     except Rating.DoesNotExist:
@@ -176,62 +238,98 @@ def status(request, code):
     reached = Stage.PUBLIC_STEPS.index(shown.stage) if shown.stage in Stage.PUBLIC_STEPS else -1
     for index, step in enumerate(Stage.PUBLIC_STEPS):
         steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
+    proven = proof.cookie_proves(request, item)
+    if rating_form is None and item.stage == Stage.CLOSED and rating is None:
+        rating_form = RatingForm(needs_proof=not proven)
     response = render(
         request,
         "requests_desk/status.html",
         {
             "item": item,
-            "shown": shown,
+            "case": case,
+            "merged": shown is not item,
+            "shown_code": shown.code,
             "steps": steps,
-            "just_created": just_created,
+            "just_created": secret is not None,
+            "reporter_secret": secret,
             "rating": rating,
-            "rating_form": RatingForm() if item.stage == Stage.CLOSED and rating is None else None,
+            "rating_form": rating_form,
         },
+        status=status,
     )
-    if just_created:
+    if secret is not None:
         response.delete_cookie(NEW_CODE_COOKIE, samesite="Lax")
     return response
 
 
+def status(request, code):
+    """The public status page: stage, time limit, public replies — never personal data."""
+    if not throttle.status_allow(ip=_client_ip(request)):
+        return _too_many(request)
+    item = selectors.public_request(code)
+    if item is None:
+        throttle.status_missed(ip=_client_ip(request))
+        raise Http404
+    return _status_page(request, item)
+
+
 @require_POST
 def rate(request, code):
+    """The reporter's rating. The tracking code only reads the status: rating (which can send
+    the case back) needs the proof of being the reporter (requests_desk.proof) — the browser's
+    cookie from the submission, the secret shown then, or the last four digits of the phone."""
+    ip = _client_ip(request)
+    if not throttle.status_allow(ip=ip):
+        return _too_many(request)
     item = selectors.public_request(code)
     if item is None:
         raise Http404
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            flow.transition(case=item, action="rate", by=None, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+    proven = proof.cookie_proves(request, item)
+    form = RatingForm(request.POST, needs_proof=not proven)
+    if not form.is_valid():
+        return _status_page(request, item, rating_form=form, status=400)
+    if not proven:
+        if throttle.proof_blocked(code=item.code, ip=ip):
+            return _too_many(request)
+        if not proof.typed_proof_matches(item, form.cleaned_data["proof"]):
+            throttle.proof_failed(code=item.code, ip=ip)
+            form.add_error(
+                "proof",
+                _(
+                    "That is not the key shown when the request was sent, nor the last four "
+                    "digits of the phone left with it."
+                ),
+            )
+            return _status_page(request, item, rating_form=form, status=403)
+    scores = {k: v for k, v in form.cleaned_data.items() if k != "proof"}
+    try:
+        flow.transition(case=item, action="rate", by=None, **scores)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if item.rating.satisfied:
+            messages.success(request, _("Thank you for your rating."))
         else:
-            if item.rating.satisfied:
-                messages.success(request, _("Thank you for your rating."))
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "Thank you. We are sorry: the request has been sent "
-                        "back to be handled again."
-                    ),
-                )
-        return redirect("requests_desk:status", code=item.code)
-    messages.error(request, _("Give each score from 1 to 5."))
+            messages.warning(
+                request,
+                _("Thank you. We are sorry: the request has been sent back to be handled again."),
+            )
     return redirect("requests_desk:status", code=item.code)
 
 
 @require_POST
-def support(request, code):
-    item = selectors.public_request(code)
+def support(request, token):
+    """Another resident's "+1" from the nearby offer. The button carries a signed reference,
+    not the request's tracking code (requests_desk.public)."""
+    pk = public.support_target(token)
+    item = Request.objects.filter(pk=pk).first() if pk is not None else None
     if item is None:
         raise Http404
     if services.request_support(case=item, client_ip=_client_ip(request)):
-        messages.success(
-            request, _("Thank you: your +1 was added to request %(code)s.") % {"code": item.code}
-        )
+        messages.success(request, _("Thank you: your +1 was added to that request."))
     else:
         messages.info(request, _("Your +1 was already counted."))
-    return redirect("requests_desk:status", code=item.code)
+    return redirect("requests_desk:new")
 
 
 # --- Staff ------------------------------------------------------------------------------------------
@@ -275,6 +373,15 @@ def queue(request):
     )
 
 
+def _same_site(request, target: str | None) -> str:
+    """`next=` only ever leads back into this site (no open redirect)."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("requests_desk:queue")
+
+
 @staff_required
 @require_POST
 def bulk_dispatch(request):
@@ -282,7 +389,7 @@ def bulk_dispatch(request):
     codes = request.POST.getlist("codes")[:200]
     if not form.is_valid() or not codes:
         messages.error(request, _("Choose requests and where to dispatch them."))
-        return redirect(request.POST.get("next") or reverse("requests_desk:queue"))
+        return redirect(_same_site(request, request.POST.get("next")))
     items = list(
         selectors.requests_for(request.user)
         .filter(code__in=codes)
@@ -302,7 +409,7 @@ def bulk_dispatch(request):
         messages.success(request, _("Dispatched %(n)s requests.") % {"n": len(done)})
     for line in refused:
         messages.error(request, line)
-    return redirect(request.POST.get("next") or reverse("requests_desk:queue"))
+    return redirect(_same_site(request, request.POST.get("next")))
 
 
 @staff_required
@@ -374,7 +481,15 @@ def act(request, code, action):
         raise Http404
     transition = flow.TRANSITIONS[action]
     form = ActionForm(request.POST or None, request.FILES or None, action=action, case=item)
-    if request.method == "POST" and form.is_valid():
+    # An action the stage or the role does not allow is refused with its reason (400), before
+    # any form is read: the page shows the reason instead of a form.
+    try:
+        flow.check(item, action, request.user)
+    except ValidationError as exc:
+        refusal = " ".join(exc.messages)
+    else:
+        refusal = None
+    if refusal is None and request.method == "POST" and form.is_valid():
         try:
             flow.transition(case=item, action=action, by=request.user, **form.params())
         except ValidationError as exc:
@@ -390,19 +505,13 @@ def act(request, code, action):
                 )
             messages.success(request, message)
             return redirect("requests_desk:case", code=item.code)
-    elif request.method == "POST":
-        pass
-    else:
-        try:
-            flow.check(item, action, request.user)
-        except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
     template = (
         "requests_desk/fragments/action_form.html" if request.htmx else "requests_desk/action.html"
     )
+    refused = refusal is not None or (request.method == "POST" and bool(form.errors))
     return render(
         request,
         template,
-        {"item": item, "form": form, "transition": transition},
-        status=200 if not form.errors or request.method == "GET" else 400,
+        {"item": item, "form": form, "transition": transition, "refusal": refusal},
+        status=400 if refused else 200,
     )

@@ -125,6 +125,11 @@ class BookingAdmin(JurisdictionScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A booking is cancelled (services.booking_cancel keeps it and its history), never
+        # deleted: no delete page, no "delete selected" action.
+        return False
+
 
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):

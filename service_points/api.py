@@ -3,7 +3,6 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -11,9 +10,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import BIGINT_MAX, query_choice, query_int
 from grids.jurisdiction import get_scoped_object_or_404
 from service_points import selectors, services
 from service_points.forms import PositionFilterForm
+from service_points.models import Booking
 from service_points.serializers import BookingSerializer, RoomSerializer, position_feature
 from service_points.views import filter_kwargs
 
@@ -48,15 +49,27 @@ class PositionListView(APIView):
             OpenApiParameter("function", str, description="function code, e.g. political"),
             OpenApiParameter("facility", str, description="facility code, e.g. book_bar"),
             OpenApiParameter(
-                "open_now", OpenApiTypes.BOOL, description="only positions open now (Asia/Shanghai)"
+                "open_now",
+                str,
+                enum=["true", "false", "on"],
+                description='"true" or "on": only positions open now (Asia/Shanghai)',
             ),
-            OpenApiParameter("lat", float),
-            OpenApiParameter("lon", float),
+            OpenApiParameter(
+                "lat",
+                {"type": "number", "minimum": -90, "maximum": 90},
+                description="WGS-84 latitude; give lon with it (one without the other is a 400)",
+            ),
+            OpenApiParameter(
+                "lon",
+                {"type": "number", "minimum": -180, "maximum": 180},
+                description="WGS-84 longitude; give lat with it (one without the other is a 400)",
+            ),
             OpenApiParameter("q", str, description="name or address contains"),
         ],
         responses=FEATURE_COLLECTION,
     )
     def get(self, request):
+        query_choice(request.query_params, "open_now", ("true", "false", "on"))
         form = PositionFilterForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)
@@ -114,17 +127,23 @@ class BookingListView(generics.ListCreateAPIView):
 
     def get_queryset(self):
         qs = selectors.bookings_for(self.request.user).order_by("starts_at")
-        room = self.request.query_params.get("room")
-        if room and room.isdigit():
-            qs = qs.filter(room_id=int(room))
-        if self.request.query_params.get("status") in ("confirmed", "cancelled"):
-            qs = qs.filter(status=self.request.query_params["status"])
+        params = self.request.query_params
+        room = query_int(params, "room")
+        if room is not None:
+            qs = qs.filter(room_id=room)
+        status_value = query_choice(params, "status", Booking.Status.values)
+        if status_value:
+            qs = qs.filter(status=status_value)
         return qs
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("room", int),
-            OpenApiParameter("status", str, enum=["confirmed", "cancelled"]),
+            OpenApiParameter(
+                "room",
+                {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
+                description="room id",
+            ),
+            OpenApiParameter("status", str, enum=Booking.Status.values),
         ]
     )
     def get(self, request, *args, **kwargs):

@@ -4,8 +4,10 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 
 
-def login(client, username, password):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+def login(client, username, password, address="127.0.0.1"):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def test_anonymous_visitors_to_a_staff_page_are_sent_to_the_site_login(client, db):
@@ -64,15 +66,22 @@ def test_an_account_without_a_role_cannot_log_in(client, world):
     assert client.get("/inbox/")["Location"].startswith("/accounts/login/")
 
 
-def test_a_successful_login_clears_earlier_failures(client, world, settings):
+def test_a_successful_login_clears_the_usernames_failures_not_the_addresses(
+    client, world, settings
+):
     settings.LOGIN_FAILURE_LIMIT = 3
-    login(client, "head_a1a", "wrong")
-    login(client, "head_a1a", "wrong")
-    assert login(client, "head_a1a", "pw-for-tests-1").status_code == 302
+    login(client, "head_a1a", "wrong", "10.1.0.1")
+    login(client, "head_a1a", "wrong", "10.1.0.1")
+    assert login(client, "head_a1a", "pw-for-tests-1", "10.1.0.1").status_code == 302
     client.logout()
-    login(client, "head_a1a", "wrong")
-    login(client, "head_a1a", "wrong")
-    assert login(client, "head_a1a", "pw-for-tests-1").status_code == 302
+    # The user's count starts again (from another address: two more mistakes are fine)…
+    login(client, "head_a1a", "wrong", "10.1.0.2")
+    login(client, "head_a1a", "wrong", "10.1.0.2")
+    assert login(client, "head_a1a", "pw-for-tests-1", "10.1.0.2").status_code == 302
+    client.logout()
+    # …but the first address keeps its two failures: one more and it is locked out.
+    login(client, "someone_else", "wrong", "10.1.0.1")
+    assert login(client, "head_a1a", "pw-for-tests-1", "10.1.0.1").status_code == 200
 
 
 @pytest.mark.parametrize(

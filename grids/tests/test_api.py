@@ -27,8 +27,12 @@ def test_grid_list_is_a_geojson_feature_collection_with_the_documented_propertie
         "street_code": "440311001",
         "population": 8000,
         "households": 3000,
-        "grid_head": "测head_a1a",
+        # A staff member's name is not public unless the district opts in (or for staff).
+        "grid_head": None,
     }
+    client.force_login(world.users.grid_head)
+    staff_view = client.get("/api/v1/grids/").json()["features"][0]["properties"]
+    assert staff_view["grid_head"] == "测head_a1a"
 
 
 def test_grid_list_filters_by_street_and_community_code(world, client):

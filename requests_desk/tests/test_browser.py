@@ -131,3 +131,120 @@ def test_dispatch_offers_the_assigned_people_and_the_rating_is_on_the_timeline(
     page.screenshot(path=str(artifacts / "requests_rated_timeline_desktop.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})
     page.screenshot(path=str(artifacts / "requests_rated_timeline_phone.png"), full_page=True)
+
+
+def _shoot(page, artifacts, name):
+    """The page at phone and desktop width (Chinese), for a person to look at."""
+    from conftest import DESKTOP, PHONE
+
+    for label, size in (("360", PHONE), ("1280", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(artifacts / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+
+
+@pytest.mark.browser
+def test_another_phone_rates_only_with_the_rating_key_and_the_offer_hides_the_code(
+    transactional_db, world, categories, live_server, browser, artifacts
+):
+    from conftest import PHONE
+    from requests_desk.tests.test_flow import bring_to
+
+    def phone():
+        context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    centre = world.grids["A1a"].boundary.centroid
+    first = phone()
+    first.goto(f"{live_server.url}/requests/new/")
+    first.select_option("#id_category", label="暴露垃圾")
+    first.fill("#id_description", "王阿姨家楼下垃圾堆了三天，电话13812345678")
+    first.wait_for_selector("#rq-map[data-loaded=true]")
+    first.evaluate(
+        "([lat, lon]) => { document.querySelector('#id_lat').value = lat;"
+        " document.querySelector('#id_lon').value = lon; }",
+        [centre.y, centre.x],
+    )
+    first.fill("#id_reporter_phone", "13812345678")
+    first.check("#id_consent")
+    first.click("button.primary")
+    code = first.locator("#tracking-code").inner_text().strip()
+    key = first.locator("#reporter-secret").inner_text().strip()
+    assert len(code) == 10 and len(key) == 8
+    _shoot(first, artifacts, "requests-submitted-with-key")
+
+    # A neighbour reports the same thing nearby: the +1 offer names no code and no words.
+    second = phone()
+    second.goto(f"{live_server.url}/requests/new/")
+    second.select_option("#id_category", label="暴露垃圾")
+    second.fill("#id_description", "这边也有垃圾")
+    second.wait_for_selector("#rq-map[data-loaded=true]")
+    second.evaluate(
+        "([lat, lon]) => { document.querySelector('#id_lat').value = lat;"
+        " document.querySelector('#id_lon').value = lon; }",
+        [centre.y + 0.0002, centre.x],
+    )
+    second.click("button.primary")
+    offer = second.locator(".rq-nearby").inner_text()
+    assert "暴露垃圾" in offer and code not in offer and "王阿姨" not in offer
+    _shoot(second, artifacts, "requests-plus-one-offer")
+    second.click(".rq-nearby button[type=submit]")
+    second.wait_for_selector(".messages")
+    assert Request.objects.get(code=code).support_count == 1
+
+    bring_to(Request.objects.get(code=code), "closed", world.users.district_admin)
+    # The neighbour knows the code (read out, or from Open311) but cannot rate with it.
+    second.goto(f"{live_server.url}/requests/t/{code}/")
+    assert second.locator("#id_proof").count() == 1
+    for name in ("speed", "result", "service", "feedback_quality"):
+        second.check(f"input[name={name}][value='1']")
+    second.fill("#id_proof", "0000")
+    second.click("form.rq-rating button[type=submit]")
+    second.wait_for_selector(".field-error")
+    _shoot(second, artifacts, "requests-rating-refused")
+    from requests_desk.models import Rating
+
+    assert not Rating.objects.exists()
+    # On yet another phone the reporter types the rating key.
+    third = phone()
+    third.goto(f"{live_server.url}/requests/t/{code}/")
+    for name in ("speed", "result", "service", "feedback_quality"):
+        third.check(f"input[name={name}][value='5']")
+    third.fill("#id_proof", key)
+    third.click("form.rq-rating button[type=submit]")
+    third.wait_for_selector("text=5.00")
+    _shoot(third, artifacts, "requests-rated-with-key")
+    assert Rating.objects.get().request.code == code
+
+
+@pytest.mark.browser
+def test_staff_see_reopen_requests_and_refusals_in_chinese(
+    transactional_db, world, categories, live_server, page, artifacts, make_request, settings
+):
+    """The pages this work touched, as staff and as a throttled visitor, at both widths."""
+    from conftest import browser_login
+    from requests_desk.services import request_reopen_ask
+    from requests_desk.tests.test_flow import bring_to
+
+    closed = bring_to(
+        make_request(source=Request.Source.RESIDENT_FORM), "closed", world.users.district_admin
+    )
+    request_reopen_ask(case=closed, text="垃圾又堆起来了")
+    browser_login(page, live_server, "district")
+    page.goto(f"{live_server.url}/requests/queue/?stage=&reopen=on")
+    assert closed.code in page.content() and "申请重新办理" in page.content()
+    _shoot(page, artifacts, "requests-queue-reopen")
+    page.goto(f"{live_server.url}/requests/case/{closed.code}/act/dispatch/")
+    assert "不能" in page.content() or "无法" in page.content() or "error-summary" in page.content()
+    _shoot(page, artifacts, "requests-action-refused")
+    page.goto(f"{live_server.url}/branches/members/?community=abc")
+    assert "field-error" in page.content()
+    _shoot(page, artifacts, "branches-members-bad-community")
+    page.click("button.link")  # log out
+    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS = (1, 600)
+    page.goto(f"{live_server.url}/requests/t/{closed.code}/")
+    page.goto(f"{live_server.url}/requests/t/{closed.code}/")
+    assert "请求过于频繁" in page.content()
+    _shoot(page, artifacts, "requests-too-many")

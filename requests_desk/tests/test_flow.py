@@ -103,6 +103,10 @@ def test_every_role_on_every_transition(world, make_request, action):
         flow.transition(
             case=item, action="request_extension", by=admin, working_days=2, note="需要协调"
         )
+    if action in ("reopen", "dismiss_reopen"):
+        from requests_desk.services import request_reopen_ask
+
+        request_reopen_ask(case=item, text="还是没有清理")
     for role in ROLES:
         user = user_for(world, role)
         fresh = Request.objects.get(pk=item.pk)

@@ -173,7 +173,28 @@ def test_same_resident_same_thing_within_minutes_is_a_duplicate(client, world, c
     data["confirm_new"] = "on"  # even past the "+1" offer
     response = client.post(URL, data)
     assert Request.objects.count() == 1
+    # The browser that sent it holds its proof, so it is told the code again…
     assert first.code in response.content.decode()
+    # …another phone typing the same number is refused without it.
+    response = type(client)().post(URL, data)
+    assert Request.objects.count() == 1
+    assert first.code not in response.content.decode() and "几分钟前" in response.content.decode()
+
+
+def test_the_same_browser_without_a_phone_is_a_duplicate_at_the_same_place(
+    client, world, categories
+):
+    data = form_data(world, categories, confirm_new="on")
+    client.post(URL, data)
+    client.post(URL, data)
+    assert Request.objects.count() == 1
+    client.post(URL, form_data(world, categories, confirm_new="on", **_elsewhere(world)))
+    assert Request.objects.count() == 2
+
+
+def _elsewhere(world):
+    centre = world.grids["B2b"].boundary.centroid
+    return {"lat": centre.y, "lon": centre.x}
 
 
 def test_nearby_open_request_of_same_subclass_is_offered_for_plus_one(client, world, categories):
@@ -181,17 +202,23 @@ def test_nearby_open_request_of_same_subclass_is_offered_for_plus_one(client, wo
     lat, lon = grid.boundary.centroid.y, grid.boundary.centroid.x
     client.post(URL, form_data(world, categories, lat=lat, lon=lon), REMOTE_ADDR="10.0.0.1")
     first = Request.objects.get()
+    other = type(client)()  # another resident
     data = form_data(world, categories, lat=lat + 0.0003, lon=lon, description="这里也有垃圾没清")
-    response = client.post(URL, data, REMOTE_ADDR="10.0.0.2")
+    response = other.post(URL, data, REMOTE_ADDR="10.0.0.2")
     assert Request.objects.count() == 1
     page = response.content.decode()
-    assert reverse("requests_desk:support", args=[first.code]) in page
-    client.post(reverse("requests_desk:support", args=[first.code]), REMOTE_ADDR="10.0.0.2")
-    client.post(reverse("requests_desk:support", args=[first.code]), REMOTE_ADDR="10.0.0.2")
+    # Category, rough place and stage; never the other resident's words or tracking code.
+    assert "暴露垃圾" in page and first.community.name in page
+    assert first.code not in page and first.description not in page
+    action = page.split('action="/requests/support/')[1].split('"')[0]
+    support_url = f"/requests/support/{action}"
+    other.post(support_url, REMOTE_ADDR="10.0.0.2")
+    other.post(support_url, REMOTE_ADDR="10.0.0.2")
     first.refresh_from_db()
     assert first.support_count == 1
+    assert other.post("/requests/support/forged:token/").status_code == 404
     # Choosing "send mine as new" creates it.
-    response = client.post(URL, {**data, "confirm_new": "on"}, REMOTE_ADDR="10.0.0.2")
+    response = other.post(URL, {**data, "confirm_new": "on"}, REMOTE_ADDR="10.0.0.2")
     assert Request.objects.count() == 2
 
 

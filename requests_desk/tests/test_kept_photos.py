@@ -33,6 +33,8 @@ def offered(client, world, categories):
     grid = world.grids["A1a"]
     lat, lon = grid.boundary.centroid.y, grid.boundary.centroid.x
     client.post(URL, form_data(world, categories, lat=lat, lon=lon), REMOTE_ADDR="10.0.0.1")
+    # The second resident is another phone: none of the first one's cookies.
+    client.cookies.clear()
     data = form_data(world, categories, lat=lat + 0.0003, lon=lon, description="这里也有垃圾没清")
     response = client.post(
         URL, {**data, "photos": [photo("a.jpg"), photo("b.png")]}, REMOTE_ADDR="10.0.0.2"

@@ -20,8 +20,9 @@
     return "<strong class='popup-title'>" + esc(p.name) + "</strong><br>" +
       esc(t.code) + ": " + esc(p.code) + "<br>" +
       esc(t.community) + ": " + esc(p.community) + "<br>" +
-      esc(t.street) + ": " + esc(p.street) + "<br>" +
-      esc(t.gridHead) + ": " + esc(p.grid_head || t.none);
+      esc(t.street) + ": " + esc(p.street) +
+      // The grid head's name is public only where the district opts in (or for staff).
+      (p.grid_head ? "<br>" + esc(t.gridHead) + ": " + esc(p.grid_head) : "");
   }
 
   function select(code) {

@@ -180,7 +180,7 @@ def files(world, objects, served_media_root):
 
     photos = {}
     for key in ("inside", "outside", "neighbour"):
-        (photos[key],) = photos_save(request=objects[key], files=[jpeg()])
+        (photos[key],) = photos_save(case=objects[key], files=[jpeg()])
     for key, household in objects["households"].items():
         visit = Visit.objects.create(
             household=household, visitor=world.users.district_admin, visited_on="2026-03-01"

@@ -5,13 +5,21 @@ test proves they are the same). For every operation, Hypothesis draws requests f
 valid ones (positive) and ones that break it (negative: wrong types, missing required fields,
 values outside their limits, unknown properties) — with the path parameters pointing at a real
 object half of the time, and sends each through the WSGI application twice: as the district
-admin (token authentication) and with no valid credentials. Every answer goes through
-schemathesis' stateless checks:
+admin (token authentication) and with no valid credentials. Every answer goes through all of
+schemathesis' checks (schemathesis.checks.ALL_CHECKS):
 
 * not_a_server_error — no 5xx;
 * status_code_conformance — the status code is one the operation documents;
 * content_type_conformance — the Content-Type is the one documented for that status;
-* response_schema_conformance — the body validates against the documented response schema.
+* response_headers_conformance — documented response headers are there and well-formed;
+* response_schema_conformance — the body validates against the documented response schema;
+* negative_data_rejection — a request that breaks the schema is refused (4xx). Judged on what
+  was actually sent: a negative draw can lose its negation on the way (an object or an empty
+  list in a query string is exploded or dropped, the JSON string "8" is the integer 8 in a path,
+  and the staff call replaces the drawn credentials with a real token), so those are not held
+  against the API (`_really_negative`);
+* ignored_auth — an operation that declares credentials answers 401 without them and with
+  invalid ones (public reads declare none).
 
 A path that no route matches (e.g. a non-numeric id where the route takes `<int:pk>`) never
 reaches the API; Django answers its plain 404 page, and for those only "404, not 5xx" is checked.
@@ -25,8 +33,12 @@ on it (a 5xx above all) still fails it, and the mark has to go once the defect i
 
 import datetime
 import json
+import math
+import re
 from collections import Counter, defaultdict
+from urllib.parse import parse_qsl, urlsplit
 
+import jsonschema
 import pytest
 import schemathesis
 from django.urls import Resolver404, resolve
@@ -34,8 +46,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import DataGenerationMethod
 from schemathesis.checks import not_a_server_error
+from schemathesis.internal.checks import CheckContext
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -83,8 +99,23 @@ class UndocumentedStatus(AssertionError):
     """A status code the operation does not document."""
 
 
+class AcceptedInvalidInput(AssertionError):
+    """A request that breaks the schema was answered 2xx."""
+
+
+class AuthNotEnforced(AssertionError):
+    """An operation that requires credentials answered 2xx without them."""
+
+
+class HeadersViolateSchema(AssertionError):
+    """A documented response header is missing or malformed."""
+
+
 CHECKS = [
     (not_a_server_error, ServerError),
+    (negative_data_rejection, AcceptedInvalidInput),
+    (ignored_auth, AuthNotEnforced),
+    (response_headers_conformance, HeadersViolateSchema),
     (response_schema_conformance, ResponseViolatesSchema),
     (content_type_conformance, UndocumentedContentType),
     (status_code_conformance, UndocumentedStatus),
@@ -92,9 +123,8 @@ CHECKS = [
 
 # Defects in apps this suite does not own, reported to their owners (docs/reliability.md):
 # operation → (the kinds of failure expected, why). A strict xfail: once fixed, remove the line.
-# Empty since 2026-11-30: the requests desk's and the inbox's error answers are documented (the
-# schema class is the default of every view), `merged_into` is nullable, and an unknown path
-# under /api/ answers JSON.
+# Empty since 2026-11-30, and still empty with all checks since 2026-12-05 (strict pagination
+# and query parameters, 401 for missing credentials, typed nullable fields: docs/reliability.md).
 KNOWN: dict[str, tuple[tuple[type, ...], str]] = {}
 
 
@@ -259,18 +289,109 @@ def _routed(case) -> bool:
     return True
 
 
-def _check(case, response, found: dict) -> None:
+_INVALID = object()
+
+
+def _coerce(value: str, schema: dict):
+    """A query-string value as the type its schema declares (what a server must parse)."""
+    kind = schema.get("type")
+    if kind == "integer":
+        return int(value) if re.fullmatch(r"[+-]?[0-9]+", value) else _INVALID
+    if kind == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            return _INVALID
+        return number if math.isfinite(number) else _INVALID
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(value, _INVALID)
+    return value
+
+
+def _sent_query_is_valid(case, response) -> bool:
+    """Whether the query string actually sent satisfies the operation's parameters. A negative
+    case can lose its negation on the way: an object or an empty list in a query string is
+    exploded or dropped, and unknown parameters are ignored by design."""
+    sent = parse_qsl(urlsplit(response.request.url).query, keep_blank_values=True)
+    declared = {p.name: p.definition.get("schema", {}) for p in case.operation.query}
+    required = {p.name for p in case.operation.query if p.is_required}
+    if required - {name for name, _value in sent}:
+        return False
+    checker = jsonschema.FormatChecker()
+    for name, value in sent:
+        if name not in declared:
+            continue
+        coerced = _coerce(value, declared[name])
+        validator = jsonschema.Draft4Validator(declared[name], format_checker=checker)
+        if coerced is _INVALID or not validator.is_valid(coerced):
+            return False
+    return True
+
+
+def _sent_path_is_valid(case) -> bool:
+    """Whether the path parameters, as written into the URL, satisfy their schemas (a negative
+    draw such as the JSON string "8" for an integer is the valid 8 once in a path)."""
+    checker = jsonschema.FormatChecker()
+    for parameter in case.operation.path_parameters:
+        schema = parameter.definition.get("schema", {})
+        value = _coerce(str((case.path_parameters or {}).get(parameter.name, "")), schema)
+        validator = jsonschema.Draft4Validator(schema, format_checker=checker)
+        if value is _INVALID or not validator.is_valid(value):
+            return False
+    return True
+
+
+def _really_negative(case, response, real_path: bool) -> bool:
+    """Whether the request sent breaks the schema. The credentials (headers, cookies) do not
+    count: the staff call replaces the drawn ones with a real token, and an anonymous call with
+    drawn ones must be refused anyway (401, an allowed answer)."""
+    meta = getattr(case, "meta", None)
+    if meta is None or not case.data_generation_method.is_negative:
+        return False
+    if meta.body and meta.body.is_negative:
+        return True
+    if _path_is_negated(case) and not real_path and not _sent_path_is_valid(case):
+        return True
+    return not _sent_query_is_valid(case, response)
+
+
+def _check(case, response, found: dict, headers=None) -> None:
+    from requests.structures import CaseInsensitiveDict
+
+    check_context = CheckContext(
+        override=None,
+        auth=None,
+        headers=CaseInsensitiveDict(headers) if headers else None,
+        transport_kwargs={"headers": headers} if headers else {},
+    )
+    # ignored_auth puts an invalid credential into the case's headers and cookies: they must be
+    # mappings (schemathesis 3.39 fails on None there).
+    case.headers = case.headers if case.headers is not None else {}
+    case.cookies = case.cookies if case.cookies is not None else {}
     checks = CHECKS if _routed(case) else CHECKS[:1]
+    if not _really_negative(case, response, real_path=False):
+        checks = [(check, kind) for check, kind in checks if check is not negative_data_rejection]
     if not _routed(case) and response.status_code != 404:
         found[UndocumentedStatus].append(f"unrouted path: {_describe(case, response)}")
     for check, kind in checks:
         try:
-            check(None, response, case)
+            check(check_context, response, case)
         except AssertionError as exc:
             context = getattr(exc, "context", None)
             text = f"{exc} {getattr(context, 'message', '')}"
             detail = " / ".join(line.strip() for line in text.splitlines() if line.strip())
             found[kind].append(f"{check.__name__} ({detail[:300]}): {_describe(case, response)}")
+
+
+def _path_is_negated(case) -> bool:
+    """(Schemathesis marks the path "negative" on operations that have no path parameters.)"""
+    meta = getattr(case, "meta", None)
+    return bool(
+        meta
+        and meta.path_parameters
+        and meta.path_parameters.is_negative
+        and len(case.operation.path_parameters)
+    )
 
 
 def _form_body_is_a_mapping(case) -> bool:
@@ -338,16 +459,22 @@ def test_operation_passes_the_stateless_checks(label, api):
         ],
     )
     def run(case, use_real):
-        if use_real:
+        # Real path values make a case whose negation is in its path a valid one: keep those.
+        if use_real and not _path_is_negated(case):
             case.path_parameters = {**(case.path_parameters or {}), **real}
         cache.clear()  # a fresh rate-limit window for every example
         for who, headers in (
             ("staff", {"Authorization": f"Token {api['token']}"}),
             ("anonymous", None),
         ):
+            if headers:
+                # Schemathesis also draws values for the declared credentials (the session
+                # cookie, the Authorization header): the staff call sends the real token only.
+                (case.headers or {}).pop("Authorization", None)
+                (case.cookies or {}).pop("sessionid", None)
             response = case.call(headers=headers)
             statuses[f"{who} {response.status_code}"] += 1
-            _check(case, response, found)
+            _check(case, response, found, headers)
 
     run()
     assert sum(statuses.values()) >= 2 * min(MAX_EXAMPLES, 2), statuses

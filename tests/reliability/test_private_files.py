@@ -78,7 +78,7 @@ def reply_with_photo(item, *, public: bool):
         note="已处理，附照片",
         public=public,
     )
-    (photo,) = photos_save(request=item, files=[payloads.jpeg(color=(1, 2, 3))], event=event)
+    (photo,) = photos_save(case=item, files=[payloads.jpeg(color=(1, 2, 3))], event=event)
     return photo
 
 

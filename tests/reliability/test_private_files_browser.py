@@ -106,7 +106,7 @@ def test_case_and_status_pages_show_request_photos_through_the_file_view(
         public=True,
         created_at=timezone.now(),
     )
-    photos_save(request=item, files=[picture((30, 30, 160))], event=reply)
+    photos_save(case=item, files=[picture((30, 30, 160))], event=reply)
     page.goto(f"{live_server.url}/requests/t/{item.code}/")
     assert images_loaded(page, ".rq-timeline img") == [640]
     both_sizes(page, artifacts, "files-status-page")

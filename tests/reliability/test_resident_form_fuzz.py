@@ -46,7 +46,7 @@ def nothing_saved(media_root):
 
 
 BAD = [
-    ("description", payloads.HUGE, "2000"),
+    ("description", payloads.HUGE, "4000"),
     ("description", "", "必填"),
     ("description", "短", "5"),
     ("description", "\x00\x00\x00\x00\x00\x00", "空字符"),

@@ -1,0 +1,163 @@
+"""Rate limits: fixed windows counted in the shared cache, and the client's address.
+
+One mechanism for every limit of the site (login lock-out, public submissions, the status page,
+proofs of being the reporter, "+1"): `rate_hit` counts one event for a key in the current window
+and says whether the limit still holds; `rate_exceeded` only looks.
+
+Fixed windows, never extended. The window's start is part of the cache key
+(`ratelimit:<scope>:<digest>:<window index>`), so "10 per hour" is 10 between 09:00 and 10:00,
+whatever the timing of the events, and no increment moves the window:
+
+* Redis (production, tests): INCR and `EXPIRE … NX` in one MULTI/EXEC round trip, so the counter
+  expires at the end of its window and an increment never touches its expiry;
+* any other cache (the embedded file cache of `make run`): `add` then `incr`, then `touch` back to
+  the end of the window — Django's file cache `incr` rewrites the entry with the *default* timeout
+  (5 minutes), which turned "10 per hour" into "10 per 5 minutes". The embedded mode is one
+  machine; the add/incr pair may lose a count under a race there, never extend a window.
+
+Limits fail open: when the cache is unreachable the event is allowed and a warning is logged
+(losing a resident's report, or locking every staff member out, is worse than a few extra
+attempts for the minutes Redis is down).
+
+The client address (`client_address`) is REMOTE_ADDR, or — behind `REDGRID_PROXY_HOPS` trusted
+reverse proxies — the address the outermost trusted proxy saw: the entry that many places from
+the right of X-Forwarded-For. Each proxy appends the address it received the connection from, so
+whatever a client writes into the header itself stays to the left and is never used.
+"""
+
+import dataclasses
+import hashlib
+import ipaddress
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rate:
+    """At most `limit` events per fixed window of `seconds`."""
+
+    limit: int
+    seconds: int
+
+    @classmethod
+    def of(cls, value) -> "Rate":
+        """A Rate from a (limit, seconds) pair, the shape of the settings."""
+        if isinstance(value, Rate):
+            return value
+        limit, seconds = value
+        return cls(int(limit), int(seconds))
+
+    @property
+    def minutes(self) -> int:
+        return max(1, self.seconds // 60)
+
+
+def client_address(request) -> str:
+    """The client's IP address, as the outermost trusted proxy saw it (see the module doc)."""
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = int(getattr(settings, "REDGRID_PROXY_HOPS", 0) or 0)
+    if hops <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < hops:
+        # Not through the expected chain of proxies (a health check on the container, a
+        # misconfiguration): the direct peer is the only address known.
+        return remote
+    candidate = forwarded[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def _window(rate: Rate, now: float) -> tuple[int, int]:
+    """The index of the window `now` falls in, and the seconds left until it ends."""
+    index = int(now // rate.seconds)
+    remaining = (index + 1) * rate.seconds - now
+    return index, max(1, int(remaining) + 1)
+
+
+def _cache_key(scope: str, key: str, index: int) -> str:
+    digest = hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}:{index}"
+
+
+def _incr_redis(name: str, ttl: int) -> int | None:
+    """INCR + EXPIRE NX in one round trip, when the default cache is Django's RedisCache."""
+    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client_of is None or not type(cache).__name__.startswith("RedisCache"):
+        return None
+    full = cache.make_and_validate_key(name)
+    pipe = client_of(full, write=True).pipeline(transaction=True)
+    pipe.incr(full)
+    pipe.expire(full, ttl, nx=True)
+    count, _expiry_set = pipe.execute()
+    return int(count)
+
+
+def _incr_generic(name: str, ttl: int) -> int:
+    if cache.add(name, 1, ttl):
+        return 1
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, ttl)
+        return 1
+    # Django's file and database caches rewrite the entry with the default timeout on incr:
+    # put the end of the window back.
+    cache.touch(name, ttl)
+    return int(count)
+
+
+def rate_hit(scope: str, key: str, rate, *, now: float | None = None) -> bool:
+    """Count one event of `key` in the current window of `rate`; True while the limit holds
+    (this event included). An empty key is never limited."""
+    if not key:
+        return True
+    rate = Rate.of(rate)
+    index, ttl = _window(rate, time.time() if now is None else now)
+    name = _cache_key(scope, key, index)
+    try:
+        count = _incr_redis(name, ttl)
+        if count is None:
+            count = _incr_generic(name, ttl)
+    except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
+        logger.warning("rate limit %s skipped, cache unavailable: %s", scope, type(exc).__name__)
+        return True
+    return count <= rate.limit
+
+
+def rate_exceeded(scope: str, key: str, rate, *, now: float | None = None) -> bool:
+    """Whether `key` has already used up the current window of `rate` (counts nothing)."""
+    if not key:
+        return False
+    rate = Rate.of(rate)
+    index, _ttl = _window(rate, time.time() if now is None else now)
+    try:
+        count = cache.get(_cache_key(scope, key, index)) or 0
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("rate limit %s skipped, cache unavailable: %s", scope, type(exc).__name__)
+        return False
+    return int(count) >= rate.limit
+
+
+def rate_clear(scope: str, key: str, rate, *, now: float | None = None) -> None:
+    """Forget the current window's count of `key` (e.g. a user's failures after they log in)."""
+    if not key:
+        return
+    rate = Rate.of(rate)
+    index, _ttl = _window(rate, time.time() if now is None else now)
+    try:
+        cache.delete(_cache_key(scope, key, index))
+    except Exception as exc:  # noqa: BLE001
+        logger.warning(
+            "rate limit %s not cleared, cache unavailable: %s", scope, type(exc).__name__
+        )
