@@ -61,22 +61,25 @@ RENAMED = {
     "REDGRID_REQUEST_ESCALATE_HEAD_HOURS": "REDGRID_REQUESTS_DESK_ESCALATE_HEAD_HOURS",
     "REDGRID_REQUEST_ESCALATE_COMMUNITY_HOURS": "REDGRID_REQUESTS_DESK_ESCALATE_COMMUNITY_HOURS",
     **{
+        f"REDGRID_REQUESTS_{name}": f"REDGRID_FILES_{name}"
+        for name in ("MAX_PHOTOS", "PHOTO_MAX_BYTES", "PHOTO_MAX_PIXELS", "PHOTO_MAX_SIDE")
+    },
+    **{
         f"REDGRID_REQUESTS_{name}": f"REDGRID_REQUESTS_DESK_{name}"
         for name in (
             "WORKING_PERIODS",
             "WORKING_WEEKDAYS",
             "NEARLY_DUE_HOURS",
             "CONTACT_WITHIN_HOURS",
-            "MAX_PHOTOS",
-            "PHOTO_MAX_BYTES",
-            "PHOTO_MAX_PIXELS",
-            "PHOTO_MAX_SIDE",
             "PENDING_PHOTOS_SECONDS",
             "RATE_LIMIT_PER_IP",
             "RATE_LIMIT_PER_PHONE",
             "DUPLICATE_MINUTES",
             "NEARBY_METRES",
             "UNSATISFIED_BELOW",
+            "RATE_LIMIT_STATUS",
+            "RATE_LIMIT_STATUS_MISSES",
+            "RATE_LIMIT_PROOF",
             "QUEUE_PAGE_SIZE",
             "OPEN311_MAX_DAYS",
             "OPEN311_MAX_RESULTS",

@@ -62,7 +62,7 @@ def client_address(request) -> str:
     if request is None:
         return ""
     remote = request.META.get("REMOTE_ADDR", "")
-    hops = int(getattr(settings, "REDGRID_PROXY_HOPS", 0) or 0)
+    hops = int(settings.REDGRID_PROXY_HOPS or 0)
     if hops <= 0:
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

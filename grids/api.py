@@ -22,7 +22,7 @@ def staff_names_shown(request) -> bool:
     (REDGRID_PUBLIC_STAFF_NAMES) or for staff; the public sees the grid, its unit."""
     user = getattr(request, "user", None)
     return bool(
-        getattr(settings, "REDGRID_PUBLIC_STAFF_NAMES", False)
+        settings.REDGRID_PUBLIC_STAFF_NAMES
         or (user is not None and user.is_authenticated and getattr(user, "is_staff_role", False))
     )
 

@@ -291,11 +291,13 @@ LEAFLET_CONFIG = {
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes "not logged in" a 401, and a 403 means
     # "logged in, not allowed" (redgrid/openapi.py documents both).
+    # The token class first: its WWW-Authenticate header makes an unauthenticated call a 401
+    # (not a 403), which is what clients and the OpenAPI document expect.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         # Personal API tokens (django-rest-knox: stored hashed, each with an expiry), made and
         # revoked by their owner on /accounts/tokens/.
         "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Documents the error answers (400/403/404/503) of every operation, see redgrid/openapi.py.

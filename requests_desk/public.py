@@ -56,7 +56,7 @@ def _coarse(value: float | None) -> float | None:
 
 
 def staff_names_public() -> bool:
-    return bool(getattr(settings, "REDGRID_PUBLIC_STAFF_NAMES", False))
+    return bool(settings.REDGRID_PUBLIC_STAFF_NAMES)
 
 
 def unit_and_role(item: Request) -> str:

@@ -30,7 +30,7 @@ def _conf_objects():
     found = {}
     for config in apps.get_app_configs():
         path = Path(config.path) / "conf.py"
-        if path.exists():
+        if path.exists() and Path(config.path).resolve().parent == ROOT:  # RedGrid's own apps
             module = importlib.import_module(f"{config.name}.conf")
             found[config.label] = [v for v in vars(module).values() if isinstance(v, AppSettings)]
     return found

@@ -15,10 +15,12 @@ def test_start_sends_staff_to_their_dashboard_and_members_to_their_page(world, c
 
 
 def test_the_staff_pages_refuse_members_and_users_without_a_role(world, client_as):
-    """The staff gate (core.access): logged in without a staff role is 403."""
-    for user in (world.users.party_member, world.users.no_role):
-        for url in ("/dashboard/", "/overview/"):
-            assert client_as(user).get(url).status_code == 403
+    """The staff gate (core.access): a member is refused (403); an account without a role has
+    no session at all (accounts.middleware) and goes to the login page."""
+    for url in ("/dashboard/", "/overview/"):
+        assert client_as(world.users.party_member).get(url).status_code == 403
+        response = client_as(world.users.no_role).get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_each_role_sees_its_own_area(world, client_as):

@@ -243,7 +243,7 @@ def test_staff_see_reopen_requests_and_refusals_in_chinese(
     assert "field-error" in page.content()
     _shoot(page, artifacts, "branches-members-bad-community")
     page.click("button.link")  # log out
-    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS = (1, 600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_STATUS = (1, 600)
     page.goto(f"{live_server.url}/requests/t/{closed.code}/")
     page.goto(f"{live_server.url}/requests/t/{closed.code}/")
     assert "请求过于频繁" in page.content()

@@ -34,7 +34,7 @@ def everything_public(client, item) -> str:
 @pytest.fixture
 def care_need_request(world, categories):
     """A household visit's need turned into a request (the case of the issue)."""
-    from care.models import Need
+    from care.models import HouseholdNeed
     from care.requests_link import need_to_request
     from care.tests.factories import HouseholdFactory, VisitFactory
 
@@ -46,7 +46,7 @@ def care_need_request(world, categories):
         location=Point(113.8234567, 22.7512345, srid=4326),
     )
     visit = VisitFactory(household=household, visitor=world.users.grid_worker)
-    need = Need.objects.create(visit=visit, description="独居老人家中水管漏水，需要维修")
+    need = HouseholdNeed.objects.create(visit=visit, description="独居老人家中水管漏水，需要维修")
     item = need_to_request(need=need, category=categories["E0103"], by=world.users.grid_worker)
     bring_to(item, Stage.DISPATCHED, world.users.district_admin)
     flow.transition(

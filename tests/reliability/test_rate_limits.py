@@ -55,7 +55,7 @@ def test_an_increment_does_not_extend_or_shorten_the_window(
     second (well past the file cache's 5-minute default timeout), is still refused."""
     if backend == "file":
         request.getfixturevalue("file_cache")
-    settings.REDGRID_REQUESTS_RATE_LIMIT_PER_IP = (2, 3600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PER_IP = (2, 3600)
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     codes = ["E0103", "E0105", "C0201"]
     with time_machine.travel(start, tick=False) as clock:
@@ -75,7 +75,7 @@ def test_an_increment_does_not_extend_or_shorten_the_window(
 @pytest.fixture
 def behind_proxy(settings):
     settings.REDGRID_PROXY_HOPS = 1
-    settings.REDGRID_REQUESTS_RATE_LIMIT_PER_IP = (2, 3600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PER_IP = (2, 3600)
     return {"REMOTE_ADDR": "172.18.0.5"}  # the reverse proxy (docker-compose's nginx)
 
 
@@ -153,7 +153,7 @@ def test_a_successful_login_does_not_clear_the_address_count(client, world):
 
 
 def test_the_status_page_is_throttled(client, world, make_request, settings):
-    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS = (5, 600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_STATUS = (5, 600)
     item = make_request(source=Request.Source.RESIDENT_FORM)
     url = reverse("requests_desk:status", args=[item.code])
     statuses = [client.get(url, REMOTE_ADDR="10.8.0.1").status_code for _ in range(7)]
@@ -163,7 +163,7 @@ def test_the_status_page_is_throttled(client, world, make_request, settings):
 
 
 def test_the_code_lookup_is_throttled(client, world, make_request, settings):
-    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS = (5, 600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_STATUS = (5, 600)
     url = reverse("requests_desk:lookup")
     statuses = [
         client.get(url, {"code": f"ABCDEFGH{n:02d}"}, REMOTE_ADDR="10.8.1.1").status_code
@@ -178,8 +178,8 @@ def test_guessing_codes_is_cut_short_while_residents_behind_one_address_read_the
     """Many residents share an address (carrier-grade NAT): looking up real codes is counted
     generously; unknown codes — guessing — are counted strictly, and then nothing more is shown
     to that address for the window."""
-    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS = (50, 600)
-    settings.REDGRID_REQUESTS_RATE_LIMIT_STATUS_MISSES = (3, 600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_STATUS = (50, 600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_STATUS_MISSES = (3, 600)
     item = make_request(source=Request.Source.RESIDENT_FORM)
     real = reverse("requests_desk:status", args=[item.code])
     assert all(client.get(real, REMOTE_ADDR="10.8.2.1").status_code == 200 for _ in range(20))

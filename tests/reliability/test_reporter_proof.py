@@ -40,7 +40,7 @@ def test_a_code_read_from_open311_cannot_rate_and_reopen_the_case(client, world,
 
 
 def test_guessing_the_last_four_digits_is_cut_short(client, world, make_request, settings):
-    settings.REDGRID_REQUESTS_RATE_LIMIT_PROOF = (5, 86400)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PROOF = (5, 86400)
     item = closed_resident_request(world, make_request)
     url = reverse("requests_desk:rate", args=[item.code])
     for guess in range(5):

@@ -30,14 +30,25 @@ def test_anonymous_is_sent_to_the_login_page_and_the_api_refuses(client, world):
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url
     for url in STAFF_APIS:
-        assert client.get(url).status_code == 403, url
+        assert client.get(url).status_code == 401, url  # with WWW-Authenticate: Token
 
 
-@pytest.mark.parametrize("who", ["party_member", "no_role"])
-def test_a_logged_in_user_without_a_staff_role_gets_403_everywhere(client, world, who):
-    client.force_login(getattr(world.users, who))
+def test_a_logged_in_user_without_a_staff_role_gets_403_everywhere(client, world):
+    client.force_login(world.users.party_member)
     for url in STAFF_PAGES + STAFF_APIS:
         assert client.get(url).status_code == 403, url
+
+
+def test_a_session_of_an_account_without_a_role_ends_before_any_staff_page(client, world):
+    """An account without a role cannot be signed in at all (accounts.middleware): a session made
+    before its role was taken away is ended and sent to the login page; the API answers 401."""
+    for url in STAFF_PAGES:
+        client.force_login(world.users.no_role)
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    for url in STAFF_APIS:
+        client.force_login(world.users.no_role)
+        assert client.get(url).status_code == 401, url
 
 
 def test_a_staff_role_without_the_page_permission_gets_403(client, world):
