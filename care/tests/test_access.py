@@ -41,7 +41,7 @@ def test_site_and_api_show_a_person_only_to_those_the_rule_allows(
             reverse("api-care-household-detail", args=[resident.household_id]),
         ):
             if user_key == "no_role":  # an account without a role cannot sign in at all
-                expected = 403 if url.startswith("/api/") else 302
+                expected = 401 if url.startswith("/api/") else 302
             assert client.get(url).status_code == expected, (household_key, url)
         listed = client.get(reverse("api-care-resident-list")).content.decode()
         assert (resident.name in listed) == (household_key in visible_keys)
