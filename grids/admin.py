@@ -11,6 +11,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from grids.boundary_import import ImportRefused, import_boundaries_file
 from grids.jurisdiction import jurisdiction_paths, scope_queryset
 from grids.models import AreaGrid, Community, District, GridAssignment, KeyPlace, Street, SubGrid
+from grids.selectors import map_view
 from grids.services import assignment_validate, key_place_check_location
 
 
@@ -82,7 +83,12 @@ class JurisdictionScopedAdmin(admin.ModelAdmin):
 
 class MapAdmin(LeafletGeoAdminMixin, JurisdictionScopedAdmin):
     display_raw = False
-    settings_overrides = {"DEFAULT_CENTER": (22.76, 113.93), "DEFAULT_ZOOM": 12}
+
+    @property
+    def settings_overrides(self):
+        """The map widgets open on the district's own extent (grids.selectors.map_view)."""
+        view = map_view()
+        return {"DEFAULT_CENTER": view.center, "DEFAULT_ZOOM": view.zoom}
 
 
 class BoundaryUploadForm(forms.Form):
@@ -116,29 +122,40 @@ class NodeAdmin(MapAdmin):
         if not request.user.has_perm(f"grids.add_{self.model._meta.model_name}"):
             raise PermissionDenied
         form = BoundaryUploadForm(request.POST or None, request.FILES or None)
-        problems = []
+        problems, result = [], None
         if request.method == "POST" and form.is_valid():
+            dry_run = "check" in request.POST
             try:
                 result = import_boundaries_file(
                     form.cleaned_data["file"],
                     valid_from=form.cleaned_data["valid_from"],
                     replace=form.cleaned_data["replace"],
                     gcj02=form.cleaned_data["gcj02"],
+                    dry_run=dry_run,
                 )
             except ImportRefused as refused:
                 problems = refused.problems
                 messages.error(request, gettext("The import was refused; nothing was saved."))
             else:
-                messages.success(
-                    request, gettext("Imported %(count)s boundaries.") % {"count": result.total}
-                )
-                info = self.model._meta.app_label, self.model._meta.model_name
-                return redirect(reverse("admin:{}_{}_changelist".format(*info)))
+                if dry_run:
+                    messages.info(
+                        request,
+                        gettext("Checked: nothing was saved. Below is what the import will do."),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        gettext("Imported %(count)s boundaries.") % {"count": result.total},
+                    )
+                    if not result.moves:
+                        info = self.model._meta.app_label, self.model._meta.model_name
+                        return redirect(reverse("admin:{}_{}_changelist".format(*info)))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import boundaries from GeoJSON"),
             "form": form,
             "problems": problems,
+            "result": result,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/grids/boundary_import.html", context)
