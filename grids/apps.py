@@ -49,3 +49,5 @@ class GridsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("redraw")
+        # Each app's spreadsheet imports (grids.sheet_import) in <app>/sheets.py.
+        autodiscover_modules("sheets")

@@ -81,3 +81,21 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return encrypt(value)
+
+
+def seal(data: bytes, *, context: str) -> str:
+    """`data` encrypted and authenticated with the field key, bound to `context` (who and what
+    it is for): an uploaded sheet kept by the browser between an import's preview and its
+    commit, so that no copy of it is stored on the server."""
+    return _fernet().encrypt(context.encode() + b"\0" + data).decode()
+
+
+def unseal(token: str, *, context: str, max_age: int) -> bytes | None:
+    """The data of a `seal` token made for `context` at most `max_age` seconds ago, or None
+    (tampered with, made for someone or something else, or too old)."""
+    try:
+        plain = _fernet().decrypt(token.encode(), ttl=max_age)
+    except (InvalidToken, TypeError, ValueError):
+        return None
+    prefix = context.encode() + b"\0"
+    return plain[len(prefix) :] if plain.startswith(prefix) else None

@@ -53,6 +53,12 @@ class RequestsDeskSettings(AppSettings):
         "Hours past the deadline before a running request is escalated to the community staff.",
         check=positive,
     )
+    CALENDAR_WARN_DAYS = Setting(
+        60,
+        "Days before the holiday calendar's last covered day from which the district admins are "
+        "reminded to import the next year's schedule.",
+        check=positive,
+    )
     MAX_PHOTOS = Setting(
         4,
         "Most photos in one upload (a request, a timeline entry, a visit, a finding).",
