@@ -28,7 +28,10 @@ class CareConfig(AppConfig):
         "community_staff": [*_CARE_MODELS, "care.view_caretag", "care.serviceproject"],
         "grid_head": [
             "care.view_household",
+            "care.add_household",
             "care.view_resident",
+            "care.add_resident",
+            "care.add_residenttag",
             "care.add_visit",
             "care.view_visit",
             "care.add_pairing",
@@ -36,7 +39,10 @@ class CareConfig(AppConfig):
         ],
         "grid_worker": [
             "care.view_household",
+            "care.add_household",
             "care.view_resident",
+            "care.add_resident",
+            "care.add_residenttag",
             "care.add_visit",
             "care.view_visit",
         ],

@@ -81,6 +81,18 @@ class JurisdictionScopedAdmin(admin.ModelAdmin):
         return field
 
 
+class SheetImportAdminMixin:
+    """An "Import" button on the change list that opens the same import as the site's page and
+    `manage.py import_sheet` (grids.sheet_import: one function behind all three)."""
+
+    change_list_template = "admin/grids/sheet_change_list.html"
+    sheet_kind = ""
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "sheet_kind": self.sheet_kind}
+        return super().changelist_view(request, extra_context=extra_context)
+
+
 class MapAdmin(LeafletGeoAdminMixin, JurisdictionScopedAdmin):
     display_raw = False
 
@@ -249,7 +261,8 @@ class KeyPlaceForm(forms.ModelForm):
 
 
 @admin.register(KeyPlace)
-class KeyPlaceAdmin(MapAdmin):
+class KeyPlaceAdmin(SheetImportAdminMixin, MapAdmin):
+    sheet_kind = "key_places"
     list_display = ("name", "kind", "grid", "address")
     list_filter = ("kind", "grid__community__street", "grid__community")
     search_fields = ("name", "address", "grid__name", "grid__code")

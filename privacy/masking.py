@@ -39,3 +39,20 @@ def mask_free_text(text: str) -> str:
     """Mask any mobile or ID number inside free text (log lines, notes)."""
     text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _ID.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+
+
+def mask_address(address: str | None) -> str:
+    """光明大道88号光明花园3栋1203 → 光明大道**** : the name before the first number (a road, an
+    estate, at most 8 characters) and the rest hidden, so a list tells streets apart without
+    giving anyone's door."""
+    if not address:
+        return ""
+    value = address.strip()
+    head = ""
+    for char in value:
+        if char.isdigit() or len(head) >= 8:
+            break
+        head += char
+    if len(head) >= len(value):
+        head = value[: max(1, len(value) // 2)]
+    return f"{head}****"

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin import JurisdictionScopedAdmin
+from grids.admin import JurisdictionScopedAdmin, SheetImportAdminMixin
 from requests_desk.models import (
     Category,
     Department,
@@ -49,7 +49,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(SheetImportAdminMixin, admin.ModelAdmin):
+    sheet_kind = "holidays"
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
