@@ -53,6 +53,9 @@ class RequestsDeskSettings(AppSettings):
         "Hours past the deadline before a running request is escalated to the community staff.",
         check=positive,
     )
+    EXPORT_MAX_ROWS = Setting(
+        20000, "Most requests in one .xlsx export of the queue.", check=positive
+    )
     CALENDAR_WARN_DAYS = Setting(
         60,
         "Days before the holiday calendar's last covered day from which the district admins are "
