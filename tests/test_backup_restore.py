@@ -114,7 +114,7 @@ def test_a_damaged_backup_is_refused(tmp_path):
         call_command("restore", str(folder))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_postgresql_backup_is_a_custom_format_dump_that_pg_restore_brings_back(
     tmp_path, settings
 ):
