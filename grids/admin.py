@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 
-from grids.boundary_import import ImportRefused, import_boundaries_file
+from grids.boundary_import import ImportRefused, example_collection, import_boundaries_file
 from grids.jurisdiction import jurisdiction_paths, scope_queryset
 from grids.models import AreaGrid, Community, District, GridAssignment, KeyPlace, Street, SubGrid
 from grids.selectors import map_view
@@ -127,8 +128,23 @@ class NodeAdmin(MapAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="{}_{}_import".format(*info),
             ),
+            path(
+                "import/example.geojson",
+                self.admin_site.admin_view(self.example_view),
+                name="{}_{}_import_example".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def example_view(self, request):
+        """The import's template: a GeoJSON file with one feature per level."""
+        if not request.user.has_perm(f"grids.add_{self.model._meta.model_name}"):
+            raise PermissionDenied
+        response = JsonResponse(example_collection(), json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = (
+            'attachment; filename="redgrid-boundaries-example.geojson"'
+        )
+        return response
 
     def import_view(self, request):
         if not request.user.has_perm(f"grids.add_{self.model._meta.model_name}"):

@@ -393,3 +393,54 @@ def import_boundaries_file(file_obj, **options) -> ImportResult:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ImportRefused([_("The file is not valid JSON: %(error)s") % {"error": exc}]) from exc
     return import_boundaries(data, **options)
+
+
+def _square(x: float, y: float, w: float, h: float) -> dict:
+    ring = [[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def example_collection() -> dict:
+    """The boundary import's template: one feature per level with every property it reads
+    (offered for download on the admin's import page)."""
+    features = [
+        ("district", "440399", "示例区", None, _square(114.0, 22.6, 0.2, 0.2), {}),
+        ("street", "440399001", "示例街道", "440399", _square(114.0, 22.6, 0.1, 0.2), {}),
+        (
+            "community",
+            "440399001001",
+            "示例社区",
+            "440399001",
+            _square(114.0, 22.6, 0.1, 0.1),
+            {"population": 12000, "households": 4200},
+        ),
+        (
+            "grid",
+            "44039900100101",
+            "示例社区第一网格",
+            "440399001001",
+            _square(114.0, 22.6, 0.05, 0.1),
+            {"population": 6000, "households": 2100},
+        ),
+        (
+            "subgrid",
+            "4403990010010101",
+            "第一网格第一小分格",
+            "44039900100101",
+            _square(114.0, 22.6, 0.05, 0.05),
+            {},
+        ),
+    ]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"level": level, "code": code, "name": name}
+                | ({"parent": parent} if parent else {})
+                | extra,
+            }
+            for level, code, name, parent, geometry, extra in features
+        ],
+    }

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.access import StaffRequiredMixin
@@ -25,6 +26,7 @@ from party_branches.member_import import (
     ImportRefused,
     member_import_commit,
     member_import_preview,
+    member_import_template,
     members_export_xlsx,
 )
 from party_branches.models import MeetingAttachment, MemberImportBatch, PartyMember
@@ -278,6 +280,20 @@ class MemberImportView(StaffRequiredMixin, TemplateView):
             uploaded_by=request.user, file=form.cleaned_data["file"]
         )
         return redirect("party_branches:import_preview", pk=batch.pk)
+
+
+class MemberImportTemplateView(StaffRequiredMixin, View):
+    """The member import's template (.xlsx: the headers and an example row)."""
+
+    permission = "party_branches.add_partymember"
+
+    def get(self, request):
+        response = HttpResponse(
+            member_import_template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="redgrid-members-template.xlsx"'
+        return response
 
 
 class MemberImportPreviewView(StaffRequiredMixin, TemplateView):

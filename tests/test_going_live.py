@@ -22,6 +22,22 @@ EXAMPLES = ROOT / "docs" / "examples"
 PINGSHAN = str(EXAMPLES / "440310.geojson")
 
 
+@pytest.fixture(autouse=True)
+def _seeded(db):
+    """The data the migrations seed (care tags, request categories and the holiday calendar),
+    which a transactional test run before on the same database may have flushed."""
+    from django.apps import apps
+
+    from care.models import CareTag
+    from requests_desk.models import Category
+
+    if not CareTag.objects.exists():
+        __import__("care.migrations.0002_care_tags", fromlist=["forwards"]).forwards(apps, None)
+    if not Category.objects.exists():
+        seed = __import__("requests_desk.migrations.0002_seed_categories", fromlist=["seed"])
+        seed.seed(apps, None)
+
+
 def run(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, stderr=io.StringIO())
@@ -98,3 +114,35 @@ def test_the_readme_boundary_lines_work_as_written(db):
     assert not District.objects.exists()
     assert "Imported" in run("import_boundaries", longhua, "--commit")
     assert District.objects.get().code == "440309"
+
+
+def _doc_commands(path: Path) -> list[list[str]]:
+    """The `.venv/bin/python manage.py …` lines of a document's code blocks, comments dropped."""
+    import shlex
+
+    commands = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith(".venv/bin/python manage.py "):
+            words = shlex.split(line.split("  #")[0].split(" # ")[0])
+            commands.append(words[2:])
+    return commands
+
+
+def test_every_manage_py_line_of_going_live_runs_as_written_in_order(db, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    commands = _doc_commands(ROOT / "docs" / "going-live.md")
+    assert len(commands) >= 6
+    for args in commands:
+        run(*args)
+    assert District.objects.current().filter(code="440310").exists()
+    assert KeyPlace.objects.count() == 4 and Household.objects.count() == 2
+
+
+def test_every_manage_py_line_of_the_readme_runs_as_written_in_order(db, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    commands = _doc_commands(ROOT / "README.md")
+    assert commands
+    for args in commands:
+        run(*args)
+    assert District.objects.current().filter(code="440309").exists()

@@ -174,3 +174,32 @@ def test_the_imports_page_lists_what_the_role_may_import(client, world):
     client.force_login(world.users.grid_worker)
     body = client.get("/imports/").content.decode()
     assert "/imports/holidays/" not in body and "/imports/households/" in body
+
+
+def test_the_boundary_import_page_offers_an_example_that_imports(client, world):
+    from grids.boundary_import import example_collection, import_boundaries
+
+    client.force_login(world.users.district_admin)
+    page = client.get("/admin/grids/areagrid/import/").content.decode()
+    assert 'href="example.geojson"' in page
+    response = client.get("/admin/grids/areagrid/import/example.geojson")
+    assert response.status_code == 200 and response.json() == example_collection()
+    result = import_boundaries(example_collection(), dry_run=True)
+    assert sum(result.created.values()) == 5
+    client.force_login(world.users.grid_head)
+    assert client.get("/admin/grids/areagrid/import/example.geojson").status_code in (302, 403)
+
+
+def test_the_member_import_page_offers_its_template(client, world):
+    client.force_login(world.users.community_staff)
+    assert (
+        "/branches/members/import/template.xlsx"
+        in client.get("/branches/members/import/").content.decode()
+    )
+    response = client.get("/branches/members/import/template.xlsx")
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert rows[0][:3] == ("姓名", "性别", "出生日期") and rows[1][0] == "陈志明"
+    client.force_login(world.users.grid_worker)
+    assert client.get("/branches/members/import/template.xlsx").status_code == 403
