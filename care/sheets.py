@@ -8,7 +8,7 @@ the preview and encrypted when saved."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from care import services
 from care.models import CareTag, Household, Resident
@@ -110,7 +110,7 @@ class HouseholdSheet(SheetKind):
         LON,
         LAT,
         Column("registered_on", gettext_lazy("Registered on"), "登记日期", example="2026-03-01"),
-        Column("name", gettext_lazy("Name"), "姓名", example="李秀英"),
+        Column("name", pgettext_lazy("person", "Name"), "姓名", example="李秀英"),
         Column("gender", gettext_lazy("Gender"), "性别", example="女"),
         Column("birth_date", gettext_lazy("Date of birth"), "出生日期", example="1941-05-06"),
         Column("phone", gettext_lazy("Mobile phone"), "手机号码", example="13812345678"),
@@ -141,7 +141,7 @@ class HouseholdSheet(SheetKind):
     preview_headers = (
         gettext_lazy("Area grid"),
         gettext_lazy("Address"),
-        gettext_lazy("Name"),
+        pgettext_lazy("person", "Name"),
         gettext_lazy("phone"),
         gettext_lazy("ID number"),
         gettext_lazy("Care tags"),
