@@ -113,7 +113,9 @@ class HouseholdAdminForm(forms.ModelForm):
     """The address is write-only here, like a phone number: the change page shows it masked; a
     new address is a logged correction (care.services.household_address_correct)."""
 
-    new_address = forms.CharField(label=_("address"), required=False, max_length=200)
+    new_address = forms.CharField(
+        label=_("new address (leave empty to keep)"), required=False, max_length=200
+    )
     purpose = forms.CharField(
         label=_("Reason for the correction"),
         required=False,
@@ -162,6 +164,8 @@ class HouseholdAdmin(SheetImportAdminMixin, CareScopedAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user  # the registration rules depend on who registers
+        if obj is None:
+            form.base_fields["new_address"].label = _("address")
         return form
 
     def get_fields(self, request, obj=None):
@@ -233,6 +237,8 @@ class ResidentAdmin(CareScopedAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user  # the registration rules depend on who registers
+        if obj is None:
+            form.base_fields["new_address"].label = _("address")
         return form
 
     def get_fields(self, request, obj=None):

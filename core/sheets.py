@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 Row = dict[str, Any]
@@ -60,7 +61,9 @@ def _header_keys(columns: Sequence[Column]) -> dict[str, str]:
     return mapping
 
 
-def _rows_from_table(table: list[tuple[Any, ...]], columns: Sequence[Column], max_rows: int):
+def _rows_from_table(
+    table: list[tuple[Any, ...]], columns: Sequence[Column], max_rows: int
+) -> tuple[Rows, list[str]]:
     if not table or not any(text(v) for v in table[0]):
         return [], [_("The sheet is empty.")]
     known = _header_keys(columns)
@@ -105,7 +108,7 @@ def _csv_table(data: bytes) -> list[tuple[Any, ...]] | None:
         try:
             dialect = csv.Sniffer().sniff(decoded[:4096], delimiters=",;\t")
         except csv.Error:
-            dialect = csv.excel  # type: ignore[assignment]
+            return [tuple(row) for row in csv.reader(io.StringIO(decoded))]
         return [tuple(row) for row in csv.reader(io.StringIO(decoded), dialect)]
     return None
 
@@ -119,15 +122,15 @@ def _geojson_table(data: bytes, columns: Sequence[Column]) -> list[tuple[Any, ..
     if parsed.get("type") != "FeatureCollection" or not isinstance(features, list):
         return None
     keys = [c.key for c in columns]
+    known = _header_keys(columns)
     table: list[tuple[Any, ...]] = [tuple(keys)]
-    for feature in features:
-        feature = feature if isinstance(feature, dict) else {}
-        properties = (
-            feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-        )
-        known = _header_keys(columns)
-        row = {known[k.lower()]: v for k, v in properties.items() if k.lower() in known}
-        geometry = feature.get("geometry") if isinstance(feature.get("geometry"), dict) else {}
+    for raw in features:
+        feature: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        raw_properties = feature.get("properties")
+        properties: dict[str, Any] = raw_properties if isinstance(raw_properties, dict) else {}
+        row = {known[str(k).lower()]: v for k, v in properties.items() if str(k).lower() in known}
+        raw_geometry = feature.get("geometry")
+        geometry: dict[str, Any] = raw_geometry if isinstance(raw_geometry, dict) else {}
         coordinates = geometry.get("coordinates")
         if (
             geometry.get("type") == "Point"
@@ -185,7 +188,7 @@ def _write_sheet(sheet: Worksheet, columns: Sequence[Column], headers: list[str]
     sheet.append([c.example for c in columns])
     for index, column in enumerate(columns, start=1):
         width = max(len(str(column.example)), len(headers[index - 1])) * 2 + 2
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def template_xlsx(columns: Sequence[Column], *, title: str) -> bytes:

@@ -53,6 +53,15 @@ class ImportResult:
         return sum(self.created.values()) + sum(self.replaced.values())
 
     @property
+    def counts(self) -> list[tuple[str, int, int]]:
+        """(level label, new, new versions) per level, for pages."""
+        levels = [lvl for lvl in LEVELS if lvl in self.created or lvl in self.replaced]
+        return [
+            (str(level_label(lvl)), self.created.get(lvl, 0), self.replaced.get(lvl, 0))
+            for lvl in levels
+        ]
+
+    @property
     def ambiguous(self) -> list[str]:
         return [line for report in self.moves for line in report.ambiguous]
 

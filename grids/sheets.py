@@ -76,10 +76,12 @@ class KeyPlaceSheet(SheetKind):
         "code empty to take the grid the point lies in."
     )
     permission = "grids.add_keyplace"
+    done_url = "admin:grids_keyplace_changelist"
+    order = 50
     geojson = True
     accept = ".xlsx,.csv,.geojson,.json"
     columns = (
-        Column("name", gettext_lazy("Name"), "名称", required=True, example="光明花园"),
+        Column("name", gettext_lazy("Place name"), "名称", required=True, example="光明花园"),
         Column(
             "kind",
             gettext_lazy("Kind"),
@@ -101,7 +103,7 @@ class KeyPlaceSheet(SheetKind):
         Column("notes", gettext_lazy("Notes"), "备注"),
     )
     preview_headers = (
-        gettext_lazy("Name"),
+        gettext_lazy("Place name"),
         gettext_lazy("Kind"),
         gettext_lazy("Area grid"),
     )

@@ -56,9 +56,9 @@ class HolidaySheet(SheetKind):
             example="放假",
             help=gettext_lazy("放假 (day off) or 上班 (make-up working day)"),
         ),
-        Column("name", gettext_lazy("Name"), "名称", example="元旦"),
+        Column("name", gettext_lazy("Holiday name"), "名称", example="元旦"),
     )
-    preview_headers = (gettext_lazy("Date"), gettext_lazy("Kind"), gettext_lazy("Name"))
+    preview_headers = (gettext_lazy("Date"), gettext_lazy("Kind"), gettext_lazy("Holiday name"))
 
     def check(self, rows, *, user):
         seen: dict = {}

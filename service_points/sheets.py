@@ -41,7 +41,13 @@ class ServicePositionSheet(SheetKind):
     accept = ".xlsx,.csv,.geojson,.json"
     order = 60
     columns = (
-        Column("name", gettext_lazy("Name"), "名称", required=True, example="光明社区党群服务中心"),
+        Column(
+            "name",
+            gettext_lazy("Position name"),
+            "名称",
+            required=True,
+            example="光明社区党群服务中心",
+        ),
         Column(
             "tier",
             gettext_lazy("Tier"),
@@ -83,7 +89,7 @@ class ServicePositionSheet(SheetKind):
         Column("description", gettext_lazy("Description"), "简介"),
     )
     preview_headers = (
-        gettext_lazy("Name"),
+        gettext_lazy("Position name"),
         gettext_lazy("Tier"),
         gettext_lazy("Parent position"),
         gettext_lazy("Served area"),

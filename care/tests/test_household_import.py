@@ -120,6 +120,7 @@ def test_each_bad_row_says_what_is_wrong_and_clean_rows_can_go_alone(care_staff,
         (xlsx([HEADERS]), "households.xlsx"),
         ("网格编码,地址\n,\n".encode("gb18030"), "households.csv"),
     ],
+    ids=["not-xlsx", "missing-columns", "no-rows", "empty-csv-rows"],
 )
 def test_malformed_sheets_are_refused_never_a_500(care_staff, content, name):
     response = upload(care_staff, "households", content, name)

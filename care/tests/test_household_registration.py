@@ -202,19 +202,16 @@ def test_the_admin_finds_a_household_only_by_its_whole_address(client, world):
     assert ADDRESS not in change
 
 
-def test_a_need_becomes_a_request_with_the_building_not_the_door(world):
+def test_a_need_becomes_a_request_with_the_building_not_the_door(world, request_category):
     from care.requests_link import need_to_request
     from care.tests.factories import VisitFactory
-    from requests_desk.models import Category
 
     household = HouseholdFactory(
         grid=world.grids["A1a"], address=ADDRESS, building="光明花园3栋", location=None
     )
     visit = VisitFactory(household=household, visitor=world.users.grid_worker)
     need = visit.needs.create(description="楼道灯坏了需要维修")
-    request = need_to_request(
-        need=need, category=Category.objects.get(code="E0103"), by=world.users.grid_worker
-    )
+    request = need_to_request(need=need, category=request_category, by=world.users.grid_worker)
     assert request.address == "光明花园3栋"
 
 

@@ -123,7 +123,8 @@ def test_households_are_placed_again_by_their_point(world, today):
     stays = HouseholdFactory(grid=world.grids["A1b"], location=point(DEEP_IN_A1B))
     crosses = HouseholdFactory(grid=world.grids["A1b"], location=point(WEST_OF_NEW_EDGE))
     no_point = HouseholdFactory(grid=world.grids["A1b"], location=None)
-    result = import_boundaries(redrawn_a1(), replace=True, valid_from=today)
+    with translation.override("en"):
+        result = import_boundaries(redrawn_a1(), replace=True, valid_from=today)
     assert Household.objects.get(pk=stays.pk).grid == new_version(A1B)
     assert Household.objects.get(pk=crosses.pk).grid == new_version(A1A)
     assert Household.objects.get(pk=no_point.pk).grid == new_version(A1B)
@@ -161,7 +162,7 @@ def summary():
 
 
 def test_open_requests_are_placed_again_by_their_point_and_the_monthly_figures_stay_exact(
-    world, today
+    world, today, categories
 ):
     from django.db import transaction
 
@@ -194,7 +195,7 @@ def test_open_requests_are_placed_again_by_their_point_and_the_monthly_figures_s
     transaction.savepoint_rollback(savepoint)
 
 
-def test_a_grid_head_sees_new_requests_in_their_redrawn_grid(world, today):
+def test_a_grid_head_sees_new_requests_in_their_redrawn_grid(world, today, categories):
     from requests_desk.selectors import requests_for
 
     import_boundaries(redrawn_a1(), replace=True, valid_from=today)
@@ -225,7 +226,7 @@ def test_the_dry_run_lists_what_will_move_and_saves_nothing(world, today):
 
 
 def test_a_redraw_dated_in_the_future_is_refused(world, today):
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(ImportRefused) as refused, translation.override("en"):
         import_boundaries(
             redrawn_a1(), replace=True, valid_from=today + datetime.timedelta(days=30)
         )

@@ -84,6 +84,7 @@ def test_key_places_from_geojson_points(staff, world):
         (b"[1, 2", "places.geojson"),
         (b"", "places.xlsx"),
     ],
+    ids=["broken-zip", "a-feature", "bad-json", "empty"],
 )
 def test_malformed_place_files_are_refused_never_a_500(staff, content, name):
     response = upload(staff, "key_places", content, name)

@@ -122,6 +122,7 @@ def test_bad_rows_get_one_message_each_and_nothing_is_saved(admin_client):
         ("日期,类型\n".encode(), "holidays.csv"),
         (b"\xff\xfe\x00bad", "holidays.csv"),
     ],
+    ids=["garbage", "empty", "english-date-only", "no-kind-column", "bad-bytes"],
 )
 def test_malformed_files_are_refused_with_a_message_never_a_500(admin_client, content, name):
     response = upload(admin_client, content, name)

@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 f"{verb}: {dict(result.created)} new, {dict(result.replaced)} new versions."
             )
         )
-        for report in result.moves:
+        for report in (r for r in result.moves if r.count):
             will = "moved" if commit else "would move"
             self.stdout.write(f"  {report.label}: {report.count} {will} to the new versions")
         if result.ambiguous:
