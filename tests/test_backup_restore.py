@@ -136,3 +136,29 @@ def test_a_postgresql_backup_is_a_custom_format_dump_that_pg_restore_brings_back
     District.objects.all().delete()
     backup_restore(backup.folder)
     assert list(District.objects.values_list("code", flat=True)) == ["440311"]
+
+
+def test_a_media_archive_with_paths_out_of_its_folder_is_refused(tmp_path):
+    import io
+    import json
+    import tarfile
+
+    from privacy.backup import KEY_CHECK_TEXT, BackupError, _sha256, backup_check
+    from privacy.crypto import encrypt
+
+    folder = tmp_path / "20260101-000000"
+    folder.mkdir()
+    with tarfile.open(folder / "media.tar.gz", "w:gz") as archive:
+        payload = b"owned"
+        info = tarfile.TarInfo("media/../../etc/cron.d/evil")
+        info.size = len(payload)
+        archive.addfile(info, io.BytesIO(payload))
+    (folder / "database.dump").write_bytes(b"PGDMP")
+    manifest = {
+        "database": "postgis",
+        "files": {n: _sha256(folder / n) for n in ("database.dump", "media.tar.gz")},
+        "key_check": encrypt(KEY_CHECK_TEXT),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="unexpected path"):
+        backup_check(folder)
