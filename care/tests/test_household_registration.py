@@ -97,6 +97,9 @@ def test_community_staff_need_the_care_role_and_stay_in_their_community(client, 
 
 
 def test_residents_are_added_with_care_tags_and_encrypted_details(worker, world):
+    from care.tests.conftest import _ensure_care_tags
+
+    _ensure_care_tags()  # seeded by a migration; a transactional test may have flushed them
     register(worker, **IN_A1A)
     household = Household.objects.get()
     response = worker.post(
