@@ -46,6 +46,13 @@ def row(address=ADDRESS, lon=113.82, lat=22.75, name="李秀英", phone="1381234
     return list(values.values())
 
 
+@pytest.fixture(autouse=True)
+def _tags(db):
+    from care.tests.conftest import _ensure_care_tags
+
+    _ensure_care_tags()  # seeded by a migration; a transactional test may have flushed them
+
+
 @pytest.fixture
 def care_staff(client, world):
     staff = world.users.community_staff
