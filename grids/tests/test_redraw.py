@@ -278,3 +278,50 @@ def test_the_admin_upload_checks_then_commits_through_the_same_function(world, c
     assert AreaGrid.objects.filter(code=A1A).count() == 2
     assert ServicePosition.objects.count() == 0
     assert KeyPlace.objects.count() == 0
+
+
+def test_a_redrawn_community_takes_its_committee_members_registrations_and_open_cases(
+    world, today, categories
+):
+    """Community A1 drawn again (same outline, a new version): its grids follow it in the import,
+    and everything that points at the community itself moves to the new version."""
+    from party_branches.models import CommunityCommittee, PartyMember
+    from party_branches.tests.factories import CommunityCommitteeFactory, PartyMemberFactory
+    from volunteers.tests.factories import RegistrationFactory
+
+    old = world.communities["A1"]
+    committee = CommunityCommitteeFactory(community=old)
+    member = PartyMemberFactory(community=old)
+    registration = RegistrationFactory(member=member, grid=world.grids["A1a"], community=old)
+    no_point = request_create(
+        source=Request.Source.HOTLINE,
+        category=categories["E0103"],
+        description="电话反映小区噪音扰民",
+        community=old,
+    )
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": box(113.80, 22.70, 113.90, 22.80),
+                "properties": {
+                    "level": "community",
+                    "code": old.code,
+                    "name": "A1社区",
+                    "parent": old.code[:9],
+                },
+            }
+        ],
+    }
+    import_boundaries(data, replace=True, valid_from=today)
+    new = old.__class__.objects.current().get(code=old.code)
+    assert new.pk != old.pk
+    assert AreaGrid.objects.get(pk=world.grids["A1a"].pk).community == new  # the import itself
+    assert CommunityCommittee.objects.get(pk=committee.pk).community == new
+    assert PartyMember.objects.get(pk=member.pk).community == new
+    registration.refresh_from_db()
+    no_point.refresh_from_db()
+    assert (registration.community, no_point.community) == (new, new)
+    world.users.community_staff.refresh_from_db()
+    assert world.users.community_staff.community == new
