@@ -4,7 +4,7 @@ PY := .venv/bin/python
 SEED ?= 20231101
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test messages migrate demo reset-demo serve lint typecheck bench soak check-deploy
+.PHONY: run test setup setup-test messages migrate demo reset-demo serve lint typecheck bench soak check-deploy backup restore
 
 run: setup messages migrate demo serve
 
@@ -25,6 +25,15 @@ migrate:
 
 demo:
 	set -a; . var/local.env; set +a; $(PY) manage.py load_demo --seed $(SEED) --commit
+
+# Backups (docs/backup.md): the database, the uploaded files and, apart, the keys.
+backup:
+	$(PY) manage.py backup $(BACKUP_ARGS)
+
+# make restore BACKUP=var/backups/20261205-020000 (stop `make run` first)
+restore:
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<time>" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" --commit
 
 reset-demo:
 	rm -f var/redgrid.sqlite3

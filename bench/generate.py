@@ -655,18 +655,34 @@ def households_generate(world: World, per_district: int, seed: int, now) -> None
     prng = random.Random(seed + 2 + existing)
     xy, grid_ids = world.points(total, rng)
     start_id = next_id(Household)
-    columns = ["id", "grid_id", "subgrid_id", "address", "building", "location", "registered_on"]
+    columns = [
+        "id",
+        "grid_id",
+        "subgrid_id",
+        "address",
+        "address_index",
+        "building",
+        "location",
+        "registered_on",
+    ]
 
     def households():
+        from privacy.crypto import encrypt, text_index
+
         for i, ((lon, lat), grid_id) in enumerate(zip(xy, grid_ids, strict=True)):
             grid = world.grids[grid_id]
             building = f"{prng.randint(1, 40)}栋"
+            # The address is stored encrypted with its blind index (care.models.Household).
+            address = (
+                f"深圳市{grid.community.name}{prng.choice(PLACES)}{building}"
+                f"{prng.randint(1, 30)}0{prng.randint(1, 8)}室"
+            )
             yield (
                 start_id + i,
                 grid_id,
                 world.subgrid_for(lon, lat, grid_id),
-                f"深圳市{grid.community.name}{prng.choice(PLACES)}{building}"
-                f"{prng.randint(1, 30)}0{prng.randint(1, 8)}室",
+                encrypt(address),
+                text_index(address),
                 building,
                 f"SRID=4326;POINT({lon:.6f} {lat:.6f})",
                 datetime.date(2024, 1, 1) + datetime.timedelta(days=prng.randint(0, 600)),

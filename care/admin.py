@@ -5,7 +5,7 @@ the site, with a purpose, and are logged); corrections go through the site's cor
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,8 @@ from care.models import (
     Visit,
 )
 from core.errors import form_add_errors
-from grids.admin import JurisdictionScopedAdmin
+from grids.admin import JurisdictionScopedAdmin, SheetImportAdminMixin
+from privacy.crypto import text_index
 from privacy.masking import mask_id_number, mask_phone
 
 
@@ -108,16 +109,103 @@ class ResidentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class HouseholdAdminForm(forms.ModelForm):
+    """The address is write-only here, like a phone number: the change page shows it masked; a
+    new address is a logged correction (care.services.household_address_correct)."""
+
+    new_address = forms.CharField(
+        label=_("new address (leave empty to keep)"), required=False, max_length=200
+    )
+    purpose = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        max_length=300,
+        help_text=_("Needed when you change the address; it is written to the audit log."),
+    )
+
+    class Meta:
+        model = Household
+        fields = ("grid", "building", "registered_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("grid") is not None:
+            try:
+                services.household_register_check(
+                    by=self.user, address=cleaned.get("new_address", ""), grid=cleaned["grid"]
+                )
+            except ValidationError as error:
+                form_add_errors(self, error, rename={"address": "new_address"})
+            except PermissionDenied as denied:
+                self.add_error("grid", str(denied))
+        if (
+            self.instance.pk
+            and cleaned.get("new_address")
+            and len((cleaned.get("purpose") or "").strip()) < 4
+        ):
+            self.add_error("purpose", _("State why the address is corrected."))
+        return cleaned
+
+
 @admin.register(Household)
-class HouseholdAdmin(CareScopedAdmin):
+class HouseholdAdmin(SheetImportAdminMixin, CareScopedAdmin):
+    form = HouseholdAdminForm
+    sheet_kind = "households"
     household_path = ""
     list_display = ("__str__", "grid", "building", "registered_on", "anonymised_at")
     list_filter = ("grid__community",)
-    search_fields = ("address", "building")
+    # The building is plain text (icontains); an address is found only whole, by its blind index.
+    search_fields = ("building",)
+    search_help_text = _("A building, or a whole address (matched exactly).")
     list_select_related = ("grid",)
     autocomplete_fields = ("grid",)
-    exclude = ("location",)
-    readonly_fields = ("anonymised_at",)
+    readonly_fields = ("masked_address", "anonymised_at")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # the registration rules depend on who registers
+        if obj is None:
+            form.base_fields["new_address"].label = _("address")
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["grid", "building", "new_address", "registered_on"]
+        return ["grid", "building", "masked_address", "new_address", "purpose", "registered_on"]
+
+    @admin.display(description=_("address"))
+    def masked_address(self, obj):
+        return obj.address_masked
+
+    def get_search_results(self, request, queryset, search_term):
+        found, distinct = super().get_search_results(request, queryset, search_term)
+        index = text_index(search_term)
+        if index:
+            found = found | queryset.filter(address_index=index)
+        return found, distinct
+
+    def save_model(self, request, obj, form, change):
+        address = form.cleaned_data.get("new_address")
+        if not change:
+            created = services.household_register(
+                by=request.user,
+                address=address,
+                building=obj.building,
+                grid=obj.grid,
+                registered_on=obj.registered_on,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
+        if address:
+            services.household_address_correct(
+                household=obj,
+                by=request.user,
+                address=address,
+                purpose=form.cleaned_data["purpose"],
+                request=request,
+            )
 
 
 @admin.register(Resident)
@@ -145,6 +233,13 @@ class ResidentAdmin(CareScopedAdmin):
         "consent_date",
         "consent_scope",
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # the registration rules depend on who registers
+        if obj is None:
+            form.base_fields["new_address"].label = _("address")
+        return form
 
     def get_fields(self, request, obj=None):
         if obj is None:

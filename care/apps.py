@@ -34,7 +34,10 @@ class CareConfig(AppConfig):
         "community_staff": [*_CARE_MODELS, "care.view_caretag", "care.serviceproject"],
         "grid_head": [
             "care.view_household",
+            "care.add_household",
             "care.view_resident",
+            "care.add_resident",
+            "care.add_residenttag",
             "care.add_visit",
             "care.view_visit",
             "care.add_pairing",
@@ -42,7 +45,10 @@ class CareConfig(AppConfig):
         ],
         "grid_worker": [
             "care.view_household",
+            "care.add_household",
             "care.view_resident",
+            "care.add_resident",
+            "care.add_residenttag",
             "care.add_visit",
             "care.view_visit",
         ],

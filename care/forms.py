@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from care.models import Referral, Resident, ServiceProject, Visit
+from care.models import CareTag, Referral, Resident, ServiceProject, Visit
 from core.fields import MultiplePhotoField
 
 
@@ -129,3 +129,93 @@ class ReferralAdvanceForm(forms.Form):
         label=_("New status"),
         choices=[(s.value, s.label) for s in Referral.Status if s != Referral.Status.REFERRED],
     )
+
+
+class HouseholdForm(forms.Form):
+    """Register a household: a map tap (or the phone's location) places it; without a point,
+    the area grid chosen here does."""
+
+    building = forms.CharField(
+        label=_("Building"),
+        max_length=100,
+        required=False,
+        help_text=_("Estate and building, e.g. 光明花园3栋 (shown in lists)."),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        help_text=_("The full address with the door number; stored encrypted, shown masked."),
+    )
+    grid = forms.ModelChoiceField(
+        label=_("Area grid"),
+        queryset=None,
+        required=False,
+        help_text=_("Only when the point is unknown: the map decides otherwise."),
+    )
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-180, max_value=180)
+    registered_on = forms.DateField(
+        label=_("Registered on"), widget=DateInput, initial=timezone.localdate
+    )
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        if grids.count() == 1:
+            self.fields["grid"].initial = grids.first()
+
+    @property
+    def location(self):
+        from django.contrib.gis.geos import Point
+
+        lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
+        return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
+
+
+class ResidentForm(forms.ModelForm):
+    """A resident of a household, with their care tags; each tag that asks for details (a
+    disability's type and grade…) gets its own field, stored encrypted."""
+
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Care tags"),
+        queryset=CareTag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Resident
+        fields = (
+            "name",
+            "gender",
+            "birth_date",
+            "phone",
+            "id_number",
+            "legal_basis",
+            "consent_date",
+            "consent_scope",
+        )
+        widgets = {"birth_date": DateInput, "consent_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detail_tags = [t for t in CareTag.objects.all() if t.details_label]
+        for tag in self.detail_tags:
+            self.fields[f"details_{tag.code}"] = forms.CharField(
+                label=f"{tag.name}：{tag.details_label}",
+                max_length=300,
+                required=False,
+                help_text=_("Stored encrypted; only if the tag is ticked."),
+            )
+
+    def tags_with_details(self):
+        return [
+            (tag, self.cleaned_data.get(f"details_{tag.code}", "") or "")
+            for tag in self.cleaned_data["tags"]
+        ]
+
+
+class AddressRevealForm(PurposeForm):
+    pass

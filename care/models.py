@@ -18,6 +18,7 @@ from core.fields import PrivateImageField
 from core.periods import InForceQuerySet
 from core.uploads import RandomName
 from privacy.crypto import EncryptedTextField
+from privacy.masking import mask_address
 
 
 class Household(models.Model):
@@ -37,7 +38,11 @@ class Household(models.Model):
         related_name="care_households",
         verbose_name=_("sub-grid"),
     )
-    address = models.CharField(_("address"), max_length=200)
+    # The door a vulnerable person lives behind: encrypted like a phone number, found only by the
+    # keyed digest of its normalised text (care.services.address_index), shown masked.
+    address = EncryptedTextField(_("address"))
+    address_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The estate and building (e.g. 光明花园3栋), no door number: plain, for sorting visit rounds.
     building = models.CharField(_("building"), max_length=100, blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     registered_on = models.DateField(_("registered on"), default=timezone.localdate)
@@ -46,13 +51,17 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["grid__code", "building", "address"]
+        ordering = ["grid__code", "building", "id"]
         indexes = [models.Index(fields=["grid", "building"])]
 
     def __str__(self):
         if self.anonymised_at:
             return str(_("anonymised household #%(id)s") % {"id": self.pk})
-        return f"{self.building} {self.address}".strip()
+        return f"{self.building} {self.address_masked}".strip()
+
+    @property
+    def address_masked(self) -> str:
+        return mask_address(self.address)
 
 
 class Resident(models.Model):

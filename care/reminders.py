@@ -25,6 +25,7 @@ from care.conf import conf
 from care.models import Household, Pairing
 from care.selectors import with_visit_schedule
 from notifications.registry import Reminder, reminder_kind
+from privacy.masking import mask_address
 
 CHUNK = 2000
 
@@ -63,7 +64,9 @@ def _paired_people(household_ids, today):
 
 
 def _label(building, address):
-    return f"{building} {address}".strip()
+    """The household as a reminder names it: building and masked address (a reminder may go by
+    e-mail or SMS; the page behind its link shows the rest to whoever may see it)."""
+    return f"{building} {mask_address(address)}".strip()
 
 
 def _link(pk):

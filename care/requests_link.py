@@ -30,8 +30,9 @@ def need_to_request(*, need, category, by) -> Request:
     """Turn a need raised on a visit into a request on the requests desk, linked both ways.
 
     The request is placed at the household (its point when known, else its community) and
-    carries only the need and the address — never the resident's name, phone or ID number: the
-    handling unit contacts the household through the pair (data minimisation, PIPL).
+    carries only the need and the building — never the resident's name, phone, ID number or
+    door (the address is encrypted in care; a request's address is plain text): the handling
+    unit reaches the household through the pair (data minimisation, PIPL).
     """
     need = (
         type(need)
@@ -52,7 +53,7 @@ def need_to_request(*, need, category, by) -> Request:
         description=need.description,
         location=household.location,
         community=household.grid.community_id if household.location is None else None,
-        address=f"{household.building} {household.address}".strip(),
+        address=household.building,
         created_by=by,
     )
     if request.grid_id != household.grid_id:

@@ -234,3 +234,19 @@ def active_pairing(household, *, on: datetime.date | None = None):
         .prefetch_related("members")
         .first()
     )
+
+
+def grids_registrable_by(user):
+    """The area grids in force where `user` may register households (care.services.
+    household_may_register): their own grid for grid heads and workers, their jurisdiction for
+    staff with the care role; none for anyone else. All of them for the command (user None)."""
+    from grids.models import AreaGrid
+
+    grids = AreaGrid.objects.current().defer("boundary").order_by("code")
+    if user is None:
+        return grids
+    if user.role in (Role.GRID_HEAD, Role.GRID_WORKER):
+        return grids.filter(pk=user.grid_id)
+    if not (user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES)):
+        return grids.none()
+    return scope_queryset(grids, user)

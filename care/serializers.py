@@ -39,6 +39,8 @@ class ResidentSerializer(serializers.ModelSerializer):
 
 class HouseholdSerializer(serializers.ModelSerializer):
     grid = serializers.CharField(source="grid.code", read_only=True)
+    # Masked like a phone number (the full address is revealed on the site, with a purpose).
+    address = serializers.CharField(source="address_masked", read_only=True)
     frequency_days = serializers.IntegerField(read_only=True, allow_null=True)
     last_visit_on = serializers.DateField(read_only=True, allow_null=True)
     due_on = serializers.DateField(read_only=True, allow_null=True)

@@ -29,7 +29,9 @@ from care.models import (
 )
 from care.selectors import CARE_AREA_ROLES, households_visible_to
 from core.uploads import files_store, photos_clean
-from privacy.crypto import blind_index
+from grids.jurisdiction import jurisdiction_of
+from grids.locate import locate
+from privacy.crypto import blind_index, text_index
 from privacy.identity import id_number_problem
 from privacy.masking import mask_id_number
 from privacy.models import AuditLogEntry
@@ -48,6 +50,186 @@ def resident_label(resident: Resident) -> str:
 
 
 # --- Households and residents ---------------------------------------------------------------------
+def address_clean(address: str) -> str:
+    address = " ".join((address or "").split())
+    if not address:
+        raise ValidationError({"address": _("Give the household's address.")})
+    if len(address) > 200:
+        raise ValidationError({"address": _("Keep the address under 200 characters.")})
+    return address
+
+
+def household_may_register(user, grid) -> bool:
+    """Grid heads and grid workers register households of their own grid; staff with the care
+    role of a street, community or the district, households in their jurisdiction. (A grid
+    worker's household is paired with them at once: they see what they registered.)"""
+    if user is None:
+        return True  # the import command: an operator
+    if user.role in (Role.GRID_HEAD, Role.GRID_WORKER):
+        return user.grid_id == grid.pk
+    jurisdiction = jurisdiction_of(user)
+    return bool(
+        user.care_role
+        and (user.is_superuser or user.role in CARE_AREA_ROLES)
+        and jurisdiction is not None
+        and jurisdiction.contains(grid)
+    )
+
+
+def household_may_register_somewhere(user) -> bool:
+    """Staff above the grid register households only with the care role."""
+    return bool(user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES))
+
+
+def household_place(*, grid=None, location=None):
+    """(grid, sub-grid) of a household: the point decides when there is one (locate); a grid
+    chosen as well must be the point's. Raises ValidationError."""
+    if location is None:
+        if grid is None:
+            raise ValidationError(
+                {"location": _("Tap the map or use your location, or choose the area grid.")}
+            )
+        return grid, None
+    found = locate(location)
+    if not found.inside:
+        raise ValidationError({"location": _("This point is outside the district.")})
+    if grid is not None and found.grid.pk != grid.pk:
+        raise ValidationError(
+            {
+                "location": _(
+                    "This point lies in area grid %(found)s, not in %(grid)s. Move the point or "
+                    "choose that grid."
+                )
+                % {"found": found.grid.name, "grid": grid.name}
+            }
+        )
+    return found.grid, found.subgrid
+
+
+def household_register_check(*, by, address: str, grid=None, location=None):
+    """The rules of registering a household (the form, the admin and the import ask them before
+    the service does): (address, its index, grid, sub-grid); ValidationError or PermissionDenied."""
+    address = address_clean(address)
+    grid, subgrid = household_place(grid=grid, location=location)
+    if not household_may_register(by, grid):
+        raise PermissionDenied(_("You may register households only in your own area."))
+    index = text_index(address)
+    if Household.objects.filter(
+        grid=grid, address_index=index, anonymised_at__isnull=True
+    ).exists():
+        raise ValidationError(
+            {"address": _("A household with this address is already registered in this grid.")}
+        )
+    return address, index, grid, subgrid
+
+
+@transaction.atomic
+def household_register(
+    *, by, address: str, building: str = "", grid=None, location=None, registered_on=None
+) -> Household:
+    """Register a household (its point, or its grid when the point is unknown). The address is
+    stored encrypted with its blind index; the same address twice in a grid is refused."""
+    address, index, grid, subgrid = household_register_check(
+        by=by, address=address, grid=grid, location=location
+    )
+    household = Household(
+        grid=grid,
+        subgrid=subgrid,
+        address=address,
+        address_index=index,
+        building=(building or "").strip()[:100],
+        location=location,
+        registered_on=registered_on or timezone.localdate(),
+    )
+    household.full_clean(exclude=["address_index"])
+    household.save()
+    if by is not None and by.role == Role.GRID_WORKER:
+        pairing_create(household=household, worker=by, by=by)
+    return household
+
+
+@transaction.atomic
+def household_address_correct(
+    *,
+    household: Household,
+    by,
+    address: str,
+    building: str | None = None,
+    purpose: str,
+    request=None,
+) -> Household:
+    """Correct a household's address (logged like a resident's correction)."""
+    if household.anonymised_at:
+        raise ValidationError(_("This household has been anonymised."))
+    household.address = address_clean(address)
+    household.address_index = text_index(household.address)
+    if building is not None:
+        household.building = building.strip()[:100]
+    household.full_clean(exclude=["address_index"])
+    household.save(update_fields=["address", "address_index", "building"])
+    audit_record(
+        actor=by,
+        action=AuditLogEntry.Action.CORRECT,
+        purpose=purpose,
+        subject=household,
+        subject_label=f"#{household.pk}",
+        fields="address",
+        request=request,
+    )
+    return household
+
+
+@transaction.atomic
+def resident_add(
+    *,
+    household: Household,
+    by,
+    name: str,
+    gender: str = "",
+    birth_date=None,
+    phone: str = "",
+    id_number: str = "",
+    legal_basis: str = Resident.LegalBasis.STATUTORY_DUTY,
+    consent_date=None,
+    consent_scope: str = "",
+    tags=(),
+) -> Resident:
+    """A resident of `household` with their care tags (`tags`: (CareTag, details) pairs; the
+    details are stored encrypted). Phone and ID number are checked and indexed."""
+    if household.anonymised_at:
+        raise ValidationError(_("This household has been anonymised."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the resident's name.")})
+    contact = resident_clean_contact(
+        phone=phone,
+        id_number=id_number,
+        legal_basis=legal_basis,
+        consent_date=consent_date,
+        consent_scope=consent_scope or "",
+        household=household,
+    )
+    resident = Resident(
+        household=household,
+        name=name[:50],
+        gender=gender or "",
+        birth_date=birth_date,
+        legal_basis=legal_basis,
+        consent_date=consent_date,
+        consent_scope=(consent_scope or "").strip()[:300],
+        **contact,
+    )
+    resident.full_clean(exclude=["phone_index", "id_number_index"])
+    resident.save()
+    ResidentTag.objects.bulk_create(
+        [
+            ResidentTag(resident=resident, tag=tag, details=(details or "").strip())
+            for tag, details in tags
+        ]
+    )
+    return resident
+
+
 def resident_clean_contact(
     *,
     phone: str,
@@ -391,6 +573,7 @@ def _anonymise_household_rows(household: Household, now) -> None:
         photo.image.delete(save=False)
         photo.delete()
     household.address = ""
+    household.address_index = ""
     household.building = ""
     household.location = None
     household.anonymised_at = now

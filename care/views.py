@@ -18,19 +18,23 @@ from django.views.decorators.http import require_POST
 from care import selectors, services
 from care.conf import conf
 from care.forms import (
+    AddressRevealForm,
+    HouseholdForm,
     PairingEndForm,
     PairingForm,
     PurposeForm,
     ReferralAdvanceForm,
     ReferralForm,
     ResidentCorrectForm,
+    ResidentForm,
     RevealForm,
     VisitForm,
 )
 from care.models import Pairing, Resident
 from care.requests_link import need_to_request, request_categories
+from core.access import staff_required
 from core.errors import error_text, form_add_errors
-from privacy.masking import mask_id_number, mask_phone
+from privacy.masking import mask_address, mask_id_number, mask_phone
 from privacy.models import AuditLogEntry
 from privacy.services import (
     audit_record,
@@ -61,12 +65,17 @@ def household_list(request):
         .count(),
         "follow_ups": list(selectors.follow_ups_due(request.user)[:20]),
         "may_export": may_reveal(request.user) or request.user.care_role,
+        "may_register": request.user.has_perm("care.add_household")
+        and (
+            request.user.role in ("grid_head", "grid_worker")
+            or services.household_may_register_somewhere(request.user)
+        ),
     }
     return render(request, "care/household_list.html", context)
 
 
 @login_required
-def household_detail(request, pk):
+def household_detail(request, pk, *, revealed_address=None, reveal_form=None):
     household = selectors.household_for_user_or_404(request.user, pk)
     schedule = (
         selectors.with_visit_schedule(selectors.households_visible_to(request.user).filter(pk=pk))
@@ -89,6 +98,11 @@ def household_detail(request, pk):
             "may_pair": services.pairing_may_manage(request.user, household),
             "categories": list(request_categories()),
             "end_form": PairingEndForm(),
+            "may_reveal": may_reveal(request.user),
+            "reveal_form": reveal_form or AddressRevealForm(),
+            "revealed_address": revealed_address,
+            "may_add_resident": request.user.has_perm("care.add_resident")
+            and services.household_may_register(request.user, household.grid),
         },
     )
 
@@ -404,7 +418,7 @@ def resident_export_list(request):
                 [
                     household.grid.name,
                     household.building,
-                    household.address,
+                    mask_address(household.address),
                     resident.name,
                     resident.get_gender_display(),
                     mask_phone(resident.phone),
@@ -470,3 +484,117 @@ def need_request(request, pk):
                 _("Request %(code)s has been filed from this need.") % {"code": created.code},
             )
     return redirect("care:household", pk=need.visit.household_id)
+
+
+# --- Registering households and residents (outside the admin) ------------------------------------
+@staff_required(permission="care.add_household")
+def household_new(request):
+    """Register a household: the map (tap or the phone's location) places it, `locate` finds its
+    grid; grid heads and workers in their grid, community staff with the care role in theirs."""
+    grids = selectors.grids_registrable_by(request.user)
+    if not grids.exists():
+        raise PermissionDenied
+    form = HouseholdForm(request.POST or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_register(
+                by=request.user,
+                address=data["address"],
+                building=data["building"],
+                grid=data["grid"],
+                location=form.location,
+                registered_on=data["registered_on"],
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        else:
+            messages.success(
+                request, _("The household has been registered. Now add its residents.")
+            )
+            return redirect("care:resident_new", pk=household.pk)
+    return render(
+        request,
+        "care/household_form.html",
+        {
+            "form": form,
+            "map_i18n": {
+                "tap": _("Tap the map where the household lives."),
+                "chosen": _("Place chosen. Tap again to move it."),
+                "locating": _("Finding your location…"),
+                "noGeo": _("Your browser cannot share its location; tap the map."),
+                "denied": _("Location was not shared; tap the map."),
+                "inGrid": _("In area grid"),
+                "outside": _("This point is outside the district."),
+            },
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def resident_new(request, pk):
+    """Add a resident, with care tags, to a household the user may register in."""
+    household = selectors.household_for_user_or_404(request.user, pk)
+    if not request.user.has_perm("care.add_resident") or not services.household_may_register(
+        request.user, household.grid
+    ):
+        raise PermissionDenied
+    form = ResidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.resident_add(
+                household=household,
+                by=request.user,
+                name=data["name"],
+                gender=data["gender"],
+                birth_date=data["birth_date"],
+                phone=data["phone"],
+                id_number=data["id_number"],
+                legal_basis=data["legal_basis"],
+                consent_date=data["consent_date"],
+                consent_scope=data["consent_scope"],
+                tags=form.tags_with_details(),
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+        else:
+            messages.success(request, _("The resident has been added."))
+            if "another" in request.POST:
+                return redirect("care:resident_new", pk=household.pk)
+            return redirect("care:household", pk=household.pk)
+    return render(
+        request,
+        "care/resident_form.html",
+        {"household": household, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def household_reveal(request, pk):
+    """The full address, for a user who may reveal personal data, with a logged purpose."""
+    household = selectors.household_for_user_or_404(request.user, pk)
+    form = AddressRevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = personal_data_reveal(
+                user=request.user,
+                subject=household,
+                field="address",
+                purpose=form.cleaned_data["purpose"],
+                subject_label=f"#{household.pk}",
+                request=request,
+            )
+        except PermissionDenied as denied:
+            messages.error(request, str(denied) or _("Your role may not reveal personal data."))
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+    else:
+        messages.error(request, _("State the purpose of this access."))
+    return household_detail(request, pk, revealed_address=revealed, reveal_form=form)

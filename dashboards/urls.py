@@ -7,4 +7,5 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("overview/", views.overview, name="overview"),
+    path("search/", views.search, name="search"),
 ]

@@ -12,6 +12,7 @@ from core.periods import month_of
 from dashboards import overview as overview_data
 from dashboards import selectors
 from dashboards.areas import area_of, area_within, breadcrumbs
+from dashboards.search import staff_search
 
 
 def _member_page(user) -> str:
@@ -77,3 +78,10 @@ def overview(request):
             "map_i18n": overview_data.map_strings(),
         },
     )
+
+
+@staff_required
+def search(request):
+    """The header's search box: cases, households and members, within the user's scope."""
+    results = staff_search(request.user, request.GET.get("q", ""))
+    return render(request, "dashboards/search.html", {"results": results})

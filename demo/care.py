@@ -30,7 +30,7 @@ from care.models import (
 )
 from demo.people import birth_date, chinese_name, id_number, mobile_number
 from grids.models import AreaGrid
-from privacy.crypto import blind_index
+from privacy.crypto import blind_index, text_index
 
 HOUSEHOLDS_PER_GRID = (24, 34)
 TAGGED_SHARE = 0.31  # households with a vulnerable resident (~900 tagged residents)
@@ -135,12 +135,19 @@ def _load(rng: random.Random, grids, stdout) -> None:
         count = rng.randint(*HOUSEHOLDS_PER_GRID)
         short = grid.community.name.removesuffix("社区")
         for lon, lat in _points_in(grid, count, rng):
+            # The building (estate and block) is plain, for lists; the address with the door is
+            # encrypted with its blind index, as care.services.household_register stores it.
+            building = f"{short}{rng.choice(['新村', '花园', '小区', '村'])}{rng.randint(1, 30)}栋"
+            address = (
+                f"{rng.choice(ROADS)}{rng.randint(1, 399)}号{building}"
+                f"{rng.randint(1, 18)}0{rng.randint(1, 6)}室"
+            )
             households.append(
                 Household(
                     grid=grid,
-                    address=f"{rng.choice(ROADS)}{rng.randint(1, 399)}号",
-                    building=f"{short}{rng.choice(['新村', '花园', '小区', '村'])}{rng.randint(1, 30)}栋"
-                    f"{rng.randint(1, 18)}0{rng.randint(1, 6)}",
+                    address=address,
+                    address_index=text_index(address),
+                    building=building,
                     location=Point(lon, lat, srid=4326),
                     registered_on=today - datetime.timedelta(days=rng.randint(120, 900)),
                 )

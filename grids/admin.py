@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,9 +9,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 
-from grids.boundary_import import ImportRefused, import_boundaries_file
+from grids.boundary_import import ImportRefused, example_collection, import_boundaries_file
 from grids.jurisdiction import jurisdiction_paths, scope_queryset
 from grids.models import AreaGrid, Community, District, GridAssignment, KeyPlace, Street, SubGrid
+from grids.selectors import map_view
 from grids.services import assignment_validate, key_place_check_location
 
 
@@ -80,9 +82,26 @@ class JurisdictionScopedAdmin(admin.ModelAdmin):
         return field
 
 
+class SheetImportAdminMixin:
+    """An "Import" button on the change list that opens the same import as the site's page and
+    `manage.py import_sheet` (grids.sheet_import: one function behind all three)."""
+
+    change_list_template = "admin/grids/sheet_change_list.html"
+    sheet_kind = ""
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "sheet_kind": self.sheet_kind}
+        return super().changelist_view(request, extra_context=extra_context)
+
+
 class MapAdmin(LeafletGeoAdminMixin, JurisdictionScopedAdmin):
     display_raw = False
-    settings_overrides = {"DEFAULT_CENTER": (22.76, 113.93), "DEFAULT_ZOOM": 12}
+
+    @property
+    def settings_overrides(self):
+        """The map widgets open on the district's own extent (grids.selectors.map_view)."""
+        view = map_view()
+        return {"DEFAULT_CENTER": view.center, "DEFAULT_ZOOM": view.zoom}
 
 
 class BoundaryUploadForm(forms.Form):
@@ -109,36 +128,62 @@ class NodeAdmin(MapAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="{}_{}_import".format(*info),
             ),
+            path(
+                "import/example.geojson",
+                self.admin_site.admin_view(self.example_view),
+                name="{}_{}_import_example".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def example_view(self, request):
+        """The import's template: a GeoJSON file with one feature per level."""
+        if not request.user.has_perm(f"grids.add_{self.model._meta.model_name}"):
+            raise PermissionDenied
+        response = JsonResponse(example_collection(), json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = (
+            'attachment; filename="redgrid-boundaries-example.geojson"'
+        )
+        return response
 
     def import_view(self, request):
         if not request.user.has_perm(f"grids.add_{self.model._meta.model_name}"):
             raise PermissionDenied
         form = BoundaryUploadForm(request.POST or None, request.FILES or None)
-        problems = []
+        problems, result = [], None
         if request.method == "POST" and form.is_valid():
+            dry_run = "check" in request.POST
             try:
                 result = import_boundaries_file(
                     form.cleaned_data["file"],
                     valid_from=form.cleaned_data["valid_from"],
                     replace=form.cleaned_data["replace"],
                     gcj02=form.cleaned_data["gcj02"],
+                    dry_run=dry_run,
                 )
             except ImportRefused as refused:
                 problems = refused.problems
                 messages.error(request, gettext("The import was refused; nothing was saved."))
             else:
-                messages.success(
-                    request, gettext("Imported %(count)s boundaries.") % {"count": result.total}
-                )
-                info = self.model._meta.app_label, self.model._meta.model_name
-                return redirect(reverse("admin:{}_{}_changelist".format(*info)))
+                if dry_run:
+                    messages.info(
+                        request,
+                        gettext("Checked: nothing was saved. Below is what the import will do."),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        gettext("Imported %(count)s boundaries.") % {"count": result.total},
+                    )
+                    if not result.moves:
+                        info = self.model._meta.app_label, self.model._meta.model_name
+                        return redirect(reverse("admin:{}_{}_changelist".format(*info)))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import boundaries from GeoJSON"),
             "form": form,
             "problems": problems,
+            "result": result,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/grids/boundary_import.html", context)
@@ -232,7 +277,8 @@ class KeyPlaceForm(forms.ModelForm):
 
 
 @admin.register(KeyPlace)
-class KeyPlaceAdmin(MapAdmin):
+class KeyPlaceAdmin(SheetImportAdminMixin, MapAdmin):
+    sheet_kind = "key_places"
     list_display = ("name", "kind", "grid", "address")
     list_filter = ("kind", "grid__community__street", "grid__community")
     search_fields = ("name", "address", "grid__name", "grid__code")

@@ -42,3 +42,12 @@ class GridsConfig(AppConfig):
         ],
         "grid_worker": ["grids.view_areagrid", "grids.view_subgrid", "grids.view_keyplace"],
     }
+
+    def ready(self):
+        # Each app registers what follows a redrawn boundary in <app>/redraw.py
+        # (core.redraw_registry; grids.boundary_import runs them).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("redraw")
+        # Each app's spreadsheet imports (grids.sheet_import) in <app>/sheets.py.
+        autodiscover_modules("sheets")

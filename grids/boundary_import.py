@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.hierarchy import CHILD, LEVELS, PARENT, level_label
+from core.redraw_registry import NodeMoves, movers_in_order
 from grids import codes
 from grids.coords import gcj02_to_wgs84_geometry
 from grids.models import NODE_MODELS
+from grids.selectors import map_view_forget
 
 
 class ImportRefused(Exception):
@@ -31,13 +33,37 @@ class ImportRefused(Exception):
 
 
 @dataclass
+class MoveReport:
+    """What followed the redraw, for one kind of row (a mover of core.redraw_registry)."""
+
+    label: str
+    count: int
+    ambiguous: list[str]
+
+
+@dataclass
 class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     replaced: dict[str, int] = field(default_factory=dict)
+    moves: list[MoveReport] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def total(self) -> int:
         return sum(self.created.values()) + sum(self.replaced.values())
+
+    @property
+    def counts(self) -> list[tuple[str, int, int]]:
+        """(level label, new, new versions) per level, for pages."""
+        levels = [lvl for lvl in LEVELS if lvl in self.created or lvl in self.replaced]
+        return [
+            (str(level_label(lvl)), self.created.get(lvl, 0), self.replaced.get(lvl, 0))
+            for lvl in levels
+        ]
+
+    @property
+    def ambiguous(self) -> list[str]:
+        return [line for report in self.moves for line in report.ambiguous]
 
 
 @dataclass
@@ -268,6 +294,57 @@ def _repoint_current_children(old, new) -> None:
     )
 
 
+def _save_node(feature: _Feature, *, valid_from, saved: dict, result: ImportResult, moves: dict):
+    """Add the feature's version (closing the current one of its code) and note the move."""
+    model = NODE_MODELS[feature.level]
+    old = model.objects.current().filter(code=feature.code).first()
+    node = model(
+        code=feature.code, name=feature.name, boundary=feature.geometry, valid_from=valid_from
+    )
+    if hasattr(node, "population"):
+        node.population = feature.population
+        node.households = feature.households
+    if feature.level != "district":
+        parent_level = PARENT[feature.level]
+        parent = saved.get((parent_level, feature.parent_code)) or NODE_MODELS[
+            parent_level
+        ].objects.in_force(valid_from).get(code=feature.parent_code)
+        setattr(node, parent_level, parent)
+    counts = result.created
+    if old is not None:
+        if old.valid_from >= valid_from:
+            raise ImportRefused(
+                [
+                    _(
+                        "%(feature)s: the current version starts on %(date)s; a new version "
+                        "must start later."
+                    )
+                    % {"feature": feature.label, "date": old.valid_from}
+                ]
+            )
+        old.valid_to = valid_from
+        old.save(update_fields=["valid_to"])
+        counts = result.replaced
+    counts[feature.level] = counts.get(feature.level, 0) + 1
+    node.full_clean()
+    node.save()
+    if old is not None:
+        _repoint_current_children(old, node)
+        moves.setdefault(feature.level, {})[old.pk] = node.pk
+    saved[(feature.level, feature.code)] = node
+
+
+def redraw_apply(moves: NodeMoves) -> list[MoveReport]:
+    """Run every registered mover (core.redraw_registry) for the closed versions in `moves`."""
+    reports = []
+    for mover in movers_in_order():
+        moved = mover.move(moves=moves)
+        reports.append(
+            MoveReport(label=str(mover.label), count=moved.count, ambiguous=moved.ambiguous)
+        )
+    return reports
+
+
 def import_boundaries(
     data,
     *,
@@ -279,61 +356,43 @@ def import_boundaries(
     """Check and (unless dry_run) save the boundaries in `data` (parsed GeoJSON).
 
     Raises ImportRefused listing every problem; in that case nothing is saved. With `replace`, a
-    feature whose code is already current closes the old version the day before `valid_from` and
-    adds a new version, so history keeps the old boundary.
+    feature whose code is already current closes the old version on `valid_from` and adds a new
+    version, so history keeps the old boundary; everything attached to a closed version moves to
+    the new one (core.redraw_registry: people, assignments, branches, households, places,
+    positions, patrol plans, open requests). A dry run does all of it in a transaction that is
+    rolled back, so what it reports — counts, moves and the rows to check — is exactly what the
+    commit will do.
     """
-    valid_from = valid_from or timezone.localdate()
+    today = timezone.localdate()
+    valid_from = valid_from or today
     features, problems = _parse(data, gcj02=gcj02)
     problems += _check(features, on=valid_from, replace=replace)
+    if replace and valid_from > today:
+        problems.append(
+            _(
+                "A redraw moves people, places and open requests to the new boundaries at once: "
+                "give a valid-from date of today or earlier (import the file on the day it "
+                "applies)."
+            )
+        )
     if problems:
         raise ImportRefused(problems)
-    result = ImportResult()
-    if dry_run:
-        for feature in features:
-            result.created[feature.level] = result.created.get(feature.level, 0) + 1
-        return result
+    result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
         saved: dict[tuple[str, str], object] = {}
+        moved_ids: dict[str, dict[int, int]] = {}
         for level in LEVELS:
-            model = NODE_MODELS[level]
             for feature in (f for f in features if f.level == level):
-                old = model.objects.current().filter(code=feature.code).first()
-                node = model(
-                    code=feature.code,
-                    name=feature.name,
-                    boundary=feature.geometry,
-                    valid_from=valid_from,
+                _save_node(
+                    feature, valid_from=valid_from, saved=saved, result=result, moves=moved_ids
                 )
-                if hasattr(node, "population"):
-                    node.population = feature.population
-                    node.households = feature.households
-                if level != "district":
-                    parent_level = PARENT[level]
-                    parent = saved.get((parent_level, feature.parent_code)) or NODE_MODELS[
-                        parent_level
-                    ].objects.in_force(valid_from).get(code=feature.parent_code)
-                    setattr(node, parent_level, parent)
-                if old is not None:
-                    if old.valid_from >= valid_from:
-                        raise ImportRefused(
-                            [
-                                _(
-                                    "%(feature)s: the current version starts on "
-                                    "%(date)s; a new version must start later."
-                                )
-                                % {"feature": feature.label, "date": old.valid_from}
-                            ]
-                        )
-                    old.valid_to = valid_from
-                    old.save(update_fields=["valid_to"])
-                    result.replaced[level] = result.replaced.get(level, 0) + 1
-                else:
-                    result.created[level] = result.created.get(level, 0) + 1
-                node.full_clean()
-                node.save()
-                if old is not None:
-                    _repoint_current_children(old, node)
-                saved[(level, feature.code)] = node
+        moves = NodeMoves(ids=moved_ids, on=valid_from)
+        if not moves.empty:
+            result.moves = redraw_apply(moves)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            transaction.on_commit(map_view_forget)
     return result
 
 
@@ -343,3 +402,54 @@ def import_boundaries_file(file_obj, **options) -> ImportResult:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ImportRefused([_("The file is not valid JSON: %(error)s") % {"error": exc}]) from exc
     return import_boundaries(data, **options)
+
+
+def _square(x: float, y: float, w: float, h: float) -> dict:
+    ring = [[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def example_collection() -> dict:
+    """The boundary import's template: one feature per level with every property it reads
+    (offered for download on the admin's import page)."""
+    features = [
+        ("district", "440399", "示例区", None, _square(114.0, 22.6, 0.2, 0.2), {}),
+        ("street", "440399001", "示例街道", "440399", _square(114.0, 22.6, 0.1, 0.2), {}),
+        (
+            "community",
+            "440399001001",
+            "示例社区",
+            "440399001",
+            _square(114.0, 22.6, 0.1, 0.1),
+            {"population": 12000, "households": 4200},
+        ),
+        (
+            "grid",
+            "44039900100101",
+            "示例社区第一网格",
+            "440399001001",
+            _square(114.0, 22.6, 0.05, 0.1),
+            {"population": 6000, "households": 2100},
+        ),
+        (
+            "subgrid",
+            "4403990010010101",
+            "第一网格第一小分格",
+            "44039900100101",
+            _square(114.0, 22.6, 0.05, 0.05),
+            {},
+        ),
+    ]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"level": level, "code": code, "name": name}
+                | ({"parent": parent} if parent else {})
+                | extra,
+            }
+            for level, code, name, parent, geometry, extra in features
+        ],
+    }

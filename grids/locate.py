@@ -68,12 +68,13 @@ def locate(point, on: datetime.date | None = None) -> Location:
 
 
 class GridIndex:
-    """An in-memory spatial index of the grids in force on a date (see locate_many)."""
+    """An in-memory spatial index of the grids (or, with `model=SubGrid`, the sub-grids) in force
+    on a date (see locate_many)."""
 
-    def __init__(self, on: datetime.date | None = None):
+    def __init__(self, on: datetime.date | None = None, *, model=AreaGrid):
         self.on = on or timezone.localdate()
         grids = list(
-            AreaGrid.objects.in_force(self.on).order_by("code").only("id", "code", "boundary")
+            model.objects.in_force(self.on).order_by("code").only("id", "code", "boundary")
         )
         self.grid_ids = [g.id for g in grids]
         self.geometries = [from_wkb(bytes(g.boundary.wkb)) for g in grids]

@@ -1,12 +1,16 @@
 """Reads of the hierarchy, each in a fixed number of queries."""
 
 import datetime
+import math
+from dataclasses import dataclass
 
+from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 
-from grids.models import AreaGrid, GridAssignment
+from grids.models import AreaGrid, District, GridAssignment
 
 
 def grid_head_subquery(
@@ -52,3 +56,66 @@ def grids_for_map(
     if query:
         grids = grids.filter(Q(name__icontains=query) | Q(code__startswith=query))
     return grids
+
+
+# --- The map's first view: the district's own boundary, never a constant --------------------------
+@dataclass(frozen=True)
+class MapView:
+    """Where a map opens before its own data arrives, and where the admin's map widgets open:
+    the extent of the districts in force (south, west, north, east), its centre and a zoom that
+    shows it whole on a map about MAP_VIEW_WIDTH_PX wide."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+    zoom: int
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """(lat, lon), as Leaflet and django-leaflet take it."""
+        return ((self.south + self.north) / 2, (self.west + self.east) / 2)
+
+    @property
+    def bounds(self) -> str:
+        """ "south,west,north,east" for a data- attribute (redgrid-map.js)."""
+        return ",".join(f"{v:.5f}" for v in (self.south, self.west, self.north, self.east))
+
+
+# Before any district is drawn: the whole country.
+NO_DISTRICT_VIEW = MapView(south=18.0, west=73.5, north=53.5, east=135.0, zoom=4)
+MAP_VIEW_WIDTH_PX = 600
+MAP_VIEW_CACHE_KEY = "grids:map_view:v1"
+MAP_VIEW_CACHE_SECONDS = 3600
+
+
+def _zoom_for(west: float, east: float, south: float, north: float) -> int:
+    """The largest Leaflet zoom at which the extent fits MAP_VIEW_WIDTH_PX pixels (a tile is 256
+    px and covers 360 / 2**zoom degrees of longitude; latitude spans are weighed the same, which
+    is close enough this far from the poles)."""
+    span = max(east - west, north - south, 1e-6)
+    zoom = math.floor(math.log2(360 * MAP_VIEW_WIDTH_PX / (256 * span)))
+    return max(3, min(zoom, 18))
+
+
+def map_view(on: datetime.date | None = None) -> MapView:
+    """The map's first view from the boundaries of the districts in force (one query, cached;
+    `map_view_forget` after a boundary import)."""
+    if on is None:
+        cached = cache.get(MAP_VIEW_CACHE_KEY)
+        if cached is not None:
+            return MapView(*cached)
+    extent = District.objects.in_force(on).aggregate(extent=Extent("boundary"))["extent"]
+    if extent is None:
+        view = NO_DISTRICT_VIEW
+    else:
+        west, south, east, north = extent
+        view = MapView(south, west, north, east, _zoom_for(west, east, south, north))
+    if on is None:
+        fields = (view.south, view.west, view.north, view.east, view.zoom)
+        cache.set(MAP_VIEW_CACHE_KEY, fields, MAP_VIEW_CACHE_SECONDS)
+    return view
+
+
+def map_view_forget() -> None:
+    cache.delete(MAP_VIEW_CACHE_KEY)

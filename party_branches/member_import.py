@@ -35,6 +35,7 @@ from openpyxl.styles import Font
 from accounts import rules
 from accounts.models import Role, User
 from accounts.services import PHONE_PATTERN, user_create
+from core.sheets import Column, template_xlsx
 from grids.jurisdiction import scope_queryset
 from grids.models import Community
 from party_branches.conf import conf
@@ -630,6 +631,33 @@ def import_batches_purge(*, now=None) -> int:
         import_batch_abandon(batch=batch)
         count += 1
     return count
+
+
+EXAMPLE_ROW = {
+    "name": "陈志明",
+    "gender": "男",
+    "birth_date": "1978-04-12",
+    "phone": "13800000003",
+    "id_number": "440306197804120015",
+    "joined_on": "2003-07-01",
+    "full_member_on": "2004-07-01",
+    "workplace": "示例科技有限公司",
+    "workplace_kind": "企业",
+    "kind": "在职党员",
+    "community": "光明社区",
+    "grid": "",
+    "account": "",
+    "position": "",
+}
+
+
+def member_import_template() -> bytes:
+    """The import's template: the columns street offices use and one example row."""
+    columns = [
+        Column(key, label, chinese, required=key in REQUIRED, example=EXAMPLE_ROW[key])
+        for key, label, chinese in COLUMNS
+    ]
+    return template_xlsx(columns, title=_("Party members"))
 
 
 def members_export_xlsx(members, *, unmasked: bool) -> bytes:

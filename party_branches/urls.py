@@ -12,6 +12,11 @@ urlpatterns = [
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member"),
     path("members/import/", views.MemberImportView.as_view(), name="import"),
     path(
+        "members/import/template.xlsx",
+        views.MemberImportTemplateView.as_view(),
+        name="import_template",
+    ),
+    path(
         "members/import/<int:pk>/", views.MemberImportPreviewView.as_view(), name="import_preview"
     ),
 ]

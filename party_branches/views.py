@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.access import StaffRequiredMixin
@@ -29,6 +30,7 @@ from party_branches.member_import import (
     import_batch_commit,
     import_batch_create,
     member_import_preview,
+    member_import_template,
     members_export_xlsx,
 )
 from party_branches.models import MeetingAttachment, MemberImportBatch, PartyMember
@@ -297,6 +299,20 @@ class MemberImportView(StaffRequiredMixin, TemplateView):
         batch = import_batch_create(sheet=form.cleaned_data["file"], by=request.user)
         url = reverse("party_branches:import_preview", args=[batch.pk])
         return redirect(f"{url}?logins=1" if form.cleaned_data["create_logins"] else url)
+
+
+class MemberImportTemplateView(StaffRequiredMixin, View):
+    """The member import's template (.xlsx: the headers and an example row)."""
+
+    permission = "party_branches.add_partymember"
+
+    def get(self, request):
+        response = HttpResponse(
+            member_import_template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="redgrid-members-template.xlsx"'
+        return response
 
 
 class MemberImportPreviewView(StaffRequiredMixin, TemplateView):

@@ -10,6 +10,7 @@ never the plaintext.
 import base64
 import hashlib
 import hmac
+import unicodedata
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -65,6 +66,14 @@ def blind_index(value: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
+def text_index(value: str) -> str:
+    """The blind index of free text such as an address, compared by its normal form: full-width
+    characters folded (NFKC: "３栋" is "3栋"), all whitespace removed, upper case. Only equal
+    normal forms match — an encrypted value cannot be searched by a part of it."""
+    normal = "".join(unicodedata.normalize("NFKC", value or "").split())
+    return blind_index("text:" + normal) if normal else ""
+
+
 class EncryptedTextField(models.TextField):
     """A text field stored encrypted; Python code sees the plaintext.
 
@@ -81,3 +90,21 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return encrypt(value)
+
+
+def seal(data: bytes, *, context: str) -> str:
+    """`data` encrypted and authenticated with the field key, bound to `context` (who and what
+    it is for): an uploaded sheet kept by the browser between an import's preview and its
+    commit, so that no copy of it is stored on the server."""
+    return _fernet().encrypt(context.encode() + b"\0" + data).decode()
+
+
+def unseal(token: str, *, context: str, max_age: int) -> bytes | None:
+    """The data of a `seal` token made for `context` at most `max_age` seconds ago, or None
+    (tampered with, made for someone or something else, or too old)."""
+    try:
+        plain = _fernet().decrypt(token.encode(), ttl=max_age)
+    except (InvalidToken, TypeError, ValueError):
+        return None
+    prefix = context.encode() + b"\0"
+    return plain[len(prefix) :] if plain.startswith(prefix) else None

@@ -275,10 +275,8 @@ REDGRID_TILE_ATTRIBUTION = env_str("REDGRID_TILE_ATTRIBUTION", "")
 REDGRID_TILE_DATUM = env_str("REDGRID_TILE_DATUM", "wgs84")
 if REDGRID_TILE_DATUM not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured("REDGRID_TILE_DATUM must be wgs84 or gcj02.")
-REDGRID_MAP_CENTER = (22.76, 113.93)  # (lat, lon) of Guangming District
+# Where maps open comes from the district's boundary (grids.selectors.map_view), not from here.
 LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": REDGRID_MAP_CENTER,
-    "DEFAULT_ZOOM": 12,
     "MIN_ZOOM": 3,
     "MAX_ZOOM": 19,
     "TILES": [(_("Map"), REDGRID_TILE_URL, {"attribution": REDGRID_TILE_ATTRIBUTION})]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("map/", include("grids.urls")),
+    path("imports/", include("grids.import_urls")),
     path("branches/", include("party_branches.urls")),
     path("volunteer/", include("volunteers.urls")),
     path("positions/", include("service_points.urls")),

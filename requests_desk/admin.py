@@ -3,8 +3,16 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grids.admin import JurisdictionScopedAdmin
-from requests_desk.models import Category, Department, Holiday, Open311Client, Request, RequestEvent
+from grids.admin import JurisdictionScopedAdmin, SheetImportAdminMixin
+from requests_desk.models import (
+    Category,
+    Department,
+    Holiday,
+    HolidayCalendarYear,
+    Open311Client,
+    Request,
+    RequestEvent,
+)
 from requests_desk.monthly import monthly_figures_change, monthly_figures_remove
 from requests_desk.services import open311_client_create, open311_client_revoke
 
@@ -41,10 +49,19 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(SheetImportAdminMixin, admin.ModelAdmin):
+    sheet_kind = "holidays"
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
+
+
+@admin.register(HolidayCalendarYear)
+class HolidayCalendarYearAdmin(admin.ModelAdmin):
+    """The years whose official schedule is loaded (the import marks them; a year entered in full
+    by hand can be marked here)."""
+
+    list_display = ("year", "source", "loaded_at")
 
 
 @admin.register(Open311Client)

@@ -26,6 +26,7 @@ class RequestsDeskConfig(AppConfig):
             "requests_desk.category",
             "requests_desk.department",
             "requests_desk.holiday",
+            "requests_desk.holidaycalendaryear",
             "requests_desk.open311client",
             "requests_desk.view_rating",
         ],

@@ -54,6 +54,15 @@ class RequestsDeskSettings(AppSettings):
         "Hours past the deadline before a running request is escalated to the community staff.",
         check=positive,
     )
+    EXPORT_MAX_ROWS = Setting(
+        20000, "Most requests in one .xlsx export of the queue.", check=positive
+    )
+    CALENDAR_WARN_DAYS = Setting(
+        60,
+        "Days before the holiday calendar's last covered day from which the district admins are "
+        "reminded to import the next year's schedule.",
+        check=positive,
+    )
     PENDING_PHOTOS_SECONDS = Setting(
         3600,
         "How long photos are kept while the form is shown again with a nearby request (“+1”).",

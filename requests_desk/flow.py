@@ -344,6 +344,14 @@ def _calendar_for(moment):
     return WorkCalendar.load(timezone.localtime(moment).date())
 
 
+def _set_due(case, now):
+    """The deadline from the sub-class's time limit, and whether it falls past the holiday
+    calendar (then computed with every weekday a working day: flagged, never silent)."""
+    calendar = _calendar_for(now)
+    case.due_at = due_at(now, case.category, calendar)
+    case.due_calendar_missing = bool(case.due_at) and not calendar.covers(case.due_at)
+
+
 # --- Effects of each action (beyond setting the stage) --------------------------------------------
 
 
@@ -401,7 +409,7 @@ def _do_dispatch(case, now, by, note, params):
     # The clock starts at dispatch (DOMAIN.md); a re-dispatch keeps the original deadline.
     if first or case.due_at is None:
         case.dispatched_at = now
-        case.due_at = due_at(now, case.category, _calendar_for(now))
+        _set_due(case, now)
         case.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
     # The note is public: it names a unit and role, not the person (requests_desk.public).
     return _("Dispatched to %(target)s.") % {"target": unit_and_role(case)}
@@ -431,6 +439,7 @@ def _do_request_extension(case, now, by, note, params):
 
 def _do_approve_extension(case, now, by, note, params):
     case.due_at = params.get("until") or case.extension_requested_until
+    case.due_calendar_missing = not _calendar_for(now).covers(case.due_at)
     case.extension_requested_until = None
     case.extension_count += 1
     return _("New deadline: %(due)s.") % {
@@ -494,7 +503,7 @@ def _do_redo(case, now, by, note, params):
     case.closed_at = None
     case.handled_at = None
     case.dispatched_at = now
-    case.due_at = due_at(now, case.category, _calendar_for(now))
+    _set_due(case, now)
     case.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
     case.contacted_at = None
 
@@ -559,6 +568,7 @@ NO_CLEAN = [
 LOCKED_FIELDS = (
     "stage",
     "due_at",
+    "due_calendar_missing",
     "extension_requested_until",
     "contacted_at",
     "dispatched_at",

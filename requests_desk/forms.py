@@ -371,3 +371,16 @@ class BulkDispatchForm(forms.Form):
 
 class RevealForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose of this access"), max_length=200)
+
+
+class QueueExportForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=300,
+        help_text=_("Why you need this list; it is written to the audit log."),
+    )
+    unmasked = forms.BooleanField(
+        label=_("Reporters' names and phone numbers in full"),
+        required=False,
+        help_text=_("Only for people who may reveal personal data; logged as such."),
+    )

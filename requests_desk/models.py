@@ -137,6 +137,36 @@ class Holiday(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
+class HolidayCalendarYear(models.Model):
+    """A year whose official schedule (every day off and make-up working day) is in the holiday
+    calendar. The calendar covers time up to the end of the last such year: a deadline that falls
+    later is flagged "calendar missing" (requests_desk.worktime), and the district admins are
+    reminded before the end comes (requests_desk.reminders)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("holiday calendar year")
+        verbose_name_plural = _("holiday calendar years")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="holiday_year_plausible", condition=Q(year__gte=2000, year__lte=2100)
+            )
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+
+def holiday_calendar_covered_until() -> datetime.date | None:
+    """The last day the holiday calendar covers (31 December of its last year), or None."""
+    last = HolidayCalendarYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return datetime.date(last, 12, 31) if last else None
+
+
 class Open311Client(models.Model):
     """A client application allowed to post requests through Open311. Only a hash of its key is
     stored; the key itself is shown once when issued."""
@@ -245,6 +275,11 @@ def nearly_due_q(now) -> Q:
     return Q(stage__in=Stage.CLOCK, due_at__gte=now, due_at__lt=nearly_due_until(now))
 
 
+def calendar_missing_q() -> Q:
+    """The handling clock runs towards a deadline computed past the holiday calendar."""
+    return Q(stage__in=Stage.CLOCK, due_calendar_missing=True)
+
+
 class RequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(stage__in=Stage.OPEN)
@@ -267,6 +302,11 @@ class RequestQuerySet(models.QuerySet):
             ),
             flag_nearly_due=Case(
                 When(nearly_due_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            flag_calendar_missing=Case(
+                When(calendar_missing_q(), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
@@ -404,6 +444,9 @@ class Request(models.Model):
     filed_at = models.DateTimeField(_("filed"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # The deadline falls past the holiday calendar: it was computed with every weekday counted as a
+    # working day there. The queue says so ("calendar missing") until a person looks at it.
+    due_calendar_missing = models.BooleanField(_("calendar missing"), default=False)
     contact_due_at = models.DateTimeField(_("contact resident by"), null=True, blank=True)
     contacted_at = models.DateTimeField(_("resident contacted"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handling reported"), null=True, blank=True)
@@ -479,6 +522,11 @@ class Request(models.Model):
         return bool(
             self.stage in Stage.CLOCK and self.due_at and now <= self.due_at < nearly_due_until(now)
         )
+
+    @property
+    def calendar_missing(self) -> bool:
+        """The same predicate as calendar_missing_q, for one loaded request."""
+        return self.stage in Stage.CLOCK and self.due_calendar_missing
 
     def contact_overdue(self, now=None) -> bool:
         return bool(

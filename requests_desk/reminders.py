@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from grids.selectors import grid_head_subquery
 from notifications.registry import Reminder, reminder_kind
 from requests_desk.conf import conf
-from requests_desk.models import Request, Stage
+from requests_desk.models import Request, Stage, holiday_calendar_covered_until
 
 CHUNK = 2000
 
@@ -176,4 +176,49 @@ def contact_overdue(now):
             body=_("The resident of request %(code)s should have been contacted by %(due)s.")
             % {"code": code, "due": _due_text(contact_due)},
             link=_link(code),
+        )
+
+
+@reminder_kind(
+    "requests.holiday_calendar_ending",
+    gettext_lazy("Holiday calendar running out"),
+    channels=("inbox", "email"),
+)
+def holiday_calendar_ending(now):
+    """Rule: from REDGRID_REQUESTS_DESK_CALENDAR_WARN_DAYS (default 60) days before the last day
+    the holiday calendar covers (31 December of its last official year), every active district
+    admin is reminded once per last day to import the next year's schedule; with no year loaded
+    at all, once (two queries)."""
+    from accounts.models import Role, User
+
+    covered_until = holiday_calendar_covered_until()
+    today = timezone.localdate(now)
+    if covered_until is not None and today < covered_until - datetime.timedelta(
+        days=conf.CALENDAR_WARN_DAYS
+    ):
+        return
+    admins = User.objects.filter(role=Role.DISTRICT_ADMIN, is_active=True).values_list(
+        "id", flat=True
+    )
+    if covered_until is None:
+        subject = _("The holiday calendar is empty")
+        body = _(
+            "No official holiday schedule is loaded: deadlines in working days count every "
+            "weekday. Import this year's schedule."
+        )
+    else:
+        subject = _("The holiday calendar ends on %(date)s") % {"date": covered_until.isoformat()}
+        body = _(
+            "The holiday calendar covers days up to %(date)s. Import the next year's official "
+            "schedule (国务院办公厅节假日安排) before then: deadlines that fall later are "
+            "flagged “calendar missing”."
+        ) % {"date": covered_until.isoformat()}
+    for user_id in admins.order_by("id").iterator(chunk_size=CHUNK):
+        yield Reminder(
+            object_id="holiday-calendar",
+            recipient_id=user_id,
+            period=covered_until.isoformat() if covered_until else "none",
+            subject=subject,
+            body=body,
+            link=reverse("imports:sheet", args=["holidays"]),
         )

@@ -14,7 +14,7 @@ request_create(*, source, category, description="", location=None, community=Non
 request_comment(*, case, text) -> RequestEvent        (the reporter's public comment)
 request_reopen_ask(*, case, text="") -> RequestEvent   (the reporter asks to reopen)
 request_support(*, case, client_ip) -> bool   ("+1" by another resident)
-request_reroute(*, case, grid) -> Request    (place it in another area grid)
+request_reroute(*, case, grid=None, community=None) -> Request   (place it in another area)
 open311_client_create(*, name) -> (Open311Client, key)
 
 Every change of a case's stage, and the resident's rating, goes through
@@ -363,12 +363,18 @@ def request_create(
 
 
 @transaction.atomic
-def request_reroute(*, case, grid) -> Request:
+def request_reroute(*, case, grid=None, community=None) -> Request:
     """Place `case` in area grid `grid` (and its community and street): for a case whose
-    grid the caller knows better than its point (a patrol finding, a household visit)."""
+    grid the caller knows better than its point (a patrol finding, a household visit, a redrawn
+    boundary). With `community` instead, the case sits in that community with no grid (a case
+    reported without a point)."""
+    if (grid is None) == (community is None):
+        raise ValueError("give a grid or a community")
     locked = Request.objects.select_for_update().get(pk=case.pk)
+    if grid is not None:
+        community = grid.community
     Request.objects.filter(pk=case.pk).update(
-        grid=grid, community_id=grid.community_id, street_id=grid.community.street_id
+        grid=grid, community_id=community.pk, street_id=community.street_id
     )
     case.refresh_from_db()
     monthly_figures_change(before=locked, after=case)

@@ -11,8 +11,10 @@ urlpatterns = [
     path("support/<str:token>/", views.support, name="support"),
     path("queue/", views.queue, name="queue"),
     path("queue/dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
+    path("queue/export/", views.queue_export, name="queue_export"),
     path("enter/", views.staff_enter, name="enter"),
     path("case/<str:code>/", views.case, name="case"),
     path("case/<str:code>/reveal/", views.reveal, name="reveal"),
+    path("case/<str:code>/sheet/", views.case_sheet, name="case_sheet"),
     path("case/<str:code>/act/<str:action>/", views.act, name="act"),
 ]

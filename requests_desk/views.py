@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +20,14 @@ from core.conf import conf as files_conf
 from core.errors import form_add_errors
 from core.ratelimit import client_address
 from privacy.masking import mask_name, mask_phone
-from privacy.services import may_reveal, personal_data_reveal
+from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
 from requests_desk import flow, pending, proof, public, selectors, services, throttle
+from requests_desk.conf import conf
+from requests_desk.exports import queue_xlsx
 from requests_desk.forms import (
     ActionForm,
     BulkDispatchForm,
+    QueueExportForm,
     QueueFilterForm,
     RatingForm,
     ReportForm,
@@ -380,6 +383,78 @@ def _same_site(request, target: str | None) -> str:
     ):
         return target
     return reverse("requests_desk:queue")
+
+
+@staff_required
+def queue_export(request):
+    """The queue's filtered list as .xlsx (the filters of the queue page's link): masked unless
+    the user may reveal personal data and asks for it, logged with its purpose either way."""
+    filters = QueueFilterForm(request.GET or {"stage": "open"}, user=request.user)
+    form = QueueExportForm(request.POST or None)
+    if not filters.is_valid():
+        return render(
+            request,
+            "requests_desk/queue_export.html",
+            {"filters": filters, "form": form},
+            status=400,
+        )
+    cases = selectors.queue_export_rows(
+        request.user, filters=filters.filters(), sort=filters.cleaned_data["sort"] or "new"
+    )
+    count = cases.count()
+    if request.method == "POST" and form.is_valid():
+        unmasked = form.cleaned_data["unmasked"]
+        if count > conf.EXPORT_MAX_ROWS:
+            form.add_error(
+                None,
+                _("%(n)s requests match; narrow the filters to at most %(max)s.")
+                % {"n": count, "max": conf.EXPORT_MAX_ROWS},
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    personal_data_export_record(
+                        user=request.user,
+                        model=Request,
+                        purpose=form.cleaned_data["purpose"],
+                        record_count=count,
+                        request=request,
+                        unmasked=unmasked,
+                    )
+            except PermissionDenied as denied:
+                form.add_error("unmasked", str(denied))
+            except ValidationError as error:
+                form_add_errors(form, error)
+            else:
+                response = HttpResponse(
+                    queue_xlsx(cases, unmasked=unmasked),
+                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+                stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+                response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.xlsx"'
+                response["Cache-Control"] = "no-store"
+                return response
+    return render(
+        request,
+        "requests_desk/queue_export.html",
+        {
+            "filters": filters,
+            "form": form,
+            "count": count,
+            "max_rows": conf.EXPORT_MAX_ROWS,
+            "may_reveal": may_reveal(request.user),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def case_sheet(request, code):
+    """The printable case sheet (案件单): the case, its timeline and room for signatures;
+    personal data masked."""
+    item = selectors.case_for(request.user, code)
+    return render(request, "requests_desk/case_sheet.html", _case_context(request, item))
 
 
 @staff_required

@@ -6,6 +6,11 @@ conf.WORKING_PERIODS on working days, in the district's time zone (core.periods.
 working days" is N × the length of a working day in working hours, so a case dispatched on
 Monday at 10:00 with one working day is due on Tuesday at 10:00; dispatched outside working time,
 the clock starts at the next period.
+
+The calendar covers time up to the end of its last official year (HolidayCalendarYear). Past that
+end, days off are unknown and weekdays count as working days: `WorkCalendar.covers` tells whether a
+deadline lies inside the calendar, and the request keeps `due_calendar_missing` so the queue says
+"calendar missing" instead of showing a computed time as if it were certain.
 """
 
 import datetime
@@ -23,6 +28,8 @@ class WorkCalendar:
     periods: tuple = None
     weekdays: tuple = None
     tz: ZoneInfo = None
+    # The last day the holiday calendar covers (None: no official year loaded).
+    covered_until: datetime.date | None = None
 
     def __post_init__(self):
         self.periods = self.periods or tuple(conf.WORKING_PERIODS)
@@ -32,7 +39,7 @@ class WorkCalendar:
     @classmethod
     def load(cls, start: datetime.date | None = None, days: int = 400) -> "WorkCalendar":
         """The calendar from the Holiday table (one query) for `days` days from `start`."""
-        from requests_desk.models import Holiday
+        from requests_desk.models import Holiday, holiday_calendar_covered_until
 
         qs = Holiday.objects.all()
         if start is not None:
@@ -43,7 +50,15 @@ class WorkCalendar:
         off, work = set(), set()
         for date, kind in qs.values_list("date", "kind"):
             (off if kind == Holiday.Kind.OFF else work).add(date)
-        return cls(days_off=off, extra_workdays=work)
+        return cls(
+            days_off=off, extra_workdays=work, covered_until=holiday_calendar_covered_until()
+        )
+
+    def covers(self, moment: datetime.datetime) -> bool:
+        """Whether `moment` falls on a day the holiday calendar covers."""
+        return self.covered_until is not None and (
+            moment.astimezone(self.tz).date() <= self.covered_until
+        )
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.extra_workdays:

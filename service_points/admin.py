@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from grids.admin import JurisdictionScopedAdmin, MapAdmin
+from grids.admin import JurisdictionScopedAdmin, MapAdmin, SheetImportAdminMixin
 from service_points.forms import ServicePositionAdminForm
 from service_points.models import (
     Booking,
@@ -57,11 +57,12 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(ServicePosition)
-class ServicePositionAdmin(MapAdmin):
+class ServicePositionAdmin(SheetImportAdminMixin, MapAdmin):
     """Staff record positions here; the form runs services.position_validate (tier, parent and
     the served area checked against the point with locate)."""
 
     form = ServicePositionAdminForm
+    sheet_kind = "service_positions"
     list_display = ("name", "tier", "community", "grid", "subgrid", "parent", "is_active")
     list_filter = ("tier", "is_active", "community__street", "functions", "facilities")
     list_select_related = ("community", "grid", "subgrid", "parent")

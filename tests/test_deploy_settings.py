@@ -3,15 +3,20 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A production machine has no var/local.env (the embedded site's secrets, which manage.py reads
+# when present): point the var folder at an empty one, whatever this checkout holds.
+EMPTY_VAR = tempfile.mkdtemp(prefix="redgrid-prod-var-")
 
 
 def production_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDGRID_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="redgrid.settings",
+        REDGRID_VAR_DIR=EMPTY_VAR,
         DJANGO_SECRET_KEY="k" * 20 + "Q2x!9#zP@4vL&8mN^3bR*7cT(1yW)6eF%5hJ",
         REDGRID_FIELD_KEYS="dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdCE=",
         DJANGO_ALLOWED_HOSTS="redgrid.example.org",

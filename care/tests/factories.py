@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from care.models import CareTag, Household, Pairing, Resident, ResidentTag, ServiceProject, Visit
-from privacy.crypto import blind_index
+from privacy.crypto import blind_index, text_index
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
@@ -12,6 +12,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
     grid = None
     address = factory.Sequence(lambda n: f"光明路{n + 1}号")
+    address_index = factory.LazyAttribute(lambda o: text_index(o.address))
     building = factory.Sequence(lambda n: f"{n % 9 + 1}栋")
     registered_on = datetime.date(2025, 1, 1)
 

@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from requests_desk.tests.conftest import make_request  # noqa: F401 - shared fixture
+
 
 @pytest.fixture
 def categories(db):

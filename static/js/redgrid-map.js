@@ -16,7 +16,14 @@
     } else {
       el.classList.add("map-blank");
     }
-    map.setView([22.76, 113.93], 12);
+    // The first view: the district's extent (data-map-bounds, from its boundary), until the page's
+    // own data (grids, a pin) moves the map; the whole country before any district is drawn.
+    var bounds = (el.getAttribute("data-map-bounds") || "").split(",").map(Number);
+    if (bounds.length === 4 && bounds.every(isFinite)) {
+      map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]);
+    } else {
+      map.setView([35, 104], 4);
+    }
     var gcj = datum === "gcj02";
     map.redgrid = {
       toDisplay: function (lat, lon) {

@@ -52,3 +52,10 @@ class Command(BaseCommand):
                 f"{verb}: {dict(result.created)} new, {dict(result.replaced)} new versions."
             )
         )
+        for report in (r for r in result.moves if r.count):
+            will = "moved" if commit else "would move"
+            self.stdout.write(f"  {report.label}: {report.count} {will} to the new versions")
+        if result.ambiguous:
+            self.stdout.write(self.style.WARNING(f"To check ({len(result.ambiguous)}):"))
+            for line in result.ambiguous:
+                self.stdout.write(f"  - {line}")
