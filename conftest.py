@@ -206,9 +206,31 @@ def artifacts():
     return ARTIFACTS
 
 
-def browser_login(page, live_server, username, password="pw-for-tests-1"):
+def browser_login(page, live_server, username, password="pw-for-tests-1", *, second_factor=True):
+    """Sign in through the login page. An account that may reveal personal data is then asked for
+    its TOTP code: with `second_factor` the test answers it like the owner's authenticator app
+    (a confirmed device is made for the account if it has none)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if second_factor and "/accounts/second-factor/" in page.url:
+        _browser_second_factor(page, username)
+
+
+def _browser_second_factor(page, username):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
+    if device is None or "/setup/" in page.url:
+        # Enrolment: the page made an unconfirmed device; its key is what the app would scan.
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    page.fill("input[name=code]", code)
+    page.click("button[type=submit].primary")
     page.wait_for_load_state()

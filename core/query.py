@@ -61,6 +61,19 @@ def query_choice(params, name: str, choices, *, default=None):
     return raw
 
 
+def query_flag(params, name: str, choices) -> str | None:
+    """A flag of an API list (`?overdue=true`): absent is None; any value outside `choices`,
+    the empty string included, is a 400 (an HTML form leaves an unticked box out)."""
+    raw = params.get(name)
+    if raw is None:
+        return None
+    if raw not in choices:
+        raise InvalidQueryParameter(
+            name, _("Choose one of: %(choices)s.") % {"choices": ", ".join(map(str, choices))}
+        )
+    return raw
+
+
 def query_bool(params, name: str, *, default=False) -> bool:
     raw = params.get(name)
     if raw is None or raw == "":

@@ -23,7 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.access import IsStaff
-from core.query import BIGINT_MAX, query_choice
+from core.query import BIGINT_MAX, query_flag
 from requests_desk import flow, selectors
 from requests_desk.forms import ActionForm, QueueFilterForm
 from requests_desk.models import Category, Request, Stage
@@ -134,7 +134,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return qs
         for name in FLAG_FILTERS:
-            query_choice(self.request.query_params, name, FLAG)
+            query_flag(self.request.query_params, name, FLAG)
         form = QueueFilterForm(self.request.query_params, user=user)
         if not form.is_valid():
             raise ValidationError(form.errors)

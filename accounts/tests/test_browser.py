@@ -91,7 +91,7 @@ def test_every_account_page_in_chinese(
     # Signing in: password, then enrolment of the authenticator (the account may reveal).
     page.goto(f"{url}/accounts/login/")
     shoot("login")
-    browser_login(page, live_server, "community_a1")
+    browser_login(page, live_server, "community_a1", second_factor=False)
     page.wait_for_url("**/accounts/second-factor/setup/**")
     assert page.locator("[data-testid=qr] svg").count() == 1
     shoot("second-factor-setup")
@@ -198,7 +198,7 @@ def test_every_account_page_in_chinese(
     page.click("button[type=submit].primary")
     page.wait_for_url("**/password/reset/code/")
     shoot("password-reset-code")
-    browser_login(page, live_server, "community_a1")
+    browser_login(page, live_server, "community_a1", second_factor=False)
     page.wait_for_url("**/accounts/second-factor/**")
     assert "确认本次登录" in page.text_content("h1")
     shoot("second-factor-verify")

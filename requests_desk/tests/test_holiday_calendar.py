@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
+from conftest import login_verified
 from notifications.models import Notification
 from notifications.services import reminders_run
 from requests_desk import flow
@@ -142,7 +143,7 @@ def test_a_tampered_or_foreign_sealed_file_is_refused(admin_client, client, worl
     other = world.users.other_street_staff
     other.is_superuser = True  # may import, but the sealed file is not theirs
     other.save()
-    client.force_login(other)
+    login_verified(client, other)  # superusers sign in with the second factor
     stolen = client.post(URL, {"sealed": sealed, "filename": "holidays.csv", "mode": "all"})
     assert stolen.status_code == 400
     assert not Holiday.objects.filter(date__year=2027).exists()
