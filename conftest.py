@@ -43,8 +43,8 @@ def pytest_runtest_teardown(item, nextitem):
     and the change history (django-auditlog) would point at rows that are gone."""
     yield
     marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return  # plain tests roll back; other transactional tests' flush runs post_migrate
     from django.contrib.contenttypes.models import ContentType
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key

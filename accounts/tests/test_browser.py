@@ -107,6 +107,7 @@ def test_every_account_page_in_chinese(
     shoot("password-change")
     page.goto(f"{url}/accounts/tokens/")
     page.click("form.actions button")
+    page.wait_for_selector("[data-testid=new-token]")  # the page after the POST, not before
     assert page.locator("[data-testid=new-token]").count() == 1
     shoot("tokens")
 
