@@ -213,7 +213,7 @@ def browser_login(page, live_server, username, password="pw-for-tests-1", *, sec
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     if second_factor and "/accounts/second-factor/" in page.url:
         _browser_second_factor(page, username)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.fields import PrivateImageField
+from core.lookups import TranslatedName
 from core.periods import InForceQuerySet
+from core.texts import join_clauses, label_separator
 from core.uploads import RandomName
 from privacy.crypto import EncryptedTextField
 from privacy.masking import mask_address
@@ -115,10 +117,12 @@ class Resident(models.Model):
     @property
     def tag_details(self) -> str:
         """All tag details of the person on one line (revealed through privacy.services only)."""
-        return "；".join(f"{t.tag.name}：{t.details}" for t in self.tags.all() if t.details)
+        return join_clauses(
+            f"{t.tag.label}{label_separator()}{t.details}" for t in self.tags.all() if t.details
+        )
 
 
-class CareTag(models.Model):
+class CareTag(TranslatedName):
     """A kind of vulnerability (data, not code): elderly living alone, disability, mental disorder…"""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -143,9 +147,6 @@ class CareTag(models.Model):
                 name="care_tag_frequency_positive", condition=Q(default_frequency_days__gte=1)
             )
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class ResidentTag(models.Model):

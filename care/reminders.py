@@ -17,10 +17,10 @@ import itertools
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from care import texts
 from care.conf import conf
 from care.models import Household, Pairing
 from care.selectors import with_visit_schedule
@@ -102,13 +102,8 @@ def visit_due(now):
             object_id=pk,
             recipient_id=user_id,
             period=today.isoformat(),
-            subject=_("Household visit due today: %(household)s")
-            % {"household": _label(building, address)},
-            body=_(
-                "The household %(household)s in %(grid)s is due for its visit today (every "
-                "%(days)s days)."
-            )
-            % {"household": _label(building, address), "grid": grid, "days": days},
+            subject=texts.VISIT_DUE(household=_label(building, address)),
+            body=texts.VISIT_DUE_BODY(household=_label(building, address), grid=grid, days=days),
             link=_link(pk),
         )
 
@@ -136,13 +131,10 @@ def visit_overdue(now):
             object_id=pk,
             recipient_id=user_id,
             period=f"overdue:{due_on.isoformat()}",
-            subject=_("Household visit overdue: %(household)s")
-            % {"household": _label(building, address)},
-            body=_(
-                "The household %(household)s in %(grid)s was due for a visit on %(date)s and "
-                "has not been visited."
-            )
-            % {"household": _label(building, address), "grid": grid, "date": due_on.isoformat()},
+            subject=texts.VISIT_OVERDUE(household=_label(building, address)),
+            body=texts.VISIT_OVERDUE_BODY(
+                household=_label(building, address), grid=grid, date=due_on.isoformat()
+            ),
             link=_link(pk),
         )
 
@@ -181,17 +173,10 @@ def visit_overdue_grid_head(now):
                 object_id=pk,
                 recipient_id=user_id,
                 period=f"head:{due_on.isoformat()}",
-                subject=_("Escalated: household visit overdue: %(household)s")
-                % {"household": _label(building, address)},
-                body=_(
-                    "The household %(household)s in your grid %(grid)s was due for a visit on "
-                    "%(date)s and is still not visited."
-                )
-                % {
-                    "household": _label(building, address),
-                    "grid": grid,
-                    "date": due_on.isoformat(),
-                },
+                subject=texts.ESCALATED(household=_label(building, address)),
+                body=texts.ESCALATED_BODY(
+                    household=_label(building, address), grid=grid, date=due_on.isoformat()
+                ),
                 link=_link(pk),
                 urgent=True,
             )

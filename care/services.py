@@ -501,7 +501,7 @@ def resident_subject_export(*, resident: Resident, by, purpose: str, request=Non
         },
         "care_tags": [
             {
-                "tag": t.tag.name,
+                "tag": t.tag.label,
                 "details": t.details,
                 "since": t.since.isoformat(),
                 "frequency_days": t.frequency_days,

@@ -34,6 +34,7 @@ from care.models import Pairing, Resident
 from care.requests_link import need_to_request, request_categories
 from core.access import staff_required
 from core.errors import error_text, form_add_errors
+from core.texts import join_list
 from privacy.masking import mask_address, mask_id_number, mask_phone
 from privacy.models import AuditLogEntry
 from privacy.services import (
@@ -423,7 +424,7 @@ def resident_export_list(request):
                     resident.get_gender_display(),
                     mask_phone(resident.phone),
                     mask_id_number(resident.id_number),
-                    "、".join(t.tag.name for t in resident.tags.all()),
+                    join_list(t.tag.label for t in resident.tags.all()),
                     resident.get_legal_basis_display(),
                 ]
             )

@@ -71,7 +71,7 @@ def _with_inline_actions(rows, user):
     from requests_desk import flow
 
     for row in rows:
-        allowed = {t.action for t in flow.allowed_actions(row, user)}
+        allowed = {t.action for t in flow.allowed_actions(row, user, among=INLINE_ACTIONS)}
         row.inline_actions = [a for a in INLINE_ACTIONS if a in allowed]
     return rows
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.periods import local_datetime
 from grids.models import KeyPlace
 from patrols.geo import distance_m
 from patrols.models import CheckIn, Finding, Patrol, PatrolPlan
@@ -49,7 +50,7 @@ def load_demo(*, rng: random.Random, seed: int, stdout) -> None:
 
 
 def _load(rng: random.Random, stdout) -> None:
-    now = timezone.now()
+    today = timezone.localdate()
     places = list(KeyPlace.objects.select_related("grid").order_by("grid__code", "id"))
     plans = [
         PatrolPlan(grid_id=p.grid_id, key_place=p, frequency_days=FREQUENCY.get(p.kind, 7))
@@ -76,8 +77,10 @@ def _load(rng: random.Random, stdout) -> None:
                 busy = worker == demo_worker or rng.random() < 0.3
                 if not busy or rng.random() < 0.45:
                     continue
-                start = now - datetime.timedelta(
-                    days=day, hours=rng.randint(-1, 6), minutes=rng.randint(0, 59)
+                # Patrols start in working hours, 08:00–16:59 in the district's time.
+                start = local_datetime(
+                    today - datetime.timedelta(days=day),
+                    datetime.time(rng.randint(8, 16), rng.randint(0, 59)),
                 )
                 patrol = Patrol(
                     grid_id=grid_id,

@@ -15,6 +15,7 @@ from accounts.models import User
 from demo.people import chinese_name, mobile_number
 from grids.locate import GridIndex, locate_many
 from grids.models import AreaGrid
+from requests_desk import texts
 from requests_desk.models import (
     Category,
     Department,
@@ -340,24 +341,39 @@ def load_demo(*, rng: random.Random, seed: int, stdout) -> None:
             due_shift=shift,
             rated=True if stage == Stage.CLOSED else None,
         )
+    heads = dict(
+        User.objects.filter(role="grid_head", grid__isnull=False).values_list("grid_id", "id")
+    )
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[*workers.values(), *heads.values()])}
     with transaction.atomic():
         created = Request.objects.bulk_create(builder.requests, batch_size=500)
         events = []
         for item, rows in zip(created, builder.events, strict=True):
+            worker, head = workers.get(item.grid_id), heads.get(item.grid_id)
             for action, source, target, when, note, public in rows:
+                # Who did it: the resident reports; the grid worker handles; the grid head (or
+                # the community, with no head) accepts, files, dispatches, verifies and closes —
+                # never the one who handled it (separation of duties).
+                actor = None
+                if action in ("start", "feedback"):
+                    actor = item.assignee_id or worker
+                elif action != "report":
+                    actor = head if head != (item.assignee_id or worker) else None
+                message = {}
+                if action == "report":
+                    message = texts.REPORTED.store(source=item.source)
+                elif action == "dispatch":
+                    message = texts.DISPATCHED.store(**texts.dispatch_params(item))
                 events.append(
                     RequestEvent(
                         request=item,
                         action=action,
                         from_stage=source,
                         to_stage=target,
-                        actor_label="居民"
-                        if action == "report" and item.source == "resident_form"
-                        else "网格员"
-                        if action in ("start", "feedback", "verify")
-                        else "网格长",
-                        note=note
-                        or ("上报渠道：" + item.get_source_display() if action == "report" else ""),
+                        actor_id=actor,
+                        actor_label=names.get(actor, "" if action == "report" else "社区工作人员"),
+                        message=message,
+                        note=note,
                         public=public,
                         created_at=when,
                     )

@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from core.periods import local_datetime
 from grids.models import AreaGrid, Community
 from party_branches.models import PartyBranch, PartyMember
 from volunteers.hours import hours_between
@@ -194,6 +195,7 @@ def _needs(rng, registered_by_community, now):
 
 
 def _activities(rng, registered_by_community, now, demo, stdout):
+    today = timezone.localdate(now)
     categories = {c.code: c for c in ActivityCategory.objects.filter(active=True)}
     communities = list(Community.objects.current().order_by("code"))
     branches = {}
@@ -239,14 +241,17 @@ def _activities(rng, registered_by_community, now, demo, stdout):
 
     for n in range(PAST_ACTIVITIES):
         community = demo_community if (demo_community and n < 36) else rng.choice(communities).pk
-        start = (now - datetime.timedelta(days=rng.randint(3, 180))).replace(
-            hour=rng.choice([9, 14, 19]), minute=0, second=0, microsecond=0
+        # Activities start at 09:00, 14:00 or 19:00 in the district's time, not in UTC.
+        start = local_datetime(
+            today - datetime.timedelta(days=rng.randint(3, 180)),
+            datetime.time(rng.choice([9, 14, 19])),
         )
         make(community, start, rng.choice([2, 3, 4]), Activity.Status.CERTIFIED)
     for n in range(UPCOMING_ACTIVITIES):
         community = demo_community if (demo_community and n < 8) else rng.choice(communities).pk
-        start = (now + datetime.timedelta(days=rng.randint(1, 30))).replace(
-            hour=rng.choice([9, 14, 19]), minute=0, second=0, microsecond=0
+        start = local_datetime(
+            today + datetime.timedelta(days=rng.randint(1, 30)),
+            datetime.time(rng.choice([9, 14, 19])),
         )
         make(community, start, rng.choice([2, 3]), Activity.Status.OPEN)
     Activity.objects.bulk_create(activities)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.texts import render
 from privacy.crypto import EncryptedTextField
 
 
@@ -37,6 +38,9 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
+    # System text as kinds and parameters (core.texts): {"subject": {...}, "body": {...}}. The
+    # inbox renders them in the reader's language; subject and body are the text as sent.
+    message = models.JSONField(_("system text"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)
     dedup_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
@@ -84,6 +88,14 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()}: {self.subject}"
+
+    @property
+    def subject_shown(self) -> str:
+        return render(self.message.get("subject"), self.subject)
+
+    @property
+    def body_shown(self) -> str:
+        return render(self.message.get("body"), self.body)
 
 
 def _default_quiet_start():

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.texts import Text
 from notifications.conf import conf
 from notifications.models import Notification, NotificationPreference
 from notifications.quiet_hours import quiet_until_for
@@ -34,8 +35,8 @@ def _preference_of(user):
 def notification_enqueue(
     *,
     kind: str,
-    subject: str,
-    body: str,
+    subject: str | Text,
+    body: str | Text,
     user=None,
     email: str = "",
     phone: str = "",
@@ -55,6 +56,8 @@ def notification_enqueue(
     Runs inside the caller's transaction: if the event rolls back, so does the notification. With
     `dedup_key`, a second call for the same key and channel writes nothing (returns no row for it).
     `attachment` ("resolver:argument", see notifications.attachments) is added to e-mails.
+    A `subject` or `body` given as system text (core.texts.Text) is shown in the inbox in the
+    reader's language; e-mail and SMS carry it in the language active when it was queued.
     """
     preference = _preference_of(user)
     chosen = preference.channels if preference else {}
@@ -125,13 +128,21 @@ def _build_row(
 ) -> Notification:
     # The in-app inbox is delivered by being stored: it is silent, so quiet hours do not apply.
     inbox = channel == Channel.INBOX
+    # System text (core.texts.Text) is also stored as its kind and parameters, so the inbox shows
+    # it in the reader's language; subject and body keep the text as sent (e-mail, SMS).
+    message = {
+        part: text.store()
+        for part, text in (("subject", subject), ("body", body))
+        if isinstance(text, Text)
+    }
     return Notification(
         recipient_id=user_id,
         address=address,
         channel=channel,
         kind=kind,
-        subject=subject[:200],
-        body=body,
+        subject=str(subject)[:200],
+        body=str(body),
+        message=message,
         link=link[:300],
         urgent=urgent,
         dedup_key=dedup_key,

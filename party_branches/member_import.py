@@ -36,6 +36,7 @@ from accounts import rules
 from accounts.models import Role, User
 from accounts.services import PHONE_PATTERN, user_create
 from core.sheets import Column, template_xlsx
+from core.texts import join_list
 from grids.jurisdiction import scope_queryset
 from grids.models import Community
 from party_branches.conf import conf
@@ -210,7 +211,7 @@ def read_rows(file) -> tuple[list[tuple[int, dict]], list[str]]:
     labels = {key: chinese for key, _label, chinese in COLUMNS}
     missing = [str(labels[k]) for k in REQUIRED if k not in keys]
     if missing:
-        return [], [_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)}]
+        return [], [_("Missing columns: %(columns)s.") % {"columns": join_list(missing)}]
     result = []
     for line, row in enumerate(rows, start=2):
         if row is None or all(v in (None, "") for v in row):

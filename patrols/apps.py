@@ -35,7 +35,16 @@ class PatrolsConfig(AppConfig):
             "patrols.view_checkin",
             "patrols.view_finding",
         ],
-        "grid_head": ["patrols.view_patrolplan", "patrols.view_patrol", "patrols.view_finding"],
+        # The grid head patrols the grid too (patrols.services.PATROLLING_ROLES).
+        "grid_head": [
+            "patrols.view_patrolplan",
+            "patrols.view_patrol",
+            "patrols.view_finding",
+            "patrols.add_patrol",
+            "patrols.add_checkin",
+            "patrols.view_checkin",
+            "patrols.add_finding",
+        ],
         "grid_worker": [
             "patrols.add_patrol",
             "patrols.add_checkin",

@@ -10,11 +10,12 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.texts import moment
 from grids.models import GridAssignment
 from notifications.registry import Reminder, reminder_kind
+from patrols import texts
 from patrols.conf import conf
 from patrols.models import PatrolPlan
 from patrols.selectors import plans_with_coverage
@@ -42,10 +43,6 @@ def _overdue_plans(now, grid_ids):
     return plans_with_coverage(plans, now=now).filter(overdue=True)
 
 
-def _when(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
 @reminder_kind(
     "patrols.place_not_visited",
     gettext_lazy("Key place not patrolled in time"),
@@ -67,22 +64,16 @@ def place_not_visited(now):
     for pk, grid_id, place, days, due_at in rows.iterator(chunk_size=CHUNK):
         if due_at is None:
             period = "never"
-            body = _(
-                "%(place)s is to be patrolled every %(days)s days and has never been checked in at."
-            ) % {"place": place, "days": days}
+            body = texts.PATROL_DUE_NEVER_BODY(place=place, days=days)
         else:
             period = due_at.isoformat()
-            body = _("%(place)s is to be patrolled every %(days)s days; it was due by %(due)s.") % {
-                "place": place,
-                "days": days,
-                "due": _when(due_at),
-            }
+            body = texts.PATROL_DUE_BODY(place=place, days=days, due=moment(due_at))
         for user_id in workers[grid_id]:
             yield Reminder(
                 object_id=pk,
                 recipient_id=user_id,
                 period=period,
-                subject=_("Patrol due: %(place)s") % {"place": place},
+                subject=texts.PATROL_DUE(place=place),
                 body=body,
                 link=link,
             )
@@ -114,12 +105,8 @@ def place_not_visited_grid_head(now):
                 object_id=pk,
                 recipient_id=user_id,
                 period=f"head:{due_at.isoformat()}",
-                subject=_("Escalated: %(place)s not patrolled") % {"place": place},
-                body=_(
-                    "%(place)s in your grid is to be patrolled every %(days)s days; it was "
-                    "due by %(due)s and nobody has checked in since."
-                )
-                % {"place": place, "days": days, "due": _when(due_at)},
+                subject=texts.ESCALATED(place=place),
+                body=texts.ESCALATED_BODY(place=place, days=days, due=moment(due_at)),
                 link=link,
                 urgent=True,
             )

@@ -23,9 +23,30 @@ def _point(lon, lat) -> Point:
     return Point(lon, lat, srid=4326)
 
 
+# Who patrols an area grid: its grid workers and its grid head (DOMAIN.md §1.6).
+PATROLLING_ROLES = (Role.GRID_WORKER, Role.GRID_HEAD)
+
+
+def patrol_start_refusal(user) -> str | None:
+    """Why `user` cannot start a patrol, in words for them; None when they can."""
+    if user.role not in PATROLLING_ROLES:
+        return _(
+            "Patrols are made by the grid workers and the grid head of an area grid. With your "
+            "role you follow them here and on the coverage page."
+        )
+    if not user.grid_id:
+        return _(
+            "Your account is not bound to an area grid. Ask the district administrator to "
+            "bind it to your grid."
+        )
+    return None
+
+
 def patrol_start(*, worker, now=None) -> Patrol:
-    if worker.role != Role.GRID_WORKER or not worker.grid_id:
-        raise PermissionDenied(_("Only grid workers start patrols."))
+    """A patrol of the grid `worker` (a grid worker or the grid head) is bound to."""
+    refusal = patrol_start_refusal(worker)
+    if refusal:
+        raise PermissionDenied(refusal)
     if Patrol.objects.filter(worker=worker, ended_at__isnull=True).exists():
         raise ValidationError(_("You already have a patrol under way; end it first."))
     try:

@@ -29,8 +29,9 @@ def _request_categories():
 @staff_required(permission="patrols.view_patrol")
 def home(request):
     user = request.user
-    context = {"is_worker": user.role == "grid_worker"}
-    if context["is_worker"]:
+    refusal = services.patrol_start_refusal(user)
+    context = {"may_patrol": refusal is None, "why_not": refusal}
+    if refusal is None:
         patrol = selectors.open_patrol(user)
         context["patrol"] = patrol
         if patrol is not None:
@@ -54,7 +55,8 @@ def start(request):
     try:
         services.patrol_start(worker=request.user)
     except PermissionDenied as denied:
-        raise Http404 from denied
+        # Nothing to hide: the reason is the one the patrols page shows beside no button.
+        messages.error(request, str(denied))
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

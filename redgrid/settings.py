@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    # Django's form templates, found through TEMPLATES so that templates/django/forms/ can replace
+    # one of them (FORM_RENDERER below).
+    "django.forms",
     "rest_framework",
     "knox",
     "django_otp",
@@ -88,6 +91,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "redgrid.urls"
+# Widgets render through TEMPLATES: templates/django/forms/widgets/select_option.html shows an empty
+# choice as 请选择 ("Please choose") instead of Django's "---------" in every select (admin too).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "redgrid.wsgi.application"
 
 TEMPLATES = [
@@ -181,8 +187,11 @@ REDGRID_FILES_X_ACCEL = env_bool("REDGRID_FILES_X_ACCEL", False)
 STORAGES = {
     # FileSystemStorage that removes a half-written file when the disk is full (redgrid/storage.py).
     "default": {"BACKEND": "redgrid.storage.CleanFileSystemStorage"},
+    # Production and `make run`: hashed file names (collectstatic writes a manifest) and
+    # compressed copies; WhiteNoise serves hashed files with a far-future Cache-Control
+    # ("immutable", ten years), so a browser fetches a changed file under its new name only.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -20,7 +20,15 @@ class MonthField(forms.DateField):
 
 
 class RunForm(forms.Form):
-    period = MonthField(label=_("Month"))
+    """The month to generate. Its fields' ids start with "run_": the reports page also holds the
+    filter form, whose month field is id_period (two elements had the same id, and the filter's
+    month had no accessible name)."""
+
+    period = MonthField(label=_("Month to generate"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "run_%s")
+        super().__init__(*args, **kwargs)
 
 
 class FilterForm(forms.Form):

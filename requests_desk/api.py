@@ -140,7 +140,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError(form.errors)
         now = self.get_serializer_context()["now"]
         qs = selectors.queue_filter(qs, **form.filters(), now=now).with_due_flags(now)
-        order = QUEUE_SORTS.get(form.cleaned_data["sort"] or "new")
+        order = selectors.queue_ordering(form.cleaned_data["sort"] or "new")
         return qs.select_related(
             "category__parent", "street", "community", "grid", "assignee", "department"
         ).order_by(*order)
@@ -171,13 +171,21 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
             flow.check(item, action_name, request.user)
         except flow.TransitionRefused as exc:
             return refusal(" ".join(exc.messages), exc.code or "refused")
-        form = ActionForm(request.data, request.FILES, action=action_name, case=item)
+        form = ActionForm(
+            request.data, request.FILES, action=action_name, case=item, require_version=False
+        )
         if not form.is_valid():
             errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
             first = next(iter(errors.values()))[0]
             return refusal(first, "invalid", errors)
         try:
-            flow.transition(case=item, action=action_name, by=request.user, **form.params())
+            flow.transition(
+                case=item,
+                action=action_name,
+                by=request.user,
+                version=form.cleaned_data.get("version"),
+                **form.params(),
+            )
         except DjangoValidationError as exc:
             return refusal(" ".join(exc.messages), getattr(exc, "code", None) or "refused")
         item = selectors.case_for(request.user, item.code)

@@ -113,6 +113,12 @@ class RequestsDeskSettings(AppSettings):
         "A rating whose average is below this sends the request back to be redone.",
         check=positive,
     )
+    # Separation of duties (职责分离): the district decides; on unless it turns it off.
+    SEPARATE_VERIFICATION = Setting(
+        True,
+        "Separation of duties: whoever handled a case (the person it was dispatched to, or who "
+        "started handling it or reported it done) may not verify it on site.",
+    )
     QUEUE_PAGE_SIZE = Setting(50, "Requests per page of the staff queue.", check=positive)
     OPEN311_MAX_DAYS = Setting(
         90, "Open311: the longest start_date..end_date window, in days.", check=positive

@@ -12,22 +12,31 @@
 
 The API (everything else in this module is its implementation):
 
-    transition(*, case, action, by, note="", public=None, photos=(), now=None, **params) -> Request
+    transition(*, case, action, by, note="", public=None, photos=(), now=None, version=None,
+               **params) -> Request
         Make `action` on the Request `case` as user `by` (None: the resident, without an account).
         `params` are the action's own parameters, declared once in its Transition.params (the
         case page's form and the API take the same names); an undeclared one is a TypeError.
-    allowed_actions(case, user) -> [Transition]     the buttons to show on a case
+        `version`: the case's version the caller saw (Request.version, carried by the case page's
+        forms); when the case has changed since, the action is refused (a double submit, or
+        someone else acted first) and nothing changes.
+    allowed_actions(case, user, among=None)          the buttons to show on a case
+    refusals(case, user) -> [(Transition, reason)]  actions of the stage refused to this user, why
     check(case, action, user) -> Transition         raises TransitionRefused if not allowed now
     may(user, action) -> bool                        whether the role may make it at all
     dispatch_assignees(case, on=None)                the people `case` may be dispatched to
     TRANSITIONS                                      {action: Transition}
 
 Each Transition lists the roles allowed to make it ("resident" is the resident's own rating, made
-without an account). An action that is not allowed raises TransitionRefused (a ValidationError)
-with a translated message and changes nothing. Every transition writes one RequestEvent (the
-timeline): who, when, note, attachments, from → to; resident notices (with consent) and staff
-notices are queued through notifications.services.notification_enqueue in the same transaction,
-and the monthly summary (requests_desk.monthly) is kept exact in it too.
+without an account). Separation of duties (REDGRID_REQUESTS_DESK_SEPARATE_VERIFICATION, on by
+default): whoever handled a case — the person it is dispatched to, or who started handling it or
+reported it done — may not verify it on site. An action that is not allowed raises TransitionRefused
+(a ValidationError) with a translated message and changes nothing. Every transition writes one
+RequestEvent (the timeline): who, when, the system's text (a kind and its parameters,
+requests_desk/texts.py, shown in the reader's language), the typed note, attachments, from → to;
+resident notices (with consent) and staff notices are queued through
+notifications.services.notification_enqueue in the same transaction, and the monthly summary
+(requests_desk.monthly) is kept exact in it too.
 """
 
 import datetime
@@ -41,11 +50,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import Role, User
+from core.texts import moment
 from grids.models import Community, GridAssignment, Street
+from requests_desk import texts
 from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Rating, Request, RequestEvent, Stage
 from requests_desk.monthly import monthly_figures_change, monthly_figures_rate
-from requests_desk.public import unit_and_role
 from requests_desk.worktime import WorkCalendar, due_at
 
 RESIDENT = "resident"
@@ -260,7 +270,31 @@ def _within(request: Request, user) -> bool:
     return jurisdiction is not None and jurisdiction.contains(request)
 
 
-def _guard(case: Request, transition: Transition) -> str | None:
+def action_label(action: str) -> str:
+    """What an action is called on the timeline ("report" is the case's first entry)."""
+    if action == "report":
+        return str(pgettext_lazy("request action", "Report"))
+    transition = TRANSITIONS.get(action)
+    return str(transition.label) if transition else action
+
+
+# Actions that make their author one who handled the case (separation of duties).
+HANDLING_ACTIONS = ("start", "feedback")
+
+
+def handled_by(case: Request, user) -> bool:
+    """Whether `user` handled `case`: it is dispatched to them, or they started handling it or
+    reported it done (one query, only asked on a case waiting to be verified)."""
+    if user is None:
+        return False
+    if case.assignee_id == user.pk:
+        return True
+    return RequestEvent.objects.filter(
+        request_id=case.pk, actor_id=user.pk, action__in=HANDLING_ACTIONS
+    ).exists()
+
+
+def _guard(case: Request, transition: Transition, user=None) -> str | None:
     """A reason the transition cannot happen now, beyond stage and role, or None."""
     if transition.action == "request_extension" and case.extension_requested_until:
         return _("An extension request is already waiting for approval.")
@@ -275,19 +309,42 @@ def _guard(case: Request, transition: Transition) -> str | None:
         return _("The resident has already been contacted.")
     if transition.action == "rate" and Rating.objects.filter(request_id=case.pk).exists():
         return _("This request has already been rated.")
+    if transition.action == "verify" and conf.SEPARATE_VERIFICATION and handled_by(case, user):
+        return _(
+            "You handled this case, so someone else verifies it on site (separation of duties)."
+        )
     return None
 
 
-def allowed_actions(case: Request, user) -> list[Transition]:
-    """The transitions `user` may make on `case` now (for showing only the allowed buttons)."""
+def _candidates(case: Request, user, among=None) -> list[Transition]:
+    """The transitions of the case's stage that `user`'s role may make (guards not yet asked),
+    only those named in `among` when given."""
     role = role_of(user)
     if role != RESIDENT and not _within(case, user):
         return []
     return [
         t
         for t in TRANSITIONS.values()
-        if case.stage in t.sources and role in t.roles and _guard(case, t) is None
+        if case.stage in t.sources and role in t.roles and (among is None or t.action in among)
     ]
+
+
+def allowed_actions(case: Request, user, *, among=None) -> list[Transition]:
+    """The transitions `user` may make on `case` now (for showing only the allowed buttons).
+    A list of many cases asks only for the actions it offers (`among`): some guards cost a
+    query (who handled the case), which a row that offers no "verify" need not pay."""
+    return [t for t in _candidates(case, user, among) if _guard(case, t, user) is None]
+
+
+def refusals(case: Request, user) -> list[tuple[Transition, str]]:
+    """The transitions of the case's stage that `user`'s role may make but not now, with the
+    reason (shown beside the buttons: why there is no "verify" for the one who handled it)."""
+    found = []
+    for t in _candidates(case, user):
+        reason = _guard(case, t, user)
+        if reason and t.action == "verify":
+            found.append((t, reason))
+    return found
 
 
 def may(user, action: str) -> bool:
@@ -315,7 +372,7 @@ def check(case: Request, action: str, user) -> Transition:
             % {"action": transition.label, "stage": case.get_stage_display()},
             code="stage",
         )
-    reason = _guard(case, transition)
+    reason = _guard(case, transition, user)
     if reason:
         raise TransitionRefused(reason, code="guard")
     return transition
@@ -381,12 +438,21 @@ def _do_dispatch(case, now, by, note, params):
     case.assignee = None
     case.department = None
     if isinstance(target, User):
-        if not dispatch_assignees(case, on=timezone.localdate(now)).filter(user=target).exists():
+        assignment = (
+            dispatch_assignees(case, on=timezone.localdate(now)).filter(user=target).first()
+        )
+        if assignment is None:
             raise TransitionRefused(
                 _("Dispatch to a grid worker or the grid head now assigned to the request's grid."),
                 code="target",
             )
-        case.target, case.assignee = Request.Target.GRID_WORKER, target
+        # The person's role in the grid, as recorded and shown: the grid head or a grid worker.
+        case.target = (
+            Request.Target.GRID_HEAD
+            if assignment.role == GridAssignment.Role.GRID_HEAD
+            else Request.Target.GRID_WORKER
+        )
+        case.assignee = target
     elif isinstance(target, Department):
         if not target.active:
             raise TransitionRefused(_("That department is not active."), code="target")
@@ -411,8 +477,7 @@ def _do_dispatch(case, now, by, note, params):
         case.dispatched_at = now
         _set_due(case, now)
         case.contact_due_at = now + datetime.timedelta(hours=conf.CONTACT_WITHIN_HOURS)
-    # The note is public: it names a unit and role, not the person (requests_desk.public).
-    return _("Dispatched to %(target)s.") % {"target": unit_and_role(case)}
+    return texts.DISPATCHED.store(**texts.dispatch_params(case))
 
 
 def _do_contact(case, now, by, note, params):
@@ -442,9 +507,7 @@ def _do_approve_extension(case, now, by, note, params):
     case.due_calendar_missing = not _calendar_for(now).covers(case.due_at)
     case.extension_requested_until = None
     case.extension_count += 1
-    return _("New deadline: %(due)s.") % {
-        "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
-    }
+    return texts.NEW_DEADLINE.store(due=moment(case.due_at))
 
 
 def _do_reject_extension(case, now, by, note, params):
@@ -494,7 +557,7 @@ def _do_rate(case, now, by, note, params):
         created_at=now,
     )
     monthly_figures_rate(case=case, rating=rating)
-    return _("Rated %(score)s / 5.") % {"score": rating.overall}
+    return texts.RATED.store(score=str(rating.overall))
 
 
 def _do_redo(case, now, by, note, params):
@@ -526,7 +589,7 @@ def _do_merge(case, now, by, note, params):
     if not _within(into, by):
         raise TransitionRefused(_("Choose an open request to merge into."), code="into")
     case.merged_into = into
-    return _("Merged into %(code)s; it shares that request's resolution.") % {"code": into.code}
+    return texts.MERGED_INTO.store(code=into.code)
 
 
 EFFECTS = {
@@ -583,6 +646,7 @@ LOCKED_FIELDS = (
     "assignee_id",
     "department_id",
     "target",
+    "version",
 )
 
 
@@ -596,9 +660,13 @@ def transition(
     public: bool | None = None,
     photos=(),
     now=None,
+    version: int | None = None,
+    message: dict | None = None,
     **params,
 ) -> Request:
-    """Make `action` on `case` as user `by` (None: the resident). See the module docstring."""
+    """Make `action` on `case` as user `by` (None: the resident). See the module docstring.
+    `message` is the system's own text for the timeline entry (core.texts, stored), for callers
+    inside the desk; an action's effect may set it instead."""
     from requests_desk.notices import notify_stage_change
     from requests_desk.uploads import photos_save
 
@@ -606,6 +674,17 @@ def transition(
     # Keep the caller's instance in sync (and its cached relations) after locking.
     for field in LOCKED_FIELDS:
         setattr(case, field, getattr(locked, field))
+    if version is not None and int(version) != locked.version:
+        # The form was made before the case last changed: the same submit a second time (a
+        # double tap, a resend after "back"), or another person acted first. Nothing is done.
+        raise TransitionRefused(
+            _(
+                "This case has changed since the form was shown (it is now %(stage)s), so "
+                "“%(action)s” was not done again. Check the case as it is now."
+            )
+            % {"stage": case.get_stage_display(), "action": action_label(action)},
+            code="stale",
+        )
     t = check(case, action, by)
     undeclared = sorted(set(params) - set(t.params))
     if undeclared:
@@ -616,23 +695,31 @@ def transition(
         raise TransitionRefused(str(t.note_required), code="note")
     from_stage = case.stage
     effect = EFFECTS.get(action)
-    auto_note = effect(case, now, by, note, params) if effect else None
+    # An effect returns the system's text (stored, a dict) or a text the person gave in a
+    # parameter (the reason for cancelling), shown with the note.
+    said = effect(case, now, by, note, params) if effect else None
+    if isinstance(said, dict):
+        message = said
+    elif said and said != note:
+        note = f"{said}\n{note}" if note else said
     if t.to_stage is not None:
         case.stage = t.to_stage
+    case.version = locked.version + 1
     # The model's check constraints hold by construction (each action refuses with a translated
     # message first, see _guard and the action functions) and the database enforces them in this
     # transaction; validating them here again would cost a query and a savepoint each.
     case.full_clean(exclude=NO_CLEAN, validate_unique=False, validate_constraints=False)
     case.save()
-    text = "\n".join(x for x in (auto_note if auto_note and auto_note != note else "", note) if x)
     event = RequestEvent.objects.create(
         request=case,
         action=action,
         from_stage=from_stage,
         to_stage=case.stage,
         actor=by,
-        actor_label=str(by) if by is not None else _("resident"),
-        note=text,
+        # No actor: the resident (RequestEvent.actor_shown says so in the reader's language).
+        actor_label=str(by) if by is not None else "",
+        message=message or {},
+        note=note,
         public=t.public if public is None else bool(public),
         created_at=now,
     )
@@ -646,7 +733,7 @@ def transition(
             to_stage=case.merged_into.stage,
             actor=by,
             actor_label=str(by),
-            note=_("Request %(code)s was merged into this one.") % {"code": case.code},
+            message=texts.MERGED_HERE.store(code=case.code),
             created_at=now,
         )
     notify_stage_change(case=case, event=event)
@@ -658,7 +745,8 @@ def transition(
             action="redo",
             by=None,
             now=now,
-            note=_("The resident was not satisfied (%(score)s / 5): %(comment)s")
-            % {"score": case.rating.overall, "comment": case.rating.comment or "—"},
+            message=texts.UNSATISFIED.store(
+                score=str(case.rating.overall), comment=case.rating.comment or "—"
+            ),
         )
     return case

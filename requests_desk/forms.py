@@ -15,8 +15,8 @@ PHONE_PATTERN = r"^1[3-9]\d{9}$"
 def category_choices():
     choices = [("", _("Choose what the problem is…"))]
     for top in categories_tree():
-        label = f"{top.get_kind_display()} · {top.name}"
-        choices.append((label, [(str(sub.pk), sub.name) for sub in top.children.all()]))
+        label = f"{top.get_kind_display()} · {top.label}"
+        choices.append((label, [(str(sub.pk), sub.label) for sub in top.children.all()]))
     return choices
 
 
@@ -312,15 +312,28 @@ class ActionForm(forms.Form):
     )
     into = forms.CharField(label=_("Tracking code of the main request"), max_length=16)
     photos = MultiplePhotoField(label=_("Photos"))
+    # The case's version when the form was shown (Request.version): flow.transition refuses the
+    # action if the case has changed since, so a double submit acts once.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("This form is out of date. Open the case again."),
+            "invalid": _("This form is out of date. Open the case again."),
+        },
+    )
 
-    def __init__(self, *args, action, case, **kwargs):
+    def __init__(self, *args, action, case, require_version=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
         transition = flow.TRANSITIONS.get(action)
-        keep = transition.params if transition else ("note",)
+        keep = (*(transition.params if transition else ("note",)), "version")
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        self.fields["version"].initial = case.version
+        # The API may leave it out (a client that reads the case first may send it).
+        self.fields["version"].required = require_version
         if "target" in self.fields:
             self.fields["target"].set_targets(dispatch_targets(case))
         if "category" in self.fields:
@@ -334,7 +347,8 @@ class ActionForm(forms.Form):
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name in ("note", "public", "photos") or value not in (None, "")
+            if name != "version"
+            and (name in ("note", "public", "photos") or value not in (None, ""))
         }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.fields import PrivateImageField
+from core.lookups import TranslatedName
 from core.uploads import RandomName
 from privacy.crypto import EncryptedTextField
 
@@ -47,7 +48,7 @@ class Department(models.Model):
         return self.name
 
 
-class Category(models.Model):
+class Category(TranslatedName):
     """Two levels: a top class (parent null) and its sub-classes, which carry the time limit."""
 
     class Kind(models.TextChoices):
@@ -104,8 +105,8 @@ class Category(models.Model):
 
     def __str__(self):
         if self.parent_id:
-            return f"{self.parent.name} / {self.name}"
-        return self.name
+            return f"{self.parent.label} / {self.label}"
+        return self.label
 
     @property
     def is_subclass(self) -> bool:
@@ -331,6 +332,7 @@ class Request(models.Model):
 
     class Target(models.TextChoices):
         GRID_WORKER = "grid_worker", _("grid worker")
+        GRID_HEAD = "grid_head", _("grid head")
         COMMUNITY = "community", _("community")
         STREET = "street", _("street office")
         DEPARTMENT = "department", _("functional department")
@@ -437,6 +439,10 @@ class Request(models.Model):
         verbose_name=_("merged into"),
     )
     support_count = models.PositiveIntegerField(_("+1 from other residents"), default=0)
+    # Counts the changes made through requests_desk.flow.transition: a form carries the version
+    # it was shown with, and a second identical submit (a double tap, a resent form) is refused
+    # instead of acting twice. db_default: bulk loaders that write rows directly need no value.
+    version = models.PositiveIntegerField(_("version"), default=0, db_default=0, editable=False)
 
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -535,16 +541,18 @@ class Request(models.Model):
             and self.contact_due_at < (now or timezone.now())
         )
 
-    def target_display(self) -> str:
-        if self.target == self.Target.GRID_WORKER and self.assignee_id:
-            return f"{self.get_target_display()} {self.assignee}"
-        if self.target == self.Target.DEPARTMENT and self.department_id:
-            return str(self.department)
-        if self.target == self.Target.COMMUNITY:
-            return self.community.name
-        if self.target == self.Target.STREET:
-            return self.street.name
-        return ""
+    def target_display(self, *, public: bool = False) -> str:
+        """Whom the case is dispatched to (requests_desk.texts.target_label: a person by role and
+        name for staff, by role and unit on public pages)."""
+        from requests_desk.texts import dispatch_params, target_label
+
+        if not self.target or (self.target == self.Target.DEPARTMENT and not self.department_id):
+            return ""
+        return target_label(**dispatch_params(self), public=public)
+
+    @property
+    def target_public(self) -> str:
+        return self.target_display(public=True)
 
 
 def photo_path(instance, filename):
@@ -576,7 +584,12 @@ class RequestEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    # The actor's name when it was written (kept if the account goes); empty with no actor: the
+    # resident (shown as such in the reader's language, see actor_shown).
     actor_label = models.CharField(_("by"), max_length=100, blank=True)
+    # What the system says about the step (core.texts: a kind and its parameters, shown in the
+    # reader's language); `note` is what the person typed.
+    message = models.JSONField(_("system text"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     # A public reply is shown on the resident's status page and in Open311 status_notes.
     public = models.BooleanField(_("shown to the resident"), default=False)
@@ -590,6 +603,37 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.action}"
+
+    def text(self, *, public: bool = False) -> str:
+        """The system text and the typed note, one per line, in the active language."""
+        from core.texts import render
+
+        return "\n".join(x for x in (render(self.message, public=public), self.note) if x)
+
+    @property
+    def staff_text(self) -> str:
+        return self.text()
+
+    @property
+    def public_text(self) -> str:
+        return self.text(public=True)
+
+    @property
+    def actor_shown(self) -> str:
+        if self.actor_id and self.actor is not None:
+            return str(self.actor)
+        return self.actor_label or str(_("resident"))
+
+    @property
+    def action_label(self) -> str:
+        """What happened, for the timeline ("Resident contacted", "Dispatch")."""
+        from requests_desk.flow import action_label
+
+        return action_label(self.action)
+
+    @property
+    def stage_changed(self) -> bool:
+        return bool(self.from_stage) and self.from_stage != self.to_stage
 
 
 class RequestPhoto(models.Model):

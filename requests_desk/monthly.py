@@ -89,7 +89,8 @@ PLACE = ("street_id", "community_id", "grid_id")
 
 CLOSED = "closed"
 ON_TIME_CLOSURES = ("normal", "special")
-GRID_WORKER = "grid_worker"
+# Dispatched to the grid's own people (a grid worker or the grid head): "self-handled".
+GRID_PEOPLE = ("grid_worker", "grid_head")
 ONE_MICROSECOND = datetime.timedelta(microseconds=1)
 
 
@@ -122,7 +123,7 @@ def contribution(case, rating=None) -> dict[tuple, dict]:
         "closed_on_time": int(closed and case.closure_type in ON_TIME_CLOSURES),
         "reworked": int(case.rework_count > 0),
         "extended": int(case.extension_count > 0),
-        "self_handled": int(handled and case.target == GRID_WORKER),
+        "self_handled": int(handled and case.target in GRID_PEOPLE),
         "handling_count": int(timed),
         "handling_microseconds": (
             (case.handled_at - case.dispatched_at) // ONE_MICROSECOND if timed else 0
@@ -269,7 +270,7 @@ def cohort_aggregates() -> dict:
         "closed_on_time": Count("id", filter=closed & Q(closure_type__in=ON_TIME_CLOSURES)),
         "reworked": Count("id", filter=Q(rework_count__gt=0)),
         "extended": Count("id", filter=Q(extension_count__gt=0)),
-        "self_handled": Count("id", filter=handled & Q(target=GRID_WORKER)),
+        "self_handled": Count("id", filter=handled & Q(target__in=GRID_PEOPLE)),
         "handling_count": Count("id", filter=timed),
         "handling_microseconds": Coalesce(
             Sum(Microseconds("handled_at", "dispatched_at"), filter=timed),

@@ -7,26 +7,20 @@ one are notified together with it.
 """
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from grids.models import GridAssignment
 from notifications.services import notification_enqueue
+from requests_desk import texts
 from requests_desk.models import Request, Stage
 
 
-def _resident_notice(case: Request, stage_label: str, link: str):
+def _resident_notice(case: Request, stage: str, link: str):
     if not case.consent or not (case.reporter_phone or case.reporter_email):
         return
-    subject = _("Your request %(code)s: %(stage)s") % {"code": case.code, "stage": stage_label}
-    body = _("Your request %(code)s is now: %(stage)s. Follow it at %(link)s") % {
-        "code": case.code,
-        "stage": stage_label,
-        "link": link,
-    }
     notification_enqueue(
         kind="request_stage",
-        subject=subject,
-        body=body,
+        subject=texts.RESIDENT_SUBJECT(code=case.code, stage=stage),
+        body=texts.RESIDENT_BODY(code=case.code, stage=stage, link=link),
         phone=case.reporter_phone,
         email=case.reporter_email,
         link=link,
@@ -35,16 +29,16 @@ def _resident_notice(case: Request, stage_label: str, link: str):
 
 def notify_stage_change(*, case: Request, event) -> None:
     if event.to_stage != event.from_stage and event.to_stage in Stage.NOTIFY_RESIDENT:
-        label = case.get_stage_display()
-        _resident_notice(case, label, reverse("requests_desk:status", args=[case.code]))
+        stage = case.stage
+        _resident_notice(case, stage, reverse("requests_desk:status", args=[case.code]))
         # Requests merged into this one share its resolution: their residents hear of it too.
         for merged in case.merged.all():
-            _resident_notice(merged, label, reverse("requests_desk:status", args=[merged.code]))
+            _resident_notice(merged, stage, reverse("requests_desk:status", args=[merged.code]))
     if event.action == "dispatch" and case.assignee_id and case.assignee_id != event.actor_id:
         notification_enqueue(
             kind="request_dispatched",
             user=case.assignee,
-            subject=_("Request %(code)s dispatched to you") % {"code": case.code},
+            subject=texts.DISPATCHED_TO_YOU(code=case.code),
             body=case.description[:200],
             link=reverse("requests_desk:case", args=[case.code]),
         )
@@ -65,7 +59,7 @@ def notify_new_request(*, case: Request) -> None:
         notification_enqueue(
             kind="request_new",
             user=head.user,
-            subject=_("New request %(code)s in your grid") % {"code": case.code},
+            subject=texts.NEW_IN_GRID(code=case.code),
             body=case.description[:200],
             link=reverse("requests_desk:case", args=[case.code]),
         )

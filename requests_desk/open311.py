@@ -304,7 +304,7 @@ def _with_public_events(items: list) -> list:
         events = (
             RequestEvent.objects.filter(public=True, request_id__in=list(by_request))
             .order_by("created_at", "id")
-            .values_list("request_id", "id", "action", "to_stage", "note", "created_at")
+            .values_list("request_id", "id", "action", "to_stage", "message", "note", "created_at")
         )
         for request_id, *event in events:
             by_request[request_id].append(tuple(event))

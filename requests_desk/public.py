@@ -26,8 +26,8 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core.texts import render
 from privacy.masking import mask_free_text
 from requests_desk.models import Request, RequestPhoto, Stage
 
@@ -60,21 +60,17 @@ def staff_names_public() -> bool:
 
 
 def unit_and_role(item: Request) -> str:
-    """Who handles `item`, as the public sees it: the unit (and the role, for a person)."""
-    target = item.target
-    if target == Request.Target.GRID_WORKER and item.assignee_id:
-        person = item.assignee
-        role = person.get_role_display() if getattr(person, "role", "") else _("grid worker")
-        unit = item.grid.name if item.grid_id else item.community.name
-        label = f"{unit} {role}"
-        if staff_names_public():
-            label = f"{label} {person}"
-        return label
-    if target == Request.Target.DEPARTMENT and item.department_id:
-        return item.department.name
-    if target == Request.Target.STREET:
-        return item.street.name
-    return item.community.name
+    """Who handles `item`, as the public sees it: requests_desk.texts.target_label's public
+    wording (a person by role and unit, "网格长（光明社区第一网格）"; a unit by its name), or role and
+    name where the district opted in (REDGRID_PUBLIC_STAFF_NAMES)."""
+    return item.target_display(public=not staff_names_public()) or item.community.name
+
+
+def _event_text(message, note: str) -> str:
+    """A timeline entry as the public reads it: its system text in the public wording, then the
+    note someone typed."""
+    shown = render(message, public=not staff_names_public())
+    return "\n".join(x for x in (shown, note) if x)
 
 
 @dataclass(frozen=True)
@@ -122,26 +118,27 @@ class PublicCase:
 
 def _events(item: Request, listed: bool) -> list[PublicEvent]:
     """The public timeline. `item.public_events` holds RequestEvent rows or (id, action,
-    to_stage, note, created_at) tuples (the Open311 list reads tuples)."""
+    to_stage, message, note, created_at) tuples (the Open311 list reads tuples)."""
     labels = dict(Stage.choices)
     events = []
     for event in getattr(item, "public_events", None) or []:
         photo_urls = ()
         if isinstance(event, tuple):
-            event_id, action, stage, note, at = event
+            event_id, action, stage, message, note, at = event
         else:
-            event_id, action, stage, note, at = (
+            event_id, action, stage, message, note, at = (
                 event.pk,
                 event.action,
                 event.to_stage,
+                event.message,
                 event.note,
                 event.created_at,
             )
             # public_photos() already limits these to listed requests; the check repeats it.
             if listed and "photos" in getattr(event, "_prefetched_objects_cache", {}):
                 photo_urls = tuple(photo.image.url for photo in event.photos.all())
-        if action == "report" and not listed:
-            note = ""  # the channel of an internal request ("上报渠道：入户走访") is not public
+        # The channel of an internal request ("上报渠道：入户走访") is not public.
+        note = "" if action == "report" and not listed else _event_text(message, note)
         events.append(
             PublicEvent(
                 stage=stage,
@@ -240,7 +237,7 @@ def support_target(token: str) -> int | None:
 
 def nearby_offer(item: Request) -> NearbyOffer:
     return NearbyOffer(
-        category_name=item.category.name,
+        category_name=item.category.label,
         place=item.community.name,
         stage_label=item.get_stage_display(),
         reported_on=timezone.localdate(item.created_at),

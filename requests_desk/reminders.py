@@ -10,11 +10,12 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.texts import moment
 from grids.selectors import grid_head_subquery
 from notifications.registry import Reminder, reminder_kind
+from requests_desk import texts
 from requests_desk.conf import conf
 from requests_desk.models import Request, Stage, holiday_calendar_covered_until
 
@@ -27,10 +28,6 @@ def _running():
 
 def _link(code):
     return reverse("requests_desk:case", args=[code])
-
-
-def _due_text(due_at):
-    return timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
 
 
 @reminder_kind(
@@ -52,9 +49,8 @@ def nearly_due(now):
             object_id=pk,
             recipient_id=user_id,
             period=due_at.isoformat(),
-            subject=_("Request %(code)s is due soon") % {"code": code},
-            body=_("Request %(code)s must be handled by %(due)s.")
-            % {"code": code, "due": _due_text(due_at)},
+            subject=texts.DUE_SOON(code=code),
+            body=texts.DUE_SOON_BODY(code=code, due=moment(due_at)),
             link=_link(code),
         )
 
@@ -74,9 +70,8 @@ def overdue(now):
             object_id=pk,
             recipient_id=user_id,
             period=f"overdue:{due_at.isoformat()}",
-            subject=_("Request %(code)s is overdue") % {"code": code},
-            body=_("Request %(code)s was due at %(due)s and is not handled yet.")
-            % {"code": code, "due": _due_text(due_at)},
+            subject=texts.OVERDUE(code=code),
+            body=texts.OVERDUE_BODY(code=code, due=moment(due_at)),
             link=_link(code),
             urgent=True,
         )
@@ -105,9 +100,8 @@ def overdue_grid_head(now):
             object_id=pk,
             recipient_id=user_id,
             period=f"head:{due_at.isoformat()}",
-            subject=_("Escalated: request %(code)s is overdue") % {"code": code},
-            body=_("Request %(code)s in your grid was due at %(due)s and is still not handled.")
-            % {"code": code, "due": _due_text(due_at)},
+            subject=texts.ESCALATED(code=code),
+            body=texts.ESCALATED_HEAD_BODY(code=code, due=moment(due_at)),
             link=_link(code),
             urgent=True,
         )
@@ -142,12 +136,8 @@ def overdue_community(now):
                 object_id=pk,
                 recipient_id=user_id,
                 period=f"community:{due_at.isoformat()}",
-                subject=_("Escalated: request %(code)s is overdue") % {"code": code},
-                body=_(
-                    "Request %(code)s in your community was due at %(due)s and is "
-                    "still not handled."
-                )
-                % {"code": code, "due": _due_text(due_at)},
+                subject=texts.ESCALATED(code=code),
+                body=texts.ESCALATED_COMMUNITY_BODY(code=code, due=moment(due_at)),
                 link=_link(code),
                 urgent=True,
             )
@@ -172,9 +162,8 @@ def contact_overdue(now):
             object_id=pk,
             recipient_id=user_id,
             period=f"contact:{contact_due.isoformat()}",
-            subject=_("Contact the resident of request %(code)s") % {"code": code},
-            body=_("The resident of request %(code)s should have been contacted by %(due)s.")
-            % {"code": code, "due": _due_text(contact_due)},
+            subject=texts.CONTACT(code=code),
+            body=texts.CONTACT_BODY(code=code, due=moment(contact_due)),
             link=_link(code),
         )
 
@@ -201,18 +190,10 @@ def holiday_calendar_ending(now):
         "id", flat=True
     )
     if covered_until is None:
-        subject = _("The holiday calendar is empty")
-        body = _(
-            "No official holiday schedule is loaded: deadlines in working days count every "
-            "weekday. Import this year's schedule."
-        )
+        subject, body = texts.CALENDAR_EMPTY(), texts.CALENDAR_EMPTY_BODY()
     else:
-        subject = _("The holiday calendar ends on %(date)s") % {"date": covered_until.isoformat()}
-        body = _(
-            "The holiday calendar covers days up to %(date)s. Import the next year's official "
-            "schedule (国务院办公厅节假日安排) before then: deadlines that fall later are "
-            "flagged “calendar missing”."
-        ) % {"date": covered_until.isoformat()}
+        date = covered_until.isoformat()
+        subject, body = texts.CALENDAR_ENDS(date=date), texts.CALENDAR_ENDS_BODY(date=date)
     for user_id in admins.order_by("id").iterator(chunk_size=CHUNK):
         yield Reminder(
             object_id="holiday-calendar",

@@ -26,8 +26,20 @@ from requests_desk.models import (
 QUEUE_SORTS = {
     "new": ("-created_at", "-id"),
     "old": ("created_at", "id"),
+    # Due soonest first; cases without a deadline (not dispatched yet) after all the others.
     "due": ("due_at", "id"),
 }
+NULLS_LAST = {"due"}
+
+
+def queue_ordering(sort: str) -> tuple:
+    """The ORDER BY of a queue sort (the page and the API): rows without a value last, on every
+    database (SQLite puts NULLs first by default)."""
+    order = QUEUE_SORTS.get(sort, QUEUE_SORTS["new"])
+    column = order[0].lstrip("-")
+    if sort in NULLS_LAST:
+        return (F(column).asc(nulls_last=True), *order[1:])
+    return order
 
 
 def categories_tree():
@@ -61,12 +73,17 @@ def _encode(values) -> str:
 
 
 def _decode(cursor: str, sort: str):
+    """(value, pk) from a cursor; value None for a row without one (sorts that keep them, last);
+    None for a cursor that is not ours."""
     try:
         first, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        value = parse_datetime(first)
-        return (value, int(pk)) if value is not None else None
+        pk = int(pk)
     except (ValueError, TypeError, UnicodeDecodeError):
         return None
+    if first == "" and sort in NULLS_LAST:
+        return (None, pk)
+    value = parse_datetime(first)
+    return (value, pk) if value is not None else None
 
 
 def _within_days(qs, field: str, first, last):
@@ -129,24 +146,30 @@ def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None
     """One page of the queue by keyset pagination on (sort column, id): constant time on deep
     pages (no OFFSET), a fixed number of queries whatever the data size."""
     page_size = page_size or conf.QUEUE_PAGE_SIZE
-    order = QUEUE_SORTS.get(sort, QUEUE_SORTS["new"])
+    if sort not in QUEUE_SORTS:
+        sort = "new"
+    order = QUEUE_SORTS[sort]
     column = order[0].lstrip("-")
     descending = order[0].startswith("-")
-    if sort == "due":
-        qs = qs.filter(due_at__isnull=False)
+    nulls_last = sort in NULLS_LAST
     decoded = _decode(cursor, sort) if cursor else None
-    if decoded:
+    if decoded and decoded[0] is None:
+        # Past the last row with a value: the rows without one, by id.
+        qs = qs.filter(**{f"{column}__isnull": True, "id__gt": decoded[1]})
+    elif decoded:
         # A row comparison `(column, id) < (value, pk)`: unlike the equivalent OR of two
         # conditions, it is an index range condition, so a deep page starts where the cursor
-        # points instead of walking the index from the top.
+        # points instead of walking the index from the top. Rows without a value come after.
         lookup = TupleLessThan if descending else TupleGreaterThan
-        qs = qs.filter(lookup(Tuple(F(column), F("id")), decoded))
+        after = Q(lookup(Tuple(F(column), F("id")), decoded))
+        qs = qs.filter(after | Q(**{f"{column}__isnull": True}) if nulls_last else after)
+    ordering = queue_ordering(sort)
     rows = list(
         qs.select_related("category__parent", "grid", "community", "assignee", "department")
         # The rows show names, not shapes: fetching and parsing each row's grid and community
         # boundary would cost more than the rest of the page.
         .defer("grid__boundary", "community__boundary")
-        .order_by(*order)[: page_size + 1]
+        .order_by(*ordering)[: page_size + 1]
     )
     next_cursor = None
     if len(rows) > page_size:

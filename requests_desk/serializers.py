@@ -174,7 +174,9 @@ class PhotoSerializer(serializers.Serializer):
 class TimelineEntrySerializer(serializers.ModelSerializer):
     from_stage = serializers.CharField(help_text="The stage before (empty for the report).")
     to_stage = serializers.CharField(help_text="The stage after.")
-    by = serializers.CharField(source="actor_label")
+    by = serializers.CharField(source="actor_shown")
+    # The system's text and the typed note, in the language of the call.
+    note = serializers.CharField(source="staff_text")
     from_stage_label = serializers.CharField(source="get_from_stage_display")
     to_stage_label = serializers.CharField(source="get_to_stage_display")
     photos = PhotoSerializer(many=True, read_only=True)
@@ -213,6 +215,9 @@ class RequestDetailSerializer(RequestListSerializer):
     rework_count = serializers.IntegerField()
     extension_count = serializers.IntegerField()
     redo_count = serializers.IntegerField()
+    version = serializers.IntegerField(
+        help_text="Send it back with an action: the action is refused if the case changed since."
+    )
 
     class Meta(RequestListSerializer.Meta):
         fields = (
@@ -228,6 +233,7 @@ class RequestDetailSerializer(RequestListSerializer):
             "extension_count",
             "redo_count",
             "attribute_values",
+            "version",
         )
 
     @extend_schema_field(MaskedReporterSerializer)
@@ -277,6 +283,10 @@ class ActionInputSerializer(serializers.Serializer):
         help_text="close: empty (normal or overdue, automatic), erroneous or special.",
     )
     into = serializers.CharField(required=False, help_text="merge: the main request's code.")
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The case's version as read (RequestDetail.version): refused if it changed.",
+    )
 
 
 class RefusalSerializer(serializers.Serializer):

@@ -22,9 +22,10 @@ requests_desk.flow.transition(*, case, action, by, …) (see that module).
 """
 
 import datetime
+import math
 import secrets
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -37,7 +38,7 @@ from core.uploads import photos_clean
 from grids.locate import locate
 from grids.models import Community
 from privacy.crypto import blind_index
-from requests_desk import flow, proof
+from requests_desk import flow, proof, texts
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
@@ -125,20 +126,29 @@ def duplicate_of(*, key: str, category, now=None) -> Request | None:
 
 
 def nearby_open(*, category, location, limit: int = 5):
-    """Open requests of the same sub-class within NEARBY_METRES of `location` (for "+1")."""
+    """Open requests of the same sub-class within NEARBY_METRES of `location` (for "+1").
+
+    A box around the point (in degrees, so the spatial index can be used) narrows the search;
+    the distance in metres decides. Not `dwithin`: on SpatiaLite a number given to dwithin on
+    lon/lat data is read as metres, so the box of 0.001° became 0.001 m and nothing was found."""
     point = _as_point(location)
     if point is None:
         return Request.objects.none()
-    # A bounding test in degrees uses the spatial index; the exact test is in metres.
-    degrees = conf.NEARBY_METRES / 100_000
+    metres = conf.NEARBY_METRES
+    half_lat = metres / 111_320
+    half_lon = metres / (111_320 * max(math.cos(math.radians(point.y)), 0.01))
+    box = Polygon.from_bbox(
+        (point.x - half_lon, point.y - half_lat, point.x + half_lon, point.y + half_lat)
+    )
+    box.srid = 4326
     return (
         Request.objects.filter(
             category=category,
             stage__in=Stage.OPEN,
             merged_into=None,
-            location__dwithin=(point, degrees),
+            location__intersects=box,
         )
-        .filter(location__distance_lte=(point, D(m=conf.NEARBY_METRES)))
+        .filter(location__distance_lte=(point, D(m=metres)))
         .order_by("-created_at")[:limit]
     )
 
@@ -351,8 +361,8 @@ def request_create(
         from_stage="",
         to_stage=Stage.REPORTED,
         actor=created_by,
-        actor_label=str(created_by) if created_by else _("resident"),
-        note=_("Reported through: %(source)s") % {"source": case.get_source_display()},
+        actor_label=str(created_by) if created_by else "",
+        message=texts.REPORTED.store(source=case.source),
         public=True,
         created_at=now,
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from core import access
 from core.conf import conf as files_conf
@@ -25,6 +26,7 @@ from requests_desk import flow, pending, proof, public, selectors, services, thr
 from requests_desk.conf import conf
 from requests_desk.exports import queue_xlsx
 from requests_desk.forms import (
+    QUEUE_FILTERS,
     ActionForm,
     BulkDispatchForm,
     QueueExportForm,
@@ -363,10 +365,17 @@ def queue(request):
         next_url = "?" + params.urlencode()
         params.pop("after")
     may_dispatch = flow.may(request.user, "dispatch")
+    # How many filters differ from the default view (shown on the folded filters' button).
+    filtering = sum(
+        1
+        for name in (*QUEUE_FILTERS, "sort")
+        if request.GET.get(name) and not (name == "stage" and request.GET[name] == "open")
+    )
     return render(
         request,
         "requests_desk/queue.html",
         {
+            "filtering": filtering,
             "form": form,
             "page": page,
             "next_url": next_url,
@@ -506,6 +515,7 @@ def _case_context(request, item, revealed=None):
     return {
         "item": item,
         "actions": actions,
+        "refusals": flow.refusals(item, request.user),
         "revealed": revealed or {},
         "reporter_name_masked": mask_name(item.reporter_name),
         "reporter_phone_masked": mask_phone(item.reporter_phone),
@@ -547,14 +557,31 @@ def reveal(request, code):
     return render(request, "requests_desk/case.html", _case_context(request, item, revealed))
 
 
+# Where an action form was opened: the case page ("case") shows the whole case again after the
+# action; elsewhere (a dashboard row) a short confirmation replaces the form.
+ON_CASE = "case"
+
+
+def _case_refreshed(request, code, *, message, level="success"):
+    """The case page's body after an action (htmx): stage badge, buttons, timeline, as they are
+    now, swapped in for the whole body with the outcome announced at its top."""
+    item = selectors.case_for(request.user, code)
+    context = _case_context(request, item)
+    context["outcome"] = {"text": message, "level": level}
+    response = render(request, "requests_desk/_case_body.html", context)
+    return reswap(retarget(response, "#case-body"), "outerHTML")
+
+
 @staff_required
 def act(request, code, action):
     """One action's form: a full page, or a small fragment for htmx (hx-get / hx-post), so that
-    dashboards can embed accept/dispatch inline."""
+    dashboards can embed accept/dispatch inline. From the case page (on=case) a done action
+    re-renders the case's body; without JavaScript it redirects to the case page."""
     item = selectors.case_for(request.user, code)
     if action not in flow.TRANSITIONS:
         raise Http404
     transition = flow.TRANSITIONS[action]
+    on = (request.POST.get("on") or request.GET.get("on") or "")[:10]
     form = ActionForm(request.POST or None, request.FILES or None, action=action, case=item)
     # An action the stage or the role does not allow is refused with its reason (400), before
     # any form is read: the page shows the reason instead of a form.
@@ -564,13 +591,27 @@ def act(request, code, action):
         refusal = " ".join(exc.messages)
     else:
         refusal = None
+    if refusal is not None and request.method == "POST" and request.htmx and on == ON_CASE:
+        # Sent twice, or someone else acted first: show the case as it is now.
+        return _case_refreshed(request, code, message=refusal, level="error")
     if refusal is None and request.method == "POST" and form.is_valid():
         try:
-            flow.transition(case=item, action=action, by=request.user, **form.params())
+            flow.transition(
+                case=item,
+                action=action,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.params(),
+            )
         except ValidationError as exc:
+            if request.htmx and on == ON_CASE and getattr(exc, "code", None) == "stale":
+                # Sent twice, or someone else acted first: show the case as it is now.
+                return _case_refreshed(request, code, message=" ".join(exc.messages), level="error")
             form_add_errors(form, exc)
         else:
             message = _("%(action)s: done.") % {"action": transition.label}
+            if request.htmx and on == ON_CASE:
+                return _case_refreshed(request, code, message=message)
             if request.htmx:
                 item = selectors.case_for(request.user, code)
                 return render(
@@ -587,6 +628,7 @@ def act(request, code, action):
     return render(
         request,
         template,
-        {"item": item, "form": form, "transition": transition, "refusal": refusal},
-        status=400 if refused else 200,
+        {"item": item, "form": form, "transition": transition, "refusal": refusal, "on": on},
+        # htmx swaps only 2xx answers: a refused form comes back as 200 for it, 400 otherwise.
+        status=400 if refused and not request.htmx else 200,
     )

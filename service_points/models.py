@@ -16,10 +16,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import PrivateImageField
+from core.lookups import TranslatedName
 from core.uploads import RandomName
 
 
-class Facility(models.Model):
+class Facility(TranslatedName):
     """A facility a position offers (book bar, rest room, first-aid kit…). Data, not code."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -36,11 +37,8 @@ class Facility(models.Model):
         verbose_name_plural = _("facilities")
         ordering = ["sort_order", "code"]
 
-    def __str__(self):
-        return self.name
 
-
-class Function(models.Model):
+class Function(TranslatedName):
     """A function a position serves (political, service, cultural, governance). Data, not code."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -51,9 +49,6 @@ class Function(models.Model):
         verbose_name = _("function")
         verbose_name_plural = _("functions")
         ordering = ["sort_order", "code"]
-
-    def __str__(self):
-        return self.name
 
 
 class Tier(models.TextChoices):

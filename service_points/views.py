@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.gzip import gzip_page
 from django.views.generic import TemplateView
 
 from core.access import StaffRequiredMixin
@@ -21,7 +22,7 @@ from service_points import selectors, services
 from service_points.conf import conf
 from service_points.forms import BookingForm, PositionFilterForm
 from service_points.hours import opening_intervals
-from service_points.models import Booking, Weekday
+from service_points.models import Booking, Tier, Weekday
 
 
 def filter_kwargs(form: PositionFilterForm) -> dict:
@@ -63,8 +64,10 @@ class PositionListView(TemplateView):
             page=page,
             near=args["near"],
             query=query.urlencode(),
-            api_url=reverse("api-position-list"),
+            map_url=reverse("service_points:map-data"),
+            detail_url=reverse("service_points:detail", args=[0]),
             map_i18n={
+                "tiers": dict(Tier.choices),
                 "open": _("Open now"),
                 "closed": _("Closed now"),
                 "details": _("Details"),
@@ -76,6 +79,21 @@ class PositionListView(TemplateView):
             },
         )
         return context
+
+
+@gzip_page  # public data, no secret in it: compressed to about a third
+def position_map_data(request):
+    """The public map's pins (GET, same filters as the list): {"fields": [...], "rows": [...]},
+    a few tens of bytes a position (selectors.positions_for_map) instead of the API's full
+    GeoJSON features. Bad filters answer 400 with the translated messages."""
+    form = PositionFilterForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    rows = selectors.positions_for_map(**filter_kwargs(form))
+    # Chinese names as UTF-8 (3 bytes a character), not \\uXXXX escapes (6).
+    return JsonResponse(
+        {"fields": selectors.MAP_FIELDS, "rows": rows}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 class PositionDetailView(TemplateView):

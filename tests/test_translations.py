@@ -8,6 +8,12 @@ service positions' 阵地 and a patrol plan's frequency the household visits' �
 Such msgids take a context (`pgettext`, `{% translate … context "…" %}`). This test fails for
 any entry of our catalogues that another catalogue overrides, except the few where the other
 wording is an equally good synonym.
+
+Words of other packages that show on our pages and that we word differently (Django admin's and
+DRF's 过滤器 for "Filter", Leaflet's English map tools) are translated in the project catalogue,
+which wins over every other (redgrid/third_party_strings.py). The tests below fail on a wrong
+word wherever it would show: any msgid of any catalogue rendering 过滤器, Django's "---------" in
+a select, a "Lon:"/"Lat:" label, English map tool titles.
 """
 
 from pathlib import Path
@@ -23,8 +29,6 @@ ROOT = Path(settings.BASE_DIR)
 ACCEPTED_SYNONYMS = {
     (None, "name"): "名称",  # auth's; ours said 姓名 for people
     (None, "active"): "有效",  # auth's, for 启用
-    (None, "Filter"): "过滤器",  # admin's, for 筛选
-    (None, "Filters"): "过滤器",  # DRF's, for 筛选
     (None, "Description"): "描述",  # celery-beat's, for 问题描述 on the case page
     (None, "Hours"): "小时",  # celery-beat's, for 时长 (a column of hours)
     (None, "code"): "编码",  # for 代码
@@ -91,3 +95,67 @@ def test_the_words_that_were_wrong_are_right_now():
         assert translation.pgettext("where", "position") == "位置"
         assert translation.pgettext("patrol plan", "visit every (days)") == "巡查周期（天）"
         assert translation.pgettext("request closing time", "closed") == "结案时间"
+
+
+# Words that must not show anywhere on a Chinese page, with the word that replaces them.
+WRONG_WORDS = {"过滤器": "筛选"}
+
+
+def test_no_catalogue_shows_a_wrong_word():
+    """Every msgid of every catalogue Django merges (ours, Django's, the libraries'), rendered
+    in Chinese, is free of the wrong words."""
+    from django.utils.translation import trans_real
+
+    # The merged catalogue: each key resolves to the translation that wins (LOCALE_PATHS first,
+    # then the apps in INSTALLED_APPS order, then Django's own).
+    catalog = trans_real.translation("zh-hans")._catalog
+    shown = {}
+    for key in catalog.keys():  # noqa: SIM118 - TranslationCatalog is not a dict
+        value = catalog[key]
+        shown[key] = value if isinstance(value, str) else " ".join(value)
+    wrong = {msgid: text for msgid, text in shown.items() for word in WRONG_WORDS if word in text}
+    assert not wrong, wrong
+    with translation.override("zh-hans"):
+        assert translation.gettext("Filter") == "筛选"
+        assert translation.gettext("Filters") == "筛选"
+
+
+def test_the_map_tools_speak_chinese():
+    from redgrid.context_processors import map_strings
+    from redgrid.third_party_strings import LEAFLET_DRAW
+
+    with translation.override("zh-hans"):
+        strings = {k: str(v) for k, v in map_strings().items()}
+        assert strings["zoomIn"] == "放大" and strings["zoomOut"] == "缩小"
+        assert "🇺🇦" not in strings["attribution"] and "红网格" in strings["attribution"]
+        english = [m for m in LEAFLET_DRAW if translation.gettext(m) == m]
+    assert not english, english
+
+
+def test_an_empty_choice_reads_please_choose(db):
+    """Django's "---------" (a nullable foreign key, a blank choice field) shows as 请选择, in
+    our forms and the admin's alike (templates/django/forms/widgets/select_option.html)."""
+    from django import forms
+
+    from requests_desk.models import Request
+
+    class Form(forms.ModelForm):
+        class Meta:
+            model = Request
+            fields = ["grid", "closure_type"]
+
+    with translation.override("zh-hans"):
+        html = str(Form())
+    assert "---------" not in html
+    assert html.count(">请选择</option>") == 2
+
+
+def test_hidden_position_fields_have_no_visible_label(db):
+    from django.template.loader import render_to_string
+
+    from patrols.forms import FindingForm
+
+    with translation.override("zh-hans"):
+        html = render_to_string("care/form_fields.html", {"form": FindingForm(places=[])})
+    assert "Lon" not in html and "Lat" not in html
+    assert 'type="hidden" name="lon"' in html and 'type="hidden" name="lat"' in html

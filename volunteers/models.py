@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.lookups import TranslatedName
+
 AREA_PATHS = {
     "district": "community__street__district_id",
     "street": "community__street_id",
@@ -182,7 +184,7 @@ class NeedsListItem(models.Model):
         return self.title
 
 
-class ActivityCategory(models.Model):
+class ActivityCategory(TranslatedName):
     """Categories are data (seeded from DOMAIN.md §4 by a data migration)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -194,9 +196,6 @@ class ActivityCategory(models.Model):
         verbose_name = _("activity category")
         verbose_name_plural = _("activity categories")
         ordering = ["order", "code"]
-
-    def __str__(self):
-        return self.name
 
 
 class Activity(models.Model):

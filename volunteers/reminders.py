@@ -4,11 +4,11 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.periods import add_months
 from notifications.registry import Reminder, reminder_kind
+from volunteers import texts
 from volunteers.conf import conf
 from volunteers.models import Registration, SignUp
 
@@ -39,9 +39,10 @@ def signup_tomorrow(now):
             object_id=pk,
             recipient_id=user_id,
             period=tomorrow.isoformat(),
-            subject=_("Tomorrow: %(title)s") % {"title": title},
-            body=_('Your volunteer activity "%(title)s" starts at %(time)s tomorrow.')
-            % {"title": title, "time": timezone.localtime(starts_at).strftime("%H:%M")},
+            subject=texts.TOMORROW(title=title),
+            body=texts.TOMORROW_BODY(
+                title=title, time=timezone.localtime(starts_at).strftime("%H:%M")
+            ),
             link=link,
         )
 
@@ -76,11 +77,7 @@ def registration_expiring(now):
             object_id=pk,
             recipient_id=user_id,
             period=expires.isoformat(),
-            subject=_("Please re-confirm your registration"),
-            body=_(
-                "Your registration with your community expires on %(date)s. Re-confirm it on "
-                "your volunteering page."
-            )
-            % {"date": expires.isoformat()},
+            subject=texts.RECONFIRM(),
+            body=texts.RECONFIRM_BODY(date=expires.isoformat()),
             link=link,
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.periods import add_months
 from notifications.services import notification_enqueue
+from volunteers import texts
 from volunteers.conf import conf
 from volunteers.hours import hours_between
 from volunteers.models import Activity, NeedsListItem, Registration, SignUp
@@ -46,7 +47,7 @@ def registration_is_current(registration: Registration, on: datetime.date | None
     )
 
 
-def _notify_member(registration: Registration, subject: str, body: str) -> None:
+def _notify_member(registration: Registration, subject, body) -> None:
     user = registration.member.user
     if user is not None:
         notification_enqueue(
@@ -105,12 +106,11 @@ def registration_approve(*, registration: Registration, by) -> Registration:
     registration.save()
     _notify_member(
         registration,
-        _("Your registration was approved"),
-        _("You are registered with %(grid)s. Please re-confirm before %(date)s.")
-        % {
-            "grid": registration.grid.name,
-            "date": registration_expires_on(registration).isoformat(),
-        },
+        texts.APPROVED(),
+        texts.APPROVED_BODY(
+            grid=registration.grid.name,
+            date=registration_expires_on(registration).isoformat(),
+        ),
     )
     return registration
 
@@ -126,7 +126,7 @@ def registration_return(*, registration: Registration, by, reason: str) -> Regis
     registration.decided_by = by
     registration.return_reason = reason
     registration.save()
-    _notify_member(registration, _("Your registration was returned"), reason)
+    _notify_member(registration, texts.RETURNED(), reason)
     return registration
 
 

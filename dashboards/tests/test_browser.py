@@ -100,7 +100,9 @@ def test_street_staff_switches_indicator_and_drills_down(
     assert _axe_violations(page, live_server) == []
     page.screenshot(path=str(artifacts / "overview_street_phone.png"), full_page=True)
 
+    # The indicator is shown with the form's button (a select never submits on change).
     page.select_option("#ov-indicator", "overdue_rate")
+    page.locator("#ov-form button[type=submit]").click()
     page.wait_for_url("**indicator=overdue_rate**")
     page.wait_for_selector("#ov-map[data-indicator=overdue_rate]")
     assert page.locator("#ov-ranking th.ov-chosen").inner_text() == "超期率"

@@ -13,14 +13,16 @@ def test_grid_head_accepts_and_dispatches_inline(world, populate, client_as):
     assert f'hx-post="/requests/case/{reported.code}/act/accept/"' in html
     assert f'hx-get="/requests/case/{overdue.code}/act/dispatch/"' in html
     done = client.post(
-        f"/requests/case/{reported.code}/act/accept/", {"note": ""}, HTTP_HX_REQUEST="true"
+        f"/requests/case/{reported.code}/act/accept/",
+        {"note": "", "version": reported.version},
+        HTTP_HX_REQUEST="true",
     )
     assert done.status_code == 200 and 'data-stage="accepted"' in done.content.decode()
     form = client.get(f"/requests/case/{overdue.code}/act/dispatch/", HTTP_HX_REQUEST="true")
     assert f"user:{world.users.grid_worker.pk}" in form.content.decode()
     response = client.post(
         f"/requests/case/{overdue.code}/act/dispatch/",
-        {"target": f"community:{overdue.community_id}"},
+        {"target": f"community:{overdue.community_id}", "version": overdue.version},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200

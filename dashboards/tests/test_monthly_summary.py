@@ -79,6 +79,13 @@ def submitted(world, categories):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _one_person_may_verify(settings):
+    """These tests count figures; one person takes each case through every step. Separation of
+    duties (on by default) has its own tests (requests_desk/tests/test_separation_of_duties.py)."""
+    settings.REDGRID_REQUESTS_DESK_SEPARATE_VERIFICATION = False
+
+
 def test_overview_equals_the_raw_indicators(world, submitted, client_as):
     from dashboards.indicators import _request_values
     from requests_desk.indicators import request_indicators

@@ -131,7 +131,7 @@ def test_trend_has_twelve_months_and_a_table(world, populate, client_as):
     assert trend[-1]["on_time_closure_rate"] == 100.0
     assert all(row["received"] == 0 for row in trend[:-1])
     html = response.content.decode()
-    assert 'id="ov-chart-volume"' in html and "echarts.min.js" in html
+    assert 'id="ov-chart-volume"' in html and "echarts.simple.min.js" in html
     assert '<th scope="row">2026-05</th><td>5</td><td>1</td>' in html  # the table alternative
 
 

@@ -40,3 +40,36 @@ def test_query_count_is_constant(
     households(5)
     patrol_places(5)
     assert _count(client, url) == small
+
+
+def test_cases_waiting_for_verification_cost_no_query_each(world, categories, client_as):
+    """Whether a person may verify a case asks who handled it (a query, separation of duties);
+    the dashboard offers no inline "verify", so its rows do not ask."""
+    from django.contrib.gis.geos import Point
+
+    from requests_desk.models import Request, Stage
+
+    grid = world.grids["A1a"]
+    centre = grid.boundary.centroid
+
+    def waiting_for_verification(n):
+        Request.objects.bulk_create(
+            Request(
+                source=Request.Source.GRID_PATROL,
+                category=categories["E0103"],
+                description=f"待核查 {i}",
+                location=Point(centre.x, centre.y, srid=4326),
+                street=grid.community.street,
+                community=grid.community,
+                grid=grid,
+                stage=Stage.FEEDBACK,
+            )
+            for i in range(n)
+        )
+
+    client = client_as(world.users.grid_head)
+    waiting_for_verification(1)
+    client.get("/dashboard/")
+    small = _count(client, "/dashboard/")
+    waiting_for_verification(6)
+    assert _count(client, "/dashboard/") == small

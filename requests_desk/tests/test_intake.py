@@ -273,3 +273,22 @@ def test_html_in_input_is_never_rendered(client, world, categories, html):
     item = Request.objects.get()
     page = client.get(reverse("requests_desk:status", args=[item.code])).content.decode()
     assert html not in page
+
+
+def test_nearby_open_is_measured_in_metres(world, make_request, categories):
+    """The same check as tests/test_spatialite_smoke.py, on PostGIS: 5 m and 90 m away are
+    nearby, 150 m is not, another sub-class never."""
+    from requests_desk.services import nearby_open
+
+    item = make_request()
+    here = item.location
+    metre = 1 / 111_320
+
+    def found(dy, code="E0103"):
+        point = (here.x, here.y + dy * metre)
+        return [r.pk for r in nearby_open(category=categories[code], location=point)]
+
+    assert found(5) == [item.pk] and found(90) == [item.pk]
+    assert found(150) == []
+    other = next(code for code in categories if code != "E0103")
+    assert found(5, other) == []

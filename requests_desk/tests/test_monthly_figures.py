@@ -25,6 +25,13 @@ NOW = datetime.datetime(2026, 5, 20, 4, tzinfo=UTC)
 MONTHS = (datetime.date(2026, 3, 1), datetime.date(2026, 5, 1))
 
 
+@pytest.fixture(autouse=True)
+def _one_person_may_verify(settings):
+    """These tests count figures; one person takes each case through every step. Separation of
+    duties (on by default) has its own tests (requests_desk/tests/test_separation_of_duties.py)."""
+    settings.REDGRID_REQUESTS_DESK_SEPARATE_VERIFICATION = False
+
+
 def at(month, day, hour=10):
     """A moment in 2026, local (Shanghai) time."""
     return datetime.datetime(2026, month, day, hour, tzinfo=SHANGHAI)
@@ -328,7 +335,8 @@ def _in_threads(jobs):
     return errors
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the seeded categories come back for the tests after these on this worker.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_in_one_grid_give_exact_counts(transactional_db, world, make):
     if connection.vendor != "postgresql":
         pytest.skip("needs a database with concurrent writers")
@@ -355,7 +363,7 @@ def test_concurrent_writers_in_one_grid_give_exact_counts(transactional_db, worl
         assert summary() == rebuilt()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_opposite_moves_between_two_grids_do_not_deadlock(transactional_db, world, make):
     """Two writers each touching the same two buckets in opposite directions take the rows in
     the same order: made to queue behind a third transaction holding the first row, neither

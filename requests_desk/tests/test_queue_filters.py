@@ -149,3 +149,53 @@ def test_overdue_rate_is_overdue_unhandled_over_dispatched(world, categories, fr
     assert row["overdue_rate"] == 0.5
     (empty,) = request_indicators(start=NOW - 30 * day, end=NOW - 20 * day, group_by=(), now=NOW)
     assert empty["overdue_rate"] is None
+
+
+def test_sorting_by_due_time_keeps_cases_without_one_last(client, world, categories, frozen):
+    """期限最近在前 with the 已立案 filter used to say "no requests match" while six existed: the
+    sort dropped every case without a due time. Now they come after the others, on the page,
+    across its pages and in the API."""
+    grid = world.grids["A1a"]
+    filed = [
+        RequestFactory(grid=grid, stage=Stage.FILED, created_at=NOW - datetime.timedelta(hours=i))
+        for i in range(6)
+    ]
+    later = RequestFactory(grid=grid, stage=Stage.HANDLING, due_at=NOW + datetime.timedelta(days=2))
+    sooner = RequestFactory(
+        grid=grid, stage=Stage.HANDLING, due_at=NOW + datetime.timedelta(hours=2)
+    )
+    client.force_login(world.users.grid_head)
+
+    page = client.get(QUEUE, {"stage": "filed", "sort": "due"})
+    assert [r.code for r in page.context["page"].rows] == [
+        r.code for r in sorted(filed, key=lambda r: r.pk)
+    ]
+    assert "没有符合条件的诉求" not in page.content.decode()
+
+    every = client.get(QUEUE, {"stage": "", "sort": "due"}).context["page"].rows
+    assert [r.code for r in every[:2]] == [sooner.code, later.code]
+    assert {r.code for r in every[2:]} == {r.code for r in filed}
+
+    api = client.get("/api/v1/requests/", {"stage": "", "sort": "due", "limit": 50}).json()
+    assert [r["code"] for r in api["results"][:2]] == [sooner.code, later.code]
+    assert len(api["results"]) == 8
+
+
+def test_due_sort_pages_through_the_cases_without_one(client, world, categories, frozen, settings):
+    settings.REDGRID_REQUESTS_DESK_QUEUE_PAGE_SIZE = 3
+    grid = world.grids["A1a"]
+    dated = [
+        RequestFactory(grid=grid, stage=Stage.HANDLING, due_at=NOW + datetime.timedelta(hours=i))
+        for i in range(1, 5)
+    ]
+    undated = [RequestFactory(grid=grid, stage=Stage.FILED) for _ in range(4)]
+    client.force_login(world.users.grid_head)
+    seen_codes, url, params = [], QUEUE, {"stage": "", "sort": "due"}
+    while url:
+        response = client.get(url, params)
+        seen_codes += [r.code for r in response.context["page"].rows]
+        next_url = response.context["next_url"]
+        url, params = (QUEUE + next_url, None) if next_url else (None, None)
+    assert seen_codes == [r.code for r in dated] + [
+        r.code for r in sorted(undated, key=lambda r: r.pk)
+    ]

@@ -106,11 +106,11 @@ def test_action_form_posts_through_the_state_machine(client, world, make_request
     item = make_request()
     client.force_login(world.users.grid_head)
     url = reverse("requests_desk:act", args=[item.code, "cancel"])
-    response = client.post(url, {"reason": ""})
+    response = client.post(url, {"reason": "", "version": item.version})
     assert response.status_code == 400
     item.refresh_from_db()
     assert item.stage == Stage.REPORTED
-    response = client.post(url, {"reason": "重复上报"})
+    response = client.post(url, {"reason": "重复上报", "version": item.version})
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.stage == Stage.CANCELLED
@@ -124,7 +124,9 @@ def test_action_is_an_htmx_fragment(client, world, make_request):
     page = response.content.decode()
     assert "<html" not in page and f"user:{world.users.grid_worker.pk}" in page
     response = client.post(
-        url, {"target": f"user:{world.users.grid_worker.pk}"}, HTTP_HX_REQUEST="true"
+        url,
+        {"target": f"user:{world.users.grid_worker.pk}", "version": item.version},
+        HTTP_HX_REQUEST="true",
     )
     assert 'data-stage="dispatched"' in response.content.decode()
 

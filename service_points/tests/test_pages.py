@@ -60,3 +60,17 @@ def test_room_pages_are_for_staff_only(client, world, positions):
     assert "议事厅" in html and "会议室" not in html  # B1's meeting room is outside
     page = client.get(f"/positions/rooms/{positions.hall.pk}/").content.decode()
     assert "预约此场地" not in page  # grid workers see the calendar but cannot book
+
+
+def test_distances_read_in_metres_below_a_kilometre_and_kilometres_above():
+    from django.utils import translation
+
+    from service_points.templatetags.positions import distance
+
+    with translation.override("zh-hans"):
+        assert distance(343.4) == "343米"
+        assert distance(999.4) == "999米"
+        assert distance(1545.2) == "1.5公里"  # was "1545.2公里"
+        assert distance(12_345) == "12.3公里"
+        assert distance(5360) == "5.4公里"  # rounded, not cut off
+        assert distance(None) == ""

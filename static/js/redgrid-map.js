@@ -6,9 +6,22 @@
   var PALETTE = ["#c0392b", "#2471a3", "#1e8449", "#b9770e", "#7d3c98", "#117a65", "#a04000", "#2e4053",
                  "#cb4335", "#1f618d"];
 
+  // The page's words for the map controls (base.html: redgrid.context_processors.map_strings).
+  var strings = (function () {
+    var node = document.getElementById("redgrid-map-i18n");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  })();
+
   function makeMap(el, options) {
     options = options || {};
-    var map = L.map(el, { zoomControl: true, preferCanvas: !!options.preferCanvas });
+    // One role for every map: a labelled region (it holds focusable controls, so never "img").
+    if (!el.getAttribute("role")) { el.setAttribute("role", "region"); }
+    var map = L.map(el, { zoomControl: false, attributionControl: true, preferCanvas: !!options.preferCanvas });
+    L.control.zoom({
+      zoomInTitle: strings.zoomIn || "Zoom in",
+      zoomOutTitle: strings.zoomOut || "Zoom out"
+    }).addTo(map);
+    map.attributionControl.setPrefix(escapeHtml(strings.attribution || "RedGrid"));
     var datum = el.getAttribute("data-tile-datum") || "wgs84";
     var tileUrl = el.getAttribute("data-tile-url");
     if (tileUrl) {

@@ -178,7 +178,8 @@ def test_public_outputs_name_a_unit_and_role_not_the_staff_member(
     flow.transition(case=item, action="dispatch", by=world.users.grid_head, target=worker)
     shown = everything_public(client, item)
     row = json.loads(client.get(f"{OPEN311}/requests/{item.code}.json").content)[0]
-    assert row["agency_responsible"].startswith(f"{item.grid.name} 综合网格员")
+    worded = f"综合网格员 {worker}" if opted_in else f"综合网格员（{item.grid.name}）"
+    assert row["agency_responsible"] == worded
     assert ("赵网格" in shown) == opted_in and ("worker_a1a" in shown) is False
     grid_map = client.get("/api/v1/grids/").content.decode()
     assert ("测head_a1a" in grid_map) == opted_in

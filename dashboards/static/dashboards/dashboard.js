@@ -47,14 +47,18 @@
       html: "<span class='visually-hidden'>" + esc(label) + "</span>",
       iconSize: [18, 18], iconAnchor: [9, 9]
     });
+    // Pins are for the eye and the mouse: keyboard and screen-reader users have the same cases
+    // in the lists beside the map (each with its link), so the pins add no tab stop before them.
     var marker = L.marker(map.redgrid.toDisplay(r.lat, r.lon), { icon: icon, title: label, riseOnHover: true,
-      zIndexOffset: r.state === "overdue" ? 1000 : r.state === "nearly" ? 500 : 0 });
+      keyboard: false, zIndexOffset: r.state === "overdue" ? 1000 : r.state === "nearly" ? 500 : 0 });
     marker.bindTooltip(esc(label + " · " + r.category));
     marker.on("click", function () { window.location.href = r.url; });
-    marker.on("keypress", function (e) { if (e.originalEvent.key === "Enter") { window.location.href = r.url; } });
     marker.addTo(map);
     var node = marker.getElement();
-    if (node) { node.setAttribute("data-code", r.code); node.setAttribute("data-state", r.state); node.setAttribute("aria-label", label); }
+    if (node) {
+      node.setAttribute("data-code", r.code); node.setAttribute("data-state", r.state);
+      node.setAttribute("aria-hidden", "true");
+    }
   });
   if (bounds) { map.fitBounds(bounds, { padding: [10, 10] }); }
   var status = document.getElementById("dash-map-status");

@@ -63,22 +63,41 @@
   if (trend && trend.length && window.echarts) {
     var ct = JSON.parse(document.getElementById("ov-chart-i18n").textContent);
     var months = trend.map(function (r) { return r.month; });
-    function series(name, field, type) {
-      return { name: name, type: type, data: trend.map(function (r) { return r[field]; }) };
+    // ECharts' small build (echarts.simple.min.js: line and bar charts on a canvas, no legend or
+    // tooltip component): each chart gets a legend in HTML after it, and the table under it gives
+    // the figures.
+    var palette = ["#b71c1c", "#5f6368", "#1e7e34"];
+    function series(name, field, type, index) {
+      return { name: name, type: type, color: palette[index],
+               data: trend.map(function (r) { return r[field]; }) };
     }
-    var volume = echarts.init(document.getElementById("ov-chart-volume"), null, { renderer: "svg" });
+    function legendAfter(el, names) {
+      var ul = document.createElement("ul");
+      ul.className = "chart-legend";
+      names.forEach(function (name, i) {
+        var li = document.createElement("li");
+        var sw = document.createElement("span"); sw.className = "swatch"; sw.style.background = palette[i];
+        li.appendChild(sw); li.appendChild(document.createTextNode(name)); ul.appendChild(li);
+      });
+      el.parentNode.insertBefore(ul, el.nextSibling);
+    }
+    var volumeEl = document.getElementById("ov-chart-volume");
+    var volume = echarts.init(volumeEl);
     volume.setOption({
-      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 40, right: 12, top: 36, bottom: 28 },
+      grid: { left: 40, right: 12, top: 12, bottom: 28 },
       xAxis: { type: "category", data: months }, yAxis: { type: "value" },
-      series: [series(ct.received, "received", "bar"), series(ct.closed, "closed", "bar")]
+      series: [series(ct.received, "received", "bar", 0), series(ct.closed, "closed", "bar", 1)]
     });
-    var rates = echarts.init(document.getElementById("ov-chart-rates"), null, { renderer: "svg" });
+    legendAfter(volumeEl, [ct.received, ct.closed]);
+    var ratesEl = document.getElementById("ov-chart-rates");
+    var rates = echarts.init(ratesEl);
     rates.setOption({
-      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 40, right: 12, top: 36, bottom: 28 },
+      grid: { left: 40, right: 12, top: 12, bottom: 28 },
       xAxis: { type: "category", data: months }, yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      series: [series(ct.onTime, "on_time_closure_rate", "line"), series(ct.satisfaction, "satisfaction", "line"),
-               series(ct.overdue, "overdue_rate", "line")]
+      series: [series(ct.onTime, "on_time_closure_rate", "line", 0), series(ct.satisfaction, "satisfaction", "line", 1),
+               series(ct.overdue, "overdue_rate", "line", 2)]
     });
+    legendAfter(ratesEl, [ct.onTime, ct.satisfaction, ct.overdue]);
     window.addEventListener("resize", function () { volume.resize(); rates.resize(); });
   }
 })();
