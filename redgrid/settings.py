@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # Idle timeout and second factor (after messages: it leaves one when it signs someone out).
     "accounts.middleware.SignInPolicyMiddleware",
     "accounts.middleware.AuditActorMiddleware",
+    # Answers to a signed-in person or an API token are never stored by a browser or proxy.
+    "core.middleware.PrivateAnswersNotStoredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -352,6 +354,12 @@ REDGRID_PROXY_HOPS = env_int("REDGRID_PROXY_HOPS", 1 if REDGRID_BEHIND_PROXY els
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Over HTTPS the cookies carry the "__Host-" prefix (OWASP ASVS 3.4.4): the browser then accepts
+# them only from this host, with Secure and Path=/, so a sibling subdomain cannot plant or
+# overwrite them.
+if REDGRID_HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_AGE = env_int("REDGRID_SESSION_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 

@@ -650,6 +650,22 @@ LOCKED_FIELDS = (
 )
 
 
+def stale_check(case: Request, action: str, version: int | str | None) -> None:
+    """Refuse a form made before the case last changed: the same submit a second time (a double
+    tap, a resend after "back"), or another person acted first. Checked before the stage, so a
+    resent form gets this reason rather than "not allowed at this stage"."""
+    if version is None or str(version) == str(case.version):
+        return
+    raise TransitionRefused(
+        _(
+            "This case has changed since the form was shown (it is now %(stage)s), so "
+            "“%(action)s” was not done again. Check the case as it is now."
+        )
+        % {"stage": case.get_stage_display(), "action": action_label(action)},
+        code="stale",
+    )
+
+
 @transaction.atomic
 def transition(
     *,
@@ -674,17 +690,7 @@ def transition(
     # Keep the caller's instance in sync (and its cached relations) after locking.
     for field in LOCKED_FIELDS:
         setattr(case, field, getattr(locked, field))
-    if version is not None and int(version) != locked.version:
-        # The form was made before the case last changed: the same submit a second time (a
-        # double tap, a resend after "back"), or another person acted first. Nothing is done.
-        raise TransitionRefused(
-            _(
-                "This case has changed since the form was shown (it is now %(stage)s), so "
-                "“%(action)s” was not done again. Check the case as it is now."
-            )
-            % {"stage": case.get_stage_display(), "action": action_label(action)},
-            code="stale",
-        )
+    stale_check(case, action, version)
     t = check(case, action, by)
     undeclared = sorted(set(params) - set(t.params))
     if undeclared:

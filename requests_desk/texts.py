@@ -156,8 +156,8 @@ CALENDAR_ENDS_BODY = text_kind(
     "requests_desk.calendar_ends_body",
     gettext_lazy(
         "The holiday calendar covers days up to %(date)s. Import the next year's official "
-        "schedule (国务院办公厅节假日安排) before then: deadlines that fall later are "
-        "flagged “calendar missing”."
+        "schedule (the State Council's holiday arrangements) before then: deadlines that fall "
+        "later are flagged “calendar missing”."
     ),
 )
 INBOX = (

@@ -586,6 +586,8 @@ def act(request, code, action):
     # An action the stage or the role does not allow is refused with its reason (400), before
     # any form is read: the page shows the reason instead of a form.
     try:
+        if request.method == "POST":
+            flow.stale_check(item, action, request.POST.get("version") or None)
         flow.check(item, action, request.user)
     except ValidationError as exc:
         refusal = " ".join(exc.messages)

@@ -52,7 +52,7 @@ def test_resident_to_closed_case_and_rating(
     who = None
     for username, action, fields in steps:
         if username != who:
-            page.context.clear_cookies()
+            page.context.clear_cookies(name="sessionid")  # the reporter's proof cookie stays
             browser_login(page, live_server, username)
             who = username
         page.goto(f"{live_server.url}/requests/case/{code}/")
@@ -70,7 +70,7 @@ def test_resident_to_closed_case_and_rating(
     page.goto(f"{live_server.url}/requests/case/{code}/")
     assert page.locator("#case-stage").inner_text() == "已结案"
     page.screenshot(path=str(artifacts / "requests_case_closed_phone.png"), full_page=True)
-    page.context.clear_cookies()  # log out
+    page.context.clear_cookies(name="sessionid")  # log out; the reporter's proof cookie stays
 
     page.goto(f"{live_server.url}/requests/t/{code}/")
     for name, score in (("speed", 5), ("result", 5), ("service", 4), ("feedback_quality", 5)):
@@ -249,7 +249,9 @@ def test_staff_see_reopen_requests_and_refusals_in_chinese(
     page.goto(f"{live_server.url}/branches/members/?community=abc")
     assert "field-error" in page.content()
     _shoot(page, artifacts, "branches-members-bad-community")
-    page.click("button.link")  # log out
+    if page.locator("#site-menu > summary").is_visible():
+        page.click("#site-menu > summary")  # on a phone the log-out button is in the menu
+    page.click("#site-menu button.link")  # log out
     settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_STATUS = (1, 600)
     page.goto(f"{live_server.url}/requests/t/{closed.code}/")
     page.goto(f"{live_server.url}/requests/t/{closed.code}/")
