@@ -150,7 +150,6 @@ def test_changing_ones_phone_asks_for_the_current_password(client, world):
     assert client.post("/accounts/me/", {**data, "name": "王新"}).status_code == 302
 
 
-
 def test_the_owner_is_told_when_their_password_or_authenticator_changes(
     client, world, sms, django_capture_on_commit_callbacks
 ):
