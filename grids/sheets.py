@@ -7,10 +7,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.sheets import Column, text
+from core.sheets import Column, missing_errors, text
 from grids.models import AreaGrid, KeyPlace
 from grids.services import key_place_check_location
-from grids.sheet_import import RowResult, SheetKind, missing_errors, scoped, sheet_kind
+from grids.sheet_import import RowResult, SheetKind, scoped, sheet_kind
 
 KIND_ALIASES = {
     "住宅小区": "residential_estate",
@@ -117,7 +117,7 @@ class KeyPlaceSheet(SheetKind):
         seen: dict[tuple[str, str], int] = {}
         results = []
         for line, values in rows:
-            errors = missing_errors(self, values)
+            errors = missing_errors(self.columns, values)
             name, code = text(values.get("name")), text(values.get("grid"))
             kind = kinds.get(text(values.get("kind")).lower())
             if text(values.get("kind")) and kind is None:

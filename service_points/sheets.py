@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.sheets import Column, text
+from core.sheets import Column, missing_errors, text
 from grids.models import Community, SubGrid
-from grids.sheet_import import RowResult, SheetKind, missing_errors, scoped, sheet_kind
+from grids.sheet_import import RowResult, SheetKind, scoped, sheet_kind
 from grids.sheets import LAT, LON, choice_table, current_grids, point_of
 from service_points.models import ServicePosition, Tier
 from service_points.services import position_save, position_validate
@@ -145,7 +145,7 @@ class ServicePositionSheet(SheetKind):
         centres_in_file: dict[int, int] = {}
         results = []
         for line, values in rows:
-            errors = missing_errors(self, values)
+            errors = missing_errors(self.columns, values)
             name = text(values.get("name"))[:120]
             tier = tiers.get(text(values.get("tier")).lower())
             if text(values.get("tier")) and tier is None:
