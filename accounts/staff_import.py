@@ -36,6 +36,7 @@ from core.sheets import (
     ImportRefused,
     Preview,
     RowResult,
+    choice_table,
     date_cell,
     missing_errors,
     rows_to_write,
@@ -118,16 +119,6 @@ def batch_data(batch: StaffImportBatch) -> bytes:
 
 
 # --- Reading and checking -------------------------------------------------------------------------
-def _role_names() -> dict[str, str]:
-    mapping = {alias: role.value for alias, role in ROLE_ALIASES.items()}
-    for role in Role:
-        mapping[role.value] = role.value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                mapping[str(role.label).lower()] = role.value
-    return mapping
-
-
 @dataclass
 class _Lookups:
     """What checking the rows needs, read once per file (a fixed number of queries)."""
@@ -162,7 +153,9 @@ def _lookups(rows, by) -> _Lookups:
         .select_related("user")
     }
     return _Lookups(
-        role_names=_role_names(),
+        role_names=choice_table(
+            Role.choices, {alias: role.value for alias, role in ROLE_ALIASES.items()}
+        ),
         allowed=set(rules.manageable_roles(by)),
         nodes=nodes,
         taken=taken,

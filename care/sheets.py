@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from care import services
 from care.models import CareTag, Household, Resident
 from care.selectors import grids_registrable_by
-from core.sheets import Column, date_cell, missing_errors, text
+from core.sheets import Column, choice_table, date_cell, missing_errors, text
 from grids.locate import GridIndex
 from grids.models import SubGrid
 from grids.sheet_import import RowResult, SheetKind, sheet_kind
-from grids.sheets import LAT, LON, choice_table, point_of
+from grids.sheets import LAT, LON, point_of
 from privacy.crypto import text_index
 from privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 

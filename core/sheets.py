@@ -25,7 +25,7 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -308,6 +308,37 @@ def missing_errors(columns: Iterable[Column], values: Row) -> list[str]:
         for c in columns
         if c.required and not text(values.get(c.key))
     ]
+
+
+def choice_table(
+    choices: Iterable[tuple[Any, Any]], aliases: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Each choice's code, English and Chinese label (lower case) → its code, plus `aliases` (the
+    words offices write for it, whatever the interface language)."""
+    table = {}
+    for value, label in choices:
+        table[str(value).lower()] = value
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                table[str(label).lower()] = value
+    return table | dict(aliases or {})
+
+
+T = TypeVar("T")
+
+
+def lookup(
+    values: Row, key: str, table: Mapping[str, T], message: str, errors: list[str]
+) -> T | None:
+    """The entry of `table` for the row's `key` cell; None when the cell is empty, or — with
+    `message` (its %(value)s the cell) added to `errors` — when the table has no such entry."""
+    code = text(values.get(key))
+    if not code:
+        return None
+    found = table.get(code)
+    if found is None:
+        errors.append(message % {"value": code})
+    return found
 
 
 def date_cell(value: Any, column: str, errors: list[str]) -> datetime.date | None:

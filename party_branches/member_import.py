@@ -28,7 +28,7 @@ from typing import IO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
@@ -42,6 +42,7 @@ from core.sheets import (
     ImportRefused,
     Preview,
     RowResult,
+    choice_table,
     date_cell,
     missing_errors,
     rows_to_write,
@@ -145,17 +146,6 @@ class MemberRow(RowResult):
         return values
 
 
-def _labels(choices) -> dict[str, str]:
-    """Map the code, English label and Chinese label of each choice to its code."""
-    mapping = {}
-    for value, label in choices:
-        mapping[str(value).lower()] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                mapping[str(label).lower()] = value
-    return mapping
-
-
 @dataclass
 class _Lookups:
     """What checking the rows needs, read once per file (a fixed number of queries)."""
@@ -217,11 +207,12 @@ def _lookups(rows, user, *, create_logins: bool = False) -> _Lookups:
         ).select_related("party_member")
     }
     return _Lookups(
-        genders=_labels(PartyMember.Gender.choices) | CHOICE_ALIASES["gender"],
-        workplace_kinds=_labels(PartyMember.WorkplaceKind.choices)
-        | CHOICE_ALIASES["workplace_kind"],
-        kinds=_labels(PartyMember.Kind.choices) | CHOICE_ALIASES["kind"],
-        positions=_labels(CommitteePosition.choices) | CHOICE_ALIASES["position"],
+        genders=choice_table(PartyMember.Gender.choices, CHOICE_ALIASES["gender"]),
+        workplace_kinds=choice_table(
+            PartyMember.WorkplaceKind.choices, CHOICE_ALIASES["workplace_kind"]
+        ),
+        kinds=choice_table(PartyMember.Kind.choices, CHOICE_ALIASES["kind"]),
+        positions=choice_table(CommitteePosition.choices, CHOICE_ALIASES["position"]),
         communities=communities,
         branches=branches,
         indexes=indexes,

@@ -266,19 +266,22 @@ def photos_visible_to(user: User | AnonymousUser) -> QuerySet[RequestPhoto]:
     return public_photos()
 
 
+# What a case's public views (the status page, Open311) show of its relations.
+PUBLIC_RELATED = (
+    "category__parent",
+    "community",
+    "street",
+    "grid",
+    "assignee",
+    "department",
+    "merged_into",
+)
+
+
 def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
     return (
-        Request.objects.select_related(
-            "category__parent",
-            "community",
-            "street",
-            "grid",
-            "assignee",
-            "department",
-            "merged_into",
-            "rating",
-        )
+        Request.objects.select_related(*PUBLIC_RELATED, "rating")
         .prefetch_related(
             Prefetch(
                 "events",

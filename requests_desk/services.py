@@ -435,17 +435,7 @@ def request_comment(
             code="too_long",
         )
     locked = Request.objects.select_for_update().get(pk=case.pk)
-    return RequestEvent.objects.create(
-        request=locked,
-        action="comment",
-        from_stage=locked.stage,
-        to_stage=locked.stage,
-        actor=None,
-        actor_label=_("resident"),
-        note=text,
-        public=True,
-        created_at=now or timezone.now(),
-    )
+    return _resident_event(locked, "comment", note=text, now=now or timezone.now())
 
 
 @transaction.atomic
@@ -465,14 +455,26 @@ def request_reopen_ask(
     text = (text or "").strip()[:DESCRIPTION_MAX_LENGTH]
     Request.objects.filter(pk=locked.pk).update(reopen_requested_at=now)
     case.reopen_requested_at = now
+    return _resident_event(
+        locked,
+        "reopen_request",
+        note=_("The resident asked to reopen the request: %(text)s") % {"text": text or "—"},
+        now=now,
+    )
+
+
+def _resident_event(
+    locked: Request, action: str, *, note: str, now: datetime.datetime
+) -> RequestEvent:
+    """A public timeline entry by the reporter that leaves the stage as it is."""
     return RequestEvent.objects.create(
         request=locked,
-        action="reopen_request",
+        action=action,
         from_stage=locked.stage,
         to_stage=locked.stage,
         actor=None,
         actor_label=_("resident"),
-        note=_("The resident asked to reopen the request: %(text)s") % {"text": text or "—"},
+        note=note,
         public=True,
         created_at=now,
     )
