@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from core import conf
 
 
-def _language(request) -> str:
+def _language(request: HttpRequest) -> str:
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def too_large_response(request, *, path: str | None = None) -> HttpResponse:
+def too_large_response(request: HttpRequest, *, path: str | None = None) -> HttpResponse:
     """The 413 answer, in the visitor's language and the format of the part of the site asked."""
     path = path if path is not None else request.path
     mb = conf.upload_max_bytes() // conf.MB
@@ -54,10 +54,10 @@ def too_large_response(request, *, path: str | None = None) -> HttpResponse:
 
 
 class RequestBodyLimitMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -1,8 +1,11 @@
 """Reads of the requests desk, scoped by jurisdiction, with their joins done once."""
 
+from __future__ import annotations
+
 import base64
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -23,6 +26,16 @@ from requests_desk.models import (
     overdue_q,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from grids.models import AreaGrid
+
 QUEUE_SORTS = {
     "new": ("-created_at", "-id"),
     "old": ("created_at", "id"),
@@ -42,7 +55,7 @@ def queue_ordering(sort: str) -> tuple:
     return order
 
 
-def categories_tree():
+def categories_tree() -> list[Category]:
     """Top classes with their active sub-classes (two queries)."""
     subs = Prefetch(
         "children", queryset=Category.objects.filter(active=True).order_by("order", "code")
@@ -54,7 +67,7 @@ def categories_tree():
     )
 
 
-def requests_for(user):
+def requests_for(user: User) -> QuerySet[Request]:
     return scope_queryset(Request.objects.all(), user)
 
 
@@ -65,14 +78,14 @@ class QueuePage:
     has_previous: bool
 
 
-def _encode(values) -> str:
+def _encode(values: Sequence[Any]) -> str:
     raw = "|".join(
         "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values
     )
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _decode(cursor: str, sort: str):
+def _decode(cursor: str, sort: str) -> tuple[datetime.datetime | None, int] | None:
     """(value, pk) from a cursor; value None for a row without one (sorts that keep them, last);
     None for a cursor that is not ours."""
     try:
@@ -86,7 +99,9 @@ def _decode(cursor: str, sort: str):
     return (value, pk) if value is not None else None
 
 
-def _within_days(qs, field: str, first, last):
+def _within_days(
+    qs: QuerySet[Any], field: str, first: datetime.date | None, last: datetime.date | None
+) -> QuerySet[Any]:
     """Rows whose `field` falls on a local day from `first` to `last`, both inclusive."""
     if first:
         qs = qs.filter(**{f"{field}__gte": local_midnight(first)})
@@ -96,23 +111,23 @@ def _within_days(qs, field: str, first, last):
 
 
 def queue_filter(
-    qs,
+    qs: QuerySet[Request],
     *,
-    stage="",
-    category=None,
-    grid=None,
-    source="",
-    overdue=False,
-    extension=False,
-    reopen=False,
-    q="",
-    nearly_due=False,
-    reported_from=None,
-    reported_to=None,
-    closed_from=None,
-    closed_to=None,
-    now=None,
-):
+    stage: str = "",
+    category: Category | None = None,
+    grid: AreaGrid | None = None,
+    source: str = "",
+    overdue: bool = False,
+    extension: bool = False,
+    reopen: bool = False,
+    q: str = "",
+    nearly_due: bool = False,
+    reported_from: datetime.date | None = None,
+    reported_to: datetime.date | None = None,
+    closed_from: datetime.date | None = None,
+    closed_to: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Request]:
     """The queue's filters (the queue page, the API and the dashboards' links use them).
     Dates are local days (Asia/Shanghai), both ends inclusive: reported_from/reported_to on the
     reporting time, closed_from/closed_to on the closing time."""
@@ -142,7 +157,9 @@ def queue_filter(
     return qs
 
 
-def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None = None):
+def queue_page(
+    qs: QuerySet[Any], *, sort: str = "new", cursor: str = "", page_size: int | None = None
+) -> QueuePage:
     """One page of the queue by keyset pagination on (sort column, id): constant time on deep
     pages (no OFFSET), a fixed number of queries whatever the data size."""
     page_size = page_size or conf.QUEUE_PAGE_SIZE
@@ -179,7 +196,9 @@ def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None
     return QueuePage(rows=rows, next_cursor=next_cursor, has_previous=bool(decoded))
 
 
-def queue_export_rows(user, *, filters: dict, sort: str = "new", now=None):
+def queue_export_rows(
+    user: User, *, filters: dict, sort: str = "new", now: datetime.datetime | None = None
+) -> QuerySet[Request]:
     """The queue's rows for its .xlsx export: the same filters and order as the page, all pages,
     with what each row shows joined once (names, not boundaries)."""
     qs = queue_filter(requests_for(user), **filters, now=now)
@@ -192,7 +211,7 @@ def queue_export_rows(user, *, filters: dict, sort: str = "new", now=None):
     )
 
 
-def case_for(user, code: str) -> Request:
+def case_for(user: User, code: str) -> Request:
     """The case page's request with everything it shows, in a fixed number of queries; 404 when
     outside the user's jurisdiction."""
     qs = Request.objects.select_related(
@@ -229,14 +248,14 @@ def case_for(user, code: str) -> Request:
 # resident sees (the "after" photo of the feedback) are public, like the reply. The resident's own
 # report photos, internal entries' photos and every photo of a request from a household visit, a
 # patrol, a referral, the hotline or a staff entry are seen by staff of the jurisdiction only.
-def public_photos():
+def public_photos() -> QuerySet[RequestPhoto]:
     """The request photos anyone may see (the status page's and Open311's): those of public
     replies on requests the public lists (requests_desk.public.listed_q)."""
     listed = Request.objects.filter(public.listed_q()).values("pk")
     return RequestPhoto.objects.filter(event__public=True, request__in=listed)
 
 
-def photos_visible_to(user):
+def photos_visible_to(user: User | AnonymousUser) -> QuerySet[RequestPhoto]:
     """The rule of the request photos (core.files): staff of the request's jurisdiction, who may
     open its case page; anyone for the public ones."""
     if user.is_authenticated and user.is_staff_role and user.has_perm("requests_desk.view_request"):
@@ -247,19 +266,22 @@ def photos_visible_to(user):
     return public_photos()
 
 
+# What a case's public views (the status page, Open311) show of its relations.
+PUBLIC_RELATED = (
+    "category__parent",
+    "community",
+    "street",
+    "grid",
+    "assignee",
+    "department",
+    "merged_into",
+)
+
+
 def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
     return (
-        Request.objects.select_related(
-            "category__parent",
-            "community",
-            "street",
-            "grid",
-            "assignee",
-            "department",
-            "merged_into",
-            "rating",
-        )
+        Request.objects.select_related(*PUBLIC_RELATED, "rating")
         .prefetch_related(
             Prefetch(
                 "events",

@@ -52,11 +52,7 @@ class Command(BaseCommand):
                 dry_run=not commit,
             )
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(f"- {problem}")
-            raise CommandError(
-                f"Refused: {len(refused.problems)} problem(s); nothing was saved."
-            ) from refused
+            raise refused.command_error(self.stderr) from refused
         except ValidationError as error:
             for message in error.messages:
                 self.stderr.write(f"- {message}")
