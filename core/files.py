@@ -133,6 +133,17 @@ def file_response(request, *, kind: str, pk: int, name: str) -> HttpResponse:
     if found is None:
         raise Http404
     instance = found.visible_to(request.user).filter(pk=pk).first()
+    return _serve(found, instance, name)
+
+
+def authorised_file_response(instance: object, *, name: str) -> HttpResponse:
+    """The stored file of `instance`, which the caller has already authorised by a rule that is
+    not about an account (a resident's proof of being a request's reporter): the same answer,
+    headers and checks of the name as file_response; Http404 when the name or file is wrong."""
+    return _serve(kind_of(type(instance)), instance, name)
+
+
+def _serve(found: Kind, instance: object, name: str) -> HttpResponse:
     stored = getattr(instance, found.field, None) if instance is not None else None
     if not stored or posixpath.basename(stored.name) != name:
         raise Http404

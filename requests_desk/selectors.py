@@ -247,6 +247,16 @@ def photos_visible_to(user):
     return public_photos()
 
 
+def reporter_photos(item: Request):
+    """The photos the proved reporter of `item` sees (requests_desk.views._own_view): the ones
+    they sent, then those of the public feedback replies (the "after" photos)."""
+    return (
+        RequestPhoto.objects.filter(request=item)
+        .filter(Q(event__isnull=True) | Q(event__action="feedback", event__public=True))
+        .order_by("event_id", "pk")
+    )
+
+
 def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
     return (

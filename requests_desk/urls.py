@@ -8,6 +8,7 @@ urlpatterns = [
     path("track/", views.status_lookup, name="lookup"),
     path("t/<str:code>/", views.status, name="status"),
     path("t/<str:code>/rate/", views.rate, name="rate"),
+    path("t/<str:code>/photo/<int:pk>/<str:name>", views.reporter_photo, name="reporter_photo"),
     path("support/<str:token>/", views.support, name="support"),
     path("queue/", views.queue, name="queue"),
     path("queue/dispatch/", views.bulk_dispatch, name="bulk_dispatch"),

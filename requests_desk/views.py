@@ -19,7 +19,9 @@ from django_htmx.http import reswap, retarget
 from core import access
 from core.conf import conf as files_conf
 from core.errors import form_add_errors
+from core.files import authorised_file_response
 from core.ratelimit import client_address
+from core.uploads import photos_clean
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
 from requests_desk import flow, pending, proof, public, selectors, services, throttle
@@ -35,6 +37,7 @@ from requests_desk.forms import (
     ReportForm,
     RevealForm,
     StaffEntryForm,
+    score_word,
 )
 from requests_desk.models import Rating, Request, Stage
 
@@ -102,14 +105,18 @@ def _remember_new_request(response, request, created, device_id: str, new_device
             response, request, code=created.code, secret=created.reporter_secret, secure=secure
         )
     if device_id and new_device:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device_id,
-            max_age=DEVICE_SECONDS,
-            secure=secure,
-            httponly=True,
-            samesite="Lax",
-        )
+        _set_device_cookie(response, device_id)
+
+
+def _set_device_cookie(response, device_id: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_id,
+        max_age=DEVICE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _just_created(request, code: str) -> str | None:
@@ -121,10 +128,44 @@ def _just_created(request, code: str) -> str | None:
     return secret if remembered_code == code else None
 
 
-def _report(request, form_class, template, *, source, created_by=None):
+def _upload_owner(request, device_id: str, created_by) -> str:
+    """Whose pending photos these are (requests_desk.pending): the account entering a request
+    for someone, else the resident's browser (its device cookie)."""
+    if created_by is not None:
+        return f"user:{created_by.pk}"
+    return f"device:{device_id}"
+
+
+def _keep_photos(form, *, owner: str, already_kept: bool) -> int:
+    """After an error of the form: keep the photos it carried (a browser cannot refill a file
+    input), added to those already kept; return how many new ones were kept."""
+    uploads = getattr(form, "cleaned_data", {}).get("photos") or []
+    if already_kept or not uploads:
+        return 0
+    token = form.data.get("pending_photos", "")
+    kept = pending.pending_photos_count(token, owner=owner)
+    if not kept:
+        token = ""
+    if kept + len(uploads) > files_conf.MAX_PHOTOS:
+        return 0  # "at most N photos in all": the resident chooses fewer
+    try:
+        cleaned = photos_clean(uploads)
+    except ValidationError:
+        return 0  # the photos' own error is shown; nothing to keep
+    if not cleaned:
+        return 0
+    token = pending.pending_photos_store(photos=cleaned, owner=owner, token=token)
+    form.data = form.data.copy()
+    form.data["pending_photos"] = token
+    return len(cleaned)
+
+
+def _report(request, form_class, template, *, source, created_by=None):  # noqa: C901
     form = form_class(request.POST or None, request.FILES or None)
     nearby = []
     device_id, new_device = _device_id(request) if created_by is None else ("", False)
+    owner = _upload_owner(request, device_id, created_by)
+    kept_now = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         token = data.get("pending_photos", "")
@@ -134,7 +175,9 @@ def _report(request, form_class, template, *, source, created_by=None):
                     ip=_client_ip(request), phone=data.get("reporter_phone", "")
                 )
             # The photos kept from the previous showing of the form, then the new ones.
-            photos = pending.pending_photos_with(token=token, uploads=data.get("photos"))
+            photos = pending.pending_photos_with(
+                token=token, owner=owner, uploads=data.get("photos")
+            )
             if not data.get("confirm_new") and data["location"] is not None:
                 nearby = list(
                     services.nearby_open(category=data["category"], location=data["location"])
@@ -173,7 +216,7 @@ def _report(request, form_class, template, *, source, created_by=None):
             form_add_errors(form, exc)
         else:
             if not nearby:
-                pending.pending_photos_discard(token)
+                pending.pending_photos_discard(token, owner=owner)
                 if created_by is not None:
                     messages.success(
                         request, _("Request %(code)s entered.") % {"code": created.code}
@@ -186,13 +229,18 @@ def _report(request, form_class, template, *, source, created_by=None):
             # a file input), referenced by a signed token in a hidden field.
             if data.get("photos"):
                 token = pending.pending_photos_store(
-                    photos=photos[len(photos) - len(data["photos"]) :], token=token
+                    photos=photos[len(photos) - len(data["photos"]) :], owner=owner, token=token
                 )
+            kept_now = True
             form = form_class(request.POST, initial={"confirm_new": True})
             form.data = form.data.copy()
             form.data["confirm_new"] = "on"
             form.data["pending_photos"] = token
-    return render(
+    if request.method == "POST":
+        # Any other error: the photos it carried wait for the next round, like the kept ones.
+        _keep_photos(form, owner=owner, already_kept=kept_now)
+    token = form["pending_photos"].value() or ""
+    response = render(
         request,
         template,
         {
@@ -202,10 +250,14 @@ def _report(request, form_class, template, *, source, created_by=None):
             if created_by is None
             else nearby,
             **_map_context(),
-            "kept_photos": pending.pending_photos_urls(form["pending_photos"].value() or ""),
+            "kept_photos": pending.pending_photos_urls(token, owner=owner),
             "max_photos": files_conf.MAX_PHOTOS,
         },
     )
+    if new_device and token:
+        # The kept photos belong to this browser: its device id is their owner.
+        _set_device_cookie(response, device_id)
+    return response
 
 
 def report_new(request):
@@ -227,7 +279,44 @@ def status_lookup(request):
     return render(request, "requests_desk/status_lookup.html", {"code": code})
 
 
-def _status_page(request, item, *, rating_form=None, status=200):
+def _own_view(item):
+    """What the proved reporter sees of their own request (never anyone else): the description
+    and address they gave, their photos and the "after" photos of the handling's feedback, each
+    served by reporter_photo (which checks the proof again)."""
+
+    def url(photo):
+        return reverse(
+            "requests_desk:reporter_photo",
+            args=[item.code, photo.pk, photo.image.name.rsplit("/", 1)[-1]],
+        )
+
+    photos = selectors.reporter_photos(item)
+    return {
+        "description": item.description,
+        "address": item.address,
+        "photos": [url(p) for p in photos if p.event_id is None],
+        "after": [url(p) for p in photos if p.event_id is not None],
+    }
+
+
+def reporter_photo(request, code, pk, name):
+    """One photo of the reporter's own view (_own_view): the request's report photos and its
+    feedback's photos, served only to the visitor who proved being its reporter; 404 for anyone
+    else, as if it did not exist."""
+    if not throttle.status_allow(ip=_client_ip(request)):
+        return _too_many(request)
+    item = selectors.public_request(code)
+    if item is None or not proof.visitor_proves(request, item):
+        raise Http404
+    photo = selectors.reporter_photos(item).filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    response = authorised_file_response(photo, name=name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _status_page(request, item, *, rating_form=None, status=200, extra=None):
     """The public status page: what requests_desk.public lets the public see of `item`, and the
     rating form for its reporter."""
     shown = item.merged_into if item.stage == Stage.MERGED and item.merged_into else item
@@ -243,7 +332,7 @@ def _status_page(request, item, *, rating_form=None, status=200):
     reached = Stage.PUBLIC_STEPS.index(shown.stage) if shown.stage in Stage.PUBLIC_STEPS else -1
     for index, step in enumerate(Stage.PUBLIC_STEPS):
         steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
-    proven = proof.cookie_proves(request, item)
+    proven = proof.visitor_proves(request, item)
     if rating_form is None and item.stage == Stage.CLOSED and rating is None:
         rating_form = RatingForm(needs_proof=not proven)
     response = render(
@@ -258,7 +347,15 @@ def _status_page(request, item, *, rating_form=None, status=200):
             "just_created": secret is not None,
             "reporter_secret": secret,
             "rating": rating,
+            "rating_word": score_word(rating.overall) if rating else "",
             "rating_form": rating_form,
+            "rating_details": [rating_form[name] for name in RatingForm.DETAILS]
+            if rating_form
+            else [],
+            "send_back_below": conf.UNSATISFIED_BELOW,
+            # The reporter's own words and photos: only for the proved reporter.
+            "own": _own_view(item) if proven else None,
+            **(extra or {}),
         },
         status=status,
     )
@@ -289,7 +386,7 @@ def rate(request, code):
     item = selectors.public_request(code)
     if item is None:
         raise Http404
-    proven = proof.cookie_proves(request, item)
+    proven = proof.visitor_proves(request, item)
     form = RatingForm(request.POST, needs_proof=not proven)
     if not form.is_valid():
         return _status_page(request, item, rating_form=form, status=400)
@@ -306,9 +403,17 @@ def rate(request, code):
                 ),
             )
             return _status_page(request, item, rating_form=form, status=403)
-    scores = {k: v for k, v in form.cleaned_data.items() if k != "proof"}
+    if request.POST.get("change"):
+        # From the confirmation step: back to the form, with the answers chosen.
+        data = request.POST.copy()
+        data["confirm_low"] = ""
+        return _status_page(request, item, rating_form=RatingForm(data, needs_proof=not proven))
+    if item.stage == Stage.CLOSED and form.sends_back() and not form.cleaned_data["confirm_low"]:
+        # Without JavaScript the resident has not seen the warning yet: say what this rating
+        # does, and let them send it or change it.
+        return _status_page(request, item, rating_form=form, extra={"confirm_low": True})
     try:
-        flow.transition(case=item, action="rate", by=None, **scores)
+        flow.transition(case=item, action="rate", by=None, **form.scores())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
