@@ -215,6 +215,30 @@ class RatingForm(forms.Form):
         return Decimal(sum(scores)) / len(scores) < conf.UNSATISFIED_BELOW
 
 
+class MinePhoneForm(forms.Form):
+    """“My requests”, step 1: the phone the resident left with their requests."""
+
+    phone = forms.RegexField(
+        label=_("Mobile phone you left with your requests"),
+        regex=PHONE_PATTERN,
+        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class MineCodeForm(forms.Form):
+    """“My requests”, step 2: the 6-digit code sent to that phone."""
+
+    code = forms.RegexField(
+        label=_("6-digit code from the SMS"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Enter the 6 digits of the SMS.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}
+        ),
+    )
+
+
 QUEUE_FILTERS = (
     "stage",
     "category",

@@ -4,7 +4,7 @@ import base64
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,6 +15,7 @@ from requests_desk import public
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
+    Rating,
     Request,
     RequestEvent,
     RequestPhoto,
@@ -245,6 +246,24 @@ def photos_visible_to(user):
             Q(request__in=in_area) | Q(pk__in=public_photos().values("pk"))
         )
     return public_photos()
+
+
+def phone_requests(phone_index: str):
+    """The requests reported with the phone of blind index `phone_index`, newest first."""
+    if not phone_index:
+        return Request.objects.none()
+    return Request.objects.filter(reporter_phone_index=phone_index).order_by("-created_at", "-pk")
+
+
+def mine_list(phone_index: str, *, limit: int = 200):
+    """“My requests” (requests_desk/mine.py): the requests of a phone proved by its SMS code,
+    newest first, with whether each still waits for its rating."""
+    return (
+        phone_requests(phone_index)
+        .annotate(rated=Exists(Rating.objects.filter(request_id=OuterRef("pk"))))
+        .select_related("category__parent", "community", "merged_into")
+        .defer("community__boundary")[:limit]
+    )
 
 
 def reporter_photos(item: Request):

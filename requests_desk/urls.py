@@ -6,6 +6,7 @@ app_name = "requests_desk"
 urlpatterns = [
     path("new/", views.report_new, name="new"),
     path("track/", views.status_lookup, name="lookup"),
+    path("mine/", views.my_requests, name="mine"),
     path("t/<str:code>/", views.status, name="status"),
     path("t/<str:code>/rate/", views.rate, name="rate"),
     path("t/<str:code>/photo/<int:pk>/<str:name>", views.reporter_photo, name="reporter_photo"),

@@ -24,13 +24,15 @@ from core.ratelimit import client_address
 from core.uploads import photos_clean
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
-from requests_desk import flow, pending, proof, public, selectors, services, throttle
+from requests_desk import flow, mine, pending, proof, public, selectors, services, throttle
 from requests_desk.conf import conf
 from requests_desk.exports import queue_xlsx
 from requests_desk.forms import (
     QUEUE_FILTERS,
     ActionForm,
     BulkDispatchForm,
+    MineCodeForm,
+    MinePhoneForm,
     QueueExportForm,
     QueueFilterForm,
     RatingForm,
@@ -425,6 +427,80 @@ def rate(request, code):
                 _("Thank you. We are sorry: the request has been sent back to be handled again."),
             )
     return redirect("requests_desk:status", code=item.code)
+
+
+def _mine_post(request, *, ip):
+    """One step of “My requests” (requests_desk/mine.py): (redirect, phone form, code form,
+    status)."""
+    step = request.POST.get("step")
+    phone_form, code_form = MinePhoneForm(), MineCodeForm()
+    if step == "leave":
+        mine.leave(request)
+        messages.info(request, _("This browser no longer shows your requests."))
+        return redirect("requests_desk:mine"), phone_form, code_form, 200
+    if step == "phone":
+        phone_form = MinePhoneForm(request.POST)
+        if not phone_form.is_valid():
+            return None, phone_form, code_form, 400
+        try:
+            mine.code_request(request, phone=phone_form.cleaned_data["phone"], ip=ip)
+        except mine.TooMany as exc:
+            phone_form.add_error(
+                "phone",
+                _("Too many codes were asked for. Please try again in %(minutes)s minutes.")
+                % {"minutes": exc.minutes},
+            )
+            return None, phone_form, code_form, 429
+        # The same answer whether the number reported anything or not.
+        messages.info(
+            request,
+            _("If this number reported requests, a 6-digit code is on its way to it by SMS."),
+        )
+        return redirect("requests_desk:mine"), phone_form, code_form, 200
+    code_form = MineCodeForm(request.POST)
+    if not code_form.is_valid():
+        return None, phone_form, code_form, 400
+    result = mine.code_check(request, code=code_form.cleaned_data["code"])
+    if result is None:
+        messages.error(request, _("That code has ended. Ask for a new one."))
+        return redirect("requests_desk:mine"), phone_form, code_form, 200
+    if result is False:
+        code_form.add_error("code", _("That code is not right."))
+        return None, phone_form, code_form, 400
+    return redirect("requests_desk:mine"), phone_form, code_form, 200
+
+
+def my_requests(request):
+    """“我的诉求”: a resident lists the requests of the phone they left, proved by an SMS code in
+    this browser session (requests_desk/mine.py). No account."""
+    status = 200
+    phone_form, code_form = MinePhoneForm(), MineCodeForm()
+    if request.method == "POST":
+        done, phone_form, code_form, status = _mine_post(request, ip=_client_ip(request))
+        if done is not None:
+            return done
+    index = proof.session_phone(request)
+    items = list(selectors.mine_list(index)) if index else None
+    waiting = (
+        not index
+        and mine.challenge(request) is not None
+        and not request.GET.get("again")
+        and not phone_form.errors
+    )
+    response = render(
+        request,
+        "requests_desk/mine.html",
+        {
+            "items": items,
+            "waiting": waiting,
+            "phone_form": phone_form,
+            "code_form": code_form,
+            "code_minutes": max(1, conf.MINE_CODE_SECONDS // 60),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
