@@ -261,6 +261,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "redgrid@localhost")
 REDGRID_SMS_BACKEND = env_str("REDGRID_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+# The site's public address, for links in messages that leave it (a resident's SMS and e-mail
+# notices): scheme and host, no trailing slash.
+SITE_URL = env_str("REDGRID_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("REDGRID_SITE_URL must start with http:// or https://.")
 
 # --- Sensitive personal data (PIPL) ---------------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: docs/configuration.md).
