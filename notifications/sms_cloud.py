@@ -35,7 +35,7 @@ class SmsRefused(Exception):
 
 
 def _required(*names: str) -> dict[str, str]:
-    values = {name: getattr(settings, name, "") for name in names}
+    values = {name: getattr(settings, name) for name in names}
     missing = [name for name, value in values.items() if not value]
     if missing:
         raise ImproperlyConfigured(
