@@ -34,8 +34,19 @@ class SmsRefused(Exception):
     """The gateway answered but did not accept the message (its code and message)."""
 
 
+def _gateway_settings() -> dict[str, str]:
+    return {
+        "REDGRID_SMS_ACCESS_KEY_ID": settings.REDGRID_SMS_ACCESS_KEY_ID,
+        "REDGRID_SMS_ACCESS_KEY_SECRET": settings.REDGRID_SMS_ACCESS_KEY_SECRET,
+        "REDGRID_SMS_APP_ID": settings.REDGRID_SMS_APP_ID,
+        "REDGRID_SMS_SIGN_NAME": settings.REDGRID_SMS_SIGN_NAME,
+        "REDGRID_SMS_TEMPLATE": settings.REDGRID_SMS_TEMPLATE,
+    }
+
+
 def _required(*names: str) -> dict[str, str]:
-    values = {name: getattr(settings, name) for name in names}
+    known = _gateway_settings()
+    values = {name: known[name] for name in names}
     missing = [name for name, value in values.items() if not value]
     if missing:
         raise ImproperlyConfigured(
