@@ -254,6 +254,13 @@ def _report(request, form_class, template, *, source, created_by=None):  # noqa:
             **_map_context(),
             "kept_photos": pending.pending_photos_urls(token, owner=owner),
             "max_photos": files_conf.MAX_PHOTOS,
+            "photo_i18n": {
+                "chosen": _("%(n)s photos chosen; they are sent with the form."),
+                "room": _("You can add %(n)s more."),
+                "full": _("That is the most photos a request can have."),
+                "remove": _("Remove photo %(n)s"),
+                "photo": _("Photo %(n)s you chose"),
+            },
         },
     )
     if new_device and token:
@@ -413,7 +420,14 @@ def rate(request, code):
     if item.stage == Stage.CLOSED and form.sends_back() and not form.cleaned_data["confirm_low"]:
         # Without JavaScript the resident has not seen the warning yet: say what this rating
         # does, and let them send it or change it.
-        return _status_page(request, item, rating_form=form, extra={"confirm_low": True})
+        scores = [form.scores()[name] for name in RatingForm.DETAILS]
+        score = sum(scores) / len(scores)
+        return _status_page(
+            request,
+            item,
+            rating_form=form,
+            extra={"confirm_low": True, "low_score": score, "low_word": score_word(score)},
+        )
     try:
         flow.transition(case=item, action="rate", by=None, **form.scores())
     except ValidationError as exc:

@@ -32,7 +32,10 @@
     }
     warning.hidden = !low;
     if (confirm) confirm.value = low ? "on" : "";
-    button.textContent = low ? button.getAttribute("data-low-label") : label;
+    // Only when it changes: replacing the text under a pressed button (a field's change event
+    // fires as the focus leaves it on mousedown) would lose the click.
+    var wanted = low ? button.getAttribute("data-low-label") : label;
+    if (button.textContent !== wanted) button.textContent = wanted;
   }
 
   form.addEventListener("change", update);
