@@ -151,7 +151,13 @@ def pending_photos_urls(token: str, *, owner: str) -> list[str]:
         return []
     if directory is None:
         return []
-    return [_preview(path) for path in _files(directory)]
+    previews = []
+    for path in _files(directory):
+        try:
+            previews.append(_preview(path))
+        except (OSError, ValueError):  # unreadable: the count still says how many are kept
+            continue
+    return previews
 
 
 def pending_photos_discard(token: str, *, owner: str) -> None:

@@ -138,6 +138,17 @@ def _upload_owner(request, device_id: str, created_by) -> str:
     return f"device:{device_id}"
 
 
+# Refusals that are not about the resident's input: the throttle (requests_desk.throttle) and
+# the storage (core.uploads.files_store on a full disk).
+SYSTEM_REFUSALS = frozenset({"rate_ip", "rate_phone", "storage"})
+
+
+def _error_codes(exc: ValidationError) -> set:
+    if hasattr(exc, "error_dict"):
+        return {e.code for errors in exc.error_dict.values() for e in errors}
+    return {e.code for e in exc.error_list}
+
+
 def _keep_photos(form, *, owner: str, already_kept: bool) -> int:
     """After an error of the form: keep the photos it carried (a browser cannot refill a file
     input), added to those already kept; return how many new ones were kept."""
@@ -156,7 +167,10 @@ def _keep_photos(form, *, owner: str, already_kept: bool) -> int:
         return 0  # the photos' own error is shown; nothing to keep
     if not cleaned:
         return 0
-    token = pending.pending_photos_store(photos=cleaned, owner=owner, token=token)
+    try:
+        token = pending.pending_photos_store(photos=cleaned, owner=owner, token=token)
+    except OSError:
+        return 0  # the disk is full: the form says nothing is kept
     form.data = form.data.copy()
     form.data["pending_photos"] = token
     return len(cleaned)
@@ -216,6 +230,9 @@ def _report(request, form_class, template, *, source, created_by=None):  # noqa:
                 form_add_errors(form, exc)
         except ValidationError as exc:
             form_add_errors(form, exc)
+            # Refused by a limit or a full disk, not for what the resident typed: nothing more
+            # is decoded or written for them (a throttled visitor costs the server nothing).
+            kept_now = kept_now or bool(_error_codes(exc) & SYSTEM_REFUSALS)
         else:
             if not nearby:
                 pending.pending_photos_discard(token, owner=owner)

@@ -19,8 +19,10 @@ DESKTOP = {"width": 1280, "height": 900}
 def shots(page, artifacts, name):
     """Full-page screenshots at 360 and 1280 px (test-artifacts/residents_<name>_*.png)."""
     page.set_viewport_size(DESKTOP)
+    page.wait_for_timeout(300)  # the layout settles at the new width
     page.screenshot(path=str(artifacts / f"residents_{name}_1280.png"), full_page=True)
     page.set_viewport_size(PHONE_SIZE)
+    page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / f"residents_{name}_360.png"), full_page=True)
 
 
