@@ -137,10 +137,19 @@ def file_response(request: HttpRequest, *, kind: str, pk: int, name: str) -> Htt
     if found is None:
         raise Http404
     instance = found.visible_to(request.user).filter(pk=pk).first()
-    if instance is None:
-        raise Http404
-    stored = getattr(instance, found.field, None)
-    if not stored or posixpath.basename(stored.name) != name:
+    return _serve(found, instance, name)
+
+
+def authorised_file_response(instance: models.Model, *, name: str) -> HttpResponseBase:
+    """The stored file of `instance`, which the caller has already authorised by a rule that is
+    not about an account (a resident's proof of being a request's reporter): the same answer,
+    headers and checks of the name as file_response; Http404 when the name or file is wrong."""
+    return _serve(kind_of(type(instance)), instance, name)
+
+
+def _serve(found: Kind, instance: models.Model | None, name: str) -> HttpResponseBase:
+    stored = getattr(instance, found.field, None) if instance is not None else None
+    if instance is None or not stored or posixpath.basename(stored.name) != name:
         raise Http404
     content_type = content_type_for(stored.name) if not found.inline else "image/jpeg"
     if conf.x_accel():

@@ -17,6 +17,7 @@ class RequestsDeskConfig(AppConfig):
     ]
     nav_items = [
         ("requests_desk:new", _("Report a problem"), "public"),
+        ("requests_desk:mine", _("My requests"), "public"),
         ("requests_desk:queue", _("Requests queue"), "staff"),
     ]
     role_permissions = {

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from core.fields import MultiplePhotoField
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
 from requests_desk import flow
+from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
 from requests_desk.selectors import categories_tree
 
@@ -129,20 +132,52 @@ class StaffEntryForm(ReportForm):
     field_order = ["source"]
 
 
+# The five answers of a satisfaction rating, best first (the words of the 12345 hotline's survey).
+SCORE_WORDS = {
+    5: _("Very satisfied"),
+    4: _("Satisfied"),
+    3: _("Neither"),
+    2: _("Dissatisfied"),
+    1: _("Very dissatisfied"),
+}
+
+
+def score_word(score) -> str:
+    """The word of a score (an average is rounded half up: 2.5 reads "neither")."""
+    return str(SCORE_WORDS[min(5, max(1, int(Decimal(score) + Decimal("0.5"))))])
+
+
+class StarsWidget(forms.RadioSelect):
+    """Five choices shown as stars with their word (requests_desk/_stars.html): radio buttons,
+    so they work without JavaScript and with a keyboard."""
+
+    template_name = "requests_desk/widgets/stars.html"
+
+
+def _score_field(label, *, required):
+    return forms.TypedChoiceField(
+        label=label,
+        required=required,
+        choices=list(SCORE_WORDS.items()),
+        coerce=int,
+        empty_value=None,
+        widget=StarsWidget,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+
+
 class RatingForm(forms.Form):
-    SCORES = [(i, str(i)) for i in range(5, 0, -1)]
-    speed = forms.TypedChoiceField(
-        label=_("Speed"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    """The resident's rating: one question with five answers (stars and words), and the four
+    aspects the district's figures count (flow's "rate": speed, result, service, quality of
+    feedback), each taking the overall answer unless the resident gives it apart."""
+
+    score = _score_field(
+        _("How satisfied are you with how your request was handled?"), required=True
     )
-    result = forms.TypedChoiceField(
-        label=_("Result"), choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    service = forms.TypedChoiceField(
-        label=_("Service"), choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    feedback_quality = forms.TypedChoiceField(
-        label=_("Quality of feedback"), choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
+    speed = _score_field(_("Speed"), required=False)
+    result = _score_field(_("Result"), required=False)
+    service = _score_field(_("Service"), required=False)
+    feedback_quality = _score_field(_("Quality of feedback"), required=False)
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
@@ -155,12 +190,53 @@ class RatingForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+    # The resident was told that this rating sends the request back, and sends it anyway
+    # (set by the confirmation step, or by requests_desk/rating.js once the warning is shown).
+    confirm_low = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    DETAILS = ("speed", "result", "service", "feedback_quality")
 
     def __init__(self, *args, needs_proof=True, **kwargs):
         super().__init__(*args, **kwargs)
         # The browser that sent the request proves it with its cookie (requests_desk.proof).
         if not needs_proof:
             del self.fields["proof"]
+
+    def scores(self) -> dict:
+        """flow.transition's "rate" parameters: each aspect, or the overall answer."""
+        data = self.cleaned_data
+        scores = {name: data.get(name) or data["score"] for name in self.DETAILS}
+        return {**scores, "comment": data.get("comment", "")}
+
+    def sends_back(self) -> bool:
+        """Whether this rating is an unsatisfied one, which sends the request back to be
+        handled again (the flow's rule: the average below UNSATISFIED_BELOW)."""
+        scores = [self.scores()[name] for name in self.DETAILS]
+        return Decimal(sum(scores)) / len(scores) < conf.UNSATISFIED_BELOW
+
+
+class MinePhoneForm(forms.Form):
+    """“My requests”, step 1: the phone the resident left with their requests."""
+
+    phone = forms.RegexField(
+        label=_("Mobile phone you left with your requests"),
+        regex=PHONE_PATTERN,
+        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class MineCodeForm(forms.Form):
+    """“My requests”, step 2: the 6-digit code sent to that phone."""
+
+    code = forms.RegexField(
+        label=_("6-digit code from the SMS"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Enter the 6 digits of the SMS.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}
+        ),
+    )
 
 
 QUEUE_FILTERS = (

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,6 +18,7 @@ from requests_desk import public
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
+    Rating,
     Request,
     RequestEvent,
     RequestPhoto,
@@ -276,6 +277,34 @@ PUBLIC_RELATED = (
     "department",
     "merged_into",
 )
+
+
+def phone_requests(phone_index: str) -> QuerySet[Request]:
+    """The requests reported with the phone of blind index `phone_index`, newest first."""
+    if not phone_index:
+        return Request.objects.none()
+    return Request.objects.filter(reporter_phone_index=phone_index).order_by("-created_at", "-pk")
+
+
+def mine_list(phone_index: str, *, limit: int = 200) -> QuerySet[Request]:
+    """“My requests” (requests_desk/mine.py): the requests of a phone proved by its SMS code,
+    newest first, with whether each still waits for its rating."""
+    return (
+        phone_requests(phone_index)
+        .annotate(rated=Exists(Rating.objects.filter(request_id=OuterRef("pk"))))
+        .select_related("category__parent", "community", "merged_into")
+        .defer("community__boundary")[:limit]
+    )
+
+
+def reporter_photos(item: Request) -> QuerySet[RequestPhoto]:
+    """The photos the proved reporter of `item` sees (requests_desk.views._own_view): the ones
+    they sent, then those of the public feedback replies (the "after" photos)."""
+    return (
+        RequestPhoto.objects.filter(request=item)
+        .filter(Q(event__isnull=True) | Q(event__action="feedback", event__public=True))
+        .order_by("event_id", "pk")
+    )
 
 
 def public_request(code: str) -> Request | None:

@@ -100,6 +100,14 @@ RESIDENT_BODY = text_kind(
     gettext_lazy("Your request %(code)s is now: %(stage)s. Follow it at %(link)s"),
     formats=STAGE,
 )
+# The closing notice asks for the rating (the status page's form, or "我的诉求").
+RESIDENT_BODY_CLOSED = text_kind(
+    "requests_desk.resident_body_closed",
+    gettext_lazy(
+        "Your request %(code)s has been handled and closed. Please rate how it was handled: "
+        "%(link)s"
+    ),
+)
 DISPATCHED_TO_YOU = text_kind(
     "requests_desk.dispatched_to_you", gettext_lazy("Request %(code)s dispatched to you")
 )
@@ -163,6 +171,7 @@ CALENDAR_ENDS_BODY = text_kind(
 INBOX = (
     RESIDENT_SUBJECT,
     RESIDENT_BODY,
+    RESIDENT_BODY_CLOSED,
     DISPATCHED_TO_YOU,
     NEW_IN_GRID,
     DUE_SOON,
