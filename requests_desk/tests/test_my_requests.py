@@ -157,3 +157,21 @@ def test_bad_input_is_a_translated_400(client, db):
     assert response.status_code == 400 and "11 位" in response.content.decode()
     response = client.post(URL, {"step": "code", "code": "12ab"})
     assert response.status_code == 400
+
+
+def test_the_code_is_sent_by_the_worker_so_the_page_takes_as_long_either_way(
+    client, reported, sms, monkeypatch
+):
+    """No gateway call on the request path: a phone with requests would answer later than one
+    without (a timing oracle). The page only queues the code; the worker sends it."""
+    from requests_desk import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.mine_code_send, "delay", lambda *args: queued.append(args))
+    assert ask_code(client).status_code == 302
+    assert ask_code(Client(), phone="13700000000", ip="10.0.0.2").status_code == 302
+    assert sms == []  # nothing sent while the page answered
+    [(phone, text)] = queued  # only the phone that reported something gets a code
+    assert phone == PHONE
+    tasks.mine_code_send(phone, text)  # what the worker does
+    assert sms[0]["phone"] == PHONE and re.search(r"\b\d{6}\b", sms[0]["text"])
