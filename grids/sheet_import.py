@@ -35,11 +35,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core import sheets
-from core.sheets import Column, ImportRefused, Rows, rows_to_write, sheet_rows, template_xlsx
+from core.sheets import Column, Rows, rows_to_write, sheet_rows, template_xlsx
 from grids.jurisdiction import scope_queryset
 from privacy.crypto import seal, unseal
-
-__all__ = ["ImportRefused", "Preview", "RowResult", "SheetKind", "sheet_kind"]
 
 SEALED_SECONDS = 3600
 MAX_BYTES = 10 * 1024 * 1024

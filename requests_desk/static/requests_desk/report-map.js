@@ -1,52 +1,11 @@
-/* Resident form: tap the map or use the phone's location to fill the hidden lat/lon fields.
-   Without JavaScript the map stays hidden and the community + address fields do the job. */
+/* Resident form: tap the map or use the phone's location to fill the hidden lat/lon fields
+   (RedGridMap.pointPicker). Without JavaScript the map stays hidden and the community + address
+   fields do the job. */
 (function () {
   "use strict";
-  var el = document.getElementById("rq-map");
-  if (!el || !window.L) { return; }
-  var t = JSON.parse(document.getElementById("rq-map-i18n").textContent);
-  document.querySelectorAll(".js-only").forEach(function (n) { n.hidden = false; });
-  var latInput = document.getElementById("id_lat");
-  var lonInput = document.getElementById("id_lon");
-  var status = document.getElementById("rq-map-status");
-  var map = RedGridMap.makeMap(el);
-  var marker = null;
-  status.textContent = t.tap;
-
-  function place(lat, lon, pan) {
-    latInput.value = lat.toFixed(6);
-    lonInput.value = lon.toFixed(6);
-    var shown = map.redgrid.toDisplay(lat, lon);
-    if (marker) { marker.setLatLng(shown); } else {
-      marker = L.circleMarker(shown, { radius: 9, color: "#c0392b", weight: 3, fillOpacity: 0.6 }).addTo(map);
-    }
-    if (pan) { map.setView(shown, Math.max(map.getZoom(), 15)); }
-    status.textContent = t.chosen;
-    el.setAttribute("data-picked", "true");
-  }
-
-  fetch(el.getAttribute("data-grids-url"), { headers: { Accept: "application/json" } })
-    .then(function (r) { return r.json(); })
-    .then(function (data) {
-      var layer = RedGridMap.geoJSON(map, data, { style: function () {
-        return { color: "#c0392b", weight: 1, fillOpacity: 0.04 };
-      }, interactive: false }).addTo(map);
-      if (data.features && data.features.length && !marker) { map.fitBounds(layer.getBounds()); }
-      el.setAttribute("data-loaded", "true");
-    })
-    .catch(function () { el.setAttribute("data-loaded", "true"); });
-
-  map.on("click", function (e) {
-    var p = map.redgrid.fromDisplay(e.latlng);
-    place(p.lat, p.lon, false);
-  });
-  if (latInput.value && lonInput.value) { place(parseFloat(latInput.value), parseFloat(lonInput.value), true); }
-
-  document.getElementById("rq-geolocate").addEventListener("click", function () {
-    if (!navigator.geolocation) { status.textContent = t.noGeo; return; }
-    status.textContent = t.locating;
-    navigator.geolocation.getCurrentPosition(function (pos) {
-      place(pos.coords.latitude, pos.coords.longitude, true);
-    }, function () { status.textContent = t.denied; }, { enableHighAccuracy: true, timeout: 10000 });
+  if (!window.RedGridMap) { return; }
+  RedGridMap.pointPicker("rq", {
+    zoom: 15,
+    onPlace: function (lat, lon, picker) { picker.el.setAttribute("data-picked", "true"); }
   });
 })();
