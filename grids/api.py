@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.ratelimit import Rate, client_address, rate_hit
+from core.ratelimit import Rate, client_address
 from grids import gazetteer
 from grids.conf import conf
 from grids.locate import locate
@@ -67,7 +67,7 @@ def places_allow(request) -> None:
     """Count one look at the gazetteer from this address (search or "which grid"); 429 with a
     translated message when it used up the window (core.ratelimit)."""
     rate = Rate.of(conf.RATE_LIMIT_PLACES)
-    if not rate_hit("grids-places", client_address(request), rate):
+    if not gazetteer.search_allowed(client_address(request)):
         raise TooManyLooks(
             _("Too many place searches from your network. Please try again in %(n)s minutes.")
             % {"n": rate.minutes}

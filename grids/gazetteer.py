@@ -187,11 +187,12 @@ def route_address(text: str, *, community=None, on=None) -> Place | None:
     whose name (or address) the text contains, the longest such first, in `community` when given.
     Used to route a request typed without a point. None when nothing matches, or when the best
     matches lie in different grids."""
-    text = clean_query(text)
+    text = " ".join((text or "").split())[:200]
     if len(text) < 2:
         return None
     candidates = []
-    for source in _sources(nearest=True):
+    # Every source that lies in one grid: a grid by its name, the places with a point.
+    for source in [s for s in _sources() if "grid_code" in s.fields]:
         qs = _rows(source, source.queryset(on))
         if community is not None and "community_code" in source.fields:
             qs = qs.filter(**{source.fields["community_code"]: community.code})
@@ -315,3 +316,36 @@ def where_text(answer: dict) -> str:
             "m": nearest["distance_m"],
         }
     return text
+
+
+def search_allowed(address: str) -> bool:
+    """Count one look at the gazetteer from client `address`; False once the address used up
+    its looks for the window (REDGRID_GRIDS_RATE_LIMIT_PLACES). The API and the form's no-JS
+    search share the count."""
+    from core.ratelimit import Rate, rate_hit
+
+    return rate_hit("grids-places", address, Rate.of(conf.RATE_LIMIT_PLACES))
+
+
+REFERENCE_MAX_PLACES = 400
+
+
+def reference_layer(*, on=None) -> dict:
+    """What a map without tiles draws for reference: the communities' names at a point inside
+    each, and the key places and service positions (name, kind, point). One query per source."""
+    layer = {"areas": [], "places": []}
+    for source in _sources():
+        if source.kind == "grid":
+            continue
+        qs = _values(_rows(source, source.queryset(on))).order_by("pk")[:REFERENCE_MAX_PLACES]
+        target = layer["places"] if source.nearest else layer["areas"]
+        for row in qs:
+            target.append(
+                {
+                    "name": row["name"],
+                    "kind": source.kind,
+                    "lon": round(row["_pt"].x, 6),
+                    "lat": round(row["_pt"].y, 6),
+                }
+            )
+    return layer

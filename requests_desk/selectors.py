@@ -105,6 +105,7 @@ def queue_filter(
     overdue=False,
     extension=False,
     reopen=False,
+    unplaced=False,
     q="",
     nearly_due=False,
     reported_from=None,
@@ -137,6 +138,9 @@ def queue_filter(
         qs = qs.filter(extension_requested_until__isnull=False)
     if reopen:
         qs = qs.filter(reopen_requested_at__isnull=False)
+    if unplaced:
+        # Reported without a point, its address routed to no grid: staff place it ("place").
+        qs = qs.filter(grid__isnull=True, stage__in=Stage.OPEN)
     if q:
         qs = qs.filter(Q(code=q.strip().upper()) | Q(address__icontains=q.strip()))
     return qs
