@@ -310,7 +310,9 @@ def where_text(answer: dict) -> str:
         "community": grid["community"],
     }
     nearest = answer.get("nearest")
-    if nearest:
+    if nearest and (nearest["distance_m"] or 0) < 20:
+        text += " " + gettext("At %(name)s.") % {"name": nearest["name"]}
+    elif nearest:
         text += " " + gettext("Nearest known place: %(name)s, about %(m)s m away.") % {
             "name": nearest["name"],
             "m": nearest["distance_m"],

@@ -23,7 +23,7 @@
       if (data.features && data.features.length) { map.fitBounds(layer.getBounds()); }
       el.setAttribute("data-loaded", "true");
     })
-    .catch(function () { el.setAttribute("data-loaded", "true"); });
+    .catch(function (e) { el.setAttribute("data-error", String(e)); el.setAttribute("data-loaded", "true"); });
   map.on("click", function (e) {
     if (!lat || !lon) { return; }
     var p = map.redgrid.fromDisplay(e.latlng);
