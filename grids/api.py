@@ -158,21 +158,23 @@ def _lonlat(request) -> tuple[float, float]:
     return values["lon"], values["lat"]
 
 
-_PLACE = inline_serializer(
-    "Place",
-    {
-        "ref": serializers.CharField(),
-        "kind": serializers.CharField(),
-        "kind_label": serializers.CharField(),
-        "name": serializers.CharField(),
-        "address": serializers.CharField(),
-        "lon": serializers.FloatField(),
-        "lat": serializers.FloatField(),
-        "grid": serializers.DictField(allow_null=True),
-        "community": serializers.DictField(allow_null=True),
-        "distance_m": serializers.IntegerField(allow_null=True),
-    },
-)
+def _place_schema(name="Place", **kwargs):
+    return inline_serializer(
+        name,
+        {
+            "ref": serializers.CharField(),
+            "kind": serializers.CharField(),
+            "kind_label": serializers.CharField(),
+            "name": serializers.CharField(),
+            "address": serializers.CharField(),
+            "lon": serializers.FloatField(),
+            "lat": serializers.FloatField(),
+            "grid": serializers.DictField(allow_null=True),
+            "community": serializers.DictField(allow_null=True),
+            "distance_m": serializers.IntegerField(allow_null=True),
+        },
+        **kwargs,
+    )
 
 
 class PlaceSearchView(APIView):
@@ -185,7 +187,9 @@ class PlaceSearchView(APIView):
     @extend_schema(
         operation_id="places_search",
         parameters=[OpenApiParameter("q", str, required=True, description="name or address")],
-        responses=inline_serializer("PlaceList", {"results": serializers.ListField(child=_PLACE)}),
+        responses=inline_serializer(
+            "PlaceList", {"results": serializers.ListField(child=_place_schema())}
+        ),
     )
     def get(self, request):
         places_allow(request)
@@ -216,7 +220,7 @@ class PlaceHereView(APIView):
             {
                 "inside": serializers.BooleanField(),
                 "grid": serializers.DictField(allow_null=True),
-                "nearest": _PLACE,
+                "nearest": _place_schema("NearestPlace", allow_null=True),
                 "text": serializers.CharField(),
             },
         ),

@@ -5,6 +5,7 @@
                                                    already subscribed (no enumeration)
     alert_confirm(token) -> AreaAlert | None       the link from that message (signed, expiring)
     alert_unsubscribe(token) -> bool               the one-click link in every alert (signed)
+    alert_of_stop_token(token) -> AreaAlert | None the subscription that link names
     alerts_for_new_request(*, case) -> int         queue the alerts of a new listed request
 
 Everything is sent through the notifications outbox (notification_enqueue). An alert says what
@@ -133,6 +134,11 @@ def alert_confirm(token: str) -> AreaAlert | None:
         alert.confirmed_at = timezone.now()
         alert.save(update_fields=["confirmed_at"])
     return alert
+
+
+def alert_of_stop_token(token: str) -> AreaAlert | None:
+    """The subscription an unsubscribe link names, or None (forged, or already stopped)."""
+    return _alert_of(token, STOP_SALT)
 
 
 def alert_unsubscribe(token: str) -> bool:

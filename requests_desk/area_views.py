@@ -148,4 +148,6 @@ def alert_stop(request, token):
         if not alerts.alert_unsubscribe(token):
             return render(request, "requests_desk/alert_link.html", {"invalid": True}, status=400)
         return render(request, "requests_desk/alert_link.html", {"stopped": True})
+    if alerts.alert_of_stop_token(token) is None:
+        return render(request, "requests_desk/alert_link.html", {"invalid": True}, status=400)
     return render(request, "requests_desk/alert_link.html", {"stop": True})

@@ -116,7 +116,7 @@ def test_screenshots_of_area_pages_and_placing(
         ("area_grid", f"/areas/{world.grids['A1a'].code}/"),
         ("area_community", f"/areas/{world.communities['A1'].code}/"),
         ("area_street", f"/areas/{world.streets['A'].code}/"),
-        ("alert_stop", "/areas/alerts/stop/x/"),
+        ("alert_stop_invalid", "/areas/alerts/stop/x/"),
     ]
     for size, viewport in (("phone", {"width": 360, "height": 740}), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)

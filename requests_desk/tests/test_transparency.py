@@ -226,6 +226,7 @@ def test_unsubscribe_token_cannot_be_forged(client, world):
     ]
     for token in forged:
         if token:
+            assert client.get(f"/areas/alerts/stop/{token}/").status_code == 400
             assert client.post(f"/areas/alerts/stop/{token}/").status_code == 400
     assert AreaAlert.objects.count() == 2
     # And a confirmation token cannot be made from a stop token.
