@@ -67,6 +67,9 @@ def queue_url(**params: Any) -> str:
 class RequestsPanel:
     waiting: list = field(default_factory=list)  # [{"stage", "label", "count", "url"}]
     waiting_total: int = 0
+    # Waiting requests reported without a point and in no grid: staff place them ("place").
+    unplaced_count: int = 0
+    unplaced_url: str = ""
     waiting_rows: list = field(default_factory=list)
     overdue_count: int = 0
     overdue_url: str = ""
@@ -123,12 +126,15 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
     def rows(queryset: QuerySet[Any]) -> list[Any]:
         return list(queryset.select_related("category").defer(*ROW_DEFERRED).with_due_flags(now))
 
-    counts = dict(
+    by_stage = list(
         qs.filter(stage__in=Stage.WAITING)
         .values_list("stage")
-        .annotate(n=Count("id"))
-        .values_list("stage", "n")
+        .annotate(n=Count("id"), unplaced=Count("id", filter=Q(grid__isnull=True)))
+        .values_list("stage", "n", "unplaced")
     )
+    counts = {stage: n for stage, n, _unplaced in by_stage}
+    panel.unplaced_count = sum(unplaced for _stage, _n, unplaced in by_stage)
+    panel.unplaced_url = queue_url(unplaced="on")
     labels = dict(Stage.choices)
     for stage in Stage.WAITING:
         panel.waiting.append(

@@ -119,6 +119,17 @@ class RequestsDeskSettings(AppSettings):
         "“My requests”: SMS codes asked for, (codes, seconds) per client address.",
         check=count_per_seconds,
     )
+    RATE_LIMIT_ALERT_SUBSCRIBE = Setting(
+        (5, 3600),
+        "Alerts of new reports in an area: subscriptions (requests, seconds) per client address "
+        "and per e-mail address or phone number.",
+        check=count_per_seconds,
+    )
+    ALERTS_PER_DAY = Setting(
+        20,
+        "Alerts of new reports in an area: the most one subscription receives in a day.",
+        check=positive,
+    )
     DUPLICATE_MINUTES = Setting(
         10,
         "Same resident, same sub-class within this many minutes: refused as a duplicate.",

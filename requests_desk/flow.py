@@ -8,7 +8,9 @@
     carried_over ─resume→ handling                          closed ─redo→ dispatched (不满意重办)
     closed ─reopen→ dispatched, closed ─dismiss_reopen→ closed (the reporter asked to reopen)
     dispatched/handling: request_extension, then approve_extension / reject_extension (a higher role)
-    contact (the 24-hour call to the resident) and reply (a note, public or internal) keep the stage.
+    contact (the 24-hour call to the resident) and reply (a note, public or internal) keep the stage;
+    so does place (a request reported without a point that its address did not route to a grid:
+    the community's staff put it in one, on the map or by choosing the grid).
 
 The API (everything else in this module is its implementation):
 
@@ -251,6 +253,17 @@ TRANSITIONS = {
             MANAGERS,
             True,
         ),
+        # A request reported without a point that its address did not route to a grid: the
+        # community's staff place it on the map or pick its grid; then it flows as any other.
+        Transition(
+            "place",
+            gettext_lazy("Place in a grid"),
+            S.OPEN,
+            None,
+            HIGHER,
+            # grid: an area grid of the case's community; or lat/lon: the point, located.
+            params=("grid", "lat", "lon", "note"),
+        ),
         Transition(
             "reply",
             gettext_lazy("Add a note or reply"),
@@ -315,6 +328,8 @@ def _guard(case: Request, transition: Transition, user: User | None = None) -> s
         return _("No extension has been requested.")
     if transition.action in ("reopen", "dismiss_reopen") and not case.reopen_requested_at:
         return _("The resident has not asked to reopen this request.")
+    if transition.action == "place" and case.grid_id is not None:
+        return _("This request is already placed in a grid.")
     if transition.action == "contact" and case.contacted_at:
         return _("The resident has already been contacted.")
     if transition.action == "rate" and Rating.objects.filter(request_id=case.pk).exists():
@@ -636,8 +651,49 @@ def _do_merge(
     return texts.MERGED_INTO.store(code=into.code)
 
 
+def _do_place(
+    case: Request, now: datetime.datetime, by: User | None, note: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    from django.contrib.gis.geos import Point
+
+    from grids.locate import locate
+    from grids.models import AreaGrid
+
+    grid, lat, lon = params.get("grid"), params.get("lat"), params.get("lon")
+    if lat is not None and lon is not None:
+        point = Point(float(lon), float(lat), srid=4326)
+        grid = locate(point).grid
+        if grid is None or grid.community.code != case.community.code:
+            raise TransitionRefused(
+                _("That place is not in %(community)s. Tap a place inside it.")
+                % {"community": case.community.name},
+                code="grid",
+            )
+        case.location = point
+    elif isinstance(grid, AreaGrid | int | str):
+        grid_id = grid.pk if isinstance(grid, AreaGrid) else grid
+        grid = (
+            AreaGrid.objects.current()
+            .filter(pk=grid_id, community__code=case.community.code)
+            .select_related("community__street")
+            .first()
+        )
+        if grid is None:
+            raise TransitionRefused(
+                _("Choose a grid of %(community)s.") % {"community": case.community.name},
+                code="grid",
+            )
+    else:
+        raise TransitionRefused(_("Tap the place on the map or choose the grid."), code="grid")
+    case.grid = grid
+    case.community = grid.community
+    case.street = grid.community.street
+    return texts.PLACED.store(grid=grid.name)
+
+
 # action -> its effect on the case: (case, now, by, note, params) -> what it says, if anything.
 EFFECTS: dict[str, Callable[..., Any]] = {
+    "place": _do_place,
     "accept": lambda case, now, *a: setattr(case, "accepted_at", now),
     "cancel": _do_cancel,
     "file": _do_file,
@@ -675,6 +731,7 @@ NO_CLEAN = [
 # What transition() copies from the locked row onto the caller's instance before deciding.
 LOCKED_FIELDS = (
     "stage",
+    "grid_id",
     "due_at",
     "due_calendar_missing",
     "extension_requested_until",

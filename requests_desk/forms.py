@@ -5,6 +5,7 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MultiplePhotoField
+from grids import gazetteer
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
 from requests_desk import flow
@@ -71,6 +72,16 @@ class ReportForm(forms.Form):
         empty_value=None,
     )
     address = forms.CharField(label=_("Address or landmark"), required=False, max_length=200)
+    # The gazetteer (grids.gazetteer): a search without JavaScript re-shows the form with the
+    # places found as choices of `place` (a reference "kind:id"); with JavaScript the map is set.
+    place_q = forms.CharField(
+        label=_("Find the place by name or address"),
+        required=False,
+        max_length=gazetteer.QUERY_MAX,
+        help_text=_("An estate, a market, a service centre, a community or a grid."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    place = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
     photos = MultiplePhotoField(label=_("Photos (up to 4: JPEG, PNG or WebP)"))
     reporter_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=60)
     reporter_phone = forms.RegexField(
@@ -98,6 +109,9 @@ class ReportForm(forms.Form):
         cleaned["location"] = (
             Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
         )
+        cleaned["address_id"] = ""
+        if cleaned["location"] is None and cleaned.get("place"):
+            self._use_place(cleaned)
         if cleaned["location"] is None and not cleaned.get("community"):
             raise forms.ValidationError(
                 _("Tap the map, share your location, or choose the community and type the address.")
@@ -115,6 +129,37 @@ class ReportForm(forms.Form):
                 ),
             )
         return cleaned
+
+    def _use_place(self, cleaned):
+        """A place chosen from the gazetteer's results (no JavaScript): a place with a point
+        gives the point; a community or a grid gives the community (and the grid's name as the
+        address, which routes the request to it: requests_desk.services)."""
+        place = gazetteer.place_get(cleaned["place"])
+        if place is None:
+            self.add_error("place_q", _("That place is no longer known. Search again."))
+            return
+        address = (cleaned.get("address") or "").strip()
+        if place.kind in ("community", "grid"):
+            community = Community.objects.current().filter(code=place.community_code).first()
+            cleaned["community"] = community.pk if community else None
+            if place.kind == "grid" and not address:
+                cleaned["address"] = place.name
+            return
+        cleaned["location"] = Point(place.lon, place.lat, srid=4326)
+        cleaned["address_id"] = place.ref
+        if not address:
+            cleaned["address"] = " ".join(x for x in (place.name, place.address) if x)
+
+
+class AlertForm(forms.Form):
+    """Alerts of new public reports in an area (requests_desk.alerts)."""
+
+    contact = forms.CharField(
+        label=_("E-mail or mobile phone"),
+        max_length=200,
+        help_text=_("We send a link to confirm first. Every alert has a link to stop them."),
+        widget=forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
 
 
 class StaffEntryForm(ReportForm):
@@ -248,6 +293,7 @@ QUEUE_FILTERS = (
     "nearly_due",
     "extension",
     "reopen",
+    "unplaced",
     "q",
     "reported_from",
     "reported_to",
@@ -286,6 +332,11 @@ class QueueFilterForm(forms.Form):
     nearly_due = forms.BooleanField(label=_("Nearly due only"), required=False)
     extension = forms.BooleanField(label=_("Extension requested"), required=False)
     reopen = forms.BooleanField(label=_("Reopening requested"), required=False)
+    unplaced = forms.BooleanField(
+        label=_("To place on the map"),
+        required=False,
+        help_text=_("Reported without a map point, in no grid yet."),
+    )
     q = forms.CharField(label=_("Code or address"), required=False, max_length=60)
     reported_from = DayField(label=_("Reported from"))
     reported_to = DayField(label=_("Reported until"))
@@ -387,6 +438,14 @@ class ActionForm(forms.Form):
         required=False,
     )
     into = forms.CharField(label=_("Tracking code of the main request"), max_length=16)
+    grid = forms.ModelChoiceField(
+        label=_("Area grid"),
+        required=False,
+        queryset=AreaGrid.objects.none(),
+        help_text=_("Or tap the place on the map."),
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     photos = MultiplePhotoField(label=_("Photos"))
     # The case's version when the form was shown (Request.version): flow.transition refuses the
     # action if the case has changed since, so a double submit acts once.
@@ -414,6 +473,13 @@ class ActionForm(forms.Form):
             self.fields["target"].set_targets(dispatch_targets(case))
         if "category" in self.fields:
             self.fields["category"].initial = case.category_id
+        if "grid" in self.fields:
+            self.fields["grid"].queryset = (
+                AreaGrid.objects.current()
+                .filter(community_id=case.community_id)
+                .only("id", "code", "name")
+                .order_by("code")
+            )
         if transition and transition.note_required and "note" in self.fields:
             self.fields["note"].required = True
 

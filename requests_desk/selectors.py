@@ -121,6 +121,7 @@ def queue_filter(
     overdue: bool = False,
     extension: bool = False,
     reopen: bool = False,
+    unplaced: bool = False,
     q: str = "",
     nearly_due: bool = False,
     reported_from: datetime.date | None = None,
@@ -153,6 +154,9 @@ def queue_filter(
         qs = qs.filter(extension_requested_until__isnull=False)
     if reopen:
         qs = qs.filter(reopen_requested_at__isnull=False)
+    if unplaced:
+        # Reported without a point, its address routed to no grid: staff place it ("place").
+        qs = qs.filter(grid__isnull=True, stage__in=Stage.OPEN)
     if q:
         qs = qs.filter(Q(code=q.strip().upper()) | Q(address__icontains=q.strip()))
     return qs

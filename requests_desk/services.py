@@ -7,7 +7,8 @@ request_create(*, source, category, description="", location=None, community=Non
                created_by=None, photos=(), open311_client=None, media_url="",
                attribute_values=None, now=None) -> Request
     Places the request with grids.locate.locate(location) (or in `community` when there is no
-    point), checks duplicates (DuplicateRequest; see submitter_key), saves the photos; raises
+    point, in the grid of the known place its address names when there is one: grids.gazetteer),
+    checks duplicates (DuplicateRequest; see submitter_key), saves the photos; raises
     ValidationError and saves nothing on bad input. Staff entering a request (hotline,
     patrol…) pass created_by. A resident-sent request carries `reporter_secret` (shown once).
 
@@ -38,10 +39,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.uploads import photos_clean
+from grids import gazetteer
 from grids.locate import locate
-from grids.models import Community
+from grids.models import AreaGrid, Community
 from privacy.crypto import blind_index
 from requests_desk import flow, proof, texts
+from requests_desk.alerts import alerts_for_new_request
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
@@ -179,7 +182,7 @@ def nearby_open(*, category: Category, location: Point, limit: int = 5) -> Query
 
 
 def _place(
-    point: Point | None, community: Community | int | None
+    point: Point | None, community: Community | int | None, address: str = ""
 ) -> tuple[Street | None, Community | None, AreaGrid | None]:
     if point is not None:
         where = locate(point)
@@ -205,7 +208,19 @@ def _place(
         )
     if not isinstance(community, Community):
         community = Community.objects.select_related("street").get(pk=community)
-    return community.street, community, None
+    return community.street, community, _grid_by_address(address, community)
+
+
+def _grid_by_address(address: str, community: Community) -> AreaGrid | None:
+    """The grid of a request without a point, from its address: the known place (a key place,
+    a service position, a grid's name) it names, in its community (grids.gazetteer.route_address).
+    None: the community's staff place it (the "to place" queue, flow's "place" action)."""
+    if not address:
+        return None
+    found = gazetteer.route_address(address, community=community)
+    if found is None:
+        return None
+    return AreaGrid.objects.current().filter(code=found.grid_code, community=community).first()
 
 
 # GeoReport v2's limit, on every path (form, Open311, staff entry, other apps).
@@ -323,7 +338,7 @@ def request_create(
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
     point = _as_point(location)
-    street, community, grid = _place(point, community)
+    street, community, grid = _place(point, community, address)
     key = submitter_key(
         phone=reporter_phone,
         email=reporter_email,
@@ -395,6 +410,7 @@ def request_create(
     )
     photos_save(case=case, files=cleaned_photos)
     notify_new_request(case=case)
+    alerts_for_new_request(case=case)
     monthly_figures_add(case=case)
     return case
 

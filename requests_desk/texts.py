@@ -77,8 +77,13 @@ UNSATISFIED = text_kind(
     "requests_desk.unsatisfied",
     gettext_lazy("The resident was not satisfied (%(score)s / 5): %(comment)s"),
 )
+PLACED = text_kind(
+    "requests_desk.placed",
+    gettext_lazy("Placed in %(grid)s (it was reported without a map point)."),
+)
 TIMELINE = (
     REPORTED,
+    PLACED,
     NEW_DEADLINE,
     RATED,
     MERGED_INTO,

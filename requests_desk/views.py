@@ -22,6 +22,7 @@ from core.errors import form_add_errors
 from core.files import authorised_file_response
 from core.ratelimit import client_address
 from core.uploads import photos_clean
+from grids import gazetteer
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
 from requests_desk import flow, mine, pending, proof, public, selectors, services, throttle
@@ -69,7 +70,15 @@ def _device_id(request) -> tuple[str, bool]:
 
 def _map_context():
     return {
+        # Without tiles the map draws the communities' names and the known places instead.
+        "reference_layer": None if settings.REDGRID_TILE_URL else gazetteer.reference_layer(),
         "map_i18n": {
+            "placesUrl": reverse("api-places"),
+            "hereUrl": reverse("api-places-here"),
+            "searching": _("Searching…"),
+            "noMatch": _("No known place matches."),
+            "tapExact": _("Now tap the exact place on the map."),
+            "failed": _("The search is not available now; tap the map or choose the community."),
             "tap": _("Tap the map where the problem is."),
             "chosen": _("Place chosen. Tap again to move it."),
             "locating": _("Finding your location…"),
@@ -77,7 +86,7 @@ def _map_context():
                 "Your browser cannot share its location; tap the map or choose the community."
             ),
             "denied": _("Location was not shared; tap the map or choose the community."),
-        }
+        },
     }
 
 
@@ -176,7 +185,60 @@ def _keep_photos(form, *, owner: str, already_kept: bool) -> int:
     return len(cleaned)
 
 
+# The form's fields that a place search (no JavaScript) shows again as typed.
+_KEPT_ON_SEARCH = ("csrfmiddlewaretoken", "place_search", "photos")
+
+
+def _place_search(request, form_class):
+    """The resident pressed "Find" (the gazetteer without JavaScript): the form again, unbound
+    (no errors yet), with what was typed and the places found as choices."""
+    form = form_class(
+        initial={k: v for k, v in request.POST.items() if k not in _KEPT_ON_SEARCH and k != "place"}
+    )
+    query = gazetteer.clean_query(request.POST.get("place_q"))
+    if not query:
+        return form, [], _("Type a name or an address to search for.")
+    if not gazetteer.search_allowed(_client_ip(request)):
+        return form, [], _("Too many place searches from your network. Please try again later.")
+    found = gazetteer.places_search(query)
+    return form, found, "" if found else _("No known place matches “%(q)s”.") % {"q": query}
+
+
+def _place_here(data) -> str:
+    """The sentence shown under the map for the place the form holds ("这里属于 …"), server-side
+    for the form shown again (no JavaScript, or after an error)."""
+    try:
+        lon, lat = float(data.get("lon")), float(data.get("lat"))
+    except (TypeError, ValueError):
+        lon = lat = None
+    if lon is not None and -180 <= lon <= 180 and -90 <= lat <= 90:
+        return gazetteer.where_text(gazetteer.where((lon, lat)))
+    place = gazetteer.place_get(data.get("place") or "")
+    if place is None:
+        return ""
+    if place.kind == "community":
+        return _("Staff of %(community)s will place it in its grid.") % {
+            "community": place.community_name
+        }
+    return gazetteer.where_text(gazetteer.where((place.lon, place.lat)))
+
+
 def _report(request, form_class, template, *, source, created_by=None):  # noqa: C901
+    if request.method == "POST" and "place_search" in request.POST:
+        form, found, search_message = _place_search(request, form_class)
+        return render(
+            request,
+            template,
+            {
+                "form": form,
+                "nearby": [],
+                "place_results": found,
+                "place_message": search_message,
+                **_map_context(),
+                "kept_photos": [],
+                "max_photos": files_conf.MAX_PHOTOS,
+            },
+        )
     form = form_class(request.POST or None, request.FILES or None)
     nearby = []
     device_id, new_device = _device_id(request) if created_by is None else ("", False)
@@ -206,6 +268,7 @@ def _report(request, form_class, template, *, source, created_by=None):  # noqa:
                     location=data["location"],
                     community=data.get("community"),
                     address=data.get("address", ""),
+                    address_id=data.get("address_id", ""),
                     reporter_name=data.get("reporter_name", ""),
                     reporter_phone=data.get("reporter_phone", ""),
                     reporter_email=data.get("reporter_email", ""),
@@ -269,6 +332,7 @@ def _report(request, form_class, template, *, source, created_by=None):  # noqa:
             if created_by is None
             else nearby,
             **_map_context(),
+            "place_here": _place_here(request.POST) if request.method == "POST" else "",
             "kept_photos": pending.pending_photos_urls(token, owner=owner),
             "max_photos": files_conf.MAX_PHOTOS,
             "photo_i18n": {
@@ -593,6 +657,7 @@ def queue(request):
             "next_url": next_url,
             "first_url": "?" + params.urlencode(),
             "bulk_form": BulkDispatchForm() if may_dispatch else None,
+            "open_stages": Stage.OPEN,
         },
     )
 
