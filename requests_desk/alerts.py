@@ -17,6 +17,7 @@ per day (ALERTS_PER_DAY): a busy area cannot flood a phone.
 
 import re
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -36,6 +37,11 @@ CONFIRM_SALT = "requests_desk.alert_confirm"
 STOP_SALT = "requests_desk.alert_stop"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _absolute(path: str) -> str:
+    """A link that works from an SMS or an e-mail: the site's address (REDGRID_SITE_URL) + path."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def parse_contact(contact: str) -> tuple[str, str]:
@@ -113,7 +119,7 @@ def alert_subscribe(*, area, contact: str) -> None:
             return
     if alert.confirmed_at is not None:
         return
-    link = reverse("areas:alert_confirm", args=[confirm_token(alert)])
+    link = _absolute(reverse("areas:alert_confirm", args=[confirm_token(alert)]))
     _send(
         alert,
         kind="area_alert_confirm",
@@ -162,7 +168,7 @@ def alerts_for_new_request(*, case: Request) -> int:
     if not alerts:
         return 0
     shown = public.public_case(case)
-    link = reverse("requests_desk:status", args=[case.code])
+    link = _absolute(reverse("requests_desk:status", args=[case.code]))
     rate = Rate(conf.ALERTS_PER_DAY, 86400)
     sent = 0
     seen = set()
@@ -171,7 +177,7 @@ def alerts_for_new_request(*, case: Request) -> int:
         if key in seen or not rate_hit("rq-alert-sent", f"{alert.pk}", rate):
             continue
         seen.add(key)
-        stop = reverse("areas:alert_stop", args=[stop_token(alert)])
+        stop = _absolute(reverse("areas:alert_stop", args=[stop_token(alert)]))
         description = (shown.description or "")[:80]
         _send(
             alert,

@@ -5,6 +5,7 @@ in, no subscription enumeration, unforgeable unsubscribe links; constant query c
 import re
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -153,6 +154,9 @@ def test_double_opt_in_then_alerts_with_a_stop_link(client, world, make_request)
     # Nothing is sent before the confirmation.
     make_request(source=Request.Source.RESIDENT_FORM)
     assert not Notification.objects.filter(kind="area_alert").exists()
+    # The link works from the e-mail: the site's address (REDGRID_SITE_URL) in front.
+    assert confirm.link.startswith(settings.SITE_URL + "/areas/alerts/")
+    confirm.link = confirm.link.removeprefix(settings.SITE_URL)
     # A GET (a mail scanner) confirms nothing; the button does.
     assert client.get(confirm.link).status_code == 200
     alert.refresh_from_db()
