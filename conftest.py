@@ -27,12 +27,25 @@ def pytest_collection_modifyitems(items):
     afterwards; serialized rollback then restores what the data migrations seeded (request
     categories, care tags, facilities, beat schedules), so later tests on the same worker still
     find them."""
+    # Every transactional test restores the seeded rows (serialized rollback): one whose flush
+    # ran post_migrate would re-create the content types under new ids, and the next restore of
+    # the old ids would then collide with them (tests mark transaction=True with
+    # serialized_rollback=True for that reason).
     for item in items:
         names = getattr(item, "fixturenames", ())
         if ("transactional_db" in names or "live_server" in names) and not item.get_closest_marker(
             "django_db"
         ):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
 
 
 @pytest.hookimpl(hookwrapper=True)

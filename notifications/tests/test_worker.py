@@ -21,7 +21,7 @@ from notifications.registry import KINDS, REMINDER_KINDS, Reminder, reminder_kin
 from notifications.services import reminders_run
 
 BROKER = os.environ.get("REDGRID_TEST_WORKER_BROKER", "redis://127.0.0.1:6379/6")
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _worker(sink: Path, queue: str = "celery", **extra_env) -> subprocess.Popen:

@@ -173,7 +173,7 @@ def test_the_calendar_of_a_room_outside_the_jurisdiction_is_404(client, world, p
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the race is about PostgreSQL's concurrent writers"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_requests_for_one_slot_exactly_one_wins(world, positions):
     users = [
         world.users.grid_head,

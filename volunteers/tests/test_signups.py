@@ -23,7 +23,7 @@ def _registered_members(world, n):
     return members
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_signups_never_exceed_capacity(world):
     """Twelve members press "sign up" at once for five places, each in its own connection."""
     activity = ActivityFactory(community=world.communities["A1"], capacity=5)
