@@ -15,6 +15,7 @@ templates/ puts it back on the template engine automatically.
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.forms.renderers import TemplatesSetting
@@ -67,20 +68,20 @@ def _unchanged(template_name: str) -> bool:
         else [template_name, INPUT, DJANGO_WIDGETS + "attrs.html"],
     )
     for name in included:
-        origin = Path(get_template(name).origin.name)
+        origin = Path(get_template(name).origin.name)  # type: ignore[attr-defined]
         expected = PROJECT_SELECT_OPTION if name == SELECT_OPTION else django_dir / name
         if origin != expected:
             return False
     return True
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: str(), escaped unless already safe."""
     shown = str(value)
     return conditional_escape(mark_safe(shown) if isinstance(value, SafeData) else shown)
 
 
-def _attrs(attrs: dict) -> str:
+def _attrs(attrs: dict[str, Any]) -> str:
     """django/forms/widgets/attrs.html."""
     return "".join(
         f" {conditional_escape(name)}"
@@ -91,7 +92,7 @@ def _attrs(attrs: dict) -> str:
     )
 
 
-def _input(widget: dict) -> str:
+def _input(widget: dict[str, Any]) -> str:
     """django/forms/widgets/input.html."""
     value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
     return (
@@ -100,7 +101,7 @@ def _input(widget: dict) -> str:
     )
 
 
-def _input_option(widget: dict) -> str:
+def _input_option(widget: dict[str, Any]) -> str:
     """django/forms/widgets/input_option.html (radio and checkbox options)."""
     if not widget.get("wrap_label"):
         return _input(widget)
@@ -110,14 +111,14 @@ def _input_option(widget: dict) -> str:
     return f"<label{label_for}>{_input(widget)}\n {conditional_escape(widget['label'])}</label>"
 
 
-def _select_option(widget: dict) -> str:
+def _select_option(widget: dict[str, Any]) -> str:
     """templates/django/forms/widgets/select_option.html (this project's)."""
     label = widget["label"]
     shown = gettext("Please choose") if label == "---------" else conditional_escape(label)
     return f'<option value="{_text(widget["value"])}"{_attrs(widget["attrs"])}>{shown}</option>'
 
 
-def _select(widget: dict) -> str | None:
+def _select(widget: dict[str, Any]) -> str | None:
     """django/forms/widgets/select.html, or None when an option has its own template."""
     parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
@@ -136,10 +137,10 @@ def _select(widget: dict) -> str | None:
 class FastTemplatesSetting(TemplatesSetting):
     """TemplatesSetting with the option and input widgets rendered in Python (see the module)."""
 
-    def render(self, template_name, context, request=None):
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         html = None
         if template_name in FAST and _unchanged(template_name):
-            widget = context.get("widget")
+            widget: dict[str, Any] = context["widget"]
             if template_name in OPTION_INPUTS:
                 html = _input_option(widget)
             elif template_name == INPUT or template_name in INPUT_TEMPLATES:
