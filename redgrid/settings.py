@@ -139,8 +139,11 @@ if IS_POSTGIS and DB_CONNECT_TIMEOUT > 0:
 # run DB_PREPARE_THRESHOLD times on one connection becomes a prepared statement and PostgreSQL stops
 # re-planning it (the status page's join plans in ~4 ms and runs in ~0.4 ms; issue 17). Behind a
 # pooler in transaction mode this needs PgBouncer >= 1.21 with max_prepared_statements set
-# (docs/deployment.md); DB_SERVER_SIDE_BINDING=0 goes back to client-side binding.
-DB_SERVER_SIDE_BINDING = env_bool("DB_SERVER_SIDE_BINDING", True)
+# (docs/deployment.md). Off by default: Django's PostGIS backend caches the geometry type's OID
+# per process and server-side binding sends it, so a re-created PostGIS extension (a restore, a
+# test that migrates it away and back) fails every spatial write with "cache lookup failed for
+# type" until the process restarts (seen in the full test suite; docs/benchmarks.md, issue 17).
+DB_SERVER_SIDE_BINDING = env_bool("DB_SERVER_SIDE_BINDING", False)
 if IS_POSTGIS and DB_SERVER_SIDE_BINDING:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 2)
