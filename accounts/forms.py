@@ -18,6 +18,16 @@ LEVEL_LABELS = {
 }
 
 
+def mobile_phone_clean(raw: str) -> str:
+    """A mobile number as typed, spaces and dashes dropped; empty stays empty."""
+    phone = raw.replace(" ", "").replace("-", "")
+    if phone and not PHONE_PATTERN.match(phone):
+        raise forms.ValidationError(
+            _("Enter an 11-digit mainland mobile number, e.g. 13800138000.")
+        )
+    return phone
+
+
 class ThrottledLoginMixin:
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -182,12 +192,7 @@ class PersonCreateForm(RoleNodeMixin, forms.Form):
         self.order_fields(self.field_order)
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].replace(" ", "").replace("-", "")
-        if phone and not PHONE_PATTERN.match(phone):
-            raise forms.ValidationError(
-                _("Enter an 11-digit mainland mobile number, e.g. 13800138000.")
-            )
-        return phone
+        return mobile_phone_clean(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -283,12 +288,7 @@ class DetailsForm(forms.Form):
         return cleaned
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].replace(" ", "").replace("-", "")
-        if phone and not PHONE_PATTERN.match(phone):
-            raise forms.ValidationError(
-                _("Enter an 11-digit mainland mobile number, e.g. 13800138000.")
-            )
-        return phone
+        return mobile_phone_clean(self.cleaned_data["phone"])
 
 
 class LinkIssueForm(forms.Form):

@@ -221,8 +221,9 @@ class PasswordToken(models.Model):
 
 class StaffImportBatch(models.Model):
     """An uploaded staff .xlsx between its preview and its import. The file holds names and
-    phone numbers, so it is kept encrypted in the database (never under MEDIA_ROOT) and emptied
-    once imported; batches left unimported are deleted after a day (accounts.staff_import)."""
+    phone numbers, so it is kept encrypted in the database (never under MEDIA_ROOT), emptied
+    once imported and deleted when the import is abandoned; batches left unimported are deleted
+    after a day (accounts.staff_import)."""
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import channels, rules
+from accounts import channels, credential_notices, rules
 from accounts.conf import conf
+from accounts.credential_notices import credential_changed_notify
 from accounts.models import PasswordToken, User
 
 logger = logging.getLogger(__name__)
@@ -96,9 +97,14 @@ def password_set_with_link(*, secret: str, password: str) -> User:
         raise ValidationError(link_expired_message(), code="link_expired")
     user = token.user
     validate_password(password, user)
+    replacing = user.has_usable_password()  # a reset or a new link; not the first activation
     user.set_password(password)
     user.save(update_fields=["password"])
     _end_open(user)
+    if replacing:
+        transaction.on_commit(
+            lambda: credential_changed_notify(user=user, what=credential_notices.PASSWORD)
+        )
     return user
 
 
@@ -194,4 +200,5 @@ def password_set_with_code(*, username: str, code: str, password: str) -> User:
         user.set_password(password)
         user.save(update_fields=["password"])
         _end_open(user)
+    credential_changed_notify(user=user, what=credential_notices.PASSWORD)
     return user

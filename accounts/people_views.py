@@ -281,6 +281,10 @@ def staff_import_preview(request, pk):
         raise Http404
     if batch.committed_at is not None:
         return render(request, "accounts/people/import_preview.html", {"batch": batch})
+    if request.method == "POST" and request.POST.get("mode") == "abandon":
+        staff_import.staff_import_abandon(batch=batch)
+        messages.success(request, _("The import was abandoned and the file deleted."))
+        return redirect("accounts:import")
     if request.method == "POST":
         try:
             created = staff_import.staff_import_commit(
@@ -321,7 +325,7 @@ def staff_import_preview(request, pk):
             response["Cache-Control"] = "no-store"
             return response
     else:
-        preview = staff_import.staff_import_preview(staff_import.batch_file(batch), by=request.user)
+        preview = staff_import.staff_import_preview(batch, by=request.user)
     return render(
         request, "accounts/people/import_preview.html", {"batch": batch, "preview": preview}
     )

@@ -16,17 +16,25 @@ Peers (two street staff members of one street) cannot change each other. The rig
 personal data is given only by someone who holds it (you cannot hand on what you do not have).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from accounts.models import ADMIN_SITE_ROLES, LEVEL_RANK, ROLE_LEVEL, Role
 from grids.jurisdiction import node_within
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from grids.models import HierarchyNode
 
 
 def _rank(role: str) -> int:
     return LEVEL_RANK[ROLE_LEVEL[Role(role)]]
 
 
-def manageable_roles(actor) -> list[Role]:
+def manageable_roles(actor: User) -> list[Role]:
     """The roles `actor` may give to an account (strictly below their own level)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return []
@@ -37,7 +45,7 @@ def manageable_roles(actor) -> list[Role]:
     return [role for role in Role if _rank(role) > _rank(actor.role)]
 
 
-def may_hold(actor, *, role: str, node) -> bool:
+def may_hold(actor: User, *, role: str, node: HierarchyNode | None) -> bool:
     """Whether `actor` may create (or move) an account with `role` bound to `node`."""
     if role not in manageable_roles(actor):
         return False
@@ -46,7 +54,7 @@ def may_hold(actor, *, role: str, node) -> bool:
     return actor.is_superuser or node_within(node, actor)
 
 
-def may_manage(actor, user) -> bool:
+def may_manage(actor: User, user: User) -> bool:
     """Whether `actor` may change `user`'s rights, contact details, password links, second
     factor, or deactivate it. Never one's own account; never a peer's."""
     if actor is None or not actor.is_authenticated or not actor.is_active or user is None:
@@ -62,11 +70,11 @@ def may_manage(actor, user) -> bool:
     return may_hold(actor, role=user.role, node=user.node)
 
 
-def may_grant_reveal(actor) -> bool:
+def may_grant_reveal(actor: User | None) -> bool:
     return bool(actor and (actor.is_superuser or actor.may_reveal_personal_data))
 
 
-def refusal(actor, user=None) -> str:
+def refusal(actor: User, user: User | None = None) -> str:
     """The message that explains a refusal, for forms and PermissionDenied."""
     if user is not None and actor is not None and actor.pk == user.pk:
         return _("Nobody changes the rights of their own account: ask someone at a higher level.")

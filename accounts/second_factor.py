@@ -19,7 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import rules
+from accounts import credential_notices, rules
+from accounts.credential_notices import credential_changed_notify
 
 
 def totp_device_of(user, *, confirmed: bool = True) -> TOTPDevice | None:
@@ -46,6 +47,7 @@ def totp_enrolment_confirm(*, request, user, code: str) -> bool:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     django_otp.login(request, device)
+    credential_changed_notify(user=user, what=credential_notices.AUTHENTICATOR_ADDED)
     return True
 
 
@@ -67,6 +69,12 @@ def second_factor_reset(*, by, user) -> int:
     if by is not None and not rules.may_manage(by, user):
         raise PermissionDenied(rules.refusal(by, user))
     deleted, _detail = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        transaction.on_commit(
+            lambda: credential_changed_notify(
+                user=user, what=credential_notices.AUTHENTICATOR_REMOVED
+            )
+        )
     return deleted
 
 

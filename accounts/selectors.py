@@ -1,5 +1,9 @@
 """Reads of accounts, scoped to the reader's jurisdiction."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from auditlog.models import LogEntry as AuditEntry
 from django.contrib.admin.models import LogEntry as AdminEntry
 from django.contrib.contenttypes.models import ContentType
@@ -10,10 +14,16 @@ from accounts.models import ROLE_LEVEL, PasswordToken, Role, User
 from grids.jurisdiction import scope_queryset
 from grids.models import NODE_MODELS
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from django.db.models import QuerySet
+
 LEVELS = ("district", "street", "community", "grid")
 
 
-def people_for(user, *, query: str = "", role: str = "", status: str = ""):
+def people_for(user: User, *, query: str = "", role: str = "", status: str = "") -> QuerySet[User]:
     """Accounts at or below `user`'s node (inactive ones included), with what the list shows."""
     people = (
         scope_queryset(User.objects.all(), user)
@@ -40,7 +50,7 @@ def people_for(user, *, query: str = "", role: str = "", status: str = ""):
     return people
 
 
-def nodes_for(user, roles) -> dict[str, list]:
+def nodes_for(user: User, roles: Iterable[str]) -> dict[str, list]:
     """The current nodes inside `user`'s jurisdiction at the levels of `roles`, by level."""
     levels = [level for level in LEVELS if any(ROLE_LEVEL[Role(r)] == level for r in roles)]
     found = {}
@@ -50,11 +60,11 @@ def nodes_for(user, roles) -> dict[str, list]:
     return found
 
 
-def open_links_of(person):
+def open_links_of(person: User) -> QuerySet[PasswordToken]:
     return PasswordToken.objects.usable().filter(user=person).order_by("-created_at")
 
 
-def account_history(*, person=None):
+def account_history(*, person: User | None = None) -> QuerySet[Any]:
     """Changes of accounts and rights (django-auditlog), newest first."""
     types = [
         ContentType.objects.get_for_model(model)
@@ -71,12 +81,12 @@ def account_history(*, person=None):
     return entries.order_by("-timestamp", "-pk")
 
 
-def admin_history():
+def admin_history() -> QuerySet[AdminEntry]:
     """What staff created, changed and deleted in the admin (Django's admin log), newest first."""
     return AdminEntry.objects.select_related("user", "content_type").order_by("-action_time")
 
 
-def _token_model():
+def _token_model() -> type[Any]:
     from knox.models import AuthToken
 
     return AuthToken

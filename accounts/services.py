@@ -9,7 +9,10 @@ Rights changes are recorded by django-auditlog (accounts.apps registers the fiel
 acting user taken from the request by accounts.middleware.AuditActorMiddleware.
 """
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,11 +21,16 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import ADMIN_SITE_ROLES, ROLE_LEVEL, Role, User
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from grids.models import HierarchyNode
+
 PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 _UNSET = object()
 
 
-def user_bind_role(*, user: User, role: str, node) -> User:
+def user_bind_role(*, user: User, role: str, node: HierarchyNode | None) -> User:
     """Give `user` a role bound to `node` (a District, Street, Community or AreaGrid).
 
     Clears the other node fields and sets is_staff for the roles that work in the admin site, so
@@ -49,7 +57,7 @@ def phone_clean(phone: str) -> str:
     return phone
 
 
-def _check_node_for_role(role: str, node) -> None:
+def _check_node_for_role(role: str, node: HierarchyNode | None) -> None:
     level = ROLE_LEVEL[Role(role)]
     if node is None or getattr(node, "LEVEL", None) != level:
         labels = {
@@ -69,10 +77,10 @@ def _check_node_for_role(role: str, node) -> None:
 @transaction.atomic
 def user_create(
     *,
-    by,
+    by: User,
     username: str,
     role: str,
-    node,
+    node: HierarchyNode | None,
     name: str = "",
     last_name: str = "",
     first_name: str = "",
@@ -121,12 +129,12 @@ def user_create(
 @transaction.atomic
 def user_rights_change(
     *,
-    by,
+    by: User,
     user: User,
-    role=_UNSET,
-    node=_UNSET,
-    care_role=_UNSET,
-    may_reveal_personal_data=_UNSET,
+    role: Any = _UNSET,
+    node: Any = _UNSET,
+    care_role: Any = _UNSET,
+    may_reveal_personal_data: Any = _UNSET,
 ) -> User:
     """Change the role and node, the care role or the right to reveal personal data of `user`.
 
@@ -163,7 +171,9 @@ def user_rights_change(
 
 
 @transaction.atomic
-def user_details_change(*, by, user: User, name=_UNSET, phone=_UNSET, email=_UNSET) -> User:
+def user_details_change(
+    *, by: User, user: User, name: Any = _UNSET, phone: Any = _UNSET, email: Any = _UNSET
+) -> User:
     """Change name, mobile phone or e-mail: by the owner, or by someone who manages the account.
 
     The phone and e-mail are where password codes and links go, so a peer may not change them
@@ -190,7 +200,7 @@ def _refresh(user: User, saved: User) -> None:
 
 
 @transaction.atomic
-def user_reactivate(*, by, user: User) -> User:
+def user_reactivate(*, by: User, user: User) -> User:
     locked = User.objects.select_for_update().get(pk=user.pk)
     if by is not None and not rules.may_manage(by, locked):
         raise PermissionDenied(rules.refusal(by, locked))

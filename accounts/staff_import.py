@@ -1,7 +1,7 @@
 """The staff .xlsx import: accounts plus their grid-head and grid-worker assignments, in one module.
 
-The same habits as the member import (party_branches.member_import): `staff_import_preview`
-checks every row and lists what is wrong with each (unknown role, a role the importer may not
+The flow of every spreadsheet import (core.sheets): `staff_import_preview` checks every row and
+lists what is wrong with each (unknown role, a role the importer may not
 give, a place outside their jurisdiction or at the wrong level, a login name taken, a second grid
 head for a grid…); `staff_import_commit` checks again and writes in one transaction — all rows
 when the file is clean, or only the clean rows when asked explicitly; otherwise nothing. Each
@@ -13,6 +13,7 @@ import base64
 import datetime
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts import rules, selectors
@@ -30,21 +31,32 @@ from accounts.models import ROLE_LEVEL, Role, StaffImportBatch, User
 from accounts.passwords import link_issue
 from accounts.services import PHONE_PATTERN, user_create
 from core.hierarchy import level_label
+from core.sheets import (
+    Column,
+    ImportRefused,
+    Preview,
+    RowResult,
+    choice_table,
+    date_cell,
+    missing_errors,
+    rows_to_write,
+    sheet_rows,
+    text,
+)
 from grids.models import GridAssignment
 from grids.services import assignment_create
 from privacy.masking import mask_phone
 
-# (key, column header, the header street offices use). English headers are accepted too.
-COLUMNS = [
-    ("username", gettext_lazy("Login name"), "登录账号"),
-    ("name", pgettext_lazy("person", "Name"), "姓名"),
-    ("role", gettext_lazy("Role"), "角色"),
-    ("node", gettext_lazy("Street, community or grid"), "所属区域"),
-    ("phone", gettext_lazy("Mobile phone"), "手机号码"),
-    ("email", gettext_lazy("E-mail"), "电子邮箱"),
-    ("start_date", gettext_lazy("In post from"), "任职日期"),
-]
-REQUIRED = ("username", "name", "role", "node")
+# The header street offices use; the English label or the key is accepted too (core.sheets).
+COLUMNS = (
+    Column("username", gettext_lazy("Login name"), "登录账号", required=True),
+    Column("name", pgettext_lazy("person", "Name"), "姓名", required=True),
+    Column("role", gettext_lazy("Role"), "角色", required=True),
+    Column("node", gettext_lazy("Street, community or grid"), "所属区域", required=True),
+    Column("phone", gettext_lazy("Mobile phone"), "手机号码"),
+    Column("email", gettext_lazy("E-mail"), "电子邮箱"),
+    Column("start_date", gettext_lazy("In post from"), "任职日期"),
+)
 # The words street offices write for the roles, whatever the interface language.
 ROLE_ALIASES = {
     "区管理员": Role.DISTRICT_ADMIN,
@@ -62,51 +74,19 @@ ASSIGNED_ROLES = {Role.GRID_HEAD: "grid_head", Role.GRID_WORKER: "grid_worker"}
 BATCH_KEEP = datetime.timedelta(days=1)
 
 
-class ImportRefused(Exception):
-    def __init__(self, message: str, preview=None):
-        super().__init__(message)
-        self.message = message
-        self.preview = preview
-
-
 @dataclass
-class RowResult:
-    line: int
-    values: dict
-    errors: list[str] = field(default_factory=list)
+class StaffRow(RowResult):
     role: str = ""
-    node: object = None
+    node: Any = None
     start_date: datetime.date | None = None
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def display(self) -> dict:
+    def display(self) -> dict[str, Any]:
         values = dict(self.values)
         values["phone"] = mask_phone(values.get("phone") or "")
         values["role_label"] = Role(self.role).label if self.role else values.get("role", "")
         values["node_label"] = self.node.name if self.node is not None else values.get("node", "")
         return values
-
-
-@dataclass
-class ImportPreview:
-    rows: list[RowResult]
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def clean_rows(self):
-        return [r for r in self.rows if r.ok]
-
-    @property
-    def error_rows(self):
-        return [r for r in self.rows if not r.ok]
-
-    @property
-    def is_clean(self) -> bool:
-        return not self.problems and not self.error_rows and bool(self.rows)
 
 
 @dataclass
@@ -128,96 +108,21 @@ def staff_import_upload(*, file, by) -> StaffImportBatch:
     )
 
 
-def batch_file(batch: StaffImportBatch) -> io.BytesIO:
-    return io.BytesIO(base64.b64decode(batch.content or ""))
+def staff_import_abandon(*, batch: StaffImportBatch) -> None:
+    """Drop a pending import and its file (nothing is imported)."""
+    if batch.committed_at is None:
+        batch.delete()
+
+
+def batch_data(batch: StaffImportBatch) -> bytes:
+    return base64.b64decode(batch.content or "")
 
 
 # --- Reading and checking -------------------------------------------------------------------------
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def _headers() -> dict[str, str]:
-    mapping = {}
-    for key, label, chinese in COLUMNS:
-        mapping[key] = key
-        mapping[chinese] = key
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                mapping[str(label).strip().lower()] = key
-    return mapping
-
-
-def _role_names() -> dict[str, str]:
-    mapping = {alias: role.value for alias, role in ROLE_ALIASES.items()}
-    for role in Role:
-        mapping[role.value] = role.value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                mapping[str(role.label).lower()] = role.value
-    return mapping
-
-
-def read_rows(file) -> tuple[list[tuple[int, dict]], list[str]]:
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many types for a non-xlsx upload
-        return [], [_("The file is not an .xlsx workbook.")]
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        return [], [_("The sheet is empty.")]
-    known = _headers()
-    keys = [known.get(_text(h).lower()) for h in header]
-    labels = {key: chinese for key, _label, chinese in COLUMNS}
-    missing = [labels[k] for k in REQUIRED if k not in keys]
-    if missing:
-        return [], [_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)}]
-    result = []
-    limit = conf.STAFF_IMPORT_MAX_ROWS
-    for line, row in enumerate(rows, start=2):
-        if row is None or all(v in (None, "") for v in row):
-            continue
-        if len(result) >= limit:
-            return [], [_("A file may hold at most %(n)s accounts.") % {"n": limit}]
-        values = {k: v for k, v in zip(keys, row, strict=False) if k}
-        if isinstance(values.get("start_date"), datetime.datetime):
-            values["start_date"] = values["start_date"].date()
-        result.append((line, values))
-    workbook.close()
-    if not result:
-        return [], [_("The sheet has no account rows.")]
-    return result, []
-
-
-def _date(value, errors) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        errors.append(
-            _('%(column)s: "%(value)s" is not a date (use YYYY-MM-DD).')
-            % {"column": "任职日期", "value": text}
-        )
-        return None
-
-
 @dataclass
 class _Lookups:
     """What checking the rows needs, read once per file (a fixed number of queries)."""
 
-    labels: dict
     role_names: dict
     allowed: set
     nodes: dict  # level -> {code or name: node}
@@ -234,7 +139,7 @@ def _lookups(rows, by) -> _Lookups:
         for node in items:
             index[node.code] = node
             index[node.name] = node
-    usernames = [_text(v.get("username")) for _line, v in rows]
+    usernames = [text(v.get("username")) for _line, v in rows]
     taken = {
         name.lower()
         for name in User.objects.filter(username__in=[u for u in usernames if u]).values_list(
@@ -248,8 +153,9 @@ def _lookups(rows, by) -> _Lookups:
         .select_related("user")
     }
     return _Lookups(
-        labels={key: chinese for key, _label, chinese in COLUMNS},
-        role_names=_role_names(),
+        role_names=choice_table(
+            Role.choices, {alias: role.value for alias, role in ROLE_ALIASES.items()}
+        ),
         allowed=set(rules.manageable_roles(by)),
         nodes=nodes,
         taken=taken,
@@ -278,38 +184,38 @@ def _check_username(username: str, line: int, lookups: _Lookups, errors: list) -
         errors.append(_('The login name "%(value)s" is taken.') % {"value": username})
 
 
-def _role_and_node(text: dict, lookups: _Lookups, errors: list):
-    role = lookups.role_names.get(text["role"].lower(), "") if text["role"] else ""
-    if text["role"] and not role:
-        errors.append(_('Unknown role "%(value)s".') % {"value": text["role"]})
+def _role_and_node(cells: dict, lookups: _Lookups, errors: list):
+    role = lookups.role_names.get(cells["role"].lower(), "") if cells["role"] else ""
+    if cells["role"] and not role:
+        errors.append(_('Unknown role "%(value)s".') % {"value": cells["role"]})
     elif role and role not in lookups.allowed:
         errors.append(
             _("You may not create a %(role)s: only roles below your own.")
             % {"role": Role(role).label}
         )
     node = None
-    if role in lookups.allowed and text["node"]:
+    if role in lookups.allowed and cells["node"]:
         level = ROLE_LEVEL[Role(role)]
-        node = lookups.nodes.get(level, {}).get(text["node"])
+        node = lookups.nodes.get(level, {}).get(cells["node"])
         if node is None:
             errors.append(
                 _('"%(value)s" is not a %(level)s in your jurisdiction (use its code or name).')
-                % {"value": text["node"], "level": level_label(level)}
+                % {"value": cells["node"], "level": level_label(level)}
             )
     return role, node
 
 
-def _check_contact(text: dict, errors: list) -> None:
-    if text["phone"]:
-        phone = text["phone"].replace(" ", "").replace("-", "")
+def _check_contact(cells: dict, errors: list) -> None:
+    if cells["phone"]:
+        phone = cells["phone"].replace(" ", "").replace("-", "")
         if not PHONE_PATTERN.match(phone):
             errors.append(_("Mobile phone: enter an 11-digit mainland mobile number."))
-        text["phone"] = phone
-    if text["email"]:
+        cells["phone"] = phone
+    if cells["email"]:
         try:
-            validate_email(text["email"])
+            validate_email(cells["email"])
         except ValidationError:
-            errors.append(_('E-mail: "%(value)s" is not an address.') % {"value": text["email"]})
+            errors.append(_('E-mail: "%(value)s" is not an address.') % {"value": cells["email"]})
 
 
 def _check_grid_head(node, line: int, lookups: _Lookups, errors: list) -> None:
@@ -327,29 +233,32 @@ def _check_grid_head(node, line: int, lookups: _Lookups, errors: list) -> None:
         lookups.seen_heads[node.pk] = line
 
 
-def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
-    errors = []
-    text = {k: _text(values.get(k)) for k, _label, _chinese in COLUMNS}
-    for key in REQUIRED:
-        if not text[key]:
-            errors.append(_("%(column)s is missing.") % {"column": lookups.labels[key]})
-    _check_username(text["username"], line, lookups, errors)
-    role, node = _role_and_node(text, lookups, errors)
-    _check_contact(text, errors)
-    start_date = _date(values.get("start_date"), errors)
+def _row(line: int, values: dict, lookups: _Lookups) -> StaffRow:
+    errors = missing_errors(COLUMNS, values)
+    cells = {c.key: text(values.get(c.key)) for c in COLUMNS}
+    _check_username(cells["username"], line, lookups, errors)
+    role, node = _role_and_node(cells, lookups, errors)
+    _check_contact(cells, errors)
+    start_date = date_cell(values.get("start_date"), "任职日期", errors)
     if role == Role.GRID_HEAD and node is not None:
         _check_grid_head(node, line, lookups, errors)
-    return RowResult(
-        line=line, values=text, errors=errors, role=role, node=node, start_date=start_date
+    return StaffRow(
+        line=line, values=cells, errors=errors, role=role, node=node, start_date=start_date
     )
 
 
-def staff_import_preview(file, *, by) -> ImportPreview:
-    rows, problems = read_rows(file)
+def staff_import_preview(batch: StaffImportBatch, *, by: User) -> Preview[StaffRow]:
+    # The upload form accepts .xlsx workbooks only.
+    rows, problems = sheet_rows(
+        batch_data(batch),
+        filename="staff.xlsx",
+        columns=COLUMNS,
+        max_rows=conf.STAFF_IMPORT_MAX_ROWS,
+    )
     if problems:
-        return ImportPreview(rows=[], problems=problems)
+        return Preview(rows=[], problems=problems)
     lookups = _lookups(rows, by)
-    return ImportPreview(rows=[_row(line, values, lookups) for line, values in rows])
+    return Preview(rows=[_row(line, values, lookups) for line, values in rows])
 
 
 # --- Writing --------------------------------------------------------------------------------------
@@ -359,21 +268,7 @@ def staff_import_commit(batch: StaffImportBatch, *, by, clean_only: bool = False
     its one-time link (shown or sent once by the caller, never stored)."""
     if batch.committed_at is not None:
         raise ImportRefused(_("This file was already imported."))
-    preview = staff_import_preview(batch_file(batch), by=by)
-    if preview.problems:
-        raise ImportRefused(" ".join(preview.problems), preview)
-    if not clean_only and preview.error_rows:
-        raise ImportRefused(
-            _(
-                "%(n)s rows have errors; nothing was imported. Correct them or import only the "
-                "clean rows."
-            )
-            % {"n": len(preview.error_rows)},
-            preview,
-        )
-    rows = preview.clean_rows
-    if not rows:
-        raise ImportRefused(_("No clean rows to import."), preview)
+    rows = rows_to_write(staff_import_preview(batch, by=by), clean_only=clean_only)
     created = []
     with transaction.atomic():
         for row in rows:
@@ -407,7 +302,7 @@ def staff_import_template(*, by) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "账号"
-    sheet.append([chinese for _key, _label, chinese in COLUMNS])
+    sheet.append([c.chinese for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     roles = rules.manageable_roles(by)

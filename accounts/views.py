@@ -15,8 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import api_tokens, passwords, second_factor, throttling
+from accounts import api_tokens, credential_notices, passwords, second_factor, throttling
 from accounts.conf import conf
+from accounts.credential_notices import credential_changed_notify
 from accounts.forms import CodeForm, DetailsForm, LoginForm, ResetCodeForm, ResetRequestForm
 from accounts.middleware import session_started
 from accounts.services import user_details_change
@@ -136,6 +137,7 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)  # this session stays; the others end
+        credential_changed_notify(user=form.user, what=credential_notices.PASSWORD)
         messages.success(request, _("Your password is changed."))
         return redirect("accounts:me")
     return render(request, "accounts/password_change.html", {"form": form})

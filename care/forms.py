@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from care.models import CareTag, Referral, Resident, ServiceProject, Visit
+from care.services import CORRECTABLE
 from core.fields import MultiplePhotoField
 
 
@@ -72,24 +73,21 @@ class RevealForm(PurposeForm):
     field = forms.ChoiceField(label=_("Show"), choices=FIELDS)
 
 
-class ResidentCorrectForm(forms.ModelForm):
+class _ResidentFields(forms.ModelForm):
+    """A person's record as a form: the fields care.services keeps and corrects (CORRECTABLE),
+    phone and ID number as plain text (the model stores them encrypted)."""
+
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
-    purpose = forms.CharField(label=_("Reason for the correction"), max_length=300)
 
     class Meta:
         model = Resident
-        fields = (
-            "name",
-            "gender",
-            "birth_date",
-            "phone",
-            "id_number",
-            "legal_basis",
-            "consent_date",
-            "consent_scope",
-        )
+        fields = CORRECTABLE
         widgets = {"birth_date": DateInput, "consent_date": DateInput}
+
+
+class ResidentCorrectForm(_ResidentFields):
+    purpose = forms.CharField(label=_("Reason for the correction"), max_length=300)
 
 
 class PairingForm(forms.Form):
@@ -172,32 +170,16 @@ class HouseholdForm(forms.Form):
         return Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
 
 
-class ResidentForm(forms.ModelForm):
+class ResidentForm(_ResidentFields):
     """A resident of a household, with their care tags; each tag that asks for details (a
     disability's type and grade…) gets its own field, stored encrypted."""
 
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
-    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
     tags = forms.ModelMultipleChoiceField(
         label=_("Care tags"),
         queryset=CareTag.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-
-    class Meta:
-        model = Resident
-        fields = (
-            "name",
-            "gender",
-            "birth_date",
-            "phone",
-            "id_number",
-            "legal_basis",
-            "consent_date",
-            "consent_scope",
-        )
-        widgets = {"birth_date": DateInput, "consent_date": DateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,10 @@
    household was registered when never visited). Computed by the database.
 """
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     BooleanField,
@@ -50,15 +53,24 @@ from care.models import (
 from care.requests_link import closed_request_q
 from grids.jurisdiction import jurisdiction_of, scope_queryset
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from grids.models import AreaGrid
+
 CARE_AREA_ROLES = {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN}
 
 
-def households_visible_to(user, *, on: datetime.date | None = None):
+def households_visible_to(user: User, *, on: datetime.date | None = None) -> QuerySet[Household]:
     """Households `user` may see (see the module docstring for the rule)."""
     return _of_visible_households(Household.objects.all(), "pk", user, on=on)
 
 
-def visit_photos_visible_to(user):
+def visit_photos_visible_to(user: User | AnonymousUser) -> QuerySet[VisitPhoto]:
     """The rule of the visit photos (core.files): those of the households `user` may see."""
     ids = visible_household_ids(user)
     if ids is None:
@@ -66,7 +78,7 @@ def visit_photos_visible_to(user):
     return VisitPhoto.objects.filter(visit__household_id__in=ids)
 
 
-def visible_household_ids(user, *, on: datetime.date | None = None):
+def visible_household_ids(user: User, *, on: datetime.date | None = None) -> QuerySet[Any] | None:
     """The ids of the households `user` may see (the rule of the module docstring), as a
     subquery for `household_id__in=`: a UNION of one SELECT per way of seeing a household
     (worker of its active pairing, Party member of it, grid head of its grid, care staff of its
@@ -93,7 +105,9 @@ def visible_household_ids(user, *, on: datetime.date | None = None):
     return parts[0].union(*parts[1:])
 
 
-def _of_visible_households(queryset, lookup: str, user, *, on=None):
+def _of_visible_households(
+    queryset: QuerySet[Any], lookup: str, user: User, *, on: datetime.date | None = None
+) -> QuerySet[Any]:
     """`queryset` restricted to rows whose `lookup` (a household id) is a visible household."""
     ids = visible_household_ids(user, on=on)
     if ids is None:
@@ -101,31 +115,31 @@ def _of_visible_households(queryset, lookup: str, user, *, on=None):
     return queryset.filter(**{f"{lookup}__in": ids})
 
 
-def residents_visible_to(user, *, on: datetime.date | None = None):
+def residents_visible_to(user: User, *, on: datetime.date | None = None) -> QuerySet[Resident]:
     """Residents `user` may see: those of the households in `households_visible_to`."""
     return _of_visible_households(Resident.objects.all(), "household_id", user, on=on)
 
 
-def visits_visible_to(user):
+def visits_visible_to(user: User | AnonymousUser) -> QuerySet[Visit]:
     """Visits to the households `user` may see (by the (household, -visited_on) index)."""
     return _of_visible_households(Visit.objects.all(), "household_id", user)
 
 
-def needs_visible_to(user):
+def needs_visible_to(user: User | AnonymousUser) -> QuerySet[HouseholdNeed]:
     return _of_visible_households(HouseholdNeed.objects.all(), "visit__household_id", user)
 
 
-def referrals_visible_to(user):
+def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
     return Referral.objects.filter(resident__in=residents_visible_to(user).values("pk"))
 
 
-def _days(expression):
+def _days(expression: Any) -> ExpressionWrapper[Any]:
     return ExpressionWrapper(
         expression * Value(datetime.timedelta(days=1)), output_field=DurationField()
     )
 
 
-def frequency_subquery():
+def frequency_subquery() -> Subquery:
     """The household's visit frequency in days: min over its residents' tags (override first)."""
     return Subquery(
         ResidentTag.objects.filter(
@@ -138,7 +152,9 @@ def frequency_subquery():
     )
 
 
-def with_visit_schedule(households, *, today: datetime.date | None = None):
+def with_visit_schedule(
+    households: QuerySet[Household], *, today: datetime.date | None = None
+) -> QuerySet[Household]:
     """Annotate frequency_days, last_visit_on, due_on and overdue (the one place for this rule)."""
     today = today or timezone.localdate()
     last_visit = (
@@ -161,7 +177,7 @@ def with_visit_schedule(households, *, today: datetime.date | None = None):
     )
 
 
-def households_for_list(user, *, today: datetime.date | None = None):
+def households_for_list(user: User, *, today: datetime.date | None = None) -> QuerySet[Household]:
     """The phone list: visible households with schedule, pairing and residents, overdue first."""
     today = today or timezone.localdate()
     households = with_visit_schedule(households_visible_to(user, on=today), today=today)
@@ -173,7 +189,9 @@ def households_for_list(user, *, today: datetime.date | None = None):
     )
 
 
-def overdue_visit_households(user, *, today: datetime.date | None = None):
+def overdue_visit_households(
+    user: User, *, today: datetime.date | None = None
+) -> QuerySet[Household]:
     """Households with a visit overdue (not anonymised) in what `user` may see: the rows the
     household list's "overdue" filter shows and counts (for dashboards and reminders)."""
     today = today or timezone.localdate()
@@ -182,7 +200,7 @@ def overdue_visit_households(user, *, today: datetime.date | None = None):
     )
 
 
-def unpaired_households(user, *, today: datetime.date | None = None):
+def unpaired_households(user: User, *, today: datetime.date | None = None) -> QuerySet[Household]:
     """Households with tagged residents and no active pairing, in what the user can see."""
     today = today or timezone.localdate()
     active = Pairing.objects.in_force(today).filter(household=OuterRef("pk"))
@@ -198,7 +216,7 @@ def unpaired_households(user, *, today: datetime.date | None = None):
     )
 
 
-def follow_ups_due(user):
+def follow_ups_due(user: User) -> QuerySet[HouseholdNeed]:
     """Needs whose request has closed and that have no follow-up visit yet (回访 due)."""
     follow_up = Visit.objects.filter(follow_up_of=OuterRef("pk"))
     return (
@@ -210,7 +228,7 @@ def follow_ups_due(user):
     )
 
 
-def household_for_user_or_404(user, pk: int):
+def household_for_user_or_404(user: User, pk: int) -> Household:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
@@ -218,7 +236,7 @@ def household_for_user_or_404(user, pk: int):
     )
 
 
-def resident_for_user_or_404(user, pk: int):
+def resident_for_user_or_404(user: User, pk: int) -> Resident:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
@@ -226,7 +244,7 @@ def resident_for_user_or_404(user, pk: int):
     )
 
 
-def active_pairing(household, *, on: datetime.date | None = None):
+def active_pairing(household: Household, *, on: datetime.date | None = None) -> Pairing | None:
     return (
         Pairing.objects.in_force(on)
         .filter(household=household)
@@ -236,7 +254,7 @@ def active_pairing(household, *, on: datetime.date | None = None):
     )
 
 
-def grids_registrable_by(user):
+def grids_registrable_by(user: User) -> QuerySet[AreaGrid]:
     """The area grids in force where `user` may register households (care.services.
     household_may_register): their own grid for grid heads and workers, their jurisdiction for
     staff with the care role; none for anyone else. All of them for the command (user None)."""

@@ -5,8 +5,11 @@ Personal data never goes into log messages here; corrections, subject exports an
 are written to the privacy audit log.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +40,16 @@ from privacy.masking import mask_id_number
 from privacy.models import AuditLogEntry
 from privacy.services import audit_record, may_reveal
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from django.contrib.gis.geos import Point
+    from django.http import HttpRequest
+
+    from accounts.models import User
+    from grids.models import AreaGrid, SubGrid
+
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 ANONYMISED_NAME = "已匿名"
 
@@ -59,7 +72,7 @@ def address_clean(address: str) -> str:
     return address
 
 
-def household_may_register(user, grid) -> bool:
+def household_may_register(user: User, grid: AreaGrid | None) -> bool:
     """Grid heads and grid workers register households of their own grid; staff with the care
     role of a street, community or the district, households in their jurisdiction. (A grid
     worker's household is paired with them at once: they see what they registered.)"""
@@ -76,12 +89,14 @@ def household_may_register(user, grid) -> bool:
     )
 
 
-def household_may_register_somewhere(user) -> bool:
+def household_may_register_somewhere(user: User) -> bool:
     """Staff above the grid register households only with the care role."""
     return bool(user.care_role and (user.is_superuser or user.role in CARE_AREA_ROLES))
 
 
-def household_place(*, grid=None, location=None):
+def household_place(
+    *, grid: AreaGrid | None = None, location: Point | None = None
+) -> tuple[AreaGrid | None, SubGrid | None]:
     """(grid, sub-grid) of a household: the point decides when there is one (locate); a grid
     chosen as well must be the point's. Raises ValidationError."""
     if location is None:
@@ -106,7 +121,9 @@ def household_place(*, grid=None, location=None):
     return found.grid, found.subgrid
 
 
-def household_register_check(*, by, address: str, grid=None, location=None):
+def household_register_check(
+    *, by: User, address: str, grid: AreaGrid | None = None, location: Point | None = None
+) -> tuple[str, str, AreaGrid | None, SubGrid | None]:
     """The rules of registering a household (the form, the admin and the import ask them before
     the service does): (address, its index, grid, sub-grid); ValidationError or PermissionDenied."""
     address = address_clean(address)
@@ -125,7 +142,13 @@ def household_register_check(*, by, address: str, grid=None, location=None):
 
 @transaction.atomic
 def household_register(
-    *, by, address: str, building: str = "", grid=None, location=None, registered_on=None
+    *,
+    by: User,
+    address: str,
+    building: str = "",
+    grid: AreaGrid | None = None,
+    location: Point | None = None,
+    registered_on: datetime.date | None = None,
 ) -> Household:
     """Register a household (its point, or its grid when the point is unknown). The address is
     stored encrypted with its blind index; the same address twice in a grid is refused."""
@@ -152,11 +175,11 @@ def household_register(
 def household_address_correct(
     *,
     household: Household,
-    by,
+    by: User,
     address: str,
     building: str | None = None,
     purpose: str,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Household:
     """Correct a household's address (logged like a resident's correction)."""
     if household.anonymised_at:
@@ -183,16 +206,16 @@ def household_address_correct(
 def resident_add(
     *,
     household: Household,
-    by,
+    by: User,
     name: str,
     gender: str = "",
-    birth_date=None,
+    birth_date: datetime.date | None = None,
     phone: str = "",
     id_number: str = "",
     legal_basis: str = Resident.LegalBasis.STATUTORY_DUTY,
-    consent_date=None,
+    consent_date: datetime.date | None = None,
     consent_scope: str = "",
-    tags=(),
+    tags: Iterable[tuple[str, str | None]] = (),
 ) -> Resident:
     """A resident of `household` with their care tags (`tags`: (CareTag, details) pairs; the
     details are stored encrypted). Phone and ID number are checked and indexed."""
@@ -235,10 +258,10 @@ def resident_clean_contact(
     phone: str,
     id_number: str,
     legal_basis: str,
-    consent_date,
+    consent_date: datetime.date | None,
     consent_scope: str,
-    household,
-    exclude_pk=None,
+    household: Household,
+    exclude_pk: int | None = None,
 ) -> dict:
     errors = {}
     phone = (phone or "").strip().replace(" ", "")
@@ -288,7 +311,14 @@ CORRECTABLE = (
 
 
 @transaction.atomic
-def resident_correct(*, resident: Resident, by, purpose: str, request=None, **changes) -> Resident:
+def resident_correct(
+    *,
+    resident: Resident,
+    by: User,
+    purpose: str,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> Resident:
     """Correct a person's data at their request or after a check (logged: who, what, why)."""
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
@@ -327,7 +357,12 @@ def resident_correct(*, resident: Resident, by, purpose: str, request=None, **ch
 # --- Pairings -------------------------------------------------------------------------------------
 @transaction.atomic
 def pairing_create(
-    *, household: Household, worker, members=(), start_date=None, by=None
+    *,
+    household: Household,
+    worker: User,
+    members: Iterable[User] = (),
+    start_date: datetime.date | None = None,
+    by: User | None = None,
 ) -> Pairing:
     """Pair a household with a grid worker of its grid and registered Party members of its
     community; one active pairing per household."""
@@ -355,7 +390,7 @@ def pairing_create(
 
 
 @transaction.atomic
-def pairing_end(*, pairing: Pairing, reason: str, end_date=None) -> Pairing:
+def pairing_end(*, pairing: Pairing, reason: str, end_date: datetime.date | None = None) -> Pairing:
     end_date = end_date or timezone.localdate()
     if pairing.end_date is not None:
         raise ValidationError(_("This pairing has already ended."))
@@ -374,13 +409,13 @@ def pairing_end(*, pairing: Pairing, reason: str, end_date=None) -> Pairing:
 def visit_record(
     *,
     household: Household,
-    visitor,
+    visitor: User,
     visited_on: datetime.date,
     mode: str,
     met: str = "",
     condition: str = "",
-    needs=(),
-    photos=(),
+    needs: Iterable[str] = (),
+    photos: Iterable[Any] = (),
     kind: str = Visit.Kind.ROUTINE,
     follow_up_of: HouseholdNeed | None = None,
 ) -> Visit:
@@ -427,7 +462,7 @@ def visit_record(
 # --- Services from social organisations -----------------------------------------------------------
 @transaction.atomic
 def referral_create(
-    *, resident: Resident, project: ServiceProject, by, notes: str = ""
+    *, resident: Resident, project: ServiceProject, by: User, notes: str = ""
 ) -> Referral:
     project = ServiceProject.objects.select_for_update().get(pk=project.pk)
     if not project.active:
@@ -456,7 +491,9 @@ _REFERRAL_MOVES = {
 }
 
 
-def referral_advance(*, referral: Referral, status: str, on=None) -> Referral:
+def referral_advance(
+    *, referral: Referral, status: str, on: datetime.date | None = None
+) -> Referral:
     if status not in _REFERRAL_MOVES.get(referral.status, set()):
         raise ValidationError(
             _("A referral that is %(current)s cannot become %(new)s.")
@@ -475,7 +512,9 @@ def referral_advance(*, referral: Referral, status: str, on=None) -> Referral:
 
 
 # --- Data subjects' rights and retention ----------------------------------------------------------
-def resident_subject_export(*, resident: Resident, by, purpose: str, request=None) -> dict:
+def resident_subject_export(
+    *, resident: Resident, by: User, purpose: str, request: HttpRequest | None = None
+) -> dict:
     """Everything held about one person, for their access request (full values; logged)."""
     if not may_reveal(by):
         raise PermissionDenied(_("Your role may not export a person's full data."))
@@ -552,7 +591,7 @@ def resident_subject_export(*, resident: Resident, by, purpose: str, request=Non
     return data
 
 
-def _anonymise_resident_row(resident: Resident, now) -> None:
+def _anonymise_resident_row(resident: Resident, now: datetime.datetime) -> None:
     resident.name = ANONYMISED_NAME
     resident.birth_date = None
     resident.phone = resident.id_number = ""
@@ -564,7 +603,7 @@ def _anonymise_resident_row(resident: Resident, now) -> None:
     ResidentTag.objects.filter(resident=resident).update(details="")
 
 
-def _anonymise_household_rows(household: Household, now) -> None:
+def _anonymise_household_rows(household: Household, now: datetime.datetime) -> None:
     # Visits keep their date, mode, kind and visitor (counts per worker and month stay right)
     # and lose whatever could identify the person: who was met, the condition, the needs' text.
     Visit.objects.filter(household=household).update(met="", condition="")
@@ -581,7 +620,9 @@ def _anonymise_household_rows(household: Household, now) -> None:
 
 
 @transaction.atomic
-def resident_anonymise(*, resident: Resident, by, purpose: str, request=None) -> Resident:
+def resident_anonymise(
+    *, resident: Resident, by: User, purpose: str, request: HttpRequest | None = None
+) -> Resident:
     """Delete a person's identity on request; counts (visits, tags, referrals) are kept."""
     if not may_reveal(by):
         raise PermissionDenied(_("Your role may not anonymise a person."))
@@ -606,7 +647,7 @@ def resident_anonymise(*, resident: Resident, by, purpose: str, request=None) ->
 
 
 @transaction.atomic
-def household_anonymise(*, household: Household, now=None) -> None:
+def household_anonymise(*, household: Household, now: datetime.datetime | None = None) -> None:
     now = now or timezone.now()
     for resident in household.residents.filter(anonymised_at__isnull=True):
         _anonymise_resident_row(resident, now)
@@ -646,7 +687,7 @@ def pairings_anonymise_expired(*, today: datetime.date | None = None) -> int:
     return count
 
 
-def pairing_may_manage(user, household: Household) -> bool:
+def pairing_may_manage(user: User, household: Household) -> bool:
     """The grid head of the household's grid, or care staff who can see it, pair households."""
     if user.role == Role.GRID_HEAD:
         return user.grid_id == household.grid_id

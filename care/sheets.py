@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from care import services
 from care.models import CareTag, Household, Resident
 from care.selectors import grids_registrable_by
-from core.sheets import Column, parse_date, text
+from core.sheets import Column, choice_table, date_cell, missing_errors, text
 from grids.locate import GridIndex
 from grids.models import SubGrid
-from grids.sheet_import import RowResult, SheetKind, missing_errors, sheet_kind
-from grids.sheets import LAT, LON, choice_table, point_of
+from grids.sheet_import import RowResult, SheetKind, sheet_kind
+from grids.sheets import LAT, LON, point_of
 from privacy.crypto import text_index
 from privacy.masking import mask_address, mask_id_number, mask_name, mask_phone
 
@@ -28,19 +28,6 @@ LEGAL_BASES = {
     "单独同意": Resident.LegalBasis.CONSENT,
     "同意": Resident.LegalBasis.CONSENT,
 }
-
-
-def _date_or_error(values, key, label, errors):
-    raw = text(values.get(key))
-    if not raw:
-        return None
-    day = parse_date(values.get(key))
-    if day is None:
-        errors.append(
-            _('%(column)s: "%(value)s" is not a date (use YYYY-MM-DD).')
-            % {"column": label, "value": raw}
-        )
-    return day
 
 
 class _Lookups:
@@ -188,8 +175,8 @@ class HouseholdSheet(SheetKind):
                 _('Unknown legal basis "%(value)s".') % {"value": text(values.get("legal_basis"))}
             )
             basis = Resident.LegalBasis.STATUTORY_DUTY
-        birth_date = _date_or_error(values, "birth_date", "出生日期", errors)
-        consent_date = _date_or_error(values, "consent_date", "同意日期", errors)
+        birth_date = date_cell(values.get("birth_date"), "出生日期", errors)
+        consent_date = date_cell(values.get("consent_date"), "同意日期", errors)
         tags = []
         for name in text(values.get("tags")).replace(",", "、").replace("，", "、").split("、"):
             if not name.strip():
@@ -227,10 +214,10 @@ class HouseholdSheet(SheetKind):
         lookups = _Lookups(rows, user)
         results = []
         for line, values in rows:
-            errors = missing_errors(self, values)
+            errors = missing_errors(self.columns, values)
             address = " ".join(text(values.get("address")).split())
             grid, point, subgrid_id = self._place(line, values, lookups, errors)
-            registered_on = _date_or_error(values, "registered_on", "登记日期", errors)
+            registered_on = date_cell(values.get("registered_on"), "登记日期", errors)
             resident = None
             if text(values.get("name")):
                 resident, resident_errors = self._resident(values, lookups)

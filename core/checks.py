@@ -8,9 +8,11 @@ core.E003  MEDIA_ROOT is inside a folder served as static files (or holds one), 
            publish uploads without any rule.
 """
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -18,15 +20,17 @@ from django.db import models
 
 
 @checks.register(checks.Tags.security)
-def private_files_check(app_configs=None, **kwargs):
+def private_files_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     return file_field_errors(apps.get_models())
 
 
-def file_field_errors(models_to_check) -> list:
+def file_field_errors(models_to_check: Iterable[type[models.Model]]) -> list[checks.CheckMessage]:
     from core.fields import PrivateFileField, PrivateImageField
     from core.files import kind_of
 
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for model in models_to_check:
         for field in model._meta.get_fields():
             if not isinstance(field, models.FileField):
@@ -50,7 +54,9 @@ def file_field_errors(models_to_check) -> list:
 
 
 @checks.register(checks.Tags.security)
-def media_not_static_check(app_configs=None, **kwargs):
+def media_not_static_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     media = Path(settings.MEDIA_ROOT).resolve()
     served = [Path(settings.STATIC_ROOT)] if settings.STATIC_ROOT else []
     served += [Path(d[1] if isinstance(d, (tuple, list)) else d) for d in settings.STATICFILES_DIRS]

@@ -8,9 +8,13 @@ system checks of core.checks refuse any other FileField. Their form fields re-en
 check attachments, so that an admin upload goes through the same checks as a page's.
 """
 
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -27,7 +31,7 @@ ATTACHMENT_ACCEPT = {
 # --- Form fields ---------------------------------------------------------------------------------
 
 
-def _accepted_text(allowed) -> str:
+def _accepted_text(allowed: Collection[str]) -> str:
     return gettext("Accepted: %(kinds)s.") % {"kinds": uploads.kinds_text(allowed)}
 
 
@@ -46,12 +50,12 @@ class MultiplePhotoField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.widget.attrs.update({"accept": PHOTO_ACCEPT, "multiple": True})
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if not data:
             if self.required:
                 raise ValidationError(self.error_messages["required"], code="required")
@@ -65,12 +69,12 @@ class MultiplePhotoField(forms.FileField):
 class PhotoField(forms.FileField):
     """One photo (the admin's field of a PrivateImageField): re-encoded on upload."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("max_length", None)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", PHOTO_ACCEPT)
 
-    def to_python(self, data):
+    def to_python(self, data: Any) -> uploads.CleanFile | None:
         upload = super().to_python(data)
         if upload is None:
             return None
@@ -83,7 +87,9 @@ class AttachmentField(forms.FileField):
     """One attachment of an allowed type (core.uploads.attachment_clean); cleans to a CleanFile
     whose `.title` is the name the user gave it and whose content decided its type."""
 
-    def __init__(self, *args, allowed=uploads.ATTACHMENT_EXTENSIONS, **kwargs):
+    def __init__(
+        self, *args: Any, allowed: Collection[str] = uploads.ATTACHMENT_EXTENSIONS, **kwargs: Any
+    ) -> None:
         kwargs.pop("max_length", None)
         self.allowed = frozenset(allowed)
         super().__init__(*args, **kwargs)
@@ -94,7 +100,7 @@ class AttachmentField(forms.FileField):
             ",".join(ATTACHMENT_ACCEPT.get(extension, extension) for extension in self.allowed),
         )
 
-    def to_python(self, data):
+    def to_python(self, data: Any) -> uploads.CleanFile | None:
         upload = super().to_python(data)
         if upload is None:
             return None
@@ -105,8 +111,14 @@ class AttachmentField(forms.FileField):
 
 
 class PrivateUrlMixin:
+    if TYPE_CHECKING:
+        # Provided by FieldFile, which every user of this mixin also derives from.
+        instance: Model
+
+        def _require_file(self) -> None: ...
+
     @property
-    def url(self):
+    def url(self) -> str:
         from core.files import file_url
 
         self._require_file()
@@ -127,7 +139,9 @@ class PrivateFileField(models.FileField):
 
     attr_class = PrivateFieldFile
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
+        # django-stubs declares form_class and choices_form_class as named parameters; they
+        # arrive in **kwargs here and are passed on unchanged.
         return super().formfield(**{"form_class": AttachmentField, **kwargs})
 
 
@@ -136,5 +150,6 @@ class PrivateImageField(models.ImageField):
 
     attr_class = PrivateImageFieldFile
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
+        # As PrivateFileField.formfield.
         return super().formfield(**{"form_class": PhotoField, **kwargs})

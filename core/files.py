@@ -26,13 +26,16 @@ view only authorises and nginx sends the file from its internal location.
 """
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import quote
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import models
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
@@ -61,14 +64,15 @@ class PrivateFile:
 @dataclass(frozen=True)
 class Kind:
     kind: str
-    model: type
+    model: type[models.Model]
     field: str
     inline: bool
-    visible_to: object
+    # user -> the queryset of `model` that user may read
+    visible_to: Callable[[Any], models.QuerySet[Any]]
     title_field: str
 
 
-def private_file_fields(model) -> list:
+def private_file_fields(model: type[models.Model]) -> list[models.FileField]:
     return [
         f for f in model._meta.get_fields() if isinstance(f, (PrivateFileField, PrivateImageField))
     ]
@@ -77,7 +81,7 @@ def private_file_fields(model) -> list:
 @cache
 def kinds() -> dict[str, Kind]:
     """Every declared kind, by URL name (built once, from the AppConfigs' `private_files`)."""
-    found = {}
+    found: dict[str, Kind] = {}
     for config in apps.get_app_configs():
         for declared in getattr(config, "private_files", ()):
             model = apps.get_model(declared.model)
@@ -97,7 +101,7 @@ def kinds() -> dict[str, Kind]:
     return found
 
 
-def kind_of(model) -> Kind:
+def kind_of(model: type[models.Model]) -> Kind:
     for kind in kinds().values():
         if kind.model is model or (model._meta.proxy and kind.model is model._meta.concrete_model):
             return kind
@@ -106,7 +110,7 @@ def kind_of(model) -> Kind:
     )
 
 
-def file_url(instance) -> str:
+def file_url(instance: models.Model) -> str:
     """The one URL of a stored file: the authorising view, with the stored (random) name."""
     kind = kind_of(type(instance))
     name = getattr(instance, kind.field).name
@@ -116,7 +120,7 @@ def file_url(instance) -> str:
     )
 
 
-def download_name(kind: Kind, instance, stored_name: str) -> str:
+def download_name(kind: Kind, instance: models.Model, stored_name: str) -> str:
     """The name a download gets: the title the user gave it, with the extension of the type its
     content was found to be (a title "x.html" of a PDF downloads as "x.html.pdf")."""
     extension = posixpath.splitext(stored_name)[1]
@@ -127,21 +131,32 @@ def download_name(kind: Kind, instance, stored_name: str) -> str:
     return title
 
 
-def file_response(request, *, kind: str, pk: int, name: str) -> HttpResponse:
+def file_response(request: HttpRequest, *, kind: str, pk: int, name: str) -> HttpResponseBase:
     """The stored file if `request.user` may read it under its owner's rules; Http404 otherwise."""
     found = kinds().get(kind)
     if found is None:
         raise Http404
     instance = found.visible_to(request.user).filter(pk=pk).first()
+    return _serve(found, instance, name)
+
+
+def authorised_file_response(instance: models.Model, *, name: str) -> HttpResponseBase:
+    """The stored file of `instance`, which the caller has already authorised by a rule that is
+    not about an account (a resident's proof of being a request's reporter): the same answer,
+    headers and checks of the name as file_response; Http404 when the name or file is wrong."""
+    return _serve(kind_of(type(instance)), instance, name)
+
+
+def _serve(found: Kind, instance: models.Model | None, name: str) -> HttpResponseBase:
     stored = getattr(instance, found.field, None) if instance is not None else None
-    if not stored or posixpath.basename(stored.name) != name:
+    if instance is None or not stored or posixpath.basename(stored.name) != name:
         raise Http404
     content_type = content_type_for(stored.name) if not found.inline else "image/jpeg"
     if conf.x_accel():
         # nginx sends the bytes from its internal location (deploy/nginx.conf), which adds the
         # same nosniff/CSP headers: it keeps only Content-Type, Content-Disposition and
         # Cache-Control of this answer.
-        response = HttpResponse(content_type=content_type)
+        response: HttpResponseBase = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = conf.X_ACCEL_LOCATION + quote(stored.name)
     else:
         try:
@@ -149,10 +164,13 @@ def file_response(request, *, kind: str, pk: int, name: str) -> HttpResponse:
         except FileNotFoundError as exc:
             raise Http404 from exc
         response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
+    disposition = content_disposition_header(
         as_attachment=not found.inline,
         filename=name if found.inline else download_name(found, instance, stored.name),
     )
+    # None only when neither as_attachment nor a filename is given; a filename always is.
+    assert disposition is not None
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -10,9 +10,10 @@ Behind nginx, `client_max_body_size` refuses the same bodies even earlier and sh
 """
 
 import json
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,12 +21,12 @@ from django.utils.translation import gettext as _
 from core import conf
 
 
-def _language(request) -> str:
+def _language(request: HttpRequest) -> str:
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def too_large_response(request, *, path: str | None = None) -> HttpResponse:
+def too_large_response(request: HttpRequest, *, path: str | None = None) -> HttpResponse:
     """The 413 answer, in the visitor's language and the format of the part of the site asked."""
     path = path if path is not None else request.path
     mb = conf.upload_max_bytes() // conf.MB
@@ -53,10 +54,10 @@ def too_large_response(request, *, path: str | None = None) -> HttpResponse:
 
 
 class RequestBodyLimitMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -64,3 +65,23 @@ class RequestBodyLimitMiddleware:
         if length > conf.upload_max_bytes():
             return too_large_response(request)
         return self.get_response(request)
+
+
+class PrivateAnswersNotStoredMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a signed-in person or an API token
+    (OWASP ASVS 8.2.1): a staff page, a household's record or an API answer must not stay in a
+    shared computer's browser cache or a proxy. Answers that set their own Cache-Control (stored
+    files, hashed static files) keep it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and not response.has_header(
+            "Cache-Control"
+        ):
+            response["Cache-Control"] = "private, no-store"
+        return response

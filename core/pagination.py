@@ -11,7 +11,11 @@
 * the bounds are in the OpenAPI schema (minimum/maximum), so clients and schemathesis know them.
 """
 
+from typing import Any
+
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from core.query import query_int
 
@@ -24,7 +28,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
     default_limit = DEFAULT_LIMIT
     max_limit = MAX_LIMIT
 
-    def get_limit(self, request):
+    def get_limit(self, request: Request) -> int:
         return query_int(
             request.query_params,
             self.limit_query_param,
@@ -33,12 +37,12 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
             default=self.default_limit,
         )
 
-    def get_offset(self, request):
+    def get_offset(self, request: Request) -> int:
         return query_int(
             request.query_params, self.offset_query_param, minimum=0, maximum=MAX_OFFSET, default=0
         )
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         bounds = {
             self.limit_query_param: {

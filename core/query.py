@@ -10,6 +10,9 @@ Integers are bounded by what the database can hold (PostgreSQL bigint): `?room=9
 used to reach the database and fail there.
 """
 
+from collections.abc import Collection, Mapping
+from typing import Any, overload
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +24,7 @@ FALSE_VALUES = ("false",)
 
 
 class InvalidQueryParameter(ValidationError):
-    def __init__(self, name: str, message: str):
+    def __init__(self, name: str, message: str) -> None:
         super().__init__({name: [message]}, code="invalid")
 
 
@@ -41,7 +44,27 @@ def parse_int(raw: str, *, name: str, minimum: int = 1, maximum: int = BIGINT_MA
     return value
 
 
-def query_int(params, name: str, *, minimum: int = 1, maximum: int = BIGINT_MAX, default=None):
+@overload
+def query_int(
+    params: Mapping[str, str], name: str, *, minimum: int = ..., maximum: int = ..., default: int
+) -> int: ...
+@overload
+def query_int(
+    params: Mapping[str, str],
+    name: str,
+    *,
+    minimum: int = ...,
+    maximum: int = ...,
+    default: None = None,
+) -> int | None: ...
+def query_int(
+    params: Mapping[str, str],
+    name: str,
+    *,
+    minimum: int = 1,
+    maximum: int = BIGINT_MAX,
+    default: int | None = None,
+) -> int | None:
     """The integer parameter `name` of `params` (a QueryDict), or `default` when absent or
     empty."""
     raw = params.get(name)
@@ -50,7 +73,9 @@ def query_int(params, name: str, *, minimum: int = 1, maximum: int = BIGINT_MAX,
     return parse_int(raw, name=name, minimum=minimum, maximum=maximum)
 
 
-def query_choice(params, name: str, choices, *, default=None):
+def query_choice(
+    params: Mapping[str, str], name: str, choices: Collection[str], *, default: str | None = None
+) -> str | None:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
@@ -61,7 +86,7 @@ def query_choice(params, name: str, choices, *, default=None):
     return raw
 
 
-def query_flag(params, name: str, choices) -> str | None:
+def query_flag(params: Mapping[str, str], name: str, choices: Collection[str]) -> str | None:
     """A flag of an API list (`?overdue=true`): absent is None; any value outside `choices`,
     the empty string included, is a 400 (an HTML form leaves an unticked box out)."""
     raw = params.get(name)
@@ -74,7 +99,7 @@ def query_flag(params, name: str, choices) -> str | None:
     return raw
 
 
-def query_bool(params, name: str, *, default=False) -> bool:
+def query_bool(params: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
@@ -94,7 +119,7 @@ class IdField(forms.IntegerField):
         "max_value": gettext_lazy("Give a whole number of at most %(limit_value)s."),
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", BIGINT_MAX)
         kwargs.setdefault("required", False)

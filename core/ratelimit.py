@@ -33,6 +33,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class Rate:
     seconds: int
 
     @classmethod
-    def of(cls, value) -> "Rate":
+    def of(cls, value: "RateLike") -> "Rate":
         """A Rate from a (limit, seconds) pair, the shape of the settings."""
         if isinstance(value, Rate):
             return value
@@ -57,11 +58,15 @@ class Rate:
         return max(1, self.seconds // 60)
 
 
-def client_address(request) -> str:
+# A Rate, or the (limit, seconds) pair the settings hold.
+RateLike = Rate | tuple[int, int] | list[int]
+
+
+def client_address(request: HttpRequest | None) -> str:
     """The client's IP address, as the outermost trusted proxy saw it (see the module doc)."""
     if request is None:
         return ""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = str(request.META.get("REMOTE_ADDR", ""))
     hops = int(settings.REDGRID_PROXY_HOPS or 0)
     if hops <= 0:
         return remote
@@ -117,7 +122,7 @@ def _incr_generic(name: str, ttl: int) -> int:
     return int(count)
 
 
-def rate_hit(scope: str, key: str, rate, *, now: float | None = None) -> bool:
+def rate_hit(scope: str, key: str, rate: RateLike, *, now: float | None = None) -> bool:
     """Count one event of `key` in the current window of `rate`; True while the limit holds
     (this event included). An empty key is never limited."""
     if not key:
@@ -135,7 +140,7 @@ def rate_hit(scope: str, key: str, rate, *, now: float | None = None) -> bool:
     return count <= rate.limit
 
 
-def rate_exceeded(scope: str, key: str, rate, *, now: float | None = None) -> bool:
+def rate_exceeded(scope: str, key: str, rate: RateLike, *, now: float | None = None) -> bool:
     """Whether `key` has already used up the current window of `rate` (counts nothing)."""
     if not key:
         return False
@@ -184,7 +189,7 @@ def rate_hit_unless_exceeded(
     return int(count) <= hit_rate.limit
 
 
-def rate_clear(scope: str, key: str, rate, *, now: float | None = None) -> None:
+def rate_clear(scope: str, key: str, rate: RateLike, *, now: float | None = None) -> None:
     """Forget the current window's count of `key` (e.g. a user's failures after they log in)."""
     if not key:
         return

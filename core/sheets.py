@@ -1,5 +1,17 @@
-"""Spreadsheets in and out: the rows of an uploaded .xlsx, .csv or GeoJSON file, and the import
-templates (.xlsx with the headers and an example row) that every import page offers.
+"""Spreadsheets in and out: the rows of an uploaded .xlsx, .csv or GeoJSON file, the import
+templates (.xlsx with the headers and an example row) that every import page offers, and the one
+import flow every spreadsheet import follows (grids.sheet_import's kinds, the staff import, the
+Party member import):
+
+    preview = Preview(rows=[RowResult(line, values, errors), …])   # an error per row, nothing written
+    rows = rows_to_write(preview, clean_only=…)                     # the commit rule
+    # … write `rows` in one transaction …
+
+The commit rule: every row when the file is clean, or only the clean rows when the user asks for
+that explicitly; otherwise ImportRefused and nothing is written. The commit always checks the file
+again (a preview an hour old proves nothing). The uploaded file does not outlive the import: it is
+sealed in the preview page (grids.sheet_import), or kept in a batch row whose sheet is deleted when
+the import is committed or abandoned (the member and staff imports).
 
 A sheet's columns are declared once per import as `Column`s. The first row of an uploaded sheet
 holds the headers; a header may be the Chinese one offices use (`Column.chinese`), the English
@@ -13,9 +25,9 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from django.utils import translation
 from django.utils.functional import Promise
@@ -216,3 +228,128 @@ def template_xlsx(columns: Sequence[Column], *, title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- The import flow -----------------------------------------------------------------------------
+
+
+class ImportRefused(Exception):
+    """Nothing was imported: `message` says why; `preview`, when there is one, shows the rows."""
+
+    def __init__(self, message: str, preview: "Preview[Any] | None" = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.preview = preview
+
+
+@dataclass
+class RowResult:
+    """One checked row: its line in the sheet, its cells and what is wrong with it (if anything).
+    Each import adds what its commit writes (the object built, the role, the branch…)."""
+
+    line: int
+    values: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+R = TypeVar("R", bound=RowResult)
+
+
+@dataclass
+class Preview(Generic[R]):
+    """Every row of a file, checked; `problems` are those of the whole file (then no rows)."""
+
+    rows: list[R]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def clean_rows(self) -> list[R]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def error_rows(self) -> list[R]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.problems and not self.error_rows and bool(self.rows)
+
+
+def rows_to_write(
+    preview: Preview[R], *, clean_only: bool, allow_clean_only: bool = True
+) -> list[R]:
+    """The rows a commit writes: all of them when the file is clean, only the clean ones when
+    `clean_only` (and the import allows a partial file); ImportRefused otherwise."""
+    if preview.problems:
+        raise ImportRefused(" ".join(preview.problems), preview)
+    if preview.error_rows and not (clean_only and allow_clean_only):
+        raise ImportRefused(
+            _(
+                "%(n)s rows have errors; nothing was imported. Correct them or import only "
+                "the clean rows."
+            )
+            % {"n": len(preview.error_rows)},
+            preview,
+        )
+    rows = preview.clean_rows
+    if not rows:
+        raise ImportRefused(_("No clean rows to import."), preview)
+    return rows
+
+
+def missing_errors(columns: Iterable[Column], values: Row) -> list[str]:
+    """One message per required column left empty in the row."""
+    return [
+        _("%(column)s is missing.") % {"column": c.chinese}
+        for c in columns
+        if c.required and not text(values.get(c.key))
+    ]
+
+
+def choice_table(
+    choices: Iterable[tuple[Any, Any]], aliases: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Each choice's code, English and Chinese label (lower case) → its code, plus `aliases` (the
+    words offices write for it, whatever the interface language)."""
+    table = {}
+    for value, label in choices:
+        table[str(value).lower()] = value
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                table[str(label).lower()] = value
+    return table | dict(aliases or {})
+
+
+T = TypeVar("T")
+
+
+def lookup(
+    values: Row, key: str, table: Mapping[str, T], message: str, errors: list[str]
+) -> T | None:
+    """The entry of `table` for the row's `key` cell; None when the cell is empty, or — with
+    `message` (its %(value)s the cell) added to `errors` — when the table has no such entry."""
+    code = text(values.get(key))
+    if not code:
+        return None
+    found = table.get(code)
+    if found is None:
+        errors.append(message % {"value": code})
+    return found
+
+
+def date_cell(value: Any, column: str, errors: list[str]) -> datetime.date | None:
+    """A date cell (see parse_date); None when empty, or — with a message naming `column` added
+    to `errors` — when it is not a date."""
+    if value is None or text(value) == "":
+        return None
+    found = parse_date(value)
+    if found is None:
+        errors.append(
+            _('%(column)s: "%(value)s" is not a date (use YYYY-MM-DD).')
+            % {"column": column, "value": text(value)}
+        )
+    return found

@@ -44,11 +44,14 @@ import re
 import secrets
 import warnings
 import zipfile
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, cast
 
 import olefile
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
@@ -56,6 +59,16 @@ from django.utils.translation import pgettext
 from PIL import Image, ImageCms, ImageOps
 
 from core.conf import MB, conf
+
+
+class Upload(Protocol):
+    """What is read of an uploaded file (an UploadedFile, a stored File, a BytesIO): its bytes.
+    `name` and `size` are optional and read with getattr."""
+
+    def seek(self, offset: int, /) -> object: ...
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
 
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
@@ -115,19 +128,19 @@ class RandomName:
     """`upload_to` of every stored file: a random name in `folder`, keeping only an extension of
     FILE_TYPES (the checks above chose it; anything else becomes .bin)."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str) -> None:
         self.folder = folder
 
-    def __call__(self, instance, filename: str) -> str:
+    def __call__(self, instance: object, filename: str) -> str:
         extension = posixpath.splitext(filename)[1].lower()
         if extension not in FILE_TYPES:
             extension = ".bin"
         return f"{self.folder}/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension}"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, RandomName) and other.folder == self.folder
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.folder)
 
 
@@ -136,12 +149,12 @@ def is_random_name(name: str) -> bool:
     return bool(re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", posixpath.basename(name)))
 
 
-def upload_name(upload) -> str:
+def upload_name(upload: object) -> str:
     """The client's file name without any folder, for messages (never for storing)."""
     return posixpath.basename((getattr(upload, "name", "") or "").replace("\\", "/")) or _("file")
 
 
-def _read(upload, limit: int, name: str) -> bytes:
+def _read(upload: Upload, limit: int, name: str) -> bytes:
     too_large = ValidationError(
         _("%(name)s is too large (at most %(mb)s MB).") % {"name": name, "mb": limit // MB},
         code="too_large",
@@ -166,11 +179,13 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(
+        converted = ImageCms.profileToProfile(
             image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
         )
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image
+    # profileToProfile returns None only when converting in place (not asked here).
+    return converted if converted is not None else image
 
 
 def photo_reencode(data: bytes, name: str) -> bytes:
@@ -220,13 +235,13 @@ def photo_reencode(data: bytes, name: str) -> bytes:
     return out.getvalue()
 
 
-def photo_clean(upload) -> bytes:
+def photo_clean(upload: Upload) -> bytes:
     """The re-encoded JPEG bytes of an uploaded photo, or ValidationError (nothing is saved)."""
     name = upload_name(upload)
     return photo_reencode(_read(upload, conf.PHOTO_MAX_BYTES, name), name)
 
 
-def photos_precheck(files) -> None:
+def photos_precheck(files: Collection[object]) -> None:
     """What can be refused without reading a photo: too many, or one too large."""
     if len(files) > conf.MAX_PHOTOS:
         raise ValidationError(_("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS}, code="too_many")
@@ -241,13 +256,14 @@ def photos_precheck(files) -> None:
         raise ValidationError(errors, code="too_large")
 
 
-def photos_clean(files) -> list[bytes]:
+def photos_clean(files: Iterable[Upload | bytes | None] | None) -> list[bytes]:
     """Uploads (or bytes already cleaned) → re-encoded JPEG bytes; every refusal at once."""
-    files = [f for f in files or () if f]
-    if len(files) > conf.MAX_PHOTOS:
+    present = [f for f in files or () if f]
+    if len(present) > conf.MAX_PHOTOS:
         raise ValidationError(_("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS}, code="too_many")
-    errors, cleaned = [], []
-    for upload in files:
+    errors: list[str] = []
+    cleaned: list[bytes] = []
+    for upload in present:
         try:
             cleaned.append(upload if isinstance(upload, bytes) else photo_clean(upload))
         except ValidationError as exc:
@@ -260,10 +276,16 @@ def photos_clean(files) -> list[bytes]:
 # --- Attachments ---------------------------------------------------------------------------------
 
 
-class CleanFile(ContentFile):
+if TYPE_CHECKING:
+    _BytesFile = ContentFile[bytes]
+else:  # ContentFile is generic only in django-stubs
+    _BytesFile = ContentFile
+
+
+class CleanFile(_BytesFile):
     """Checked content, named `<title><extension of the detected type>` for RandomName."""
 
-    def __init__(self, data: bytes, *, extension: str, title: str):
+    def __init__(self, data: bytes, *, extension: str, title: str) -> None:
         super().__init__(data, name=f"file{extension}")
         self.extension = extension
         self.title = title
@@ -309,7 +331,10 @@ def _zip_type(data: bytes, name: str) -> str | None:
 def _ole_type(data: bytes, name: str) -> str | None:
     try:
         with olefile.OleFileIO(data) as ole:
-            top = {entry[0].lower() for entry in ole.listdir(streams=True, storages=True)}
+            # Entry names are str (decoded with olefile's path_encoding); the stubs tie their
+            # type to that of the data passed in (bytes here).
+            entries = cast("list[list[str]]", ole.listdir(streams=True, storages=True))
+            top = {entry[0].lower() for entry in entries}
     except Exception:  # noqa: BLE001 - any parser failure means "not a document"
         return None
     if top & {"macros", "_vba_project_cur", "_vba_project"}:
@@ -331,7 +356,9 @@ def _pdf_type(data: bytes) -> str | None:
     return None
 
 
-def attachment_clean(upload, *, allowed=ATTACHMENT_EXTENSIONS) -> CleanFile:
+def attachment_clean(
+    upload: Upload, *, allowed: Collection[str] = ATTACHMENT_EXTENSIONS
+) -> CleanFile:
     """The checked content of an uploaded attachment (images re-encoded), or ValidationError.
 
     `allowed`: the extensions of FILE_TYPES accepted here (e.g. {".xlsx"} for an import sheet).
@@ -339,7 +366,7 @@ def attachment_clean(upload, *, allowed=ATTACHMENT_EXTENSIONS) -> CleanFile:
     name = upload_name(upload)
     data = _read(upload, conf.ATTACHMENT_MAX_BYTES, name)
     if not data:
-        extension = None
+        extension: str | None = None
     elif data.startswith(b"%PDF-"):
         extension = _pdf_type(data)
     elif data.startswith(b"PK\x03\x04"):
@@ -360,7 +387,7 @@ def attachment_clean(upload, *, allowed=ATTACHMENT_EXTENSIONS) -> CleanFile:
     return CleanFile(data, extension=extension, title=name)
 
 
-def kinds_text(allowed) -> str:
+def kinds_text(allowed: Collection[str]) -> str:
     """The accepted kinds of file, for messages and help texts ("Word (docx, doc)", …)."""
     groups = [
         ((".jpg",), _("images (JPEG, PNG, WebP)")),
@@ -371,7 +398,7 @@ def kinds_text(allowed) -> str:
         ((".odt", ".ods"), "OpenDocument"),
     ]
     separator = pgettext("list separator", ", ")
-    labels = []
+    labels: list[str] = []
     for extensions, name in groups:
         present = [e.lstrip(".") for e in extensions if e in allowed]
         if not present:
@@ -389,14 +416,14 @@ def kinds_text(allowed) -> str:
 # --- Storing -------------------------------------------------------------------------------------
 
 
-def files_store(items) -> None:
+def files_store(items: Iterable[tuple[FieldFile, str, bytes]]) -> None:
     """Write (field_file, name, bytes) items to storage, all or none.
 
     If the storage fails (disk full, volume gone) the files already written are removed and a
     translated ValidationError is raised; the caller's transaction then rolls back its rows, so
     no orphan row or file is left behind.
     """
-    written = []
+    written: list[FieldFile] = []
     try:
         for field_file, name, data in items:
             field_file.save(name, ContentFile(data), save=False)

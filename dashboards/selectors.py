@@ -5,8 +5,11 @@ number of queries whatever the data size; the statistics are the owning apps' da
 aggregates.
 """
 
+from __future__ import annotations
+
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Count, F, FloatField, Func, Q, Window, prefetch_related_objects
@@ -29,6 +32,15 @@ from requests_desk.selectors import requests_for
 from service_points.models import ServicePosition
 from volunteers.selectors import activities_for, registration_rate, volunteer_hours
 
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Sequence
+    from typing import Any
+
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+
 # --- Requests -----------------------------------------------------------------------------------
 # Actions the dashboard offers inline (the same endpoint and checks as the case page).
 INLINE_ACTIONS = ("accept", "dispatch")
@@ -45,7 +57,7 @@ ROW_DEFERRED = (
 )
 
 
-def queue_url(**params) -> str:
+def queue_url(**params: Any) -> str:
     from urllib.parse import urlencode
 
     return reverse("requests_desk:queue") + "?" + urlencode(params)
@@ -55,6 +67,9 @@ def queue_url(**params) -> str:
 class RequestsPanel:
     waiting: list = field(default_factory=list)  # [{"stage", "label", "count", "url"}]
     waiting_total: int = 0
+    # Waiting requests reported without a point and in no grid: staff place them ("place").
+    unplaced_count: int = 0
+    unplaced_url: str = ""
     waiting_rows: list = field(default_factory=list)
     overdue_count: int = 0
     overdue_url: str = ""
@@ -67,7 +82,7 @@ class RequestsPanel:
     pins_truncated: bool = False
 
 
-def _with_inline_actions(rows, user):
+def _with_inline_actions(rows: list[Any], user: User) -> list[Any]:
     from requests_desk import flow
 
     for row in rows:
@@ -76,7 +91,7 @@ def _with_inline_actions(rows, user):
     return rows
 
 
-def _fetch_related(rows, names) -> None:
+def _fetch_related(rows: list[Any], names: Sequence[str]) -> None:
     """Attach the rows' `names` relations, one query per relation for all rows (areas without
     their boundaries)."""
     from django.db.models import Prefetch
@@ -93,7 +108,7 @@ def _fetch_related(rows, names) -> None:
     )
 
 
-def requests_panel(user, *, now=None) -> RequestsPanel | None:
+def requests_panel(user: User, *, now: datetime.datetime | None = None) -> RequestsPanel | None:
     """Today's requests work in the user's jurisdiction, from requests_desk's scoped selectors:
     waiting for action by stage, overdue, nearly due, workers' open loads and the map pins.
     Nine queries, and one for each of the listed rows' grids, communities, assignees and
@@ -108,15 +123,18 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
     if getattr(user.jurisdiction, "level", None) == "district":
         related.append("street")
 
-    def rows(queryset):
+    def rows(queryset: QuerySet[Any]) -> list[Any]:
         return list(queryset.select_related("category").defer(*ROW_DEFERRED).with_due_flags(now))
 
-    counts = dict(
+    by_stage = list(
         qs.filter(stage__in=Stage.WAITING)
         .values_list("stage")
-        .annotate(n=Count("id"))
-        .values_list("stage", "n")
+        .annotate(n=Count("id"), unplaced=Count("id", filter=Q(grid__isnull=True)))
+        .values_list("stage", "n", "unplaced")
     )
+    counts = {stage: n for stage, n, _unplaced in by_stage}
+    panel.unplaced_count = sum(unplaced for _stage, _n, unplaced in by_stage)
+    panel.unplaced_url = queue_url(unplaced="on")
     labels = dict(Stage.choices)
     for stage in Stage.WAITING:
         panel.waiting.append(
@@ -223,11 +241,16 @@ def requests_panel(user, *, now=None) -> RequestsPanel | None:
 
 
 # --- Map layers -------------------------------------------------------------------------------------
-def map_layers(user, area: Area, *, on=None) -> dict:
+def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> dict:
     """Sub-grids (grid areas) or area grids (larger areas), key places and service positions."""
     from dashboards.areas import grids_geojson
 
-    layers = {"grids": grids_geojson(area, on=on), "subgrids": None, "places": [], "positions": []}
+    layers: dict[str, Any] = {
+        "grids": grids_geojson(area, on=on),
+        "subgrids": None,
+        "places": [],
+        "positions": [],
+    }
     if area.level == "grid":
         subgrids = (
             area.filter(SubGrid.objects.in_force(on))
@@ -267,7 +290,7 @@ def map_layers(user, area: Area, *, on=None) -> dict:
 
 
 # --- Other apps' panels ------------------------------------------------------------------------------
-def care_panel(user, *, today=None) -> dict | None:
+def care_panel(user: User, *, today: datetime.date | None = None) -> dict | None:
     """Counts only (sensitive data): households with a visit overdue and households unpaired,
     in what care.selectors lets this user see. Two queries."""
     today = today or timezone.localdate()
@@ -280,7 +303,7 @@ def care_panel(user, *, today=None) -> dict | None:
     }
 
 
-def patrols_panel(user, *, now=None) -> dict | None:
+def patrols_panel(user: User, *, now: datetime.datetime | None = None) -> dict | None:
     """Patrol plan places not visited within their frequency (patrols.selectors.coverage_for)."""
     now = now or timezone.now()
     plans = coverage_for(user, now=now)
@@ -297,7 +320,7 @@ def registration_panel(area: Area) -> dict | None:
     return {**result, "url": reverse("volunteers:stats")}
 
 
-def upcoming_panel(user, area: Area, *, now=None) -> dict | None:
+def upcoming_panel(user: User, area: Area, *, now: datetime.datetime | None = None) -> dict | None:
     """Upcoming volunteer activities (volunteers.selectors.activities_for) and branch meetings."""
     now = now or timezone.now()
     return {
@@ -314,7 +337,7 @@ def upcoming_panel(user, area: Area, *, now=None) -> dict | None:
     }
 
 
-def inbox_panel(user) -> dict | None:
+def inbox_panel(user: User) -> dict | None:
     return {
         "messages": list(inbox_for(user, unread_only=True)[: conf.LIST_LIMIT]),
         "url": reverse("notifications:inbox"),
@@ -333,13 +356,13 @@ class Figure:
     previous_url: str = ""  # the list behind last month's figure
 
     @property
-    def change(self):
+    def change(self) -> int | None:
         if self.current is None or self.previous is None:
             return None
         return self.current - self.previous
 
 
-def month_figures(user, area: Area, *, today=None) -> list[Figure]:
+def month_figures(user: User, area: Area, *, today: datetime.date | None = None) -> list[Figure]:
     """Received, closed, on-time closure rate, satisfaction (from the requests desk's indicator
     layer), patrols, visits and volunteer hours: this month and last."""
     from dashboards import indicators
@@ -396,7 +419,7 @@ def _period_qs(month: Month) -> str:
     return urlencode({"start": month.start.isoformat(), "end": month.last_day.isoformat()})
 
 
-def grid_staff(area: Area, *, on=None):
+def grid_staff(area: Area, *, on: datetime.date | None = None) -> list[GridAssignment]:
     """Grid heads and workers working in the area today (for the loads table's empty rows)."""
     return list(
         area.filter(GridAssignment.objects.in_force(on))

@@ -144,18 +144,6 @@ def _stage_for(age_days, rng):
     )[0]
 
 
-ORDER = [
-    Stage.REPORTED,
-    Stage.ACCEPTED,
-    Stage.FILED,
-    Stage.DISPATCHED,
-    Stage.HANDLING,
-    Stage.FEEDBACK,
-    Stage.VERIFIED,
-    Stage.CLOSED,
-]
-
-
 class _Builder:
     def __init__(self, rng, calendar, now, categories, departments, grids, workers):
         self.rng, self.calendar, self.now = rng, calendar, now
@@ -187,15 +175,17 @@ class _Builder:
             item.consent = True
         events = [("report", "", Stage.REPORTED, created, "", True)]
         t = created
-        target_index = ORDER.index(stage) if stage in ORDER else None
+        # A demo case walks the resident's steps in order up to its stage.
+        steps_in_order = Stage.PUBLIC_STEPS
+        target_index = steps_in_order.index(stage) if stage in steps_in_order else None
         if stage == Stage.CANCELLED:
             t += datetime.timedelta(hours=rng.uniform(0.5, 6))
             item.cancel_reason = rng.choice(["重复上报", "不属于受理范围", "现场核实无此问题"])
             events.append(("cancel", Stage.REPORTED, Stage.CANCELLED, t, item.cancel_reason, True))
         steps = (
-            ORDER[1 : target_index + 1]
+            steps_in_order[1 : target_index + 1]
             if target_index is not None
-            else ORDER[1:5]
+            else steps_in_order[1:5]
             if stage == Stage.CARRIED_OVER
             else []
         )

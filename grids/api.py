@@ -8,11 +8,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ratelimit import Rate, client_address
+from grids import gazetteer
+from grids.conf import conf
 from grids.locate import locate
 from grids.selectors import grids_for_map
 
@@ -53,6 +56,22 @@ _FEATURE_COLLECTION = inline_serializer(
         "features": serializers.ListField(child=serializers.DictField()),
     },
 )
+
+
+class TooManyLooks(APIException):
+    status_code = 429
+    default_code = "throttled"
+
+
+def places_allow(request) -> None:
+    """Count one look at the gazetteer from this address (search or "which grid"); 429 with a
+    translated message when it used up the window (core.ratelimit)."""
+    rate = Rate.of(conf.RATE_LIMIT_PLACES)
+    if not gazetteer.search_allowed(client_address(request)):
+        raise TooManyLooks(
+            _("Too many place searches from your network. Please try again in %(n)s minutes.")
+            % {"n": rate.minutes}
+        )
 
 
 def _parse_date(value: str | None) -> datetime.date | None:
@@ -115,6 +134,102 @@ class GridDetailView(APIView):
         if grid is None:
             raise NotFound(_("No area grid has the code %(code)s.") % {"code": code})
         return Response(grid_feature(grid, staff_names=staff_names_shown(request)))
+
+
+def _lonlat(request) -> tuple[float, float]:
+    errors = {}
+    values = {}
+    for name, low, high in (("lon", -180, 180), ("lat", -90, 90)):
+        raw = request.query_params.get(name)
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            errors[name] = _("%(name)s must be a number.") % {"name": name}
+            continue
+        if not low <= value <= high:
+            errors[name] = _("%(name)s must be between %(low)s and %(high)s.") % {
+                "name": name,
+                "low": low,
+                "high": high,
+            }
+        values[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return values["lon"], values["lat"]
+
+
+def _place_schema(name="Place", **kwargs):
+    return inline_serializer(
+        name,
+        {
+            "ref": serializers.CharField(),
+            "kind": serializers.CharField(),
+            "kind_label": serializers.CharField(),
+            "name": serializers.CharField(),
+            "address": serializers.CharField(),
+            "lon": serializers.FloatField(),
+            "lat": serializers.FloatField(),
+            "grid": serializers.DictField(allow_null=True),
+            "community": serializers.DictField(allow_null=True),
+            "distance_m": serializers.IntegerField(allow_null=True),
+        },
+        **kwargs,
+    )
+
+
+class PlaceSearchView(APIView):
+    """The district's gazetteer (grids.gazetteer): communities, grids, key places, service
+    positions and their addresses whose name or address contains `q`. Public, rate-limited per
+    client address; offline (no external geocoder)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="places_search",
+        parameters=[OpenApiParameter("q", str, required=True, description="name or address")],
+        responses=inline_serializer(
+            "PlaceList", {"results": serializers.ListField(child=_place_schema())}
+        ),
+    )
+    def get(self, request):
+        places_allow(request)
+        query = gazetteer.clean_query(request.query_params.get("q"))
+        if not query:
+            raise ValidationError({"q": _("Type a name or an address to search for.")})
+        return Response({"results": [p.as_dict() for p in gazetteer.places_search(query)]})
+
+
+class PlaceHereView(APIView):
+    """What the resident form shows after a tap: the area grid containing the point and the
+    nearest known place (within REDGRID_GRIDS_NEAREST_PLACE_METRES). Public, rate-limited."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="places_here",
+        parameters=[
+            OpenApiParameter(
+                "lon", {"type": "number", "minimum": -180, "maximum": 180}, required=True
+            ),
+            OpenApiParameter(
+                "lat", {"type": "number", "minimum": -90, "maximum": 90}, required=True
+            ),
+        ],
+        responses=inline_serializer(
+            "PlaceHere",
+            {
+                "inside": serializers.BooleanField(),
+                "grid": serializers.DictField(allow_null=True),
+                "nearest": _place_schema("NearestPlace", allow_null=True),
+                "text": serializers.CharField(),
+            },
+        ),
+    )
+    def get(self, request):
+        places_allow(request)
+        answer = gazetteer.where(_lonlat(request))
+        answer["text"] = gazetteer.where_text(answer)
+        return Response(answer)
 
 
 class LocateView(APIView):

@@ -51,3 +51,7 @@ class GridsConfig(AppConfig):
         autodiscover_modules("redraw")
         # Each app's spreadsheet imports (grids.sheet_import) in <app>/sheets.py.
         autodiscover_modules("sheets")
+        # The gazetteer's sources (grids.gazetteer): the hierarchy's own, then <app>/gazetteer.py.
+        import grids.gazetteer  # noqa: F401
+
+        autodiscover_modules("gazetteer")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,12 @@ class ImportRefused(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+    def command_error(self, stderr: OutputWrapper) -> CommandError:
+        """For a management command: each problem on `stderr`, and the error to raise."""
+        for problem in self.problems:
+            stderr.write(f"- {problem}")
+        return CommandError(f"Refused: {len(self.problems)} problem(s); nothing was saved.")
 
 
 @dataclass

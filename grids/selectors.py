@@ -1,8 +1,11 @@
 """Reads of the hierarchy, each in a fixed number of queries."""
 
+from __future__ import annotations
+
 import datetime
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON
@@ -12,10 +15,13 @@ from django.db.models.functions import Coalesce, Concat
 
 from grids.models import AreaGrid, District, GridAssignment
 
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def grid_head_subquery(
     *, grid_ref: str = "pk", on: datetime.date | None = None, field: str = "user_id"
-):
+) -> Subquery:
     """A subquery of the current grid head's `field` for the grid at OuterRef(`grid_ref`)."""
     heads = GridAssignment.objects.current_grid_heads(on).filter(grid=OuterRef(grid_ref))
     if field == "full_name":
@@ -23,7 +29,7 @@ def grid_head_subquery(
     return Subquery(heads.values(field)[:1])
 
 
-def grid_head_name_subquery(on: datetime.date | None = None):
+def grid_head_name_subquery(on: datetime.date | None = None) -> Subquery:
     return grid_head_subquery(on=on, field="full_name")
 
 
@@ -33,9 +39,9 @@ def grids_for_map(
     community_code: str | None = None,
     code: str | None = None,
     query: str | None = None,
-    on=None,
+    on: datetime.date | None = None,
     precision: int = 6,
-):
+) -> list[dict[str, Any]]:
     """Area grids in force with everything the public map and the API show, in one query."""
     grids = (
         AreaGrid.objects.in_force(on)

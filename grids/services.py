@@ -1,6 +1,9 @@
 """Writes to the hierarchy's staffing: grid assignments."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from grids.locate import locate
 from grids.models import AreaGrid, GridAssignment, KeyPlace
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def assignment_validate(assignment: GridAssignment) -> None:
@@ -37,7 +43,7 @@ def assignment_validate(assignment: GridAssignment) -> None:
 def assignment_create(
     *,
     grid: AreaGrid,
-    user,
+    user: User,
     role: str,
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
@@ -65,7 +71,9 @@ def assignment_end(*, assignment: GridAssignment, on: datetime.date) -> GridAssi
 
 
 @transaction.atomic
-def grid_head_change(*, grid: AreaGrid, user, on: datetime.date | None = None) -> GridAssignment:
+def grid_head_change(
+    *, grid: AreaGrid, user: User, on: datetime.date | None = None
+) -> GridAssignment:
     """Make `user` the grid head from `on`, ending the current grid head's assignment the day before."""
     on = on or timezone.localdate()
     current = (

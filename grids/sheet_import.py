@@ -34,7 +34,8 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from core.sheets import Column, Rows, sheet_rows, template_xlsx
+from core import sheets
+from core.sheets import Column, Rows, rows_to_write, sheet_rows, template_xlsx
 from grids.jurisdiction import scope_queryset
 from privacy.crypto import seal, unseal
 
@@ -42,45 +43,17 @@ SEALED_SECONDS = 3600
 MAX_BYTES = 10 * 1024 * 1024
 
 
-class ImportRefused(Exception):
-    def __init__(self, message: str, preview=None):
-        super().__init__(message)
-        self.message = message
-        self.preview = preview
-
-
 @dataclass
-class RowResult:
-    line: int
-    values: dict[str, Any]
-    errors: list[str] = field(default_factory=list)
+class RowResult(sheets.RowResult):
     obj: Any = None
     # The cells the preview shows (masked where the value is personal data).
     display: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
 
 @dataclass
-class Preview:
-    kind: "SheetKind"
-    rows: list[RowResult]
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def clean_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.ok]
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if not r.ok]
-
-    @property
-    def is_clean(self) -> bool:
-        return not self.problems and not self.error_rows and bool(self.rows)
+class Preview(sheets.Preview[RowResult]):
+    kind: "SheetKind | None" = None
 
 
 class SheetKind:
@@ -131,17 +104,6 @@ def scoped(queryset, user):
     return queryset if user is None else scope_queryset(queryset, user)
 
 
-def missing_errors(kind: SheetKind, values: dict[str, Any]) -> list[str]:
-    """One message per required column left empty in the row."""
-    from core.sheets import text
-
-    return [
-        _("%(column)s is missing.") % {"column": c.chinese}
-        for c in kind.columns
-        if c.required and not text(values.get(c.key))
-    ]
-
-
 def sheet_import_preview(kind: SheetKind, *, data: bytes, filename: str, user) -> Preview:
     if len(data) > MAX_BYTES:
         return Preview(
@@ -164,20 +126,7 @@ def sheet_import_commit(
     the clean rows when `clean_only`; otherwise ImportRefused and nothing is written."""
     with transaction.atomic():
         preview = sheet_import_preview(kind, data=data, filename=filename, user=user)
-        if preview.problems:
-            raise ImportRefused(" ".join(preview.problems), preview)
-        if preview.error_rows and not (clean_only and kind.allow_clean_only):
-            raise ImportRefused(
-                _(
-                    "%(n)s rows have errors; nothing was imported. Correct them or import only "
-                    "the clean rows."
-                )
-                % {"n": len(preview.error_rows)},
-                preview,
-            )
-        rows = preview.clean_rows
-        if not rows:
-            raise ImportRefused(_("No clean rows to import."), preview)
+        rows = rows_to_write(preview, clean_only=clean_only, allow_clean_only=kind.allow_clean_only)
         return kind.write(rows, user=user)
 
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.access import require_staff, staff_required
+from core.sheets import ImportRefused
 from grids.sheet_import import (
     KINDS,
     MAX_BYTES,
-    ImportRefused,
     kind_of,
     kinds_for,
     sheet_import_commit,

@@ -3,14 +3,13 @@ admin's form (grids.services.key_place_check_location: the point lies in its are
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.sheets import Column, text
+from core.sheets import Column, choice_table, missing_errors, text
 from grids.models import AreaGrid, KeyPlace
 from grids.services import key_place_check_location
-from grids.sheet_import import RowResult, SheetKind, missing_errors, scoped, sheet_kind
+from grids.sheet_import import RowResult, SheetKind, scoped, sheet_kind
 
 KIND_ALIASES = {
     "住宅小区": "residential_estate",
@@ -24,17 +23,6 @@ KIND_ALIASES = {
     "农贸市场": "market",
     "其他": "other",
 }
-
-
-def choice_table(choices, aliases=None) -> dict[str, str]:
-    """Each choice's code, English and Chinese label (lower case) → its code, plus `aliases`."""
-    table = {}
-    for value, label in choices:
-        table[str(value).lower()] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                table[str(label).lower()] = value
-    return table | (aliases or {})
 
 
 def point_of(values: dict, errors: list[str]) -> Point | None:
@@ -117,7 +105,7 @@ class KeyPlaceSheet(SheetKind):
         seen: dict[tuple[str, str], int] = {}
         results = []
         for line, values in rows:
-            errors = missing_errors(self, values)
+            errors = missing_errors(self.columns, values)
             name, code = text(values.get("name")), text(values.get("grid"))
             kind = kinds.get(text(values.get("kind")).lower())
             if text(values.get("kind")) and kind is None:

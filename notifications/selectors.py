@@ -1,14 +1,23 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from notifications.models import Notification, NotificationPreference
 from notifications.registry import CHANNELS, KINDS, channels_for
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def unread_count(user) -> int:
+    from accounts.models import User
+
+
+def unread_count(user: User) -> int:
     return Notification.objects.filter(
         recipient=user, channel=Notification.Channel.INBOX, read_at__isnull=True
     ).count()
 
 
-def inbox_for(user, *, unread_only: bool = False):
+def inbox_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's own inbox messages, newest first (nobody else's, whatever their role)."""
     qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX)
     if unread_only:
@@ -16,7 +25,7 @@ def inbox_for(user, *, unread_only: bool = False):
     return qs.order_by("-created_at", "-id")
 
 
-def preference_table(user) -> tuple[NotificationPreference | None, list[dict]]:
+def preference_table(user: User) -> tuple[NotificationPreference | None, list[dict]]:
     """The user's preference (or None) and one row per known kind with the channels in force."""
     preference = NotificationPreference.objects.filter(user=user).first()
     chosen = preference.channels if preference else {}

@@ -1,9 +1,12 @@
 """Writing notifications. Callers only enqueue (in their own transaction); delivery is in
 delivery.py, run by tasks.deliver_pending (every minute, and kicked after each commit)."""
 
+from __future__ import annotations
+
 import datetime
 import itertools
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,13 +19,18 @@ from core.texts import Text
 from notifications.conf import conf
 from notifications.models import Notification, NotificationPreference
 from notifications.quiet_hours import quiet_until_for
-from notifications.registry import CHANNELS, REMINDER_KINDS, Reminder, channels_for
+from notifications.registry import CHANNELS, REMINDER_KINDS, Reminder, ReminderKind, channels_for
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 Channel = Notification.Channel
 
 
-def _preference_of(user):
+def _preference_of(user: User | None) -> NotificationPreference | None:
     if user is None or user.pk is None:
         return None
     try:
@@ -37,10 +45,10 @@ def notification_enqueue(
     kind: str,
     subject: str | Text,
     body: str | Text,
-    user=None,
+    user: User | None = None,
     email: str = "",
     phone: str = "",
-    channels=None,
+    channels: Iterable[str] | None = None,
     link: str = "",
     urgent: bool = False,
     dedup_key: str | None = None,
@@ -113,18 +121,18 @@ def notification_enqueue(
 
 def _build_row(
     *,
-    user_id,
-    address,
-    channel,
-    kind,
-    subject,
-    body,
-    link,
-    urgent,
-    dedup_key,
-    now,
-    quiet_end,
-    attachment="",
+    user_id: int | None,
+    address: str,
+    channel: str,
+    kind: str,
+    subject: str | Text,
+    body: str | Text,
+    link: str,
+    urgent: bool,
+    dedup_key: str | None,
+    now: datetime.datetime,
+    quiet_end: datetime.datetime | None,
+    attachment: str = "",
 ) -> Notification:
     # The in-app inbox is delivered by being stored: it is silent, so quiet hours do not apply.
     inbox = channel == Channel.INBOX
@@ -153,7 +161,7 @@ def _build_row(
     )
 
 
-def _kick_delivery():
+def _kick_delivery() -> None:
     """Ask a worker to deliver now; if the broker is down the periodic task delivers later."""
     try:
         from notifications.tasks import deliver_pending
@@ -169,7 +177,7 @@ def _kick_delivery():
 # --- Inbox ----------------------------------------------------------------------------------------
 
 
-def inbox_mark_read(*, user, notification_id: int) -> Notification:
+def inbox_mark_read(*, user: User, notification_id: int) -> Notification:
     """Mark one of the user's inbox messages read (idempotent). Raises DoesNotExist for a message
     that is not the user's."""
     row = Notification.objects.get(pk=notification_id, recipient=user, channel=Channel.INBOX)
@@ -179,7 +187,7 @@ def inbox_mark_read(*, user, notification_id: int) -> Notification:
     return row
 
 
-def inbox_mark_all_read(*, user) -> int:
+def inbox_mark_all_read(*, user: User) -> int:
     """Mark every unread inbox message of the user read; returns how many (one UPDATE)."""
     return Notification.objects.filter(
         recipient=user, channel=Channel.INBOX, read_at__isnull=True
@@ -192,7 +200,7 @@ def inbox_mark_all_read(*, user) -> int:
 @transaction.atomic
 def preference_update(
     *,
-    user,
+    user: User,
     channels: dict[str, list[str]],
     quiet_hours_enabled: bool,
     quiet_start: datetime.time,
@@ -264,7 +272,7 @@ def reminders_run(
     return written
 
 
-def _reminders_write(*, kind, chunk: list[Reminder], now) -> int:
+def _reminders_write(*, kind: ReminderKind, chunk: list[Reminder], now: datetime.datetime) -> int:
     """Write one chunk: one query for the (dedup key, channel) pairs already written, one for the
     recipients, and one INSERT … ON CONFLICT DO NOTHING of the rest. A re-run over reminders
     already written builds and sends no row at all (the unique constraint still settles races

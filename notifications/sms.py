@@ -7,7 +7,8 @@ The interface (implement it for a real gateway and name the class in REDGRID_SMS
             ...  # raise any exception on failure: the outbox retries with backoff
 
 `message_id` is unique per outbox row ("redgrid-<id>"); pass it to gateways that deduplicate on a
-client message id. The default backend writes to the log with the number masked.
+client message id. The default backend writes to the log with the number masked (development);
+Alibaba Cloud and Tencent Cloud SMS are in notifications/sms_cloud.py.
 """
 
 import logging

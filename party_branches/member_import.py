@@ -1,9 +1,10 @@
 """The member .xlsx import and export (the columns street offices keep today), in one module.
 
-`member_import_preview` checks every row and says what is wrong with each (bad ID checksum, unknown
-community, duplicate in the file or already recorded, the secretary rule…). `member_import_commit`
-re-checks and writes in one transaction: all rows when the file is clean, or only the clean rows
-when the caller explicitly asks for that; otherwise nothing.
+The flow of every spreadsheet import (core.sheets): `member_import_preview` checks every row and
+says what is wrong with each (bad ID checksum, unknown community, duplicate in the file or already
+recorded, the secretary rule…). `member_import_commit` re-checks and writes in one transaction:
+all rows when the file is clean, or only the clean rows when the caller explicitly asks for that;
+otherwise nothing.
 
 With `create_logins`, members get a login account (role Party member, bound to the grid of their
 branch) through accounts.services.user_create, so the importer's rights apply: the login name is
@@ -22,21 +23,33 @@ import datetime
 import io
 import re
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts import rules
 from accounts.models import Role, User
 from accounts.services import PHONE_PATTERN, user_create
-from core.sheets import Column, template_xlsx
-from core.texts import join_list
+from core.sheets import (
+    Column,
+    ImportRefused,
+    Preview,
+    RowResult,
+    choice_table,
+    date_cell,
+    missing_errors,
+    rows_to_write,
+    sheet_rows,
+    template_xlsx,
+    text,
+)
 from grids.jurisdiction import scope_queryset
 from grids.models import Community
 from party_branches.conf import conf
@@ -51,23 +64,42 @@ from party_branches.services import committee_member_appoint, id_number_validate
 from privacy.crypto import blind_index
 from privacy.masking import mask_id_number, mask_phone
 
-# (key, column header, the header street offices use). English headers are accepted too.
-COLUMNS = [
-    ("name", pgettext_lazy("person", "Name"), "姓名"),
-    ("gender", gettext_lazy("Gender"), "性别"),
-    ("birth_date", gettext_lazy("Date of birth"), "出生日期"),
-    ("phone", gettext_lazy("Mobile phone"), "手机号码"),
-    ("id_number", gettext_lazy("ID number"), "身份证号"),
-    ("joined_on", gettext_lazy("Date joined the Party"), "入党日期"),
-    ("full_member_on", gettext_lazy("Date made full member"), "转正日期"),
-    ("workplace", gettext_lazy("Workplace"), "工作单位"),
-    ("workplace_kind", gettext_lazy("Workplace kind"), "单位类别"),
-    ("kind", gettext_lazy("Member kind"), "党员类别"),
-    ("community", gettext_lazy("Home community"), "所在社区"),
-    ("grid", gettext_lazy("Grid of the branch"), "所属网格支部"),
-    ("account", gettext_lazy("Login account"), "登录账号"),
-    ("position", gettext_lazy("Branch position"), "支部职务"),
-]
+# The header street offices use (the English label or the key is accepted too) and the
+# template's example row.
+COLUMNS = (
+    Column("name", pgettext_lazy("person", "Name"), "姓名", required=True, example="陈志明"),
+    Column("gender", gettext_lazy("Gender"), "性别", required=True, example="男"),
+    Column(
+        "birth_date", gettext_lazy("Date of birth"), "出生日期", required=True, example="1978-04-12"
+    ),
+    Column("phone", gettext_lazy("Mobile phone"), "手机号码", example="13800000003"),
+    Column(
+        "id_number",
+        gettext_lazy("ID number"),
+        "身份证号",
+        required=True,
+        example="440306197804120015",
+    ),
+    Column(
+        "joined_on",
+        gettext_lazy("Date joined the Party"),
+        "入党日期",
+        required=True,
+        example="2003-07-01",
+    ),
+    Column(
+        "full_member_on", gettext_lazy("Date made full member"), "转正日期", example="2004-07-01"
+    ),
+    Column("workplace", gettext_lazy("Workplace"), "工作单位", example="示例科技有限公司"),
+    Column("workplace_kind", gettext_lazy("Workplace kind"), "单位类别", example="企业"),
+    Column("kind", gettext_lazy("Member kind"), "党员类别", example="在职党员"),
+    Column(
+        "community", gettext_lazy("Home community"), "所在社区", required=True, example="光明社区"
+    ),
+    Column("grid", gettext_lazy("Grid of the branch"), "所属网格支部"),
+    Column("account", gettext_lazy("Login account"), "登录账号"),
+    Column("position", gettext_lazy("Branch position"), "支部职务"),
+)
 # The values street offices write, whatever the interface language.
 CHOICE_ALIASES = {
     "gender": {"男": "male", "女": "female"},
@@ -88,32 +120,17 @@ CHOICE_ALIASES = {
     },
     "position": {"书记": "secretary", "副书记": "deputy_secretary", "委员": "member"},
 }
-REQUIRED = ("name", "gender", "birth_date", "id_number", "joined_on", "community")
 _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 MAX_ROWS = 5000
 
 
-class ImportRefused(Exception):
-    def __init__(self, message: str, preview=None):
-        super().__init__(message)
-        self.message = message
-        self.preview = preview
-
-
 @dataclass
-class RowResult:
-    line: int
-    values: dict
-    errors: list[str] = field(default_factory=list)
+class MemberRow(RowResult):
     member: PartyMember | None = None
     branch: PartyBranch | None = None
     position: str = ""
     new_login: str = ""  # login name to create (create_logins)
     login_note: str = ""  # why no login is created for this row (create_logins)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def login_display(self) -> str:
@@ -130,106 +147,9 @@ class RowResult:
 
 
 @dataclass
-class ImportPreview:
-    rows: list[RowResult]
-    problems: list[str] = field(default_factory=list)  # problems of the whole file
-
-    @property
-    def clean_rows(self):
-        return [r for r in self.rows if r.ok]
-
-    @property
-    def error_rows(self):
-        return [r for r in self.rows if not r.ok]
-
-    @property
-    def is_clean(self) -> bool:
-        return not self.problems and not self.error_rows and bool(self.rows)
-
-
-def _labels(choices) -> dict[str, str]:
-    """Map the code, English label and Chinese label of each choice to its code."""
-    mapping = {}
-    for value, label in choices:
-        mapping[str(value).lower()] = value
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                mapping[str(label).lower()] = value
-    return mapping
-
-
-def _headers() -> dict[str, str]:
-    mapping = {}
-    for key, label, chinese in COLUMNS:
-        mapping[key] = key
-        mapping[chinese] = key
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                mapping[str(label).strip().lower()] = key
-    return mapping
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value, label, errors) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        errors.append(
-            _('%(column)s: "%(value)s" is not a date (use YYYY-MM-DD).')
-            % {"column": label, "value": text}
-        )
-        return None
-
-
-def read_rows(file) -> tuple[list[tuple[int, dict]], list[str]]:
-    """(line number, {key: raw value}) for each non-empty row, and whole-file problems."""
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many types for a non-xlsx upload
-        return [], [_("The file is not an .xlsx workbook.")]
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        return [], [_("The sheet is empty.")]
-    known = _headers()
-    keys = [known.get(_text(h).lower()) for h in header]
-    labels = {key: chinese for key, _label, chinese in COLUMNS}
-    missing = [str(labels[k]) for k in REQUIRED if k not in keys]
-    if missing:
-        return [], [_("Missing columns: %(columns)s.") % {"columns": join_list(missing)}]
-    result = []
-    for line, row in enumerate(rows, start=2):
-        if row is None or all(v in (None, "") for v in row):
-            continue
-        if len(result) >= MAX_ROWS:
-            return [], [_("A file may hold at most %(n)s members.") % {"n": MAX_ROWS}]
-        result.append((line, {k: v for k, v in zip(keys, row, strict=False) if k}))
-    workbook.close()
-    if not result:
-        return [], [_("The sheet has no member rows.")]
-    return result, []
-
-
-@dataclass
 class _Lookups:
     """What checking the rows needs, read once per file (a fixed number of queries)."""
 
-    labels: dict
     genders: dict
     workplace_kinds: dict
     kinds: dict
@@ -249,7 +169,7 @@ class _Lookups:
 
 def _taken_logins(rows) -> set:
     """The login names (lower case) among the file's accounts and phones that already exist."""
-    candidates = {_text(v.get(key)).lower() for _l, v in rows for key in ("account", "phone")}
+    candidates = {text(v.get(key)).lower() for _l, v in rows for key in ("account", "phone")}
     return set(
         User.objects.annotate(lower=Lower("username"))
         .filter(lower__in=candidates - {""})
@@ -272,7 +192,7 @@ def _lookups(rows, user, *, create_logins: bool = False) -> _Lookups:
     # Duplicates already recorded: one query on the blind index for the whole file.
     indexes = {}
     for _line, values in rows:
-        raw = _text(values.get("id_number")).upper()
+        raw = text(values.get("id_number")).upper()
         if raw:
             indexes[raw] = blind_index(raw)
     recorded = set(
@@ -283,16 +203,16 @@ def _lookups(rows, user, *, create_logins: bool = False) -> _Lookups:
     accounts = {
         u.username: u
         for u in User.objects.filter(
-            username__in=[_text(v.get("account")) for _l, v in rows if _text(v.get("account"))]
+            username__in=[text(v.get("account")) for _l, v in rows if text(v.get("account"))]
         ).select_related("party_member")
     }
     return _Lookups(
-        labels={key: chinese for key, _label, chinese in COLUMNS},
-        genders=_labels(PartyMember.Gender.choices) | CHOICE_ALIASES["gender"],
-        workplace_kinds=_labels(PartyMember.WorkplaceKind.choices)
-        | CHOICE_ALIASES["workplace_kind"],
-        kinds=_labels(PartyMember.Kind.choices) | CHOICE_ALIASES["kind"],
-        positions=_labels(CommitteePosition.choices) | CHOICE_ALIASES["position"],
+        genders=choice_table(PartyMember.Gender.choices, CHOICE_ALIASES["gender"]),
+        workplace_kinds=choice_table(
+            PartyMember.WorkplaceKind.choices, CHOICE_ALIASES["workplace_kind"]
+        ),
+        kinds=choice_table(PartyMember.Kind.choices, CHOICE_ALIASES["kind"]),
+        positions=choice_table(CommitteePosition.choices, CHOICE_ALIASES["position"]),
         communities=communities,
         branches=branches,
         indexes=indexes,
@@ -317,8 +237,8 @@ def _choice(value: str, table: dict, errors: list, message: str, *, default=None
     return found
 
 
-def _id_number(text: dict, line: int, lookups: _Lookups, errors: list) -> str:
-    id_number = text["id_number"].upper()
+def _id_number(cells: dict, line: int, lookups: _Lookups, errors: list) -> str:
+    id_number = cells["id_number"].upper()
     if not id_number:
         return id_number
     try:
@@ -339,10 +259,9 @@ def _id_number(text: dict, line: int, lookups: _Lookups, errors: list) -> str:
 
 
 def _dates(values: dict, lookups: _Lookups, errors: list):
-    labels = lookups.labels
-    birth_date = _date(values.get("birth_date"), labels["birth_date"], errors)
-    joined_on = _date(values.get("joined_on"), labels["joined_on"], errors)
-    full_member_on = _date(values.get("full_member_on"), labels["full_member_on"], errors)
+    birth_date = date_cell(values.get("birth_date"), "出生日期", errors)
+    joined_on = date_cell(values.get("joined_on"), "入党日期", errors)
+    full_member_on = date_cell(values.get("full_member_on"), "转正日期", errors)
     if joined_on and full_member_on and full_member_on < joined_on:
         errors.append(_("The date made full member is before the date joined."))
     if joined_on and joined_on > lookups.today:
@@ -364,21 +283,21 @@ def _account(value: str, lookups: _Lookups, errors: list):
     return account
 
 
-def _new_login(text: dict, line: int, branch, lookups: _Lookups, errors: list) -> tuple[str, str]:
+def _new_login(cells: dict, line: int, branch, lookups: _Lookups, errors: list) -> tuple[str, str]:
     """(login name to create, why none is created) for a row, with create_logins: the 登录账号
     column when it names a new account, otherwise the member's mobile number."""
     if not lookups.create_logins:
         return "", ""
     new_login = login_note = ""
-    if text["account"]:
-        if text["account"] in lookups.accounts:
+    if cells["account"]:
+        if cells["account"] in lookups.accounts:
             return "", ""
-        if text["account"].lower() in lookups.taken:
-            errors.append(_('The login name "%(value)s" is taken.') % {"value": text["account"]})
+        if cells["account"].lower() in lookups.taken:
+            errors.append(_('The login name "%(value)s" is taken.') % {"value": cells["account"]})
             return "", ""
-        new_login = text["account"]
+        new_login = cells["account"]
     else:
-        login_phone = text["phone"] if PHONE_PATTERN.match(text["phone"]) else ""
+        login_phone = cells["phone"] if PHONE_PATTERN.match(cells["phone"]) else ""
         if not login_phone:
             return "", _("No login: no mobile phone.")
         if login_phone in lookups.taken:
@@ -403,49 +322,46 @@ def _new_login(text: dict, line: int, branch, lookups: _Lookups, errors: list) -
     return new_login, login_note
 
 
-def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
-    errors = []
-    text = {k: _text(values.get(k)) for k, _label, _chinese in COLUMNS}
-    for key in REQUIRED:
-        if not text[key]:
-            errors.append(_("%(column)s is missing.") % {"column": lookups.labels[key]})
-    id_number = _id_number(text, line, lookups, errors)
+def _row(line: int, values: dict, lookups: _Lookups) -> MemberRow:
+    errors = missing_errors(COLUMNS, values)
+    cells = {c.key: text(values.get(c.key)) for c in COLUMNS}
+    id_number = _id_number(cells, line, lookups, errors)
     gender = _choice(
-        text["gender"], lookups.genders, errors, _('Gender: "%(value)s" is not 男 or 女.')
+        cells["gender"], lookups.genders, errors, _('Gender: "%(value)s" is not 男 or 女.')
     )
     birth_date, joined_on, full_member_on = _dates(values, lookups, errors)
     community = _choice(
-        text["community"],
+        cells["community"],
         lookups.communities,
         errors,
         _('Unknown community "%(value)s" (or outside your jurisdiction).'),
         lower=False,
     )
     workplace_kind = _choice(
-        text["workplace_kind"],
+        cells["workplace_kind"],
         lookups.workplace_kinds,
         errors,
         _('Unknown workplace kind "%(value)s".'),
         default=PartyMember.WorkplaceKind.NONE,
     )
     kind = _choice(
-        text["kind"],
+        cells["kind"],
         lookups.kinds,
         errors,
         _('Unknown member kind "%(value)s".'),
         default=PartyMember.Kind.RESIDENT,
     )
     branch = _choice(
-        text["grid"],
+        cells["grid"],
         lookups.branches,
         errors,
         _('No grid Party branch for the grid "%(value)s" in your jurisdiction.'),
         lower=False,
     )
-    account = _account(text["account"], lookups, errors)
+    account = _account(cells["account"], lookups, errors)
     position = (
         _choice(
-            text["position"],
+            cells["position"],
             lookups.positions,
             errors,
             _('Unknown branch position "%(value)s".'),
@@ -454,17 +370,17 @@ def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
     )
     if position and branch is None:
         errors.append(_("A branch position needs the grid of the branch."))
-    new_login, login_note = _new_login(text, line, branch, lookups, errors)
+    new_login, login_note = _new_login(cells, line, branch, lookups, errors)
     member = PartyMember(
-        name=text["name"],
+        name=cells["name"],
         gender=gender or "",
         birth_date=birth_date,
-        phone=text["phone"],
+        phone=cells["phone"],
         id_number=id_number,
         id_number_index=lookups.indexes.get(id_number, ""),
         joined_on=joined_on,
         full_member_on=full_member_on,
-        workplace=text["workplace"],
+        workplace=cells["workplace"],
         workplace_kind=workplace_kind or "",
         kind=kind or "",
         community=community,
@@ -473,9 +389,9 @@ def _row(line: int, values: dict, lookups: _Lookups) -> RowResult:
     )
     if not errors:
         _validate(member, branch=branch, position=position, errors=errors)
-    return RowResult(
+    return MemberRow(
         line=line,
-        values=text,
+        values=cells,
         errors=errors,
         member=member,
         branch=branch,
@@ -510,12 +426,17 @@ class Imported(int):
     logins = 0
 
 
-def member_import_preview(file, *, user, create_logins: bool = False) -> ImportPreview:
-    rows, problems = read_rows(file)
+def member_import_preview(
+    file: IO[bytes], *, user: User, create_logins: bool = False
+) -> Preview[MemberRow]:
+    # The upload form accepts .xlsx workbooks only (checked by content).
+    rows, problems = sheet_rows(
+        file.read(), filename="members.xlsx", columns=COLUMNS, max_rows=MAX_ROWS
+    )
     if problems:
-        return ImportPreview(rows=[], problems=problems)
+        return Preview(rows=[], problems=problems)
     lookups = _lookups(rows, user, create_logins=create_logins)
-    return ImportPreview(rows=[_row(line, values, lookups) for line, values in rows])
+    return Preview(rows=[_row(line, values, lookups) for line, values in rows])
 
 
 def member_import_commit(
@@ -525,20 +446,7 @@ def member_import_commit(
     or `clean_only` was chosen explicitly. Returns the number of members created (with
     `.logins`, the login accounts made for them)."""
     preview = member_import_preview(file, user=user, create_logins=create_logins)
-    if preview.problems:
-        raise ImportRefused(" ".join(preview.problems), preview)
-    rows = preview.clean_rows if clean_only else preview.rows
-    if not clean_only and preview.error_rows:
-        raise ImportRefused(
-            _(
-                "%(n)s rows have errors; nothing was imported. Correct them or "
-                "import only the clean rows."
-            )
-            % {"n": len(preview.error_rows)},
-            preview,
-        )
-    if not rows:
-        raise ImportRefused(_("No clean rows to import."), preview)
+    rows = rows_to_write(preview, clean_only=clean_only)
     logins = 0
     with transaction.atomic():
         for row in rows:
@@ -634,31 +542,9 @@ def import_batches_purge(*, now=None) -> int:
     return count
 
 
-EXAMPLE_ROW = {
-    "name": "陈志明",
-    "gender": "男",
-    "birth_date": "1978-04-12",
-    "phone": "13800000003",
-    "id_number": "440306197804120015",
-    "joined_on": "2003-07-01",
-    "full_member_on": "2004-07-01",
-    "workplace": "示例科技有限公司",
-    "workplace_kind": "企业",
-    "kind": "在职党员",
-    "community": "光明社区",
-    "grid": "",
-    "account": "",
-    "position": "",
-}
-
-
 def member_import_template() -> bytes:
     """The import's template: the columns street offices use and one example row."""
-    columns = [
-        Column(key, label, chinese, required=key in REQUIRED, example=EXAMPLE_ROW[key])
-        for key, label, chinese in COLUMNS
-    ]
-    return template_xlsx(columns, title=_("Party members"))
+    return template_xlsx(COLUMNS, title=_("Party members"))
 
 
 def members_export_xlsx(members, *, unmasked: bool) -> bytes:
@@ -666,7 +552,7 @@ def members_export_xlsx(members, *, unmasked: bool) -> bytes:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = _("Party members")
-    sheet.append([chinese for _key, _label, chinese in COLUMNS])
+    sheet.append([c.chinese for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     positions = dict(CommitteePosition.choices)

@@ -1,7 +1,10 @@
 """Reads of the Party organisations: scoped, in a fixed number of queries, statistics in the DB."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
@@ -23,12 +26,21 @@ from party_branches.models import (
 )
 from party_branches.services import SecretaryFacts, secretary_rule_failures
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def _rate(numerator, denominator):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+    from django.db.models.expressions import CombinedExpression
+
+    from accounts.models import User
+
+
+def _rate(numerator: Any, denominator: Any) -> CombinedExpression:
     return Cast(numerator, FloatField()) * 100.0 / Cast(denominator, FloatField())
 
 
-def _secretary_seats(on):
+def _secretary_seats(on: datetime.date) -> QuerySet[BranchCommitteeMember]:
     return (
         BranchCommitteeMember.objects.in_force(on)
         .filter(branch=OuterRef("pk"), position=CommitteePosition.SECRETARY)
@@ -36,7 +48,9 @@ def _secretary_seats(on):
     )
 
 
-def branches_with_secretary(queryset=None, *, on: datetime.date | None = None):
+def branches_with_secretary(
+    queryset: QuerySet[Any] | None = None, *, on: datetime.date | None = None
+) -> QuerySet[PartyBranch]:
     """Branches annotated with the current secretary and the facts the secretary rule needs."""
     on = on or timezone.localdate()
     seats = _secretary_seats(on)
@@ -89,7 +103,9 @@ def branches_with_secretary(queryset=None, *, on: datetime.date | None = None):
     )
 
 
-def branches_for(user, *, on=None, community_id=None, query: str = ""):
+def branches_for(
+    user: User, *, on: datetime.date | None = None, community_id: int | None = None, query: str = ""
+) -> QuerySet[PartyBranch]:
     branches = branches_with_secretary(scope_queryset(PartyBranch.objects.all(), user), on=on)
     if community_id:
         branches = branches.filter(grid__community_id=community_id)
@@ -98,7 +114,7 @@ def branches_for(user, *, on=None, community_id=None, query: str = ""):
     return branches
 
 
-def branch_failures(branch, *, on: datetime.date) -> list[str]:
+def branch_failures(branch: PartyBranch, *, on: datetime.date) -> list[str]:
     """The compliance problems of a branch from its annotations (see branches_with_secretary)."""
     if branch.secretary_member_id is None:
         if branch.last_secretary_term_end and branch.last_secretary_term_end < on:
@@ -123,7 +139,7 @@ class ComplianceRow:
     failures: list[str]
 
 
-def compliance_list(user, *, on: datetime.date | None = None) -> list[ComplianceRow]:
+def compliance_list(user: User, *, on: datetime.date | None = None) -> list[ComplianceRow]:
     """Branches whose current secretary does not meet the secretary rule today (term ended, grid
     head changed, probationary…), or that have no secretary. One query; the rule is applied to
     the annotated facts by the same function the write paths use."""
@@ -136,7 +152,7 @@ def compliance_list(user, *, on: datetime.date | None = None) -> list[Compliance
     return rows
 
 
-def grids_without_branch(user, *, on: datetime.date | None = None):
+def grids_without_branch(user: User, *, on: datetime.date | None = None) -> QuerySet[AreaGrid]:
     """Area grids in force that have no grid Party branch (the district's target is zero)."""
     return (
         scope_queryset(AreaGrid.objects.in_force(on), user)
@@ -148,7 +164,9 @@ def grids_without_branch(user, *, on: datetime.date | None = None):
     )
 
 
-def members_for(user, *, query: str = "", community_id=None, branch_id=None):
+def members_for(
+    user: User, *, query: str = "", community_id: int | None = None, branch_id: int | None = None
+) -> QuerySet[PartyMember]:
     members = scope_queryset(PartyMember.objects.all(), user).select_related(
         "community", "branch__grid", "user"
     )
@@ -161,7 +179,9 @@ def members_for(user, *, query: str = "", community_id=None, branch_id=None):
     return members.order_by("community__code", "name", "pk")
 
 
-def members_with_position(queryset, *, on=None):
+def members_with_position(
+    queryset: QuerySet[Any], *, on: datetime.date | None = None
+) -> QuerySet[PartyMember]:
     on = on or timezone.localdate()
     return queryset.annotate(
         current_position=Subquery(
@@ -173,7 +193,7 @@ def members_with_position(queryset, *, on=None):
     )
 
 
-def member_attendance(queryset):
+def member_attendance(queryset: QuerySet[Any]) -> QuerySet[PartyMember]:
     """Members annotated with meetings invited to, attended, and the attendance rate (%)."""
     return queryset.annotate(
         meetings_invited=Count("meeting_attendance", distinct=True),
@@ -188,7 +208,7 @@ def member_attendance(queryset):
     )
 
 
-def branch_attendance(branch) -> dict:
+def branch_attendance(branch: PartyBranch) -> dict:
     """Attendance of the branch's members over all its meetings: invited, present, rate (%)."""
     totals = MeetingAttendance.objects.filter(
         meeting__branch=branch, member__isnull=False
@@ -203,7 +223,9 @@ def branch_attendance(branch) -> dict:
     return totals
 
 
-def committee_of(branch, *, on=None):
+def committee_of(
+    branch: PartyBranch, *, on: datetime.date | None = None
+) -> QuerySet[BranchCommitteeMember]:
     return (
         BranchCommitteeMember.objects.filter(branch=branch)
         .in_force(on)
@@ -212,7 +234,7 @@ def committee_of(branch, *, on=None):
     )
 
 
-def meetings_of(branch):
+def meetings_of(branch: PartyBranch) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(branch=branch)
         .select_related("place")
@@ -246,7 +268,9 @@ def meetings_held(*, level: str, node_id: int, start: datetime.date, end: dateti
     return totals
 
 
-def upcoming_meetings(user, *, on: datetime.date | None = None, days: int = 7):
+def upcoming_meetings(
+    user: User, *, on: datetime.date | None = None, days: int = 7
+) -> QuerySet[Meeting]:
     """Branch meetings planned from `on` (today) for `days` days, inside the user's jurisdiction,
     soonest first, with their branch (for dashboards)."""
     on = on or timezone.localdate()
@@ -258,7 +282,7 @@ def upcoming_meetings(user, *, on: datetime.date | None = None, days: int = 7):
     )
 
 
-def meeting_attachments_visible_to(user):
+def meeting_attachments_visible_to(user: User | AnonymousUser) -> QuerySet[MeetingAttachment]:
     """The rule of the meeting attachments (core.files): staff who may see the meeting (its
     branch's page or the admin's meetings) within their jurisdiction."""
     if not (
@@ -273,7 +297,7 @@ def meeting_attachments_visible_to(user):
     return scope_queryset(MeetingAttachment.objects.all(), user)
 
 
-def import_sheets_visible_to(user):
+def import_sheets_visible_to(user: User | AnonymousUser) -> QuerySet[MemberImportBatch]:
     """The rule of the member-import sheets (core.files): only the person who uploaded one, and
     only while its import is pending (the sheet is deleted when committed or abandoned)."""
     if not user.is_authenticated:

@@ -1,7 +1,10 @@
 """Writes and rules of the Party organisations. The secretary rule lives here, once."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +23,12 @@ from party_branches.models import (
 )
 from privacy.crypto import blind_index
 from privacy.identity import id_number_problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from accounts.models import User
+    from service_points.models import ServicePosition
 
 SECRETARY_MIN_STANDING_YEARS = 1
 
@@ -207,11 +216,11 @@ def meeting_record(
     held_on: datetime.date,
     agenda: str,
     minutes: str = "",
-    place=None,
+    place: ServicePosition | None = None,
     place_name: str = "",
-    present_member_ids=(),
-    guests=(),
-    by=None,
+    present_member_ids: Iterable[int] = (),
+    guests: Iterable[tuple[str, str]] = (),
+    by: User | None = None,
 ) -> Meeting:
     """Record a meeting: every branch member gets an attendance row (present or absent), so the
     attendance rate is a plain aggregate; guests are (name, affiliation) pairs."""

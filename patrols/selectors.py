@@ -1,6 +1,9 @@
 """Reads of grid patrols, scoped with grids.jurisdiction; statistics computed by the database."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     BooleanField,
@@ -25,8 +28,16 @@ from core.periods import local_start
 from grids.jurisdiction import scope_queryset
 from patrols.models import CheckIn, Finding, FindingPhoto, Patrol, PatrolPlan
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def patrols_visible_to(user):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+
+
+def patrols_visible_to(user: User | AnonymousUser) -> QuerySet[Patrol]:
     """A grid worker sees their own patrols; staff (grid head and above) their jurisdiction."""
     if user.is_authenticated and user.role == "grid_worker":
         return Patrol.objects.filter(worker=user)
@@ -35,17 +46,19 @@ def patrols_visible_to(user):
     return scope_queryset(Patrol.objects.all(), user)
 
 
-def patrol_for_user_or_404(user, pk):
+def patrol_for_user_or_404(user: User, pk: int) -> Patrol:
     return get_object_or_404(patrols_visible_to(user).select_related("grid", "worker"), pk=pk)
 
 
-def open_patrol(worker):
+def open_patrol(worker: User) -> Patrol | None:
     return (
         Patrol.objects.filter(worker=worker, ended_at__isnull=True).select_related("grid").first()
     )
 
 
-def plans_with_coverage(plans, *, now=None):
+def plans_with_coverage(
+    plans: QuerySet[PatrolPlan], *, now: datetime.datetime | None = None
+) -> QuerySet[PatrolPlan]:
     """Annotate each plan with its last check-in, when the next is due and whether it is overdue
     (never visited counts as overdue)."""
     now = now or timezone.now()
@@ -78,7 +91,7 @@ def plans_with_coverage(plans, *, now=None):
     )
 
 
-def coverage_for(user, *, now=None):
+def coverage_for(user: User, *, now: datetime.datetime | None = None) -> QuerySet[PatrolPlan]:
     """Active plan entries in the user's jurisdiction with coverage, overdue first."""
     plans = scope_queryset(PatrolPlan.objects.filter(active=True), user)
     return plans_with_coverage(plans, now=now).order_by(
@@ -86,7 +99,9 @@ def coverage_for(user, *, now=None):
     )
 
 
-def patrols_in_period(user, *, start, end=None):
+def patrols_in_period(
+    user: User, *, start: datetime.date, end: datetime.date | None = None
+) -> QuerySet[Patrol]:
     """Patrols started in [start, end) inside the user's jurisdiction (dates are local days:
     `end` is exclusive). The one period rule of the coverage page and patrol_count."""
     patrols = Patrol.objects.filter(started_at__gte=local_start(start))
@@ -95,14 +110,16 @@ def patrols_in_period(user, *, start, end=None):
     return scope_queryset(patrols, user)
 
 
-def patrol_count(user, *, start, end) -> int:
+def patrol_count(user: User, *, start: datetime.date, end: datetime.date) -> int:
     """How many patrols started in [start, end) inside the user's jurisdiction (one query): the
     figure the coverage page shows as "patrols in this period" for the same period, e.g. a
     month from its first day to the first day of the next."""
     return patrols_in_period(user, start=start, end=end).count()
 
 
-def patrols_per_worker(user, *, since, until=None):
+def patrols_per_worker(
+    user: User, *, since: datetime.date, until: datetime.date | None = None
+) -> QuerySet[Any]:
     patrols = patrols_in_period(user, start=since, end=until)
     return (
         patrols.values("worker_id", "grid__name")
@@ -116,7 +133,9 @@ def patrols_per_worker(user, *, since, until=None):
     )
 
 
-def findings_summary(user, *, since, until=None):
+def findings_summary(
+    user: User, *, since: datetime.date, until: datetime.date | None = None
+) -> list[dict[str, Any]]:
     """Findings by kind and how they ended (self-handled, reported, still open)."""
     findings = Finding.objects.filter(created_at__gte=local_start(since))
     if until is not None:
@@ -137,7 +156,7 @@ def findings_summary(user, *, since, until=None):
     return [{**row, "label": labels.get(row["kind"], row["kind"])} for row in rows]
 
 
-def findings_visible_to(user):
+def findings_visible_to(user: User | AnonymousUser) -> QuerySet[Finding]:
     if user.is_authenticated and user.role == "grid_worker":
         return Finding.objects.filter(patrol__worker=user)
     if not is_staff(user):
@@ -145,6 +164,6 @@ def findings_visible_to(user):
     return scope_queryset(Finding.objects.all(), user)
 
 
-def finding_photos_visible_to(user):
+def finding_photos_visible_to(user: User | AnonymousUser) -> QuerySet[FindingPhoto]:
     """The rule of the finding photos (core.files): those of the findings `user` may see."""
     return FindingPhoto.objects.filter(finding__in=findings_visible_to(user).values("pk"))

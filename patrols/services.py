@@ -1,5 +1,9 @@
 """Writes and rules of grid patrols."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,8 +16,17 @@ from patrols.conf import conf
 from patrols.geo import distance_m
 from patrols.models import CheckIn, Finding, FindingPhoto, Patrol
 
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
-def _point(lon, lat) -> Point:
+    from accounts.models import User
+    from grids.models import KeyPlace
+    from requests_desk.models import Category, Request
+
+
+def _point(lon: float | str, lat: float | str) -> Point:
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError) as exc:
@@ -27,7 +40,7 @@ def _point(lon, lat) -> Point:
 PATROLLING_ROLES = (Role.GRID_WORKER, Role.GRID_HEAD)
 
 
-def patrol_start_refusal(user) -> str | None:
+def patrol_start_refusal(user: User) -> str | None:
     """Why `user` cannot start a patrol, in words for them; None when they can."""
     if user.role not in PATROLLING_ROLES:
         return _(
@@ -42,7 +55,7 @@ def patrol_start_refusal(user) -> str | None:
     return None
 
 
-def patrol_start(*, worker, now=None) -> Patrol:
+def patrol_start(*, worker: User, now: datetime.datetime | None = None) -> Patrol:
     """A patrol of the grid `worker` (a grid worker or the grid head) is bound to."""
     refusal = patrol_start_refusal(worker)
     if refusal:
@@ -58,7 +71,7 @@ def patrol_start(*, worker, now=None) -> Patrol:
         raise ValidationError(_("You already have a patrol under way; end it first.")) from exc
 
 
-def _open_patrol_of(patrol: Patrol, worker):
+def _open_patrol_of(patrol: Patrol, worker: User) -> None:
     if patrol.worker_id != worker.pk:
         raise PermissionDenied
     if patrol.ended_at is not None:
@@ -66,7 +79,15 @@ def _open_patrol_of(patrol: Patrol, worker):
 
 
 @transaction.atomic
-def check_in(*, patrol: Patrol, key_place, lon, lat, by, now=None) -> CheckIn:
+def check_in(
+    *,
+    patrol: Patrol,
+    key_place: KeyPlace,
+    lon: float,
+    lat: float,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> CheckIn:
     """Check in at a key place of the patrol's grid; refused when farther than the configured
     distance (REDGRID_PATROLS_MAX_CHECK_IN_METRES) — the position is what proves the visit."""
     _open_patrol_of(patrol, by)
@@ -97,13 +118,13 @@ def check_in(*, patrol: Patrol, key_place, lon, lat, by, now=None) -> CheckIn:
 def finding_record(
     *,
     patrol: Patrol,
-    by,
+    by: User,
     kind: str,
     description: str,
-    key_place=None,
-    lon=None,
-    lat=None,
-    photos=(),
+    key_place: KeyPlace | None = None,
+    lon: float | str | None = None,
+    lat: float | str | None = None,
+    photos: Iterable[Any] = (),
     handled_note: str = "",
 ) -> Finding:
     """Record a finding; with `handled_note` it is handled on the spot (self-handled)."""
@@ -136,7 +157,7 @@ def finding_record(
     return finding
 
 
-def finding_mark_handled(*, finding: Finding, by, note: str) -> Finding:
+def finding_mark_handled(*, finding: Finding, by: User, note: str) -> Finding:
     if finding.patrol.worker_id != by.pk:
         raise PermissionDenied
     if finding.outcome != Finding.Outcome.OPEN:
@@ -150,7 +171,14 @@ def finding_mark_handled(*, finding: Finding, by, note: str) -> Finding:
 
 
 @transaction.atomic
-def patrol_end(*, patrol: Patrol, by, track_lonlats=(), notes: str = "", now=None) -> Patrol:
+def patrol_end(
+    *,
+    patrol: Patrol,
+    by: User,
+    track_lonlats: Sequence[tuple[float, float]] = (),
+    notes: str = "",
+    now: datetime.datetime | None = None,
+) -> Patrol:
     _open_patrol_of(patrol, by)
     patrol.ended_at = now or timezone.now()
     if len(track_lonlats) >= 2:
@@ -162,7 +190,7 @@ def patrol_end(*, patrol: Patrol, by, track_lonlats=(), notes: str = "", now=Non
 
 
 @transaction.atomic
-def finding_report(*, finding: Finding, category, by):
+def finding_report(*, finding: Finding, category: Category, by: User) -> Request:
     """Report a finding to the requests desk as a request from a grid patrol, placed at the
     finding (or its key place) so that locate routes it to that grid; photos go with it."""
     from requests_desk.models import Request

@@ -7,22 +7,35 @@ API token, a user loaded outside a request or an unconfirmed session never is). 
 every export is written to the audit log before the value is returned.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from privacy.models import AuditLogEntry
 
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
 MIN_PURPOSE_LENGTH = 4
 
 
-def _client(request) -> tuple[str | None, str]:
+def _client(request: HttpRequest | None) -> tuple[str | None, str]:
     if request is None:
         return None, ""
     return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
-def holds_reveal_right(user) -> bool:
+def holds_reveal_right(user: User | AnonymousUser | None) -> bool:
     return bool(
         user
         and user.is_authenticated
@@ -30,16 +43,16 @@ def holds_reveal_right(user) -> bool:
     )
 
 
-def second_factor_verified(user) -> bool:
+def second_factor_verified(user: User | AnonymousUser | None) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(callable(is_verified) and is_verified())
 
 
-def may_reveal(user) -> bool:
+def may_reveal(user: User | AnonymousUser | None) -> bool:
     return holds_reveal_right(user) and second_factor_verified(user)
 
 
-def _refuse_reveal(user, message):
+def _refuse_reveal(user: User | AnonymousUser | None, message: str) -> NoReturn:
     if holds_reveal_right(user) and not second_factor_verified(user):
         raise PermissionDenied(
             _(
@@ -63,13 +76,13 @@ def _clean_purpose(purpose: str) -> str:
 
 def audit_record(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     action: str,
     purpose: str,
-    subject=None,
+    subject: Model | None = None,
     subject_label: str = "",
     fields: str = "",
-    request=None,
+    request: HttpRequest | None = None,
     record_count: int = 1,
 ) -> AuditLogEntry:
     ip, agent = _client(request)
@@ -89,7 +102,13 @@ def audit_record(
 
 
 def personal_data_reveal(
-    *, user, subject, field: str, purpose: str, subject_label: str, request=None
+    *,
+    user: User,
+    subject: Model,
+    field: str,
+    purpose: str,
+    subject_label: str,
+    request: HttpRequest | None = None,
 ) -> str:
     """The full value of `subject.<field>` for an authorised user, logged; PermissionDenied else."""
     if not may_reveal(user):
@@ -107,7 +126,13 @@ def personal_data_reveal(
 
 
 def personal_data_export_record(
-    *, user, model, purpose: str, record_count: int, request=None, unmasked: bool = False
+    *,
+    user: User,
+    model: type[Model],
+    purpose: str,
+    record_count: int,
+    request: HttpRequest | None = None,
+    unmasked: bool = False,
 ) -> AuditLogEntry:
     """Log an export (masked unless `unmasked`, which needs reveal rights)."""
     if unmasked and not may_reveal(user):

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # Idle timeout and second factor (after messages: it leaves one when it signs someone out).
     "accounts.middleware.SignInPolicyMiddleware",
     "accounts.middleware.AuditActorMiddleware",
+    # Answers to a signed-in person or an API token are never stored by a browser or proxy.
+    "core.middleware.PrivateAnswersNotStoredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -276,6 +278,22 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "redgrid@localhost")
 REDGRID_SMS_BACKEND = env_str("REDGRID_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+# The cloud gateways (notifications/sms_cloud.py): Alibaba Cloud AccessKey or Tencent Cloud
+# SecretId/SecretKey, the approved signature and template, Tencent's SmsSdkAppId and region.
+REDGRID_SMS_ACCESS_KEY_ID = env_str("REDGRID_SMS_ACCESS_KEY_ID", "")
+REDGRID_SMS_ACCESS_KEY_SECRET = env_str("REDGRID_SMS_ACCESS_KEY_SECRET", "")
+REDGRID_SMS_SIGN_NAME = env_str("REDGRID_SMS_SIGN_NAME", "")
+REDGRID_SMS_TEMPLATE = env_str("REDGRID_SMS_TEMPLATE", "")
+REDGRID_SMS_TEMPLATE_PARAM = env_str("REDGRID_SMS_TEMPLATE_PARAM", "content")
+REDGRID_SMS_APP_ID = env_str("REDGRID_SMS_APP_ID", "")
+REDGRID_SMS_REGION = env_str("REDGRID_SMS_REGION", "ap-guangzhou")
+REDGRID_SMS_ENDPOINT = env_str("REDGRID_SMS_ENDPOINT", "")
+REDGRID_SMS_TIMEOUT = env_int("REDGRID_SMS_TIMEOUT", 10)
+# The site's public address, for links in messages that leave it (a resident's SMS and e-mail
+# notices): scheme and host, no trailing slash.
+SITE_URL = env_str("REDGRID_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("REDGRID_SITE_URL must start with http:// or https://.")
 
 # --- Sensitive personal data (PIPL) ---------------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: docs/configuration.md).
@@ -367,6 +385,12 @@ REDGRID_PROXY_HOPS = env_int("REDGRID_PROXY_HOPS", 1 if REDGRID_BEHIND_PROXY els
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Over HTTPS the cookies carry the "__Host-" prefix (OWASP ASVS 3.4.4): the browser then accepts
+# them only from this host, with Secure and Path=/, so a sibling subdomain cannot plant or
+# overwrite them.
+if REDGRID_HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_AGE = env_int("REDGRID_SESSION_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("volunteer/", include("volunteers.urls")),
     path("positions/", include("service_points.urls")),
     path("requests/", include("requests_desk.urls")),
+    path("areas/", include("requests_desk.area_urls")),
     path("open311/v2/", include("requests_desk.open311_urls")),
     path("care/", include("care.urls")),
     path("patrols/", include("patrols.urls")),

@@ -1,5 +1,9 @@
 """Reads of the reports app (always scoped to the user's jurisdiction)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Max, OuterRef, Subquery
 
 from core.periods import previous_month
@@ -7,12 +11,22 @@ from core.report_registry import SECTIONS, sections_in_order
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from reports.models import Report, ReportRun
 
+if TYPE_CHECKING:
+    import datetime
+    from typing import Any
 
-def reports_for(user):
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+
+
+def reports_for(user: User) -> QuerySet[Report]:
     return scope_queryset(Report.objects.all(), user)
 
 
-def latest_reports(user, *, period=None, level=""):
+def latest_reports(
+    user: User, *, period: datetime.date | None = None, level: str = ""
+) -> QuerySet[Report]:
     """The newest version of each area's report, scoped; optionally one month / one level."""
     qs = reports_for(user)
     if period:
@@ -25,11 +39,11 @@ def latest_reports(user, *, period=None, level=""):
     return qs.filter(pk=Subquery(newest.values("pk")[:1])).order_by("-period", "level", "node_code")
 
 
-def periods_for(user) -> list:
+def periods_for(user: User) -> list:
     return list(reports_for(user).values_list("period", flat=True).distinct().order_by("-period"))
 
 
-def report_for(user, pk) -> Report:
+def report_for(user: User, pk: int) -> Report:
     return get_scoped_object_or_404(Report.objects.select_related("run"), user, pk=pk)
 
 
@@ -43,7 +57,7 @@ def previous_of(report: Report) -> Report | None:
     )
 
 
-def versions_of(report: Report):
+def versions_of(report: Report) -> QuerySet[Report]:
     return (
         Report.objects.filter(period=report.period, level=report.level, node_code=report.node_code)
         .only("pk", "version", "generated_at", "code_version")
@@ -51,7 +65,7 @@ def versions_of(report: Report):
     )
 
 
-def format_value(value, unit: str, *, signed: bool = False) -> str:
+def format_value(value: Any, unit: str, *, signed: bool = False) -> str:
     """How a figure is shown: rates as percentages, hours with one decimal, "—" when missing."""
     if value is None:
         return "—"
@@ -118,7 +132,7 @@ def report_tables(report: Report, previous: Report | None) -> list[dict]:
     return tables
 
 
-def runs_for(user, limit=5):
+def runs_for(user: User, limit: int = 5) -> list[ReportRun]:
     """Recent runs (runs cover the whole district, so every staff member may watch them)."""
     return list(ReportRun.objects.select_related("requested_by").order_by("-created_at")[:limit])
 

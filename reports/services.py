@@ -1,8 +1,11 @@
 """Generating monthly reports (immutable, versioned snapshots) and sending them to subscribers."""
 
+from __future__ import annotations
+
 import datetime
 import decimal
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +21,17 @@ from grids.models import DEFAULT_VALID_FROM
 from reports.models import Report, ReportRun, ReportSubscription
 from reports.version import code_version
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from accounts.models import User
+    from core.report_registry import Section
+
 logger = logging.getLogger(__name__)
 
 
-def _clean(value, unit: str):
+def _clean(value: Any, unit: str) -> float | int | None:
     """JSON-safe, deterministic numbers: ints for counts, rounded floats for the rest."""
     if value is None:
         return None
@@ -34,7 +44,9 @@ def _clean(value, unit: str):
     return round(float(value), 4)
 
 
-def report_figures(*, period: datetime.date, on_step=None) -> dict[str, dict[int, dict]]:
+def report_figures(
+    *, period: datetime.date, on_step: Callable[[], object] | None = None
+) -> dict[str, dict[int, dict]]:
     """{level: {node_id: {section: {metric: value}}}} for every area of every level, computed by
     the registered sections: `compute_all` once when a section has it (every level in one call),
     else `compute` once per level (each a fixed number of queries)."""
@@ -55,7 +67,7 @@ def report_figures(*, period: datetime.date, on_step=None) -> dict[str, dict[int
     return figures
 
 
-def _collect(figures: dict, section, per_level: dict) -> None:
+def _collect(figures: dict, section: Section, per_level: dict) -> None:
     for level in AREA_LEVELS:
         for node_id, metrics in (per_level.get(level) or {}).items():
             figures[level].setdefault(node_id, {})[section.name] = metrics
@@ -77,7 +89,7 @@ def _numbers_for(node_figures: dict) -> dict:
     return numbers
 
 
-def report_run_start(*, period: datetime.date, by=None) -> ReportRun:
+def report_run_start(*, period: datetime.date, by: User | None = None) -> ReportRun:
     """Queue the generation of `period`'s reports (a past month). Refused while a run for the
     same month is still queued or running."""
     period = month_start(period)
@@ -129,7 +141,7 @@ def report_run_execute(*, run_id: int) -> ReportRun:
         total_steps=total_steps(),
     )
 
-    def step():
+    def step() -> None:
         ReportRun.objects.filter(pk=run.pk).update(done_steps=F("done_steps") + 1)
 
     try:
@@ -147,7 +159,9 @@ def report_run_execute(*, run_id: int) -> ReportRun:
     return run
 
 
-def reports_generate(*, period: datetime.date, run: ReportRun, on_step=None) -> list[Report]:
+def reports_generate(
+    *, period: datetime.date, run: ReportRun, on_step: Callable[[], object] | None = None
+) -> list[Report]:
     """Write a new version of `period`'s report for every area (district, streets, communities,
     grids in force on the month's last day). Nothing is replaced: each area gets version n+1."""
     start, end = month_range(period)
@@ -242,7 +256,7 @@ def reports_notify_subscribers(*, reports: list[Report]) -> int:
 
 
 @transaction.atomic
-def subscription_toggle(*, user) -> bool:
+def subscription_toggle(*, user: User) -> bool:
     """Subscribe or unsubscribe `user`; returns whether they are subscribed now."""
     deleted, _details = ReportSubscription.objects.filter(user=user).delete()
     if deleted:

@@ -44,7 +44,7 @@ CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="trackin
 ID = {"type": "integer", "format": "int64", "minimum": 1, "maximum": BIGINT_MAX}
 # The queue page's checkboxes send "on"; API clients send true/false. Anything else is a 400.
 FLAG = ["true", "false", "on"]
-FLAG_FILTERS = ("overdue", "nearly_due", "extension", "reopen")
+FLAG_FILTERS = ("overdue", "nearly_due", "extension", "reopen", "unplaced")
 QUEUE_PARAMETERS = [
     OpenApiParameter(
         "stage",
@@ -90,6 +90,12 @@ QUEUE_PARAMETERS = [
     ),
     OpenApiParameter(
         "reopen", str, enum=FLAG, description='"true" or "on": the reporter asked to reopen'
+    ),
+    OpenApiParameter(
+        "unplaced",
+        str,
+        enum=FLAG,
+        description='"true" or "on": reported without a point and in no grid yet (to place)',
     ),
     OpenApiParameter("q", str, description="tracking code, or part of the address"),
     OpenApiParameter("sort", str, enum=list(QUEUE_SORTS)),

@@ -17,6 +17,8 @@ class RequestsDeskConfig(AppConfig):
     ]
     nav_items = [
         ("requests_desk:new", _("Report a problem"), "public"),
+        ("requests_desk:mine", _("My requests"), "public"),
+        ("areas:list", _("Reports by area"), "public"),
         ("requests_desk:queue", _("Requests queue"), "staff"),
     ]
     role_permissions = {

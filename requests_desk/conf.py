@@ -97,6 +97,39 @@ class RequestsDeskSettings(AppSettings):
         "Wrong proofs of being the reporter: (tries, seconds) per request and per address.",
         check=count_per_seconds,
     )
+    # "我的诉求" (requests_desk/mine.py): a resident lists their requests with an SMS code.
+    MINE_CODE_SECONDS = Setting(
+        600, "“My requests”: how long an SMS code stays usable, in seconds.", check=positive
+    )
+    MINE_CODE_TRIES = Setting(
+        5, "“My requests”: wrong codes after which a code ends (ask for a new one).", check=positive
+    )
+    MINE_SESSION_SECONDS = Setting(
+        1800,
+        "“My requests”: how long a phone proved by its SMS code counts in that browser session.",
+        check=positive,
+    )
+    RATE_LIMIT_MINE_PER_PHONE = Setting(
+        (3, 3600),
+        "“My requests”: SMS codes sent, (codes, seconds) per phone number.",
+        check=count_per_seconds,
+    )
+    RATE_LIMIT_MINE_PER_IP = Setting(
+        (10, 3600),
+        "“My requests”: SMS codes asked for, (codes, seconds) per client address.",
+        check=count_per_seconds,
+    )
+    RATE_LIMIT_ALERT_SUBSCRIBE = Setting(
+        (5, 3600),
+        "Alerts of new reports in an area: subscriptions (requests, seconds) per client address "
+        "and per e-mail address or phone number.",
+        check=count_per_seconds,
+    )
+    ALERTS_PER_DAY = Setting(
+        20,
+        "Alerts of new reports in an area: the most one subscription receives in a day.",
+        check=positive,
+    )
     DUPLICATE_MINUTES = Setting(
         10,
         "Same resident, same sub-class within this many minutes: refused as a duplicate.",

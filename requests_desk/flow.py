@@ -8,7 +8,9 @@
     carried_over ─resume→ handling                          closed ─redo→ dispatched (不满意重办)
     closed ─reopen→ dispatched, closed ─dismiss_reopen→ closed (the reporter asked to reopen)
     dispatched/handling: request_extension, then approve_extension / reject_extension (a higher role)
-    contact (the 24-hour call to the resident) and reply (a note, public or internal) keep the stage.
+    contact (the 24-hour call to the resident) and reply (a note, public or internal) keep the stage;
+    so does place (a request reported without a point that its address did not route to a grid:
+    the community's staff put it in one, on the map or by choosing the grid).
 
 The API (everything else in this module is its implementation):
 
@@ -39,9 +41,12 @@ notifications.services.notification_enqueue in the same transaction, and the mon
 (requests_desk.monthly) is kept exact in it too.
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,6 +63,13 @@ from requests_desk.models import Category, Department, Rating, Request, RequestE
 from requests_desk.monthly import monthly_figures_change, monthly_figures_rate
 from requests_desk.worktime import WorkCalendar, due_at
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from django.db.models import QuerySet
+    from django.utils.functional import Promise
+
 RESIDENT = "resident"
 HIGHER = frozenset({Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF})
 MANAGERS = HIGHER | {Role.GRID_HEAD}
@@ -71,7 +83,7 @@ class TransitionRefused(ValidationError):
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: str | Promise
     sources: tuple
     to_stage: str | None  # None: the stage does not change
     roles: frozenset
@@ -82,7 +94,7 @@ class Transition:
     # accepts them); they are listed where the action's form shows them.
     params: tuple = ("note",)
     # Set when the action needs a note: the message that refuses it without one.
-    note_required: str = ""
+    note_required: str | Promise = ""
 
 
 S = Stage
@@ -241,10 +253,21 @@ TRANSITIONS = {
             MANAGERS,
             True,
         ),
+        # A request reported without a point that its address did not route to a grid: the
+        # community's staff place it on the map or pick its grid; then it flows as any other.
+        Transition(
+            "place",
+            gettext_lazy("Place in a grid"),
+            S.OPEN,
+            None,
+            HIGHER,
+            # grid: an area grid of the case's community; or lat/lon: the point, located.
+            params=("grid", "lat", "lon", "note"),
+        ),
         Transition(
             "reply",
             gettext_lazy("Add a note or reply"),
-            S.OPEN,
+            Stage.OPEN,
             None,
             STAFF,
             True,
@@ -254,7 +277,7 @@ TRANSITIONS = {
 }
 
 
-def role_of(user) -> str:
+def role_of(user: User | None) -> str:
     if user is None:
         return RESIDENT
     if user.is_superuser:
@@ -262,7 +285,7 @@ def role_of(user) -> str:
     return user.role or ""
 
 
-def _within(request: Request, user) -> bool:
+def _within(request: Request, user: User | None) -> bool:
     """Whether the request lies in the user's jurisdiction (no query below district level)."""
     if user is None or user.is_superuser:
         return True
@@ -282,7 +305,7 @@ def action_label(action: str) -> str:
 HANDLING_ACTIONS = ("start", "feedback")
 
 
-def handled_by(case: Request, user) -> bool:
+def handled_by(case: Request, user: User | None) -> bool:
     """Whether `user` handled `case`: it is dispatched to them, or they started handling it or
     reported it done (one query, only asked on a case waiting to be verified)."""
     if user is None:
@@ -294,7 +317,7 @@ def handled_by(case: Request, user) -> bool:
     ).exists()
 
 
-def _guard(case: Request, transition: Transition, user=None) -> str | None:
+def _guard(case: Request, transition: Transition, user: User | None = None) -> str | None:
     """A reason the transition cannot happen now, beyond stage and role, or None."""
     if transition.action == "request_extension" and case.extension_requested_until:
         return _("An extension request is already waiting for approval.")
@@ -305,6 +328,8 @@ def _guard(case: Request, transition: Transition, user=None) -> str | None:
         return _("No extension has been requested.")
     if transition.action in ("reopen", "dismiss_reopen") and not case.reopen_requested_at:
         return _("The resident has not asked to reopen this request.")
+    if transition.action == "place" and case.grid_id is not None:
+        return _("This request is already placed in a grid.")
     if transition.action == "contact" and case.contacted_at:
         return _("The resident has already been contacted.")
     if transition.action == "rate" and Rating.objects.filter(request_id=case.pk).exists():
@@ -316,7 +341,7 @@ def _guard(case: Request, transition: Transition, user=None) -> str | None:
     return None
 
 
-def _candidates(case: Request, user, among=None) -> list[Transition]:
+def _candidates(case: Request, user: User, among: Iterable[str] | None = None) -> list[Transition]:
     """The transitions of the case's stage that `user`'s role may make (guards not yet asked),
     only those named in `among` when given."""
     role = role_of(user)
@@ -329,14 +354,16 @@ def _candidates(case: Request, user, among=None) -> list[Transition]:
     ]
 
 
-def allowed_actions(case: Request, user, *, among=None) -> list[Transition]:
+def allowed_actions(
+    case: Request, user: User, *, among: Iterable[str] | None = None
+) -> list[Transition]:
     """The transitions `user` may make on `case` now (for showing only the allowed buttons).
     A list of many cases asks only for the actions it offers (`among`): some guards cost a
     query (who handled the case), which a row that offers no "verify" need not pay."""
     return [t for t in _candidates(case, user, among) if _guard(case, t, user) is None]
 
 
-def refusals(case: Request, user) -> list[tuple[Transition, str]]:
+def refusals(case: Request, user: User) -> list[tuple[Transition, str]]:
     """The transitions of the case's stage that `user`'s role may make but not now, with the
     reason (shown beside the buttons: why there is no "verify" for the one who handled it)."""
     found = []
@@ -347,13 +374,13 @@ def refusals(case: Request, user) -> list[tuple[Transition, str]]:
     return found
 
 
-def may(user, action: str) -> bool:
+def may(user: User, action: str) -> bool:
     """Whether `user`'s role may make `action` at all (on a case of their jurisdiction in the
     right stage): for offering a control before a case is chosen, e.g. the queue's bulk dispatch."""
     return role_of(user) in TRANSITIONS[action].roles
 
 
-def check(case: Request, action: str, user) -> Transition:
+def check(case: Request, action: str, user: User | None) -> Transition:
     """The Transition `action`, if `user` may make it on `case` now; else TransitionRefused."""
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -378,7 +405,9 @@ def check(case: Request, action: str, user) -> Transition:
     return transition
 
 
-def dispatch_assignees(case: Request, *, on: datetime.date | None = None):
+def dispatch_assignees(
+    case: Request, *, on: datetime.date | None = None
+) -> QuerySet[GridAssignment]:
     """The grid assignments whose person `case` may be dispatched to: the grid workers and grid
     heads assigned to its area grid on `on` (today by default). The one rule behind both the
     dispatch form's choices and the dispatch itself. A request without an area grid (a hotline
@@ -397,11 +426,11 @@ def dispatch_assignees(case: Request, *, on: datetime.date | None = None):
     )
 
 
-def _calendar_for(moment):
+def _calendar_for(moment: datetime.datetime) -> WorkCalendar:
     return WorkCalendar.load(timezone.localtime(moment).date())
 
 
-def _set_due(case, now):
+def _set_due(case: Request, now: datetime.datetime) -> None:
     """The deadline from the sub-class's time limit, and whether it falls past the holiday
     calendar (then computed with every weekday a working day: flagged, never silent)."""
     calendar = _calendar_for(now)
@@ -412,7 +441,9 @@ def _set_due(case, now):
 # --- Effects of each action (beyond setting the stage) --------------------------------------------
 
 
-def _do_cancel(case, now, by, note, params):
+def _do_cancel(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     reason = (params.get("reason") or note or "").strip()
     if not reason:
         raise TransitionRefused(_("Give the reason for cancelling."), code="reason")
@@ -420,7 +451,9 @@ def _do_cancel(case, now, by, note, params):
     return reason
 
 
-def _do_file(case, now, by, note, params):
+def _do_file(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     category = params.get("category")
     if category is not None:
         if not isinstance(category, Category):
@@ -433,7 +466,9 @@ def _do_file(case, now, by, note, params):
     case.filed_at = now
 
 
-def _do_dispatch(case, now, by, note, params):
+def _do_dispatch(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     target = params.get("target")
     case.assignee = None
     case.department = None
@@ -480,11 +515,15 @@ def _do_dispatch(case, now, by, note, params):
     return texts.DISPATCHED.store(**texts.dispatch_params(case))
 
 
-def _do_contact(case, now, by, note, params):
+def _do_contact(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     case.contacted_at = now
 
 
-def _do_request_extension(case, now, by, note, params):
+def _do_request_extension(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     until = params.get("until")
     if until is None and params.get("working_days"):
         try:
@@ -502,7 +541,9 @@ def _do_request_extension(case, now, by, note, params):
     return None
 
 
-def _do_approve_extension(case, now, by, note, params):
+def _do_approve_extension(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     case.due_at = params.get("until") or case.extension_requested_until
     case.due_calendar_missing = not _calendar_for(now).covers(case.due_at)
     case.extension_requested_until = None
@@ -510,20 +551,28 @@ def _do_approve_extension(case, now, by, note, params):
     return texts.NEW_DEADLINE.store(due=moment(case.due_at))
 
 
-def _do_reject_extension(case, now, by, note, params):
+def _do_reject_extension(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     case.extension_requested_until = None
 
 
-def _do_feedback(case, now, by, note, params):
+def _do_feedback(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     case.handled_at = now
 
 
-def _do_rework(case, now, by, note, params):
+def _do_rework(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     case.rework_count += 1
     case.handled_at = None
 
 
-def _do_close(case, now, by, note, params):
+def _do_close(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     closure = params.get("closure_type") or ""
     if closure not in ("", *Request.ClosureType.values):
         raise TransitionRefused(_("Unknown closure type."), code="closure_type")
@@ -538,7 +587,9 @@ def _do_close(case, now, by, note, params):
 SCORES = ("speed", "result", "service", "feedback_quality")
 
 
-def _do_rate(case, now, by, note, params):
+def _do_rate(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     """The resident's rating (DOMAIN.md step 7), once; it keeps the stage (see transition() for
     what an unsatisfied one sets off)."""
     try:
@@ -560,7 +611,9 @@ def _do_rate(case, now, by, note, params):
     return texts.RATED.store(score=str(rating.overall))
 
 
-def _do_redo(case, now, by, note, params):
+def _do_redo(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     case.redo_count += 1
     case.closure_type = ""
     case.closed_at = None
@@ -571,16 +624,22 @@ def _do_redo(case, now, by, note, params):
     case.contacted_at = None
 
 
-def _do_reopen(case, now, by, note, params):
+def _do_reopen(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     _do_redo(case, now, by, note, params)
     case.reopen_requested_at = None
 
 
-def _do_dismiss_reopen(case, now, by, note, params):
+def _do_dismiss_reopen(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     case.reopen_requested_at = None
 
 
-def _do_merge(case, now, by, note, params):
+def _do_merge(
+    case: Request, now: datetime.datetime, by: User, note: str, params: dict[str, Any]
+) -> Any:
     into = params.get("into")
     if isinstance(into, str):
         into = Request.objects.filter(code=into.strip().upper()).first()
@@ -592,7 +651,49 @@ def _do_merge(case, now, by, note, params):
     return texts.MERGED_INTO.store(code=into.code)
 
 
-EFFECTS = {
+def _do_place(
+    case: Request, now: datetime.datetime, by: User | None, note: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    from django.contrib.gis.geos import Point
+
+    from grids.locate import locate
+    from grids.models import AreaGrid
+
+    grid, lat, lon = params.get("grid"), params.get("lat"), params.get("lon")
+    if lat is not None and lon is not None:
+        point = Point(float(lon), float(lat), srid=4326)
+        grid = locate(point).grid
+        if grid is None or grid.community.code != case.community.code:
+            raise TransitionRefused(
+                _("That place is not in %(community)s. Tap a place inside it.")
+                % {"community": case.community.name},
+                code="grid",
+            )
+        case.location = point
+    elif isinstance(grid, AreaGrid | int | str):
+        grid_id = grid.pk if isinstance(grid, AreaGrid) else grid
+        grid = (
+            AreaGrid.objects.current()
+            .filter(pk=grid_id, community__code=case.community.code)
+            .select_related("community__street")
+            .first()
+        )
+        if grid is None:
+            raise TransitionRefused(
+                _("Choose a grid of %(community)s.") % {"community": case.community.name},
+                code="grid",
+            )
+    else:
+        raise TransitionRefused(_("Tap the place on the map or choose the grid."), code="grid")
+    case.grid = grid
+    case.community = grid.community
+    case.street = grid.community.street
+    return texts.PLACED.store(grid=grid.name)
+
+
+# action -> its effect on the case: (case, now, by, note, params) -> what it says, if anything.
+EFFECTS: dict[str, Callable[..., Any]] = {
+    "place": _do_place,
     "accept": lambda case, now, *a: setattr(case, "accepted_at", now),
     "cancel": _do_cancel,
     "file": _do_file,
@@ -630,6 +731,7 @@ NO_CLEAN = [
 # What transition() copies from the locked row onto the caller's instance before deciding.
 LOCKED_FIELDS = (
     "stage",
+    "grid_id",
     "due_at",
     "due_calendar_missing",
     "extension_requested_until",
@@ -650,19 +752,35 @@ LOCKED_FIELDS = (
 )
 
 
+def stale_check(case: Request, action: str, version: int | str | None) -> None:
+    """Refuse a form made before the case last changed: the same submit a second time (a double
+    tap, a resend after "back"), or another person acted first. Checked before the stage, so a
+    resent form gets this reason rather than "not allowed at this stage"."""
+    if version is None or str(version) == str(case.version):
+        return
+    raise TransitionRefused(
+        _(
+            "This case has changed since the form was shown (it is now %(stage)s), so "
+            "“%(action)s” was not done again. Check the case as it is now."
+        )
+        % {"stage": case.get_stage_display(), "action": action_label(action)},
+        code="stale",
+    )
+
+
 @transaction.atomic
 def transition(
     *,
     case: Request,
     action: str,
-    by,
+    by: User | None,
     note: str = "",
     public: bool | None = None,
-    photos=(),
-    now=None,
+    photos: Iterable[Any] = (),
+    now: datetime.datetime | None = None,
     version: int | None = None,
     message: dict | None = None,
-    **params,
+    **params: Any,
 ) -> Request:
     """Make `action` on `case` as user `by` (None: the resident). See the module docstring.
     `message` is the system's own text for the timeline entry (core.texts, stored), for callers
@@ -674,17 +792,7 @@ def transition(
     # Keep the caller's instance in sync (and its cached relations) after locking.
     for field in LOCKED_FIELDS:
         setattr(case, field, getattr(locked, field))
-    if version is not None and int(version) != locked.version:
-        # The form was made before the case last changed: the same submit a second time (a
-        # double tap, a resend after "back"), or another person acted first. Nothing is done.
-        raise TransitionRefused(
-            _(
-                "This case has changed since the form was shown (it is now %(stage)s), so "
-                "“%(action)s” was not done again. Check the case as it is now."
-            )
-            % {"stage": case.get_stage_display(), "action": action_label(action)},
-            code="stale",
-        )
+    stale_check(case, action, version)
     t = check(case, action, by)
     undeclared = sorted(set(params) - set(t.params))
     if undeclared:

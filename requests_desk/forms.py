@@ -1,11 +1,15 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MultiplePhotoField
+from grids import gazetteer
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
 from requests_desk import flow
+from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
 from requests_desk.selectors import categories_tree
 
@@ -68,6 +72,16 @@ class ReportForm(forms.Form):
         empty_value=None,
     )
     address = forms.CharField(label=_("Address or landmark"), required=False, max_length=200)
+    # The gazetteer (grids.gazetteer): a search without JavaScript re-shows the form with the
+    # places found as choices of `place` (a reference "kind:id"); with JavaScript the map is set.
+    place_q = forms.CharField(
+        label=_("Find the place by name or address"),
+        required=False,
+        max_length=gazetteer.QUERY_MAX,
+        help_text=_("An estate, a market, a service centre, a community or a grid."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    place = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
     photos = MultiplePhotoField(label=_("Photos (up to 4: JPEG, PNG or WebP)"))
     reporter_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=60)
     reporter_phone = forms.RegexField(
@@ -95,6 +109,9 @@ class ReportForm(forms.Form):
         cleaned["location"] = (
             Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
         )
+        cleaned["address_id"] = ""
+        if cleaned["location"] is None and cleaned.get("place"):
+            self._use_place(cleaned)
         if cleaned["location"] is None and not cleaned.get("community"):
             raise forms.ValidationError(
                 _("Tap the map, share your location, or choose the community and type the address.")
@@ -113,6 +130,37 @@ class ReportForm(forms.Form):
             )
         return cleaned
 
+    def _use_place(self, cleaned):
+        """A place chosen from the gazetteer's results (no JavaScript): a place with a point
+        gives the point; a community or a grid gives the community (and the grid's name as the
+        address, which routes the request to it: requests_desk.services)."""
+        place = gazetteer.place_get(cleaned["place"])
+        if place is None:
+            self.add_error("place_q", _("That place is no longer known. Search again."))
+            return
+        address = (cleaned.get("address") or "").strip()
+        if place.kind in ("community", "grid"):
+            community = Community.objects.current().filter(code=place.community_code).first()
+            cleaned["community"] = community.pk if community else None
+            if place.kind == "grid" and not address:
+                cleaned["address"] = place.name
+            return
+        cleaned["location"] = Point(place.lon, place.lat, srid=4326)
+        cleaned["address_id"] = place.ref
+        if not address:
+            cleaned["address"] = " ".join(x for x in (place.name, place.address) if x)
+
+
+class AlertForm(forms.Form):
+    """Alerts of new public reports in an area (requests_desk.alerts)."""
+
+    contact = forms.CharField(
+        label=_("E-mail or mobile phone"),
+        max_length=200,
+        help_text=_("We send a link to confirm first. Every alert has a link to stop them."),
+        widget=forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
 
 class StaffEntryForm(ReportForm):
     """Staff entering a request on a caller's behalf (hotline 12345), from a patrol, a visit…"""
@@ -129,20 +177,52 @@ class StaffEntryForm(ReportForm):
     field_order = ["source"]
 
 
+# The five answers of a satisfaction rating, best first (the words of the 12345 hotline's survey).
+SCORE_WORDS = {
+    5: _("Very satisfied"),
+    4: _("Satisfied"),
+    3: _("Neither"),
+    2: _("Dissatisfied"),
+    1: _("Very dissatisfied"),
+}
+
+
+def score_word(score) -> str:
+    """The word of a score (an average is rounded half up: 2.5 reads "neither")."""
+    return str(SCORE_WORDS[min(5, max(1, int(Decimal(score) + Decimal("0.5"))))])
+
+
+class StarsWidget(forms.RadioSelect):
+    """Five choices shown as stars with their word (requests_desk/_stars.html): radio buttons,
+    so they work without JavaScript and with a keyboard."""
+
+    template_name = "requests_desk/widgets/stars.html"
+
+
+def _score_field(label, *, required):
+    return forms.TypedChoiceField(
+        label=label,
+        required=required,
+        choices=list(SCORE_WORDS.items()),
+        coerce=int,
+        empty_value=None,
+        widget=StarsWidget,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+
+
 class RatingForm(forms.Form):
-    SCORES = [(i, str(i)) for i in range(5, 0, -1)]
-    speed = forms.TypedChoiceField(
-        label=_("Speed"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    """The resident's rating: one question with five answers (stars and words), and the four
+    aspects the district's figures count (flow's "rate": speed, result, service, quality of
+    feedback), each taking the overall answer unless the resident gives it apart."""
+
+    score = _score_field(
+        _("How satisfied are you with how your request was handled?"), required=True
     )
-    result = forms.TypedChoiceField(
-        label=_("Result"), choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    service = forms.TypedChoiceField(
-        label=_("Service"), choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    feedback_quality = forms.TypedChoiceField(
-        label=_("Quality of feedback"), choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
+    speed = _score_field(_("Speed"), required=False)
+    result = _score_field(_("Result"), required=False)
+    service = _score_field(_("Service"), required=False)
+    feedback_quality = _score_field(_("Quality of feedback"), required=False)
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
@@ -155,12 +235,53 @@ class RatingForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+    # The resident was told that this rating sends the request back, and sends it anyway
+    # (set by the confirmation step, or by requests_desk/rating.js once the warning is shown).
+    confirm_low = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    DETAILS = ("speed", "result", "service", "feedback_quality")
 
     def __init__(self, *args, needs_proof=True, **kwargs):
         super().__init__(*args, **kwargs)
         # The browser that sent the request proves it with its cookie (requests_desk.proof).
         if not needs_proof:
             del self.fields["proof"]
+
+    def scores(self) -> dict:
+        """flow.transition's "rate" parameters: each aspect, or the overall answer."""
+        data = self.cleaned_data
+        scores = {name: data.get(name) or data["score"] for name in self.DETAILS}
+        return {**scores, "comment": data.get("comment", "")}
+
+    def sends_back(self) -> bool:
+        """Whether this rating is an unsatisfied one, which sends the request back to be
+        handled again (the flow's rule: the average below UNSATISFIED_BELOW)."""
+        scores = [self.scores()[name] for name in self.DETAILS]
+        return Decimal(sum(scores)) / len(scores) < conf.UNSATISFIED_BELOW
+
+
+class MinePhoneForm(forms.Form):
+    """“My requests”, step 1: the phone the resident left with their requests."""
+
+    phone = forms.RegexField(
+        label=_("Mobile phone you left with your requests"),
+        regex=PHONE_PATTERN,
+        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class MineCodeForm(forms.Form):
+    """“My requests”, step 2: the 6-digit code sent to that phone."""
+
+    code = forms.RegexField(
+        label=_("6-digit code from the SMS"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Enter the 6 digits of the SMS.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}
+        ),
+    )
 
 
 QUEUE_FILTERS = (
@@ -172,6 +293,7 @@ QUEUE_FILTERS = (
     "nearly_due",
     "extension",
     "reopen",
+    "unplaced",
     "q",
     "reported_from",
     "reported_to",
@@ -210,6 +332,11 @@ class QueueFilterForm(forms.Form):
     nearly_due = forms.BooleanField(label=_("Nearly due only"), required=False)
     extension = forms.BooleanField(label=_("Extension requested"), required=False)
     reopen = forms.BooleanField(label=_("Reopening requested"), required=False)
+    unplaced = forms.BooleanField(
+        label=_("To place on the map"),
+        required=False,
+        help_text=_("Reported without a map point, in no grid yet."),
+    )
     q = forms.CharField(label=_("Code or address"), required=False, max_length=60)
     reported_from = DayField(label=_("Reported from"))
     reported_to = DayField(label=_("Reported until"))
@@ -311,6 +438,14 @@ class ActionForm(forms.Form):
         required=False,
     )
     into = forms.CharField(label=_("Tracking code of the main request"), max_length=16)
+    grid = forms.ModelChoiceField(
+        label=_("Area grid"),
+        required=False,
+        queryset=AreaGrid.objects.none(),
+        help_text=_("Or tap the place on the map."),
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     photos = MultiplePhotoField(label=_("Photos"))
     # The case's version when the form was shown (Request.version): flow.transition refuses the
     # action if the case has changed since, so a double submit acts once.
@@ -338,6 +473,13 @@ class ActionForm(forms.Form):
             self.fields["target"].set_targets(dispatch_targets(case))
         if "category" in self.fields:
             self.fields["category"].initial = case.category_id
+        if "grid" in self.fields:
+            self.fields["grid"].queryset = (
+                AreaGrid.objects.current()
+                .filter(community_id=case.community_id)
+                .only("id", "code", "name")
+                .order_by("code")
+            )
         if transition and transition.note_required and "note" in self.fields:
             self.fields["note"].required = True
 

@@ -778,3 +778,34 @@ class MonthlyRequestFigures(models.Model):
 
     def __str__(self):
         return f"{self.bucket} {self.month:%Y-%m}"
+
+
+class AreaAlert(models.Model):
+    """A resident's subscription to alerts of new public reports in an area (a street, community
+    or grid, by its code, so that it outlives a redrawn boundary), by e-mail or SMS. Double
+    opt-in: nothing is sent before the link sent to the address is followed (confirmed_at).
+    Unsubscribing deletes the row (requests_desk.alerts)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+
+    area_code = models.CharField(_("code of the area"), max_length=16, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # Personal data: encrypted; found by its keyed digest (privacy.crypto.blind_index).
+    address = EncryptedTextField(_("address"))
+    address_index = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField(_("subscribed at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("alerts confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert of new reports in an area")
+        verbose_name_plural = _("alerts of new reports in an area")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_code", "channel", "address_index"], name="areaalert_one_per_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area_code} · {self.get_channel_display()}"

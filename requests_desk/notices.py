@@ -1,11 +1,15 @@
 """Notices about requests, all through notifications.services.notification_enqueue (the outbox).
 
-Residents who gave consent and a phone or e-mail address get a short notice at each public stage
-change (never any personal data in it; the link is the public status page). Staff get an inbox
+Residents who gave consent and a phone or e-mail address get a short notice by SMS and e-mail at
+each public stage change — accepted, dispatched, handling reported, closed (and cancelled, carried
+over, merged) — never with any personal data in it. The link is the public status page, absolute
+(the deployment's REDGRID_SITE_URL, settings.SITE_URL), and the closing notice asks for the
+rating. Staff get an inbox
 message when a request lands in their grid or is dispatched to them. Requests merged into another
 one are notified together with it.
 """
 
+from django.conf import settings
 from django.urls import reverse
 
 from grids.models import GridAssignment
@@ -14,13 +18,23 @@ from requests_desk import texts
 from requests_desk.models import Request, Stage
 
 
-def _resident_notice(case: Request, stage: str, link: str):
+def status_link(case: Request) -> str:
+    """The absolute address of `case`'s public status page, for messages leaving the site."""
+    return settings.SITE_URL.rstrip("/") + reverse("requests_desk:status", args=[case.code])
+
+
+def _resident_notice(case: Request, stage: str):
     if not case.consent or not (case.reporter_phone or case.reporter_email):
         return
+    link = status_link(case)
+    if stage == Stage.CLOSED:
+        body = texts.RESIDENT_BODY_CLOSED(code=case.code, link=link)
+    else:
+        body = texts.RESIDENT_BODY(code=case.code, stage=stage, link=link)
     notification_enqueue(
         kind="request_stage",
         subject=texts.RESIDENT_SUBJECT(code=case.code, stage=stage),
-        body=texts.RESIDENT_BODY(code=case.code, stage=stage, link=link),
+        body=body,
         phone=case.reporter_phone,
         email=case.reporter_email,
         link=link,
@@ -30,10 +44,10 @@ def _resident_notice(case: Request, stage: str, link: str):
 def notify_stage_change(*, case: Request, event) -> None:
     if event.to_stage != event.from_stage and event.to_stage in Stage.NOTIFY_RESIDENT:
         stage = case.stage
-        _resident_notice(case, stage, reverse("requests_desk:status", args=[case.code]))
+        _resident_notice(case, stage)
         # Requests merged into this one share its resolution: their residents hear of it too.
         for merged in case.merged.all():
-            _resident_notice(merged, stage, reverse("requests_desk:status", args=[merged.code]))
+            _resident_notice(merged, stage)
     if event.action == "dispatch" and case.assignee_id and case.assignee_id != event.actor_id:
         notification_enqueue(
             kind="request_dispatched",

@@ -49,7 +49,7 @@ from redgrid.middleware import request_carries_nul
 from requests_desk import proof, public, throttle
 from requests_desk.conf import conf
 from requests_desk.models import Category, Open311Client, Request, RequestEvent, Stage
-from requests_desk.selectors import public_photos
+from requests_desk.selectors import PUBLIC_RELATED, public_photos
 from requests_desk.services import (
     DuplicateRequest,
     request_comment,
@@ -283,15 +283,7 @@ def _requests_queryset():
     )
     return (
         Request.objects.filter(public.listed_q())
-        .select_related(
-            "category__parent",
-            "community",
-            "street",
-            "grid",
-            "assignee",
-            "department",
-            "merged_into",
-        )
+        .select_related(*PUBLIC_RELATED)
         .only(*_REQUEST_FIELDS)
         .annotate(
             public_photo_id=Subquery(first_public_photo.values("pk")),

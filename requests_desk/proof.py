@@ -17,6 +17,7 @@ client that submitted the request and naming the same reporter (e-mail, phone or
 
 import hmac
 import secrets
+import time
 
 from privacy.crypto import blind_index
 from requests_desk.models import CODE_ALPHABET, Request
@@ -105,3 +106,44 @@ def cookie_remember(response, http_request, *, code: str, secret: str, secure: b
         httponly=True,
         samesite="Lax",
     )
+
+
+# --- The phone proved by an SMS code ("我的诉求", requests_desk.mine) -----------------------------
+
+# The session holds the blind index of the phone whose SMS code was typed, and until when it
+# counts: every request reported with that phone is then proved in this session (its status page
+# shows the reporter's own words and photos, and it may be rated) — nowhere else.
+SESSION_KEY = "rq_mine"
+
+
+def session_phone_remember(http_request, *, phone_index: str, until: float) -> None:
+    http_request.session.cycle_key()  # a fresh session id for a newly proved visitor
+    http_request.session[SESSION_KEY] = {"phone": phone_index, "until": until}
+
+
+def session_phone(http_request) -> str:
+    """The blind index of the phone this session proved, while the proof lasts ('' otherwise)."""
+    session = getattr(http_request, "session", None)
+    entry = session.get(SESSION_KEY) if session is not None else None
+    if not isinstance(entry, dict) or float(entry.get("until") or 0) < time.time():
+        return ""
+    return str(entry.get("phone") or "")
+
+
+def session_phone_forget(http_request) -> None:
+    http_request.session.pop(SESSION_KEY, None)
+
+
+def session_proves(http_request, item: Request) -> bool:
+    phone = session_phone(http_request)
+    return (
+        bool(phone)
+        and bool(item.reporter_phone_index)
+        and (hmac.compare_digest(phone, item.reporter_phone_index))
+    )
+
+
+def visitor_proves(http_request, item: Request) -> bool:
+    """Whether the visitor has proved being `item`'s reporter without typing anything now: the
+    browser that submitted it (cookie), or a session that proved the phone with an SMS code."""
+    return cookie_proves(http_request, item) or session_proves(http_request, item)

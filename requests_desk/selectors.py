@@ -1,10 +1,13 @@
 """Reads of the requests desk, scoped by jurisdiction, with their joins done once."""
 
+from __future__ import annotations
+
 import base64
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,6 +18,7 @@ from requests_desk import public
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
+    Rating,
     Request,
     RequestEvent,
     RequestPhoto,
@@ -22,6 +26,16 @@ from requests_desk.models import (
     nearly_due_q,
     overdue_q,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from grids.models import AreaGrid
 
 QUEUE_SORTS = {
     "new": ("-created_at", "-id"),
@@ -42,7 +56,7 @@ def queue_ordering(sort: str) -> tuple:
     return order
 
 
-def categories_tree():
+def categories_tree() -> list[Category]:
     """Top classes with their active sub-classes (two queries)."""
     subs = Prefetch(
         "children", queryset=Category.objects.filter(active=True).order_by("order", "code")
@@ -54,7 +68,7 @@ def categories_tree():
     )
 
 
-def requests_for(user):
+def requests_for(user: User) -> QuerySet[Request]:
     return scope_queryset(Request.objects.all(), user)
 
 
@@ -65,14 +79,14 @@ class QueuePage:
     has_previous: bool
 
 
-def _encode(values) -> str:
+def _encode(values: Sequence[Any]) -> str:
     raw = "|".join(
         "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values
     )
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _decode(cursor: str, sort: str):
+def _decode(cursor: str, sort: str) -> tuple[datetime.datetime | None, int] | None:
     """(value, pk) from a cursor; value None for a row without one (sorts that keep them, last);
     None for a cursor that is not ours."""
     try:
@@ -86,7 +100,9 @@ def _decode(cursor: str, sort: str):
     return (value, pk) if value is not None else None
 
 
-def _within_days(qs, field: str, first, last):
+def _within_days(
+    qs: QuerySet[Any], field: str, first: datetime.date | None, last: datetime.date | None
+) -> QuerySet[Any]:
     """Rows whose `field` falls on a local day from `first` to `last`, both inclusive."""
     if first:
         qs = qs.filter(**{f"{field}__gte": local_midnight(first)})
@@ -96,23 +112,24 @@ def _within_days(qs, field: str, first, last):
 
 
 def queue_filter(
-    qs,
+    qs: QuerySet[Request],
     *,
-    stage="",
-    category=None,
-    grid=None,
-    source="",
-    overdue=False,
-    extension=False,
-    reopen=False,
-    q="",
-    nearly_due=False,
-    reported_from=None,
-    reported_to=None,
-    closed_from=None,
-    closed_to=None,
-    now=None,
-):
+    stage: str = "",
+    category: Category | None = None,
+    grid: AreaGrid | None = None,
+    source: str = "",
+    overdue: bool = False,
+    extension: bool = False,
+    reopen: bool = False,
+    unplaced: bool = False,
+    q: str = "",
+    nearly_due: bool = False,
+    reported_from: datetime.date | None = None,
+    reported_to: datetime.date | None = None,
+    closed_from: datetime.date | None = None,
+    closed_to: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Request]:
     """The queue's filters (the queue page, the API and the dashboards' links use them).
     Dates are local days (Asia/Shanghai), both ends inclusive: reported_from/reported_to on the
     reporting time, closed_from/closed_to on the closing time."""
@@ -137,6 +154,9 @@ def queue_filter(
         qs = qs.filter(extension_requested_until__isnull=False)
     if reopen:
         qs = qs.filter(reopen_requested_at__isnull=False)
+    if unplaced:
+        # Reported without a point, its address routed to no grid: staff place it ("place").
+        qs = qs.filter(grid__isnull=True, stage__in=Stage.OPEN)
     if q:
         qs = qs.filter(Q(code=q.strip().upper()) | Q(address__icontains=q.strip()))
     return qs
@@ -159,7 +179,9 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None = None):
+def queue_page(
+    qs: QuerySet[Any], *, sort: str = "new", cursor: str = "", page_size: int | None = None
+) -> QueuePage:
     """One page of the queue by keyset pagination on (sort column, id): constant time on deep
     pages (no OFFSET), a fixed number of queries whatever the data size."""
     page_size = page_size or conf.QUEUE_PAGE_SIZE
@@ -197,7 +219,9 @@ def queue_page(qs, *, sort: str = "new", cursor: str = "", page_size: int | None
     return QueuePage(rows=rows, next_cursor=next_cursor, has_previous=bool(decoded))
 
 
-def queue_export_rows(user, *, filters: dict, sort: str = "new", now=None):
+def queue_export_rows(
+    user: User, *, filters: dict, sort: str = "new", now: datetime.datetime | None = None
+) -> QuerySet[Request]:
     """The queue's rows for its .xlsx export: the same filters and order as the page, all pages,
     with what each row shows joined once (names, not boundaries)."""
     qs = queue_filter(requests_for(user), **filters, now=now)
@@ -210,7 +234,7 @@ def queue_export_rows(user, *, filters: dict, sort: str = "new", now=None):
     )
 
 
-def case_for(user, code: str) -> Request:
+def case_for(user: User, code: str) -> Request:
     """The case page's request with everything it shows, in a fixed number of queries; 404 when
     outside the user's jurisdiction."""
     qs = Request.objects.select_related(
@@ -247,14 +271,14 @@ def case_for(user, code: str) -> Request:
 # resident sees (the "after" photo of the feedback) are public, like the reply. The resident's own
 # report photos, internal entries' photos and every photo of a request from a household visit, a
 # patrol, a referral, the hotline or a staff entry are seen by staff of the jurisdiction only.
-def public_photos():
+def public_photos() -> QuerySet[RequestPhoto]:
     """The request photos anyone may see (the status page's and Open311's): those of public
     replies on requests the public lists (requests_desk.public.listed_q)."""
     listed = Request.objects.filter(public.listed_q()).values("pk")
     return RequestPhoto.objects.filter(event__public=True, request__in=listed)
 
 
-def photos_visible_to(user):
+def photos_visible_to(user: User | AnonymousUser) -> QuerySet[RequestPhoto]:
     """The rule of the request photos (core.files): staff of the request's jurisdiction, who may
     open its case page; anyone for the public ones."""
     if user.is_authenticated and user.is_staff_role and user.has_perm("requests_desk.view_request"):
@@ -304,19 +328,50 @@ PUBLIC_REQUEST_FIELDS = (
 )
 
 
+# What a case's public views (the status page, Open311) show of its relations.
+PUBLIC_RELATED = (
+    "category__parent",
+    "community",
+    "street",
+    "grid",
+    "assignee",
+    "department",
+    "merged_into",
+)
+
+
+def phone_requests(phone_index: str) -> QuerySet[Request]:
+    """The requests reported with the phone of blind index `phone_index`, newest first."""
+    if not phone_index:
+        return Request.objects.none()
+    return Request.objects.filter(reporter_phone_index=phone_index).order_by("-created_at", "-pk")
+
+
+def mine_list(phone_index: str, *, limit: int = 200) -> QuerySet[Request]:
+    """“My requests” (requests_desk/mine.py): the requests of a phone proved by its SMS code,
+    newest first, with whether each still waits for its rating."""
+    return (
+        phone_requests(phone_index)
+        .annotate(rated=Exists(Rating.objects.filter(request_id=OuterRef("pk"))))
+        .select_related("category__parent", "community", "merged_into")
+        .defer("community__boundary")[:limit]
+    )
+
+
+def reporter_photos(item: Request) -> QuerySet[RequestPhoto]:
+    """The photos the proved reporter of `item` sees (requests_desk.views._own_view): the ones
+    they sent, then those of the public feedback replies (the "after" photos)."""
+    return (
+        RequestPhoto.objects.filter(request=item)
+        .filter(Q(event__isnull=True) | Q(event__action="feedback", event__public=True))
+        .order_by("event_id", "pk")
+    )
+
+
 def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code."""
     return (
-        Request.objects.select_related(
-            "category__parent",
-            "community",
-            "street",
-            "grid",
-            "assignee",
-            "department",
-            "merged_into",
-            "rating",
-        )
+        Request.objects.select_related(*PUBLIC_RELATED, "rating")
         .prefetch_related(
             Prefetch(
                 "events",

@@ -283,6 +283,11 @@ class ActionInputSerializer(serializers.Serializer):
         help_text="close: empty (normal or overdue, automatic), erroneous or special.",
     )
     into = serializers.CharField(required=False, help_text="merge: the main request's code.")
+    grid = serializers.IntegerField(
+        required=False, help_text="place: the id of an area grid of the request's community."
+    )
+    lat = serializers.FloatField(required=False, help_text="place: the point's latitude (WGS-84).")
+    lon = serializers.FloatField(required=False, help_text="place: the point's longitude (WGS-84).")
     version = serializers.IntegerField(
         required=False,
         help_text="The case's version as read (RequestDetail.version): refused if it changed.",

@@ -7,7 +7,8 @@ request_create(*, source, category, description="", location=None, community=Non
                created_by=None, photos=(), open311_client=None, media_url="",
                attribute_values=None, now=None) -> Request
     Places the request with grids.locate.locate(location) (or in `community` when there is no
-    point), checks duplicates (DuplicateRequest; see submitter_key), saves the photos; raises
+    point, in the grid of the known place its address names when there is one: grids.gazetteer),
+    checks duplicates (DuplicateRequest; see submitter_key), saves the photos; raises
     ValidationError and saves nothing on bad input. Staff entering a request (hotline,
     patrol…) pass created_by. A resident-sent request carries `reporter_secret` (shown once).
 
@@ -21,9 +22,12 @@ Every change of a case's stage, and the resident's rating, goes through
 requests_desk.flow.transition(*, case, action, by, …) (see that module).
 """
 
+from __future__ import annotations
+
 import datetime
 import math
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
@@ -35,10 +39,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.uploads import photos_clean
+from grids import gazetteer
 from grids.locate import locate
-from grids.models import Community
+from grids.models import AreaGrid, Community
 from privacy.crypto import blind_index
 from requests_desk import flow, proof, texts
+from requests_desk.alerts import alerts_for_new_request
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
@@ -51,15 +57,29 @@ from requests_desk.monthly import monthly_figures_add, monthly_figures_change
 from requests_desk.notices import notify_new_request
 from requests_desk.uploads import photos_save
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
-def _as_point(location):
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from grids.models import AreaGrid, Street
+
+
+def _as_point(location: Point | Sequence[float | str] | None) -> Point | None:
     if location is None or isinstance(location, Point):
         return location
     lon, lat = location
     return Point(float(lon), float(lat), srid=4326)
 
 
-def _place_key(point, community, address_id="", address="") -> str:
+def _place_key(
+    point: Point | None,
+    community: Community | int | None,
+    address_id: str = "",
+    address: str = "",
+) -> str:
     """Where a request is, coarsely (about 100 m), for the duplicate key."""
     if address_id:
         return f"id:{address_id}"
@@ -70,7 +90,13 @@ def _place_key(point, community, address_id="", address="") -> str:
 
 
 def submitter_key(
-    *, phone="", email="", open311_client=None, account_id="", device_id="", place=""
+    *,
+    phone: str = "",
+    email: str = "",
+    open311_client: Open311Client | None = None,
+    account_id: str | int = "",
+    device_id: str = "",
+    place: str = "",
 ) -> str:
     """Who submitted, as a keyed digest: the duplicate guard compares these, never addresses.
 
@@ -101,7 +127,7 @@ class DuplicateRequest(ValidationError):
     """The same reporter sent the same kind of problem a few minutes ago. The message names no
     tracking code: the view shows it only to someone who proves they own it."""
 
-    def __init__(self, earlier: Request):
+    def __init__(self, earlier: Request) -> None:
         super().__init__(
             _(
                 "You reported this a few minutes ago; no need to send it again. Your tracking "
@@ -112,7 +138,9 @@ class DuplicateRequest(ValidationError):
         self.earlier = earlier
 
 
-def duplicate_of(*, key: str, category, now=None) -> Request | None:
+def duplicate_of(
+    *, key: str, category: Category, now: datetime.datetime | None = None
+) -> Request | None:
     """The same submitter's request of the same sub-class within DUPLICATE_MINUTES, if any."""
     if not key:
         return None
@@ -125,7 +153,7 @@ def duplicate_of(*, key: str, category, now=None) -> Request | None:
     )
 
 
-def nearby_open(*, category, location, limit: int = 5):
+def nearby_open(*, category: Category, location: Point, limit: int = 5) -> QuerySet[Request]:
     """Open requests of the same sub-class within NEARBY_METRES of `location` (for "+1").
 
     A box around the point (in degrees, so the spatial index can be used) narrows the search;
@@ -153,7 +181,9 @@ def nearby_open(*, category, location, limit: int = 5):
     )
 
 
-def _place(point, community):
+def _place(
+    point: Point | None, community: Community | int | None, address: str = ""
+) -> tuple[Street | None, Community | None, AreaGrid | None]:
     if point is not None:
         where = locate(point)
         if not where.inside:
@@ -178,7 +208,19 @@ def _place(point, community):
         )
     if not isinstance(community, Community):
         community = Community.objects.select_related("street").get(pk=community)
-    return community.street, community, None
+    return community.street, community, _grid_by_address(address, community)
+
+
+def _grid_by_address(address: str, community: Community) -> AreaGrid | None:
+    """The grid of a request without a point, from its address: the known place (a key place,
+    a service position, a grid's name) it names, in its community (grids.gazetteer.route_address).
+    None: the community's staff place it (the "to place" queue, flow's "place" action)."""
+    if not address:
+        return None
+    found = gazetteer.route_address(address, community=community)
+    if found is None:
+        return None
+    return AreaGrid.objects.current().filter(code=found.grid_code, community=community).first()
 
 
 # GeoReport v2's limit, on every path (form, Open311, staff entry, other apps).
@@ -200,15 +242,15 @@ def _check_media_url(media_url: str) -> str | None:
 
 def _input_errors(
     *,
-    source,
-    category,
-    description,
-    address,
-    media_url,
-    reporter_name,
-    reporter_phone,
-    reporter_email,
-    consent,
+    source: str,
+    category: Category,
+    description: str,
+    address: str,
+    media_url: str,
+    reporter_name: str,
+    reporter_phone: str,
+    reporter_email: str,
+    consent: bool,
 ) -> dict:
     """{field: message} for what request_create refuses before touching the database (the
     values already stripped)."""
@@ -248,25 +290,25 @@ def _input_errors(
 @transaction.atomic
 def request_create(
     *,
-    source,
-    category,
-    description="",
-    location=None,
-    community=None,
-    address="",
-    address_id="",
-    reporter_name="",
-    reporter_phone="",
-    reporter_email="",
-    reporter_account_id="",
-    device_id="",
-    consent=False,
-    created_by=None,
-    photos=(),
-    open311_client=None,
-    media_url="",
-    attribute_values=None,
-    now=None,
+    source: str,
+    category: Category,
+    description: str = "",
+    location: Point | Sequence[float | str] | None = None,
+    community: Community | int | None = None,
+    address: str = "",
+    address_id: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    reporter_account_id: str | int = "",
+    device_id: str = "",
+    consent: bool = False,
+    created_by: User | None = None,
+    photos: Iterable[Any] = (),
+    open311_client: Open311Client | None = None,
+    media_url: str = "",
+    attribute_values: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
 ) -> Request:
     """See the module docstring. A request a resident sent (the resident form, Open311) gets a
     reporter secret: the returned instance carries it as `reporter_secret` (shown once, never
@@ -296,7 +338,7 @@ def request_create(
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
     point = _as_point(location)
-    street, community, grid = _place(point, community)
+    street, community, grid = _place(point, community, address)
     key = submitter_key(
         phone=reporter_phone,
         email=reporter_email,
@@ -368,12 +410,15 @@ def request_create(
     )
     photos_save(case=case, files=cleaned_photos)
     notify_new_request(case=case)
+    alerts_for_new_request(case=case)
     monthly_figures_add(case=case)
     return case
 
 
 @transaction.atomic
-def request_reroute(*, case, grid=None, community=None) -> Request:
+def request_reroute(
+    *, case: Request, grid: AreaGrid | None = None, community: Community | None = None
+) -> Request:
     """Place `case` in area grid `grid` (and its community and street): for a case whose
     grid the caller knows better than its point (a patrol finding, a household visit, a redrawn
     boundary). With `community` instead, the case sits in that community with no grid (a case
@@ -392,7 +437,9 @@ def request_reroute(*, case, grid=None, community=None) -> Request:
 
 
 @transaction.atomic
-def request_comment(*, case, text: str, now=None) -> RequestEvent:
+def request_comment(
+    *, case: Request, text: str, now: datetime.datetime | None = None
+) -> RequestEvent:
     """The reporter's comment on their case (Open311 servicerequestupdates): a public timeline
     entry; the stage does not change."""
     text = (text or "").strip()
@@ -404,21 +451,13 @@ def request_comment(*, case, text: str, now=None) -> RequestEvent:
             code="too_long",
         )
     locked = Request.objects.select_for_update().get(pk=case.pk)
-    return RequestEvent.objects.create(
-        request=locked,
-        action="comment",
-        from_stage=locked.stage,
-        to_stage=locked.stage,
-        actor=None,
-        actor_label=_("resident"),
-        note=text,
-        public=True,
-        created_at=now or timezone.now(),
-    )
+    return _resident_event(locked, "comment", note=text, now=now or timezone.now())
 
 
 @transaction.atomic
-def request_reopen_ask(*, case, text: str = "", now=None) -> RequestEvent:
+def request_reopen_ask(
+    *, case: Request, text: str = "", now: datetime.datetime | None = None
+) -> RequestEvent:
     """The reporter asks to reopen their closed case: staff see it in the queue ("reopening
     requested") and reopen it or dismiss the request (flow actions reopen / dismiss_reopen)."""
     now = now or timezone.now()
@@ -432,20 +471,32 @@ def request_reopen_ask(*, case, text: str = "", now=None) -> RequestEvent:
     text = (text or "").strip()[:DESCRIPTION_MAX_LENGTH]
     Request.objects.filter(pk=locked.pk).update(reopen_requested_at=now)
     case.reopen_requested_at = now
+    return _resident_event(
+        locked,
+        "reopen_request",
+        note=_("The resident asked to reopen the request: %(text)s") % {"text": text or "—"},
+        now=now,
+    )
+
+
+def _resident_event(
+    locked: Request, action: str, *, note: str, now: datetime.datetime
+) -> RequestEvent:
+    """A public timeline entry by the reporter that leaves the stage as it is."""
     return RequestEvent.objects.create(
         request=locked,
-        action="reopen_request",
+        action=action,
         from_stage=locked.stage,
         to_stage=locked.stage,
         actor=None,
         actor_label=_("resident"),
-        note=_("The resident asked to reopen the request: %(text)s") % {"text": text or "—"},
+        note=note,
         public=True,
         created_at=now,
     )
 
 
-def request_support(*, case, client_ip: str) -> bool:
+def request_support(*, case: Request, client_ip: str) -> bool:
     """Another resident's "+1" on an open case; once a day per address."""
     from requests_desk.throttle import support_allow
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.sheets import Column, parse_date, text
-from grids.sheet_import import RowResult, SheetKind, missing_errors, sheet_kind
+from core.sheets import Column, missing_errors, parse_date, text
+from grids.sheet_import import RowResult, SheetKind, sheet_kind
 from requests_desk.models import Holiday, HolidayCalendarYear
 
 KIND_ALIASES = {
@@ -64,7 +64,7 @@ class HolidaySheet(SheetKind):
         seen: dict = {}
         results = []
         for line, values in rows:
-            errors = missing_errors(self, values)
+            errors = missing_errors(self.columns, values)
             raw_date, raw_kind = text(values.get("date")), text(values.get("kind"))
             day = parse_date(values.get("date")) if raw_date else None
             if raw_date and day is None:

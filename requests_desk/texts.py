@@ -77,8 +77,13 @@ UNSATISFIED = text_kind(
     "requests_desk.unsatisfied",
     gettext_lazy("The resident was not satisfied (%(score)s / 5): %(comment)s"),
 )
+PLACED = text_kind(
+    "requests_desk.placed",
+    gettext_lazy("Placed in %(grid)s (it was reported without a map point)."),
+)
 TIMELINE = (
     REPORTED,
+    PLACED,
     NEW_DEADLINE,
     RATED,
     MERGED_INTO,
@@ -99,6 +104,14 @@ RESIDENT_BODY = text_kind(
     "requests_desk.resident_body",
     gettext_lazy("Your request %(code)s is now: %(stage)s. Follow it at %(link)s"),
     formats=STAGE,
+)
+# The closing notice asks for the rating (the status page's form, or "我的诉求").
+RESIDENT_BODY_CLOSED = text_kind(
+    "requests_desk.resident_body_closed",
+    gettext_lazy(
+        "Your request %(code)s has been handled and closed. Please rate how it was handled: "
+        "%(link)s"
+    ),
 )
 DISPATCHED_TO_YOU = text_kind(
     "requests_desk.dispatched_to_you", gettext_lazy("Request %(code)s dispatched to you")
@@ -156,13 +169,14 @@ CALENDAR_ENDS_BODY = text_kind(
     "requests_desk.calendar_ends_body",
     gettext_lazy(
         "The holiday calendar covers days up to %(date)s. Import the next year's official "
-        "schedule (国务院办公厅节假日安排) before then: deadlines that fall later are "
-        "flagged “calendar missing”."
+        "schedule (the State Council's holiday arrangements) before then: deadlines that fall "
+        "later are flagged “calendar missing”."
     ),
 )
 INBOX = (
     RESIDENT_SUBJECT,
     RESIDENT_BODY,
+    RESIDENT_BODY_CLOSED,
     DISPATCHED_TO_YOU,
     NEW_IN_GRID,
     DUE_SOON,

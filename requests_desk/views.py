@@ -19,22 +19,28 @@ from django_htmx.http import reswap, retarget
 from core import access
 from core.conf import conf as files_conf
 from core.errors import form_add_errors
+from core.files import authorised_file_response
 from core.ratelimit import client_address
+from core.uploads import photos_clean
+from grids import gazetteer
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
-from requests_desk import flow, pending, proof, public, selectors, services, throttle
+from requests_desk import flow, mine, pending, proof, public, selectors, services, throttle
 from requests_desk.conf import conf
 from requests_desk.exports import queue_xlsx
 from requests_desk.forms import (
     QUEUE_FILTERS,
     ActionForm,
     BulkDispatchForm,
+    MineCodeForm,
+    MinePhoneForm,
     QueueExportForm,
     QueueFilterForm,
     RatingForm,
     ReportForm,
     RevealForm,
     StaffEntryForm,
+    score_word,
 )
 from requests_desk.models import Rating, Request, Stage
 
@@ -64,7 +70,15 @@ def _device_id(request) -> tuple[str, bool]:
 
 def _map_context():
     return {
+        # Without tiles the map draws the communities' names and the known places instead.
+        "reference_layer": None if settings.REDGRID_TILE_URL else gazetteer.reference_layer(),
         "map_i18n": {
+            "placesUrl": reverse("api-places"),
+            "hereUrl": reverse("api-places-here"),
+            "searching": _("Searching…"),
+            "noMatch": _("No known place matches."),
+            "tapExact": _("Now tap the exact place on the map."),
+            "failed": _("The search is not available now; tap the map or choose the community."),
             "tap": _("Tap the map where the problem is."),
             "chosen": _("Place chosen. Tap again to move it."),
             "locating": _("Finding your location…"),
@@ -72,7 +86,7 @@ def _map_context():
                 "Your browser cannot share its location; tap the map or choose the community."
             ),
             "denied": _("Location was not shared; tap the map or choose the community."),
-        }
+        },
     }
 
 
@@ -102,14 +116,18 @@ def _remember_new_request(response, request, created, device_id: str, new_device
             response, request, code=created.code, secret=created.reporter_secret, secure=secure
         )
     if device_id and new_device:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device_id,
-            max_age=DEVICE_SECONDS,
-            secure=secure,
-            httponly=True,
-            samesite="Lax",
-        )
+        _set_device_cookie(response, device_id)
+
+
+def _set_device_cookie(response, device_id: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_id,
+        max_age=DEVICE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _just_created(request, code: str) -> str | None:
@@ -121,10 +139,111 @@ def _just_created(request, code: str) -> str | None:
     return secret if remembered_code == code else None
 
 
-def _report(request, form_class, template, *, source, created_by=None):
+def _upload_owner(request, device_id: str, created_by) -> str:
+    """Whose pending photos these are (requests_desk.pending): the account entering a request
+    for someone, else the resident's browser (its device cookie)."""
+    if created_by is not None:
+        return f"user:{created_by.pk}"
+    return f"device:{device_id}"
+
+
+# Refusals that are not about the resident's input: the throttle (requests_desk.throttle) and
+# the storage (core.uploads.files_store on a full disk).
+SYSTEM_REFUSALS = frozenset({"rate_ip", "rate_phone", "storage"})
+
+
+def _error_codes(exc: ValidationError) -> set:
+    if hasattr(exc, "error_dict"):
+        return {e.code for errors in exc.error_dict.values() for e in errors}
+    return {e.code for e in exc.error_list}
+
+
+def _keep_photos(form, *, owner: str, already_kept: bool) -> int:
+    """After an error of the form: keep the photos it carried (a browser cannot refill a file
+    input), added to those already kept; return how many new ones were kept."""
+    uploads = getattr(form, "cleaned_data", {}).get("photos") or []
+    if already_kept or not uploads:
+        return 0
+    token = form.data.get("pending_photos", "")
+    kept = pending.pending_photos_count(token, owner=owner)
+    if not kept:
+        token = ""
+    if kept + len(uploads) > files_conf.MAX_PHOTOS:
+        return 0  # "at most N photos in all": the resident chooses fewer
+    try:
+        cleaned = photos_clean(uploads)
+    except ValidationError:
+        return 0  # the photos' own error is shown; nothing to keep
+    if not cleaned:
+        return 0
+    try:
+        token = pending.pending_photos_store(photos=cleaned, owner=owner, token=token)
+    except OSError:
+        return 0  # the disk is full: the form says nothing is kept
+    form.data = form.data.copy()
+    form.data["pending_photos"] = token
+    return len(cleaned)
+
+
+# The form's fields that a place search (no JavaScript) shows again as typed.
+_KEPT_ON_SEARCH = ("csrfmiddlewaretoken", "place_search", "photos")
+
+
+def _place_search(request, form_class):
+    """The resident pressed "Find" (the gazetteer without JavaScript): the form again, unbound
+    (no errors yet), with what was typed and the places found as choices."""
+    form = form_class(
+        initial={k: v for k, v in request.POST.items() if k not in _KEPT_ON_SEARCH and k != "place"}
+    )
+    query = gazetteer.clean_query(request.POST.get("place_q"))
+    if not query:
+        return form, [], _("Type a name or an address to search for.")
+    if not gazetteer.search_allowed(_client_ip(request)):
+        return form, [], _("Too many place searches from your network. Please try again later.")
+    found = gazetteer.places_search(query)
+    return form, found, "" if found else _("No known place matches “%(q)s”.") % {"q": query}
+
+
+def _place_here(data) -> str:
+    """The sentence shown under the map for the place the form holds ("这里属于 …"), server-side
+    for the form shown again (no JavaScript, or after an error)."""
+    try:
+        lon, lat = float(data.get("lon")), float(data.get("lat"))
+    except (TypeError, ValueError):
+        lon = lat = None
+    if lon is not None and -180 <= lon <= 180 and -90 <= lat <= 90:
+        return gazetteer.where_text(gazetteer.where((lon, lat)))
+    place = gazetteer.place_get(data.get("place") or "")
+    if place is None:
+        return ""
+    if place.kind == "community":
+        return _("Staff of %(community)s will place it in its grid.") % {
+            "community": place.community_name
+        }
+    return gazetteer.where_text(gazetteer.where((place.lon, place.lat)))
+
+
+def _report(request, form_class, template, *, source, created_by=None):  # noqa: C901
+    if request.method == "POST" and "place_search" in request.POST:
+        form, found, search_message = _place_search(request, form_class)
+        return render(
+            request,
+            template,
+            {
+                "form": form,
+                "nearby": [],
+                "place_results": found,
+                "place_message": search_message,
+                **_map_context(),
+                "kept_photos": [],
+                "max_photos": files_conf.MAX_PHOTOS,
+            },
+        )
     form = form_class(request.POST or None, request.FILES or None)
     nearby = []
     device_id, new_device = _device_id(request) if created_by is None else ("", False)
+    owner = _upload_owner(request, device_id, created_by)
+    kept_now = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         token = data.get("pending_photos", "")
@@ -134,7 +253,9 @@ def _report(request, form_class, template, *, source, created_by=None):
                     ip=_client_ip(request), phone=data.get("reporter_phone", "")
                 )
             # The photos kept from the previous showing of the form, then the new ones.
-            photos = pending.pending_photos_with(token=token, uploads=data.get("photos"))
+            photos = pending.pending_photos_with(
+                token=token, owner=owner, uploads=data.get("photos")
+            )
             if not data.get("confirm_new") and data["location"] is not None:
                 nearby = list(
                     services.nearby_open(category=data["category"], location=data["location"])
@@ -147,6 +268,7 @@ def _report(request, form_class, template, *, source, created_by=None):
                     location=data["location"],
                     community=data.get("community"),
                     address=data.get("address", ""),
+                    address_id=data.get("address_id", ""),
                     reporter_name=data.get("reporter_name", ""),
                     reporter_phone=data.get("reporter_phone", ""),
                     reporter_email=data.get("reporter_email", ""),
@@ -171,9 +293,12 @@ def _report(request, form_class, template, *, source, created_by=None):
                 form_add_errors(form, exc)
         except ValidationError as exc:
             form_add_errors(form, exc)
+            # Refused by a limit or a full disk, not for what the resident typed: nothing more
+            # is decoded or written for them (a throttled visitor costs the server nothing).
+            kept_now = kept_now or bool(_error_codes(exc) & SYSTEM_REFUSALS)
         else:
             if not nearby:
-                pending.pending_photos_discard(token)
+                pending.pending_photos_discard(token, owner=owner)
                 if created_by is not None:
                     messages.success(
                         request, _("Request %(code)s entered.") % {"code": created.code}
@@ -186,13 +311,18 @@ def _report(request, form_class, template, *, source, created_by=None):
             # a file input), referenced by a signed token in a hidden field.
             if data.get("photos"):
                 token = pending.pending_photos_store(
-                    photos=photos[len(photos) - len(data["photos"]) :], token=token
+                    photos=photos[len(photos) - len(data["photos"]) :], owner=owner, token=token
                 )
+            kept_now = True
             form = form_class(request.POST, initial={"confirm_new": True})
             form.data = form.data.copy()
             form.data["confirm_new"] = "on"
             form.data["pending_photos"] = token
-    return render(
+    if request.method == "POST":
+        # Any other error: the photos it carried wait for the next round, like the kept ones.
+        _keep_photos(form, owner=owner, already_kept=kept_now)
+    token = form["pending_photos"].value() or ""
+    response = render(
         request,
         template,
         {
@@ -202,10 +332,22 @@ def _report(request, form_class, template, *, source, created_by=None):
             if created_by is None
             else nearby,
             **_map_context(),
-            "kept_photos": pending.pending_photos_urls(form["pending_photos"].value() or ""),
+            "place_here": _place_here(request.POST) if request.method == "POST" else "",
+            "kept_photos": pending.pending_photos_urls(token, owner=owner),
             "max_photos": files_conf.MAX_PHOTOS,
+            "photo_i18n": {
+                "chosen": _("%(n)s photos chosen; they are sent with the form."),
+                "room": _("You can add %(n)s more."),
+                "full": _("That is the most photos a request can have."),
+                "remove": _("Remove photo %(n)s"),
+                "photo": _("Photo %(n)s you chose"),
+            },
         },
     )
+    if new_device and token:
+        # The kept photos belong to this browser: its device id is their owner.
+        _set_device_cookie(response, device_id)
+    return response
 
 
 def report_new(request):
@@ -227,7 +369,44 @@ def status_lookup(request):
     return render(request, "requests_desk/status_lookup.html", {"code": code})
 
 
-def _status_page(request, item, *, rating_form=None, status=200):
+def _own_view(item):
+    """What the proved reporter sees of their own request (never anyone else): the description
+    and address they gave, their photos and the "after" photos of the handling's feedback, each
+    served by reporter_photo (which checks the proof again)."""
+
+    def url(photo):
+        return reverse(
+            "requests_desk:reporter_photo",
+            args=[item.code, photo.pk, photo.image.name.rsplit("/", 1)[-1]],
+        )
+
+    photos = selectors.reporter_photos(item)
+    return {
+        "description": item.description,
+        "address": item.address,
+        "photos": [url(p) for p in photos if p.event_id is None],
+        "after": [url(p) for p in photos if p.event_id is not None],
+    }
+
+
+def reporter_photo(request, code, pk, name):
+    """One photo of the reporter's own view (_own_view): the request's report photos and its
+    feedback's photos, served only to the visitor who proved being its reporter; 404 for anyone
+    else, as if it did not exist."""
+    if not throttle.status_allow(ip=_client_ip(request)):
+        return _too_many(request)
+    item = selectors.public_request(code)
+    if item is None or not proof.visitor_proves(request, item):
+        raise Http404
+    photo = selectors.reporter_photos(item).filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    response = authorised_file_response(photo, name=name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _status_page(request, item, *, rating_form=None, status=200, extra=None):
     """The public status page: what requests_desk.public lets the public see of `item`, and the
     rating form for its reporter."""
     shown = item.merged_into if item.stage == Stage.MERGED and item.merged_into else item
@@ -243,7 +422,7 @@ def _status_page(request, item, *, rating_form=None, status=200):
     reached = Stage.PUBLIC_STEPS.index(shown.stage) if shown.stage in Stage.PUBLIC_STEPS else -1
     for index, step in enumerate(Stage.PUBLIC_STEPS):
         steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
-    proven = proof.cookie_proves(request, item)
+    proven = proof.visitor_proves(request, item)
     if rating_form is None and item.stage == Stage.CLOSED and rating is None:
         rating_form = RatingForm(needs_proof=not proven)
     response = render(
@@ -258,7 +437,15 @@ def _status_page(request, item, *, rating_form=None, status=200):
             "just_created": secret is not None,
             "reporter_secret": secret,
             "rating": rating,
+            "rating_word": score_word(rating.overall) if rating else "",
             "rating_form": rating_form,
+            "rating_details": [rating_form[name] for name in RatingForm.DETAILS]
+            if rating_form
+            else [],
+            "send_back_below": conf.UNSATISFIED_BELOW,
+            # The reporter's own words and photos: only for the proved reporter.
+            "own": _own_view(item) if proven else None,
+            **(extra or {}),
         },
         status=status,
     )
@@ -289,7 +476,7 @@ def rate(request, code):
     item = selectors.public_request(code)
     if item is None:
         raise Http404
-    proven = proof.cookie_proves(request, item)
+    proven = proof.visitor_proves(request, item)
     form = RatingForm(request.POST, needs_proof=not proven)
     if not form.is_valid():
         return _status_page(request, item, rating_form=form, status=400)
@@ -306,9 +493,24 @@ def rate(request, code):
                 ),
             )
             return _status_page(request, item, rating_form=form, status=403)
-    scores = {k: v for k, v in form.cleaned_data.items() if k != "proof"}
+    if request.POST.get("change"):
+        # From the confirmation step: back to the form, with the answers chosen.
+        data = request.POST.copy()
+        data["confirm_low"] = ""
+        return _status_page(request, item, rating_form=RatingForm(data, needs_proof=not proven))
+    if item.stage == Stage.CLOSED and form.sends_back() and not form.cleaned_data["confirm_low"]:
+        # Without JavaScript the resident has not seen the warning yet: say what this rating
+        # does, and let them send it or change it.
+        scores = [form.scores()[name] for name in RatingForm.DETAILS]
+        score = sum(scores) / len(scores)
+        return _status_page(
+            request,
+            item,
+            rating_form=form,
+            extra={"confirm_low": True, "low_score": score, "low_word": score_word(score)},
+        )
     try:
-        flow.transition(case=item, action="rate", by=None, **scores)
+        flow.transition(case=item, action="rate", by=None, **form.scores())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -320,6 +522,80 @@ def rate(request, code):
                 _("Thank you. We are sorry: the request has been sent back to be handled again."),
             )
     return redirect("requests_desk:status", code=item.code)
+
+
+def _mine_post(request, *, ip):
+    """One step of “My requests” (requests_desk/mine.py): (redirect, phone form, code form,
+    status)."""
+    step = request.POST.get("step")
+    phone_form, code_form = MinePhoneForm(), MineCodeForm()
+    if step == "leave":
+        mine.leave(request)
+        messages.info(request, _("This browser no longer shows your requests."))
+        return redirect("requests_desk:mine"), phone_form, code_form, 200
+    if step == "phone":
+        phone_form = MinePhoneForm(request.POST)
+        if not phone_form.is_valid():
+            return None, phone_form, code_form, 400
+        try:
+            mine.code_request(request, phone=phone_form.cleaned_data["phone"], ip=ip)
+        except mine.TooMany as exc:
+            phone_form.add_error(
+                "phone",
+                _("Too many codes were asked for. Please try again in %(minutes)s minutes.")
+                % {"minutes": exc.minutes},
+            )
+            return None, phone_form, code_form, 429
+        # The same answer whether the number reported anything or not.
+        messages.info(
+            request,
+            _("If this number reported requests, a 6-digit code is on its way to it by SMS."),
+        )
+        return redirect("requests_desk:mine"), phone_form, code_form, 200
+    code_form = MineCodeForm(request.POST)
+    if not code_form.is_valid():
+        return None, phone_form, code_form, 400
+    result = mine.code_check(request, code=code_form.cleaned_data["code"])
+    if result is None:
+        messages.error(request, _("That code has ended. Ask for a new one."))
+        return redirect("requests_desk:mine"), phone_form, code_form, 200
+    if result is False:
+        code_form.add_error("code", _("That code is not right."))
+        return None, phone_form, code_form, 400
+    return redirect("requests_desk:mine"), phone_form, code_form, 200
+
+
+def my_requests(request):
+    """“我的诉求”: a resident lists the requests of the phone they left, proved by an SMS code in
+    this browser session (requests_desk/mine.py). No account."""
+    status = 200
+    phone_form, code_form = MinePhoneForm(), MineCodeForm()
+    if request.method == "POST":
+        done, phone_form, code_form, status = _mine_post(request, ip=_client_ip(request))
+        if done is not None:
+            return done
+    index = proof.session_phone(request)
+    items = list(selectors.mine_list(index)) if index else None
+    waiting = (
+        not index
+        and mine.challenge(request) is not None
+        and not request.GET.get("again")
+        and not phone_form.errors
+    )
+    response = render(
+        request,
+        "requests_desk/mine.html",
+        {
+            "items": items,
+            "waiting": waiting,
+            "phone_form": phone_form,
+            "code_form": code_form,
+            "code_minutes": max(1, conf.MINE_CODE_SECONDS // 60),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
@@ -381,6 +657,7 @@ def queue(request):
             "next_url": next_url,
             "first_url": "?" + params.urlencode(),
             "bulk_form": BulkDispatchForm() if may_dispatch else None,
+            "open_stages": Stage.OPEN,
         },
     )
 
@@ -586,6 +863,8 @@ def act(request, code, action):
     # An action the stage or the role does not allow is refused with its reason (400), before
     # any form is read: the page shows the reason instead of a form.
     try:
+        if request.method == "POST":
+            flow.stale_check(item, action, request.POST.get("version") or None)
         flow.check(item, action, request.user)
     except ValidationError as exc:
         refusal = " ".join(exc.messages)

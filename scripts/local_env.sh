@@ -10,5 +10,7 @@ import secrets
 from cryptography.fernet import Fernet
 print(f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}")
 print(f"REDGRID_FIELD_KEYS={Fernet.generate_key().decode()}")
+# The demo is Guangming District: its volunteer action's own name.
+print("REDGRID_VOLUNTEERS_ACTION_NAME=光明虹志愿行动")
 PY
 fi

@@ -1,8 +1,11 @@
 """Reads of the service positions: public lists (filtered, nearest first), details, rooms' weeks,
 usage per month and the coverage report. Every query is fixed in number, whatever the data size."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
@@ -25,8 +28,18 @@ from service_points.models import (
     Tier,
 )
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def _with_related(queryset, *, on: datetime.date | None = None):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Aggregate, Model, QuerySet
+
+    from accounts.models import User
+
+
+def _with_related(
+    queryset: QuerySet[Any], *, on: datetime.date | None = None
+) -> QuerySet[ServicePosition]:
     on = on or timezone.localdate()
     return (
         queryset.select_related("community__street", "grid", "subgrid", "parent")
@@ -57,12 +70,12 @@ def _positions_filtered(
     *,
     q: str = "",
     tier: str = "",
-    function=None,
-    facility=None,
+    function: Any = None,
+    facility: Any = None,
     open_now: bool = False,
     near: Point | None = None,
     at: datetime.datetime | None = None,
-):
+) -> tuple[QuerySet[ServicePosition], datetime.datetime]:
     at = local(at)
     qs = ServicePosition.objects.filter(is_active=True)
     if q:
@@ -83,7 +96,7 @@ def _positions_filtered(
     return qs, at
 
 
-def positions_public(**filters):
+def positions_public(**filters: Any) -> QuerySet[ServicePosition]:
     """Active positions for the public list (and the GeoJSON API), with `is_open` and (if `near`)
     `distance` (metres) annotated by the database; nearest first when `near` is given. Filters:
     q, tier, function, facility, open_now, near, at."""
@@ -151,7 +164,7 @@ def positions_feature_rows(**filters) -> list[dict]:
 MAP_FIELDS = ("id", "lon", "lat", "tier", "open", "name")
 
 
-def positions_for_map(**filters) -> list[list]:
+def positions_for_map(**filters: Any) -> list[list]:
     """Every active position matching the filters as a short row for the map's pins: id,
     longitude and latitude (5 decimals, about a metre), tier, open now (0/1), name — nearest first
     when `near` is given. One query, no related rows: the list under the map and the position's
@@ -167,7 +180,7 @@ def positions_for_map(**filters) -> list[list]:
     return rows
 
 
-def position_public_detail(pk: int):
+def position_public_detail(pk: int) -> ServicePosition | None:
     return (
         _with_related(
             ServicePosition.objects.filter(is_active=True).annotate(
@@ -211,13 +224,13 @@ def upcoming_public_activities(position: ServicePosition, *, limit: int = 10) ->
 
 
 # --- rooms ----------------------------------------------------------------------------------------
-def rooms_for(user):
+def rooms_for(user: User) -> QuerySet[Room]:
     return scope_queryset(
         Room.objects.select_related("position__community", "position__grid"), user
     ).filter(position__is_active=True)
 
 
-def bookings_for(user):
+def bookings_for(user: User) -> QuerySet[Booking]:
     return scope_queryset(Booking.objects.select_related("room__position", "booked_by"), user)
 
 
@@ -229,11 +242,11 @@ class Week:
     hours_by_day: dict
 
     @property
-    def previous(self):
+    def previous(self) -> datetime.date:
         return self.monday - datetime.timedelta(days=7)
 
     @property
-    def next(self):
+    def next(self) -> datetime.date:
         return self.monday + datetime.timedelta(days=7)
 
 
@@ -277,7 +290,7 @@ class Coverage:
     subgrid_count: int
 
 
-def coverage_report(user, *, walking_distance_m: int | None = None) -> Coverage:
+def coverage_report(user: User, *, walking_distance_m: int | None = None) -> Coverage:
     """Area grids with no grid service position, and sub-grids with no micro-site within walking
     distance of a point inside them (database distance queries; nothing is compared in Python)."""
     distance = walking_distance_m or conf.WALKING_DISTANCE_M
@@ -317,11 +330,11 @@ class MonthUsage:
     hours: float = 0.0
 
 
-def _fields(model) -> set[str]:
+def _fields(model: type[Model]) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def _meeting_usage(position, since: datetime.date):
+def _meeting_usage(position: ServicePosition, since: datetime.date) -> Any:
     """Branch and council meetings held at the position, per month (party_branches' Meeting)."""
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
@@ -346,7 +359,7 @@ def _meeting_usage(position, since: datetime.date):
     )
 
 
-def _activity_usage(position, since: datetime.date):
+def _activity_usage(position: ServicePosition, since: datetime.date) -> Any:
     """Volunteer activities held at the position, per month: checked-in volunteers and their
     service hours (volunteers' Activity/SignUp)."""
     from django.db.models import Count, Sum
@@ -364,7 +377,7 @@ def _activity_usage(position, since: datetime.date):
     )
     if "status" in fields and hasattr(model, "Status") and hasattr(model.Status, "CANCELLED"):
         qs = qs.exclude(status=model.Status.CANCELLED)
-    extra = {}
+    extra: dict[str, Aggregate] = {}
     if "signups" in fields:
         signup_fields = _fields(model._meta.get_field("signups").related_model)
         if "checked_in_at" in signup_fields:
@@ -379,7 +392,7 @@ def _activity_usage(position, since: datetime.date):
     )
 
 
-def position_usage(position, *, months: int = 12) -> list[MonthUsage]:
+def position_usage(position: ServicePosition, *, months: int = 12) -> list[MonthUsage]:
     """Events held, attendance and volunteer hours served at the position per month (last
     `months` months), aggregated by the database from the meetings and activities held there.
     Two aggregate queries, whatever the number of events."""
@@ -396,7 +409,7 @@ def position_usage(position, *, months: int = 12) -> list[MonthUsage]:
     return [by_month[m] for m in sorted(by_month, reverse=True)]
 
 
-def position_photos_visible_to(user):
+def position_photos_visible_to(user: User | AnonymousUser) -> QuerySet[PositionPhoto]:
     """The rule of the position photos (core.files): public for active positions (their public
     page shows them); staff who may see positions also see those of inactive ones in their area."""
     public = PositionPhoto.objects.filter(position__is_active=True)

@@ -1,7 +1,10 @@
 """Writes and rules of the service positions: tier/parent/area consistency, opening hours and room
 bookings. Views, the admin, the API and the demo loader all go through these functions."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +24,14 @@ from service_points.models import (
     ServicePosition,
     Tier,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from django.db.models import QuerySet
+
+    from accounts.models import User
 
 # Roles that may book rooms (docs/DOMAIN.md §1.3: staff and grid heads book for branch and council
 # meetings).
@@ -53,7 +64,7 @@ def position_validate(position: ServicePosition) -> None:
         raise ValidationError(errors)
 
 
-def _centre_problems(position: ServicePosition, parent) -> dict[str, str]:
+def _centre_problems(position: ServicePosition, parent: ServicePosition | None) -> dict[str, str]:
     errors = {}
     if parent is not None:
         errors["parent"] = _("A Party-mass service centre is the top tier and has no parent.")
@@ -67,7 +78,9 @@ def _centre_problems(position: ServicePosition, parent) -> dict[str, str]:
     return errors
 
 
-def _grid_position_problems(position: ServicePosition, parent) -> dict[str, str]:
+def _grid_position_problems(
+    position: ServicePosition, parent: ServicePosition | None
+) -> dict[str, str]:
     errors = {}
     if not position.grid_id:
         errors["grid"] = _("Choose the area grid this grid service position serves.")
@@ -86,7 +99,9 @@ def _grid_position_problems(position: ServicePosition, parent) -> dict[str, str]
     return errors
 
 
-def _micro_site_problems(position: ServicePosition, parent) -> dict[str, str]:
+def _micro_site_problems(
+    position: ServicePosition, parent: ServicePosition | None
+) -> dict[str, str]:
     errors = {}
     if not position.grid_id:
         errors["grid"] = _("Choose the area grid or sub-grid this micro-site serves.")
@@ -101,7 +116,7 @@ def _micro_site_problems(position: ServicePosition, parent) -> dict[str, str]:
     return errors
 
 
-_TIER_PROBLEMS = {
+_TIER_PROBLEMS: dict[str, Callable[[ServicePosition, ServicePosition | None], dict[str, str]]] = {
     Tier.CENTRE: _centre_problems,
     Tier.GRID_POSITION: _grid_position_problems,
     Tier.MICRO_SITE: _micro_site_problems,
@@ -153,7 +168,12 @@ def _location_problems(position: ServicePosition) -> dict[str, str]:
 
 
 @transaction.atomic
-def position_save(*, position: ServicePosition, functions=None, facilities=None) -> ServicePosition:
+def position_save(
+    *,
+    position: ServicePosition,
+    functions: Iterable[Any] | None = None,
+    facilities: Iterable[Any] | None = None,
+) -> ServicePosition:
     """Validate and save a position (new or changed); optionally set its functions and facilities."""
     position_validate(position)
     position.full_clean()
@@ -165,7 +185,7 @@ def position_save(*, position: ServicePosition, functions=None, facilities=None)
     return position
 
 
-def opening_hours_check_overlaps(rows) -> None:
+def opening_hours_check_overlaps(rows: Iterable[Any]) -> None:
     """Weekly intervals of one position may not overlap (also across midnight)."""
     from service_points.hours import opening_intervals
 
@@ -216,7 +236,7 @@ def opening_hours_set(
 
 
 # --- bookings -------------------------------------------------------------------------------------
-def may_book(user) -> bool:
+def may_book(user: User) -> bool:
     return bool(
         user
         and user.is_authenticated
@@ -227,7 +247,7 @@ def may_book(user) -> bool:
     )
 
 
-def _check_writer(user, room: Room) -> None:
+def _check_writer(user: User, room: Room) -> None:
     if not may_book(user):
         raise PermissionDenied(_("Only staff and grid heads can book rooms."))
     if not is_within(room, user):
@@ -288,7 +308,7 @@ def booking_validate(booking: Booking) -> None:
         )
 
 
-def _overlapping(booking: Booking):
+def _overlapping(booking: Booking) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(
             room_id=booking.room_id,
@@ -313,7 +333,7 @@ def booking_create(
     ends_at: datetime.datetime,
     purpose: str,
     title: str,
-    by,
+    by: User,
     attendees_expected: int | None = None,
 ) -> Booking:
     """Book `room` for [starts_at, ends_at). Overlaps are refused by the database itself (exclusion
@@ -343,7 +363,7 @@ def booking_create(
 
 
 @transaction.atomic
-def booking_cancel(*, booking: Booking, by) -> Booking:
+def booking_cancel(*, booking: Booking, by: User) -> Booking:
     _check_writer(by, booking.room)
     if booking.status == Booking.Status.CANCELLED:
         raise ValidationError(_("This booking is already cancelled."))

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.sheets import Column, text
+from core.sheets import Column, choice_table, lookup, missing_errors, text
 from grids.models import Community, SubGrid
-from grids.sheet_import import RowResult, SheetKind, missing_errors, scoped, sheet_kind
-from grids.sheets import LAT, LON, choice_table, current_grids, point_of
+from grids.sheet_import import RowResult, SheetKind, scoped, sheet_kind
+from grids.sheets import LAT, LON, current_grids, point_of
 from service_points.models import ServicePosition, Tier
 from service_points.services import position_save, position_validate
 
@@ -96,31 +96,27 @@ class ServicePositionSheet(SheetKind):
     )
 
     def _area(self, values, lookups, errors):
-        community = grid = subgrid = None
-        code = text(values.get("community"))
-        if code:
-            community = lookups["communities"].get(code)
-            if community is None:
-                errors.append(
-                    _('Unknown community "%(value)s" (or outside your jurisdiction).')
-                    % {"value": code}
-                )
-        code = text(values.get("grid"))
-        if code:
-            grid = lookups["grids"].get(code)
-            if grid is None:
-                errors.append(
-                    _('Unknown area grid "%(value)s" (or outside your jurisdiction).')
-                    % {"value": code}
-                )
-        code = text(values.get("subgrid"))
-        if code:
-            subgrid = lookups["subgrids"].get(code)
-            if subgrid is None:
-                errors.append(
-                    _('Unknown sub-grid "%(value)s" (or outside your jurisdiction).')
-                    % {"value": code}
-                )
+        community = lookup(
+            values,
+            "community",
+            lookups["communities"],
+            _('Unknown community "%(value)s" (or outside your jurisdiction).'),
+            errors,
+        )
+        grid = lookup(
+            values,
+            "grid",
+            lookups["grids"],
+            _('Unknown area grid "%(value)s" (or outside your jurisdiction).'),
+            errors,
+        )
+        subgrid = lookup(
+            values,
+            "subgrid",
+            lookups["subgrids"],
+            _('Unknown sub-grid "%(value)s" (or outside your jurisdiction).'),
+            errors,
+        )
         return community, grid, subgrid
 
     def check(self, rows, *, user):
@@ -145,7 +141,7 @@ class ServicePositionSheet(SheetKind):
         centres_in_file: dict[int, int] = {}
         results = []
         for line, values in rows:
-            errors = missing_errors(self, values)
+            errors = missing_errors(self.columns, values)
             name = text(values.get("name"))[:120]
             tier = tiers.get(text(values.get("tier")).lower())
             if text(values.get("tier")) and tier is None:

@@ -125,7 +125,13 @@ def test_every_menu_page_of_each_role_passes_axe(
 
 
 def test_every_public_page_passes_axe(transactional_db, world, site, live_server, page, artifacts):
-    extra = (f"/requests/t/{site[0].code}/", "/requests/track/", "/no-such-page/")
+    extra = (
+        f"/requests/t/{site[0].code}/",
+        "/requests/track/",
+        f"/areas/{world.grids['A1a'].code}/",
+        f"/areas/{world.streets['A'].code}/",
+        "/no-such-page/",
+    )
     assert check_pages(page, live_server, "visitor", extra, artifacts) == {}
 
 

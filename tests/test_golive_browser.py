@@ -176,7 +176,7 @@ def test_every_new_page_at_360_and_1280_in_chinese(seeded, live_server, page, ar
     )
     page.set_viewport_size({"width": 360, "height": 900})
     page.goto(f"{live_server.url}/care/households/{household.pk}/")
-    page.click("summary")
+    page.click("details:has(form[action$='/reveal/']) > summary")
     page.fill("form[action$='/reveal/'] input[name=purpose]", "上门走访核对门牌")
     page.click("form[action$='/reveal/'] button")
     page.wait_for_selector("[data-testid=revealed-address]")

@@ -99,6 +99,21 @@ def found(dy, cat=category):
     return [r.code for r in nearby_open(category=cat, location=(here[0], here[1] + dy * metre))]
 print("NEARBY", found(5) == [made.code], found(90) == [made.code], found(150) == [],
       found(5, other) == [])
+# The gazetteer (grids.gazetteer) on SpatiaLite: search, the grid and nearest place of a point,
+# routing an address without a point, the reference layer of a map without tiles.
+from django.contrib.gis.geos import Point
+from grids import gazetteer
+from grids.models import AreaGrid, KeyPlace
+grid = AreaGrid.objects.get()
+KeyPlace.objects.create(grid=grid, name="光明花园", kind="residential_estate",
+                        address="华夏路12号", location=Point(113.9, 22.75, srid=4326))
+here = gazetteer.where((113.9001, 22.7501))
+routed = request_create(source=Request.Source.GRID_PATROL, category=other, description="井盖丢了",
+                        community=grid.community, address="光明花园3栋门口")
+print("GAZETTEER", [p.name for p in gazetteer.places_search("华夏")] == ["光明花园"],
+      here["grid"]["code"] == grid.code, here["nearest"]["name"] == "光明花园",
+      0 <= here["nearest"]["distance_m"] < 30, routed.grid_id == grid.pk,
+      len(gazetteer.reference_layer()["places"]) == 1)
 """
 
 
@@ -160,3 +175,6 @@ def test_plus_one_nearby_finds_an_open_request_5_m_away_on_spatialite(tmp_path):
         timeout=300,
     )
     assert "NEARBY True True True True" in shell.stdout, shell.stdout + shell.stderr[-3000:]
+    assert "GAZETTEER True True True True True True" in shell.stdout, (
+        shell.stdout + shell.stderr[-3000:]
+    )

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+
+def _action_name() -> str:
+    from volunteers.conf import action_name
+
+    return action_name()
+
 
 _STAFF = [
     "volunteers.registration",
@@ -16,7 +24,7 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Volunteers")
     nav_items = [
         ("volunteers:mine", _("My volunteering"), "user"),
-        ("volunteers:staff_home", _("Volunteer action"), "staff"),
+        ("volunteers:staff_home", lazy(_action_name, str)(), "staff"),
     ]
     role_permissions = {
         "district_admin": [*_STAFF, "volunteers.activitycategory"],

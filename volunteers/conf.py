@@ -27,6 +27,12 @@ class VolunteersSettings(AppSettings):
         "Certified service hours for one to five stars (Guangdong star-volunteer levels).",
         check=_ascending_hours,
     )
+    ACTION_NAME = Setting(
+        "",
+        "The district's own name for its volunteer action, shown in the menu and on the action's "
+        "page (Guangming's is 光明虹志愿行动; `make run` sets it for the demo). Empty: the "
+        "translated generic name, 志愿服务行动.",
+    )
     CHECKIN_WINDOW_MINUTES = Setting(
         120,
         "How long before the start and after the end of an activity a QR check-in or check-out "
@@ -36,3 +42,10 @@ class VolunteersSettings(AppSettings):
 
 
 conf = VolunteersSettings()
+
+
+def action_name() -> str:
+    """The volunteer action's name: the district's own, else the generic one in the UI language."""
+    from django.utils.translation import gettext
+
+    return conf.ACTION_NAME or gettext("Volunteer action")

@@ -1,7 +1,10 @@
 """Reads of the volunteer action. Every statistic is a database aggregate."""
 
+from __future__ import annotations
+
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -13,10 +16,15 @@ from volunteers.hours import next_star_hours, points_for_hours, star_level
 from volunteers.models import Activity, NeedsListItem, Registration, SignUp, Team
 from volunteers.services import current_registration_q
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=1))
 
 
-def member_of(user) -> PartyMember | None:
+def member_of(user: User) -> PartyMember | None:
     if not user.is_authenticated:
         return None
     return PartyMember.objects.filter(user=user).select_related("community", "branch").first()
@@ -33,16 +41,20 @@ RATE_GROUPS = {
 }
 
 
-def _with_registered(members, on=None):
+def _with_registered(
+    members: QuerySet[PartyMember], on: datetime.date | None = None
+) -> QuerySet[PartyMember]:
     registered = Registration.objects.filter(current_registration_q(on=on), member=OuterRef("pk"))
     return members.filter(must_register=True).annotate(is_registered=Exists(registered))
 
 
-def _rate(expected, registered):
+def _rate(expected: int, registered: int) -> float | None:
     return round(registered * 100 / expected, 1) if expected else None
 
 
-def registration_rates(*, group: str, user=None, on: datetime.date | None = None) -> list[dict]:
+def registration_rates(
+    *, group: str, user: User | None = None, on: datetime.date | None = None
+) -> list[dict]:
     """Registered / expected members per workplace, community, street or district, grouped in the
     database. Expected: members marked `must_register`; registered: an approved registration
     confirmed within the validity period. Rows: {key…, "expected", "registered", "rate"}."""
@@ -76,7 +88,9 @@ def registration_rate(*, level: str, node_id: int, on: datetime.date | None = No
 
 
 # --- Hours ----------------------------------------------------------------------------------------
-def certified_signups(start: datetime.date | None = None, end: datetime.date | None = None):
+def certified_signups(
+    start: datetime.date | None = None, end: datetime.date | None = None
+) -> QuerySet[SignUp]:
     signups = SignUp.objects.filter(status=SignUp.Status.SIGNED_UP, certified_at__isnull=False)
     if start:
         signups = signups.filter(activity__starts_at__date__gte=start)
@@ -102,7 +116,7 @@ def volunteer_hours(*, level: str, node_id: int, start: datetime.date, end: date
     )
 
 
-def member_summary(member) -> dict:
+def member_summary(member: PartyMember) -> dict:
     totals = (
         certified_signups()
         .filter(member=member)
@@ -126,7 +140,14 @@ RANKINGS = {
 }
 
 
-def hours_ranking(*, by: str, user, start=None, end=None, limit: int | None = 50) -> list[dict]:
+def hours_ranking(
+    *,
+    by: str,
+    user: User,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    limit: int | None = 50,
+) -> list[dict]:
     """Certified hours ranked per team, branch, community, street or member, within the user's
     jurisdiction: rows {"id", "name", "hours", "members", "activities"}, most hours first."""
     if by == "team":
@@ -182,7 +203,7 @@ def hours_ranking(*, by: str, user, start=None, end=None, limit: int | None = 50
 
 
 # --- Pages -----------------------------------------------------------------------------------------
-def registrations_for(user, *, status: str | None = None):
+def registrations_for(user: User, *, status: str | None = None) -> QuerySet[Registration]:
     registrations = scope_queryset(Registration.objects.all(), user).select_related(
         "member", "community", "grid"
     )
@@ -191,7 +212,7 @@ def registrations_for(user, *, status: str | None = None):
     return registrations.order_by("status", "-submitted_at")
 
 
-def _taken():
+def _taken() -> Coalesce:
     """Places taken, as a correlated count: a joined Count() would GROUP BY every selected
     column (the place's geometry included), which is slow on SpatiaLite."""
     return Coalesce(
@@ -206,7 +227,7 @@ def _taken():
     )
 
 
-def activities_for(user, *, upcoming_only: bool = False):
+def activities_for(user: User, *, upcoming_only: bool = False) -> QuerySet[Activity]:
     activities = scope_queryset(Activity.objects.all(), user)
     if upcoming_only:
         activities = activities.filter(ends_at__gte=timezone.now())
@@ -217,7 +238,9 @@ def activities_for(user, *, upcoming_only: bool = False):
     )
 
 
-def activities_open_to(member, *, now=None):
+def activities_open_to(
+    member: PartyMember, *, now: datetime.datetime | None = None
+) -> QuerySet[Activity]:
     """Upcoming open activities of the communities the member is registered with."""
     now = now or timezone.now()
     communities = Registration.objects.filter(current_registration_q(), member=member).values(
@@ -239,7 +262,7 @@ def activities_open_to(member, *, now=None):
     )
 
 
-def signups_of(member):
+def signups_of(member: PartyMember) -> QuerySet[SignUp]:
     return (
         SignUp.objects.filter(member=member)
         .select_related("activity__category", "activity__community")
@@ -247,7 +270,7 @@ def signups_of(member):
     )
 
 
-def roster_of(activity):
+def roster_of(activity: Activity) -> QuerySet[SignUp]:
     return (
         SignUp.objects.filter(activity=activity)
         .select_related("member")
@@ -255,7 +278,7 @@ def roster_of(activity):
     )
 
 
-def needs_for(user, *, status: str | None = None):
+def needs_for(user: User, *, status: str | None = None) -> QuerySet[NeedsListItem]:
     needs = scope_queryset(NeedsListItem.objects.all(), user).select_related(
         "community", "grid", "taken_by"
     )
@@ -264,7 +287,7 @@ def needs_for(user, *, status: str | None = None):
     return needs.order_by("status", "-created_at")
 
 
-def needs_open_to(member):
+def needs_open_to(member: PartyMember) -> QuerySet[NeedsListItem]:
     communities = Registration.objects.filter(current_registration_q(), member=member).values(
         "community_id"
     )
@@ -277,7 +300,7 @@ def needs_open_to(member):
     )
 
 
-def teams_for(user):
+def teams_for(user: User) -> QuerySet[Team]:
     return (
         scope_queryset(Team.objects.all(), user)
         .select_related("community", "grid", "leader")

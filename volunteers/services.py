@@ -1,6 +1,9 @@
 """Writes and rules of the volunteer action: registration lifecycle, needs list, sign-ups, hours."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +18,12 @@ from volunteers import texts
 from volunteers.conf import conf
 from volunteers.hours import hours_between
 from volunteers.models import Activity, NeedsListItem, Registration, SignUp
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.texts import Text
+    from grids.models import AreaGrid, Community
+    from party_branches.models import PartyMember
 
 
 # --- Registration ----------------------------------------------------------------------------------
@@ -47,7 +56,7 @@ def registration_is_current(registration: Registration, on: datetime.date | None
     )
 
 
-def _notify_member(registration: Registration, subject, body) -> None:
+def _notify_member(registration: Registration, subject: str | Text, body: str | Text) -> None:
     user = registration.member.user
     if user is not None:
         notification_enqueue(
@@ -60,7 +69,14 @@ def _notify_member(registration: Registration, subject, body) -> None:
 
 
 @transaction.atomic
-def registration_submit(*, member, community, grid, skills: str = "", by=None) -> Registration:
+def registration_submit(
+    *,
+    member: PartyMember,
+    community: Community,
+    grid: AreaGrid,
+    skills: str = "",
+    by: User | None = None,
+) -> Registration:
     """A member's registration (their own online form, or entered by staff) awaiting approval."""
     if grid.community_id != community.pk:
         raise ValidationError({"grid": _("The area grid must lie in the chosen community.")})
@@ -96,7 +112,7 @@ def _lock_pending(registration: Registration) -> Registration:
 
 
 @transaction.atomic
-def registration_approve(*, registration: Registration, by) -> Registration:
+def registration_approve(*, registration: Registration, by: User) -> Registration:
     registration = _lock_pending(registration)
     registration.status = Registration.Status.APPROVED
     registration.decided_at = timezone.now()
@@ -116,7 +132,7 @@ def registration_approve(*, registration: Registration, by) -> Registration:
 
 
 @transaction.atomic
-def registration_return(*, registration: Registration, by, reason: str) -> Registration:
+def registration_return(*, registration: Registration, by: User, reason: str) -> Registration:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for returning the registration.")})
@@ -131,7 +147,7 @@ def registration_return(*, registration: Registration, by, reason: str) -> Regis
 
 
 @transaction.atomic
-def registration_reconfirm(*, registration: Registration, by) -> Registration:
+def registration_reconfirm(*, registration: Registration, by: User) -> Registration:
     """Re-confirm an approved registration (also one that has expired) for another period."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != Registration.Status.APPROVED:
@@ -145,7 +161,7 @@ def registration_reconfirm(*, registration: Registration, by) -> Registration:
 
 # --- Needs list ------------------------------------------------------------------------------------
 @transaction.atomic
-def needs_list_item_take(*, item: NeedsListItem, member) -> NeedsListItem:
+def needs_list_item_take(*, item: NeedsListItem, member: PartyMember) -> NeedsListItem:
     """A member adopts an open item of the needs list (认领)."""
     item = NeedsListItem.objects.select_for_update().get(pk=item.pk)
     if item.status != NeedsListItem.Status.OPEN:
@@ -190,7 +206,7 @@ def activity_validate(activity: Activity) -> None:
 
 
 @transaction.atomic
-def activity_save(*, activity: Activity, by=None) -> Activity:
+def activity_save(*, activity: Activity, by: User | None = None) -> Activity:
     if activity.pk is None:
         activity.created_by = by
     activity_validate(activity)
@@ -199,7 +215,9 @@ def activity_save(*, activity: Activity, by=None) -> Activity:
 
 
 @transaction.atomic
-def signup_create(*, activity: Activity, member, now=None) -> SignUp:
+def signup_create(
+    *, activity: Activity, member: PartyMember, now: datetime.datetime | None = None
+) -> SignUp:
     """Sign a member up. The activity row is locked (SELECT … FOR UPDATE) so concurrent sign-ups
     for the last places are serialised: counting and inserting happen under the same lock, and
     the capacity can never be exceeded."""
@@ -230,7 +248,7 @@ def signup_create(*, activity: Activity, member, now=None) -> SignUp:
 
 
 @transaction.atomic
-def signup_cancel(*, signup: SignUp, now=None) -> SignUp:
+def signup_cancel(*, signup: SignUp, now: datetime.datetime | None = None) -> SignUp:
     now = now or timezone.now()
     signup = (
         SignUp.objects.select_for_update(of=("self",)).select_related("activity").get(pk=signup.pk)
@@ -244,7 +262,7 @@ def signup_cancel(*, signup: SignUp, now=None) -> SignUp:
     return signup
 
 
-def _check_window(activity: Activity, now) -> None:
+def _check_window(activity: Activity, now: datetime.datetime) -> None:
     window = datetime.timedelta(minutes=conf.CHECKIN_WINDOW_MINUTES)
     if not activity.starts_at - window <= now <= activity.ends_at + window:
         raise ValidationError(
@@ -253,7 +271,7 @@ def _check_window(activity: Activity, now) -> None:
 
 
 @transaction.atomic
-def signup_check(*, signup: SignUp, method: str, now=None) -> SignUp:
+def signup_check(*, signup: SignUp, method: str, now: datetime.datetime | None = None) -> SignUp:
     """Check in, or check out if already in; check-out credits the hours by the rounding rule."""
     now = now or timezone.now()
     signup = (
@@ -280,7 +298,9 @@ def signup_check(*, signup: SignUp, method: str, now=None) -> SignUp:
 
 
 @transaction.atomic
-def signup_check_by_qr(*, activity: Activity, token: str, member, now=None) -> SignUp:
+def signup_check_by_qr(
+    *, activity: Activity, token: str, member: PartyMember, now: datetime.datetime | None = None
+) -> SignUp:
     if str(activity.qr_token) != str(token):
         raise PermissionDenied(_("This check-in code is not valid."))
     signup = SignUp.objects.filter(
@@ -292,7 +312,7 @@ def signup_check_by_qr(*, activity: Activity, token: str, member, now=None) -> S
 
 
 @transaction.atomic
-def activity_certify(*, activity: Activity, by, now=None) -> int:
+def activity_certify(*, activity: Activity, by: User, now: datetime.datetime | None = None) -> int:
     """The organiser certifies the record: the hours of everyone checked out now count.
     Returns the number of sign-ups certified."""
     now = now or timezone.now()

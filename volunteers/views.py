@@ -22,6 +22,7 @@ from core.errors import error_text
 from grids.jurisdiction import get_scoped_object_or_404
 from privacy.services import personal_data_export_record
 from volunteers import selectors, services
+from volunteers.conf import action_name
 from volunteers.forms import (
     ActivityForm,
     NeedsListItemForm,
@@ -240,6 +241,7 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
         context["rates"] = selectors.registration_rates(group="community", user=user)
         context["totals"] = selectors.registration_rates(group="district", user=user)
         context["teams"] = selectors.teams_for(user)[:50]
+        context["action_name"] = action_name()
         return context
 
 

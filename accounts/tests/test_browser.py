@@ -37,13 +37,13 @@ def test_a_new_grid_worker_activates_on_a_phone_and_sees_their_grid(
     assert page.text_content("[data-testid=login-name]") == "wangfang"
     page.fill("input[name=new_password1]", "short")
     page.fill("input[name=new_password2]", "short")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator(".field-error").count() >= 1  # too short: refused, in Chinese
     assert "密码太短" in page.content()
     page.fill("input[name=new_password1]", NEW_PASSWORD)
     page.fill("input[name=new_password2]", NEW_PASSWORD)
     page.screenshot(path=str(artifacts / "accounts-activate-phone.png"), full_page=True)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/dashboard/**")
     assert "王芳" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -148,3 +148,36 @@ def test_changing_ones_phone_asks_for_the_current_password(client, world):
     assert user.phone == "13700009999"
     # the name alone needs no password
     assert client.post("/accounts/me/", {**data, "name": "王新"}).status_code == 302
+
+
+def test_the_owner_is_told_when_their_password_or_authenticator_changes(
+    client, world, sms, django_capture_on_commit_callbacks
+):
+    """ASVS 2.2.3/2.5.5: a notice names what changed and when, with no secret and no link."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.second_factor import second_factor_reset
+    from conftest import login_verified
+
+    user = with_phone(world.users.grid_worker, email="worker@example.org")
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": "pw-for-tests-1", "new_password1": NEW, "new_password2": NEW},
+    )
+    assert response.status_code == 302
+    [text] = [m["text"] for m in sms]
+    assert "密码" in text and user.username in text
+    assert NEW not in text and "http" not in text
+    [email] = mail.outbox
+    assert email.to == ["worker@example.org"] and NEW not in email.body
+    # A higher level removes a lost phone's authenticator: the owner hears of it too.
+    sms.clear()
+    login_verified(client, user)  # gives the account a confirmed authenticator
+    with pytest.raises(PermissionDenied):
+        second_factor_reset(by=world.users.party_member, user=user)
+    assert sms == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert second_factor_reset(by=world.users.community_staff, user=user) >= 1
+    [text] = [m["text"] for m in sms]
+    assert "验证器" in text or "身份验证" in text

@@ -146,3 +146,14 @@ def test_someone_elses_upload_is_not_found(client, world):
     client.force_login(world.users.district_admin)
     assert client.get(url).status_code == 404
     assert client.post(url, {"mode": "all"}).status_code == 404
+
+
+def test_an_abandoned_import_deletes_its_file_and_imports_nothing(client, world):
+    client.force_login(world.users.community_staff)
+    url = upload(client, [["li1", "李一", "网格员", world.grids["A1a"].code, "", "", ""]])
+    assert "abandon-import" in client.get(url).content.decode()
+    response = client.post(url, {"mode": "abandon"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/people/import/"
+    assert not StaffImportBatch.objects.exists()
+    assert not User.objects.filter(username="li1").exists()
+    assert client.get(url).status_code == 404

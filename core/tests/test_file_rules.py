@@ -3,9 +3,8 @@ or an undeclared file model fails the system checks, uploads inside a static fol
 attachment checks' edge cases. (Admin uploads and the upgrade command are tried in
 tests/reliability/test_private_files.py, with the apps' models.)"""
 
-import io
-
 import pytest
+from django.core.files.base import ContentFile
 from django.db import models
 from django.test.utils import isolate_apps
 from django.utils import translation
@@ -40,10 +39,8 @@ def test_uploads_inside_a_static_folder_fail_the_checks(settings):
     assert [e.id for e in media_not_static_check()] == ["core.E003"]
 
 
-def upload(content: bytes, name="file"):
-    data = io.BytesIO(content)
-    data.name, data.size = name, len(content)
-    return data
+def upload(content: bytes, name: str = "file") -> "ContentFile[bytes]":
+    return ContentFile(content, name=name)
 
 
 def test_an_opendocument_whose_mimetype_is_compressed_is_not_accepted():

@@ -55,7 +55,7 @@ def test_street_staff_log_in_to_the_admin_in_chinese(
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "street_a")  # the admin's login is the site's login page
     page.fill("#id_password", "pw-for-tests-1")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector("#site-name")
     assert "红网格管理后台" in page.text_content("#site-name")
     page.goto(f"{live_server.url}/admin/grids/areagrid/")

@@ -1,13 +1,16 @@
-"""The "+1" offer keeps the resident's photos: when the form is shown again with a nearby open
-request, the already validated and re-encoded photos wait under MEDIA_ROOT/pending/ behind a
-signed token and are attached when the resident sends theirs as new; forged or expired tokens
-are refused with a translated message and save nothing; old pending photos are purged."""
+"""The form keeps the resident's photos whenever it comes back: after any error and with the "+1"
+offer of a nearby open request, the already validated and re-encoded photos wait under
+MEDIA_ROOT/pending/ behind a signed token bound to the browser (its device cookie) and are attached
+when the resident sends the form; forged, expired or someone else's tokens are refused with a
+translated message and save nothing; old pending photos are purged; nothing serves them."""
 
 import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from requests_desk import pending
@@ -50,7 +53,7 @@ def token_in(page):
 def test_photos_are_kept_when_the_form_is_shown_again(client, offered, media):
     data, page = offered
     token = token_in(page)
-    assert "2 张照片已保留" in page  # the translated note
+    assert "已保留您上传的 2 张照片" in page  # the translated note
     kept = list((media / "pending").glob("*/*.jpg"))
     assert len(kept) == 2 and all(b"TestCam" not in p.read_bytes() for p in kept)
     # Shown as inline previews; the kept files themselves are never served.
@@ -115,10 +118,60 @@ def test_kept_photos_expire_after_an_hour(client, offered, media, time_machine):
 
 
 def test_storing_new_photos_purges_the_expired_ones(media, time_machine):
-    old = pending.pending_photos_store(photos=[jpeg_bytes()])
+    old = pending.pending_photos_store(photos=[jpeg_bytes()], owner="device:a")
     time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
-    fresh = pending.pending_photos_store(photos=[jpeg_bytes()])
-    assert [p.name for p in (media / "pending").iterdir()] == [fresh.split(":")[0]]
-    assert len(pending.pending_photos_load(fresh)) == 1
-    with pytest.raises(Exception):  # noqa: B017 - ValidationError, expired
-        pending.pending_photos_load(old)
+    fresh = pending.pending_photos_store(photos=[jpeg_bytes()], owner="device:a")
+    assert [p.name for p in (media / "pending").iterdir()] == [fresh.split("-")[0]]
+    assert len(pending.pending_photos_load(fresh, owner="device:a")) == 1
+    with pytest.raises(ValidationError):  # expired
+        pending.pending_photos_load(old, owner="device:a")
+    with pytest.raises(ValidationError):  # someone else's
+        pending.pending_photos_load(fresh, owner="device:b")
+
+
+def test_photos_are_kept_across_every_form_error(client, world, categories, media):
+    """A missing description, then a missing place: the photos chosen at the first try are
+    still there at the third, which sends them, plus one chosen at the second."""
+    data = form_data(world, categories, description="")
+    response = client.post(URL, {**data, "photos": [photo("a.jpg"), photo("b.jpg")]})
+    page = response.content.decode()
+    assert response.status_code == 200 and "已保留您上传的 2 张照片" in page
+    assert page.count('src="data:image/jpeg;base64,') == 2
+    token = token_in(page)
+    data = form_data(world, categories, lat="", lon="", address="")
+    response = client.post(URL, {**data, "pending_photos": token, "photos": [photo("c.jpg")]})
+    page = response.content.decode()
+    assert response.status_code == 200 and "已保留您上传的 3 张照片" in page
+    assert not Request.objects.exists()
+    response = client.post(URL, {**form_data(world, categories), "pending_photos": token_in(page)})
+    assert response.status_code == 302
+    assert Request.objects.get().photos.count() == 3
+    assert not list((media / "pending").iterdir())
+
+
+def test_another_browser_cannot_attach_or_see_someone_elses_pending_photos(
+    client, world, categories, media
+):
+    data = form_data(world, categories, description="")
+    page = client.post(URL, {**data, "photos": [photo()]}).content.decode()
+    token = token_in(page)
+    directory = token.split("-")[0]
+    # Another browser (no device cookie of the first) holding the token: refused, nothing saved,
+    # no preview shown.
+    other = Client()
+    response = other.post(URL, {**form_data(world, categories), "pending_photos": token})
+    assert response.status_code == 200
+    assert "请重新选择" in response.content.decode()
+    assert 'src="data:image' not in response.content.decode()
+    assert not Request.objects.exists()
+    # A device cookie of its own does not help either.
+    other.cookies["rg_device"] = "f" * 32
+    response = other.post(URL, {**form_data(world, categories), "pending_photos": token})
+    assert response.status_code == 200 and not Request.objects.exists()
+    # Nothing serves the pending folder.
+    for url in (f"/media/pending/{directory}/0.jpg", f"/files/pending/{directory}/0.jpg"):
+        assert other.get(url).status_code == 404
+        assert client.get(url).status_code == 404
+    # The owner still sends them.
+    response = client.post(URL, {**form_data(world, categories), "pending_photos": token})
+    assert response.status_code == 302 and Request.objects.get().photos.count() == 1

@@ -44,7 +44,14 @@ def _closed(world, make_request, **kwargs):
     return bring_to(make_request(**kwargs), Stage.CLOSED, world.users.district_admin)
 
 
-SCORES = {"speed": 5, "result": 4, "service": 5, "feedback_quality": 4, "comment": "很快"}
+SCORES = {
+    "score": 5,
+    "speed": 5,
+    "result": 4,
+    "service": 5,
+    "feedback_quality": 4,
+    "comment": "很快",
+}
 
 
 def test_rating_once_after_closure_with_the_phones_last_four_digits(client, world, make_request):
@@ -128,8 +135,8 @@ def test_unsatisfied_rating_sends_the_request_back(client, world, make_request):
     item = _closed(world, make_request)
     client.post(
         reverse("requests_desk:rate", args=[item.code]),
-        {"speed": 1, "result": 1, "service": 2, "feedback_quality": 2, "comment": "没解决"}
-        | {"proof": "5678"},
+        {"score": 1, "speed": 1, "result": 1, "service": 2, "feedback_quality": 2}
+        | {"comment": "没解决", "proof": "5678", "confirm_low": "on"},
     )
     item.refresh_from_db()
     assert item.stage == Stage.DISPATCHED and item.redo_count == 1 and not item.rating.satisfied
@@ -141,7 +148,7 @@ def test_bad_scores_save_nothing(client, world, make_request):
     events = item.events.count()
     response = client.post(
         reverse("requests_desk:rate", args=[item.code]),
-        {"speed": 9, "result": 1, "service": 2, "feedback_quality": 2, "proof": "5678"},
+        {"score": 2, "speed": 9, "result": 1, "service": 2, "feedback_quality": 2, "proof": "5678"},
     )
     assert response.status_code == 400
     item.refresh_from_db()

@@ -60,6 +60,63 @@
     return L.geoJSON(data, options);
   }
 
+  /* A map that picks a point for a form's hidden id_lat/id_lon fields: tap it or use the phone's
+     location. The page names its parts with one prefix: <prefix>-map (data-grids-url: the grids
+     drawn under it), <prefix>-map-i18n (tap, chosen, locating, noGeo, denied), <prefix>-map-status
+     and the <prefix>-geolocate button. options.zoom: the zoom a located point is shown at;
+     options.onPlace(lat, lon, picker): called after each point chosen (picker: el, status, t). */
+  function pointPicker(prefix, options) {
+    var el = document.getElementById(prefix + "-map");
+    if (!el || !window.L) { return null; }
+    var t = JSON.parse(document.getElementById(prefix + "-map-i18n").textContent);
+    document.querySelectorAll(".js-only").forEach(function (n) { n.hidden = false; });
+    var latInput = document.getElementById("id_lat");
+    var lonInput = document.getElementById("id_lon");
+    var status = document.getElementById(prefix + "-map-status");
+    var map = makeMap(el);
+    var marker = null;
+    var picker = { el: el, status: status, t: t, map: map };
+    status.textContent = t.tap;
+
+    function place(lat, lon, pan) {
+      latInput.value = lat.toFixed(6);
+      lonInput.value = lon.toFixed(6);
+      var shown = map.redgrid.toDisplay(lat, lon);
+      if (marker) { marker.setLatLng(shown); } else {
+        marker = L.circleMarker(shown, { radius: 9, color: "#c0392b", weight: 3, fillOpacity: 0.6 }).addTo(map);
+      }
+      if (pan) { map.setView(shown, Math.max(map.getZoom(), options.zoom)); }
+      status.textContent = t.chosen;
+      if (options.onPlace) { options.onPlace(lat, lon, picker); }
+    }
+
+    fetch(el.getAttribute("data-grids-url"), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var layer = geoJSON(map, data, { style: function () {
+          return { color: "#c0392b", weight: 1, fillOpacity: 0.04 };
+        }, interactive: false }).addTo(map);
+        if (data.features && data.features.length && !marker) { map.fitBounds(layer.getBounds()); }
+        el.setAttribute("data-loaded", "true");
+      })
+      .catch(function () { el.setAttribute("data-loaded", "true"); });
+
+    map.on("click", function (e) {
+      var p = map.redgrid.fromDisplay(e.latlng);
+      place(p.lat, p.lon, false);
+    });
+    if (latInput.value && lonInput.value) { place(parseFloat(latInput.value), parseFloat(lonInput.value), true); }
+
+    document.getElementById(prefix + "-geolocate").addEventListener("click", function () {
+      if (!navigator.geolocation) { status.textContent = t.noGeo; return; }
+      status.textContent = t.locating;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        place(pos.coords.latitude, pos.coords.longitude, true);
+      }, function () { status.textContent = t.denied; }, { enableHighAccuracy: true, timeout: 10000 });
+    });
+    return picker;
+  }
+
   function colour(index) { return PALETTE[index % PALETTE.length]; }
 
   function escapeHtml(text) {
@@ -68,5 +125,7 @@
     });
   }
 
-  root.RedGridMap = { makeMap: makeMap, geoJSON: geoJSON, colour: colour, escapeHtml: escapeHtml };
+  root.RedGridMap = {
+    makeMap: makeMap, geoJSON: geoJSON, pointPicker: pointPicker, colour: colour, escapeHtml: escapeHtml
+  };
 })(window);

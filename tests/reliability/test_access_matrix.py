@@ -230,3 +230,88 @@ def test_accounts_without_a_right_to_the_owner_never_get_a_file(client, world, f
     if role != "grid_worker":  # a grid worker handles the requests of their grid
         assert client.get(files["inside"].image.url).status_code == 404, role
     assert client.get(files["A1a"].image.url).status_code == 404, role
+
+
+# --- API tokens follow the same matrix ---------------------------------------------------------
+
+
+def token_client(user):
+    """An API client that carries only a personal token (django-rest-knox), no session."""
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    _token, secret = AuthToken.objects.create(user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return api
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_a_token_sees_exactly_what_its_owner_sees(world, objects, role):
+    api = token_client(getattr(world.users, role))
+    inside, outside = MATRIX[role]
+    for key in outside:
+        response = api.get(f"/api/v1/requests/{objects[key].code}/")
+        assert response.status_code == 404, (role, key, response.status_code)
+    for key in inside:
+        response = api.get(f"/api/v1/requests/{objects[key].code}/")
+        assert response.status_code == 200, (role, key, response.status_code)
+        assert PHONE not in response.content.decode()
+    listing = api.get("/api/v1/requests/").content.decode()
+    for key in outside:
+        assert objects[key].code not in listing, (role, key)
+
+
+@pytest.mark.parametrize(
+    "role, own, other",
+    [
+        ("street_staff", "A1a", "B2b"),
+        ("grid_head", "A1a", "B2b"),
+        ("other_street_staff", "B2b", "A1a"),
+    ],
+)
+def test_a_token_opens_care_records_only_of_its_owners_area(world, objects, role, own, other):
+    user = getattr(world.users, role)
+    type(user).objects.filter(pk=user.pk).update(care_role=True)
+    api = token_client(user)
+    own_url = f"/api/v1/care/households/{objects['households'][own].pk}/"
+    other_url = f"/api/v1/care/households/{objects['households'][other].pk}/"
+    assert api.get(own_url).status_code == 200, role
+    response = api.get(other_url)
+    assert response.status_code == 404, (role, response.status_code)
+    assert "13700000000" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["party_member", "no_role"])
+def test_a_token_of_an_account_without_a_staff_role_opens_nothing(world, objects, role):
+    api = token_client(getattr(world.users, role))
+    for url in ("/api/v1/requests/", f"/api/v1/requests/{objects['inside'].code}/"):
+        response = api.get(url)
+        assert response.status_code in (401, 403, 404), (role, url, response.status_code)
+        assert objects["inside"].code not in response.content.decode()
+
+
+def test_a_token_never_reveals_personal_data_even_for_an_account_with_the_right(world):
+    """The reveal right needs a sign-in confirmed with the second factor; a token is never one."""
+    from party_branches.tests.factories import PartyMemberFactory
+    from privacy.models import AuditLogEntry
+
+    member = PartyMemberFactory(community=world.communities["A1"], phone=PHONE)
+    user = world.users.community_staff
+    type(user).objects.filter(pk=user.pk).update(may_reveal_personal_data=True)
+    api = token_client(user)
+    before = AuditLogEntry.objects.count()
+    response = api.post(
+        f"/api/v1/party-members/{member.pk}/reveal/", {"field": "phone", "purpose": "回访核实情况"}
+    )
+    assert response.status_code == 403, response.content
+    assert PHONE not in response.content.decode()
+    assert AuditLogEntry.objects.count() == before
+
+
+def test_a_token_of_a_deactivated_account_stops_working(world, objects):
+    user = world.users.grid_head
+    api = token_client(user)
+    assert api.get(f"/api/v1/requests/{objects['inside'].code}/").status_code == 200
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    assert api.get(f"/api/v1/requests/{objects['inside'].code}/").status_code == 401

@@ -1,7 +1,7 @@
 """Public outputs publish only what a resident would accept (issue 13 §3), tried over HTTP by an
-anonymous visitor: the Open311 list, a single request, the updates feed, the status page and the
-"+1 nearby" offer. The rules are requests_desk/public.py's (docs/reliability.md, "Rules for what
-is public")."""
+anonymous visitor: the Open311 list, a single request, the updates feed, the status page, the
+"+1 nearby" offer, the area pages and their Atom feeds. The rules are requests_desk/public.py's
+(docs/reliability.md, "Rules for what is public")."""
 
 import json
 from xml.etree import ElementTree as ET
@@ -28,6 +28,11 @@ def everything_public(client, item) -> str:
         client.get(f"{OPEN311}/servicerequestupdates.xml").content.decode(),
         client.get(reverse("requests_desk:status", args=[item.code])).content.decode(),
     ]
+    # The area pages, their maps and Atom feeds (requests_desk.transparency), at every level.
+    codes = [item.street.code, item.community.code] + ([item.grid.code] if item.grid_id else [])
+    for code in codes:
+        for path in (f"/areas/{code}/", f"/areas/{code}/new.atom", f"/areas/{code}/closed.atom"):
+            pages.append(client.get(path).content.decode())
     return "\n".join(pages)
 
 

@@ -10,7 +10,15 @@ from requests_desk.models import Rating, Request, RequestEvent, Stage
 from requests_desk.tests.test_flow import bring_to
 
 OPEN311 = "/open311/v2"
-LOW = {"speed": 1, "result": 1, "service": 1, "feedback_quality": 1, "comment": "伪造的差评"}
+LOW = {
+    "score": 1,
+    "confirm_low": "on",
+    "speed": 1,
+    "result": 1,
+    "service": 1,
+    "feedback_quality": 1,
+    "comment": "伪造的差评",
+}
 
 
 def closed_resident_request(world, make_request, **kwargs):

@@ -27,7 +27,8 @@ client = Client(HTTP_HOST="redgrid.example.org")
 plain = client.get("/")
 secure = client.get("/accounts/login/", secure=True)
 store = SessionStore(); store["probe"] = 1; store.save()
-client.cookies["sessionid"] = store.session_key
+from django.conf import settings
+client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
 from django.http import HttpResponse
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
@@ -44,15 +45,17 @@ def cookie(response, name):
 print("PROBE" + json.dumps({
     "plain_status": plain.status_code, "plain_location": plain.get("Location", ""),
     "status": secure.status_code, "headers": dict(secure.headers),
-    "csrf_cookie": cookie(secure, "csrftoken"),
-    "session_cookie": cookie(session_response, "sessionid"),
+    "csrf_cookie": cookie(secure, "__Host-csrftoken"),
+    "session_cookie": cookie(session_response, "__Host-sessionid"),
+    "cookie_names": [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME],
 }))
 """
 
 
 @pytest.fixture(scope="module")
-def production(django_db_setup, django_db_blocker):
-    """One run of the real settings module with production environment variables."""
+def production(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One run of the real settings module with production environment variables (after
+    collectstatic into a folder of its own, as a deployment does: pages link hashed names)."""
     with django_db_blocker.unblock():
         name = connection.settings_dict["NAME"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDGRID_"))}
@@ -62,7 +65,17 @@ def production(django_db_setup, django_db_blocker):
         REDGRID_FIELD_KEYS="dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdCE=",
         DJANGO_ALLOWED_HOSTS="redgrid.example.org",
         DATABASE_URL=f"postgis://postgres@127.0.0.1:5432/{name}",
+        REDGRID_VAR_DIR=str(tmp_path_factory.mktemp("var")),
     )
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert collect.returncode == 0, collect.stderr[-3000:]
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", PRODUCTION_PROBE],
         cwd=ROOT,
@@ -96,6 +109,8 @@ def test_production_pages_carry_hsts_csp_and_the_other_headers(production):
 
 
 def test_production_cookies_are_secure_and_the_session_cookie_is_http_only(production):
+    # "__Host-": only this host may set them, with Secure and Path=/ (ASVS 3.4.4).
+    assert production["cookie_names"] == ["__Host-sessionid", "__Host-csrftoken"]
     assert production["csrf_cookie"]["secure"]
     session = production["session_cookie"]
     assert session["secure"] and session["httponly"]

@@ -3,6 +3,7 @@
 import datetime
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,8 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--admin-phone", default="", help="the first admin's mobile number")
         parser.add_argument(
             "--site-url",
-            default="http://127.0.0.1:8000",
-            help="the site's address, for the activation link (default: the make run address)",
+            default="",
+            help="the site's address, for the activation link (default: REDGRID_SITE_URL)",
         )
         parser.add_argument(
             "--valid-from",
@@ -52,11 +53,7 @@ class Command(BaseCommand):
                 dry_run=not commit,
             )
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(f"- {problem}")
-            raise CommandError(
-                f"Refused: {len(refused.problems)} problem(s); nothing was saved."
-            ) from refused
+            raise refused.command_error(self.stderr) from refused
         except ValidationError as error:
             for message in error.messages:
                 self.stderr.write(f"- {message}")
@@ -77,4 +74,5 @@ class Command(BaseCommand):
             "One-time activation link (shown once; the admin opens it, sets a password and "
             "enrols an authenticator app):"
         )
+        site_url = site_url or settings.SITE_URL
         self.stdout.write(f"  {site_url.rstrip('/')}{created.activation_path}")

@@ -11,14 +11,14 @@ when their type is not on the allow-list. The row is updated and the old file de
 Run it once after upgrading; files uploaded since are already named and cleaned at upload.
 """
 
-import io
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import models, transaction
 
-from core.files import kinds
+from core.files import Kind, kinds
 from core.uploads import (
     ATTACHMENT_EXTENSIONS,
     attachment_clean,
@@ -30,14 +30,14 @@ from core.uploads import (
 class Command(BaseCommand):
     help = "Rename and re-check files stored before the private-file rules (dry run by default)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--commit", action="store_true", help="change files (else dry run)")
 
-    def handle(self, *args, commit=False, **options):
+    def handle(self, *args: Any, commit: bool = False, **options: Any) -> None:
         total = 0
         for kind in kinds().values():
             field = kind.model._meta.get_field(kind.field)
-            rows = kind.model.objects.exclude(**{kind.field: ""}).order_by("pk")
+            rows = kind.model._default_manager.exclude(**{kind.field: ""}).order_by("pk")
             changed = refused = 0
             for instance in rows.iterator():
                 stored = getattr(instance, kind.field)
@@ -66,9 +66,8 @@ class Command(BaseCommand):
         verb = "renamed" if commit else "would be renamed (dry run; --commit to do it)"
         self.stdout.write(f"{total} files {verb}.")
 
-    def _checked(self, kind, data: bytes, name: str) -> tuple[bytes, str]:
-        upload = io.BytesIO(data)
-        upload.name, upload.size = name, len(data)
+    def _checked(self, kind: Kind, data: bytes, name: str) -> tuple[bytes, str]:
+        upload = ContentFile(data, name=name)
         try:
             if kind.inline:
                 return photo_reencode(data, name), ".jpg"
@@ -77,7 +76,9 @@ class Command(BaseCommand):
         except ValidationError:
             return data, ".bin"
 
-    def _replace(self, instance, name: str, field, content: bytes, extension: str) -> None:
+    def _replace(
+        self, instance: models.Model, name: str, field: Any, content: bytes, extension: str
+    ) -> None:
         stored = getattr(instance, name)
         old_name, storage = stored.name, stored.storage
         with transaction.atomic():
@@ -87,7 +88,7 @@ class Command(BaseCommand):
                 for f in (getattr(field, "width_field", None), getattr(field, "height_field", None))
                 if f
             ]
-            type(instance).objects.filter(pk=instance.pk).update(
+            type(instance)._default_manager.filter(pk=instance.pk).update(
                 **{f: getattr(instance, f) for f in fields}
             )
             transaction.on_commit(lambda: storage.delete(old_name))

@@ -41,11 +41,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         except ImportRefused as refused:
-            for problem in refused.problems:
-                self.stderr.write(f"- {problem}")
-            raise CommandError(
-                f"Refused: {len(refused.problems)} problem(s); nothing was saved."
-            ) from refused
+            raise refused.command_error(self.stderr) from refused
         verb = "Imported" if commit else "Checked (dry run, nothing saved)"
         self.stdout.write(
             self.style.SUCCESS(

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.sheets import ImportRefused
 from grids.sheet_import import (
     KINDS,
-    ImportRefused,
     kind_of,
     sheet_import_commit,
     sheet_import_preview,
