@@ -1436,6 +1436,17 @@ def counts() -> dict:
     return result
 
 
+def positions_generate(seed: int = 20231101) -> None:
+    """The demo's service positions (demo.service_points: a centre per community, grid positions,
+    ~200 micro-sites with opening hours, facilities and rooms): what /positions/ and its API
+    serve."""
+    import io
+
+    from demo import service_points
+
+    service_points.load_demo(rng=random.Random(seed), seed=seed, stdout=io.StringIO())
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=["district", "city"], default="district")
@@ -1483,6 +1494,7 @@ def main(argv=None) -> int:
         f"world: {len(world.districts)} districts, {len(world.grids)} area grids, "
         f"{len(world.subgrids)} sub-grids"
     )
+    positions_generate(args.seed)
     members_generate(world, args.members, args.seed, now)
     households_generate(world, args.households, args.seed, now)
     patrols_generate(world, args.seed, now, days=args.patrol_days)

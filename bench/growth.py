@@ -116,11 +116,16 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from django.test import override_settings
+
     from requests_desk.models import Request
 
     result = {"requests": Request.objects.count(), "pages": {}}
-    for key, username, path in pages():
-        result["pages"][key] = {"path": path, "user": username, **measure(username, path)}
+    # The Open311 list with its answer cache off: the growth of building the answer, not of
+    # reading it back from Redis.
+    with override_settings(REDGRID_REQUESTS_DESK_OPEN311_LIST_CACHE_SECONDS=0):
+        for key, username, path in pages():
+            result["pages"][key] = {"path": path, "user": username, **measure(username, path)}
     json.dump(result, sys.stdout)
     return 0
 

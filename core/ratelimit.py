@@ -154,6 +154,41 @@ def rate_exceeded(scope: str, key: str, rate: RateLike, *, now: float | None = N
     return int(count) >= rate.limit
 
 
+def rate_hit_unless_exceeded(
+    hit: tuple[str, str, object],
+    unless: tuple[str, str, object],
+    *,
+    now: float | None = None,
+) -> bool:
+    """`not rate_exceeded(*unless) and rate_hit(*hit)` in one Redis round trip (GET, INCR and
+    EXPIRE NX in one MULTI/EXEC; issue 17): False when `unless` has used up its window or `hit`
+    goes over its limit. On Redis the hit is counted even when `unless` refuses (the address is
+    refused anyway); other caches take the two calls. Fails open like both."""
+    if not type(cache).__name__.startswith("RedisCache") or not hit[1] or not unless[1]:
+        return not rate_exceeded(*unless, now=now) and rate_hit(*hit, now=now)
+    moment = time.time() if now is None else now
+    hit_rate, unless_rate = Rate.of(hit[2]), Rate.of(unless[2])
+    index, ttl = _window(hit_rate, moment)
+    hit_name = cache.make_and_validate_key(_cache_key(hit[0], hit[1], index))
+    unless_name = cache.make_and_validate_key(
+        _cache_key(unless[0], unless[1], _window(unless_rate, moment)[0])
+    )
+    try:
+        client = cache._cache.get_client(hit_name, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=True)
+        pipe.get(unless_name)
+        pipe.incr(hit_name)
+        pipe.expire(hit_name, ttl, nx=True)
+        seen, count, _expiry_set = pipe.execute()
+    except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
+        logger.warning("rate limit %s skipped, cache unavailable: %s", hit[0], type(exc).__name__)
+        return True
+    # Django's RedisCache stores integers as plain numbers (what INCR reads and writes).
+    if seen is not None and int(seen) >= unless_rate.limit:
+        return False
+    return int(count) <= hit_rate.limit
+
+
 def rate_clear(scope: str, key: str, rate: RateLike, *, now: float | None = None) -> None:
     """Forget the current window's count of `key` (e.g. a user's failures after they log in)."""
     if not key:

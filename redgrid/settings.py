@@ -95,7 +95,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "redgrid.urls"
 # Widgets render through TEMPLATES: templates/django/forms/widgets/select_option.html shows an empty
 # choice as 请选择 ("Please choose") instead of Django's "---------" in every select (admin too).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# core.forms_renderer: the same, with inputs, radio/checkbox options and selects built in Python
+# (byte-identical HTML, one template render per widget instead of one per option; issue 17).
+FORM_RENDERER = "core.forms_renderer.FastTemplatesSetting"
 WSGI_APPLICATION = "redgrid.wsgi.application"
 
 TEMPLATES = [
@@ -135,6 +137,19 @@ DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)
 if IS_POSTGIS and DB_CONNECT_TIMEOUT > 0:
     # Fail fast while PostgreSQL restarts: requests answer 503 within seconds instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+# Server-side parameter binding: psycopg sends the parameters apart from the SQL text, so a query
+# run DB_PREPARE_THRESHOLD times on one connection becomes a prepared statement and PostgreSQL stops
+# re-planning it (the status page's join plans in ~4 ms and runs in ~0.4 ms; issue 17). Behind a
+# pooler in transaction mode this needs PgBouncer >= 1.21 with max_prepared_statements set
+# (docs/deployment.md). Off by default: Django's PostGIS backend caches the geometry type's OID
+# per process and server-side binding sends it, so a re-created PostGIS extension (a restore, a
+# test that migrates it away and back) fails every spatial write with "cache lookup failed for
+# type" until the process restarts (seen in the full test suite; docs/benchmarks.md, issue 17).
+DB_SERVER_SIDE_BINDING = env_bool("DB_SERVER_SIDE_BINDING", False)
+if IS_POSTGIS and DB_SERVER_SIDE_BINDING:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 2)
+    )
 if not IS_POSTGIS:
     # SQLite: wait for the writer lock instead of failing at once when web, worker and beat overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

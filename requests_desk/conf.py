@@ -157,6 +157,12 @@ class RequestsDeskSettings(AppSettings):
         90, "Open311: the longest start_date..end_date window, in days.", check=positive
     )
     OPEN311_MAX_RESULTS = Setting(1000, "Open311: the most requests in one answer.", check=positive)
+    OPEN311_LIST_CACHE_SECONDS = Setting(
+        10,
+        "Open311: how long a GET requests answer is served from the cache (0: never). Any new "
+        "request or timeline entry starts a new answer at once; other edits show within this "
+        "many seconds.",
+    )
 
 
 conf = RequestsDeskSettings()

@@ -162,6 +162,23 @@ def queue_filter(
     return qs
 
 
+# What a queue row shows (requests_desk/queue.html) and the keyset columns.
+QUEUE_ROW_FIELDS = (
+    "id",
+    "code",
+    "stage",
+    "source",
+    "created_at",
+    "due_at",
+    "extension_requested_until",
+    "reopen_requested_at",
+    "category__name",
+    "category__name_en",
+    "grid__name",
+    "community__name",
+)
+
+
 def queue_page(
     qs: QuerySet[Any], *, sort: str = "new", cursor: str = "", page_size: int | None = None
 ) -> QueuePage:
@@ -187,10 +204,11 @@ def queue_page(
         qs = qs.filter(after | Q(**{f"{column}__isnull": True}) if nulls_last else after)
     ordering = queue_ordering(sort)
     rows = list(
-        qs.select_related("category__parent", "grid", "community", "assignee", "department")
-        # The rows show names, not shapes: fetching and parsing each row's grid and community
-        # boundary would cost more than the rest of the page.
-        .defer("grid__boundary", "community__boundary")
+        qs.select_related("category", "grid", "community")
+        # The columns a row shows, not the shapes (parsing each row's grid and community boundary
+        # cost more than the rest of the page) nor the reporter's encrypted contact details
+        # (four decryptions a row) nor the other 40 columns (issue 17).
+        .only(*QUEUE_ROW_FIELDS)
         .order_by(*ordering)[: page_size + 1]
     )
     next_cursor = None
@@ -271,6 +289,45 @@ def photos_visible_to(user: User | AnonymousUser) -> QuerySet[RequestPhoto]:
     return public_photos()
 
 
+# What the public status page reads of a request and its related rows (requests_desk.public,
+# proof.secret_matches, the status template): 52 columns instead of 134 (issue 17).
+PUBLIC_REQUEST_FIELDS = (
+    "id",
+    "code",
+    "source",
+    "created_by_id",
+    "description",
+    "location",
+    "address",
+    "address_id",
+    "media_url",
+    "stage",
+    "closure_type",
+    "cancel_reason",
+    "target",
+    "due_at",
+    "created_at",
+    "updated_at",
+    "support_count",
+    "reporter_proof",
+    "category__code",
+    "category__name",
+    "category__limit_amount",
+    "category__limit_unit",
+    "category__parent__name",
+    "community__name",
+    "street__name",
+    "grid__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "department__name",
+    "merged_into__code",
+    "merged_into__stage",
+    "rating__overall",
+)
+
+
 # What a case's public views (the status page, Open311) show of its relations.
 PUBLIC_RELATED = (
     "category__parent",
@@ -319,13 +376,14 @@ def public_request(code: str) -> Request | None:
             Prefetch(
                 "events",
                 queryset=RequestEvent.objects.filter(public=True)
+                .only("id", "request_id", "action", "to_stage", "message", "note", "created_at")
                 .prefetch_related(Prefetch("photos", queryset=public_photos()))
                 .order_by("created_at", "id"),
                 to_attr="public_events",
             )
         )
         # Names only: not the grid's, community's and street's boundaries.
-        .defer("grid__boundary", "community__boundary", "street__boundary")
+        .only(*PUBLIC_REQUEST_FIELDS)
         .filter(code=(code or "").strip().upper())
         .first()
     )

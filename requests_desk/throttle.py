@@ -14,7 +14,7 @@ address from the trusted proxy, fail open when the cache is down — see that mo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.ratelimit import Rate, rate_exceeded, rate_hit
+from core.ratelimit import Rate, rate_exceeded, rate_hit, rate_hit_unless_exceeded
 from requests_desk.conf import conf
 
 
@@ -22,7 +22,18 @@ def submission_allow(*, ip: str, phone: str = "") -> None:
     """Count a submission; raise ValidationError when this address or phone sent too many."""
     ip_rate, phone_rate = Rate.of(conf.RATE_LIMIT_PER_IP), Rate.of(conf.RATE_LIMIT_PER_PHONE)
     phone = (phone or "").strip()
-    if phone and rate_exceeded("rq-submit-phone", phone, phone_rate):
+    if phone and ip:
+        # The phone's window read and the address counted in one round trip (issue 17); which
+        # of the two refused is looked up only on a refusal.
+        allowed = rate_hit_unless_exceeded(
+            ("rq-submit-ip", ip, ip_rate), ("rq-submit-phone", phone, phone_rate)
+        )
+        phone_refused = not allowed and rate_exceeded("rq-submit-phone", phone, phone_rate)
+        ip_allowed = allowed
+    else:
+        phone_refused = bool(phone) and rate_exceeded("rq-submit-phone", phone, phone_rate)
+        ip_allowed = phone_refused or rate_hit("rq-submit-ip", ip, ip_rate)
+    if phone_refused:
         raise ValidationError(
             _(
                 "Too many requests from this phone number. Please try again "
@@ -31,7 +42,7 @@ def submission_allow(*, ip: str, phone: str = "") -> None:
             % {"minutes": phone_rate.minutes},
             code="rate_phone",
         )
-    if not rate_hit("rq-submit-ip", ip, ip_rate):
+    if not ip_allowed:
         raise ValidationError(
             _(
                 "Too many requests from your network. Please try again in "
@@ -47,9 +58,10 @@ def submission_allow(*, ip: str, phone: str = "") -> None:
 def status_allow(*, ip: str) -> bool:
     """Count one look at a status page (or one code lookup) from this address; False once the
     address used up its looks, or its looks at unknown codes (guessing), for the window."""
-    if rate_exceeded("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES)):
-        return False
-    return rate_hit("rq-status", ip, Rate.of(conf.RATE_LIMIT_STATUS))
+    return rate_hit_unless_exceeded(
+        ("rq-status", ip, Rate.of(conf.RATE_LIMIT_STATUS)),
+        ("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES)),
+    )
 
 
 def status_missed(*, ip: str) -> None:

@@ -15,7 +15,12 @@ from grids.jurisdiction import get_scoped_object_or_404
 from service_points import selectors, services
 from service_points.forms import PositionFilterForm
 from service_points.models import Booking
-from service_points.serializers import BookingSerializer, RoomSerializer, position_feature
+from service_points.serializers import (
+    BookingSerializer,
+    RoomSerializer,
+    position_feature,
+    position_features,
+)
 from service_points.views import filter_kwargs
 
 FEATURE_COLLECTION = inline_serializer(
@@ -73,10 +78,8 @@ class PositionListView(APIView):
         form = PositionFilterForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)
-        positions = selectors.positions_public(**filter_kwargs(form))
-        return Response(
-            {"type": "FeatureCollection", "features": [position_feature(p) for p in positions]}
-        )
+        rows = selectors.positions_feature_rows(**filter_kwargs(form))
+        return Response({"type": "FeatureCollection", "features": position_features(rows)})
 
 
 class PositionDetailView(APIView):

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from service_points.models import Booking, Room
+from service_points.models import Booking, Room, Tier
 
 
 def position_feature(p) -> dict:
@@ -42,6 +42,52 @@ def position_feature(p) -> dict:
     if distance is not None:
         feature["properties"]["distance_m"] = round(distance, 1)
     return feature
+
+
+def position_features(rows: list[dict]) -> list[dict]:
+    """selectors.positions_feature_rows as GeoJSON Features: the same dict position_feature
+    builds from a model instance."""
+    tiers = dict(Tier.choices)
+    detail = reverse("service_points:detail", args=[0])[: -len("0/")]
+    features = []
+    for r in rows:
+        location = r["location"]
+        feature = {
+            "type": "Feature",
+            "id": r["id"],
+            "geometry": {"type": "Point", "coordinates": [location.x, location.y]},
+            "properties": {
+                "id": r["id"],
+                "name": r["name"],
+                "tier": r["tier"],
+                "tier_label": str(tiers.get(r["tier"], r["tier"])),
+                "parent_id": r["parent_id"],
+                "community": r["community__name"],
+                "community_code": r["community__code"],
+                "grid_code": r["grid__code"] if r["grid_id"] else None,
+                "grid": r["grid__name"] if r["grid_id"] else None,
+                "subgrid_code": r["subgrid__code"] if r["subgrid_id"] else None,
+                "address": r["address"],
+                "floor_area": float(r["floor_area"]) if r["floor_area"] is not None else None,
+                "contact_phone": r["contact_phone"],
+                "functions": r["functions"],
+                "facilities": r["facilities"],
+                "open_now": bool(r["is_open"]),
+                "opening_hours": [
+                    {
+                        "weekday": weekday,
+                        "opens": opens.strftime("%H:%M"),
+                        "closes": closes.strftime("%H:%M"),
+                    }
+                    for weekday, opens, closes in r["opening_hours"]
+                ],
+                "url": f"{detail}{r['id']}/",
+            },
+        }
+        if r.get("distance") is not None:
+            feature["properties"]["distance_m"] = round(r["distance"], 1)
+        features.append(feature)
+    return features
 
 
 class RoomSerializer(serializers.ModelSerializer):

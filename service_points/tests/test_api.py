@@ -147,3 +147,39 @@ def test_the_openapi_schema_documents_the_endpoints(api):
         assert path in schema["paths"], path
     params = {p["name"] for p in schema["paths"]["/api/v1/positions/"]["get"]["parameters"]}
     assert {"tier", "function", "facility", "open_now", "lat", "lon"} <= params
+
+
+@pytest.mark.parametrize("query", [{}, {"lat": "22.75", "lon": "113.93"}, {"tier": "micro_site"}])
+def test_list_features_are_what_position_feature_builds(positions, lookups, query):
+    """The list builds its features from narrow rows (issue 17): the same JSON as the detail's
+    position_feature over model instances, in the same order, with a constant number of
+    queries however many positions there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from service_points import selectors
+    from service_points.forms import PositionFilterForm
+    from service_points.models import Function, OpeningHours
+    from service_points.serializers import position_feature, position_features
+    from service_points.views import filter_kwargs
+
+    positions.grid_a.facilities.add(*Facility.objects.all()[:3])
+    positions.grid_a.functions.add(*Function.objects.all()[:2])
+    for weekday in (3, 0, 1):
+        OpeningHours.objects.create(
+            position=positions.grid_a,
+            weekday=weekday,
+            opens=datetime.time(9),
+            closes=datetime.time(17),
+        )
+    form = PositionFilterForm(query)
+    assert form.is_valid()
+    args = filter_kwargs(form)
+    expected = [position_feature(p) for p in selectors.positions_public(**args)]
+    for feature in expected:
+        hours = feature["properties"]["opening_hours"]
+        hours.sort(key=lambda h: (h["weekday"], h["opens"]))
+    with CaptureQueriesContext(connection) as captured:
+        got = position_features(selectors.positions_feature_rows(**args))
+    assert got == expected
+    assert len(captured.captured_queries) == 4

@@ -1,0 +1,67 @@
+"""Hot pages run a fixed number of queries whatever the data (issue 17): the public status page
+with a long public timeline, the staff queue with more rows, the Open311 list served from its
+answer cache."""
+
+import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import login_verified
+from requests_desk import flow
+from requests_desk.models import Request, Stage
+from requests_desk.tests.test_flow import bring_to
+
+LISTED = Request.Source.RESIDENT_FORM
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_status_page_queries_do_not_grow_with_the_timeline(client, world, make_request):
+    short = make_request(source=LISTED, consent=True, reporter_phone="13812345678")
+    long = make_request(source=LISTED, consent=True, reporter_phone="13812345679")
+    for item in (short, long):
+        bring_to(item, Stage.DISPATCHED, world.users.district_admin)
+    for n in range(6):
+        flow.transition(
+            case=long, action="reply", by=world.users.grid_head, note=f"第{n}次回复", public=True
+        )
+    url = lambda item: reverse("requests_desk:status", args=[item.code])  # noqa: E731
+    client.get(url(short))  # rate-limit keys and templates warm
+    assert _queries(client, url(short)) == _queries(client, url(long))
+
+
+def test_queue_queries_do_not_grow_with_the_rows(client, world, make_request):
+    login_verified(client, world.users.district_admin)
+    make_request(grid="A1a")
+    small = _queries(client, "/requests/queue/?stage=")
+    for grid in ("A1b", "A2a", "B1a", "B1b", "A1a", "A1b"):
+        make_request(grid=grid, description=f"{grid} 网格里的暴露垃圾")
+    assert _queries(client, "/requests/queue/?stage=") == small
+
+
+def test_open311_list_answers_from_its_cache_until_a_request_is_written(
+    client, world, make_request
+):
+    make_request(grid="A1a", source=LISTED)
+    url = "/open311/v2/requests.json"
+    first = client.get(url)
+    etag = first["ETag"]
+    # Served again: one query (the change mark), the same bytes and ETag.
+    assert _queries(client, url) == 1
+    assert client.get(url).content == first.content
+    # The client that has it gets a 304 without a body.
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    # A new request (or any timeline entry) is in the next answer at once.
+    make_request(grid="B1a", source=LISTED, description="新的一件")
+    fresh = client.get(url)
+    assert fresh["ETag"] != etag
+    assert len(json.loads(fresh.content)) == 2
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
