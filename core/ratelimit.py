@@ -155,8 +155,8 @@ def rate_exceeded(scope: str, key: str, rate: RateLike, *, now: float | None = N
 
 
 def rate_hit_unless_exceeded(
-    hit: tuple[str, str, object],
-    unless: tuple[str, str, object],
+    hit: tuple[str, str, RateLike],
+    unless: tuple[str, str, RateLike],
     *,
     now: float | None = None,
 ) -> bool:

@@ -128,7 +128,7 @@ FEATURE_VALUES = (
 )
 
 
-def positions_feature_rows(**filters) -> list[dict]:
+def positions_feature_rows(**filters: Any) -> list[dict[str, Any]]:
     """The API list's positions as plain rows (FEATURE_VALUES, plus `distance` with `near`, and
     `functions`, `facilities` and `opening_hours`): four narrow queries and no model instances,
     in positions_public's order. Building 317 features from model instances with their prefetched
