@@ -59,14 +59,27 @@ def pytest_runtest_teardown(item, nextitem):
     if marker is None or not marker.kwargs.get("serialized_rollback"):
         return  # plain tests roll back; other transactional tests' flush runs post_migrate
     from django.contrib.contenttypes.models import ContentType
-    from django.db import connections
+    from django.core.management import call_command
+    from django.db import IntegrityError, connections
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents:
-                connection.creation.deserialize_db_from_string(contents)
+                try:
+                    connection.creation.deserialize_db_from_string(contents)
+                except IntegrityError:
+                    # Something re-created seeded rows (content types, lazily) between the
+                    # test's flush and this restore: empty the tables again, then restore.
+                    call_command(
+                        "flush",
+                        database=connection.alias,
+                        interactive=False,
+                        inhibit_post_migrate=True,
+                        verbosity=0,
+                    )
+                    connection.creation.deserialize_db_from_string(contents)
     ContentType.objects.clear_cache()
 
 

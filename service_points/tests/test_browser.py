@@ -53,6 +53,7 @@ def test_the_public_map_filtered_to_open_now_on_a_phone(
         page.get_by_role("button", name="离我最近").click()
         page.wait_for_url("**lat=*")
         page.wait_for_selector("#position-map[data-loaded=true]")
+        page.wait_for_selector(".position-item .distance")  # the list of the new address
         first = page.locator(".position-item").first
         assert first.locator(".position-name").inner_text() == "B1社区党群服务中心"
         assert first.locator(".distance").inner_text() == "0米"
