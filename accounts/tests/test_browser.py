@@ -42,6 +42,15 @@ def test_a_new_grid_worker_activates_on_a_phone_and_sees_their_grid(
     assert "密码太短" in page.content()
     page.fill("input[name=new_password1]", NEW_PASSWORD)
     page.fill("input[name=new_password2]", NEW_PASSWORD)
+    # "显示密码" shows what was typed (ASVS 2.1.12) and hides it again.
+    toggle = page.locator("input[name=new_password1] + button.password-toggle")
+    toggle.click()
+    assert page.get_attribute("input[name=new_password1]", "type") == "text"
+    assert toggle.inner_text() == "隐藏密码" and toggle.get_attribute("aria-pressed") == "true"
+    page.screenshot(path=str(artifacts / "accounts-activate-shown-phone.png"), full_page=True)
+    toggle.click()
+    assert page.get_attribute("input[name=new_password1]", "type") == "password"
+    assert toggle.inner_text() == "显示密码"
     page.screenshot(path=str(artifacts / "accounts-activate-phone.png"), full_page=True)
     page.click("main button[type=submit]")
     page.wait_for_url("**/dashboard/**")

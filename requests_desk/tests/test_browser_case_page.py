@@ -56,7 +56,7 @@ def test_the_case_page_follows_each_action_on_a_phone(
     assert "accept" not in actions_shown(page) and "file" in actions_shown(page)
     assert page.locator("#case-timeline li").last.get_attribute("data-action") == "accept"
     # The outcome is announced and takes the focus (once htmx has settled the swap).
-    page.wait_for_function("document.activeElement.classList.contains('case-outcome')")
+    page.wait_for_function("() => document.activeElement.classList.contains('case-outcome')")
 
     do(page, "file")
     assert page.locator("#case-stage").inner_text() == "已立案"
