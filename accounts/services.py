@@ -11,7 +11,6 @@ acting user taken from the request by accounts.middleware.AuditActorMiddleware.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import ADMIN_SITE_ROLES, ROLE_LEVEL, Role, User
+from core.phones import MOBILE_PHONE
 
 if TYPE_CHECKING:
     from typing import Any
 
     from grids.models import HierarchyNode
 
-PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+PHONE_PATTERN = MOBILE_PHONE
 _UNSET = object()
 
 

@@ -259,27 +259,7 @@ class LocateView(APIView):
         ),
     )
     def get(self, request):
-        errors = {}
-        values = {}
-        for name, low, high in (("lon", -180, 180), ("lat", -90, 90)):
-            raw = request.query_params.get(name)
-            try:
-                value = float(raw)
-            except (TypeError, ValueError):
-                errors[name] = _("%(name)s must be a number.") % {"name": name}
-                continue
-            if not low <= value <= high:
-                errors[name] = _("%(name)s must be between %(low)s and %(high)s.") % {
-                    "name": name,
-                    "low": low,
-                    "high": high,
-                }
-            values[name] = value
-        if errors:
-            raise ValidationError(errors)
-        location = locate(
-            (values["lon"], values["lat"]), on=_parse_date(request.query_params.get("on"))
-        )
+        location = locate(_lonlat(request), on=_parse_date(request.query_params.get("on")))
         if not location.inside:
             return Response(
                 {

@@ -15,9 +15,6 @@ and per address (REDGRID_REQUESTS_DESK_RATE_LIMIT_ALERT_SUBSCRIBE), alerts per s
 per day (ALERTS_PER_DAY): a busy area cannot flood a phone.
 """
 
-import re
-
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,29 +23,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.phones import MOBILE_PHONE
 from core.ratelimit import Rate, rate_hit
 from notifications.services import notification_enqueue
 from privacy.crypto import blind_index
 from requests_desk import public
 from requests_desk.conf import conf
 from requests_desk.models import AreaAlert, Request
+from requests_desk.notices import absolute_link, status_link
 
 CONFIRM_SALT = "requests_desk.alert_confirm"
 STOP_SALT = "requests_desk.alert_stop"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
-PHONE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def _absolute(path: str) -> str:
-    """A link that works from an SMS or an e-mail: the site's address (REDGRID_SITE_URL) + path."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def parse_contact(contact: str) -> tuple[str, str]:
     """(channel, address) of what a resident typed: a mainland mobile number or an e-mail
     address; ValidationError otherwise."""
     contact = (contact or "").strip()
-    if PHONE.match(contact):
+    if MOBILE_PHONE.match(contact):
         return AreaAlert.Channel.SMS, contact
     try:
         if len(contact) > 200:
@@ -119,7 +112,7 @@ def alert_subscribe(*, area, contact: str) -> None:
             return
     if alert.confirmed_at is not None:
         return
-    link = _absolute(reverse("areas:alert_confirm", args=[confirm_token(alert)]))
+    link = absolute_link(reverse("areas:alert_confirm", args=[confirm_token(alert)]))
     _send(
         alert,
         kind="area_alert_confirm",
@@ -168,7 +161,7 @@ def alerts_for_new_request(*, case: Request) -> int:
     if not alerts:
         return 0
     shown = public.public_case(case)
-    link = _absolute(reverse("requests_desk:status", args=[case.code]))
+    link = status_link(case)
     rate = Rate(conf.ALERTS_PER_DAY, 86400)
     sent = 0
     seen = set()
@@ -177,7 +170,7 @@ def alerts_for_new_request(*, case: Request) -> int:
         if key in seen or not rate_hit("rq-alert-sent", f"{alert.pk}", rate):
             continue
         seen.add(key)
-        stop = _absolute(reverse("areas:alert_stop", args=[stop_token(alert)]))
+        stop = absolute_link(reverse("areas:alert_stop", args=[stop_token(alert)]))
         description = (shown.description or "")[:80]
         _send(
             alert,

@@ -5,6 +5,7 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MultiplePhotoField
+from core.phones import MOBILE_PHONE
 from grids import gazetteer
 from grids.jurisdiction import scope_queryset
 from grids.models import AreaGrid, Community
@@ -13,7 +14,7 @@ from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
 from requests_desk.selectors import categories_tree
 
-PHONE_PATTERN = r"^1[3-9]\d{9}$"
+PHONE_PATTERN = MOBILE_PHONE.pattern
 
 
 def category_choices():

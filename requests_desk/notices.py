@@ -18,9 +18,14 @@ from requests_desk import texts
 from requests_desk.models import Request, Stage
 
 
+def absolute_link(path: str) -> str:
+    """A link that works from an SMS or an e-mail: the site's address (REDGRID_SITE_URL) + path."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def status_link(case: Request) -> str:
     """The absolute address of `case`'s public status page, for messages leaving the site."""
-    return settings.SITE_URL.rstrip("/") + reverse("requests_desk:status", args=[case.code])
+    return absolute_link(reverse("requests_desk:status", args=[case.code]))
 
 
 def _resident_notice(case: Request, stage: str):
