@@ -32,7 +32,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -95,13 +96,21 @@ def _cache_key(scope: str, key: str, index: int) -> str:
     return f"ratelimit:{scope}:{digest}:{index}"
 
 
+def _redis() -> RedisCache | None:
+    """The default cache when it is Django's RedisCache (`cache` is a proxy: its own type says
+    nothing), else None."""
+    backend = caches["default"]
+    return backend if isinstance(backend, RedisCache) else None
+
+
 def _incr_redis(name: str, ttl: int) -> int | None:
     """INCR + EXPIRE NX in one round trip, when the default cache is Django's RedisCache."""
-    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if client_of is None or not type(cache).__name__.startswith("RedisCache"):
+    backend = _redis()
+    if backend is None:
         return None
-    full = cache.make_and_validate_key(name)
-    pipe = client_of(full, write=True).pipeline(transaction=True)
+    full = backend.make_and_validate_key(name)
+    client = backend._cache.get_client(full, write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline(transaction=True)
     pipe.incr(full)
     pipe.expire(full, ttl, nx=True)
     count, _expiry_set = pipe.execute()
@@ -164,17 +173,18 @@ def rate_hit_unless_exceeded(
     EXPIRE NX in one MULTI/EXEC; issue 17): False when `unless` has used up its window or `hit`
     goes over its limit. On Redis the hit is counted even when `unless` refuses (the address is
     refused anyway); other caches take the two calls. Fails open like both."""
-    if not type(cache).__name__.startswith("RedisCache") or not hit[1] or not unless[1]:
+    backend = _redis()
+    if backend is None or not hit[1] or not unless[1]:
         return not rate_exceeded(*unless, now=now) and rate_hit(*hit, now=now)
     moment = time.time() if now is None else now
     hit_rate, unless_rate = Rate.of(hit[2]), Rate.of(unless[2])
     index, ttl = _window(hit_rate, moment)
-    hit_name = cache.make_and_validate_key(_cache_key(hit[0], hit[1], index))
-    unless_name = cache.make_and_validate_key(
+    hit_name = backend.make_and_validate_key(_cache_key(hit[0], hit[1], index))
+    unless_name = backend.make_and_validate_key(
         _cache_key(unless[0], unless[1], _window(unless_rate, moment)[0])
     )
     try:
-        client = cache._cache.get_client(hit_name, write=True)  # type: ignore[attr-defined]
+        client = backend._cache.get_client(hit_name, write=True)  # type: ignore[attr-defined]
         pipe = client.pipeline(transaction=True)
         pipe.get(unless_name)
         pipe.incr(hit_name)

@@ -156,6 +156,12 @@ class RequestsDeskSettings(AppSettings):
     OPEN311_MAX_DAYS = Setting(
         90, "Open311: the longest start_date..end_date window, in days.", check=positive
     )
+    STATUS_PAGE_CACHE_SECONDS = Setting(
+        120,
+        "How long the public status page, as every anonymous visitor sees it, is served from the "
+        "cache (0: never). A change of the request (stage, reply, “+1”, rating) shows at once; "
+        "renamed categories or places show within this many seconds.",
+    )
     OPEN311_MAX_RESULTS = Setting(1000, "Open311: the most requests in one answer.", check=positive)
     OPEN311_LIST_CACHE_SECONDS = Setting(
         10,

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
@@ -366,6 +367,23 @@ def reporter_photos(item: Request) -> QuerySet[RequestPhoto]:
         .filter(Q(event__isnull=True) | Q(event__action="feedback", event__public=True))
         .order_by("event_id", "pk")
     )
+
+
+def public_status_mark(code: str) -> tuple | None:
+    """What the public status page of `code` depends on that can change, read in one indexed
+    lookup (the page cache's key, core.page_cache): the request's and, when merged, the other
+    request's last change, "+1" count and newest timeline entry. None: no such request."""
+    request_table, event_table = Request._meta.db_table, RequestEvent._meta.db_table
+    sql = (
+        f"SELECT r.id, r.updated_at, r.support_count, m.updated_at, m.support_count,"
+        f" (SELECT max(e.id) FROM {event_table} e WHERE e.request_id = r.id),"
+        f" (SELECT max(e.id) FROM {event_table} e WHERE e.request_id = m.id)"
+        f" FROM {request_table} r LEFT JOIN {request_table} m ON m.id = r.merged_into_id"
+        f" WHERE r.code = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [(code or "").strip().upper()])
+        return cursor.fetchone()
 
 
 def public_request(code: str) -> Request | None:

@@ -429,7 +429,10 @@ def request_reroute(
     if grid is not None:
         community = grid.community
     Request.objects.filter(pk=case.pk).update(
-        grid=grid, community_id=community.pk, street_id=community.street_id
+        grid=grid,
+        community_id=community.pk,
+        street_id=community.street_id,
+        updated_at=timezone.now(),
     )
     case.refresh_from_db()
     monthly_figures_change(before=locked, after=case)

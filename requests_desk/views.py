@@ -1,6 +1,7 @@
 """Pages of the requests desk: the resident's form and status page (public), the staff queue and
 case page (jurisdiction-scoped). Views parse, call a service or selector, and render."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -12,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from core import access
+from core import access, page_cache
 from core.conf import conf as files_conf
 from core.errors import form_add_errors
 from core.files import authorised_file_response
@@ -455,14 +457,38 @@ def _status_page(request, item, *, rating_form=None, status=200, extra=None):
 
 
 def status(request, code):
-    """The public status page: stage, time limit, public replies — never personal data."""
+    """The public status page: stage, time limit, public replies — never personal data.
+
+    What every anonymous visitor sees is rendered once per change of the request and then served
+    from the cache (core.page_cache), keyed on selectors.public_status_mark; the reporter's own
+    view (proof cookie, SMS-proved session, just sent) is always rendered."""
     if not throttle.status_allow(ip=_client_ip(request)):
         return _too_many(request)
+    code = (code or "").strip().upper()
+    key = None
+    if (
+        conf.STATUS_PAGE_CACHE_SECONDS
+        and page_cache.anonymous_plain_get(request)
+        and NEW_CODE_COOKIE not in request.COOKIES
+        and code not in proof.cookie_secrets(request)
+    ):
+        mark = selectors.public_status_mark(code)
+        if mark is None:
+            throttle.status_missed(ip=_client_ip(request))
+            raise Http404
+        digest = hashlib.blake2b(repr(mark).encode(), digest_size=12).hexdigest()
+        key = f"rq-status-page:{code}:{get_language()}:{digest}"
+        cached = page_cache.page_get(request, key)
+        if cached is not None:
+            return cached
     item = selectors.public_request(code)
     if item is None:
         throttle.status_missed(ip=_client_ip(request))
         raise Http404
-    return _status_page(request, item)
+    response = _status_page(request, item)
+    if key is not None:
+        page_cache.page_store(key, response, timeout=conf.STATUS_PAGE_CACHE_SECONDS)
+    return response
 
 
 @require_POST

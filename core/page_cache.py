@@ -1,0 +1,59 @@
+"""Whole public pages kept in the cache, with a hole for the CSRF token.
+
+A public page that looks the same to every anonymous visitor (the request status page) is rendered
+once per change and then served from the cache: the caller keys it on a *change mark* read from
+the database (so a write shows at once) and the language. The page's forms still need the
+visitor's own CSRF token, so the stored HTML carries a placeholder where the token was and each
+answer puts this visitor's token back (`django.middleware.csrf.get_token`, which also sets the
+cookie when the browser has none).
+
+Only answers that do not depend on who asks may be stored: `anonymous_plain_get` says whether a
+request is such a visitor (no session, no flash messages, no query string).
+"""
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+# Not something a page can contain by accident: letters only, never produced by escaping.
+CSRF_HOLE = "REDGRIDCSRFHOLEf3a9c1d7e5b2"
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+MESSAGES_COOKIE = "messages"
+
+
+def anonymous_plain_get(request: HttpRequest) -> bool:
+    """Whether the answer to `request` can be the same as every other anonymous visitor's: a GET
+    without a query string from a browser with no session and no pending flash messages."""
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+        and not getattr(request, "htmx", False)
+    )
+
+
+def page_get(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The stored page under `key` with this visitor's CSRF token, or None."""
+    html = cache.get(key)
+    if html is None:
+        return None
+    if CSRF_HOLE in html:
+        html = html.replace(CSRF_HOLE, get_token(request))
+    return HttpResponse(html)
+
+
+def page_store(key: str, response: HttpResponse, *, timeout: int) -> None:
+    """Keep a rendered 200 answer under `key`, its CSRF token replaced by the hole."""
+    if response.status_code != 200 or response.streaming or timeout <= 0:
+        return
+    html = response.content.decode(response.charset or "utf-8")
+    tokens = set(_TOKEN.findall(html))
+    if len(tokens) > 1:
+        return  # not one render's token: do not guess
+    for token in tokens:
+        html = html.replace(token, CSRF_HOLE)
+    cache.set(key, html, timeout)

@@ -1,0 +1,125 @@
+"""The public status page as every anonymous visitor sees it comes from the cache
+(core.page_cache) until the request changes; a change shows at once, the reporter's own view and
+signed-in staff are never served (nor stored) from it, and every visitor's form carries their own
+CSRF token (attack tests over HTTP)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from core.page_cache import CSRF_HOLE
+from requests_desk import flow
+from requests_desk.models import Request, Stage
+from requests_desk.services import request_reroute, request_support
+from requests_desk.tests.test_flow import PATH, bring_to, handler_of
+from requests_desk.tests.test_intake import URL, form_data
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def url(item):
+    return reverse("requests_desk:status", args=[item.code])
+
+
+@pytest.fixture
+def dispatched(world, make_request):
+    item = make_request(reporter_phone="13812345678", consent=True)
+    return bring_to(item, Stage.DISPATCHED, world.users.district_admin)
+
+
+def test_a_second_visitor_is_answered_from_the_cache_with_one_query(
+    world, dispatched, django_assert_num_queries
+):
+    first = Client().get(url(dispatched)).content.decode()
+    with django_assert_num_queries(1):  # the change mark
+        response = Client().get(url(dispatched))
+    second = response.content.decode()
+    assert response.status_code == 200 and "已派遣" in second
+    assert CSRF_HOLE not in second
+    # The same page apart from each visitor's own CSRF token.
+    assert TOKEN.sub("", first) == TOKEN.sub("", second)
+    assert TOKEN.findall(first)[0] != TOKEN.findall(second)[0]
+
+
+def test_a_reply_a_plus_one_and_a_new_place_show_at_once(world, dispatched, settings):
+    visitor = Client()
+    assert "网格员已在路上" not in visitor.get(url(dispatched)).content.decode()
+    flow.transition(
+        case=dispatched,
+        action="reply",
+        by=world.users.grid_head,
+        note="网格员已在路上",
+        public=True,
+    )
+    assert "网格员已在路上" in visitor.get(url(dispatched)).content.decode()
+    assert request_support(case=dispatched, client_ip="10.1.2.3")
+    assert "另有 1 位居民反映了同一问题" in visitor.get(url(dispatched)).content.decode()
+    other = next(g for g in world.grids.values() if g.community_id != dispatched.community_id)
+    request_reroute(case=dispatched, grid=other)
+    assert other.community.name in visitor.get(url(dispatched)).content.decode()
+
+
+def test_closing_shows_at_once_and_the_cached_rating_form_takes_the_visitors_own_token(
+    world, dispatched
+):
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get(url(dispatched))
+    handler = handler_of(dispatched)
+    for action, params in PATH[Stage.CLOSED][3:]:
+        by = handler if action in flow.HANDLING_ACTIONS else world.users.district_admin
+        flow.transition(case=dispatched, action=action, by=by, **params)
+    item = dispatched
+    Client().get(url(item))  # another visitor renders and stores the closed page
+    page = visitor.get(url(item)).content.decode()
+    assert 'id="rate"' in page
+    token = TOKEN.findall(page)[0]
+    response = visitor.post(
+        reverse("requests_desk:rate", args=[item.code]),
+        {"csrfmiddlewaretoken": token, "score": 5, "proof": "5678"},
+    )
+    assert response.status_code == 302  # accepted: not a CSRF refusal
+    item.refresh_from_db()
+    assert item.rating.overall == 5
+    assert "评价" in visitor.get(url(item)).content.decode()
+
+
+def test_the_reporters_own_view_is_never_stored_nor_served_from_the_cache(
+    world, categories, client
+):
+    description = "三栋楼下垃圾桶旁边堆满垃圾，已经三天"
+    response = client.post(URL, form_data(world, categories, description=description))
+    assert response.status_code == 302
+    item = Request.objects.get()
+    Client().get(url(item))  # an anonymous visitor: the public page is stored
+    own = client.get(url(item)).content.decode()  # the reporter's browser (proof cookie)
+    assert description in own and 'id="own"' in own
+    # The reporter's page did not replace the public one, for anyone else.
+    for _ in range(2):
+        assert description not in Client().get(url(item)).content.decode()
+
+
+def test_signed_in_staff_and_other_languages_get_their_own_page(world, dispatched, settings):
+    Client().get(url(dispatched))  # the Chinese public page is stored
+    visitor = Client()
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = visitor.get(url(dispatched)).content.decode()
+    assert "Dispatched" in english
+    assert "已派遣" not in english
+    staff = Client()
+    staff.force_login(world.users.district_admin)
+    page = staff.get(url(dispatched)).content.decode()
+    assert "退出登录" in page  # their own header, not the anonymous one
+
+
+def test_an_unknown_code_is_404_and_counts_as_a_miss(db, settings):
+    for _ in range(2):
+        assert Client().get(reverse("requests_desk:status", args=["ZZZZZZZZZZ"])).status_code == 404
+
+
+def test_the_cache_can_be_turned_off(world, dispatched, settings, django_assert_num_queries):
+    settings.REDGRID_REQUESTS_DESK_STATUS_PAGE_CACHE_SECONDS = 0
+    Client().get(url(dispatched))
+    with django_assert_num_queries(3):
+        Client().get(url(dispatched))
