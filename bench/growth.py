@@ -123,7 +123,11 @@ def main(argv=None) -> int:
     result = {"requests": Request.objects.count(), "pages": {}}
     # The Open311 list with its answer cache off: the growth of building the answer, not of
     # reading it back from Redis.
-    with override_settings(REDGRID_REQUESTS_DESK_OPEN311_LIST_CACHE_SECONDS=0):
+    # The same for the status page's page cache.
+    with override_settings(
+        REDGRID_REQUESTS_DESK_OPEN311_LIST_CACHE_SECONDS=0,
+        REDGRID_REQUESTS_DESK_STATUS_PAGE_CACHE_SECONDS=0,
+    ):
         for key, username, path in pages():
             result["pages"][key] = {"path": path, "user": username, **measure(username, path)}
     json.dump(result, sys.stdout)

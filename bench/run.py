@@ -847,6 +847,7 @@ def targets(by_key: dict) -> list[Row]:
             row.ratio = row.rps / by_key["constant"].rps
     labels = {key: row.name for key, row in by_key.items()}
     labels["open311_get_uncached"] = "Open311 GET requests.json, answer cache off"
+    labels["status_rendered"] = "public status page, page cache off (rendered)"
     for key, figures in INPROC.items():
         if key in ("constant", "insert"):
             continue
@@ -1215,12 +1216,16 @@ def run(args) -> list[Row]:
             return data
 
         by_key[key].queries, _s = queries_for("POST", "/requests/new/", data=submission, key=key)
+    from django.test import override_settings
+
     # Open311 GET with its answer cache off: what building the 1,000 requests costs.
     if "open311_get" in by_key:
-        from django.test import override_settings
-
         with override_settings(REDGRID_REQUESTS_DESK_OPEN311_LIST_CACHE_SECONDS=0):
             queries_for("GET", "/open311/v2/requests.json", key="open311_get_uncached")
+    # The status page with its page cache off: what rendering it once per change costs.
+    if "status" in by_key and codes:
+        with override_settings(REDGRID_REQUESTS_DESK_STATUS_PAGE_CACHE_SECONDS=0):
+            queries_for("GET", f"/requests/t/{codes[0]}/", key="status_rendered")
     rows.extend(targets(by_key))
     stages = [
         ("growth", "growth: the same pages in-process at two data sizes", measure_growth, [args]),

@@ -165,10 +165,13 @@ def _media_url(item: Request, base: str) -> str | None:
     return base + photo.image.url
 
 
-def public_case(item: Request, *, notices: dict | None = None, base: str = "") -> PublicCase:
+def public_case(
+    item: Request, *, notices: dict | None = None, base: str = "", agency: bool = True
+) -> PublicCase:
     """`item` as the public may see it (see the module docstring). `item.public_events` must be
     loaded; `notices` caches the categories' time-limit texts across a list; `base` is the
-    site's address, for absolute media URLs."""
+    site's address, for absolute media URLs; `agency=False` leaves out who handles it (the
+    status page does not show it, and does not load the handling unit)."""
     listed = is_listed(item)
     # A merged request shares the resolution of the one it was merged into.
     shown = item.merged_into if item.merged_into_id and item.merged_into else item
@@ -194,7 +197,7 @@ def public_case(item: Request, *, notices: dict | None = None, base: str = "") -
         closure_label=shown.get_closure_type_display() if shown.closure_type else "",
         cancel_reason=cancel_reason,
         status_notes=notes,
-        agency=unit_and_role(item),
+        agency=unit_and_role(item) if agency else "",
         service_notice=notices[item.category_id],
         created_at=item.created_at,
         updated_at=item.updated_at,
