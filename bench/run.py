@@ -508,9 +508,11 @@ def queries_for(
     if method == "GET" and key:
         slowest = sorted(queries, key=lambda q: -float(q["time"]))[:3]
         entries = []
-        for q in slowest:
+        for index, q in enumerate(slowest):
             plan = ""
-            if float(q["time"]) >= 0.02 and q["sql"].lstrip().upper().startswith("SELECT"):
+            # Every page's slowest query is explained (issue 17), and any other over 20 ms.
+            explain = index == 0 or float(q["time"]) >= 0.02
+            if explain and q["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
                 with connection.cursor() as cursor:
                     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
                     plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -1266,6 +1268,33 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def slow_queries_table() -> str:
+    """Every page's slowest query in one table: its time in the request, PostgreSQL's planning
+    and execution time from EXPLAIN (ANALYZE, BUFFERS), the plan's top node and buffers."""
+    lines = [
+        "| page | queries | SQL ms | slowest ms | planning ms | execution ms | plan (top node) |"
+        " buffers |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key, page in SLOW_QUERIES.items():
+        if not page["slowest"]:
+            continue
+        top = page["slowest"][0]
+        plan = top["plan"].splitlines()
+        found = {
+            name: next((ln.split(":", 1)[1].strip() for ln in plan if ln.startswith(name)), "—")
+            for name in ("Planning Time", "Execution Time")
+        }
+        buffers = next((ln.strip() for ln in plan if ln.strip().startswith("Buffers")), "—")
+        node = plan[0].split("  (")[0].strip() if plan else "—"
+        lines.append(
+            f"| {key} | {page['queries']} | {page['sql_ms']:.1f} | {top['ms']:.1f} | "
+            f"{found['Planning Time'].removesuffix(' ms')} | "
+            f"{found['Execution Time'].removesuffix(' ms')} | {node} | {buffers} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="RedGrid benchmarks (docs/benchmarks.md)")
     parser.add_argument("--scale", choices=["district", "city"], default="district")
@@ -1334,6 +1363,7 @@ def main(argv=None) -> int:
     (RESULTS / f"slow-queries-{stamp}.json").write_text(
         json.dumps(SLOW_QUERIES, ensure_ascii=False, indent=2)
     )
+    (RESULTS / f"slow-queries-{stamp}.md").write_text(slow_queries_table() + "\n")
     log(f"results: bench/results/run-{stamp}.md")
     missed = [r.name for r in rows if r.ok is False]
     if missed:
