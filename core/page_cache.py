@@ -12,11 +12,13 @@ request is such a visitor (no session, no flash messages, no query string).
 """
 
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 
 # Not something a page can contain by accident: letters only, never produced by escaping.
 CSRF_HOLE = "REDGRIDCSRFHOLEf3a9c1d7e5b2"
@@ -34,6 +36,30 @@ def anonymous_plain_get(request: HttpRequest) -> bool:
         and MESSAGES_COOKIE not in request.COOKIES
         and not getattr(request, "htmx", False)
     )
+
+
+def page_etag(digest: str, *, language: str, seconds: int) -> str:
+    """The ETag of a stored page: its change mark's digest, the language and the current window
+    of `seconds` (what is not in the mark — a renamed category — reaches a browser's copy within
+    that time, as it reaches the cache)."""
+    return f'"{digest}-{language}-{int(time.time() // max(seconds, 1))}"'
+
+
+def not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    """304 when the browser already holds this version (If-None-Match), else None."""
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+        page_headers(response, etag)
+        return response
+    return None
+
+
+def page_headers(response: HttpResponse, etag: str) -> HttpResponse:
+    """Browsers may keep the page but must ask again each time (no-cache) with its ETag."""
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 def page_get(request: HttpRequest, key: str) -> HttpResponse | None:

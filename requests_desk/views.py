@@ -488,7 +488,7 @@ def status(request, code):
     if not throttle.status_allow(ip=_client_ip(request)):
         return _too_many(request)
     code = (code or "").strip().upper()
-    key = None
+    key = etag = None
     if (
         conf.STATUS_PAGE_CACHE_SECONDS
         and page_cache.anonymous_plain_get(request)
@@ -501,16 +501,23 @@ def status(request, code):
             raise Http404
         digest = hashlib.blake2b(repr(mark).encode(), digest_size=12).hexdigest()
         key = f"rq-status-page:{code}:{get_language()}:{digest}"
+        etag = page_cache.page_etag(
+            digest, language=get_language(), seconds=conf.STATUS_PAGE_CACHE_SECONDS
+        )
+        unchanged = page_cache.not_modified(request, etag)
+        if unchanged is not None:
+            return unchanged
         cached = page_cache.page_get(request, key)
         if cached is not None:
-            return cached
+            return page_cache.page_headers(cached, etag)
     item = selectors.public_request(code)
     if item is None:
         throttle.status_missed(ip=_client_ip(request))
         raise Http404
     response = _status_page(request, item)
-    if key is not None:
+    if key is not None and etag is not None:
         page_cache.page_store(key, response, timeout=conf.STATUS_PAGE_CACHE_SECONDS)
+        page_cache.page_headers(response, etag)
     return response
 
 

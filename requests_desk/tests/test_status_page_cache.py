@@ -123,3 +123,30 @@ def test_the_cache_can_be_turned_off(world, dispatched, settings, django_assert_
     Client().get(url(dispatched))
     with django_assert_num_queries(3):
         Client().get(url(dispatched))
+
+
+def test_a_browser_holding_the_page_is_answered_304_until_the_request_changes(
+    world, dispatched, django_assert_num_queries
+):
+    visitor = Client()
+    first = visitor.get(url(dispatched))
+    etag = first["ETag"]
+    assert etag and first["Cache-Control"] == "no-cache"
+    with django_assert_num_queries(1):
+        again = visitor.get(url(dispatched), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and not again.content
+    flow.transition(
+        case=dispatched, action="reply", by=world.users.grid_head, note="已到现场", public=True
+    )
+    changed = visitor.get(url(dispatched), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and "已到现场" in changed.content.decode()
+    assert changed["ETag"] != etag
+
+
+def test_the_reporters_page_carries_no_etag_and_ignores_one(world, categories, client):
+    assert client.post(URL, form_data(world, categories)).status_code == 302
+    item = Request.objects.get()
+    etag = Client().get(url(item))["ETag"]
+    own = client.get(url(item), HTTP_IF_NONE_MATCH=etag)
+    assert own.status_code == 200 and 'id="own"' in own.content.decode()
+    assert not own.has_header("ETag")
