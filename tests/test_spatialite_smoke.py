@@ -114,6 +114,11 @@ print("GAZETTEER", [p.name for p in gazetteer.places_search("华夏")] == ["光�
       here["grid"]["code"] == grid.code, here["nearest"]["name"] == "光明花园",
       0 <= here["nearest"]["distance_m"] < 30, routed.grid_id == grid.pk,
       len(gazetteer.reference_layer()["places"]) == 1)
+# The status page's change mark (requests_desk.selectors.public_status_mark): raw SQL.
+from requests_desk.selectors import public_status_mark
+mark = public_status_mark(made.code.lower())
+print("MARK", mark is not None and mark[0] == made.pk and mark[5] is not None,
+      public_status_mark("NOSUCHCODE") is None)
 """
 
 
@@ -178,3 +183,4 @@ def test_plus_one_nearby_finds_an_open_request_5_m_away_on_spatialite(tmp_path):
     assert "GAZETTEER True True True True True True" in shell.stdout, (
         shell.stdout + shell.stderr[-3000:]
     )
+    assert "MARK True True" in shell.stdout, shell.stdout + shell.stderr[-3000:]
