@@ -34,6 +34,7 @@ from service_points.geo import DistanceMetres
 from service_points.hours import open_at_q
 from service_points.models import (
     Booking,
+    Facility,
     OpeningException,
     OpeningHours,
     PositionPhoto,
@@ -119,6 +120,33 @@ def positions_public(**filters: Any) -> QuerySet[ServicePosition]:
     # which the many-to-many table keeps unique; DISTINCT made the database compute "open now"
     # for every position before it could take a page (150 of the list's 200 ms on SpatiaLite).
     return _with_related(qs, on=at.date())
+
+
+# What the public list page (/positions/) shows of a position: its name, tier, address, the
+# name of the sub-grid, grid or community it is in, and its facilities' labels.
+LIST_PAGE_FIELDS = (
+    "id",
+    "name",
+    "tier",
+    "address",
+    "community__name",
+    "grid__name",
+    "subgrid__name",
+)
+
+
+def positions_list_page(**filters: Any) -> QuerySet[ServicePosition]:
+    """positions_public's positions, in its order and with its `is_open` and `distance`, reading
+    only what the list page shows (LIST_PAGE_FIELDS and the facilities): no geometry, no opening
+    hours or exceptions, no parent (issue 17)."""
+    qs, _at = _positions_filtered(**filters)
+    return (
+        qs.select_related("community", "grid", "subgrid")
+        .only(*LIST_PAGE_FIELDS)
+        .prefetch_related(
+            Prefetch("facilities", queryset=Facility.objects.only("id", "name", "name_en"))
+        )
+    )
 
 
 # The columns of a position the API's GeoJSON feature shows (positions_feature_rows); its point
