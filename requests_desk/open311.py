@@ -31,10 +31,11 @@ import hashlib
 import json
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import FloatField, Func, OuterRef, Subquery, TextField
+from django.db.models import CharField, FloatField, Func, OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -258,6 +259,39 @@ _ROW_FIELDS = (
 )
 
 
+def _iso_in_sql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class _LocalIso(Func):
+    """A moment as Python's isoformat(timespec="seconds") writes it in the district's time zone
+    ("2026-12-05T21:30:00+08:00"; the offset's seconds only when it has some), written by
+    PostgreSQL: parsing ~6,000 timestamps of an answer into Python and formatting them again cost
+    a third of its Python time (issue 17). NULL stays NULL."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        moment, params = compiler.compile(self.source_expressions[0])
+        local = f"(({moment}) AT TIME ZONE %s)"
+        offset = f"({local} - (({moment}) AT TIME ZONE 'UTC'))"
+        size = f"(CASE WHEN {offset} < interval '0' THEN -{offset} ELSE {offset} END)"
+        sql = (
+            f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+            f"|| (CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END) "
+            f"|| to_char({size}, 'HH24:MI') "
+            f"|| (CASE WHEN extract(second FROM {offset}) <> 0 "
+            f"THEN to_char({size}, ':SS') ELSE '' END)"
+        )
+        if params:  # a column: the only parameters are the zone's
+            raise ValueError("_LocalIso formats a column")
+        return sql, [settings.TIME_ZONE] * sql.count("%s")
+
+
+def _local_iso(name: str) -> _LocalIso:
+    return _LocalIso(name)
+
+
 def _requests_queryset():
     """The listed requests as rows of _ROW_FIELDS (filter, order and slice it further)."""
     # The first public photo (an "after" photo of a public reply), for media_url when the client
@@ -265,6 +299,7 @@ def _requests_queryset():
     first_public_photo = (
         public_photos().filter(request=OuterRef("pk")).order_by("created_at", "id")[:1]
     )
+    moments = ("created_at", "updated_at", "due_at", "merged_into__due_at")
     return (
         Request.objects.filter(public.listed_q())
         .annotate(
@@ -272,8 +307,9 @@ def _requests_queryset():
             lat=Func("location", function="ST_Y", output_field=FloatField()),
             public_photo_id=Subquery(first_public_photo.values("pk")),
             public_photo=Subquery(first_public_photo.values("image")),
+            **{f"{name}_iso": _local_iso(name) for name in moments if _iso_in_sql()},
         )
-        .values_list(*_ROW_FIELDS)
+        .values_list(*(f"{f}_iso" if f in moments and _iso_in_sql() else f for f in _ROW_FIELDS))
     )
 
 
@@ -290,7 +326,7 @@ def _public_timelines(ids: list) -> dict:
                 "to_stage",
                 Cast("message", output_field=TextField()),
                 "note",
-                "created_at",
+                _local_iso("created_at") if _iso_in_sql() else "created_at",
             )
         )
         for request_id, *event in events:
@@ -310,7 +346,10 @@ class _Answer:
         self.notes: dict = {}
 
     def iso(self, moment):
-        return moment.astimezone(self.tz).isoformat(timespec="seconds") if moment else None
+        """A moment as the answer writes it (already a text when PostgreSQL wrote it)."""
+        if not moment or isinstance(moment, str):
+            return moment or None
+        return moment.astimezone(self.tz).isoformat(timespec="seconds")
 
     def note(self, message: str | None, note: str) -> str:
         """A timeline entry's public text (public.event_text, masked), once per distinct one."""

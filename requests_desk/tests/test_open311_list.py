@@ -171,3 +171,22 @@ def test_one_request_is_public_case_serialised(client, varied):
     start = expected.index(f'{{"service_request_id": "{item.code}"'.encode())
     end = expected.find(b', {"service_request_id"', start)
     assert response.content == b"[" + expected[start : end if end > 0 else -1] + b"]"
+
+
+@pytest.mark.parametrize("in_sql", [True, False])
+@pytest.mark.parametrize("zone", ["America/St_Johns", "Asia/Kolkata"])
+def test_moments_are_written_as_python_writes_them_in_any_zone(
+    client, varied, settings, monkeypatch, zone, in_sql
+):
+    """PostgreSQL writes the answer's moments (negative and half-hour offsets too); another
+    database's are written by Python."""
+    monkeypatch.setattr(open311, "_iso_in_sql", lambda: in_sql)
+    settings.TIME_ZONE = zone
+    settings.REDGRID_REQUESTS_DESK_OPEN311_LIST_CACHE_SECONDS = 0
+    response = client.get("/open311/v2/requests.json")
+    assert (
+        b"-03:30" in response.content
+        or b"-02:30" in response.content
+        or b"+05:30" in response.content
+    )
+    assert response.content == reference_answer("json")
