@@ -51,7 +51,8 @@ def status_of(stage: str) -> str:
     return "closed" if stage in Stage.TERMINAL else "open"
 
 
-def _coarse(value: float | None) -> float | None:
+def coarse(value: float | None) -> float | None:
+    """A coordinate of a listed request's point as published (about 100 m)."""
     return None if value is None else round(value, COARSE_DECIMALS)
 
 
@@ -66,9 +67,9 @@ def unit_and_role(item: Request) -> str:
     return item.target_display(public=not staff_names_public()) or item.community.name
 
 
-def _event_text(message, note: str) -> str:
+def event_text(message, note: str) -> str:
     """A timeline entry as the public reads it: its system text in the public wording, then the
-    note someone typed."""
+    note someone typed (not yet masked)."""
     shown = render(message, public=not staff_names_public())
     return "\n".join(x for x in (shown, note) if x)
 
@@ -138,7 +139,7 @@ def _events(item: Request, listed: bool) -> list[PublicEvent]:
             if listed and "photos" in getattr(event, "_prefetched_objects_cache", {}):
                 photo_urls = tuple(photo.image.url for photo in event.photos.all())
         # The channel of an internal request ("上报渠道：入户走访") is not public.
-        note = "" if action == "report" and not listed else _event_text(message, note)
+        note = "" if action == "report" and not listed else event_text(message, note)
         events.append(
             PublicEvent(
                 stage=stage,
@@ -206,8 +207,8 @@ def public_case(
         description=(mask_free_text(item.description) or None) if listed else None,
         address=(mask_free_text(item.address) or None) if listed else None,
         address_id=(item.address_id or None) if listed else None,
-        lat=_coarse(point.y) if point else None,
-        lon=_coarse(point.x) if point else None,
+        lat=coarse(point.y) if point else None,
+        lon=coarse(point.x) if point else None,
         media_url=_media_url(item, base) if listed else None,
         events=events,
     )

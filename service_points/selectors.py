@@ -9,7 +9,21 @@ from typing import TYPE_CHECKING
 
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core.periods import add_months, local, local_midnight, month_start, time_zone
@@ -20,6 +34,7 @@ from service_points.geo import DistanceMetres
 from service_points.hours import open_at_q
 from service_points.models import (
     Booking,
+    Facility,
     OpeningException,
     OpeningHours,
     PositionPhoto,
@@ -107,7 +122,35 @@ def positions_public(**filters: Any) -> QuerySet[ServicePosition]:
     return _with_related(qs, on=at.date())
 
 
-# The columns of a position the API's GeoJSON feature shows (positions_feature_rows).
+# What the public list page (/positions/) shows of a position: its name, tier, address, the
+# name of the sub-grid, grid or community it is in, and its facilities' labels.
+LIST_PAGE_FIELDS = (
+    "id",
+    "name",
+    "tier",
+    "address",
+    "community__name",
+    "grid__name",
+    "subgrid__name",
+)
+
+
+def positions_list_page(**filters: Any) -> QuerySet[ServicePosition]:
+    """positions_public's positions, in its order and with its `is_open` and `distance`, reading
+    only what the list page shows (LIST_PAGE_FIELDS and the facilities): no geometry, no opening
+    hours or exceptions, no parent (issue 17)."""
+    qs, _at = _positions_filtered(**filters)
+    return (
+        qs.select_related("community", "grid", "subgrid")
+        .only(*LIST_PAGE_FIELDS)
+        .prefetch_related(
+            Prefetch("facilities", queryset=Facility.objects.only("id", "name", "name_en"))
+        )
+    )
+
+
+# The columns of a position the API's GeoJSON feature shows (positions_feature_rows); its point
+# as `lon`/`lat` read by the database (ST_X/ST_Y), not parsed into a GEOS geometry.
 FEATURE_VALUES = (
     "id",
     "name",
@@ -123,18 +166,78 @@ FEATURE_VALUES = (
     "address",
     "floor_area",
     "contact_phone",
-    "location",
+    "lon",
+    "lat",
     "is_open",
 )
 
 
+def _coordinates(qs: QuerySet[ServicePosition]) -> QuerySet[ServicePosition]:
+    return qs.annotate(
+        lon=Func("location", function="ST_X", output_field=FloatField()),
+        lat=Func("location", function="ST_Y", output_field=FloatField()),
+    )
+
+
+def _code_lists(relation: str, target: str) -> ArraySubquery:
+    """A position's function or facility codes, in their model's order, as an array column."""
+    through = getattr(ServicePosition, relation).through
+    return ArraySubquery(
+        through.objects.filter(serviceposition_id=OuterRef("pk"))
+        .order_by(f"{target}__sort_order", f"{target}__code")
+        .values(f"{target}__code")
+    )
+
+
+def _hours_list() -> ArraySubquery:
+    """A position's weekly opening hours as "weekday HH:MM HH:MM" texts, in the list's order."""
+    return ArraySubquery(
+        OpeningHours.objects.filter(position_id=OuterRef("pk"))
+        .order_by("weekday", "opens", "id")
+        .annotate(
+            text=Func(
+                Cast("weekday", CharField()),
+                Value(" "),
+                Func("opens", Value("HH24:MI"), function="to_char"),
+                Value(" "),
+                Func("closes", Value("HH24:MI"), function="to_char"),
+                function="concat",
+                output_field=CharField(),
+            )
+        )
+        .values("text")
+    )
+
+
+def _arrays_in_rows() -> bool:
+    """Whether the database reads a position's codes and hours as arrays of its row."""
+    return connection.vendor == "postgresql"
+
+
 def positions_feature_rows(**filters: Any) -> list[dict[str, Any]]:
     """The API list's positions as plain rows (FEATURE_VALUES, plus `distance` with `near`, and
-    `functions`, `facilities` and `opening_hours`): four narrow queries and no model instances,
-    in positions_public's order. Building 317 features from model instances with their prefetched
-    relations took ~250 ms; these rows take a few (issue 17)."""
+    `functions`, `facilities` and `opening_hours` as (weekday, "HH:MM", "HH:MM")), no model
+    instances, in positions_public's order. On PostgreSQL one query: the codes and hours come as
+    arrays of the row; elsewhere three more narrow queries. Building 317 features from model
+    instances with their prefetched relations took ~250 ms; these rows take a few (issue 17)."""
     qs, _at = _positions_filtered(**filters)
     fields = (*FEATURE_VALUES, "distance") if filters.get("near") is not None else FEATURE_VALUES
+    qs = _coordinates(qs)
+    if _arrays_in_rows():
+        qs = qs.annotate(
+            function_codes=_code_lists("functions", "function"),
+            facility_codes=_code_lists("facilities", "facility"),
+            hours=_hours_list(),
+        )
+        rows = list(qs.values(*fields, "function_codes", "facility_codes", "hours"))
+        for row in rows:
+            row["functions"] = row.pop("function_codes")
+            row["facilities"] = row.pop("facility_codes")
+            row["opening_hours"] = [
+                (int(weekday), opens, closes)
+                for weekday, opens, closes in (text.split(" ") for text in row.pop("hours"))
+            ]
+        return rows
     rows = list(qs.values(*fields))
     by_id = {row["id"]: row for row in rows}
     for row in rows:
@@ -156,7 +259,9 @@ def positions_feature_rows(**filters: Any) -> list[dict[str, Any]]:
             .values_list("position_id", "weekday", "opens", "closes")
         )
         for position_id, weekday, opens, closes in hours:
-            by_id[position_id]["opening_hours"].append((weekday, opens, closes))
+            by_id[position_id]["opening_hours"].append(
+                (weekday, opens.strftime("%H:%M"), closes.strftime("%H:%M"))
+            )
     return rows
 
 
@@ -167,17 +272,15 @@ MAP_FIELDS = ("id", "lon", "lat", "tier", "open", "name")
 def positions_for_map(**filters: Any) -> list[list]:
     """Every active position matching the filters as a short row for the map's pins: id,
     longitude and latitude (5 decimals, about a metre), tier, open now (0/1), name — nearest first
-    when `near` is given. One query, no related rows: the list under the map and the position's
-    own page carry the rest."""
+    when `near` is given. One query, no related rows and no geometry objects: the list under the
+    map and the position's own page carry the rest."""
     qs, _at = _positions_filtered(**filters)
-    rows = []
-    for pk, location, tier, is_open, name in qs.values_list(
-        "id", "location", "tier", "is_open", "name"
-    ):
-        rows.append(
-            [pk, round(location.x, 5), round(location.y, 5), tier, int(bool(is_open)), name]
+    return [
+        [pk, round(lon, 5), round(lat, 5), tier, 1 if is_open else 0, name]
+        for pk, lon, lat, tier, is_open, name in _coordinates(qs).values_list(
+            "id", "lon", "lat", "tier", "is_open", "name"
         )
-    return rows
+    ]
 
 
 def position_public_detail(pk: int) -> ServicePosition | None:

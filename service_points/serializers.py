@@ -51,11 +51,10 @@ def position_features(rows: list[dict]) -> list[dict]:
     detail = reverse("service_points:detail", args=[0])[: -len("0/")]
     features = []
     for r in rows:
-        location = r["location"]
         feature = {
             "type": "Feature",
             "id": r["id"],
-            "geometry": {"type": "Point", "coordinates": [location.x, location.y]},
+            "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
             "properties": {
                 "id": r["id"],
                 "name": r["name"],
@@ -74,11 +73,7 @@ def position_features(rows: list[dict]) -> list[dict]:
                 "facilities": r["facilities"],
                 "open_now": bool(r["is_open"]),
                 "opening_hours": [
-                    {
-                        "weekday": weekday,
-                        "opens": opens.strftime("%H:%M"),
-                        "closes": closes.strftime("%H:%M"),
-                    }
+                    {"weekday": weekday, "opens": opens, "closes": closes}
                     for weekday, opens, closes in r["opening_hours"]
                 ],
                 "url": f"{detail}{r['id']}/",

@@ -54,7 +54,7 @@ class PositionListView(TemplateView):
         context = super().get_context_data(**kwargs)
         form = PositionFilterForm(self.request.GET or None)
         args = filter_kwargs(form) if self.request.GET else filter_kwargs(PositionFilterForm({}))
-        page = Paginator(selectors.positions_public(**args), conf.PAGE_SIZE).get_page(
+        page = Paginator(selectors.positions_list_page(**args), conf.PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
         query = self.request.GET.copy()
