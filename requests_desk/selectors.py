@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -29,7 +29,6 @@ from requests_desk.models import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Any
 
     from django.contrib.auth.models import AnonymousUser
     from django.db.models import QuerySet
@@ -74,7 +73,7 @@ def requests_for(user: User) -> QuerySet[Request]:
 
 @dataclass
 class QueuePage:
-    rows: list
+    rows: list[QueueRow]
     next_cursor: str | None
     has_previous: bool
 
@@ -162,7 +161,8 @@ def queue_filter(
     return qs
 
 
-# What a queue row shows (requests_desk/queue.html) and the keyset columns.
+# What a queue row shows (requests_desk/queue_rows.py) and the keyset columns: one tuple per row
+# (QueueRow), no model instances, no grid or community boundary, no reporter fields decrypted.
 QUEUE_ROW_FIELDS = (
     "id",
     "code",
@@ -172,18 +172,45 @@ QUEUE_ROW_FIELDS = (
     "due_at",
     "extension_requested_until",
     "reopen_requested_at",
+    "grid_id",
     "category__name",
     "category__name_en",
     "grid__name",
     "community__name",
+    # Annotated by RequestQuerySet.with_due_flags.
+    "flag_overdue",
+    "flag_nearly_due",
+    "flag_calendar_missing",
 )
+
+
+class QueueRow(NamedTuple):
+    """One row of the queue page, as read (QUEUE_ROW_FIELDS, in that order)."""
+
+    id: int
+    code: str
+    stage: str
+    source: str
+    created_at: datetime.datetime
+    due_at: datetime.datetime | None
+    extension_requested_until: datetime.datetime | None
+    reopen_requested_at: datetime.datetime | None
+    grid_id: int | None
+    category_name: str
+    category_name_en: str
+    grid_name: str | None
+    community_name: str
+    flag_overdue: bool
+    flag_nearly_due: bool
+    flag_calendar_missing: bool
 
 
 def queue_page(
     qs: QuerySet[Any], *, sort: str = "new", cursor: str = "", page_size: int | None = None
 ) -> QueuePage:
     """One page of the queue by keyset pagination on (sort column, id): constant time on deep
-    pages (no OFFSET), a fixed number of queries whatever the data size."""
+    pages (no OFFSET), a fixed number of queries whatever the data size. `qs` carries the due
+    flags (RequestQuerySet.with_due_flags); the rows are QueueRow tuples."""
     page_size = page_size or conf.QUEUE_PAGE_SIZE
     if sort not in QUEUE_SORTS:
         sort = "new"
@@ -203,19 +230,17 @@ def queue_page(
         after = Q(lookup(Tuple(F(column), F("id")), decoded))
         qs = qs.filter(after | Q(**{f"{column}__isnull": True}) if nulls_last else after)
     ordering = queue_ordering(sort)
-    rows = list(
-        qs.select_related("category", "grid", "community")
-        # The columns a row shows, not the shapes (parsing each row's grid and community boundary
-        # cost more than the rest of the page) nor the reporter's encrypted contact details
-        # (four decryptions a row) nor the other 40 columns (issue 17).
-        .only(*QUEUE_ROW_FIELDS)
-        .order_by(*ordering)[: page_size + 1]
-    )
+    # Tuples of the columns a row shows (names joined, not the shapes: parsing each row's grid
+    # and community boundary cost more than the rest of the page), not model instances (issue 17).
+    rows = [
+        QueueRow(*values)
+        for values in qs.order_by(*ordering).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1]
+    ]
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, column), last.pk])
+        next_cursor = _encode([getattr(last, column), last.id])
     return QueuePage(rows=rows, next_cursor=next_cursor, has_previous=bool(decoded))
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -25,7 +26,17 @@ from core.uploads import photos_clean
 from grids import gazetteer
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
-from requests_desk import flow, mine, pending, proof, public, selectors, services, throttle
+from requests_desk import (
+    flow,
+    mine,
+    pending,
+    proof,
+    public,
+    queue_rows,
+    selectors,
+    services,
+    throttle,
+)
 from requests_desk.conf import conf
 from requests_desk.exports import queue_xlsx
 from requests_desk.forms import (
@@ -654,6 +665,7 @@ def queue(request):
             "filtering": filtering,
             "form": form,
             "page": page,
+            "rows_html": mark_safe(queue_rows.rows_html(page.rows, pick=may_dispatch)),
             "next_url": next_url,
             "first_url": "?" + params.urlencode(),
             "bulk_form": BulkDispatchForm() if may_dispatch else None,

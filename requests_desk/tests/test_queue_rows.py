@@ -1,0 +1,114 @@
+"""requests_desk.queue_rows builds the same HTML as the template loop it replaced (the queue page's
+rows), for every kind of row, in both languages, with and without the bulk dispatch's column."""
+
+import datetime
+import itertools
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import engines
+from django.utils import translation
+
+from grids.models import AreaGrid, Community
+from requests_desk.models import Category, Request, Stage
+from requests_desk.queue_rows import rows_html
+from requests_desk.selectors import QueueRow
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# The loop of requests_desk/queue.html before it moved to Python (commit 19c25da).
+TEMPLATE = """{% load i18n %}{% for row in rows %}
+  <tr class="rq-card" data-code="{{ row.code }}" data-stage="{{ row.stage }}">
+    {% if bulk_form %}<td class="rq-pick">{% if row.stage == "filed" or row.stage == "dispatched" or row.stage == "handling" %}<input type="checkbox" name="codes" value="{{ row.code }}" aria-label="{% translate 'Select' %} {{ row.code }}">{% endif %}</td>{% endif %}
+    <td class="rq-code-cell"><a href="{% url 'requests_desk:case' row.code %}">{{ row.code }}</a></td>
+    <td class="rq-category">{{ row.category.label }}</td>
+    <td class="rq-where">{{ row.grid.name|default:row.community.name }}</td>
+    <td class="rq-stage"><span class="badge stage-{{ row.stage }}">{{ row.get_stage_display }}</span>{% if row.extension_requested_until %} <span class="badge warn">{% translate "extension requested" %}</span>{% endif %}{% if row.reopen_requested_at %} <span class="badge warn">{% translate "reopening requested" %}</span>{% endif %}{% if not row.grid_id and row.stage in open_stages %} <a class="badge warn" href="{% url 'requests_desk:act' row.code 'place' %}" data-testid="to-place">{% translate "to place" %}</a>{% endif %}</td>
+    <td class="rq-due"><span class="rq-card-label">{% translate "Due" %}{% translate ": " context "label separator" %}</span>{% if row.due_at %}<time datetime="{{ row.due_at|date:'c' }}">{{ row.due_at|date:"m-d H:i" }}</time>{% else %}<span class="help">{% translate "no deadline yet" %}</span>{% endif %}{% if row.flag_overdue %} <span class="badge bad">{% translate "overdue" %}</span>{% elif row.flag_nearly_due %} <span class="badge warn">{% translate "nearly due" %}</span>{% endif %}{% if row.flag_calendar_missing %} <span class="badge warn" title="{% translate 'The deadline falls past the holiday calendar: every weekday was counted as a working day.' %}" data-testid="calendar-missing">{% translate "calendar missing" %}</span>{% endif %}</td>
+    <td class="rq-reported">{{ row.created_at|date:"Y-m-d H:i" }}</td>
+    <td class="rq-source">{{ row.get_source_display }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def _rows():
+    """A row for every stage and source, with and without a grid, a deadline, an English name,
+    each badge; names and a code that need escaping; times with seconds and microseconds."""
+    stages = [value for value, _label in Stage.choices]
+    sources = [value for value, _label in Request.Source.choices]
+    created = datetime.datetime(2026, 3, 1, 23, 59, 58, 123456, tzinfo=datetime.UTC)
+    rows = []
+    for i, (stage, source, variant) in enumerate(
+        itertools.product(stages, sources[:3], range(4)), start=1
+    ):
+        odd = i % 2 == 1
+        due = None if variant == 0 else created + datetime.timedelta(days=i, hours=variant)
+        rows.append(
+            QueueRow(
+                id=i,
+                code="A&B'<C>" if i == 5 else f"Q{i:09d}",
+                stage=stage,
+                source=source if i != 7 else "unknown<source>",
+                created_at=created - datetime.timedelta(days=i, minutes=7 * i),
+                due_at=due if variant != 3 else due.replace(microsecond=0),
+                extension_requested_until=created if variant == 1 else None,
+                reopen_requested_at=created if variant == 2 or i % 5 == 0 else None,
+                grid_id=None if variant in (0, 3) else i,
+                category_name="垃圾 <清运> & “其他”",
+                category_name_en="Rubbish 'pickup'" if odd else "",
+                grid_name=None if variant in (0, 3) else ("" if i % 3 == 0 else f'网格 "{i}"'),
+                community_name="社区 & 居委会",
+                flag_overdue=variant == 1,
+                flag_nearly_due=variant in (1, 2),
+                flag_calendar_missing=variant == 3 or i % 4 == 0,
+            )
+        )
+    return rows
+
+
+def _instance(row):
+    """The model instance the template read for `row` (what the page loaded before)."""
+    item = Request(
+        id=row.id,
+        code=row.code,
+        stage=row.stage,
+        source=row.source,
+        created_at=row.created_at,
+        due_at=row.due_at,
+        extension_requested_until=row.extension_requested_until,
+        reopen_requested_at=row.reopen_requested_at,
+        grid_id=row.grid_id,
+    )
+    item.category = Category(name=row.category_name, name_en=row.category_name_en)
+    item.community = Community(name=row.community_name)
+    if row.grid_id:
+        item.grid = AreaGrid(id=row.grid_id, name=row.grid_name)
+    item.flag_overdue = row.flag_overdue
+    item.flag_nearly_due = row.flag_nearly_due
+    item.flag_calendar_missing = row.flag_calendar_missing
+    return item
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("pick", [True, False])
+def test_rows_are_the_template_loops_html(language, pick):
+    rows = _rows()
+    template = engines["django"].from_string(TEMPLATE)
+    with translation.override(language):
+        expected = template.render(
+            {
+                "rows": [_instance(row) for row in rows],
+                "bulk_form": object() if pick else None,
+                "open_stages": Stage.OPEN,
+            }
+        )
+        html = rows_html(rows, pick=pick)
+    assert html == expected
+    assert html.count('<tr class="rq-card"') == len(rows)
+    assert "calendar-missing" in html and "to-place" in html and "badge bad" in html
+    assert "A&amp;B&#x27;&lt;C&gt;" in html and "<C>" not in html
+    assert ('type="checkbox"' in html) == pick
+
+
+def test_no_rows_no_html():
+    assert rows_html([], pick=True) == ""
