@@ -97,7 +97,7 @@ class Wrapped(Everything):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("number") == 13:
             self.add_error("number", "Unlucky <13> & “quoted”")
             self.add_error("number", "Another one")
