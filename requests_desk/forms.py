@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.gis.geos import Point
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MultiplePhotoField
@@ -314,20 +315,25 @@ class DayField(forms.DateField):
         super().__init__(**kwargs)
 
 
-class OneQueryChoiceIterator(forms.models.ModelChoiceIterator):
-    """A ModelChoiceField's options from one plain query. Django's iterator() reads them through
-    a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips and a
-    transaction's worth of commands for a few dozen rows, on every render) (issue 17)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
+def _options(field: forms.ModelChoiceField, labels) -> list:
+    """A ModelChoiceField's choices: its empty label, then (pk, label) pairs."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    return empty + list(labels)
 
 
-class ListedModelChoiceField(forms.ModelChoiceField):
-    iterator = OneQueryChoiceIterator
+def _category_labels(queryset):
+    """(pk, str(category)) in the queryset's order: "top class / sub-class", or the top class."""
+    english = (get_language() or "").startswith("en")
+
+    def label(name, name_en):
+        return name_en if english and name_en else name
+
+    rows = queryset.values_list(
+        "pk", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
+    )
+    for pk, name, name_en, parent_id, parent_name, parent_name_en in rows:
+        own = label(name, name_en)
+        yield pk, f"{label(parent_name, parent_name_en)} / {own}" if parent_id else own
 
 
 class QueueFilterForm(forms.Form):
@@ -336,16 +342,15 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("open", _("all open")), ("", _("all"))] + list(Stage.choices),
     )
-    # The names an option shows (str(Category): the top class's label / its own), not the other
-    # columns (each category's extra questions are JSON to parse).
-    category = ListedModelChoiceField(
+    # A chosen category is read with the columns a filter needs, not its extra questions (JSON).
+    category = forms.ModelChoiceField(
         label=_("Category"),
         required=False,
         queryset=Category.objects.select_related("parent").only(
             "id", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
         ),
     )
-    grid = ListedModelChoiceField(
+    grid = forms.ModelChoiceField(
         label=_("Area grid"), required=False, queryset=AreaGrid.objects.none()
     )
     source = forms.ChoiceField(
@@ -377,6 +382,18 @@ class QueueFilterForm(forms.Form):
         self.fields["grid"].queryset = scope_queryset(
             AreaGrid.objects.current().only("id", "code", "name"), user
         ).order_by("code")
+        # The options of both selects from narrow rows, read when the form is rendered (the API
+        # only validates): no model instance and no server-side cursor per option list, the same
+        # values, labels (str() of the category and the grid) and order as the querysets.
+        category, grid = self.fields["category"], self.fields["grid"]
+        category.choices = lambda: _options(category, _category_labels(category.queryset))
+        grid.choices = lambda: _options(
+            grid,
+            (
+                (pk, f"{name}（{code}）")
+                for pk, name, code in grid.queryset.values_list("pk", "name", "code")
+            ),
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -112,3 +112,39 @@ def test_rows_are_the_template_loops_html(language, pick):
 
 def test_no_rows_no_html():
     assert rows_html([], pick=True) == ""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_filter_options_are_the_querysets(world, categories, language):
+    """The filter form's category and grid options (built from narrow rows) are what a
+    ModelChoiceField of the same queryset lists: values, labels (str()), order, the empty one;
+    a category added or renamed shows at once; the grids are the user's."""
+    from django import forms
+
+    from requests_desk.forms import QueueFilterForm
+
+    top = Category.objects.filter(parent__isnull=True).first()
+    Category.objects.create(
+        kind=top.kind, parent=top, code="ZZ01", name="新的 <小类>", name_en="New", limit_amount=2
+    )
+    Category.objects.filter(code="E0103").update(name_en="")
+    with translation.override(language):
+        form = QueueFilterForm(
+            {"stage": "", "category": str(categories["E0103"].pk)}, user=world.users.street_staff
+        )
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["category"] == categories["E0103"]
+        for name in ("category", "grid"):
+            field = form.fields[name]
+            plain = forms.ModelChoiceField(queryset=field.queryset, required=False)
+            expected = [(str(value), str(label)) for value, label in plain.choices]
+            assert [(str(value), str(label)) for value, label in field.choices] == expected
+            assert len(expected) > 3
+        html = str(form["category"])
+    grids = [label for _value, label in form.fields["grid"].choices][1:]
+    assert grids == [
+        str(g)
+        for g in AreaGrid.objects.filter(community__street=world.streets["A"]).order_by("code")
+    ]
+    assert "新的 &lt;小类&gt;" in html or "New" in html
+    assert f'<option value="{categories["E0103"].pk}" selected>' in html
