@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.gis.geos import Point
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -315,10 +316,18 @@ class DayField(forms.DateField):
         super().__init__(**kwargs)
 
 
-def _options(field: forms.ModelChoiceField, labels) -> list:
-    """A ModelChoiceField's choices: its empty label, then (pk, label) pairs."""
-    empty = [("", field.empty_label)] if field.empty_label is not None else []
-    return empty + list(labels)
+class _Options(BaseChoiceIterator):
+    """A ModelChoiceField's choices: its empty label, then the (pk, label) pairs of `rows()`,
+    read only past the empty label like ModelChoiceIterator (the widget peeks at the first
+    choice to decide on its `required` attribute)."""
+
+    def __init__(self, field: forms.ModelChoiceField, rows):
+        self.field, self.rows = field, rows
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.rows()
 
 
 def _category_labels(queryset):
@@ -386,10 +395,10 @@ class QueueFilterForm(forms.Form):
         # only validates): no model instance and no server-side cursor per option list, the same
         # values, labels (str() of the category and the grid) and order as the querysets.
         category, grid = self.fields["category"], self.fields["grid"]
-        category.choices = lambda: _options(category, _category_labels(category.queryset))
-        grid.choices = lambda: _options(
+        category.choices = _Options(category, lambda: _category_labels(category.queryset))
+        grid.choices = _Options(
             grid,
-            (
+            lambda: (
                 (pk, f"{name}（{code}）")
                 for pk, name, code in grid.queryset.values_list("pk", "name", "code")
             ),

@@ -148,3 +148,19 @@ def test_filter_options_are_the_querysets(world, categories, language):
     ]
     assert "新的 &lt;小类&gt;" in html or "New" in html
     assert f'<option value="{categories["E0103"].pk}" selected>' in html
+
+
+def test_the_queue_page_reads_ten_times(client, world, make_request, django_assert_num_queries):
+    """Session, user, second factor, the user's and the group's permissions, the unread count,
+    the rows, the filter form's category and grid options, the bulk dispatch's departments: the
+    option lists are read once each, when rendered (not again when the widget peeks at the
+    first option)."""
+    from conftest import login_verified
+
+    login_verified(client, world.users.street_staff)
+    make_request(grid="A1a")
+    make_request(grid="A2a")
+    client.get("/requests/queue/")
+    with django_assert_num_queries(10):
+        response = client.get("/requests/queue/")
+    assert response.content.decode().count('<tr class="rq-card"') == 2
