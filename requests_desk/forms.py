@@ -3,10 +3,13 @@ from decimal import Decimal
 from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MultiplePhotoField
+from core.forms_renderer import field_html
 from core.phones import MOBILE_PHONE
 from grids import gazetteer
 from grids.jurisdiction import scope_queryset
@@ -330,19 +333,24 @@ class _Options(BaseChoiceIterator):
         yield from self.rows()
 
 
-def _category_labels(queryset):
-    """(pk, str(category)) in the queryset's order: "top class / sub-class", or the top class."""
+def _category_labels(rows):
+    """(pk, str(category)) of `_category_rows`: "top class / sub-class", or the top class."""
     english = (get_language() or "").startswith("en")
 
     def label(name, name_en):
         return name_en if english and name_en else name
 
-    rows = queryset.values_list(
-        "pk", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
-    )
     for pk, name, name_en, parent_id, parent_name, parent_name_en in rows:
         own = label(name, name_en)
         yield pk, f"{label(parent_name, parent_name_en)} / {own}" if parent_id else own
+
+
+# The filter form's fields as HTML, per process, under a key of everything they show: the
+# language, the submitted values and the option rows read for this request (so a category or grid
+# added, renamed or redrawn is a new key at once, and a user sees only their own grids). Valid
+# forms only; emptied when full.
+_FIELDS_HTML: dict[tuple, str] = {}
+FIELDS_HTML_MAX = 256
 
 
 class QueueFilterForm(forms.Form):
@@ -395,14 +403,44 @@ class QueueFilterForm(forms.Form):
         # only validates): no model instance and no server-side cursor per option list, the same
         # values, labels (str() of the category and the grid) and order as the querysets.
         category, grid = self.fields["category"], self.fields["grid"]
-        category.choices = _Options(category, lambda: _category_labels(category.queryset))
+        category.choices = _Options(category, lambda: _category_labels(self._category_rows))
         grid.choices = _Options(
-            grid,
-            lambda: (
-                (pk, f"{name}（{code}）")
-                for pk, name, code in grid.queryset.values_list("pk", "name", "code")
-            ),
+            grid, lambda: ((pk, f"{name}（{code}）") for pk, name, code in self._grid_rows)
         )
+
+    @cached_property
+    def _category_rows(self) -> list[tuple]:
+        return list(
+            self.fields["category"].queryset.values_list(
+                "pk", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
+            )
+        )
+
+    @cached_property
+    def _grid_rows(self) -> list[tuple]:
+        return list(self.fields["grid"].queryset.values_list("pk", "name", "code"))
+
+    def fields_html(self) -> SafeString:
+        """Every field as templates/field.html shows it (core.forms_renderer.field_html), each
+        followed by a newline; the same fields of a valid form again from _FIELDS_HTML."""
+        key = None
+        if self.is_bound and not self.errors:
+            getlist = getattr(self.data, "getlist", None)
+            submitted = tuple(
+                (name, tuple(getlist(name)) if getlist else self.data.get(name))
+                for name in self.fields
+            )
+            rows = (tuple(self._category_rows), tuple(self._grid_rows))
+            key = (get_language(), submitted, rows)
+            html = _FIELDS_HTML.get(key)
+            if html is not None:
+                return mark_safe(html)
+        html = "".join(f"{field_html(field)}\n" for field in self)
+        if key is not None:
+            if len(_FIELDS_HTML) >= FIELDS_HTML_MAX:
+                _FIELDS_HTML.clear()
+            _FIELDS_HTML[key] = html
+        return mark_safe(html)
 
     def clean(self):
         cleaned = super().clean()

@@ -164,3 +164,34 @@ def test_the_queue_page_reads_ten_times(client, world, make_request, django_asse
     with django_assert_num_queries(10):
         response = client.get("/requests/queue/")
     assert response.content.decode().count('<tr class="rq-card"') == 2
+
+
+def test_the_filter_form_shows_each_change_and_each_users_grids_at_once(client, world, categories):
+    """The filter form's HTML is reused under a key of what it shows: a renamed category, a new
+    grid, another user's grids, another language, submitted values show at once."""
+    from django.conf import settings
+
+    from conftest import login_verified
+    from grids.tests.factories import AreaGridFactory
+
+    def filters(user, **params):
+        login_verified(client, user)
+        html = client.get("/requests/queue/", params).content.decode()
+        start = html.index('<form method="get"')
+        return html[start : html.index("</form>", start)]
+
+    first = filters(world.users.street_staff)
+    assert first == filters(world.users.street_staff)
+    assert "A1a网格" in first and "B1a网格" not in first
+    other = filters(world.users.other_street_staff)
+    assert "B1a网格" in other and "A1a网格" not in other
+    Category.objects.filter(code="E0103").update(name="改过的名字")
+    assert "改过的名字" in filters(world.users.street_staff)
+    AreaGridFactory(community=world.communities["A1"], code="44031100100199", name="新网格")
+    assert "新网格" in filters(world.users.street_staff)
+    chosen = filters(world.users.street_staff, stage="", sort="old")
+    assert (
+        '<option value="old" selected>' in chosen and '<option value="old" selected>' not in first
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Category" in filters(world.users.street_staff)
