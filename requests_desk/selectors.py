@@ -23,6 +23,9 @@ from requests_desk.models import (
     RequestEvent,
     RequestPhoto,
     Stage,
+    is_calendar_missing,
+    is_nearly_due,
+    is_overdue,
     nearly_due_q,
     overdue_q,
 )
@@ -177,15 +180,13 @@ QUEUE_ROW_FIELDS = (
     "category__name_en",
     "grid__name",
     "community__name",
-    # Annotated by RequestQuerySet.with_due_flags.
-    "flag_overdue",
-    "flag_nearly_due",
-    "flag_calendar_missing",
+    "due_calendar_missing",
 )
+STAGE, DUE_AT = QUEUE_ROW_FIELDS.index("stage"), QUEUE_ROW_FIELDS.index("due_at")
 
 
 class QueueRow(NamedTuple):
-    """One row of the queue page, as read (QUEUE_ROW_FIELDS, in that order)."""
+    """One row of the queue page: QUEUE_ROW_FIELDS but the last, then the badges' flags."""
 
     id: int
     code: str
@@ -206,11 +207,19 @@ class QueueRow(NamedTuple):
 
 
 def queue_page(
-    qs: QuerySet[Any], *, sort: str = "new", cursor: str = "", page_size: int | None = None
+    qs: QuerySet[Any],
+    *,
+    sort: str = "new",
+    cursor: str = "",
+    page_size: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> QueuePage:
     """One page of the queue by keyset pagination on (sort column, id): constant time on deep
-    pages (no OFFSET), a fixed number of queries whatever the data size. `qs` carries the due
-    flags (RequestQuerySet.with_due_flags); the rows are QueueRow tuples."""
+    pages (no OFFSET), a fixed number of queries whatever the data size. The rows are QueueRow
+    tuples; their overdue, nearly-due and calendar-missing flags are the predicates of
+    overdue_q, nearly_due_q and calendar_missing_q at `now` (the filters'), applied to the
+    row's columns (requests_desk.models.is_overdue…)."""
+    now = now or timezone.now()
     page_size = page_size or conf.QUEUE_PAGE_SIZE
     if sort not in QUEUE_SORTS:
         sort = "new"
@@ -232,9 +241,17 @@ def queue_page(
     ordering = queue_ordering(sort)
     # Tuples of the columns a row shows (names joined, not the shapes: parsing each row's grid
     # and community boundary cost more than the rest of the page), not model instances (issue 17).
+    read = qs.order_by(*ordering).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1]
     rows = [
-        QueueRow(*values)
-        for values in qs.order_by(*ordering).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1]
+        QueueRow._make(
+            (
+                *values,
+                is_overdue(values[STAGE], values[DUE_AT], now),
+                is_nearly_due(values[STAGE], values[DUE_AT], now),
+                is_calendar_missing(values[STAGE], calendar_missing),
+            )
+        )
+        for *values, calendar_missing in read
     ]
     next_cursor = None
     if len(rows) > page_size:

@@ -641,9 +641,8 @@ def queue(request):
     if form.is_valid():
         qs = selectors.queue_filter(qs, **form.filters(), now=now)
         sort = form.cleaned_data["sort"] or "new"
-    # The badges come from the same predicates as the filters (computed in the same query).
-    qs = qs.with_due_flags(now)
-    page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""))
+    # The badges come from the same predicates as the filters, at the same `now`.
+    page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""), now=now)
     params = request.GET.copy()
     params.pop("after", None)
     next_url = None

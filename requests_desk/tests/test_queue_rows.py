@@ -195,3 +195,39 @@ def test_the_filter_form_shows_each_change_and_each_users_grids_at_once(client, 
     )
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Category" in filters(world.users.street_staff)
+
+
+def test_row_flags_are_the_databases_predicates(world, categories):
+    """The rows' overdue / nearly-due / calendar-missing flags, computed from the row's columns,
+    are those of overdue_q, nearly_due_q and calendar_missing_q (with_due_flags) at the same
+    `now`, on each stage and at the windows' edges."""
+    from requests_desk.models import nearly_due_until
+    from requests_desk.selectors import queue_page, requests_for
+    from requests_desk.tests.factories import RequestFactory
+
+    now = datetime.datetime(2026, 4, 15, 10, 0, 0, 500, tzinfo=SHANGHAI)
+    second = datetime.timedelta(microseconds=1)
+    edges = [None, now - second, now, now + second, nearly_due_until(now) - second]
+    edges += [nearly_due_until(now), now + datetime.timedelta(days=3)]
+    target = RequestFactory(grid=world.grids["A1a"])
+    for stage, due_at, missing in itertools.product(Stage.values, edges, (False, True)):
+        RequestFactory(
+            grid=world.grids["A1a"],
+            stage=stage,
+            due_at=due_at,
+            due_calendar_missing=missing,
+            cancel_reason="重复" if stage == Stage.CANCELLED else "",
+            closure_type="normal" if stage == Stage.CLOSED else "",
+            merged_into=target if stage == Stage.MERGED else None,
+        )
+    user = world.users.district_admin
+    page = queue_page(requests_for(user), page_size=1000, now=now)
+    flags = {
+        r.code: (r.flag_overdue, r.flag_nearly_due, r.flag_calendar_missing)
+        for r in requests_for(user).with_due_flags(now)
+    }
+    assert len(page.rows) == len(flags) == len(Stage.values) * len(edges) * 2 + 1
+    assert {
+        r.code: (r.flag_overdue, r.flag_nearly_due, r.flag_calendar_missing) for r in page.rows
+    } == flags
+    assert set(flags.values()) >= {(True, False, True), (False, True, False)}
