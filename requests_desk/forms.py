@@ -2,9 +2,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.gis.geos import Point
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MultiplePhotoField
+from core.forms_renderer import field_html
 from core.phones import MOBILE_PHONE
 from grids import gazetteer
 from grids.jurisdiction import scope_queryset
@@ -314,14 +319,53 @@ class DayField(forms.DateField):
         super().__init__(**kwargs)
 
 
+class _Options(BaseChoiceIterator):
+    """A ModelChoiceField's choices: its empty label, then the (pk, label) pairs of `rows()`,
+    read only past the empty label like ModelChoiceIterator (the widget peeks at the first
+    choice to decide on its `required` attribute)."""
+
+    def __init__(self, field: forms.ModelChoiceField, rows):
+        self.field, self.rows = field, rows
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.rows()
+
+
+def _category_labels(rows):
+    """(pk, str(category)) of `_category_rows`: "top class / sub-class", or the top class."""
+    english = (get_language() or "").startswith("en")
+
+    def label(name, name_en):
+        return name_en if english and name_en else name
+
+    for pk, name, name_en, parent_id, parent_name, parent_name_en in rows:
+        own = label(name, name_en)
+        yield pk, f"{label(parent_name, parent_name_en)} / {own}" if parent_id else own
+
+
+# The filter form's fields as HTML, per process, under a key of everything they show: the
+# language, the submitted values and the option rows read for this request (so a category or grid
+# added, renamed or redrawn is a new key at once, and a user sees only their own grids). Valid
+# forms only; emptied when full.
+_FIELDS_HTML: dict[tuple, str] = {}
+FIELDS_HTML_MAX = 256
+
+
 class QueueFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Stage"),
         required=False,
         choices=[("open", _("all open")), ("", _("all"))] + list(Stage.choices),
     )
+    # A chosen category is read with the columns a filter needs, not its extra questions (JSON).
     category = forms.ModelChoiceField(
-        label=_("Category"), required=False, queryset=Category.objects.select_related("parent")
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.select_related("parent").only(
+            "id", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
+        ),
     )
     grid = forms.ModelChoiceField(
         label=_("Area grid"), required=False, queryset=AreaGrid.objects.none()
@@ -355,6 +399,48 @@ class QueueFilterForm(forms.Form):
         self.fields["grid"].queryset = scope_queryset(
             AreaGrid.objects.current().only("id", "code", "name"), user
         ).order_by("code")
+        # The options of both selects from narrow rows, read when the form is rendered (the API
+        # only validates): no model instance and no server-side cursor per option list, the same
+        # values, labels (str() of the category and the grid) and order as the querysets.
+        category, grid = self.fields["category"], self.fields["grid"]
+        category.choices = _Options(category, lambda: _category_labels(self._category_rows))
+        grid.choices = _Options(
+            grid, lambda: ((pk, f"{name}（{code}）") for pk, name, code in self._grid_rows)
+        )
+
+    @cached_property
+    def _category_rows(self) -> list[tuple]:
+        return list(
+            self.fields["category"].queryset.values_list(
+                "pk", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
+            )
+        )
+
+    @cached_property
+    def _grid_rows(self) -> list[tuple]:
+        return list(self.fields["grid"].queryset.values_list("pk", "name", "code"))
+
+    def fields_html(self) -> SafeString:
+        """Every field as templates/field.html shows it (core.forms_renderer.field_html), each
+        followed by a newline; the same fields of a valid form again from _FIELDS_HTML."""
+        key = None
+        if self.is_bound and not self.errors:
+            getlist = getattr(self.data, "getlist", None)
+            submitted = tuple(
+                (name, tuple(getlist(name)) if getlist else self.data.get(name))
+                for name in self.fields
+            )
+            rows = (tuple(self._category_rows), tuple(self._grid_rows))
+            key = (get_language(), submitted, rows)
+            html = _FIELDS_HTML.get(key)
+            if html is not None:
+                return mark_safe(html)
+        html = "".join(f"{field_html(field)}\n" for field in self)
+        if key is not None:
+            if len(_FIELDS_HTML) >= FIELDS_HTML_MAX:
+                _FIELDS_HTML.clear()
+            _FIELDS_HTML[key] = html
+        return mark_safe(html)
 
     def clean(self):
         cleaned = super().clean()

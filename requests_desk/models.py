@@ -276,6 +276,19 @@ def nearly_due_q(now) -> Q:
     return Q(stage__in=Stage.CLOCK, due_at__gte=now, due_at__lt=nearly_due_until(now))
 
 
+# The same predicates for a request's columns read without an instance (the queue's rows).
+def is_overdue(stage: str, due_at: datetime.datetime | None, now: datetime.datetime) -> bool:
+    return bool(stage in Stage.CLOCK and due_at and due_at < now)
+
+
+def is_nearly_due(stage: str, due_at: datetime.datetime | None, now: datetime.datetime) -> bool:
+    return bool(stage in Stage.CLOCK and due_at and now <= due_at < nearly_due_until(now))
+
+
+def is_calendar_missing(stage: str, due_calendar_missing: bool) -> bool:
+    return bool(stage in Stage.CLOCK and due_calendar_missing)
+
+
 def calendar_missing_q() -> Q:
     """The handling clock runs towards a deadline computed past the holiday calendar."""
     return Q(stage__in=Stage.CLOCK, due_calendar_missing=True)
@@ -520,19 +533,15 @@ class Request(models.Model):
 
     # The same predicates as overdue_q / nearly_due_q, for one loaded request (the case page).
     def is_overdue(self, now=None) -> bool:
-        now = now or timezone.now()
-        return bool(self.stage in Stage.CLOCK and self.due_at and self.due_at < now)
+        return is_overdue(self.stage, self.due_at, now or timezone.now())
 
     def is_nearly_due(self, now=None) -> bool:
-        now = now or timezone.now()
-        return bool(
-            self.stage in Stage.CLOCK and self.due_at and now <= self.due_at < nearly_due_until(now)
-        )
+        return is_nearly_due(self.stage, self.due_at, now or timezone.now())
 
     @property
     def calendar_missing(self) -> bool:
         """The same predicate as calendar_missing_q, for one loaded request."""
-        return self.stage in Stage.CLOCK and self.due_calendar_missing
+        return is_calendar_missing(self.stage, self.due_calendar_missing)
 
     def contact_overdue(self, now=None) -> bool:
         return bool(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
@@ -24,13 +24,15 @@ from requests_desk.models import (
     RequestEvent,
     RequestPhoto,
     Stage,
+    is_calendar_missing,
+    is_nearly_due,
+    is_overdue,
     nearly_due_q,
     overdue_q,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import Any
 
     from django.contrib.auth.models import AnonymousUser
     from django.db.models import QuerySet
@@ -75,7 +77,7 @@ def requests_for(user: User) -> QuerySet[Request]:
 
 @dataclass
 class QueuePage:
-    rows: list
+    rows: list[QueueRow]
     next_cursor: str | None
     has_previous: bool
 
@@ -163,7 +165,8 @@ def queue_filter(
     return qs
 
 
-# What a queue row shows (requests_desk/queue.html) and the keyset columns.
+# What a queue row shows (requests_desk/queue_rows.py) and the keyset columns: one tuple per row
+# (QueueRow), no model instances, no grid or community boundary, no reporter fields decrypted.
 QUEUE_ROW_FIELDS = (
     "id",
     "code",
@@ -173,18 +176,51 @@ QUEUE_ROW_FIELDS = (
     "due_at",
     "extension_requested_until",
     "reopen_requested_at",
+    "grid_id",
     "category__name",
     "category__name_en",
     "grid__name",
     "community__name",
+    "due_calendar_missing",
 )
+STAGE, DUE_AT = QUEUE_ROW_FIELDS.index("stage"), QUEUE_ROW_FIELDS.index("due_at")
+
+
+class QueueRow(NamedTuple):
+    """One row of the queue page: QUEUE_ROW_FIELDS but the last, then the badges' flags."""
+
+    id: int
+    code: str
+    stage: str
+    source: str
+    created_at: datetime.datetime
+    due_at: datetime.datetime | None
+    extension_requested_until: datetime.datetime | None
+    reopen_requested_at: datetime.datetime | None
+    grid_id: int | None
+    category_name: str
+    category_name_en: str
+    grid_name: str | None
+    community_name: str
+    flag_overdue: bool
+    flag_nearly_due: bool
+    flag_calendar_missing: bool
 
 
 def queue_page(
-    qs: QuerySet[Any], *, sort: str = "new", cursor: str = "", page_size: int | None = None
+    qs: QuerySet[Any],
+    *,
+    sort: str = "new",
+    cursor: str = "",
+    page_size: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> QueuePage:
     """One page of the queue by keyset pagination on (sort column, id): constant time on deep
-    pages (no OFFSET), a fixed number of queries whatever the data size."""
+    pages (no OFFSET), a fixed number of queries whatever the data size. The rows are QueueRow
+    tuples; their overdue, nearly-due and calendar-missing flags are the predicates of
+    overdue_q, nearly_due_q and calendar_missing_q at `now` (the filters'), applied to the
+    row's columns (requests_desk.models.is_overdue…)."""
+    now = now or timezone.now()
     page_size = page_size or conf.QUEUE_PAGE_SIZE
     if sort not in QUEUE_SORTS:
         sort = "new"
@@ -204,19 +240,25 @@ def queue_page(
         after = Q(lookup(Tuple(F(column), F("id")), decoded))
         qs = qs.filter(after | Q(**{f"{column}__isnull": True}) if nulls_last else after)
     ordering = queue_ordering(sort)
-    rows = list(
-        qs.select_related("category", "grid", "community")
-        # The columns a row shows, not the shapes (parsing each row's grid and community boundary
-        # cost more than the rest of the page) nor the reporter's encrypted contact details
-        # (four decryptions a row) nor the other 40 columns (issue 17).
-        .only(*QUEUE_ROW_FIELDS)
-        .order_by(*ordering)[: page_size + 1]
-    )
+    # Tuples of the columns a row shows (names joined, not the shapes: parsing each row's grid
+    # and community boundary cost more than the rest of the page), not model instances (issue 17).
+    read = qs.order_by(*ordering).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1]
+    rows = [
+        QueueRow._make(
+            (
+                *values,
+                is_overdue(values[STAGE], values[DUE_AT], now),
+                is_nearly_due(values[STAGE], values[DUE_AT], now),
+                is_calendar_missing(values[STAGE], calendar_missing),
+            )
+        )
+        for *values, calendar_missing in read
+    ]
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, column), last.pk])
+        next_cursor = _encode([getattr(last, column), last.id])
     return QueuePage(rows=rows, next_cursor=next_cursor, has_previous=bool(decoded))
 
 

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +29,17 @@ from core.uploads import photos_clean
 from grids import gazetteer
 from privacy.masking import mask_name, mask_phone
 from privacy.services import may_reveal, personal_data_export_record, personal_data_reveal
-from requests_desk import flow, mine, pending, proof, public, selectors, services, throttle
+from requests_desk import (
+    flow,
+    mine,
+    pending,
+    proof,
+    public,
+    queue_rows,
+    selectors,
+    services,
+    throttle,
+)
 from requests_desk.conf import conf
 from requests_desk.exports import queue_xlsx
 from requests_desk.forms import (
@@ -686,9 +697,8 @@ def queue(request):
     if form.is_valid():
         qs = selectors.queue_filter(qs, **form.filters(), now=now)
         sort = form.cleaned_data["sort"] or "new"
-    # The badges come from the same predicates as the filters (computed in the same query).
-    qs = qs.with_due_flags(now)
-    page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""))
+    # The badges come from the same predicates as the filters, at the same `now`.
+    page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""), now=now)
     params = request.GET.copy()
     params.pop("after", None)
     next_url = None
@@ -710,6 +720,7 @@ def queue(request):
             "filtering": filtering,
             "form": form,
             "page": page,
+            "rows_html": mark_safe(queue_rows.rows_html(page.rows, pick=may_dispatch)),
             "next_url": next_url,
             "first_url": "?" + params.urlencode(),
             "bulk_form": BulkDispatchForm() if may_dispatch else None,

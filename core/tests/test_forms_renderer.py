@@ -86,3 +86,54 @@ def test_the_fast_path_is_taken():
 
     for name in forms_renderer.FAST:
         assert forms_renderer._unchanged(name), name
+
+
+class Wrapped(Everything):
+    """Everything, with help texts (one safe), a required checkbox and labels to escape."""
+
+    agree = forms.BooleanField(label="I <agree>", help_text="Tick & go")
+    note = forms.CharField(
+        label=mark_safe("<b>Note</b>"), help_text=mark_safe("<i>safe</i>"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("number") == 13:
+            self.add_error("number", "Unlucky <13> & “quoted”")
+            self.add_error("number", "Another one")
+        return cleaned
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"text": "x", "number": "13", "agree": "on", "hidden": "h"}, {"day": "nonsense"}],
+)
+@pytest.mark.parametrize("auto_id", ["id_%s", False, "f-%s"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_field_html_matches_field_template(data, auto_id, language):
+    from django.template.loader import get_template
+
+    from core.forms_renderer import field_html
+
+    template = get_template("field.html")
+    with translation.override(language):
+        form = Wrapped(data, auto_id=auto_id)
+        form.is_valid()
+        for field in form:
+            assert field_html(field) == template.render({"field": field}), field.name
+    assert form["agree"].field.required
+
+
+def test_field_html_filter():
+    from django.template import engines
+
+    form = Wrapped({"number": "13"})
+    form.is_valid()
+    html = (
+        engines["django"]
+        .from_string("{% load fields %}{% for field in form %}{{ field|field_html }}{% endfor %}")
+        .render({"form": form})
+    )
+    wrappers = html.count('<div class="field">') + html.count('<div class="field has-error">')
+    assert wrappers == len(form.fields)
+    assert "Unlucky &lt;13&gt; &amp; “quoted”" in html and 'class="field has-error"' in html
