@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -441,14 +441,13 @@ STATUS_REQUEST_FIELDS = tuple(
 def public_request(code: str) -> Request | None:
     """A request for its public status page, looked up by its unguessable code (names of its
     category and community, its rating; not who handles it: public_case(agency=False))."""
-    return (
+    item = (
         Request.objects.select_related(*STATUS_RELATED)
         .prefetch_related(
             Prefetch(
                 "events",
                 queryset=RequestEvent.objects.filter(public=True)
                 .only("id", "request_id", "action", "to_stage", "message", "note", "created_at")
-                .prefetch_related(Prefetch("photos", queryset=public_photos()))
                 .order_by("created_at", "id"),
                 to_attr="public_events",
             )
@@ -458,3 +457,9 @@ def public_request(code: str) -> Request | None:
         .filter(code=(code or "").strip().upper())
         .first()
     )
+    if item is not None and item.public_events and public.is_listed(item):
+        # public_photos()'s rule without its subquery: these replies are public and the request
+        # is listed, so their photos are the public ones. An unlisted request shows none and
+        # reads none.
+        prefetch_related_objects(item.public_events, "photos")
+    return item
