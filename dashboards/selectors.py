@@ -38,11 +38,11 @@ from grids.jurisdiction import scope_queryset
 from grids.models import GridAssignment, KeyPlace, SubGrid
 from notifications.selectors import inbox_for
 from party_branches.selectors import upcoming_meetings
-from patrols.selectors import coverage_for, patrol_count
+from patrols.selectors import coverage_for, patrol_counts
 from requests_desk.models import Stage, nearly_due_q, overdue_q
 from requests_desk.selectors import requests_for
 from service_points.models import ServicePosition
-from volunteers.selectors import activities_for, registration_rate, volunteer_hours
+from volunteers.selectors import activities_for, registration_rate, volunteer_hours_in_periods
 
 if TYPE_CHECKING:
     import datetime
@@ -325,14 +325,24 @@ def care_panel(user: User, *, today: datetime.date | None = None) -> dict | None
 
 
 def patrols_panel(user: User, *, now: datetime.datetime | None = None) -> dict | None:
-    """Patrol plan places not visited within their frequency (patrols.selectors.coverage_for)."""
+    """Patrol plan places not visited within their frequency (patrols.selectors.coverage_for):
+    how many, and the first of them. One query."""
     now = now or timezone.now()
     plans = coverage_for(user, now=now)
-    overdue = plans.filter(overdue=True)
+    # The first rows with, in each, how many there are in all (a window count: one query), and
+    # only what the rows show (no place geometry or grid boundary to load).
+    rows = list(
+        plans.filter(overdue=True)
+        .annotate(not_visited=Window(Count("id")))
+        .values("key_place__name", "last_check_in", "not_visited")[: conf.LIST_LIMIT]
+    )
     return {
-        "not_visited": overdue.count(),
+        "not_visited": rows[0]["not_visited"] if rows else 0,
         "url": reverse("patrols:coverage"),
-        "rows": list(overdue[: conf.LIST_LIMIT]),
+        "rows": [
+            {"key_place": {"name": row["key_place__name"]}, "last_check_in": row["last_check_in"]}
+            for row in rows
+        ],
     }
 
 
@@ -392,12 +402,15 @@ def month_figures(user: User, area: Area, *, today: datetime.date | None = None)
     this, last = month_of(today), month_of(today).previous()
     figures = list(indicators.request_figures(user, area, this, last))
     # The coverage page for the same calendar month shows the same count.
+    patrols = patrol_counts(
+        user, periods={"current": (this.start, this.end), "previous": (last.start, last.end)}
+    )
     figures.append(
         Figure(
             "patrols",
             _("Patrols"),
-            patrol_count(user, start=this.start, end=this.end),
-            patrol_count(user, start=last.start, end=last.end),
+            patrols["current"],
+            patrols["previous"],
             url=reverse("patrols:coverage") + "?month=" + this.start.strftime("%Y-%m"),
             previous_url=reverse("patrols:coverage") + "?month=" + last.start.strftime("%Y-%m"),
         )
@@ -415,12 +428,12 @@ def month_figures(user: User, area: Area, *, today: datetime.date | None = None)
     # Not linked: the care app has no list of visits by month (its household list shows
     # households, whose count is a different figure).
     figures.append(Figure("visits", _("Household visits"), counts["current"], counts["previous"]))
-    current = volunteer_hours(
-        level=area.level, node_id=area.node_id, start=this.start, end=this.last_day
-    )["hours"]
-    previous = volunteer_hours(
-        level=area.level, node_id=area.node_id, start=last.start, end=last.last_day
-    )["hours"]
+    hours = volunteer_hours_in_periods(
+        level=area.level,
+        node_id=area.node_id,
+        periods={"current": (this.start, this.last_day), "previous": (last.start, last.last_day)},
+    )
+    current, previous = hours["current"], hours["previous"]
     figures.append(
         Figure(
             "volunteer_hours",
