@@ -8,6 +8,7 @@ Query count: a fixed number per indicator source, whatever the number of grids o
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +16,7 @@ from core.periods import months_back
 from dashboards import indicators
 from dashboards.areas import Area, grids_geojson
 from dashboards.conf import conf
+from dashboards.templatetags.dashboards_values import indicator_value
 from grids.models import NODE_MODELS
 
 
@@ -101,6 +103,14 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
         return (0, -value if chosen.higher_is_better else value, row["code"])
 
     rows.sort(key=rank_key)
+    # Each row's value cells built once here rather than by a template loop and filter per cell
+    # (the same text: indicator_value, escaped): a district's table has hundreds of cells.
+    for row in rows:
+        row["cells"] = format_html_join(
+            "",
+            '<td data-indicator="{}">{}</td>',
+            ((v["key"], indicator_value(v["value"], v["unit"])) for v in row["values"]),
+        )
     trend = indicators.monthly_trend(user, area, months=months)
     children = _children(area, on=today)
     for child in children:
