@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from core.periods import months_back
 from dashboards import indicators
-from dashboards.areas import Area, grids_geojson
+from dashboards.areas import Area, cached_map_data, grids_geojson
 from dashboards.conf import conf
 from dashboards.templatetags.dashboards_values import indicator_value
 from grids.models import NODE_MODELS
@@ -70,8 +70,22 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
         indicator = DEFAULT_INDICATOR
     months = months_back(today, conf.TREND_MONTHS)
     start, end = months[0].start, months[-1].end
-    geojson = grids_geojson(area, on=today)
-    values = indicators.grid_values(user, area, start=start, end=end, on=today)
+    # The area's grids (with their GeoJSON) and child areas come from the map tables only: cached
+    # on their change mark. The area is the user's own or one checked against it (area_within).
+    mapped = cached_map_data(
+        "overview",
+        (area.level, area.node_id, today.isoformat()),
+        lambda: {"grids": grids_geojson(area, on=today), "children": _children(area, on=today)},
+    )
+    geojson = mapped["grids"]
+    values = indicators.grid_values(
+        user,
+        area,
+        start=start,
+        end=end,
+        on=today,
+        grids={f["id"]: f["properties"]["population"] for f in geojson["features"]},
+    )
     available = [i for i in INDICATORS if i.key in values.available]
     rows = []
     for feature in geojson["features"]:
@@ -112,7 +126,7 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
             ((v["key"], indicator_value(v["value"], v["unit"])) for v in row["values"]),
         )
     trend = indicators.monthly_trend(user, area, months=months)
-    children = _children(area, on=today)
+    children = mapped["children"]
     for child in children:
         child["url"] = reverse("dashboards:overview") + f"?level={child['level']}&id={child['id']}"
     return {

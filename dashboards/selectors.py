@@ -7,7 +7,6 @@ aggregates.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -262,7 +261,24 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
 
 # --- Map layers -------------------------------------------------------------------------------------
 def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> dict:
-    """Sub-grids (grid areas) or area grids (larger areas), key places and service positions."""
+    """Sub-grids (grid areas) or area grids (larger areas), key places and service positions:
+    read from the map tables only, so cached on their change mark (areas.cached_map_data) per
+    area, day and the user's jurisdiction (the key places are scoped by it)."""
+    from dashboards.areas import cached_map_data
+    from grids.jurisdiction import jurisdiction_of
+
+    on = on or timezone.localdate()
+    jurisdiction = jurisdiction_of(user)
+    scope = (jurisdiction.level, jurisdiction.node_id) if jurisdiction else None
+    return cached_map_data(
+        "layers",
+        (area.level, area.node_id, on.isoformat(), scope),
+        lambda: _map_layers(user, area, on=on),
+    )
+
+
+def _map_layers(user: User, area: Area, *, on: datetime.date) -> dict:
+    from core.raw_json import RawJSON
     from dashboards.areas import grids_geojson
 
     layers: dict[str, Any] = {
@@ -284,7 +300,7 @@ def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> di
             "features": [
                 {
                     "type": "Feature",
-                    "geometry": json.loads(s["geojson"]),
+                    "geometry": RawJSON.geometry(s["geojson"]),
                     "properties": {"code": s["code"], "name": s["name"]},
                 }
                 for s in subgrids
