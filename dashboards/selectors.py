@@ -35,7 +35,7 @@ from dashboards.areas import Area
 from dashboards.conf import conf
 from grids.jurisdiction import scope_queryset
 from grids.models import GridAssignment, KeyPlace, SubGrid
-from notifications.selectors import inbox_for
+from notifications.selectors import unread_inbox
 from party_branches.selectors import upcoming_meetings
 from patrols.selectors import coverage_for, patrol_counts
 from requests_desk.models import Stage, nearly_due_q, overdue_q
@@ -385,10 +385,10 @@ def upcoming_panel(user: User, area: Area, *, now: datetime.datetime | None = No
 
 
 def inbox_panel(user: User) -> dict | None:
-    return {
-        "messages": list(inbox_for(user, unread_only=True)[: conf.LIST_LIMIT]),
-        "url": reverse("notifications:inbox"),
-    }
+    """The newest unread messages and how many are unread in all (the bell's count): one
+    query."""
+    messages, unread = unread_inbox(user, limit=conf.LIST_LIMIT)
+    return {"messages": messages, "unread": unread, "url": reverse("notifications:inbox")}
 
 
 # --- This month against last month -----------------------------------------------------------------

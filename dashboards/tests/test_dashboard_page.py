@@ -25,3 +25,17 @@ def test_month_figures_table_headers_are_the_dashboards_own_words(world, populat
     html = client_as(world.users.grid_head).get("/dashboard/").content.decode()
     assert '<th scope="col">变化</th>' in html
     assert '<th scope="col">修改</th>' not in html
+
+
+def test_the_inbox_panel_and_the_bell_count_every_unread_message(world, client_as):
+    """The panel lists the newest few; the bell counts them all, from the panel's own query."""
+    from notifications.services import notification_enqueue
+
+    user = world.users.grid_head
+    for i in range(11):
+        notification_enqueue(kind="t", subject=f"消息{i}", body="内容", user=user)
+    notification_enqueue(kind="t", subject="别人的", body="内容", user=world.users.grid_worker)
+    response = client_as(user).get("/dashboard/")
+    assert len(response.context["inbox"]["messages"]) == 8
+    assert response.context["inbox_unread"] == 11
+    assert '<span class="bell-count">11</span>' in response.content.decode()
