@@ -39,3 +39,15 @@ def test_the_inbox_panel_and_the_bell_count_every_unread_message(world, client_a
     assert len(response.context["inbox"]["messages"]) == 8
     assert response.context["inbox_unread"] == 11
     assert '<span class="bell-count">11</span>' in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["R20260101001", "A-b_c.d~e", "空 格#?%&"])
+def test_row_links_are_what_reverse_gives(code):
+    from django.urls import reverse
+
+    from dashboards.selectors import url_maker
+
+    assert url_maker("requests_desk:case")(code) == reverse("requests_desk:case", args=[code])
+    assert url_maker("requests_desk:act", "accept")(code) == reverse(
+        "requests_desk:act", args=[code, "accept"]
+    )
