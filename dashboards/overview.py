@@ -8,7 +8,8 @@ Query count: a fixed number per indicator source, whatever the number of grids o
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -88,11 +89,12 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
     )
     available = [i for i in INDICATORS if i.key in values.available]
     rows = []
+    page_url = reverse("dashboards:overview")
     for feature in geojson["features"]:
         props = feature["properties"]
         grid_values = values.by_grid.get(props["id"], {})
         props["values"] = {i.key: grid_values.get(i.key) for i in available}
-        props["url"] = reverse("dashboards:overview") + f"?level=grid&id={props['id']}"
+        props["url"] = page_url + f"?level=grid&id={props['id']}"
         rows.append(
             {
                 "id": props["id"],
@@ -118,17 +120,20 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
 
     rows.sort(key=rank_key)
     # Each row's value cells built once here rather than by a template loop and filter per cell
-    # (the same text: indicator_value, escaped): a district's table has hundreds of cells.
+    # (the same text as format_html_join('<td data-indicator="{}">{}</td>') of each indicator's
+    # key and indicator_value, both escaped): a district's table has hundreds of cells.
     for row in rows:
-        row["cells"] = format_html_join(
-            "",
-            '<td data-indicator="{}">{}</td>',
-            ((v["key"], indicator_value(v["value"], v["unit"])) for v in row["values"]),
+        row["cells"] = mark_safe(
+            "".join(
+                f'<td data-indicator="{escape(v["key"])}">'
+                f"{escape(indicator_value(v['value'], v['unit']))}</td>"
+                for v in row["values"]
+            )
         )
     trend = indicators.monthly_trend(user, area, months=months)
     children = mapped["children"]
     for child in children:
-        child["url"] = reverse("dashboards:overview") + f"?level={child['level']}&id={child['id']}"
+        child["url"] = page_url + f"?level={child['level']}&id={child['id']}"
     return {
         "indicators": INDICATORS,
         "available": available,

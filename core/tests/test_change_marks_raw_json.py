@@ -72,3 +72,8 @@ def test_without_raw_json_it_is_djangos_json_script():
 
     value = {"when": datetime.date(2026, 1, 2), "text": "</script><b>&", "n": [1.5, None]}
     assert raw_json_script(value, "y") == json_script(value, "y")
+
+
+def test_raw_text_is_escaped_like_the_rest():
+    value = {"raw": RawJSON('{"a": "</script>&"}')}
+    assert raw_json_script(value, "z") == json_script({"raw": {"a": "</script>&"}}, "z")
