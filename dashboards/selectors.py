@@ -215,7 +215,11 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
     # action cost more than the rest of a row).
     case_url = url_maker("requests_desk:case")
     act_urls = {action: url_maker("requests_desk:act", action) for action in INLINE_ACTIONS}
+    # The stage's label from one dict (get_stage_display builds a dict of every stage's
+    # translated label per call).
+    stage_labels = {stage: str(label) for stage, label in labels.items()}
     for row in listed:
+        row.stage_label = stage_labels.get(row.stage, row.stage)
         row.case_url = case_url(row.code)
         row.act_urls = {action: act_urls[action](row.code) for action in row.inline_actions}
 
@@ -258,7 +262,6 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
         )[: conf.PIN_LIMIT + 1]
     )
     panel.pins_truncated = len(pins) > conf.PIN_LIMIT
-    stage_labels = {stage: str(label) for stage, label in labels.items()}
     # The case page's URL once, then each code in it (reverse() per pin costs more).
     case_prefix = reverse("requests_desk:case", args=["0"]).removesuffix("0/")
     for pin in pins[: conf.PIN_LIMIT]:

@@ -51,3 +51,17 @@ def test_row_links_are_what_reverse_gives(code):
     assert url_maker("requests_desk:act", "accept")(code) == reverse(
         "requests_desk:act", args=[code, "accept"]
     )
+
+
+def test_request_rows_show_the_stage_label_and_links_of_the_desk(world, populate, client_as):
+    from django.urls import reverse
+
+    populate(1)
+    panel = client_as(world.users.grid_head).get("/dashboard/").context["requests"]
+    rows = panel.waiting_rows + panel.overdue_rows + panel.nearly_due_rows
+    assert rows
+    for row in rows:
+        assert row.stage_label == row.get_stage_display()
+        assert row.case_url == reverse("requests_desk:case", args=[row.code])
+        for action, url in row.act_urls.items():
+            assert url == reverse("requests_desk:act", args=[row.code, action])
