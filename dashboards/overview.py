@@ -8,7 +8,8 @@ Query count: a fixed number per indicator source, whatever the number of grids o
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +54,12 @@ def map_strings() -> dict:
         "subgrid": _("Sub-grid"),
         "onMap": _("%(open)s open requests on the map, %(overdue)s overdue."),
     }
+
+
+def _shown(value) -> str:
+    """{{ value }} in a template: localised, then escaped (django.template.base.
+    render_value_in_context)."""
+    return conditional_escape(str(localize(value)))
 
 
 def _children(area: Area, on=None) -> list[dict]:
@@ -119,16 +126,26 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
         return (0, -value if chosen.higher_is_better else value, row["code"])
 
     rows.sort(key=rank_key)
-    # Each row's value cells built once here rather than by a template loop and filter per cell
-    # (the same text as format_html_join('<td data-indicator="{}">{}</td>') of each indicator's
-    # key and indicator_value, both escaped): a district's table has hundreds of cells.
-    for row in rows:
+    # Each row of the ranking table built here rather than by the template (a district's table
+    # has hundreds of cells): the same text as the template's
+    #   <tr data-grid="{{ row.code }}"><td>{{ forloop.counter }}</td><td><a href="{{ row.url }}
+    #   &amp;indicator={{ chosen.key }}">{{ row.name }}</a></td><td>{{ row.population }}</td>
+    #         {{ row.cells }}</tr>
+    # with each value cell format_html('<td data-indicator="{}">{}</td>') of the indicator's key
+    # and indicator_value; every value localised and escaped as the template does.
+    for number, row in enumerate(rows, start=1):
         row["cells"] = mark_safe(
             "".join(
                 f'<td data-indicator="{escape(v["key"])}">'
                 f"{escape(indicator_value(v['value'], v['unit']))}</td>"
                 for v in row["values"]
             )
+        )
+        row["html"] = mark_safe(
+            f'<tr data-grid="{_shown(row["code"])}"><td>{_shown(number)}</td>'
+            f'<td><a href="{_shown(row["url"])}&amp;indicator={_shown(chosen.key)}">'
+            f"{_shown(row['name'])}</a></td><td>{_shown(row['population'])}</td>\n"
+            f"      {row['cells']}</tr>"
         )
     trend = indicators.monthly_trend(user, area, months=months)
     children = mapped["children"]
