@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import (
     BooleanField,
+    Count,
     DateField,
     DurationField,
     Exists,
@@ -200,19 +201,39 @@ def overdue_visit_households(
     )
 
 
-def unpaired_households(user: User, *, today: datetime.date | None = None) -> QuerySet[Household]:
-    """Households with tagged residents and no active pairing, in what the user can see."""
-    today = today or timezone.localdate()
+def _unpaired_q(today: datetime.date) -> Q:
+    """A household with tagged residents and no pairing in force on `today`."""
     active = Pairing.objects.in_force(today).filter(household=OuterRef("pk"))
     tagged = ResidentTag.objects.filter(
         resident__household=OuterRef("pk"), resident__anonymised_at__isnull=True
     )
+    return Q(~Exists(active), Exists(tagged))
+
+
+def unpaired_households(user: User, *, today: datetime.date | None = None) -> QuerySet[Household]:
+    """Households with tagged residents and no active pairing, in what the user can see."""
+    today = today or timezone.localdate()
     return (
         with_visit_schedule(households_visible_to(user, on=today), today=today)
-        .filter(~Exists(active), Exists(tagged), anonymised_at__isnull=True)
+        .filter(_unpaired_q(today), anonymised_at__isnull=True)
         .select_related("grid")
         .prefetch_related("residents__tags__tag")
         .order_by("grid__code", "building", "address")
+    )
+
+
+def household_counts(user: User, *, today: datetime.date | None = None) -> dict[str, int]:
+    """How many households `overdue_visit_households` and `unpaired_households` hold, in one
+    query (conditional counts over the visible households that are not anonymised): the
+    dashboards' figures, each equal to the count of its list."""
+    today = today or timezone.localdate()
+    return (
+        with_visit_schedule(households_visible_to(user, on=today), today=today)
+        .filter(anonymised_at__isnull=True)
+        .aggregate(
+            overdue_visits=Count("pk", filter=Q(overdue=True)),
+            unpaired=Count("pk", filter=_unpaired_q(today)),
+        )
     )
 
 

@@ -2,15 +2,22 @@
 community…) or, on the overview, a node below it chosen by drilling down. Everything the pages
 show is scoped to it through grids.jurisdiction."""
 
-import json
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
 from django.http import Http404
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 
+from core.change_marks import table_mark
 from core.hierarchy import AREA_LEVELS, PARENT, area_child
+from core.raw_json import RawJSON
+from dashboards.conf import conf
 from grids.jurisdiction import jurisdiction_of, jurisdiction_paths, node_within
-from grids.models import NODE_MODELS, AreaGrid, District
+from grids.models import NODE_MODELS, AreaGrid, KeyPlace
+from service_points.models import ServicePosition
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ def area_of(user) -> Area | None:
     if jurisdiction is None:
         return None
     if jurisdiction.unrestricted:
-        district = District.objects.current().order_by("code").first()
+        district = NODE_MODELS["district"].objects.current().order_by("code").first()
         return Area("district", district) if district else None
     if jurisdiction.level not in AREA_LEVELS:
         return None
@@ -79,7 +86,9 @@ def breadcrumbs(area: Area) -> list[Area]:
 
 
 def grids_geojson(area: Area, *, on=None, precision: int = 5) -> dict:
-    """A GeoJSON FeatureCollection of the area grids in force inside `area` (one query)."""
+    """A GeoJSON FeatureCollection of the area grids in force inside `area` (one query). The
+    geometries are PostGIS's GeoJSON text as is (RawJSON: the pages write them with
+    core.raw_json.json_script)."""
     grids = (
         area.filter(AreaGrid.objects.in_force(on))
         .annotate(geojson=AsGeoJSON("boundary", precision=precision))
@@ -93,7 +102,7 @@ def grids_geojson(area: Area, *, on=None, precision: int = 5) -> dict:
             {
                 "type": "Feature",
                 "id": g["id"],
-                "geometry": json.loads(g["geojson"]),
+                "geometry": RawJSON.geometry(g["geojson"]),
                 "properties": {
                     "id": g["id"],
                     "code": g["code"],
@@ -104,3 +113,26 @@ def grids_geojson(area: Area, *, on=None, precision: int = 5) -> dict:
             for g in grids
         ],
     }
+
+
+# Every table the maps' layers read: the hierarchy with the sub-grids (an area's grids are found through their
+# community, street and district), sub-grids, key places and service positions.
+MAP_TABLES = (*NODE_MODELS.values(), KeyPlace, ServicePosition)
+
+
+def cached_map_data(name: str, parts: tuple, build):
+    """`build()` (map data read from MAP_TABLES only), cached under `name`, `parts` (what the
+    data depends on besides the tables: area, day, jurisdiction), the language, the script
+    prefix (URLs) and the tables' change mark (core.change_marks: it moves with every write to
+    them, so a redrawn boundary or a new key place shows at once)."""
+    seconds = conf.MAP_CACHE_SECONDS
+    mark = table_mark(*MAP_TABLES) if seconds else None
+    if mark is None:
+        return build()
+    raw = repr((name, parts, get_language(), get_script_prefix(), mark))
+    key = f"dashboards:map:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value

@@ -20,6 +20,12 @@ class DashboardsSettings(AppSettings):
     UPCOMING_DAYS = Setting(
         14, "Days ahead of today in the “upcoming meetings” list.", check=positive
     )
+    MAP_CACHE_SECONDS = Setting(
+        3600,
+        "How long the maps' layers (area grids, sub-grids, key places, service positions) stay "
+        "cached (0: never). Any change to them shows at once: the cache key holds a change mark "
+        "of their tables.",
+    )
     TREND_MONTHS = Setting(12, "Months in the overview's trend charts.", check=positive)
 
 

@@ -46,14 +46,16 @@ class GridValues:
     available: set = field(default_factory=set)
 
 
-def grid_values(user, area, *, start, end, on=None) -> GridValues:
+def grid_values(user, area, *, start, end, on=None, grids: dict | None = None) -> GridValues:
     """Each area grid's indicators inside `area` for requests reported in the months from
     `start` to `end` (whole months, end excluded): two queries for the requests (grouped by
-    grid), one for registration when available."""
+    grid), one for registration when available, and one for the grids in force on `on` unless
+    given (`grids`: {grid id: population}, as the caller already read them)."""
     from grids.models import AreaGrid
 
     result = GridValues()
-    grids = dict(area.filter(AreaGrid.objects.in_force(on)).values_list("id", "population"))
+    if grids is None:
+        grids = dict(area.filter(AreaGrid.objects.in_force(on)).values_list("id", "population"))
     rows = {
         row["grid_id"]: row
         for row in monthly_request_indicators(

@@ -8,13 +8,17 @@ Query count: a fixed number per indicator source, whatever the number of grids o
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.periods import months_back
 from dashboards import indicators
-from dashboards.areas import Area, grids_geojson
+from dashboards.areas import Area, cached_map_data, grids_geojson
 from dashboards.conf import conf
+from dashboards.templatetags.dashboards_values import indicator_value
 from grids.models import NODE_MODELS
 
 
@@ -52,6 +56,12 @@ def map_strings() -> dict:
     }
 
 
+def _shown(value) -> str:
+    """{{ value }} in a template: localised, then escaped (django.template.base.
+    render_value_in_context)."""
+    return conditional_escape(str(localize(value)))
+
+
 def _children(area: Area, on=None) -> list[dict]:
     child = area.child_level
     if child is None:
@@ -68,15 +78,30 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
         indicator = DEFAULT_INDICATOR
     months = months_back(today, conf.TREND_MONTHS)
     start, end = months[0].start, months[-1].end
-    geojson = grids_geojson(area, on=today)
-    values = indicators.grid_values(user, area, start=start, end=end, on=today)
+    # The area's grids (with their GeoJSON) and child areas come from the map tables only: cached
+    # on their change mark. The area is the user's own or one checked against it (area_within).
+    mapped = cached_map_data(
+        "overview",
+        (area.level, area.node_id, today.isoformat()),
+        lambda: {"grids": grids_geojson(area, on=today), "children": _children(area, on=today)},
+    )
+    geojson = mapped["grids"]
+    values = indicators.grid_values(
+        user,
+        area,
+        start=start,
+        end=end,
+        on=today,
+        grids={f["id"]: f["properties"]["population"] for f in geojson["features"]},
+    )
     available = [i for i in INDICATORS if i.key in values.available]
     rows = []
+    page_url = reverse("dashboards:overview")
     for feature in geojson["features"]:
         props = feature["properties"]
         grid_values = values.by_grid.get(props["id"], {})
         props["values"] = {i.key: grid_values.get(i.key) for i in available}
-        props["url"] = reverse("dashboards:overview") + f"?level=grid&id={props['id']}"
+        props["url"] = page_url + f"?level=grid&id={props['id']}"
         rows.append(
             {
                 "id": props["id"],
@@ -101,10 +126,31 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
         return (0, -value if chosen.higher_is_better else value, row["code"])
 
     rows.sort(key=rank_key)
+    # Each row of the ranking table built here rather than by the template (a district's table
+    # has hundreds of cells): the same text as the template's
+    #   <tr data-grid="{{ row.code }}"><td>{{ forloop.counter }}</td><td><a href="{{ row.url }}
+    #   &amp;indicator={{ chosen.key }}">{{ row.name }}</a></td><td>{{ row.population }}</td>
+    #         {{ row.cells }}</tr>
+    # with each value cell format_html('<td data-indicator="{}">{}</td>') of the indicator's key
+    # and indicator_value; every value localised and escaped as the template does.
+    for number, row in enumerate(rows, start=1):
+        row["cells"] = mark_safe(
+            "".join(
+                f'<td data-indicator="{escape(v["key"])}">'
+                f"{escape(indicator_value(v['value'], v['unit']))}</td>"
+                for v in row["values"]
+            )
+        )
+        row["html"] = mark_safe(
+            f'<tr data-grid="{_shown(row["code"])}"><td>{_shown(number)}</td>'
+            f'<td><a href="{_shown(row["url"])}&amp;indicator={_shown(chosen.key)}">'
+            f"{_shown(row['name'])}</a></td><td>{_shown(row['population'])}</td>\n"
+            f"      {row['cells']}</tr>"
+        )
     trend = indicators.monthly_trend(user, area, months=months)
-    children = _children(area, on=today)
+    children = mapped["children"]
     for child in children:
-        child["url"] = reverse("dashboards:overview") + f"?level={child['level']}&id={child['id']}"
+        child["url"] = page_url + f"?level={child['level']}&id={child['id']}"
     return {
         "indicators": INDICATORS,
         "available": available,

@@ -7,37 +7,46 @@ aggregates.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, F, FloatField, Func, Q, Window, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from care.selectors import overdue_visit_households, unpaired_households, visits_visible_to
+from care.selectors import household_counts, visits_visible_to
 from core.periods import Month, month_of
 from dashboards.areas import Area
 from dashboards.conf import conf
 from grids.jurisdiction import scope_queryset
 from grids.models import GridAssignment, KeyPlace, SubGrid
-from notifications.selectors import inbox_for
+from notifications.selectors import unread_inbox
 from party_branches.selectors import upcoming_meetings
-from patrols.selectors import coverage_for, patrol_count
-from requests_desk.models import Stage
+from patrols.selectors import coverage_for, patrol_counts
+from requests_desk.models import Stage, nearly_due_q, overdue_q
 from requests_desk.selectors import requests_for
 from service_points.models import ServicePosition
-from volunteers.selectors import activities_for, registration_rate, volunteer_hours
+from volunteers.selectors import activities_for, registration_rate, volunteer_hours_in_periods
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
-
-    from django.db.models import QuerySet
 
     from accounts.models import User
 
@@ -55,6 +64,18 @@ ROW_DEFERRED = (
     "reporter_email",
     "attribute_values",
 )
+
+
+def url_maker(name: str, *args: str) -> Callable[[str], str]:
+    """reverse(name, args=[code, *args]) for any code, reversing once: the URL with a marker
+    for the code, split around it; the code quoted as reverse() quotes it."""
+    from urllib.parse import quote
+
+    from django.utils.http import RFC3986_SUBDELIMS
+
+    marker = "0CODE0"
+    head, tail = reverse(name, args=[marker, *args]).split(marker)
+    return lambda code: f"{head}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
 
 
 def queue_url(**params: Any) -> str:
@@ -111,7 +132,7 @@ def _fetch_related(rows: list[Any], names: Sequence[str]) -> None:
 def requests_panel(user: User, *, now: datetime.datetime | None = None) -> RequestsPanel | None:
     """Today's requests work in the user's jurisdiction, from requests_desk's scoped selectors:
     waiting for action by stage, overdue, nearly due, workers' open loads and the map pins.
-    Nine queries, and one for each of the listed rows' grids, communities, assignees and
+    Four queries, and one for each of the listed rows' grids, communities, assignees and
     departments (and streets, for a district-level user) that are set."""
     now = now or timezone.now()
     qs = requests_for(user)
@@ -123,17 +144,18 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
     if getattr(user.jurisdiction, "level", None) == "district":
         related.append("street")
 
-    def rows(queryset: QuerySet[Any]) -> list[Any]:
-        return list(queryset.select_related("category").defer(*ROW_DEFERRED).with_due_flags(now))
-
-    by_stage = list(
-        qs.filter(stage__in=Stage.WAITING)
-        .values_list("stage")
-        .annotate(n=Count("id"), unplaced=Count("id", filter=Q(grid__isnull=True)))
-        .values_list("stage", "n", "unplaced")
+    # One pass over the open requests counts the waiting ones by stage, the unplaced ones and
+    # (with the desk's own predicates, overdue_q / nearly_due_q, the same as its queue's
+    # overdue=on / nearly_due=on filters: the counts equal the linked lists) the overdue and the
+    # nearly due ones. Every one of these sets lies within Stage.OPEN.
+    counted = qs.filter(stage__in=Stage.OPEN).aggregate(
+        **{f"waiting_{stage}": Count("id", filter=Q(stage=stage)) for stage in Stage.WAITING},
+        unplaced=Count("id", filter=Q(stage__in=Stage.WAITING, grid__isnull=True)),
+        overdue=Count("id", filter=overdue_q(now)),
+        nearly_due=Count("id", filter=nearly_due_q(now)),
     )
-    counts = {stage: n for stage, n, _unplaced in by_stage}
-    panel.unplaced_count = sum(unplaced for _stage, _n, unplaced in by_stage)
+    counts = {stage: counted[f"waiting_{stage}"] for stage in Stage.WAITING}
+    panel.unplaced_count = counted["unplaced"]
     panel.unplaced_url = queue_url(unplaced="on")
     labels = dict(Stage.choices)
     for stage in Stage.WAITING:
@@ -146,55 +168,75 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
             }
         )
     panel.waiting_total = sum(counts.values())
-    # The longest-waiting first. Ranked with a window function rather than ORDER BY … LIMIT:
-    # waiting requests sit at the recent end of the table, and for a street or a district the
-    # planner would walk the reporting-time index from the oldest request of all to find them
-    # (0.5–1 s at a million requests); ranked, it reads the waiting rows and sorts those.
-    oldest = Window(RowNumber(), order_by=[F("created_at").asc(), F("id").asc()])
-    panel.waiting_rows = rows(
-        qs.filter(stage__in=Stage.WAITING)
-        .annotate(waiting_rank=oldest)
-        .filter(waiting_rank__lte=conf.LIST_LIMIT)
-        .order_by("created_at", "id")
-    )
-
-    # The desk's own definitions (RequestQuerySet.overdue / nearly_due), which its queue's
-    # overdue=on / nearly_due=on filters apply too: the counts equal the linked lists.
-    overdue = qs.overdue(now)
-    panel.overdue_count = overdue.count()
     panel.overdue_url = queue_url(stage="", overdue="on", sort="due")
-    panel.overdue_rows = rows(overdue.order_by("due_at", "id")[: conf.LIST_LIMIT])
-
-    nearly = qs.nearly_due(now)
-    panel.nearly_due_count = nearly.count()
+    panel.overdue_count = counted["overdue"]
     panel.nearly_due_url = queue_url(stage="", nearly_due="on", sort="due")
-    panel.nearly_due_rows = rows(nearly.order_by("due_at", "id")[: conf.LIST_LIMIT])
+    panel.nearly_due_count = counted["nearly_due"]
 
-    listed = panel.waiting_rows + panel.overdue_rows + panel.nearly_due_rows
+    # The three lists in one query: the longest-waiting first, then the overdue and the nearly
+    # due ones (the desk's own predicates; the three sets are disjoint: waiting stages are not
+    # on the clock, and a due time is either past or not) by due time. Ranked with a window
+    # function per list rather than ORDER BY … LIMIT: waiting requests sit at the recent end
+    # of the table, and for a street or a district the planner would walk the reporting-time
+    # index from the oldest request of all to find them (0.5–1 s at a million requests);
+    # ranked, it reads the open requests of the lists and sorts those.
+    waiting_q = Q(stage__in=Stage.WAITING)
+    listing = Case(
+        When(waiting_q, then=Value(0)),
+        When(overdue_q(now), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    sort_time = Case(When(waiting_q, then=F("created_at")), default=F("due_at"))
+    listed = list(
+        qs.filter(waiting_q | overdue_q(now) | nearly_due_q(now))
+        .select_related("category")
+        .defer(*ROW_DEFERRED)
+        .annotate(
+            listing=listing,
+            listing_rank=Window(
+                RowNumber(), partition_by=[listing], order_by=[sort_time.asc(), F("id").asc()]
+            ),
+        )
+        .filter(listing_rank__lte=conf.LIST_LIMIT)
+        .order_by("listing", "listing_rank")
+    )
+    by_listing: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+    for row in listed:
+        # The queue's badges (RequestQuerySet.with_due_flags): the list a row is in says it.
+        row.flag_overdue = row.listing == 1
+        row.flag_nearly_due = row.listing == 2
+        by_listing[row.listing].append(row)
+    panel.waiting_rows, panel.overdue_rows, panel.nearly_due_rows = by_listing
+
     _fetch_related(listed, related)
-    for listing in (panel.waiting_rows, panel.overdue_rows, panel.nearly_due_rows):
-        _with_inline_actions(listing, user)
+    _with_inline_actions(listed, user)
+    # The rows' links: each URL reversed once, then each code spliced in (reverse() per row and
+    # action cost more than the rest of a row).
+    case_url = url_maker("requests_desk:case")
+    act_urls = {action: url_maker("requests_desk:act", action) for action in INLINE_ACTIONS}
+    # The stage's label from one dict (get_stage_display builds a dict of every stage's
+    # translated label per call).
+    stage_labels = {stage: str(label) for stage, label in labels.items()}
+    for row in listed:
+        row.stage_label = stage_labels.get(row.stage, row.stage)
+        row.case_url = case_url(row.code)
+        row.act_urls = {action: act_urls[action](row.code) for action in row.inline_actions}
 
     open_qs = qs.open()
+    # Each person's open requests and, of them, the overdue ones (overdue lies within open).
     loads = (
         open_qs.filter(assignee__isnull=False)
         .values("assignee_id", "assignee__username", "assignee__last_name", "assignee__first_name")
-        .annotate(open=Count("id"))
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_q(now)))
         .order_by("-open", "assignee__username")
-    )
-    overdue_by = dict(
-        qs.overdue(now)
-        .filter(assignee__isnull=False)
-        .values_list("assignee_id")
-        .annotate(n=Count("id"))
-        .values_list("assignee_id", "n")
     )
     panel.loads = [
         {
             "name": f"{row['assignee__last_name']}{row['assignee__first_name']}".strip()
             or row["assignee__username"],
             "open": row["open"],
-            "overdue": overdue_by.get(row["assignee_id"], 0),
+            "overdue": row["overdue"],
         }
         for row in loads[:50]
     ]
@@ -220,7 +262,6 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
         )[: conf.PIN_LIMIT + 1]
     )
     panel.pins_truncated = len(pins) > conf.PIN_LIMIT
-    stage_labels = {stage: str(label) for stage, label in labels.items()}
     # The case page's URL once, then each code in it (reverse() per pin costs more).
     case_prefix = reverse("requests_desk:case", args=["0"]).removesuffix("0/")
     for pin in pins[: conf.PIN_LIMIT]:
@@ -242,7 +283,24 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
 
 # --- Map layers -------------------------------------------------------------------------------------
 def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> dict:
-    """Sub-grids (grid areas) or area grids (larger areas), key places and service positions."""
+    """Sub-grids (grid areas) or area grids (larger areas), key places and service positions:
+    read from the map tables only, so cached on their change mark (areas.cached_map_data) per
+    area, day and the user's jurisdiction (the key places are scoped by it)."""
+    from dashboards.areas import cached_map_data
+    from grids.jurisdiction import jurisdiction_of
+
+    on = on or timezone.localdate()
+    jurisdiction = jurisdiction_of(user)
+    scope = (jurisdiction.level, jurisdiction.node_id) if jurisdiction else None
+    return cached_map_data(
+        "layers",
+        (area.level, area.node_id, on.isoformat(), scope),
+        lambda: _map_layers(user, area, on=on),
+    )
+
+
+def _map_layers(user: User, area: Area, *, on: datetime.date) -> dict:
+    from core.raw_json import RawJSON
     from dashboards.areas import grids_geojson
 
     layers: dict[str, Any] = {
@@ -264,7 +322,7 @@ def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> di
             "features": [
                 {
                     "type": "Feature",
-                    "geometry": json.loads(s["geojson"]),
+                    "geometry": RawJSON.geometry(s["geojson"]),
                     "properties": {"code": s["code"], "name": s["name"]},
                 }
                 for s in subgrids
@@ -292,26 +350,37 @@ def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> di
 # --- Other apps' panels ------------------------------------------------------------------------------
 def care_panel(user: User, *, today: datetime.date | None = None) -> dict | None:
     """Counts only (sensitive data): households with a visit overdue and households unpaired,
-    in what care.selectors lets this user see. Two queries."""
+    in what care.selectors lets this user see. One query."""
     today = today or timezone.localdate()
     # The households the care list's "overdue" filter shows (care.views.household_list).
+    counts = household_counts(user, today=today)
     return {
-        "overdue_visits": overdue_visit_households(user, today=today).count(),
+        "overdue_visits": counts["overdue_visits"],
         "overdue_url": reverse("care:home") + "?overdue=1",
-        "unpaired": unpaired_households(user, today=today).count(),
+        "unpaired": counts["unpaired"],
         "unpaired_url": reverse("care:unpaired"),
     }
 
 
 def patrols_panel(user: User, *, now: datetime.datetime | None = None) -> dict | None:
-    """Patrol plan places not visited within their frequency (patrols.selectors.coverage_for)."""
+    """Patrol plan places not visited within their frequency (patrols.selectors.coverage_for):
+    how many, and the first of them. One query."""
     now = now or timezone.now()
     plans = coverage_for(user, now=now)
-    overdue = plans.filter(overdue=True)
+    # The first rows with, in each, how many there are in all (a window count: one query), and
+    # only what the rows show (no place geometry or grid boundary to load).
+    rows = list(
+        plans.filter(overdue=True)
+        .annotate(not_visited=Window(Count("id")))
+        .values("key_place__name", "last_check_in", "not_visited")[: conf.LIST_LIMIT]
+    )
     return {
-        "not_visited": overdue.count(),
+        "not_visited": rows[0]["not_visited"] if rows else 0,
         "url": reverse("patrols:coverage"),
-        "rows": list(overdue[: conf.LIST_LIMIT]),
+        "rows": [
+            {"key_place": {"name": row["key_place__name"]}, "last_check_in": row["last_check_in"]}
+            for row in rows
+        ],
     }
 
 
@@ -338,10 +407,10 @@ def upcoming_panel(user: User, area: Area, *, now: datetime.datetime | None = No
 
 
 def inbox_panel(user: User) -> dict | None:
-    return {
-        "messages": list(inbox_for(user, unread_only=True)[: conf.LIST_LIMIT]),
-        "url": reverse("notifications:inbox"),
-    }
+    """The newest unread messages and how many are unread in all (the bell's count): one
+    query."""
+    messages, unread = unread_inbox(user, limit=conf.LIST_LIMIT)
+    return {"messages": messages, "unread": unread, "url": reverse("notifications:inbox")}
 
 
 # --- This month against last month -----------------------------------------------------------------
@@ -371,12 +440,15 @@ def month_figures(user: User, area: Area, *, today: datetime.date | None = None)
     this, last = month_of(today), month_of(today).previous()
     figures = list(indicators.request_figures(user, area, this, last))
     # The coverage page for the same calendar month shows the same count.
+    patrols = patrol_counts(
+        user, periods={"current": (this.start, this.end), "previous": (last.start, last.end)}
+    )
     figures.append(
         Figure(
             "patrols",
             _("Patrols"),
-            patrol_count(user, start=this.start, end=this.end),
-            patrol_count(user, start=last.start, end=last.end),
+            patrols["current"],
+            patrols["previous"],
             url=reverse("patrols:coverage") + "?month=" + this.start.strftime("%Y-%m"),
             previous_url=reverse("patrols:coverage") + "?month=" + last.start.strftime("%Y-%m"),
         )
@@ -394,12 +466,12 @@ def month_figures(user: User, area: Area, *, today: datetime.date | None = None)
     # Not linked: the care app has no list of visits by month (its household list shows
     # households, whose count is a different figure).
     figures.append(Figure("visits", _("Household visits"), counts["current"], counts["previous"]))
-    current = volunteer_hours(
-        level=area.level, node_id=area.node_id, start=this.start, end=this.last_day
-    )["hours"]
-    previous = volunteer_hours(
-        level=area.level, node_id=area.node_id, start=last.start, end=last.last_day
-    )["hours"]
+    hours = volunteer_hours_in_periods(
+        level=area.level,
+        node_id=area.node_id,
+        periods={"current": (this.start, this.last_day), "previous": (last.start, last.last_day)},
+    )
+    current, previous = hours["current"], hours["previous"]
     figures.append(
         Figure(
             "volunteer_hours",

@@ -13,6 +13,7 @@ from dashboards import overview as overview_data
 from dashboards import selectors
 from dashboards.areas import area_of, area_within, breadcrumbs
 from dashboards.search import staff_search
+from notifications.context_processors import remember_unread
 
 
 def _member_page(user) -> str:
@@ -39,6 +40,9 @@ def dashboard(request):
         requests = selectors.requests_panel(user, now=now)
         layers = selectors.map_layers(user, area)
         layers["requests"] = requests.pins if requests else []
+        inbox = selectors.inbox_panel(user)
+        if inbox is not None:
+            remember_unread(request, inbox["unread"])  # the bell's count, counted here
         context.update(
             requests=requests,
             layers=layers,
@@ -46,7 +50,7 @@ def dashboard(request):
             patrols=selectors.patrols_panel(user, now=now),
             registration=selectors.registration_panel(area),
             upcoming=selectors.upcoming_panel(user, area, now=now),
-            inbox=selectors.inbox_panel(user),
+            inbox=inbox,
             figures=selectors.month_figures(user, area, today=timezone.localdate()),
             month=month_of(timezone.localdate()),
             staff=selectors.grid_staff(area) if area.level == "grid" else None,

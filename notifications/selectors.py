@@ -17,6 +17,17 @@ def unread_count(user: User) -> int:
     ).count()
 
 
+def unread_inbox(user: User, *, limit: int) -> tuple[list[Notification], int]:
+    """The user's newest `limit` unread inbox messages (inbox_for's order) and how many unread
+    messages they have in all (unread_count), in one query: each row carries the total."""
+    from django.db.models import Count, Window
+
+    rows = list(
+        inbox_for(user, unread_only=True).annotate(unread_total=Window(Count("id")))[:limit]
+    )
+    return rows, rows[0].unread_total if rows else 0
+
+
 def inbox_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's own inbox messages, newest first (nobody else's, whatever their role)."""
     qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX)

@@ -117,6 +117,25 @@ def patrol_count(user: User, *, start: datetime.date, end: datetime.date) -> int
     return patrols_in_period(user, start=start, end=end).count()
 
 
+def patrol_counts(
+    user: User, *, periods: dict[str, tuple[datetime.date, datetime.date]]
+) -> dict[str, int]:
+    """patrol_count for each named period [start, end), in one query: {name: count}."""
+    if not periods:
+        return {}
+    start = min(start for start, _end in periods.values())
+    end = max(end for _start, end in periods.values())
+    return patrols_in_period(user, start=start, end=end).aggregate(
+        **{
+            name: Count(
+                "id",
+                filter=Q(started_at__gte=local_start(first), started_at__lt=local_start(last)),
+            )
+            for name, (first, last) in periods.items()
+        }
+    )
+
+
 def patrols_per_worker(
     user: User, *, since: datetime.date, until: datetime.date | None = None
 ) -> QuerySet[Any]:

@@ -116,6 +116,37 @@ def volunteer_hours(*, level: str, node_id: int, start: datetime.date, end: date
     )
 
 
+def volunteer_hours_in_periods(
+    *, level: str, node_id: int, periods: dict[str, tuple[datetime.date, datetime.date]]
+) -> dict[str, Decimal]:
+    """volunteer_hours' "hours" for each named period (start and end inclusive), in one query:
+    {name: hours}."""
+    if not periods:
+        return {}
+    lookup = jurisdiction_paths(SignUp)[level]
+    start = min(start for start, _end in periods.values())
+    end = max(end for _start, end in periods.values())
+    return (
+        certified_signups(start, end)
+        .filter(**{lookup: node_id})
+        .aggregate(
+            **{
+                name: Coalesce(
+                    Sum(
+                        "hours",
+                        filter=Q(
+                            activity__starts_at__date__gte=first,
+                            activity__starts_at__date__lte=last,
+                        ),
+                    ),
+                    ZERO,
+                )
+                for name, (first, last) in periods.items()
+            }
+        )
+    )
+
+
 def member_summary(member: PartyMember) -> dict:
     totals = (
         certified_signups()

@@ -175,3 +175,26 @@ def test_overdue_visit_households_are_the_list_filter_rows(client, care):
     client.force_login(head)
     page = client.get(reverse("care:home") + "?overdue=1").context["page"]
     assert page.paginator.count == overdue_visit_households(head, today=today).count() == 1
+
+
+def test_household_counts_are_the_counts_of_the_lists(care):
+    """The dashboards' one-query figures equal the rows of overdue_visit_households and
+    unpaired_households, for every user."""
+    from care.selectors import household_counts, overdue_visit_households, unpaired_households
+
+    today = datetime.date.today()
+    visit_record(
+        household=care.households["paired"],
+        visitor=care.users.grid_worker,
+        visited_on=today,
+        mode="in_person",
+    )
+    counted = []
+    for user in (care.users.grid_head, care.users.care_staff, care.users.grid_worker):
+        counts = household_counts(user, today=today)
+        assert counts == {
+            "overdue_visits": overdue_visit_households(user, today=today).count(),
+            "unpaired": unpaired_households(user, today=today).count(),
+        }
+        counted.append(counts)
+    assert counted[0] == {"overdue_visits": 1, "unpaired": 1}

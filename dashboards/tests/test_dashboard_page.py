@@ -25,3 +25,43 @@ def test_month_figures_table_headers_are_the_dashboards_own_words(world, populat
     html = client_as(world.users.grid_head).get("/dashboard/").content.decode()
     assert '<th scope="col">变化</th>' in html
     assert '<th scope="col">修改</th>' not in html
+
+
+def test_the_inbox_panel_and_the_bell_count_every_unread_message(world, client_as):
+    """The panel lists the newest few; the bell counts them all, from the panel's own query."""
+    from notifications.services import notification_enqueue
+
+    user = world.users.grid_head
+    for i in range(11):
+        notification_enqueue(kind="t", subject=f"消息{i}", body="内容", user=user)
+    notification_enqueue(kind="t", subject="别人的", body="内容", user=world.users.grid_worker)
+    response = client_as(user).get("/dashboard/")
+    assert len(response.context["inbox"]["messages"]) == 8
+    assert response.context["inbox_unread"] == 11
+    assert '<span class="bell-count">11</span>' in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["R20260101001", "A-b_c.d~e", "空 格#?%&"])
+def test_row_links_are_what_reverse_gives(code):
+    from django.urls import reverse
+
+    from dashboards.selectors import url_maker
+
+    assert url_maker("requests_desk:case")(code) == reverse("requests_desk:case", args=[code])
+    assert url_maker("requests_desk:act", "accept")(code) == reverse(
+        "requests_desk:act", args=[code, "accept"]
+    )
+
+
+def test_request_rows_show_the_stage_label_and_links_of_the_desk(world, populate, client_as):
+    from django.urls import reverse
+
+    populate(1)
+    panel = client_as(world.users.grid_head).get("/dashboard/").context["requests"]
+    rows = panel.waiting_rows + panel.overdue_rows + panel.nearly_due_rows
+    assert rows
+    for row in rows:
+        assert row.stage_label == row.get_stage_display()
+        assert row.case_url == reverse("requests_desk:case", args=[row.code])
+        for action, url in row.act_urls.items():
+            assert url == reverse("requests_desk:act", args=[row.code, action])

@@ -126,3 +126,39 @@ def test_patrol_figures_equal_the_coverage_page_of_the_month(world, client_as):
         assert (patrols.current, patrols.previous) == (2, 1)
         assert client.get(patrols.url).context["patrol_total"] == patrols.current
         assert client.get(patrols.previous_url).context["patrol_total"] == patrols.previous
+
+
+@pytest.mark.parametrize("username", ["grid_head", "street_staff", "district_admin"])
+def test_request_lists_are_the_desks_lists(world, populate, username, settings):
+    """The three lists, read in one ranked query, are the first rows of the desk's own lists:
+    waiting for action (longest waiting first), overdue and nearly due (by due time), each with
+    the queue's badges."""
+    from django.utils import timezone
+
+    from dashboards.selectors import requests_panel
+    from requests_desk.models import Stage
+    from requests_desk.selectors import requests_for
+
+    settings.REDGRID_DASHBOARDS_LIST_LIMIT = 2
+    populate(2)
+    populate(2, grid="A1b")
+    populate(2, grid="B1a")
+    user = getattr(world.users, username)
+    now = timezone.now()
+    panel = requests_panel(user, now=now)
+    qs = requests_for(user)
+    expected = {
+        "waiting": qs.filter(stage__in=Stage.WAITING).order_by("created_at", "id"),
+        "overdue": qs.overdue(now).order_by("due_at", "id"),
+        "nearly": qs.nearly_due(now).order_by("due_at", "id"),
+    }
+    shown = {
+        "waiting": panel.waiting_rows,
+        "overdue": panel.overdue_rows,
+        "nearly": panel.nearly_due_rows,
+    }
+    for name, rows in shown.items():
+        assert [r.pk for r in rows] == [r.pk for r in expected[name][:2]], name
+        assert len(rows) == 2, name
+        assert all(r.flag_overdue == (name == "overdue") for r in rows), name
+        assert all(r.flag_nearly_due == (name == "nearly") for r in rows), name

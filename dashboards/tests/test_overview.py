@@ -149,3 +149,49 @@ def test_month_figures_on_the_dashboard(world, populate, client_as):
     assert (figures["received"].current, figures["received"].previous) == (10, 5)
     assert (figures["closed"].current, figures["closed"].previous) == (2, 1)
     assert figures["received"].change == 5
+
+
+def test_ranking_cells_are_the_escaped_indicator_values(world, populate, client_as):
+    """The cells built in Python are what format_html_join gave (indicator_value, escaped)."""
+    from django.utils.html import format_html_join
+
+    from dashboards.templatetags.dashboards_values import indicator_value
+    from grids.models import AreaGrid
+
+    AreaGrid.objects.filter(pk=world.grids["A1a"].pk).update(population=3000)
+    populate(2)
+    response = client_as(world.users.street_staff).get("/overview/")
+    rows = response.context["ranking"]
+    assert any(v["value"] is not None for row in rows for v in row["values"])
+    assert any(v["value"] is None for row in rows for v in row["values"])
+    for row in rows:
+        expected = format_html_join(
+            "",
+            '<td data-indicator="{}">{}</td>',
+            ((v["key"], indicator_value(v["value"], v["unit"])) for v in row["values"]),
+        )
+        assert row["cells"] == expected
+        assert str(row["cells"]) in response.content.decode()
+
+
+def test_ranking_rows_are_what_the_template_rendered(world, populate, client_as):
+    """Each ranking row built in Python is the text of the template it replaced (escaped,
+    localised), names with markup characters included."""
+    from django.template import Context, Template
+
+    from grids.models import AreaGrid
+
+    AreaGrid.objects.filter(pk=world.grids["A1a"].pk).update(name="A&B<网格>", population=12345)
+    populate(2)
+    response = client_as(world.users.street_staff).get("/overview/?indicator=overdue_rate")
+    template = Template(
+        '{% for row in ranking %}<tr data-grid="{{ row.code }}"><td>{{ forloop.counter }}</td>'
+        '<td><a href="{{ row.url }}&amp;indicator={{ chosen.key }}">{{ row.name }}</a></td>'
+        "<td>{{ row.population }}</td>\n      {{ row.cells }}</tr>|{% endfor %}"
+    )
+    context = response.context
+    expected = template.render(
+        Context({"ranking": context["ranking"], "chosen": context["chosen"]})
+    )
+    assert expected == "".join(f"{row['html']}|" for row in context["ranking"])
+    assert "A&amp;B&lt;网格&gt;" in expected

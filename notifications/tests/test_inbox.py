@@ -125,3 +125,32 @@ def test_api_inbox_read_and_count(head_client, world):
     other = Notification.objects.get(recipient=world.users.grid_worker)
     assert head_client.post(f"/api/v1/inbox/{other.pk}/read/").status_code == 404
     assert head_client.post("/api/v1/inbox/read-all/").json() == {"marked_read": 1}
+
+
+@pytest.mark.parametrize("unread", [0, 3, 12])
+def test_unread_inbox_is_the_list_and_the_count_in_one_query(
+    world, unread, django_assert_num_queries
+):
+    from notifications.selectors import inbox_for, unread_count, unread_inbox
+
+    user = world.users.grid_head
+    messages = _messages(user, unread + 2)
+    Notification.objects.filter(pk__in=[m.pk for m in messages[:2]]).update(
+        read_at="2026-01-01T00:00:00Z"
+    )
+    _messages(world.users.grid_worker, 2)
+    with django_assert_num_queries(1):
+        rows, count = unread_inbox(user, limit=8)
+    assert rows == list(inbox_for(user, unread_only=True)[:8])
+    assert count == unread_count(user) == unread
+
+
+def test_the_bell_uses_a_count_the_view_already_made(rf, world):
+    from notifications.context_processors import inbox, remember_unread
+
+    request = rf.get("/")
+    request.user = world.users.grid_head
+    _messages(world.users.grid_head, 2)
+    assert inbox(request) == {"inbox_unread": 2}
+    remember_unread(request, 5)
+    assert inbox(request) == {"inbox_unread": 5}

@@ -259,6 +259,15 @@ def test_patrol_count_and_the_coverage_month_filter_agree(client, world):
     assert patrol_count(head, start=datetime.date(2026, 4, 1), end=may) == 1
     assert patrol_count(world.users.street_staff, start=may, end=june) == 3
     assert patrol_count(world.users.other_grid_head, start=may, end=june) == 0
+    # Several periods in one query (the dashboard's this month and last): the same counts.
+    from patrols.selectors import patrol_counts
+
+    april = datetime.date(2026, 4, 1)
+    assert patrol_counts(head, periods={"may": (may, june), "april": (april, may)}) == {
+        "may": 3,
+        "april": 1,
+    }
+    assert patrol_counts(world.users.other_grid_head, periods={"may": (may, june)}) == {"may": 0}
     client.force_login(head)
     response = client.get(reverse("patrols:coverage") + "?month=2026-05")
     assert response.context["patrol_total"] == 3

@@ -108,6 +108,13 @@ def test_check_in_out_rounds_hours_and_certification_credits_them(world, registe
         end=timezone.localdate(start),
     )
     assert hours["hours"] == Decimal("1.5") and hours["members"] == 1
+    day = timezone.localdate(start)
+    before = day - datetime.timedelta(days=1)
+    assert selectors.volunteer_hours_in_periods(
+        level="street",
+        node_id=world.streets["A"].pk,
+        periods={"day": (day, day), "before": (before, before)},
+    ) == {"day": Decimal("1.5"), "before": Decimal(0)}
 
 
 def test_qr_check_in_with_the_activity_code(world, registered, member, client):
