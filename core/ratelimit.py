@@ -32,7 +32,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -95,13 +96,20 @@ def _cache_key(scope: str, key: str, index: int) -> str:
     return f"ratelimit:{scope}:{digest}:{index}"
 
 
+def _redis() -> RedisCache | None:
+    """The default cache when it is Django's RedisCache (`cache` itself is a proxy: its type
+    says nothing — before issue 17's fix every limit took the generic path's round trips)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    return backend if isinstance(backend, RedisCache) else None
+
+
 def _incr_redis(name: str, ttl: int) -> int | None:
     """INCR + EXPIRE NX in one round trip, when the default cache is Django's RedisCache."""
-    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if client_of is None or not type(cache).__name__.startswith("RedisCache"):
+    backend = _redis()
+    if backend is None:
         return None
-    full = cache.make_and_validate_key(name)
-    pipe = client_of(full, write=True).pipeline(transaction=True)
+    full = backend.make_and_validate_key(name)
+    pipe = backend._cache.get_client(full, write=True).pipeline(transaction=True)
     pipe.incr(full)
     pipe.expire(full, ttl, nx=True)
     count, _expiry_set = pipe.execute()
@@ -164,17 +172,18 @@ def rate_hit_unless_exceeded(
     EXPIRE NX in one MULTI/EXEC; issue 17): False when `unless` has used up its window or `hit`
     goes over its limit. On Redis the hit is counted even when `unless` refuses (the address is
     refused anyway); other caches take the two calls. Fails open like both."""
-    if not type(cache).__name__.startswith("RedisCache") or not hit[1] or not unless[1]:
+    backend = _redis()
+    if backend is None or not hit[1] or not unless[1]:
         return not rate_exceeded(*unless, now=now) and rate_hit(*hit, now=now)
     moment = time.time() if now is None else now
     hit_rate, unless_rate = Rate.of(hit[2]), Rate.of(unless[2])
     index, ttl = _window(hit_rate, moment)
-    hit_name = cache.make_and_validate_key(_cache_key(hit[0], hit[1], index))
-    unless_name = cache.make_and_validate_key(
+    hit_name = backend.make_and_validate_key(_cache_key(hit[0], hit[1], index))
+    unless_name = backend.make_and_validate_key(
         _cache_key(unless[0], unless[1], _window(unless_rate, moment)[0])
     )
     try:
-        client = cache._cache.get_client(hit_name, write=True)  # type: ignore[attr-defined]
+        client = backend._cache.get_client(hit_name, write=True)
         pipe = client.pipeline(transaction=True)
         pipe.get(unless_name)
         pipe.incr(hit_name)
@@ -187,6 +196,61 @@ def rate_hit_unless_exceeded(
     if seen is not None and int(seen) >= unless_rate.limit:
         return False
     return int(count) <= hit_rate.limit
+
+
+# rate_hit_then in Redis: KEYS = first, then; ARGV = their window ends (seconds) and limits.
+_HIT_THEN = """
+local first = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+local seen = tonumber(redis.call('GET', KEYS[2]) or '0')
+if first <= tonumber(ARGV[3]) and seen < tonumber(ARGV[4]) then
+  redis.call('INCR', KEYS[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[2], 'NX')
+end
+return {first, seen}
+"""
+_hit_then_script = None
+
+
+def rate_hit_then(
+    first: tuple[str, str, RateLike],
+    then: tuple[str, str, RateLike],
+    *,
+    now: float | None = None,
+) -> tuple[bool, bool]:
+    """Count one event of `first`, and one of `then` unless `first` went over its limit or
+    `then` has already used up its window: (first within its limit, then not used up before).
+
+    The same as `not rate_exceeded(*then)`, `rate_hit(*first)`, then `rate_hit(*then)` when both
+    held — in one Redis round trip (a script: atomic, issue 17); other caches take the calls.
+    Fails open like them. An empty key is never limited (nor counted)."""
+    global _hit_then_script
+    backend = _redis()
+    if backend is None or not first[1] or not then[1]:
+        then_held = not rate_exceeded(*then, now=now)
+        first_held = rate_hit(*first, now=now)
+        if first_held and then_held:
+            rate_hit(*then, now=now)
+        return first_held, then_held
+    moment = time.time() if now is None else now
+    first_rate, then_rate = Rate.of(first[2]), Rate.of(then[2])
+    first_index, first_ttl = _window(first_rate, moment)
+    then_index, then_ttl = _window(then_rate, moment)
+    first_name = backend.make_and_validate_key(_cache_key(first[0], first[1], first_index))
+    then_name = backend.make_and_validate_key(_cache_key(then[0], then[1], then_index))
+    try:
+        client = backend._cache.get_client(first_name, write=True)
+        if _hit_then_script is None:
+            _hit_then_script = client.register_script(_HIT_THEN)
+        counted, seen = _hit_then_script(
+            keys=[first_name, then_name],
+            args=[first_ttl, then_ttl, first_rate.limit, then_rate.limit],
+            client=client,
+        )
+    except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
+        logger.warning("rate limit %s skipped, cache unavailable: %s", first[0], type(exc).__name__)
+        return True, True
+    return int(counted) <= first_rate.limit, int(seen) < then_rate.limit
 
 
 def rate_clear(scope: str, key: str, rate: RateLike, *, now: float | None = None) -> None:

@@ -71,7 +71,8 @@ def notify_new_request(*, case: Request) -> None:
     head = (
         GridAssignment.objects.current_grid_heads()
         .filter(grid_id=case.grid_id)
-        .select_related("user")
+        # The head's notification preference comes with them (notification_enqueue reads it).
+        .select_related("user__notification_preference")
         .first()
     )
     if head is not None and head.user_id != case.created_by_id:
