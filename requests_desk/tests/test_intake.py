@@ -292,3 +292,19 @@ def test_nearby_open_is_measured_in_metres(world, make_request, categories):
     assert found(150) == []
     other = next(code for code in categories if code != "E0103")
     assert found(5, other) == []
+
+
+def test_a_tracking_code_taken_already_is_drawn_again(client, world, categories, monkeypatch):
+    """The request's INSERT has no savepoint of its own: a taken code reruns the creation
+    (requests_desk.services._code_retried), and the failed try leaves nothing behind."""
+    from requests_desk.models import MonthlyRequestFigures, RequestEvent
+
+    client.post(URL, form_data(world, categories))
+    taken = Request.objects.get().code
+    drawn = iter([taken, "QQQQQQQQQQ"])
+    monkeypatch.setattr(Request._meta.get_field("code"), "_get_default", lambda: next(drawn))
+    response = client.post(URL, form_data(world, categories, category=categories["C0201"].pk))
+    assert response.status_code == 302
+    assert sorted(Request.objects.values_list("code", flat=True)) == sorted([taken, "QQQQQQQQQQ"])
+    assert RequestEvent.objects.filter(action="report").count() == 2
+    assert sum(MonthlyRequestFigures.objects.values_list("reports", flat=True)) == 2
