@@ -65,14 +65,23 @@ def notify_stage_change(*, case: Request, event) -> None:
         pass  # the approvers see it in their queue (filter "extension requested")
 
 
+NOTICE_PREFERENCE = ("channels", "quiet_hours_enabled", "quiet_start", "quiet_end")
+
+
 def notify_new_request(*, case: Request) -> None:
     if case.grid_id is None:
         return
     head = (
         GridAssignment.objects.current_grid_heads()
         .filter(grid_id=case.grid_id)
-        # The head's notification preference comes with them (notification_enqueue reads it).
+        # The head's notification preference comes with them, and only what
+        # notification_enqueue reads (a user row has some thirty columns).
         .select_related("user__notification_preference")
+        .only(
+            "user__email",
+            "user__phone",
+            *(f"user__notification_preference__{name}" for name in NOTICE_PREFERENCE),
+        )
         .first()
     )
     if head is not None and head.user_id != case.created_by_id:

@@ -267,6 +267,25 @@ def test_new_request_notifies_the_grid_head(world, make_request):
     assert note.recipient == world.users.grid_head and item.code in note.subject
 
 
+def test_the_grid_head_is_notified_on_the_channels_they_chose(world, make_request):
+    """The head, their phone and their preference come in one query (requests_desk.notices)."""
+    from notifications.models import Notification, NotificationPreference
+
+    head = world.users.grid_head
+    head.phone = "13800138000"
+    head.save()
+    NotificationPreference.objects.create(
+        user=head, channels={"request_new": ["inbox", "sms"]}, quiet_hours_enabled=False
+    )
+    item = make_request(source=Request.Source.RESIDENT_FORM)
+    sent = Notification.objects.filter(kind="request_new", recipient=head)
+    assert sorted(sent.values_list("channel", "address", "not_before")) == [
+        ("inbox", "", None),
+        ("sms", "13800138000", None),
+    ]
+    assert all(item.code in note.subject for note in sent)
+
+
 @pytest.mark.parametrize("html", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
 def test_html_in_input_is_never_rendered(client, world, categories, html):
     client.post(URL, form_data(world, categories, description=f"垃圾 {html}"))
