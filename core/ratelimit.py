@@ -30,6 +30,7 @@ import hashlib
 import ipaddress
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -103,13 +104,18 @@ def _redis() -> RedisCache | None:
     return backend if isinstance(backend, RedisCache) else None
 
 
+def _client(backend: RedisCache, key: str) -> Any:
+    """The redis-py client that writes `key` (Django's RedisCache keeps it in `_cache`)."""
+    return backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+
+
 def _incr_redis(name: str, ttl: int) -> int | None:
     """INCR + EXPIRE NX in one round trip, when the default cache is Django's RedisCache."""
     backend = _redis()
     if backend is None:
         return None
     full = backend.make_and_validate_key(name)
-    pipe = backend._cache.get_client(full, write=True).pipeline(transaction=True)
+    pipe = _client(backend, full).pipeline(transaction=True)
     pipe.incr(full)
     pipe.expire(full, ttl, nx=True)
     count, _expiry_set = pipe.execute()
@@ -183,7 +189,7 @@ def rate_hit_unless_exceeded(
         _cache_key(unless[0], unless[1], _window(unless_rate, moment)[0])
     )
     try:
-        client = backend._cache.get_client(hit_name, write=True)
+        client = _client(backend, hit_name)
         pipe = client.pipeline(transaction=True)
         pipe.get(unless_name)
         pipe.incr(hit_name)
@@ -239,7 +245,7 @@ def rate_hit_then(
     first_name = backend.make_and_validate_key(_cache_key(first[0], first[1], first_index))
     then_name = backend.make_and_validate_key(_cache_key(then[0], then[1], then_index))
     try:
-        client = backend._cache.get_client(first_name, write=True)
+        client = _client(backend, first_name)
         if _hit_then_script is None:
             _hit_then_script = client.register_script(_HIT_THEN)
         counted, seen = _hit_then_script(

@@ -9,8 +9,10 @@ request_create(*, source, category, description="", location=None, community=Non
     Places the request with grids.locate.locate(location) (or in `community` when there is no
     point, in the grid of the known place its address names when there is one: grids.gazetteer),
     checks duplicates (DuplicateRequest; see submitter_key), saves the photos; raises
-    ValidationError and saves nothing on bad input. Staff entering a request (hotline,
-    patrol…) pass created_by. A resident-sent request carries `reporter_secret` (shown once).
+    ValidationError and saves nothing on bad input. Photos are checked by their size and header
+    here and re-encoded after the commit (requests_desk.uploads): they appear once clean. Staff
+    entering a request (hotline, patrol…) pass created_by. A resident-sent request carries
+    `reporter_secret` (shown once).
 
 request_comment(*, case, text) -> RequestEvent        (the reporter's public comment)
 request_reopen_ask(*, case, text="") -> RequestEvent   (the reporter asks to reopen)
@@ -40,7 +42,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.uploads import photos_clean
+from core.uploads import photos_probe
 from grids import gazetteer
 from grids.locate import MARK_SQL, locate
 from grids.models import AreaGrid, Community
@@ -340,7 +342,7 @@ def _code_retried(create: Callable[P, Request]) -> Callable[P, Request]:
                 # Rolled back already (its own transaction, or its savepoint inside the
                 # caller's): tried again only when the code was the conflict.
                 if not Request.objects.filter(code=refused.code).exists():
-                    raise refused.__cause__ from None  # type: ignore[misc]
+                    raise refused.__cause__ from None
         raise ValidationError(_("Please try again."))
 
     return retried
@@ -394,7 +396,8 @@ def request_create(
     if errors:
         raise ValidationError(errors)
     try:
-        cleaned_photos = photos_clean(photos)
+        # Size and header now; the re-encoding after the commit (requests_desk.uploads).
+        checked_photos = photos_probe(photos)
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
     point = _as_point(location)
@@ -463,7 +466,7 @@ def request_create(
         public=True,
         created_at=now,
     )
-    photos_save(case=case, files=cleaned_photos)
+    photos_save(case=case, files=checked_photos)
     notify_new_request(case=case)
     alerts_for_new_request(case=case)
     monthly_figures_add(case=case)

@@ -101,21 +101,25 @@ def test_contact_details_need_consent_and_are_encrypted(client, world, categorie
         assert "13812345678" not in cursor.fetchone()[0]
 
 
-def test_photo_is_reencoded_without_exif_or_gps(client, world, categories):
+def test_photo_is_reencoded_without_exif_or_gps(
+    client, world, categories, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("p.jpg", jpeg_bytes(exif_gps=True), content_type="image/jpeg")
-    client.post(URL, {**form_data(world, categories), "photos": [upload]})
+    with django_capture_on_commit_callbacks(execute=True):  # re-encoded after the commit
+        client.post(URL, {**form_data(world, categories), "photos": [upload]})
     photo = RequestPhoto.objects.get()
     with Image.open(photo.image.path) as saved:
         assert saved.format == "JPEG"
         assert not saved.getexif()
 
 
-def test_png_and_webp_are_accepted(client, world, categories):
+def test_png_and_webp_are_accepted(client, world, categories, django_capture_on_commit_callbacks):
     files = [
         SimpleUploadedFile("a.png", jpeg_bytes(fmt="PNG"), content_type="image/png"),
         SimpleUploadedFile("b.webp", jpeg_bytes(fmt="WEBP"), content_type="image/webp"),
     ]
-    client.post(URL, {**form_data(world, categories), "photos": files})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**form_data(world, categories), "photos": files})
     assert RequestPhoto.objects.count() == 2
 
 
