@@ -675,7 +675,9 @@ class RequestPhoto(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-    pending = models.BooleanField(_("waiting to be re-encoded"), default=False, editable=False)
+    pending = models.BooleanField(
+        _("waiting to be re-encoded"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("photo")

@@ -49,8 +49,7 @@ def photos_save(*, case, files, event=None):
             (photo.image, "upload.bin", item.data) for photo, item in zip(waiting, raw, strict=True)
         )
         for photo in waiting:
-            photo.width = photo.height = 0
-            photo.save()
+            photo.save()  # its dimensions: the upload's header (read by the image field)
         ids = [photo.pk for photo in waiting]
         transaction.on_commit(lambda: _finish_later(ids), robust=True)
     return photos

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='requestphoto',
             name='pending',
-            field=models.BooleanField(default=False, editable=False, verbose_name='waiting to be re-encoded'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='waiting to be re-encoded'),
         ),
         migrations.AddIndex(
             model_name='requestphoto',
