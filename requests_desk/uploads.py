@@ -48,8 +48,11 @@ def photos_save(*, case, files, event=None):
         files_store(
             (photo.image, "upload.bin", item.data) for photo, item in zip(waiting, raw, strict=True)
         )
-        for photo in waiting:
-            photo.save()  # its dimensions: the upload's header (read by the image field)
+        for photo, item in zip(waiting, raw, strict=True):
+            # The header's size (nothing decoded); the clean copy's once re-encoded.
+            with Image.open(io.BytesIO(item.data)) as header:
+                photo.width, photo.height = header.size
+            photo.save()
         ids = [photo.pk for photo in waiting]
         transaction.on_commit(lambda: _finish_later(ids), robust=True)
     return photos
