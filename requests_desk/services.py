@@ -171,14 +171,20 @@ def _mark_and_duplicate(
     since = now - datetime.timedelta(minutes=conf.DUPLICATE_MINUTES)
     table = Request._meta.db_table
     with connection.cursor() as cursor:
-        # The same rule as duplicate_of, on its index (submitter_key, created_at).
-        cursor.execute(
-            f"SELECT {MARK_SQL}, (SELECT id FROM {table} WHERE submitter_key = %s "
-            "AND category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1)"
-            if key
-            else f"SELECT {MARK_SQL}, NULL",
-            [key, category.pk, since] if key else [],
-        )
+        if not key:
+            cursor.execute(f"SELECT {MARK_SQL}, NULL")
+        else:
+            # The same rule as duplicate_of, read through its index (submitter_key,
+            # created_at) alone: the submitter's few rows, then the category and the minutes.
+            # Left to choose, the planner walked the category's or the date's index over every
+            # request of the last minutes (issue 17: 2.4 ms of PostgreSQL per submission under
+            # load, growing with the rate of submissions).
+            cursor.execute(
+                f"WITH mine AS MATERIALIZED (SELECT id, category_id, created_at FROM {table} "
+                f"WHERE submitter_key = %s) SELECT {MARK_SQL}, (SELECT id FROM mine "
+                "WHERE category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1)",
+                [key, category.pk, since],
+            )
         mark, earlier_id = cursor.fetchone()
     return mark, earlier_id
 
