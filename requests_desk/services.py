@@ -31,6 +31,7 @@ import functools
 import math
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec
 
 from django.contrib.gis.geos import Point, Polygon
@@ -58,7 +59,7 @@ from requests_desk.models import (
     Stage,
 )
 from requests_desk.monthly import monthly_figures_add, monthly_figures_change
-from requests_desk.notices import notify_new_request
+from requests_desk.notices import HEADS_MARK_SQL, notify_new_request
 from requests_desk.uploads import photos_save
 
 if TYPE_CHECKING:
@@ -160,19 +161,28 @@ def duplicate_of(
     )
 
 
+@dataclass(frozen=True)
+class Marks:
+    """The change marks of what a new request reads from memory: the boundaries (grids.locate)
+    and the grid heads (requests_desk.notices). None: no mark (SpatiaLite), ask the database."""
+
+    boundaries: int | None = None
+    heads: int | None = None
+
+
 def _mark_and_duplicate(
     *, key: str, category: Category, now: datetime.datetime
-) -> tuple[int | None, int | None]:
-    """The boundaries' change mark (grids.locate) and the id of duplicate_of's answer, in one
-    statement (issue 17). Without the mark (SpatiaLite): (None, duplicate_of's id)."""
+) -> tuple[Marks, int | None]:
+    """The change marks and the id of duplicate_of's answer, in one statement (issue 17).
+    Without the marks (SpatiaLite): (Marks(), duplicate_of's id)."""
     if connection.vendor != "postgresql":
         earlier = duplicate_of(key=key, category=category, now=now)
-        return None, earlier.pk if earlier is not None else None
+        return Marks(), earlier.pk if earlier is not None else None
     since = now - datetime.timedelta(minutes=conf.DUPLICATE_MINUTES)
     table = Request._meta.db_table
     with connection.cursor() as cursor:
         if not key:
-            cursor.execute(f"SELECT {MARK_SQL}, NULL")
+            cursor.execute(f"SELECT {MARK_SQL}, {HEADS_MARK_SQL}, NULL")
         else:
             # The same rule as duplicate_of, read through its index (submitter_key,
             # created_at) alone: the submitter's few rows, then the category and the minutes.
@@ -181,12 +191,12 @@ def _mark_and_duplicate(
             # load, growing with the rate of submissions).
             cursor.execute(
                 f"WITH mine AS MATERIALIZED (SELECT id, category_id, created_at FROM {table} "
-                f"WHERE submitter_key = %s) SELECT {MARK_SQL}, (SELECT id FROM mine "
+                f"WHERE submitter_key = %s) SELECT {MARK_SQL}, {HEADS_MARK_SQL}, (SELECT id FROM mine "
                 "WHERE category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1)",
                 [key, category.pk, since],
             )
-        mark, earlier_id = cursor.fetchone()
-    return mark, earlier_id
+        mark, heads, earlier_id = cursor.fetchone()
+    return Marks(boundaries=mark, heads=heads), earlier_id
 
 
 def nearby_open(*, category: Category, location: Point, limit: int = 5) -> QuerySet[Request]:
@@ -416,10 +426,10 @@ def request_create(
         place=_place_key(point, community, address_id, address),
     )
     resident_sent = source in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)
-    mark, earlier_id = _mark_and_duplicate(
+    marks, earlier_id = _mark_and_duplicate(
         key=key if resident_sent else "", category=category, now=now
     )
-    street, community, grid = _place(point, community, address, mark=mark)
+    street, community, grid = _place(point, community, address, mark=marks.boundaries)
     if earlier_id is not None:
         raise DuplicateRequest(Request.objects.get(pk=earlier_id))
     # The secret goes to the browser that sent the form; an Open311 client proves its user
@@ -473,7 +483,7 @@ def request_create(
         created_at=now,
     )
     photos_save(case=case, files=checked_photos)
-    notify_new_request(case=case)
+    notify_new_request(case=case, mark=marks.heads)
     alerts_for_new_request(case=case)
     monthly_figures_add(case=case)
     return case

@@ -290,6 +290,42 @@ def test_the_grid_head_is_notified_on_the_channels_they_chose(world, make_reques
     assert all(item.code in note.subject for note in sent)
 
 
+def test_a_change_of_grid_head_address_or_preference_is_seen_at_once(world, make_request):
+    """notify_new_request keeps today's heads in memory keyed on a change mark that triggers
+    move with every write to the assignments, the accounts and the preferences."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.tests.factories import UserFactory
+    from grids.models import GridAssignment
+    from notifications.models import Notification, NotificationPreference
+
+    def notified():
+        item = make_request(source=Request.Source.RESIDENT_FORM)
+        note = Notification.objects.filter(kind="request_new", subject__contains=item.code)
+        return sorted(note.values_list("recipient_id", "channel", "address"))
+
+    head = world.users.grid_head
+    assert notified() == [(head.pk, "inbox", "")]  # the heads are kept from here on
+    NotificationPreference.objects.create(
+        user=head, channels={"request_new": ["inbox", "sms"]}, quiet_hours_enabled=False
+    )
+    with connection.cursor() as cursor:  # a write no signal reports
+        cursor.execute("UPDATE accounts_user SET phone = '13800138000' WHERE id = %s", [head.pk])
+    assert notified() == [(head.pk, "inbox", ""), (head.pk, "sms", "13800138000")]
+    today = timezone.localdate()
+    GridAssignment.objects.filter(user=head, role="grid_head").update(
+        end_date=today - datetime.timedelta(days=1)
+    )
+    newcomer = UserFactory()
+    GridAssignment.objects.create(
+        grid=world.grids["A1a"], user=newcomer, role="grid_head", start_date=today
+    )
+    assert notified() == [(newcomer.pk, "inbox", "")]
+
+
 @pytest.mark.parametrize("html", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
 def test_html_in_input_is_never_rendered(client, world, categories, html):
     client.post(URL, form_data(world, categories, description=f"垃圾 {html}"))
