@@ -307,8 +307,15 @@ def test_a_change_of_grid_head_address_or_preference_is_seen_at_once(world, make
         note = Notification.objects.filter(kind="request_new", subject__contains=item.code)
         return sorted(note.values_list("recipient_id", "channel", "address"))
 
+    from django.contrib.auth.models import update_last_login
+
+    from requests_desk.notices import heads_mark
+
     head = world.users.grid_head
     assert notified() == [(head.pk, "inbox", "")]  # the heads are kept from here on
+    mark = heads_mark()
+    update_last_login(None, head)  # a login writes the account but not its address
+    assert heads_mark() == mark
     NotificationPreference.objects.create(
         user=head, channels={"request_new": ["inbox", "sms"]}, quiet_hours_enabled=False
     )
