@@ -30,9 +30,10 @@ import hashlib
 import ipaddress
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
@@ -97,10 +98,15 @@ def _cache_key(scope: str, key: str, index: int) -> str:
 
 
 def _redis() -> RedisCache | None:
-    """The default cache when it is Django's RedisCache (`cache` is a proxy: its own type says
-    nothing), else None."""
-    backend = caches["default"]
+    """The default cache when it is Django's RedisCache (`cache` itself is a proxy: its type
+    says nothing — before issue 17's fix every limit took the generic path's round trips)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
     return backend if isinstance(backend, RedisCache) else None
+
+
+def _client(backend: RedisCache, key: str) -> Any:
+    """The redis-py client that writes `key` (Django's RedisCache keeps it in `_cache`)."""
+    return backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
 
 
 def _incr_redis(name: str, ttl: int) -> int | None:
@@ -109,8 +115,7 @@ def _incr_redis(name: str, ttl: int) -> int | None:
     if backend is None:
         return None
     full = backend.make_and_validate_key(name)
-    client = backend._cache.get_client(full, write=True)  # type: ignore[attr-defined]
-    pipe = client.pipeline(transaction=True)
+    pipe = _client(backend, full).pipeline(transaction=True)
     pipe.incr(full)
     pipe.expire(full, ttl, nx=True)
     count, _expiry_set = pipe.execute()
@@ -184,7 +189,7 @@ def rate_hit_unless_exceeded(
         _cache_key(unless[0], unless[1], _window(unless_rate, moment)[0])
     )
     try:
-        client = backend._cache.get_client(hit_name, write=True)  # type: ignore[attr-defined]
+        client = _client(backend, hit_name)
         pipe = client.pipeline(transaction=True)
         pipe.get(unless_name)
         pipe.incr(hit_name)
@@ -197,6 +202,61 @@ def rate_hit_unless_exceeded(
     if seen is not None and int(seen) >= unless_rate.limit:
         return False
     return int(count) <= hit_rate.limit
+
+
+# rate_hit_then in Redis: KEYS = first, then; ARGV = their window ends (seconds) and limits.
+_HIT_THEN = """
+local first = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+local seen = tonumber(redis.call('GET', KEYS[2]) or '0')
+if first <= tonumber(ARGV[3]) and seen < tonumber(ARGV[4]) then
+  redis.call('INCR', KEYS[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[2], 'NX')
+end
+return {first, seen}
+"""
+_hit_then_script = None
+
+
+def rate_hit_then(
+    first: tuple[str, str, RateLike],
+    then: tuple[str, str, RateLike],
+    *,
+    now: float | None = None,
+) -> tuple[bool, bool]:
+    """Count one event of `first`, and one of `then` unless `first` went over its limit or
+    `then` has already used up its window: (first within its limit, then not used up before).
+
+    The same as `not rate_exceeded(*then)`, `rate_hit(*first)`, then `rate_hit(*then)` when both
+    held — in one Redis round trip (a script: atomic, issue 17); other caches take the calls.
+    Fails open like them. An empty key is never limited (nor counted)."""
+    global _hit_then_script
+    backend = _redis()
+    if backend is None or not first[1] or not then[1]:
+        then_held = not rate_exceeded(*then, now=now)
+        first_held = rate_hit(*first, now=now)
+        if first_held and then_held:
+            rate_hit(*then, now=now)
+        return first_held, then_held
+    moment = time.time() if now is None else now
+    first_rate, then_rate = Rate.of(first[2]), Rate.of(then[2])
+    first_index, first_ttl = _window(first_rate, moment)
+    then_index, then_ttl = _window(then_rate, moment)
+    first_name = backend.make_and_validate_key(_cache_key(first[0], first[1], first_index))
+    then_name = backend.make_and_validate_key(_cache_key(then[0], then[1], then_index))
+    try:
+        client = _client(backend, first_name)
+        if _hit_then_script is None:
+            _hit_then_script = client.register_script(_HIT_THEN)
+        counted, seen = _hit_then_script(
+            keys=[first_name, then_name],
+            args=[first_ttl, then_ttl, first_rate.limit, then_rate.limit],
+            client=client,
+        )
+    except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
+        logger.warning("rate limit %s skipped, cache unavailable: %s", first[0], type(exc).__name__)
+        return True, True
+    return int(counted) <= first_rate.limit, int(seen) < then_rate.limit
 
 
 def rate_clear(scope: str, key: str, rate: RateLike, *, now: float | None = None) -> None:

@@ -30,6 +30,8 @@ extension of the detected type, never anything taken from the client's file name
     photo_clean(upload) -> bytes                      re-encoded JPEG, or ValidationError
     photos_precheck(files) -> None                    count and sizes only (form fields)
     photos_clean(files) -> list[bytes]                at most REDGRID_FILES_MAX_PHOTOS, all or none
+    photo_probe(upload) -> RawPhoto                   size and header only, nothing decoded
+    photos_probe(files) -> list[bytes | RawPhoto]     photos_clean without the re-encoding
     photo_reencode(data, name) -> bytes               the re-encoding alone (stored photos)
     attachment_clean(upload, *, allowed) -> CleanFile checked content, its extension and title
     files_store(items) -> None                        write (field_file, name, bytes), all or none
@@ -188,27 +190,73 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     return converted if converted is not None else image
 
 
+def _not_image(name: str) -> ValidationError:
+    return ValidationError(
+        _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="not_image"
+    )
+
+
+def _bomb(name: str) -> ValidationError:
+    return ValidationError(
+        _("%(name)s is refused: it expands to too many pixels.") % {"name": name}, code="bomb"
+    )
+
+
+def _probe(data: bytes, name: str, *, verify: bool) -> None:
+    """What the header says (and, with `verify`, Pillow's structural check): a JPEG, PNG or WebP
+    of at most PHOTO_MAX_PIXELS. Nothing is decoded. Call inside the warnings filter below."""
+    with Image.open(io.BytesIO(data)) as probe:
+        if probe.format not in PHOTO_FORMATS:
+            raise _not_image(name)
+        width, height = probe.size
+        if width * height > conf.PHOTO_MAX_PIXELS:
+            raise ValidationError(
+                _("%(name)s has too many pixels (%(w)s × %(h)s).")
+                % {"name": name, "w": width, "h": height},
+                code="too_many_pixels",
+            )
+        if verify:
+            probe.verify()
+
+
+@dataclass(frozen=True)
+class RawPhoto:
+    """An uploaded photo whose header was checked (photo_probe) but which is not re-encoded yet:
+    its bytes still carry whatever the client put in them (EXIF, GPS, a payload). Stored only
+    where nothing serves it, until photo_reencode has made the clean JPEG (requests_desk's
+    resident photos: re-encoded by a task after the request is saved)."""
+
+    data: bytes
+    name: str
+
+
+def photo_probe(upload: Upload) -> RawPhoto:
+    """The upload's bytes once its size and header pass (type, pixels; nothing decoded: a
+    fraction of a millisecond), or the same ValidationError photo_clean gives for those."""
+    name = upload_name(upload)
+    data = _read(upload, conf.PHOTO_MAX_BYTES, name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            _probe(data, name, verify=False)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _bomb(name) from exc
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "not a photo"
+        raise _not_image(name) from exc
+    return RawPhoto(data=data, name=name)
+
+
 def photo_reencode(data: bytes, name: str) -> bytes:
     """A new JPEG made from the pixels of `data` (JPEG, PNG or WebP), or ValidationError naming
     `name`. photo_clean reads an upload first; files_secure re-encodes stored photos with it."""
-    not_image = ValidationError(
-        _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}, code="not_image"
-    )
+    not_image = _not_image(name)
     try:
         with warnings.catch_warnings():
             # Pillow warns (rather than fails) between 1× and 2× MAX_IMAGE_PIXELS: refuse both.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in PHOTO_FORMATS:
-                    raise not_image
-                width, height = probe.size
-                if width * height > conf.PHOTO_MAX_PIXELS:
-                    raise ValidationError(
-                        _("%(name)s has too many pixels (%(w)s × %(h)s).")
-                        % {"name": name, "w": width, "h": height},
-                        code="too_many_pixels",
-                    )
-                probe.verify()
+            _probe(data, name, verify=True)
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 image = _to_srgb(ImageOps.exif_transpose(image))
@@ -227,9 +275,7 @@ def photo_reencode(data: bytes, name: str) -> bytes:
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(
-            _("%(name)s is refused: it expands to too many pixels.") % {"name": name}, code="bomb"
-        ) from exc
+        raise _bomb(name) from exc
     except Exception as exc:  # noqa: BLE001 - any decoder failure means "not a photo"
         raise not_image from exc
     return out.getvalue()
@@ -256,8 +302,9 @@ def photos_precheck(files: Collection[object]) -> None:
         raise ValidationError(errors, code="too_large")
 
 
-def photos_clean(files: Iterable[Upload | bytes | None] | None) -> list[bytes]:
-    """Uploads (or bytes already cleaned) → re-encoded JPEG bytes; every refusal at once."""
+def photos_clean(files: Iterable[Upload | RawPhoto | bytes | None] | None) -> list[bytes]:
+    """Uploads (or probed RawPhotos, or bytes already cleaned) → re-encoded JPEG bytes; every
+    refusal at once."""
     present = [f for f in files or () if f]
     if len(present) > conf.MAX_PHOTOS:
         raise ValidationError(_("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS}, code="too_many")
@@ -265,12 +312,37 @@ def photos_clean(files: Iterable[Upload | bytes | None] | None) -> list[bytes]:
     cleaned: list[bytes] = []
     for upload in present:
         try:
-            cleaned.append(upload if isinstance(upload, bytes) else photo_clean(upload))
+            if isinstance(upload, bytes):
+                cleaned.append(upload)
+            elif isinstance(upload, RawPhoto):
+                cleaned.append(photo_reencode(upload.data, upload.name))
+            else:
+                cleaned.append(photo_clean(upload))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def photos_probe(
+    files: Iterable[Upload | RawPhoto | bytes | None] | None,
+) -> list[bytes | RawPhoto]:
+    """Like photos_clean, without the re-encoding: uploads → RawPhoto once their size and header
+    pass (photo_probe); bytes already cleaned and RawPhotos as they are."""
+    present = [f for f in files or () if f]
+    if len(present) > conf.MAX_PHOTOS:
+        raise ValidationError(_("At most %(n)s photos.") % {"n": conf.MAX_PHOTOS}, code="too_many")
+    errors: list[str] = []
+    checked: list[bytes | RawPhoto] = []
+    for upload in present:
+        try:
+            checked.append(upload if isinstance(upload, (bytes, RawPhoto)) else photo_probe(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return checked
 
 
 # --- Attachments ---------------------------------------------------------------------------------

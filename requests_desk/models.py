@@ -645,9 +645,25 @@ class RequestEvent(models.Model):
         return bool(self.from_stage) and self.from_stage != self.to_stage
 
 
+class CleanPhotoManager(models.Manager["RequestPhoto"]):
+    """The photos that are re-encoded: the only ones any page, API, file view or related
+    manager (`case.photos`, `event.photos`, prefetches) ever sees."""
+
+    def get_queryset(self) -> models.QuerySet["RequestPhoto"]:
+        return super().get_queryset().filter(pending=False)
+
+
 class RequestPhoto(models.Model):
     """A re-encoded photo (EXIF and GPS removed): from the resident, or attached to a timeline
-    entry by staff (e.g. the photo proving the work was done)."""
+    entry by staff (e.g. the photo proving the work was done).
+
+    A resident's upload is stored as it came (`pending`, under a name ending in .bin) and
+    re-encoded by a task after the request is saved (requests_desk.uploads.photos_finish), so
+    the resident gets their code without waiting for the decoding. Until then the row is hidden
+    by the default manager: nothing can list or serve the raw upload. `all_objects` sees it."""
+
+    objects = CleanPhotoManager()
+    all_objects = models.Manager()
 
     jurisdiction_paths = RequestEvent.jurisdiction_paths
 
@@ -668,11 +684,20 @@ class RequestPhoto(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    pending = models.BooleanField(
+        _("waiting to be re-encoded"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["created_at", "id"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(pending=True), name="request_photo_pending_idx"
+            )
+        ]
 
 
 class Rating(models.Model):

@@ -9,10 +9,19 @@ message when a request lands in their grid or is dispatched to them. Requests me
 one are notified together with it.
 """
 
-from django.conf import settings
-from django.urls import reverse
+import copy
+import datetime
+import threading
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
 from grids.models import GridAssignment
+from notifications.models import NotificationPreference
 from notifications.services import notification_enqueue
 from requests_desk import texts
 from requests_desk.models import Request, Stage
@@ -65,19 +74,111 @@ def notify_stage_change(*, case: Request, event) -> None:
         pass  # the approvers see it in their queue (filter "extension requested")
 
 
-def notify_new_request(*, case: Request) -> None:
+NOTICE_PREFERENCE = ("channels", "quiet_hours_enabled", "quiet_start", "quiet_end")
+# The grid heads' change mark (migration requests_desk 0012: triggers on the grid assignments, the
+# accounts and the notification preferences), as a scalar subquery a caller may put into a
+# statement it makes anyway (requests_desk.services) and pass to notify_new_request.
+HEADS_MARK_SQL = "(SELECT version FROM requests_desk_heads_mark)"
+_UNREAD = object()
+
+
+def _heads_query(on=None):
+    """Grid heads in force, newest first, with their address and preference and nothing else
+    (notification_enqueue reads only these; a user row has some thirty columns)."""
+    return (
+        GridAssignment.objects.current_grid_heads(on)
+        .select_related("user__notification_preference")
+        .only(
+            "grid_id",
+            "user__email",
+            "user__phone",
+            *(f"user__notification_preference__{name}" for name in NOTICE_PREFERENCE),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Head:
+    """A grid head as notify_new_request needs them, kept per process (no model instance is
+    shared: each notice gets fresh ones)."""
+
+    user_id: int
+    email: str
+    phone: str
+    preference: tuple | None  # (pk, *NOTICE_PREFERENCE) or None
+
+    def user(self) -> User:
+        user = _fresh(User, {"id": self.user_id, "email": self.email, "phone": self.phone})
+        preference = None
+        if self.preference is not None:
+            values = dict(zip(("id", *NOTICE_PREFERENCE), self.preference, strict=True))
+            preference = _fresh(NotificationPreference, {**values, "user_id": self.user_id})
+        # As select_related leaves it: no query when notification_enqueue reads it.
+        User.notification_preference.related.set_cached_value(user, preference)  # type: ignore[attr-defined]
+        return user
+
+
+def _fresh(model, values: dict):
+    """A new instance of `model` with `values` (attribute names), the other fields deferred."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db("default", names, [copy.deepcopy(values[n]) for n in names])
+
+
+_heads_lock = threading.Lock()
+_heads: tuple[tuple[int, datetime.date], dict[int, _Head]] | None = None
+
+
+def heads_mark() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + HEADS_MARK_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _heads_for(mark: int, today: datetime.date) -> dict[int, _Head]:
+    """Today's head of every grid (the newest assignment in force, as the one-grid query's
+    first()), kept while `mark` and the day stay."""
+    global _heads
+    cached = _heads
+    if cached is not None and cached[0] == (mark, today):
+        return cached[1]
+    with _heads_lock:
+        heads: dict[int, _Head] = {}
+        for assignment in _heads_query(today):
+            if assignment.grid_id in heads:
+                continue
+            user = assignment.user
+            try:
+                chosen = user.notification_preference
+                preference = (chosen.pk, *(getattr(chosen, n) for n in NOTICE_PREFERENCE))
+            except NotificationPreference.DoesNotExist:
+                preference = None
+            heads[assignment.grid_id] = _Head(user.pk, user.email, user.phone, preference)
+        # Kept only when nothing moved the heads while they were read (READ COMMITTED).
+        if heads_mark() == mark:
+            _heads = ((mark, today), heads)
+    return heads
+
+
+def notify_new_request(*, case: Request, mark=_UNREAD) -> None:
+    """The grid head's message about a new request in their grid. A caller that read the heads'
+    change mark (HEADS_MARK_SQL) in a statement of its own passes it as `mark`."""
     if case.grid_id is None:
         return
-    head = (
-        GridAssignment.objects.current_grid_heads()
-        .filter(grid_id=case.grid_id)
-        .select_related("user")
-        .first()
-    )
-    if head is not None and head.user_id != case.created_by_id:
+    if mark is _UNREAD:
+        mark = heads_mark()
+    if mark is not None:
+        found = _heads_for(mark, timezone.localdate()).get(case.grid_id)
+        head_id, head = (found.user_id, found.user()) if found else (None, None)
+    else:
+        assignment = _heads_query().filter(grid_id=case.grid_id).first()
+        head_id, head = (assignment.user_id, assignment.user) if assignment else (None, None)
+    if head is not None and head_id != case.created_by_id:
         notification_enqueue(
             kind="request_new",
-            user=head.user,
+            user=head,
             subject=texts.NEW_IN_GRID(code=case.code),
             body=case.description[:200],
             link=reverse("requests_desk:case", args=[case.code]),

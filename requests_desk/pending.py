@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from core.conf import conf as files_conf
-from core.uploads import photos_clean
+from core.uploads import RawPhoto, photos_clean, photos_probe
 from requests_desk.conf import conf
 
 SALT = "requests_desk.pending_photos"
@@ -87,9 +87,11 @@ def _files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.jpg"), key=lambda p: int(p.stem))
 
 
-def pending_photos_store(*, photos: list[bytes], owner: str, token: str = "") -> str:
-    """Keep re-encoded photos (bytes from uploads.photos_clean) for `owner`, after those of
-    `token` if given; return the signed token to put in the form."""
+def pending_photos_store(*, photos: list[bytes | RawPhoto], owner: str, token: str = "") -> str:
+    """Keep re-encoded photos (bytes from uploads.photos_clean; RawPhotos from
+    pending_photos_with are re-encoded now) for `owner`, after those of `token` if given; return
+    the signed token to put in the form."""
+    photos = list(photos_clean(photos))
     pending_photos_purge()
     directory = _directory(token, owner) if token else None
     if directory is None:
@@ -114,12 +116,14 @@ def pending_photos_count(token: str, *, owner: str) -> int:
         return 0
 
 
-def pending_photos_with(*, token: str, owner: str, uploads) -> list[bytes]:
-    """The kept photos of `token` followed by the new uploads, cleaned and re-encoded; at most
-    MAX_PHOTOS in all. ValidationError({"photos": ...}) otherwise (nothing is kept or saved)."""
+def pending_photos_with(*, token: str, owner: str, uploads) -> list[bytes | RawPhoto]:
+    """The kept photos of `token` (re-encoded bytes) followed by the new uploads, checked by
+    their size and header (core.uploads.photos_probe: RawPhotos, re-encoded after the request
+    is saved, requests_desk.uploads); at most MAX_PHOTOS in all. ValidationError({"photos": ...})
+    otherwise (nothing is kept or saved)."""
     try:
-        kept = pending_photos_load(token, owner=owner)
-        photos = kept + photos_clean(uploads or [])
+        kept: list[bytes | RawPhoto] = list(pending_photos_load(token, owner=owner))
+        photos = kept + photos_probe(uploads or [])
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
     if len(photos) > files_conf.MAX_PHOTOS:

@@ -25,3 +25,21 @@ def mine_code_send(phone: str, text: str) -> None:
     from requests_desk.mine import code_send
 
     code_send(phone=phone, text=text)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def request_photos_finish(ids: list[int]) -> None:
+    """Re-encode a new request's photos after its commit (requests_desk.uploads.photos_finish):
+    the raw uploads are hidden until then."""
+    from requests_desk.uploads import photos_finish
+
+    photos_finish(ids)
+
+
+@shared_task(ignore_result=True)
+def request_photos_finish_stale() -> None:
+    """The safety net (beat: every 5 minutes): photos still pending after a task that never ran
+    (the broker was down when the request was saved)."""
+    from requests_desk.uploads import photos_finish_stale
+
+    photos_finish_stale()

@@ -274,6 +274,13 @@ def _report(request, form_class, template, *, source, created_by=None):  # noqa:
                 nearby = list(
                     services.nearby_open(category=data["category"], location=data["location"])
                 )
+            if nearby and data.get("photos"):
+                # Kept while the offer is shown: re-encoded now (the kept ones are previewed).
+                new = len(data["photos"])
+                try:
+                    photos = photos[: len(photos) - new] + photos_clean(photos[-new:])
+                except ValidationError as exc:
+                    raise ValidationError({"photos": exc.messages}) from exc
             if not nearby:
                 created = services.request_create(
                     source=data.get("source") or source,

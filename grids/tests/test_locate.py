@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.utils import timezone
 
 from grids.locate import GridIndex, locate, locate_many
+from grids.models import AreaGrid
 from grids.tests.factories import AreaGridFactory, SubGridFactory
 
 
@@ -79,3 +81,99 @@ def test_locate_many_answers_every_point(world, count):
     points = [(rng.uniform(113.80, 114.00), rng.uniform(22.70, 22.90)) for _ in range(count)]
     ids = locate_many(points)
     assert len(ids) == count and None not in ids
+
+
+# --- The in-process index and the boundaries' change mark (issue 17) ----------------------------
+
+WEST_OF_NEW_EDGE = (113.86, 22.75)  # in A1b; in A1a once their edge moves to 113.87 E
+
+
+def _edge_moved_east(world):
+    """Redraw A1a and A1b as grids.tests.test_redraw does: their shared edge to 113.87 E."""
+    from grids.boundary_import import import_boundaries
+    from grids.tests.test_redraw import redrawn_a1
+
+    import_boundaries(redrawn_a1(), replace=True, valid_from=timezone.localdate())
+
+
+def test_the_in_process_answer_agrees_with_the_database(world):
+    from grids.locate import _locate_in_database
+
+    SubGridFactory(
+        grid=world.grids["A1a"],
+        code=world.grids["A1a"].code + "01",
+        boundary=MultiPolygon(Polygon.from_bbox((113.80, 22.70, 113.85, 22.75)), srid=4326),
+    )
+    edges = [113.80, 113.82, 113.85, 113.86, 113.9, 113.95, 114.0, 114.5]
+    for x in edges:
+        for y in [22.70, 22.75, 22.78, 22.80, 22.85, 22.9, 23.5]:
+            point = Point(x, y, srid=4326)
+            fast, slow = locate(point), _locate_in_database(point, None)
+            assert (fast.grid, fast.subgrid) == (slow.grid, slow.subgrid), (x, y)
+            if fast.inside:
+                assert fast.grid.community == slow.grid.community
+                assert fast.grid.community.street == slow.grid.community.street
+                assert fast.grid.name == slow.grid.name
+
+
+def test_a_located_point_costs_one_query_once_the_index_is_built(world, django_assert_num_queries):
+    locate((113.82, 22.75))
+    with django_assert_num_queries(1):  # the change mark
+        location = locate((113.89, 22.75))
+    assert location.grid == world.grids["A1b"]
+    # Fresh instances each time: what one caller changes, the next does not see.
+    location.grid.name = "changed by a caller"
+    assert locate((113.89, 22.75)).grid.name == world.grids["A1b"].name
+
+
+def test_a_redraw_is_seen_at_once(world):
+    assert locate(WEST_OF_NEW_EDGE).grid == world.grids["A1b"]  # the index is built and kept
+    _edge_moved_east(world)
+    found = locate(WEST_OF_NEW_EDGE).grid
+    assert found.code == world.grids["A1a"].code and found != world.grids["A1a"]  # new version
+
+
+def test_a_write_that_sends_no_signal_is_seen_at_once(world):
+    from django.db import connection
+
+    assert locate((113.89, 22.75)).grid == world.grids["A1b"]
+    AreaGrid.objects.filter(pk=world.grids["A1b"].pk).update(
+        boundary=MultiPolygon(Polygon.from_bbox((113.88, 22.70, 113.90, 22.80)), srid=4326)
+    )
+    assert locate((113.87, 22.75)).grid is None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE grids_community SET name = 'renamed' WHERE id = %s",
+            [world.grids["A1b"].community_id],
+        )
+    assert locate((113.89, 22.75)).grid.community.name == "renamed"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_redraw_committed_by_another_process_is_seen_and_a_rolled_back_one_is_not(
+    transactional_db, world
+):
+    import threading
+
+    from django.db import connection, transaction
+
+    assert locate(WEST_OF_NEW_EDGE).grid == world.grids["A1b"]
+
+    def elsewhere():  # another connection, like another worker process
+        try:
+            _edge_moved_east(world)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join(timeout=60)
+    assert locate(WEST_OF_NEW_EDGE).grid.code == world.grids["A1a"].code
+
+    shrunk = MultiPolygon(Polygon.from_bbox((113.80, 22.70, 113.81, 22.71)), srid=4326)
+    current_a1a = AreaGrid.objects.current().get(code=world.grids["A1a"].code)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        AreaGrid.objects.filter(pk=current_a1a.pk).update(boundary=shrunk)
+        assert locate(WEST_OF_NEW_EDGE).grid is None  # this transaction's own write
+        raise RuntimeError("roll back")
+    assert locate(WEST_OF_NEW_EDGE).grid == current_a1a

@@ -101,21 +101,25 @@ def test_contact_details_need_consent_and_are_encrypted(client, world, categorie
         assert "13812345678" not in cursor.fetchone()[0]
 
 
-def test_photo_is_reencoded_without_exif_or_gps(client, world, categories):
+def test_photo_is_reencoded_without_exif_or_gps(
+    client, world, categories, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("p.jpg", jpeg_bytes(exif_gps=True), content_type="image/jpeg")
-    client.post(URL, {**form_data(world, categories), "photos": [upload]})
+    with django_capture_on_commit_callbacks(execute=True):  # re-encoded after the commit
+        client.post(URL, {**form_data(world, categories), "photos": [upload]})
     photo = RequestPhoto.objects.get()
     with Image.open(photo.image.path) as saved:
         assert saved.format == "JPEG"
         assert not saved.getexif()
 
 
-def test_png_and_webp_are_accepted(client, world, categories):
+def test_png_and_webp_are_accepted(client, world, categories, django_capture_on_commit_callbacks):
     files = [
         SimpleUploadedFile("a.png", jpeg_bytes(fmt="PNG"), content_type="image/png"),
         SimpleUploadedFile("b.webp", jpeg_bytes(fmt="WEBP"), content_type="image/webp"),
     ]
-    client.post(URL, {**form_data(world, categories), "photos": files})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**form_data(world, categories), "photos": files})
     assert RequestPhoto.objects.count() == 2
 
 
@@ -267,6 +271,68 @@ def test_new_request_notifies_the_grid_head(world, make_request):
     assert note.recipient == world.users.grid_head and item.code in note.subject
 
 
+def test_the_grid_head_is_notified_on_the_channels_they_chose(world, make_request):
+    """The head, their phone and their preference come in one query (requests_desk.notices)."""
+    from notifications.models import Notification, NotificationPreference
+
+    head = world.users.grid_head
+    head.phone = "13800138000"
+    head.save()
+    NotificationPreference.objects.create(
+        user=head, channels={"request_new": ["inbox", "sms"]}, quiet_hours_enabled=False
+    )
+    item = make_request(source=Request.Source.RESIDENT_FORM)
+    sent = Notification.objects.filter(kind="request_new", recipient=head)
+    assert sorted(sent.values_list("channel", "address", "not_before")) == [
+        ("inbox", "", None),
+        ("sms", "13800138000", None),
+    ]
+    assert all(item.code in note.subject for note in sent)
+
+
+def test_a_change_of_grid_head_address_or_preference_is_seen_at_once(world, make_request):
+    """notify_new_request keeps today's heads in memory keyed on a change mark that triggers
+    move with every write to the assignments, the accounts and the preferences."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.tests.factories import UserFactory
+    from grids.models import GridAssignment
+    from notifications.models import Notification, NotificationPreference
+
+    def notified():
+        item = make_request(source=Request.Source.RESIDENT_FORM)
+        note = Notification.objects.filter(kind="request_new", subject__contains=item.code)
+        return sorted(note.values_list("recipient_id", "channel", "address"))
+
+    from django.contrib.auth.models import update_last_login
+
+    from requests_desk.notices import heads_mark
+
+    head = world.users.grid_head
+    assert notified() == [(head.pk, "inbox", "")]  # the heads are kept from here on
+    mark = heads_mark()
+    update_last_login(None, head)  # a login writes the account but not its address
+    assert heads_mark() == mark
+    NotificationPreference.objects.create(
+        user=head, channels={"request_new": ["inbox", "sms"]}, quiet_hours_enabled=False
+    )
+    with connection.cursor() as cursor:  # a write no signal reports
+        cursor.execute("UPDATE accounts_user SET phone = '13800138000' WHERE id = %s", [head.pk])
+    assert notified() == [(head.pk, "inbox", ""), (head.pk, "sms", "13800138000")]
+    today = timezone.localdate()
+    GridAssignment.objects.filter(user=head, role="grid_head").update(
+        end_date=today - datetime.timedelta(days=1)
+    )
+    newcomer = UserFactory()
+    GridAssignment.objects.create(
+        grid=world.grids["A1a"], user=newcomer, role="grid_head", start_date=today
+    )
+    assert notified() == [(newcomer.pk, "inbox", "")]
+
+
 @pytest.mark.parametrize("html", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
 def test_html_in_input_is_never_rendered(client, world, categories, html):
     client.post(URL, form_data(world, categories, description=f"垃圾 {html}"))
@@ -292,3 +358,19 @@ def test_nearby_open_is_measured_in_metres(world, make_request, categories):
     assert found(150) == []
     other = next(code for code in categories if code != "E0103")
     assert found(5, other) == []
+
+
+def test_a_tracking_code_taken_already_is_drawn_again(client, world, categories, monkeypatch):
+    """The request's INSERT has no savepoint of its own: a taken code reruns the creation
+    (requests_desk.services._code_retried), and the failed try leaves nothing behind."""
+    from requests_desk.models import MonthlyRequestFigures, RequestEvent
+
+    client.post(URL, form_data(world, categories))
+    taken = Request.objects.get().code
+    drawn = iter([taken, "QQQQQQQQQQ"])
+    monkeypatch.setattr(Request._meta.get_field("code"), "_get_default", lambda: next(drawn))
+    response = client.post(URL, form_data(world, categories, category=categories["C0201"].pk))
+    assert response.status_code == 302
+    assert sorted(Request.objects.values_list("code", flat=True)) == sorted([taken, "QQQQQQQQQQ"])
+    assert RequestEvent.objects.filter(action="report").count() == 2
+    assert sum(MonthlyRequestFigures.objects.values_list("reports", flat=True)) == 2

@@ -67,7 +67,9 @@ def test_photos_are_kept_when_the_form_is_shown_again(client, offered, media):
     assert not list((media / "pending").iterdir())  # removed once used
 
 
-def test_new_photos_are_added_to_the_kept_ones_up_to_the_limit(client, offered):
+def test_new_photos_are_added_to_the_kept_ones_up_to_the_limit(
+    client, offered, django_capture_on_commit_callbacks
+):
     data, page = offered
     token = token_in(page)
     response = client.post(
@@ -82,11 +84,12 @@ def test_new_photos_are_added_to_the_kept_ones_up_to_the_limit(client, offered):
     )
     assert Request.objects.count() == 1
     assert "最多 4 张照片" in response.content.decode()
-    response = client.post(
-        URL,
-        {**data, "confirm_new": "on", "pending_photos": token, "photos": [photo()]},
-        REMOTE_ADDR="10.0.0.2",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the new photo's re-encoding
+        response = client.post(
+            URL,
+            {**data, "confirm_new": "on", "pending_photos": token, "photos": [photo()]},
+            REMOTE_ADDR="10.0.0.2",
+        )
     assert response.status_code == 302
     assert Request.objects.latest("created_at").photos.count() == 3
 

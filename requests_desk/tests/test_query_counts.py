@@ -67,3 +67,38 @@ def test_open311_list_answers_from_its_cache_until_a_request_is_written(
     assert fresh["ETag"] != etag
     assert len(json.loads(fresh.content)) == 2
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_residents_submission_takes_seven_statements_without_savepoints(
+    client, world, categories
+):
+    """The category, the change marks with the duplicate check, the request, its timeline
+    entry, the grid head's inbox message, the area alerts, the monthly figures: no PostGIS
+    lookup (grids.locate's index), no grid head lookup (requests_desk.notices), no savepoint."""
+    from requests_desk.models import RequestEvent
+
+    def submit(phone, grid):
+        centre = world.grids[grid].boundary.centroid
+        data = {
+            "category": categories["E0103"].pk,
+            "description": "楼下垃圾桶旁边堆满垃圾",
+            "lat": centre.y,
+            "lon": centre.x,
+            "reporter_phone": phone,
+            "consent": "on",
+            "confirm_new": "on",
+        }
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("requests_desk:new"), data)
+        assert response.status_code == 302
+        return [q["sql"] for q in captured.captured_queries]
+
+    submit("13900000001", "A1b")  # the grids' index and the heads are read once per process
+    statements = submit("13900000002", "A1a")
+    # The test runs in a transaction: request_create's own atomic block is its one savepoint.
+    savepoints = [sql for sql in statements if "SAVEPOINT" in sql]
+    statements = [sql for sql in statements if "SAVEPOINT" not in sql]
+    assert len(statements) == 7, "\n".join(s[:150] for s in statements)
+    assert len(savepoints) == 2 and not any("ST_Intersects" in sql for sql in statements)
+    assert Request.objects.count() == 2 and RequestEvent.objects.count() == 2
+    assert Request.objects.get(reporter_phone_index__gt="", grid=world.grids["A1a"]).grid_id

@@ -29,10 +29,12 @@ def photo(name="p.jpg"):
 
 
 @pytest.fixture
-def reported(client, world, categories):
-    """A request sent from `client`'s browser with a photo, handled with an "after" photo."""
+def reported(client, world, categories, django_capture_on_commit_callbacks):
+    """A request sent from `client`'s browser with a photo (re-encoded after the commit),
+    handled with an "after" photo."""
     data = form_data(world, categories, description=DESCRIPTION, address="三栋东侧")
-    response = client.post(URL, {**data, "photos": [photo()]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {**data, "photos": [photo()]})
     assert response.status_code == 302
     item = Request.objects.get()
     item = bring_to(item, Stage.HANDLING, world.users.district_admin)
@@ -85,14 +87,15 @@ def test_nobody_else_sees_them_nor_fetches_the_photos(client, reported):
 
 
 def test_the_reporter_cannot_fetch_another_requests_photos_through_their_own(
-    client, world, categories, reported
+    client, world, categories, reported, django_capture_on_commit_callbacks
 ):
     """The proof is for one request: another request's photo id under the reporter's code is
     404."""
     other_browser = Client()
     far = world.grids["B2b"].boundary.centroid
     data = form_data(world, categories, description="另一处也有垃圾", lat=far.y, lon=far.x)
-    other_browser.post(URL, {**data, "photos": [photo()]})
+    with django_capture_on_commit_callbacks(execute=True):
+        other_browser.post(URL, {**data, "photos": [photo()]})
     theirs = Request.objects.exclude(pk=reported.pk).get().photos.get()
     url = reverse(
         "requests_desk:reporter_photo",

@@ -235,3 +235,54 @@ def test_the_same_phone_twice_is_a_duplicate(client, world, categories):
     other = type(client)(raise_request_exception=False)
     other.post(NEW, data, REMOTE_ADDR="10.9.0.2")
     assert Request.objects.count() == 1
+
+
+@pytest.mark.parametrize("backend", ["file", "redis"])
+def test_the_submission_limits_count_the_address_and_the_phone_as_before(
+    db, settings, request, backend
+):
+    """The phone's limit refuses first; a refusal by either does not count the phone; the
+    address is counted on every try (requests_desk.throttle.submission_allow)."""
+    from django.core.exceptions import ValidationError
+
+    from core.ratelimit import Rate, rate_exceeded
+    from requests_desk.throttle import submission_allow
+
+    if backend == "file":
+        request.getfixturevalue("file_cache")
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PER_IP = (3, 3600)
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PER_PHONE = (2, 3600)
+
+    def refusal(ip, phone):
+        try:
+            submission_allow(ip=ip, phone=phone)
+        except ValidationError as exc:
+            return exc.code
+        return None
+
+    phone_rate = Rate(2, 3600)
+    assert [refusal("10.0.0.1", "13900000001") for _ in range(2)] == [None, None]
+    assert rate_exceeded("rq-submit-phone", "13900000001", phone_rate)
+    assert refusal("10.0.0.2", "13900000001") == "rate_phone"  # another address, same phone
+    assert refusal("10.0.0.1", "13900000002") is None  # the third from this address
+    assert refusal("10.0.0.1", "13900000003") == "rate_ip"
+    assert not rate_exceeded("rq-submit-phone", "13900000003", Rate(1, 3600))  # not counted
+    assert refusal("10.0.0.3", "") is None  # no phone: the address alone
+
+
+def test_the_submission_limits_take_one_redis_round_trip(db, settings):
+    from unittest import mock
+
+    import redis
+
+    from core.ratelimit import _redis
+    from requests_desk.throttle import submission_allow
+
+    assert _redis() is not None  # the test settings' cache is Redis: its own path is taken
+    settings.REDGRID_REQUESTS_DESK_RATE_LIMIT_PER_PHONE = (5, 3600)
+    submission_allow(ip="10.0.0.9", phone="13900000009")  # the script is loaded once
+    with mock.patch.object(
+        redis.Redis, "execute_command", autospec=True, side_effect=redis.Redis.execute_command
+    ) as sent:
+        submission_allow(ip="10.0.0.9", phone="13900000010")
+    assert sent.call_count == 1

@@ -14,7 +14,7 @@ from tests.reliability.conftest import files_under, has_form_error
 
 
 @pytest.fixture
-def submit(world, categories, client, media_root):
+def submit(world, categories, client, media_root, django_capture_on_commit_callbacks):
     centre = world.grids["A1a"].boundary.centroid
     addresses = iter(range(1, 250))
 
@@ -27,7 +27,9 @@ def submit(world, categories, client, media_root):
             "confirm_new": "on",
             "photos": list(files),
         }
-        return client.post("/requests/new/", data, REMOTE_ADDR=f"10.4.0.{next(addresses)}")
+        # The photos are re-encoded after the commit (requests_desk.uploads).
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/requests/new/", data, REMOTE_ADDR=f"10.4.0.{next(addresses)}")
 
     return post
 
