@@ -414,17 +414,28 @@ def reporter_photos(item: Request) -> QuerySet[RequestPhoto]:
 def public_status_mark(code: str) -> tuple | None:
     """What the public status page of `code` depends on that can change, read in one indexed
     lookup (the page cache's key, core.page_cache): the request's and, when merged, the other
-    request's last change, "+1" count and newest timeline entry. None: no such request."""
+    request's last change, "+1" count, newest timeline entry and number of shown photos (a photo
+    appears once clean: requests_desk.uploads). None: no such request."""
     request_table, event_table = Request._meta.db_table, RequestEvent._meta.db_table
+    photo_table = RequestPhoto._meta.db_table
+
+    def newest(alias: str) -> str:
+        return f"(SELECT max(e.id) FROM {event_table} e WHERE e.request_id = {alias}.id)"
+
+    def shown(alias: str) -> str:
+        return (
+            f"(SELECT count(*) FROM {photo_table} p"
+            f" WHERE p.request_id = {alias}.id AND p.pending = %s)"
+        )
+
     sql = (
         f"SELECT r.id, r.updated_at, r.support_count, m.updated_at, m.support_count,"
-        f" (SELECT max(e.id) FROM {event_table} e WHERE e.request_id = r.id),"
-        f" (SELECT max(e.id) FROM {event_table} e WHERE e.request_id = m.id)"
+        f" {newest('r')}, {newest('m')}, {shown('r')}, {shown('m')}"
         f" FROM {request_table} r LEFT JOIN {request_table} m ON m.id = r.merged_into_id"
         f" WHERE r.code = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [(code or "").strip().upper()])
+        cursor.execute(sql, [False, False, (code or "").strip().upper()])
         return cursor.fetchone()
 
 

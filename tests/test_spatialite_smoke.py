@@ -117,7 +117,7 @@ print("GAZETTEER", [p.name for p in gazetteer.places_search("华夏")] == ["光�
 # The status page's change mark (requests_desk.selectors.public_status_mark): raw SQL.
 from requests_desk.selectors import public_status_mark
 mark = public_status_mark(made.code.lower())
-print("MARK", mark is not None and mark[0] == made.pk and mark[5] is not None,
+print("MARK", mark is not None and mark[0] == made.pk and mark[5] is not None and mark[7] == 0,
       public_status_mark("NOSUCHCODE") is None)
 """
 
