@@ -1,4 +1,7 @@
-"""Change marks: a short text that moves with every write to some tables, for cache keys.
+"""Change marks: a value that moves with every write to some tables, for caches that must never
+be stale. Two kinds: `table_mark` (below; no trigger, for small tables read by heavier pages) and
+`row_mark` — a row that database triggers move (migrations grids 0004, requests_desk 0012; free to
+read, for the hot path), with `MarkedValue` for what a process keeps while such a mark stays.
 
 `table_mark(*models)` is, in one query, an MD5 of the (ctid, xmin) pair of every row of the
 tables: where each row version lies and PostgreSQL's id of the transaction that wrote it. Every
@@ -19,7 +22,14 @@ mark (None): callers do not cache.
 
 from __future__ import annotations
 
+import datetime
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
 from django.db import connection, models
+
+T = TypeVar("T")
 
 
 def table_mark(*tables: type[models.Model]) -> str | None:
@@ -34,3 +44,37 @@ def table_mark(*tables: type[models.Model]) -> str | None:
         cursor.execute("SELECT md5(concat_ws('|', " + ", ".join(parts) + "))")
         mark: str = cursor.fetchone()[0]
         return mark
+
+
+def row_mark(sql: str) -> int | None:
+    """The version of a mark row that database triggers move with every write to some tables
+    (migrations grids 0004, requests_desk 0012), read with `sql` — its scalar subquery, which a
+    caller may also put into a statement it makes anyway. None without one (SpatiaLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + sql)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+class MarkedValue(Generic[T]):
+    """A value a process keeps while a row mark and the day stay the same: `get(mark, today)`
+    returns the kept one or builds another with `build(today)`. A built value is kept only when
+    the mark did not move while it was built (READ COMMITTED: the rows read may be newer than
+    `mark`), so it never outlives the state it was read from."""
+
+    def __init__(self, build: Callable[[datetime.date], T], *, mark_sql: str):
+        self._build, self._mark_sql = build, mark_sql
+        self._lock = threading.Lock()
+        self._kept: tuple[tuple[int, datetime.date], T] | None = None
+
+    def get(self, mark: int, today: datetime.date) -> T:
+        kept = self._kept
+        if kept is not None and kept[0] == (mark, today):
+            return kept[1]
+        with self._lock:
+            value = self._build(today)
+            if row_mark(self._mark_sql) == mark:
+                self._kept = ((mark, today), value)
+        return value

@@ -13,16 +13,15 @@ of a grid is not in that grid.
 """
 
 import datetime
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.gis.geos import Point
-from django.db import connection
 from django.utils import timezone
 from shapely import Point as ShapelyPoint
 from shapely import STRtree, from_wkb, points, prepare
 
+from core.change_marks import MarkedValue, row_mark
 from grids.models import AreaGrid, Community, Street, SubGrid
 
 
@@ -56,12 +55,7 @@ _UNREAD = object()
 
 def boundaries_mark() -> int | None:
     """The boundaries' change mark as this transaction sees it; None without one (SpatiaLite)."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + MARK_SQL)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return row_mark(MARK_SQL)
 
 
 def _values(instance, names: tuple[str, ...]) -> tuple:
@@ -70,6 +64,14 @@ def _values(instance, names: tuple[str, ...]) -> tuple:
 
 def _field_names(model) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields if f.name != "boundary")
+
+
+def _prepared(boundaries) -> list:
+    """GEOS boundaries as prepared shapely geometries (fast repeated point tests)."""
+    geometries = [from_wkb(bytes(b.wkb)) for b in boundaries]
+    for geometry in geometries:
+        prepare(geometry)
+    return geometries
 
 
 class _Placer:
@@ -96,17 +98,10 @@ class _Placer:
             )
             for g in grids
         ]
-        self.grid_tree = self._tree([g.boundary for g in grids])
+        self.grid_tree = STRtree(_prepared([g.boundary for g in grids]))
         subgrids = list(SubGrid.objects.in_force(on).order_by("code"))
         self.subgrid_rows = [(s.grid_id, _values(s, self.subgrid_names)) for s in subgrids]
-        self.subgrid_tree = self._tree([s.boundary for s in subgrids])
-
-    @staticmethod
-    def _tree(boundaries) -> STRtree:
-        geometries = [from_wkb(bytes(b.wkb)) for b in boundaries]
-        for geometry in geometries:
-            prepare(geometry)
-        return STRtree(geometries)
+        self.subgrid_tree = STRtree(_prepared([s.boundary for s in subgrids]))
 
     def locate(self, x: float, y: float) -> Location:
         probe = ShapelyPoint(x, y)
@@ -129,22 +124,7 @@ class _Placer:
 
 
 # Per process: the placer of the latest (mark, day) seen. A new mark or a new day builds another.
-_placer_lock = threading.Lock()
-_placer: tuple[tuple[int, datetime.date], _Placer] | None = None
-
-
-def _placer_for(mark: int, today: datetime.date) -> _Placer:
-    global _placer
-    cached = _placer
-    if cached is not None and cached[0] == (mark, today):
-        return cached[1]
-    with _placer_lock:
-        placer = _Placer(today)
-        # Cached only when no other transaction moved the boundaries while it was being built
-        # (READ COMMITTED: the rows read may be newer than `mark`).
-        if boundaries_mark() == mark:
-            _placer = ((mark, today), placer)
-    return placer
+_placers = MarkedValue(lambda on: _Placer(on), mark_sql=MARK_SQL)
 
 
 def locate(point, on: datetime.date | None = None, *, mark=_UNREAD) -> Location:
@@ -160,7 +140,7 @@ def locate(point, on: datetime.date | None = None, *, mark=_UNREAD) -> Location:
         if mark is _UNREAD:
             mark = boundaries_mark()
         if mark is not None:
-            return _placer_for(mark, today).locate(point.x, point.y)
+            return _placers.get(mark, today).locate(point.x, point.y)
     return _locate_in_database(point, on)
 
 
@@ -196,9 +176,7 @@ class GridIndex:
             model.objects.in_force(self.on).order_by("code").only("id", "code", "boundary")
         )
         self.grid_ids = [g.id for g in grids]
-        self.geometries = [from_wkb(bytes(g.boundary.wkb)) for g in grids]
-        for geometry in self.geometries:
-            prepare(geometry)
+        self.geometries = _prepared([g.boundary for g in grids])
         self.tree = STRtree(self.geometries)
 
     def grid_ids_for(self, lonlats) -> list[int | None]:

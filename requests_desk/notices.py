@@ -11,15 +11,14 @@ one are notified together with it.
 
 import copy
 import datetime
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.change_marks import MarkedValue, row_mark
 from grids.models import GridAssignment
 from notifications.models import NotificationPreference
 from notifications.services import notification_enqueue
@@ -124,42 +123,29 @@ def _fresh(model, values: dict):
     return model.from_db("default", names, [copy.deepcopy(values[n]) for n in names])
 
 
-_heads_lock = threading.Lock()
-_heads: tuple[tuple[int, datetime.date], dict[int, _Head]] | None = None
-
-
 def heads_mark() -> int | None:
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + HEADS_MARK_SQL)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return row_mark(HEADS_MARK_SQL)
 
 
-def _heads_for(mark: int, today: datetime.date) -> dict[int, _Head]:
+def _heads_read(today: datetime.date) -> dict[int, _Head]:
     """Today's head of every grid (the newest assignment in force, as the one-grid query's
-    first()), kept while `mark` and the day stay."""
-    global _heads
-    cached = _heads
-    if cached is not None and cached[0] == (mark, today):
-        return cached[1]
-    with _heads_lock:
-        heads: dict[int, _Head] = {}
-        for assignment in _heads_query(today):
-            if assignment.grid_id in heads:
-                continue
-            user = assignment.user
-            try:
-                chosen = user.notification_preference
-                preference = (chosen.pk, *(getattr(chosen, n) for n in NOTICE_PREFERENCE))
-            except NotificationPreference.DoesNotExist:
-                preference = None
-            heads[assignment.grid_id] = _Head(user.pk, user.email, user.phone, preference)
-        # Kept only when nothing moved the heads while they were read (READ COMMITTED).
-        if heads_mark() == mark:
-            _heads = ((mark, today), heads)
+    first())."""
+    heads: dict[int, _Head] = {}
+    for assignment in _heads_query(today):
+        if assignment.grid_id in heads:
+            continue
+        user = assignment.user
+        try:
+            chosen = user.notification_preference
+            preference = (chosen.pk, *(getattr(chosen, n) for n in NOTICE_PREFERENCE))
+        except NotificationPreference.DoesNotExist:
+            preference = None
+        heads[assignment.grid_id] = _Head(user.pk, user.email, user.phone, preference)
     return heads
+
+
+# Per process: today's heads, kept while the heads' mark and the day stay.
+_heads = MarkedValue(_heads_read, mark_sql=HEADS_MARK_SQL)
 
 
 def notify_new_request(*, case: Request, mark=_UNREAD) -> None:
@@ -170,7 +156,7 @@ def notify_new_request(*, case: Request, mark=_UNREAD) -> None:
     if mark is _UNREAD:
         mark = heads_mark()
     if mark is not None:
-        found = _heads_for(mark, timezone.localdate()).get(case.grid_id)
+        found = _heads.get(mark, timezone.localdate()).get(case.grid_id)
         head_id, head = (found.user_id, found.user()) if found else (None, None)
     else:
         assignment = _heads_query().filter(grid_id=case.grid_id).first()
