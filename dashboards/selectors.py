@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from care.selectors import household_counts, visits_visible_to
+from core.links import url_maker
 from core.periods import Month, month_of
 from dashboards.areas import Area
 from dashboards.conf import conf
@@ -45,7 +46,7 @@ from volunteers.selectors import activities_for, registration_rate, volunteer_ho
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
     from typing import Any
 
     from accounts.models import User
@@ -64,18 +65,6 @@ ROW_DEFERRED = (
     "reporter_email",
     "attribute_values",
 )
-
-
-def url_maker(name: str, *args: str) -> Callable[[str], str]:
-    """reverse(name, args=[code, *args]) for any code, reversing once: the URL with a marker
-    for the code, split around it; the code quoted as reverse() quotes it."""
-    from urllib.parse import quote
-
-    from django.utils.http import RFC3986_SUBDELIMS
-
-    marker = "0CODE0"
-    head, tail = reverse(name, args=[marker, *args]).split(marker)
-    return lambda code: f"{head}{quote(code, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
 
 
 def queue_url(**params: Any) -> str:
@@ -263,7 +252,7 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
     )
     panel.pins_truncated = len(pins) > conf.PIN_LIMIT
     # The case page's URL once, then each code in it (reverse() per pin costs more).
-    case_prefix = reverse("requests_desk:case", args=["0"]).removesuffix("0/")
+    case_url = url_maker("requests_desk:case")
     for pin in pins[: conf.PIN_LIMIT]:
         state = "overdue" if pin["flag_overdue"] else "nearly" if pin["flag_nearly_due"] else "ok"
         panel.pins.append(
@@ -275,7 +264,7 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
                 "stageLabel": stage_labels.get(pin["stage"], pin["stage"]),
                 "state": state,
                 "category": pin["category__name"],
-                "url": f"{case_prefix}{pin['code']}/",
+                "url": case_url(pin["code"]),
             }
         )
     return panel

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from html import escape
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
+from core.links import url_maker
 from requests_desk.models import Request, Stage
 
 if TYPE_CHECKING:
@@ -28,16 +27,6 @@ if TYPE_CHECKING:
 # Stages whose requests the bulk dispatch may pick.
 PICKABLE = frozenset({Stage.FILED, Stage.DISPATCHED, Stage.HANDLING})
 OPEN = frozenset(Stage.OPEN)
-# What django.urls.reverse leaves unquoted in a path argument (RFC 3986 sub-delimiters, / ~ : @).
-URL_SAFE = "!$&'()*+,;=/~:@"
-PLACEHOLDER = "QUEUEROWCODE"
-
-
-def _url_parts(name: str, *args: str) -> tuple[str, str]:
-    """The parts of `name`'s URL before and after its code argument (one reverse() a page)."""
-    url = reverse(name, args=[PLACEHOLDER, *args])
-    before, after = url.split(PLACEHOLDER)
-    return before, after
 
 
 def _local(value: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:
@@ -54,8 +43,8 @@ def rows_html(rows: Iterable[QueueRow], *, pick: bool) -> str:
     zone = timezone.get_current_timezone()
     stages = {value: escape(str(label)) for value, label in Stage.choices}
     sources = {value: escape(str(label)) for value, label in Request.Source.choices}
-    case_before, case_after = _url_parts("requests_desk:case")
-    place_before, place_after = _url_parts("requests_desk:act", "place")
+    case_url = url_maker("requests_desk:case")
+    place_url = url_maker("requests_desk:act", "place")
     select = escape(gettext("Select"))
     # Translated outside the f-strings: xgettext does not see a gettext() inside one.
     words = {
@@ -89,7 +78,6 @@ def rows_html(rows: Iterable[QueueRow], *, pick: bool) -> str:
     for row in rows:
         code = escape(row.code)
         stage = row.stage
-        path_code = escape(quote(row.code, safe=URL_SAFE))
         if pick:
             box = (
                 f'<input type="checkbox" name="codes" value="{code}" aria-label="{select} {code}">'
@@ -107,7 +95,7 @@ def rows_html(rows: Iterable[QueueRow], *, pick: bool) -> str:
             badges += reopening
         if not row.grid_id and stage in OPEN:
             badges += (
-                f' <a class="badge warn" href="{place_before}{path_code}{place_after}" '
+                f' <a class="badge warn" href="{escape(place_url(row.code))}" '
                 f'data-testid="to-place">{to_place}</a>'
             )
         if row.due_at:
@@ -129,7 +117,7 @@ def rows_html(rows: Iterable[QueueRow], *, pick: bool) -> str:
         parts.append(
             f'\n  <tr class="rq-card" data-code="{code}" data-stage="{stage_text}">\n'
             f"    {pick_cell}\n"
-            f'    <td class="rq-code-cell"><a href="{case_before}{path_code}{case_after}">'
+            f'    <td class="rq-code-cell"><a href="{escape(case_url(row.code))}">'
             f"{code}</a></td>\n"
             f'    <td class="rq-category">{escape(category)}</td>\n'
             f'    <td class="rq-where">{escape(row.grid_name or row.community_name or "")}</td>\n'
