@@ -11,14 +11,17 @@ Only answers that do not depend on who asks may be stored: `anonymous_plain_get`
 request is such a visitor (no session, no flash messages, no query string).
 """
 
+import hashlib
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 # Not something a page can contain by accident: letters only, never produced by escaping.
 CSRF_HOLE = "REDGRIDCSRFHOLEf3a9c1d7e5b2"
@@ -38,48 +41,62 @@ def anonymous_plain_get(request: HttpRequest) -> bool:
     )
 
 
-def page_etag(digest: str, *, language: str, seconds: int) -> str:
-    """The ETag of a stored page: its change mark's digest, the language and the current window
-    of `seconds` (what is not in the mark — a renamed category — reaches a browser's copy within
-    that time, as it reaches the cache)."""
-    return f'"{digest}-{language}-{int(time.time() // max(seconds, 1))}"'
+@dataclass(frozen=True)
+class PageVersion:
+    """One version of a stored page: its cache key and its ETag."""
+
+    key: str
+    etag: str
+    seconds: int
 
 
-def not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
-    """304 when the browser already holds this version (If-None-Match), else None."""
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-        page_headers(response, etag)
-        return response
-    return None
+def page_version(name: str, mark: object, *, seconds: int) -> PageVersion:
+    """The version of page `name` (e.g. "rq-status-page:<code>") in the current language for its
+    change `mark` (any repr-able value read from the database). The ETag also carries the current
+    window of `seconds`: what is not in the mark (a renamed category) reaches a browser's copy
+    within that time, as it reaches the cache."""
+    digest = hashlib.blake2b(repr(mark).encode(), digest_size=12).hexdigest()
+    language = get_language()
+    window = int(time.time() // max(seconds, 1))
+    return PageVersion(
+        key=f"{name}:{language}:{digest}",
+        etag=f'"{digest}-{language}-{window}"',
+        seconds=seconds,
+    )
 
 
-def page_headers(response: HttpResponse, etag: str) -> HttpResponse:
-    """Browsers may keep the page but must ask again each time (no-cache) with its ETag."""
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
-    patch_vary_headers(response, ("Cookie",))
-    return response
-
-
-def page_get(request: HttpRequest, key: str) -> HttpResponse | None:
-    """The stored page under `key` with this visitor's CSRF token, or None."""
-    html = cache.get(key)
+def cached_answer(request: HttpRequest, version: PageVersion) -> HttpResponse | None:
+    """304 when the browser already holds `version` (If-None-Match); else the stored page with
+    this visitor's CSRF token; else None (render it, then page_keep)."""
+    if version.etag in request.headers.get("If-None-Match", ""):
+        return _headers(HttpResponseNotModified(), version)
+    html = cache.get(version.key)
     if html is None:
         return None
     if CSRF_HOLE in html:
         html = html.replace(CSRF_HOLE, get_token(request))
-    return HttpResponse(html)
+    return _headers(HttpResponse(html), version)
 
 
-def page_store(key: str, response: HttpResponse, *, timeout: int) -> None:
-    """Keep a rendered 200 answer under `key`, its CSRF token replaced by the hole."""
-    if response.status_code != 200 or response.streaming or timeout <= 0:
-        return
+def page_keep(version: PageVersion, response: HttpResponse) -> HttpResponse:
+    """Keep a rendered 200 answer as `version`, its CSRF token replaced by the hole, and give it
+    the version's headers."""
+    _headers(response, version)
+    if response.status_code != 200 or response.streaming or version.seconds <= 0:
+        return response
     html = response.content.decode(response.charset or "utf-8")
     tokens = set(_TOKEN.findall(html))
     if len(tokens) > 1:
-        return  # not one render's token: do not guess
+        return response  # not one render's token: do not guess
     for token in tokens:
         html = html.replace(token, CSRF_HOLE)
-    cache.set(key, html, timeout)
+    cache.set(version.key, html, version.seconds)
+    return response
+
+
+def _headers(response: HttpResponse, version: PageVersion) -> HttpResponse:
+    """Browsers may keep the page but must ask again each time (no-cache) with its ETag."""
+    response["ETag"] = version.etag
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Cookie",))
+    return response

@@ -1,7 +1,6 @@
 """Pages of the requests desk: the resident's form and status page (public), the staff queue and
 case page (jurisdiction-scoped). Views parse, call a service or selector, and render."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -506,7 +505,7 @@ def status(request, code):
     if not throttle.status_allow(ip=_client_ip(request)):
         return _too_many(request)
     code = (code or "").strip().upper()
-    key = etag = None
+    version = None
     if (
         conf.STATUS_PAGE_CACHE_SECONDS
         and page_cache.anonymous_plain_get(request)
@@ -517,26 +516,18 @@ def status(request, code):
         if mark is None:
             throttle.status_missed(ip=_client_ip(request))
             raise Http404
-        digest = hashlib.blake2b(repr(mark).encode(), digest_size=12).hexdigest()
-        key = f"rq-status-page:{code}:{get_language()}:{digest}"
-        etag = page_cache.page_etag(
-            digest, language=get_language(), seconds=conf.STATUS_PAGE_CACHE_SECONDS
+        version = page_cache.page_version(
+            f"rq-status-page:{code}", mark, seconds=conf.STATUS_PAGE_CACHE_SECONDS
         )
-        unchanged = page_cache.not_modified(request, etag)
-        if unchanged is not None:
-            return unchanged
-        cached = page_cache.page_get(request, key)
-        if cached is not None:
-            return page_cache.page_headers(cached, etag)
+        answer = page_cache.cached_answer(request, version)
+        if answer is not None:
+            return answer
     item = selectors.public_request(code)
     if item is None:
         throttle.status_missed(ip=_client_ip(request))
         raise Http404
     response = _status_page(request, item)
-    if key is not None and etag is not None:
-        page_cache.page_store(key, response, timeout=conf.STATUS_PAGE_CACHE_SECONDS)
-        page_cache.page_headers(response, etag)
-    return response
+    return page_cache.page_keep(version, response) if version is not None else response
 
 
 @require_POST
