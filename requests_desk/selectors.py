@@ -332,57 +332,6 @@ def photos_visible_to(user: User | AnonymousUser) -> QuerySet[RequestPhoto]:
     return public_photos()
 
 
-# What the public status page reads of a request and its related rows (requests_desk.public,
-# proof.secret_matches, the status template): 52 columns instead of 134 (issue 17).
-PUBLIC_REQUEST_FIELDS = (
-    "id",
-    "code",
-    "source",
-    "created_by_id",
-    "description",
-    "location",
-    "address",
-    "address_id",
-    "media_url",
-    "stage",
-    "closure_type",
-    "cancel_reason",
-    "target",
-    "due_at",
-    "created_at",
-    "updated_at",
-    "support_count",
-    "reporter_proof",
-    "category__code",
-    "category__name",
-    "category__limit_amount",
-    "category__limit_unit",
-    "category__parent__name",
-    "community__name",
-    "street__name",
-    "grid__name",
-    "assignee__username",
-    "assignee__first_name",
-    "assignee__last_name",
-    "department__name",
-    "merged_into__code",
-    "merged_into__stage",
-    "rating__overall",
-)
-
-
-# What a case's public views (the status page, Open311) show of its relations.
-PUBLIC_RELATED = (
-    "category__parent",
-    "community",
-    "street",
-    "grid",
-    "assignee",
-    "department",
-    "merged_into",
-)
-
-
 def phone_requests(phone_index: str) -> QuerySet[Request]:
     """The requests reported with the phone of blind index `phone_index`, newest first."""
     if not phone_index:
@@ -439,14 +388,40 @@ def public_status_mark(code: str) -> tuple | None:
         return cursor.fetchone()
 
 
-# What the status page shows of a request's relations: five tables, planned in ~0.4 ms where the
-# ten of PUBLIC_RELATED (the handling unit, street and grid, for Open311) took ~2.5 ms.
+# What the status page reads of a request (requests_desk.public, proof.secret_matches, the status
+# template) and of its relations: five tables, planned in ~0.4 ms, where joining the handling
+# unit, street and grid too (Open311's, read there as rows) took ~2.5 ms (issue 17).
 STATUS_RELATED = ("category__parent", "community", "rating")
-STATUS_REQUEST_FIELDS = tuple(
-    f
-    for f in PUBLIC_REQUEST_FIELDS
-    if f.partition("__")[0] in {"category", "community", "rating"} or "__" not in f
-) + ("merged_into_id", "category_id", "community_id")
+STATUS_REQUEST_FIELDS = (
+    "id",
+    "code",
+    "source",
+    "created_by_id",
+    "description",
+    "location",
+    "address",
+    "address_id",
+    "media_url",
+    "stage",
+    "closure_type",
+    "cancel_reason",
+    "target",
+    "due_at",
+    "created_at",
+    "updated_at",
+    "support_count",
+    "reporter_proof",
+    "merged_into_id",
+    "category_id",
+    "community_id",
+    "category__code",
+    "category__name",
+    "category__limit_amount",
+    "category__limit_unit",
+    "category__parent__name",
+    "community__name",
+    "rating__overall",
+)
 
 
 def public_request(code: str) -> Request | None:

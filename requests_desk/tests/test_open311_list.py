@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.periods import time_zone
 from requests_desk import flow, open311, public
 from requests_desk.models import Department, Request, RequestEvent, Stage
-from requests_desk.selectors import PUBLIC_RELATED, public_photos
+from requests_desk.selectors import public_photos
 from requests_desk.tests.conftest import jpeg_bytes
 from requests_desk.tests.test_flow import bring_to
 from requests_desk.texts import DISPATCHED, NEW_DEADLINE, REPORTED
@@ -53,6 +53,18 @@ def reference(case: public.PublicCase, tz) -> dict:
             for event in case.events
         ],
     }
+
+
+# The relations the list read as model instances before it read rows.
+PUBLIC_RELATED = (
+    "category__parent",
+    "community",
+    "street",
+    "grid",
+    "assignee",
+    "department",
+    "merged_into",
+)
 
 
 def reference_answer(fmt: str) -> bytes:
