@@ -9,12 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -426,27 +424,6 @@ def reporter_photo(request, code, pk, name):
     return response
 
 
-_RATING_FIELDS: dict[tuple[str, bool], str] = {}
-
-
-def _rating_fields_html(form: RatingForm) -> str:
-    """The fields of an unbound rating form, rendered once per language and kind (with or
-    without the proof field) in this process: the same for every request, and 40 % of the
-    status page's rendering time. A bound form (errors, chosen stars) is rendered each time."""
-    if form.is_bound:
-        return ""
-    key = (get_language() or "", "proof" in form.fields)
-    if key not in _RATING_FIELDS:
-        _RATING_FIELDS[key] = render_to_string(
-            "requests_desk/_rating_fields.html",
-            {
-                "rating_form": form,
-                "rating_details": [form[name] for name in RatingForm.DETAILS],
-            },
-        )
-    return _RATING_FIELDS[key]
-
-
 def _status_page(request, item, *, rating_form=None, status=200, extra=None):
     """The public status page: what requests_desk.public lets the public see of `item`, and the
     rating form for its reporter."""
@@ -483,7 +460,7 @@ def _status_page(request, item, *, rating_form=None, status=200, extra=None):
             "rating_details": [rating_form[name] for name in RatingForm.DETAILS]
             if rating_form
             else [],
-            "rating_fields_html": _rating_fields_html(rating_form) if rating_form else "",
+            "rating_fields_html": rating_form.unbound_fields_html() if rating_form else "",
             "send_back_below": conf.UNSATISFIED_BELOW,
             # The reporter's own words and photos: only for the proved reporter.
             "own": _own_view(item) if proven else None,
