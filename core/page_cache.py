@@ -15,6 +15,7 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,12 +66,18 @@ def page_version(name: str, mark: object, *, seconds: int) -> PageVersion:
     )
 
 
-def cached_answer(request: HttpRequest, version: PageVersion) -> HttpResponse | None:
+_READ = object()
+
+
+def cached_answer(
+    request: HttpRequest, version: PageVersion, *, stored: Any = _READ
+) -> HttpResponse | None:
     """304 when the browser already holds `version` (If-None-Match); else the stored page with
-    this visitor's CSRF token; else None (render it, then page_keep)."""
+    this visitor's CSRF token; else None (render it, then page_keep). `stored`: the cache's value
+    of `version.key` when the caller read it already (None: nothing stored)."""
     if version.etag in request.headers.get("If-None-Match", ""):
         return _headers(HttpResponseNotModified(), version)
-    html = cache.get(version.key)
+    html = cache.get(version.key) if stored is _READ else stored
     if html is None:
         return None
     if CSRF_HOLE in html:

@@ -178,9 +178,23 @@ def rate_hit_unless_exceeded(
     EXPIRE NX in one MULTI/EXEC; issue 17): False when `unless` has used up its window or `hit`
     goes over its limit. On Redis the hit is counted even when `unless` refuses (the address is
     refused anyway); other caches take the two calls. Fails open like both."""
+    return rate_hit_unless_exceeded_and_get(hit, unless, now=now)[0]
+
+
+def rate_hit_unless_exceeded_and_get(
+    hit: tuple[str, str, RateLike],
+    unless: tuple[str, str, RateLike],
+    *,
+    get: str = "",
+    now: float | None = None,
+) -> tuple[bool, Any]:
+    """rate_hit_unless_exceeded, and the cache's value of the key `get` (None when it has none)
+    read in the same round trip on Redis — the status page's limit and its stored page (issue
+    17). Other caches take separate calls."""
     backend = _redis()
     if backend is None or not hit[1] or not unless[1]:
-        return not rate_exceeded(*unless, now=now) and rate_hit(*hit, now=now)
+        allowed = not rate_exceeded(*unless, now=now) and rate_hit(*hit, now=now)
+        return allowed, cache.get(get) if get else None
     moment = time.time() if now is None else now
     hit_rate, unless_rate = Rate.of(hit[2]), Rate.of(unless[2])
     index, ttl = _window(hit_rate, moment)
@@ -188,20 +202,26 @@ def rate_hit_unless_exceeded(
     unless_name = backend.make_and_validate_key(
         _cache_key(unless[0], unless[1], _window(unless_rate, moment)[0])
     )
+    value = None
     try:
         client = _client(backend, hit_name)
         pipe = client.pipeline(transaction=True)
         pipe.get(unless_name)
         pipe.incr(hit_name)
         pipe.expire(hit_name, ttl, nx=True)
-        seen, count, _expiry_set = pipe.execute()
+        if get:
+            pipe.get(backend.make_and_validate_key(get))
+        seen, count, _expiry_set, *got = pipe.execute()
+        if got and got[0] is not None:
+            # Django's RedisCache serializer (plain integers, else pickle).
+            value = backend._cache._serializer.loads(got[0])  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
         logger.warning("rate limit %s skipped, cache unavailable: %s", hit[0], type(exc).__name__)
-        return True
+        return True, None
     # Django's RedisCache stores integers as plain numbers (what INCR reads and writes).
     if seen is not None and int(seen) >= unless_rate.limit:
-        return False
-    return int(count) <= hit_rate.limit
+        return False, value
+    return int(count) <= hit_rate.limit, value
 
 
 # rate_hit_then in Redis: KEYS = first, then; ARGV = their window ends (seconds) and limits.

@@ -150,6 +150,11 @@ if IS_POSTGIS and DB_SERVER_SIDE_BINDING:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 2)
     )
+# The few hot reads that name their columns and take plain values (core.prepared: the status
+# page's change mark and data) are prepared on their connection whatever the setting above says.
+# Off only behind a pooler that does not track protocol-level prepared statements
+# (docs/deployment.md).
+DB_PREPARE_HOT_QUERIES = env_bool("DB_PREPARE_HOT_QUERIES", True)
 if not IS_POSTGIS:
     # SQLite: wait for the writer lock instead of failing at once when web, worker and beat overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -257,18 +257,18 @@ class RatingForm(forms.Form):
         if not needs_proof:
             del self.fields["proof"]
 
-    def unbound_fields_html(self) -> str:
+    @classmethod
+    def unbound_fields_html(cls, *, needs_proof: bool) -> str:
         """The fields of an unbound form (status.html's _rating_fields.html), rendered once per
         language and kind (with or without the proof field) in this process: the same for every
-        request, and 40 % of the status page's rendering time. "" for a bound form (errors,
-        chosen stars), which the page renders each time."""
-        if self.is_bound:
-            return ""
-        key = (get_language() or "", "proof" in self.fields)
+        request, and 40 % of the status page's rendering time; no form is built for a page that
+        shows them. A bound form (errors, chosen stars) is rendered by the page each time."""
+        key = (get_language() or "", needs_proof)
         if key not in _RATING_FIELDS_HTML:
+            form = cls(needs_proof=needs_proof)
             _RATING_FIELDS_HTML[key] = render_to_string(
                 "requests_desk/_rating_fields.html",
-                {"rating_form": self, "rating_details": [self[n] for n in self.DETAILS]},
+                {"rating_form": form, "rating_details": [form[n] for n in cls.DETAILS]},
             )
         return _RATING_FIELDS_HTML[key]
 

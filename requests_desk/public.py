@@ -135,9 +135,10 @@ def _events(item: Request, listed: bool) -> list[PublicEvent]:
                 event.note,
                 event.created_at,
             )
-            # public_photos() already limits these to listed requests; the check repeats it.
-            if listed and "photos" in getattr(event, "_prefetched_objects_cache", {}):
-                photo_urls = tuple(photo.image.url for photo in event.photos.all())
+            # The status page's selector gives the URLs of the public photos of a listed
+            # request's replies (public_photos()'s rule); the check repeats it.
+            if listed:
+                photo_urls = getattr(event, "public_photo_urls", ())
         # The channel of an internal request ("上报渠道：入户走访") is not public.
         note = "" if action == "report" and not listed else event_text(message, note)
         events.append(

@@ -11,10 +11,19 @@ address from the trusted proxy, fail open when the cache is down — see that mo
     support       "+1": once a day per address and request
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.ratelimit import Rate, rate_exceeded, rate_hit, rate_hit_then, rate_hit_unless_exceeded
+from core.ratelimit import (
+    Rate,
+    rate_exceeded,
+    rate_hit,
+    rate_hit_then,
+    rate_hit_unless_exceeded,
+    rate_hit_unless_exceeded_and_get,
+)
 from requests_desk.conf import conf
 
 
@@ -54,6 +63,16 @@ def status_allow(*, ip: str) -> bool:
     return rate_hit_unless_exceeded(
         ("rq-status", ip, Rate.of(conf.RATE_LIMIT_STATUS)),
         ("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES)),
+    )
+
+
+def status_allow_and_get(*, ip: str, key: str) -> tuple[bool, Any]:
+    """status_allow, and the cached value of `key` (the stored status page) read in the same
+    Redis round trip."""
+    return rate_hit_unless_exceeded_and_get(
+        ("rq-status", ip, Rate.of(conf.RATE_LIMIT_STATUS)),
+        ("rq-status-miss", ip, Rate.of(conf.RATE_LIMIT_STATUS_MISSES)),
+        get=key,
     )
 
 

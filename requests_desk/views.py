@@ -441,8 +441,11 @@ def _status_page(request, item, *, rating_form=None, status=200, extra=None):
     for index, step in enumerate(Stage.PUBLIC_STEPS):
         steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
     proven = proof.visitor_proves(request, item)
+    # The empty rating form's fields come rendered (RatingForm.unbound_fields_html); a bound one
+    # (errors, the low rating to confirm) is rendered with the page.
+    rating_fields_html = ""
     if rating_form is None and item.stage == Stage.CLOSED and rating is None:
-        rating_form = RatingForm(needs_proof=not proven)
+        rating_fields_html = RatingForm.unbound_fields_html(needs_proof=not proven)
     response = render(
         request,
         "requests_desk/status.html",
@@ -460,7 +463,7 @@ def _status_page(request, item, *, rating_form=None, status=200, extra=None):
             "rating_details": [rating_form[name] for name in RatingForm.DETAILS]
             if rating_form
             else [],
-            "rating_fields_html": rating_form.unbound_fields_html() if rating_form else "",
+            "rating_fields_html": rating_fields_html,
             "send_back_below": conf.UNSATISFIED_BELOW,
             # The reporter's own words and photos: only for the proved reporter.
             "own": _own_view(item) if proven else None,
@@ -478,33 +481,44 @@ def status(request, code):
 
     What every anonymous visitor sees is rendered once per change of the request and then served
     from the cache (core.page_cache), keyed on selectors.public_status_mark; the reporter's own
-    view (proof cookie, SMS-proved session, just sent) is always rendered."""
-    if not throttle.status_allow(ip=_client_ip(request)):
-        return _too_many(request)
+    view (proof cookie, SMS-proved session, just sent) is always rendered. For such a visitor the
+    mark is read first (one prepared index lookup), so that the address's limit and the stored
+    page take one Redis round trip."""
+    ip = _client_ip(request)
     code = (code or "").strip().upper()
-    version = None
-    if (
+    if not (
         conf.STATUS_PAGE_CACHE_SECONDS
         and page_cache.anonymous_plain_get(request)
         and NEW_CODE_COOKIE not in request.COOKIES
         and code not in proof.cookie_secrets(request)
     ):
-        mark = selectors.public_status_mark(code)
-        if mark is None:
-            throttle.status_missed(ip=_client_ip(request))
-            raise Http404
-        version = page_cache.page_version(
-            f"rq-status-page:{code}", mark, seconds=conf.STATUS_PAGE_CACHE_SECONDS
-        )
-        answer = page_cache.cached_answer(request, version)
-        if answer is not None:
-            return answer
+        if not throttle.status_allow(ip=ip):
+            return _too_many(request)
+        return _status_rendered(request, code, ip=ip)
+    mark = selectors.public_status_mark(code)
+    if mark is None:
+        if not throttle.status_allow(ip=ip):
+            return _too_many(request)
+        throttle.status_missed(ip=ip)
+        raise Http404
+    version = page_cache.page_version(
+        f"rq-status-page:{code}", mark, seconds=conf.STATUS_PAGE_CACHE_SECONDS
+    )
+    allowed, stored = throttle.status_allow_and_get(ip=ip, key=version.key)
+    if not allowed:
+        return _too_many(request)
+    answer = page_cache.cached_answer(request, version, stored=stored)
+    if answer is not None:
+        return answer
+    return page_cache.page_keep(version, _status_rendered(request, code, ip=ip))
+
+
+def _status_rendered(request, code, *, ip):
     item = selectors.public_request(code)
     if item is None:
-        throttle.status_missed(ip=_client_ip(request))
+        throttle.status_missed(ip=ip)
         raise Http404
-    response = _status_page(request, item)
-    return page_cache.page_keep(version, response) if version is not None else response
+    return _status_page(request, item)
 
 
 @require_POST
