@@ -440,6 +440,12 @@ def _status_page(request, item, *, rating_form=None, status=200, extra=None):
     reached = Stage.PUBLIC_STEPS.index(shown.stage) if shown.stage in Stage.PUBLIC_STEPS else -1
     for index, step in enumerate(Stage.PUBLIC_STEPS):
         steps.append({"label": step.label, "done": index <= reached, "current": index == reached})
+    # The timeline's moments written here (ISO and "Y-m-d H:i" in the current time zone, as the
+    # template's date filter writes them): the filter costs more than the rest of a row.
+    timeline = []
+    for event in case.events:
+        local = timezone.localtime(event.at)
+        timeline.append((event, local.isoformat(), local.strftime("%Y-%m-%d %H:%M")))
     proven = proof.visitor_proves(request, item)
     # The empty rating form's fields come rendered (RatingForm.unbound_fields_html); a bound one
     # (errors, the low rating to confirm) is rendered with the page.
@@ -455,6 +461,7 @@ def _status_page(request, item, *, rating_form=None, status=200, extra=None):
             "merged": shown is not item,
             "shown_code": shown.code,
             "steps": steps,
+            "timeline": timeline,
             "just_created": secret is not None,
             "reporter_secret": secret,
             "rating": rating,
