@@ -3,6 +3,7 @@ booking, and the coverage report. Thin: parse, call a selector or service, rende
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
@@ -16,9 +17,11 @@ from django.views import View
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import TemplateView
 
+from core import page_cache
 from core.access import StaffRequiredMixin
 from grids.jurisdiction import get_scoped_object_or_404
-from service_points import selectors, services
+from grids.selectors import map_view
+from service_points import answers, selectors, services
 from service_points.conf import conf
 from service_points.forms import BookingForm, PositionFilterForm
 from service_points.hours import opening_intervals
@@ -46,17 +49,40 @@ def filter_kwargs(form: PositionFilterForm) -> dict:
 
 
 class PositionListView(TemplateView):
-    """Public: map and list of service positions with filters and "nearest to me"."""
+    """Public: map and list of service positions with filters and "nearest to me". What anonymous
+    visitors see is stored whole per query string until the positions change (answers)."""
 
     template_name = "service_points/position_list.html"
+    at: datetime.datetime | None = None
+
+    def get(self, request, *args, **kwargs):
+        current = answers.state() if answers.anonymous_get(request) else None
+        if current is None:
+            return super().get(request, *args, **kwargs)
+        self.at = current.at
+        kept = answers.version(
+            "list",
+            current,
+            request.META.get("QUERY_STRING", ""),
+            # What else the page shows: the map's first view and tiles, the page size.
+            map_view().bounds,
+            (settings.REDGRID_TILE_URL, settings.REDGRID_TILE_ATTRIBUTION),
+            (settings.REDGRID_TILE_DATUM, conf.PAGE_SIZE),
+        )
+        answer = page_cache.cached_answer(request, kept)
+        if answer is not None:
+            return answer
+        response = super().get(request, *args, **kwargs)
+        response.render()
+        return page_cache.page_keep(kept, response)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = PositionFilterForm(self.request.GET or None)
         args = filter_kwargs(form) if self.request.GET else filter_kwargs(PositionFilterForm({}))
-        page = Paginator(selectors.positions_list_page(**args), conf.PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        page = Paginator(
+            selectors.positions_list_page(**args, at=self.at), conf.PAGE_SIZE
+        ).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -81,19 +107,28 @@ class PositionListView(TemplateView):
         return context
 
 
-@gzip_page  # public data, no secret in it: compressed to about a third
-def position_map_data(request):
-    """The public map's pins (GET, same filters as the list): {"fields": [...], "rows": [...]},
-    a few tens of bytes a position (selectors.positions_for_map) instead of the API's full
-    GeoJSON features. Bad filters answer 400 with the translated messages."""
+def _map_data(request, at: datetime.datetime | None = None) -> JsonResponse:
     form = PositionFilterForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    rows = selectors.positions_for_map(**filter_kwargs(form))
+    rows = selectors.positions_for_map(**filter_kwargs(form), at=at)
     # Chinese names as UTF-8 (3 bytes a character), not \\uXXXX escapes (6).
     return JsonResponse(
         {"fields": selectors.MAP_FIELDS, "rows": rows}, json_dumps_params={"ensure_ascii": False}
     )
+
+
+@gzip_page  # public data, no secret in it: compressed to about a third
+def position_map_data(request):
+    """The public map's pins (GET, same filters as the list): {"fields": [...], "rows": [...]},
+    a few tens of bytes a position (selectors.positions_for_map) instead of the API's full
+    GeoJSON features, kept until the positions change (answers). Bad filters answer 400 with the
+    translated messages."""
+    current = answers.state()
+    if current is None:
+        return _map_data(request)
+    kept = answers.version("map", current, answers.filters_sent(request))
+    return answers.answer(request, kept, lambda: _map_data(request, current.at))
 
 
 class PositionDetailView(TemplateView):
