@@ -37,8 +37,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import get_script_prefix
 from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from core import page_cache
 from core.change_marks import MarkedValue
@@ -156,21 +158,39 @@ def _headers(
 
 
 def answer(
-    request: HttpRequest, kept: page_cache.PageVersion, render: Callable[[], HttpResponse]
+    request: HttpRequest,
+    kept: page_cache.PageVersion,
+    render: Callable[[], HttpResponse],
+    *,
+    compressed: bool = False,
 ) -> HttpResponse:
     """The answer `kept` names: 304 when the browser holds it (If-None-Match), else the stored
-    one, else `render()`'s (stored when it is a 200: a refused request is rendered each time)."""
+    one, else `render()`'s (stored when it is a 200: a refused request is rendered each time).
+    `compressed`: public data (no secret to guess, so no BREACH padding) kept gzipped too and sent
+    so to browsers that accept it, as django.middleware.gzip would (compressing ~30 kB took
+    1.4 ms, more than the rest of the answer)."""
     if kept.etag in request.headers.get("If-None-Match", ""):
         return _headers(request, HttpResponseNotModified(), kept)
     stored = cache.get(kept.key)
-    if stored is not None:
-        body, content_type = stored
-        return _headers(request, HttpResponse(body, content_type=content_type), kept)
-    response = render()
-    if response.status_code != 200 or response.streaming:
-        return response
-    cache.set(kept.key, (response.content, response["Content-Type"]), kept.seconds)
-    return _headers(request, response, kept)
+    if stored is None:
+        response = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        body = response.content
+        packed = compress_string(body) if compressed else None
+        stored = (body, response["Content-Type"], packed)
+        cache.set(kept.key, stored, kept.seconds)
+    body, content_type, packed = stored
+    gzip = packed is not None and len(packed) < len(body)
+    if gzip and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = _headers(request, HttpResponse(packed, content_type=content_type), kept)
+        response["ETag"] = f"W/{response['ETag']}"
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = _headers(request, HttpResponse(body, content_type=content_type), kept)
+    if gzip:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def anonymous_get(request: HttpRequest) -> bool:

@@ -128,7 +128,7 @@ def position_map_data(request):
     if current is None:
         return _map_data(request)
     kept = answers.version("map", current, answers.filters_sent(request))
-    return answers.answer(request, kept, lambda: _map_data(request, current.at))
+    return answers.answer(request, kept, lambda: _map_data(request, current.at), compressed=True)
 
 
 class PositionDetailView(TemplateView):

@@ -6,6 +6,7 @@ a signed-in visitor never get another's answer; a browser holding an answer gets
 HTTP)."""
 
 import datetime
+import gzip
 
 import pytest
 import time_machine
@@ -198,3 +199,13 @@ def test_nothing_is_kept_when_the_setting_is_zero(positions, settings, django_as
     with django_assert_num_queries(1):  # map.json's own query, no mark
         response = Client().get(MAP)
     assert "ETag" not in response
+
+
+def test_the_map_data_is_kept_compressed_too(positions):
+    plain = Client().get(MAP)
+    for _ in range(2):  # stored, then from the cache
+        packed = Client().get(MAP, HTTP_ACCEPT_ENCODING="gzip, deflate")
+        assert packed["Content-Encoding"] == "gzip" and packed["ETag"] == f"W/{plain['ETag']}"
+        assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+        assert gzip.decompress(packed.content) == plain.content
+        assert Client().get(MAP, HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 304
