@@ -40,6 +40,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import re_accepts_gzip
 from django.urls import get_script_prefix
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import compress_string
 
 from core import page_cache
@@ -191,6 +192,15 @@ def answer(
     if gzip:
         patch_vary_headers(response, ("Accept-Encoding",))
     return response
+
+
+def fragment(kept: page_cache.PageVersion, render: Callable[[], str]) -> SafeString:
+    """The rendered page fragment `kept` names: the stored one, else `render()`'s (stored)."""
+    html = cache.get(kept.key)
+    if html is None:
+        html = render()
+        cache.set(kept.key, html, kept.seconds)
+    return mark_safe(html)  # noqa: S308 - rendered by a template (escaped there)
 
 
 def anonymous_get(request: HttpRequest) -> bool:

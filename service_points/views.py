@@ -2,6 +2,7 @@
 booking, and the coverage report. Thin: parse, call a selector or service, render."""
 
 import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,26 +51,22 @@ def filter_kwargs(form: PositionFilterForm) -> dict:
 
 
 class PositionListView(TemplateView):
-    """Public: map and list of service positions with filters and "nearest to me". What anonymous
-    visitors see is stored whole per query string until the positions change (answers)."""
+    """Public: map and list of service positions with filters and "nearest to me".
+
+    Its content (position_list_content.html: filters, map, list, pages) is the same for every
+    visitor and kept per state of the positions, language and query string (answers); what an
+    anonymous visitor sees is kept whole, with a hole for the CSRF token (core.page_cache)."""
 
     template_name = "service_points/position_list.html"
-    at: datetime.datetime | None = None
+    content_template_name = "service_points/position_list_content.html"
+    current: answers.State | None = None
 
     def get(self, request, *args, **kwargs):
-        current = answers.state() if answers.anonymous_get(request) else None
-        if current is None:
+        self.current = answers.state()
+        self.map_view = map_view()
+        if self.current is None or not answers.anonymous_get(request):
             return super().get(request, *args, **kwargs)
-        self.at = current.at
-        kept = answers.version(
-            "list",
-            current,
-            request.META.get("QUERY_STRING", ""),
-            # What else the page shows: the map's first view and tiles, the page size.
-            map_view().bounds,
-            (settings.REDGRID_TILE_URL, settings.REDGRID_TILE_ATTRIBUTION),
-            (settings.REDGRID_TILE_DATUM, conf.PAGE_SIZE),
-        )
+        kept = self._version("list")
         answer = page_cache.cached_answer(request, kept)
         if answer is not None:
             return answer
@@ -76,23 +74,55 @@ class PositionListView(TemplateView):
         response.render()
         return page_cache.page_keep(kept, response)
 
+    def _version(self, name: str) -> page_cache.PageVersion:
+        assert self.current is not None
+        return answers.version(
+            name,
+            self.current,
+            self.request.META.get("QUERY_STRING", ""),
+            # What else the page shows: the map's first view and tiles, the page size.
+            self.map_view.bounds,
+            (settings.REDGRID_TILE_URL, settings.REDGRID_TILE_ATTRIBUTION),
+            (settings.REDGRID_TILE_DATUM, conf.PAGE_SIZE),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = PositionFilterForm(self.request.GET or None)
-        args = filter_kwargs(form) if self.request.GET else filter_kwargs(PositionFilterForm({}))
-        page = Paginator(
-            selectors.positions_list_page(**args, at=self.at), conf.PAGE_SIZE
-        ).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
+        if self.current is None:
+            context["content"] = self.content()
+        else:
+            context["content"] = answers.fragment(self._version("list-content"), self.content)
+        return context
+
+    def content(self) -> str:
+        """The page's content, rendered (without the request: what it reads of it is here)."""
+        at = self.current.at if self.current is not None else None
+        params = self.request.GET
+        form = PositionFilterForm(params or None)
+        args = filter_kwargs(form) if params else filter_kwargs(PositionFilterForm({}))
+        page = Paginator(selectors.positions_list_page(**args, at=at), conf.PAGE_SIZE).get_page(
+            params.get("page")
+        )
+        query = params.copy()
         query.pop("page", None)
-        context.update(
-            form=form,
-            page=page,
-            near=args["near"],
-            query=query.urlencode(),
-            map_url=reverse("service_points:map-data"),
-            detail_url=reverse("service_points:detail", args=[0]),
-            map_i18n={
+        context = {
+            "form": form,
+            "page": page,
+            "near": args["near"],
+            "query": query.urlencode(),
+            # The "Clear location" link: every parameter's last value but the place and page.
+            "query_without_location": "".join(
+                f"{quote(k)}={quote(v)}&"
+                for k, v in params.items()
+                if k not in ("lat", "lon", "page")
+            ),
+            "map_url": reverse("service_points:map-data"),
+            "detail_url": reverse("service_points:detail", args=[0]),
+            "tile_url": settings.REDGRID_TILE_URL,
+            "tile_attribution": settings.REDGRID_TILE_ATTRIBUTION,
+            "tile_datum": settings.REDGRID_TILE_DATUM,
+            "map_view": self.map_view,
+            "map_i18n": {
                 "tiers": dict(Tier.choices),
                 "open": _("Open now"),
                 "closed": _("Closed now"),
@@ -103,8 +133,8 @@ class PositionListView(TemplateView):
                 "locating": _("Finding your location…"),
                 "shown": _("positions on the map"),
             },
-        )
-        return context
+        }
+        return render_to_string(self.content_template_name, context)
 
 
 def _map_data(request, at: datetime.datetime | None = None) -> JsonResponse:

@@ -166,6 +166,10 @@ def test_a_signed_in_visitor_is_never_given_nor_gives_the_anonymous_page(world, 
     name = world.users.grid_worker.display_name
     assert name in html and name not in anonymous
     assert name not in page()  # the signed-in render was not stored for others
+    # The content they share (filters, map, list) is kept, and changes for them at once too.
+    ServicePosition.objects.filter(pk=positions.centre.pk).update(name="改名的党群服务中心")
+    assert "改名的党群服务中心" in page(client=staff) and name in page(client=staff)
+    assert "改名的党群服务中心" in page("?page=1", client=staff)
     # The API and the map data show everyone the same public positions; a signed-in person's
     # answers are not kept by the browser (core.middleware.PrivateAnswersNotStoredMiddleware).
     for url in (API, MAP):
