@@ -29,6 +29,7 @@ import datetime
 import functools
 import hashlib
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +57,19 @@ POSITIONS_MARK_SQL = "(SELECT version FROM service_points_positions_mark)"
 # The query parameters the positions' filters read (forms.PositionFilterForm), as a form reads
 # them: the last value of each.
 FILTER_NAMES = ("q", "tier", "function", "facility", "open_now", "lat", "lon")
+# The answers kept are those of a bounded set of queries: these parameters, once each, with a
+# code (tier, function, facility, open_now) or a page number under 100. A text search, a place
+# ("nearest to me") or any other parameter is answered without the cache, so that no one fills
+# it with distinct answers (the API's is ~330 kB).
+_CODE = r"[a-z0-9_-]{0,40}"
+KEPT_PARAMS = {
+    "tier": _CODE,
+    "function": _CODE,
+    "facility": _CODE,
+    "open_now": r"[a-z]{0,5}",
+    "page": r"[1-9][0-9]?",
+}
+_KEPT_VALUE = {name: re.compile(pattern) for name, pattern in KEPT_PARAMS.items()}
 
 
 def _opening_times(_today: datetime.date) -> list[datetime.time]:
@@ -127,6 +141,17 @@ def state(at: datetime.datetime | None = None) -> State | None:
     return State(positions, boundaries, at.date(), slot, at)
 
 
+def kept_query(request: HttpRequest) -> bool:
+    """Whether the answer to `request`'s query string may be kept (KEPT_PARAMS)."""
+    params = request.GET
+    for name in params:
+        values = params.getlist(name)
+        pattern = _KEPT_VALUE.get(name)
+        if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
+            return False
+    return True
+
+
 def filters_sent(request: HttpRequest) -> tuple:
     """The filter parameters of `request` as the filter form reads them."""
     return tuple((name, request.GET.get(name)) for name in FILTER_NAMES)
@@ -194,12 +219,14 @@ def answer(
     return response
 
 
-def fragment(kept: page_cache.PageVersion, render: Callable[[], str]) -> SafeString:
-    """The rendered page fragment `kept` names: the stored one, else `render()`'s (stored)."""
+def fragment(kept: page_cache.PageVersion, render: Callable[[], tuple[str, bool]]) -> SafeString:
+    """The rendered page fragment `kept` names: the stored one, else `render()`'s — (html,
+    whether to keep it)."""
     html = cache.get(kept.key)
     if html is None:
-        html = render()
-        cache.set(kept.key, html, kept.seconds)
+        html, keep = render()
+        if keep:
+            cache.set(kept.key, html, kept.seconds)
     return mark_safe(html)  # noqa: S308 - rendered by a template (escaped there)
 
 

@@ -75,7 +75,7 @@ class PositionListView(APIView):
         responses=FEATURE_COLLECTION,
     )
     def get(self, request):
-        current = answers.state()
+        current = answers.state() if answers.kept_query(request) else None
         if current is None or request.accepted_renderer.format != "json":
             return Response(self._collection(request))
         # The JSON text is kept until the positions change (answers); the browsable API is

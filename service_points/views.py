@@ -61,8 +61,10 @@ class PositionListView(TemplateView):
     content_template_name = "service_points/position_list_content.html"
     current: answers.State | None = None
 
+    form_valid = True
+
     def get(self, request, *args, **kwargs):
-        self.current = answers.state()
+        self.current = answers.state() if answers.kept_query(request) else None
         self.map_view = map_view()
         if self.current is None or not answers.anonymous_get(request):
             return super().get(request, *args, **kwargs)
@@ -72,6 +74,8 @@ class PositionListView(TemplateView):
             return answer
         response = super().get(request, *args, **kwargs)
         response.render()
+        if not self.form_valid:  # a page per wrong code sent: not kept
+            return response
         return page_cache.page_keep(kept, response)
 
     def _version(self, name: str) -> page_cache.PageVersion:
@@ -89,13 +93,14 @@ class PositionListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.current is None:
-            context["content"] = self.content()
+            context["content"] = self.content()[0]
         else:
             context["content"] = answers.fragment(self._version("list-content"), self.content)
         return context
 
-    def content(self) -> str:
-        """The page's content, rendered (without the request: what it reads of it is here)."""
+    def content(self) -> tuple[str, bool]:
+        """The page's content, rendered (without the request: what it reads of it is here), and
+        whether its filters were valid."""
         at = self.current.at if self.current is not None else None
         params = self.request.GET
         form = PositionFilterForm(params or None)
@@ -134,7 +139,8 @@ class PositionListView(TemplateView):
                 "shown": _("positions on the map"),
             },
         }
-        return render_to_string(self.content_template_name, context)
+        self.form_valid = not params or form.is_valid()
+        return render_to_string(self.content_template_name, context), self.form_valid
 
 
 def _map_data(request, at: datetime.datetime | None = None) -> JsonResponse:
@@ -154,7 +160,7 @@ def position_map_data(request):
     a few tens of bytes a position (selectors.positions_for_map) instead of the API's full
     GeoJSON features, kept until the positions change (answers). Bad filters answer 400 with the
     translated messages."""
-    current = answers.state()
+    current = answers.state() if answers.kept_query(request) else None
     if current is None:
         return _map_data(request)
     kept = answers.version("map", current, answers.filters_sent(request))

@@ -213,3 +213,19 @@ def test_the_map_data_is_kept_compressed_too(positions):
         assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
         assert gzip.decompress(packed.content) == plain.content
         assert Client().get(MAP, HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 304
+
+
+def test_only_a_bounded_set_of_queries_is_kept(positions, django_assert_max_num_queries):
+    """A text search, a place or an unknown parameter is answered without the cache (no one can
+    fill it with distinct answers); so is the list with a code that does not exist."""
+    here = positions.other_centre.location
+    for query in ("?q=服务站", f"?lat={here.y}&lon={here.x}", "?x=1", "?tier=centre&tier=centre"):
+        for url in (PAGE, MAP, API):
+            for _ in range(2):
+                response = Client().get(url + query)
+                assert response.status_code == 200 and "ETag" not in response, url + query
+    Client().get(PAGE + "?function=nonesuch")
+    with django_assert_max_num_queries(8) as queries:
+        response = Client().get(PAGE + "?function=nonesuch")
+    assert "ETag" not in response and len(queries) > 1  # rendered again
+    assert Client().get(MAP + "?function=nonesuch").status_code == 400
