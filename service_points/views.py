@@ -50,6 +50,30 @@ def filter_kwargs(form: PositionFilterForm) -> dict:
     }
 
 
+def _list_rows(page, *, near: bool) -> list[dict]:
+    """What the list shows of each position of `page`, read once: the template reading model
+    instances, their methods, managers and URL tags row by row took most of its rendering."""
+    tiers = {value: str(label) for value, label in Tier.choices}
+    detail = reverse("service_points:detail", args=[0])[: -len("0/")]
+    rows = []
+    for p in page:
+        area = p.subgrid or p.grid or p.community
+        rows.append(
+            {
+                "url": f"{detail}{p.pk}/",
+                "name": p.name,
+                "tier": p.tier,
+                "tier_label": tiers.get(p.tier, p.tier),
+                "is_open": p.is_open,
+                "distance": getattr(p, "distance", None) if near else None,
+                "address": p.address,
+                "area": area.name,
+                "facilities": [f.label for f in p.facilities.all()],
+            }
+        )
+    return rows
+
+
 class PositionListView(TemplateView):
     """Public: map and list of service positions with filters and "nearest to me".
 
@@ -113,6 +137,7 @@ class PositionListView(TemplateView):
         context = {
             "form": form,
             "page": page,
+            "rows": _list_rows(page, near=args["near"] is not None),
             "near": args["near"],
             "query": query.urlencode(),
             # The "Clear location" link: every parameter's last value but the place and page.
