@@ -14,10 +14,11 @@ What an answer depends on besides the request is its `State`, read in one tiny q
 
 An answer is built for the state's own moment (`State.at`), so the one stored under a state is the
 one any moment of that state gets. What differs between visitors is in the key too: the language,
-the filters and page as sent, the script prefix; the list page is stored whole only for anonymous
-visitors (core.page_cache: a hole for the CSRF token). Each answer carries an ETag of its key, so
-a browser asking again with it gets a 304. Without PostgreSQL (no marks) or with
-REDGRID_SERVICE_POINTS_ANSWER_CACHE_SECONDS = 0, nothing is kept.
+the filters and page as sent, the script prefix. The list page's content (filters, map, list) is
+kept for everyone; the whole page only for anonymous visitors (core.page_cache: a hole for the
+CSRF token). Only a bounded set of queries is kept (`kept_query`: no text search, no place). Each
+kept answer carries an ETag of its key, so a browser asking again with it gets a 304. Without
+PostgreSQL (no marks) or with REDGRID_SERVICE_POINTS_ANSWER_CACHE_SECONDS = 0, nothing is kept.
 
 The key also holds the deployment's code (`code_stamp`: its templates, catalogues, Python and
 static manifest), so a new release never serves a page its predecessor stored.

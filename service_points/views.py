@@ -84,7 +84,6 @@ class PositionListView(TemplateView):
     template_name = "service_points/position_list.html"
     content_template_name = "service_points/position_list_content.html"
     current: answers.State | None = None
-
     form_valid = True
 
     def get(self, request, *args, **kwargs):
