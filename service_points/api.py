@@ -2,6 +2,7 @@
 (jurisdiction-scoped; bookings written through services.booking_create)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 
 from core.query import BIGINT_MAX, query_choice, query_int
 from grids.jurisdiction import get_scoped_object_or_404
-from service_points import selectors, services
+from service_points import answers, selectors, services
 from service_points.forms import PositionFilterForm
 from service_points.models import Booking
 from service_points.serializers import (
@@ -74,12 +75,31 @@ class PositionListView(APIView):
         responses=FEATURE_COLLECTION,
     )
     def get(self, request):
+        current = answers.state() if answers.kept_query(request) else None
+        if current is None or request.accepted_renderer.format != "json":
+            return Response(self._collection(request))
+        # The JSON text is kept until the positions change (answers); the browsable API is
+        # rendered each time.
+        kept = answers.version(
+            "api", current, answers.filters_sent(request), request.accepted_media_type
+        )
+        return answers.answer(request, kept, lambda: self._json(request, current.at))
+
+    def _collection(self, request, at=None) -> dict:
         query_choice(request.query_params, "open_now", ("true", "false", "on"))
         form = PositionFilterForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)
-        rows = selectors.positions_feature_rows(**filter_kwargs(form))
-        return Response({"type": "FeatureCollection", "features": position_features(rows)})
+        rows = selectors.positions_feature_rows(**filter_kwargs(form), at=at)
+        return {"type": "FeatureCollection", "features": position_features(rows)}
+
+    def _json(self, request, at) -> HttpResponse:
+        """The collection as the JSON renderer writes it (what Response would send)."""
+        renderer = request.accepted_renderer
+        body = renderer.render(
+            self._collection(request, at), request.accepted_media_type, self.get_renderer_context()
+        )
+        return HttpResponse(body, content_type=renderer.media_type)
 
 
 class PositionDetailView(APIView):

@@ -23,6 +23,13 @@ class ServicePointsSettings(AppSettings):
     PAGE_SIZE = Setting(
         30, "Positions per page of the public list; “nearest” shows this many.", check=positive
     )
+    ANSWER_CACHE_SECONDS = Setting(
+        3600,
+        "How long the public list of positions (as anonymous visitors see it), its map data and "
+        "the GeoJSON API list stay cached (0: never). Any change to the positions, their hours, "
+        "functions, facilities or areas shows at once: the key holds their change marks, and the "
+        "opening-hours slot of the moment for “open now”.",
+    )
 
 
 conf = ServicePointsSettings()

@@ -47,7 +47,8 @@ def position_feature(p) -> dict:
 def position_features(rows: list[dict]) -> list[dict]:
     """selectors.positions_feature_rows as GeoJSON Features: the same dict position_feature
     builds from a model instance."""
-    tiers = dict(Tier.choices)
+    # Each label translated once, not once a row (gettext was the most of the API's Python).
+    tiers = {value: str(label) for value, label in Tier.choices}
     detail = reverse("service_points:detail", args=[0])[: -len("0/")]
     features = []
     for r in rows:
@@ -59,7 +60,7 @@ def position_features(rows: list[dict]) -> list[dict]:
                 "id": r["id"],
                 "name": r["name"],
                 "tier": r["tier"],
-                "tier_label": str(tiers.get(r["tier"], r["tier"])),
+                "tier_label": tiers.get(r["tier"], r["tier"]),
                 "parent_id": r["parent_id"],
                 "community": r["community__name"],
                 "community_code": r["community__code"],

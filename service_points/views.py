@@ -2,13 +2,16 @@
 booking, and the coverage report. Thin: parse, call a selector or service, render."""
 
 import datetime
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +19,11 @@ from django.views import View
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import TemplateView
 
+from core import page_cache
 from core.access import StaffRequiredMixin
 from grids.jurisdiction import get_scoped_object_or_404
-from service_points import selectors, services
+from grids.selectors import map_view
+from service_points import answers, selectors, services
 from service_points.conf import conf
 from service_points.forms import BookingForm, PositionFilterForm
 from service_points.hours import opening_intervals
@@ -45,28 +50,108 @@ def filter_kwargs(form: PositionFilterForm) -> dict:
     }
 
 
+def _list_rows(page, *, near: bool) -> list[dict]:
+    """What the list shows of each position of `page`, read once: the template reading model
+    instances, their methods, managers and URL tags row by row took most of its rendering."""
+    tiers = {value: str(label) for value, label in Tier.choices}
+    detail = reverse("service_points:detail", args=[0])[: -len("0/")]
+    rows = []
+    for p in page:
+        area = p.subgrid or p.grid or p.community
+        rows.append(
+            {
+                "url": f"{detail}{p.pk}/",
+                "name": p.name,
+                "tier": p.tier,
+                "tier_label": tiers.get(p.tier, p.tier),
+                "is_open": p.is_open,
+                "distance": getattr(p, "distance", None) if near else None,
+                "address": p.address,
+                "area": area.name,
+                "facilities": [f.label for f in p.facilities.all()],
+            }
+        )
+    return rows
+
+
 class PositionListView(TemplateView):
-    """Public: map and list of service positions with filters and "nearest to me"."""
+    """Public: map and list of service positions with filters and "nearest to me".
+
+    Its content (position_list_content.html: filters, map, list, pages) is the same for every
+    visitor and kept per state of the positions, language and query string (answers); what an
+    anonymous visitor sees is kept whole, with a hole for the CSRF token (core.page_cache)."""
 
     template_name = "service_points/position_list.html"
+    content_template_name = "service_points/position_list_content.html"
+    current: answers.State | None = None
+    form_valid = True
+
+    def get(self, request, *args, **kwargs):
+        self.current = answers.state() if answers.kept_query(request) else None
+        self.map_view = map_view()
+        if self.current is None or not answers.anonymous_get(request):
+            return super().get(request, *args, **kwargs)
+        kept = self._version("list")
+        answer = page_cache.cached_answer(request, kept)
+        if answer is not None:
+            return answer
+        response = super().get(request, *args, **kwargs)
+        response.render()
+        if not self.form_valid:  # a page per wrong code sent: not kept
+            return response
+        return page_cache.page_keep(kept, response)
+
+    def _version(self, name: str) -> page_cache.PageVersion:
+        assert self.current is not None
+        return answers.version(
+            name,
+            self.current,
+            self.request.META.get("QUERY_STRING", ""),
+            # What else the page shows: the map's first view and tiles, the page size.
+            self.map_view.bounds,
+            (settings.REDGRID_TILE_URL, settings.REDGRID_TILE_ATTRIBUTION),
+            (settings.REDGRID_TILE_DATUM, conf.PAGE_SIZE),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = PositionFilterForm(self.request.GET or None)
-        args = filter_kwargs(form) if self.request.GET else filter_kwargs(PositionFilterForm({}))
-        page = Paginator(selectors.positions_list_page(**args), conf.PAGE_SIZE).get_page(
-            self.request.GET.get("page")
+        if self.current is None:
+            context["content"] = self.content()[0]
+        else:
+            context["content"] = answers.fragment(self._version("list-content"), self.content)
+        return context
+
+    def content(self) -> tuple[str, bool]:
+        """The page's content, rendered (without the request: what it reads of it is here), and
+        whether its filters were valid."""
+        at = self.current.at if self.current is not None else None
+        params = self.request.GET
+        form = PositionFilterForm(params or None)
+        args = filter_kwargs(form) if params else filter_kwargs(PositionFilterForm({}))
+        page = Paginator(selectors.positions_list_page(**args, at=at), conf.PAGE_SIZE).get_page(
+            params.get("page")
         )
-        query = self.request.GET.copy()
+        query = params.copy()
         query.pop("page", None)
-        context.update(
-            form=form,
-            page=page,
-            near=args["near"],
-            query=query.urlencode(),
-            map_url=reverse("service_points:map-data"),
-            detail_url=reverse("service_points:detail", args=[0]),
-            map_i18n={
+        context = {
+            "form": form,
+            "page": page,
+            "rows": _list_rows(page, near=args["near"] is not None),
+            "near": args["near"],
+            "query": query.urlencode(),
+            # The "Clear location" link: every parameter's last value but the place and page.
+            "query_without_location": "".join(
+                f"{quote(k)}={quote(v)}&"
+                for k, v in params.items()
+                if k not in ("lat", "lon", "page")
+            ),
+            "map_url": reverse("service_points:map-data"),
+            "detail_url": reverse("service_points:detail", args=[0]),
+            "tile_url": settings.REDGRID_TILE_URL,
+            "tile_attribution": settings.REDGRID_TILE_ATTRIBUTION,
+            "tile_datum": settings.REDGRID_TILE_DATUM,
+            "map_view": self.map_view,
+            "map_i18n": {
                 "tiers": dict(Tier.choices),
                 "open": _("Open now"),
                 "closed": _("Closed now"),
@@ -77,23 +162,33 @@ class PositionListView(TemplateView):
                 "locating": _("Finding your location…"),
                 "shown": _("positions on the map"),
             },
-        )
-        return context
+        }
+        self.form_valid = not params or form.is_valid()
+        return render_to_string(self.content_template_name, context), self.form_valid
+
+
+def _map_data(request, at: datetime.datetime | None = None) -> JsonResponse:
+    form = PositionFilterForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    rows = selectors.positions_for_map(**filter_kwargs(form), at=at)
+    # Chinese names as UTF-8 (3 bytes a character), not \\uXXXX escapes (6).
+    return JsonResponse(
+        {"fields": selectors.MAP_FIELDS, "rows": rows}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @gzip_page  # public data, no secret in it: compressed to about a third
 def position_map_data(request):
     """The public map's pins (GET, same filters as the list): {"fields": [...], "rows": [...]},
     a few tens of bytes a position (selectors.positions_for_map) instead of the API's full
-    GeoJSON features. Bad filters answer 400 with the translated messages."""
-    form = PositionFilterForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors}, status=400)
-    rows = selectors.positions_for_map(**filter_kwargs(form))
-    # Chinese names as UTF-8 (3 bytes a character), not \\uXXXX escapes (6).
-    return JsonResponse(
-        {"fields": selectors.MAP_FIELDS, "rows": rows}, json_dumps_params={"ensure_ascii": False}
-    )
+    GeoJSON features, kept until the positions change (answers). Bad filters answer 400 with the
+    translated messages."""
+    current = answers.state() if answers.kept_query(request) else None
+    if current is None:
+        return _map_data(request)
+    kept = answers.version("map", current, answers.filters_sent(request))
+    return answers.answer(request, kept, lambda: _map_data(request, current.at), compressed=True)
 
 
 class PositionDetailView(TemplateView):
