@@ -69,6 +69,53 @@ def notification_enqueue(
     A `subject` or `body` given as system text (core.texts.Text) is shown in the inbox in the
     reader's language; e-mail and SMS carry it in the language active when it was queued.
     """
+    rows = notification_rows(
+        kind=kind,
+        subject=subject,
+        body=body,
+        user=user,
+        email=email,
+        phone=phone,
+        channels=channels,
+        link=link,
+        urgent=urgent,
+        dedup_key=dedup_key,
+        attachment=attachment,
+    )
+    created = []
+    for row in rows:
+        if dedup_key is None:
+            row.save()
+            created.append(row)
+            continue
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            continue
+        created.append(row)
+    notifications_stored(created)
+    return created
+
+
+def notification_rows(
+    *,
+    kind: str,
+    subject: str | Text,
+    body: str | Text,
+    user: User | None = None,
+    email: str = "",
+    phone: str = "",
+    channels: Iterable[str] | None = None,
+    link: str = "",
+    urgent: bool = False,
+    dedup_key: str | None = None,
+    attachment: str = "",
+) -> list[Notification]:
+    """The rows notification_enqueue stores, unsaved: for a caller that stores them in a
+    statement of its own together with its other writes (core.db_batch, issue 17), and then
+    calls notifications_stored(rows). Without a dedup_key: the caller's statement does not
+    skip a row another one already holds."""
     preference = _preference_of(user)
     chosen = preference.channels if preference else {}
     if channels is None:
@@ -81,7 +128,7 @@ def notification_enqueue(
         channels = [c for c in channels if c in chosen[kind]]
     now = timezone.now()
     quiet_end = None if urgent else quiet_until_for(now, preference)
-    created = []
+    rows = []
     for channel in channels:
         address = ""
         if channel == Channel.EMAIL:
@@ -92,33 +139,30 @@ def notification_enqueue(
             continue
         if channel == Channel.INBOX and user is None:
             continue
-        row = _build_row(
-            user_id=user.pk if user is not None else None,
-            address=address,
-            channel=channel,
-            kind=kind,
-            subject=subject,
-            body=body,
-            link=link,
-            urgent=urgent,
-            dedup_key=dedup_key,
-            now=now,
-            quiet_end=quiet_end,
-            attachment=attachment,
+        rows.append(
+            _build_row(
+                user_id=user.pk if user is not None else None,
+                address=address,
+                channel=channel,
+                kind=kind,
+                subject=subject,
+                body=body,
+                link=link,
+                urgent=urgent,
+                dedup_key=dedup_key,
+                now=now,
+                quiet_end=quiet_end,
+                attachment=attachment,
+            )
         )
-        if dedup_key is None:
-            row.save()
-            created.append(row)
-            continue
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError:
-            continue
-        created.append(row)
-    if any(row.channel != Channel.INBOX for row in created):
+    return rows
+
+
+def notifications_stored(rows: Iterable[Notification]) -> None:
+    """Rows were stored (by notification_enqueue, or a caller of notification_rows): a worker
+    delivers the e-mail and SMS among them once the transaction commits."""
+    if any(row.channel != Channel.INBOX for row in rows):
         transaction.on_commit(_kick_delivery)
-    return created
 
 
 def _build_row(

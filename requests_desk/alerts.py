@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.change_marks import MarkedValue
 from core.phones import MOBILE_PHONE
 from core.ratelimit import Rate, rate_hit
 from notifications.services import notification_enqueue
@@ -148,15 +149,52 @@ def alert_unsubscribe(token: str) -> bool:
     return True
 
 
-def alerts_for_new_request(*, case: Request) -> int:
-    """Queue the alerts of a new request to the confirmed subscribers of its grid, community and
-    street — only for a request the public may see (requests_desk.public.is_listed), with what
-    public.py shows of it. One query for the subscribers, one outbox row each."""
-    if not public.is_listed(case):
-        return 0
+# The area alerts' change mark (migration requests_desk 0014: triggers on the alerts table), as a
+# scalar subquery a caller may put into a statement it makes anyway (requests_desk.services).
+ALERTS_MARK_SQL = "(SELECT version FROM requests_desk_alerts_mark)"
+
+
+def _alerted_areas_read(today) -> frozenset[str]:
+    """The codes of the areas that have a confirmed subscriber (no address: those are read only
+    when a new request is in such an area)."""
+    return frozenset(
+        AreaAlert.objects.filter(confirmed_at__isnull=False)
+        .values_list("area_code", flat=True)
+        .distinct()
+    )
+
+
+# Per process: the areas with confirmed subscribers, kept while the alerts' mark stays.
+_alerted_areas = MarkedValue(_alerted_areas_read, mark_sql=ALERTS_MARK_SQL)
+
+
+def _area_codes(case: Request) -> list[str]:
     codes = [case.street.code, case.community.code]
     if case.grid_id:
         codes.append(case.grid.code)
+    return codes
+
+
+def alerts_wanted(*, case: Request, mark: int | None) -> bool:
+    """Whether a new request may have alerts to queue: it is listed and, as far as the alerts'
+    change `mark` tells, its grid, community or street has a confirmed subscriber (True
+    without a mark). False: alerts_for_new_request would queue nothing."""
+    if not public.is_listed(case):
+        return False
+    if mark is None:
+        return True
+    return not _alerted_areas.get(mark, timezone.localdate()).isdisjoint(_area_codes(case))
+
+
+def alerts_for_new_request(*, case: Request, mark: int | None = None) -> int:
+    """Queue the alerts of a new request to the confirmed subscribers of its grid, community and
+    street — only for a request the public may see (requests_desk.public.is_listed), with what
+    public.py shows of it. One query for the subscribers, one outbox row each. A caller that
+    read the alerts' change mark (ALERTS_MARK_SQL) in a statement of its own passes it as
+    `mark`: an area without subscribers then costs no query (most areas, most of the time)."""
+    if not alerts_wanted(case=case, mark=mark):
+        return 0
+    codes = _area_codes(case)
     alerts = list(AreaAlert.objects.filter(area_code__in=codes, confirmed_at__isnull=False))
     if not alerts:
         return 0

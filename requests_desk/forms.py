@@ -18,7 +18,7 @@ from grids.models import AreaGrid, Community
 from requests_desk import flow
 from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
-from requests_desk.selectors import categories_tree
+from requests_desk.selectors import active_subclass, categories_tree
 
 PHONE_PATTERN = MOBILE_PHONE.pattern
 
@@ -36,15 +36,16 @@ class CategoryField(forms.TypedChoiceField):
         super().__init__(choices=category_choices, coerce=int, **kwargs)
 
     def validate(self, value):
-        # Only "required": whether the pk names an active sub-class is checked by the one query
-        # in clean(), so a submission does not build the whole category tree to validate it.
+        # Only "required": whether the pk names an active sub-class is checked in clean() (from
+        # the process's copy of the sub-classes, requests_desk.selectors.active_subclass), so a
+        # submission does not build the whole category tree to validate it.
         forms.Field.validate(self, value)
 
     def clean(self, value):
         pk = super().clean(value)
         if pk in ("", None):
             return None
-        category = Category.objects.filter(pk=pk, parent__isnull=False, active=True).first()
+        category = active_subclass(pk)
         if category is None:
             raise forms.ValidationError(_("Choose a sub-class."))
         return category

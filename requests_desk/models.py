@@ -361,8 +361,15 @@ class Request(models.Model):
         _("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # The foreign keys have no index of their own (db_index=False): each is the first column of
+    # one in Meta.indexes, partial where the column is mostly empty (issue 17: every INSERT
+    # maintains every index of a million-row table).
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="requests", verbose_name=_("category")
+        Category,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("category"),
+        db_index=False,
     )
     # GeoReport v2: optional, up to 4,000 characters (the resident form asks for at least 5).
     description = models.TextField(_("description"), max_length=4000, blank=True)
@@ -371,10 +378,18 @@ class Request(models.Model):
     # GeoReport's address_id: the id of a known place (grids.KeyPlace) the request was placed at.
     address_id = models.CharField(_("place id"), max_length=40, blank=True)
     street = models.ForeignKey(
-        "grids.Street", on_delete=models.PROTECT, related_name="+", verbose_name=_("street")
+        "grids.Street",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("street"),
+        db_index=False,
     )
     community = models.ForeignKey(
-        "grids.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+        "grids.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("community"),
+        db_index=False,
     )
     grid = models.ForeignKey(
         "grids.AreaGrid",
@@ -383,6 +398,7 @@ class Request(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("area grid"),
+        db_index=False,
     )
     # Personal data: encrypted, masked on staff pages, never on public pages or Open311.
     reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
@@ -390,9 +406,9 @@ class Request(models.Model):
     reporter_email = EncryptedTextField(_("reporter's e-mail"), blank=True)
     # The reporter's account at the Open311 client that forwarded the request (never shown).
     reporter_account_id = EncryptedTextField(_("reporter's account at the client"), blank=True)
-    reporter_phone_index = models.CharField(
-        max_length=40, blank=True, db_index=True, editable=False
-    )
+    # Indexed in Meta.indexes (request_phone_idx): db_index=True would add a second,
+    # varchar_pattern_ops index for LIKE, which nothing asks of a digest.
+    reporter_phone_index = models.CharField(max_length=40, blank=True, editable=False)
     consent = models.BooleanField(_("consents to being contacted"), default=False)
     # Keyed digest of who submitted (requests_desk.services.submitter_key) to catch duplicates.
     submitter_key = models.CharField(max_length=40, blank=True, editable=False)
@@ -406,6 +422,7 @@ class Request(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("entered by"),
+        db_index=False,
     )
     open311_client = models.ForeignKey(
         Open311Client,
@@ -414,6 +431,7 @@ class Request(models.Model):
         blank=True,
         related_name="requests",
         verbose_name=_("Open311 client"),
+        db_index=False,
     )
     open311_token = models.CharField(max_length=32, blank=True, editable=False)
     media_url = models.URLField(_("media URL"), max_length=2000, blank=True)
@@ -434,6 +452,7 @@ class Request(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("assigned person"),
+        db_index=False,
     )
     department = models.ForeignKey(
         Department,
@@ -442,6 +461,7 @@ class Request(models.Model):
         blank=True,
         related_name="requests",
         verbose_name=_("department"),
+        db_index=False,
     )
     merged_into = models.ForeignKey(
         "self",
@@ -450,6 +470,7 @@ class Request(models.Model):
         blank=True,
         related_name="merged",
         verbose_name=_("merged into"),
+        db_index=False,
     )
     support_count = models.PositiveIntegerField(_("+1 from other residents"), default=0)
     # Counts the changes made through requests_desk.flow.transition: a form carries the version
@@ -500,7 +521,11 @@ class Request(models.Model):
             models.Index(fields=["stage", "due_at"], name="request_stage_due_idx"),
             models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
             models.Index(fields=["category", "created_at"], name="request_category_idx"),
-            models.Index(fields=["department", "stage"], name="request_department_idx"),
+            models.Index(
+                fields=["department", "stage"],
+                name="request_department_idx",
+                condition=Q(department__isnull=False),
+            ),
             # Overdue / nearly-due scans only ever look at cases whose clock runs.
             models.Index(
                 fields=["due_at"],
@@ -508,6 +533,28 @@ class Request(models.Model):
                 condition=Q(stage__in=list(Stage.CLOCK)),
             ),
             models.Index(fields=["submitter_key", "created_at"], name="request_submitter_idx"),
+            models.Index(fields=["reporter_phone_index"], name="request_phone_idx"),
+            # Mostly empty columns: a row without a value is not in their index (a resident's
+            # new request has none of these); `col = x` and `col IN (…)` imply NOT NULL.
+            *(
+                models.Index(
+                    fields=[name],
+                    name=f"request_{name}_idx",
+                    condition=Q(**{f"{name}__isnull": False}),
+                )
+                for name in ("assignee", "created_by", "open311_client", "merged_into")
+            ),
+            # The queue's "extension requested" and "reopening requested" filters: a few rows.
+            models.Index(
+                fields=["extension_requested_until"],
+                name="request_extension_idx",
+                condition=Q(extension_requested_until__isnull=False),
+            ),
+            models.Index(
+                fields=["reopen_requested_at"],
+                name="request_reopen_idx",
+                condition=Q(reopen_requested_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -592,6 +639,7 @@ class RequestEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
+        db_index=False,  # Meta.indexes: only the rows with an actor
     )
     # The actor's name when it was written (kept if the account goes); empty with no actor: the
     # resident (shown as such in the reader's language, see actor_shown).
@@ -608,7 +656,14 @@ class RequestEvent(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["request", "created_at"])]
+        # The request's own index serves the timelines (a case has a handful of entries, sorted
+        # in memory): a second one on (request, created_at) was three times its size, as btree
+        # deduplication packs the repeated request ids of one index and not distinct pairs.
+        indexes = [
+            models.Index(
+                fields=["actor"], name="requestevent_actor_idx", condition=Q(actor__isnull=False)
+            ),
+        ]
 
     def __str__(self):
         return f"{self.request_id} {self.action}"

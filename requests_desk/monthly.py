@@ -33,7 +33,8 @@ Rows and keys:
 
 Rules for writers (CONTRIBUTING: no business logic in save() or signals, so the services call
 these explicitly, inside their transaction, after the request row is written):
-  * request_create → monthly_figures_add(case=…)
+  * request_create → monthly_figures_add(case=…), or its statement (monthly_figures_add_sql) run
+    together with the request's own INSERT;
   * flow.transition, the admin's edit, a re-route → monthly_figures_change(before=, after=) with
     the row as locked before the change and the instance as saved;
   * the rating (flow.transition's "rate") → monthly_figures_rate(case=…, rating=…);
@@ -164,8 +165,16 @@ def _upsert_tail(table: str) -> str:
 
 def _apply(deltas: dict[tuple, dict]) -> None:
     """Add `deltas` to their rows: one statement, rows in (bucket, month) order."""
+    statement = _apply_sql(deltas)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+
+
+def _apply_sql(deltas: dict[tuple, dict]) -> tuple[str, list] | None:
+    """_apply's statement (SQL and parameters), None when there is nothing to add."""
     if not deltas:
-        return
+        return None
     table = _table()
     columns = ("bucket", "month", *PLACE, *COUNTERS)
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -179,13 +188,20 @@ def _apply(deltas: dict[tuple, dict]) -> None:
         + ", ".join([row] * len(deltas))
         + _upsert_tail(table)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, params
 
 
 def monthly_figures_add(*, case) -> None:
     """A request just created (it has no rating yet)."""
     _apply(contribution(case))
+
+
+def monthly_figures_add_sql(*, case) -> tuple[str, list]:
+    """monthly_figures_add's statement, for a caller that runs it together with its own writes
+    (core.db_batch.one_statement; requests_desk.services.request_create)."""
+    statement = _apply_sql(contribution(case))
+    assert statement is not None  # a new request always counts as one report
+    return statement
 
 
 def monthly_figures_change(*, before, after) -> None:

@@ -20,8 +20,8 @@ from django.utils import timezone
 from accounts.models import User
 from core.change_marks import MarkedValue, row_mark
 from grids.models import GridAssignment
-from notifications.models import NotificationPreference
-from notifications.services import notification_enqueue
+from notifications.models import Notification, NotificationPreference
+from notifications.services import notification_enqueue, notification_rows, notifications_stored
 from requests_desk import texts
 from requests_desk.models import Request, Stage
 
@@ -151,8 +151,17 @@ _heads = MarkedValue(_heads_read, mark_sql=HEADS_MARK_SQL)
 def notify_new_request(*, case: Request, mark=_UNREAD) -> None:
     """The grid head's message about a new request in their grid. A caller that read the heads'
     change mark (HEADS_MARK_SQL) in a statement of its own passes it as `mark`."""
+    rows = new_request_notices(case=case, mark=mark)
+    for row in rows:
+        row.save()
+    notifications_stored(rows)
+
+
+def new_request_notices(*, case: Request, mark=_UNREAD) -> list[Notification]:
+    """notify_new_request's outbox rows, unsaved (notifications.services.notification_rows):
+    for request_create, which stores them in its own statement."""
     if case.grid_id is None:
-        return
+        return []
     if mark is _UNREAD:
         mark = heads_mark()
     if mark is not None:
@@ -161,11 +170,12 @@ def notify_new_request(*, case: Request, mark=_UNREAD) -> None:
     else:
         assignment = _heads_query().filter(grid_id=case.grid_id).first()
         head_id, head = (assignment.user_id, assignment.user) if assignment else (None, None)
-    if head is not None and head_id != case.created_by_id:
-        notification_enqueue(
-            kind="request_new",
-            user=head,
-            subject=texts.NEW_IN_GRID(code=case.code),
-            body=case.description[:200],
-            link=reverse("requests_desk:case", args=[case.code]),
-        )
+    if head is None or head_id == case.created_by_id:
+        return []
+    return notification_rows(
+        kind="request_new",
+        user=head,
+        subject=texts.NEW_IN_GRID(code=case.code),
+        body=case.description[:200],
+        link=reverse("requests_desk:case", args=[case.code]),
+    )

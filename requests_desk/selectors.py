@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import datetime
 import json
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import prepared
+from core.change_marks import MarkedValue
 from core.periods import local_midnight
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from grids.models import Community
@@ -73,6 +75,66 @@ def categories_tree() -> list[Category]:
         .prefetch_related(subs)
         .order_by("kind", "order", "code")
     )
+
+
+# The categories' change mark (migration requests_desk 0014: triggers on the category table), as a
+# scalar subquery a caller may put into a statement it makes anyway (requests_desk.services).
+CATEGORIES_MARK_SQL = "(SELECT version FROM requests_desk_categories_mark)"
+_CATEGORY_FIELDS = tuple(f.attname for f in Category._meta.concrete_fields)
+
+
+def _subclasses_read(today: datetime.date) -> dict[int, tuple[tuple, tuple]]:
+    """Every active sub-class's field values and its top class's, by pk (a few dozen rows)."""
+    return {
+        sub.pk: (
+            tuple(getattr(sub, name) for name in _CATEGORY_FIELDS),
+            tuple(getattr(sub.parent, name) for name in _CATEGORY_FIELDS),
+        )
+        for sub in Category.objects.filter(parent__isnull=False, active=True).select_related(
+            "parent"
+        )
+    }
+
+
+# Per process: the active sub-classes, kept while the categories' mark stays.
+_subclasses = MarkedValue(_subclasses_read, mark_sql=CATEGORIES_MARK_SQL)
+# The last copy read (its mark, its rows), for a first answer before any mark is read.
+_subclasses_last: tuple[int, dict[int, tuple[tuple, tuple]]] | None = None
+
+
+def _fresh(values: tuple) -> list:
+    """The kept values for a new instance: the mutable ones (the extra questions) copied."""
+    return [copy.deepcopy(v) if isinstance(v, (list, dict)) else v for v in values]
+
+
+def _category(values: tuple, parent_values: tuple) -> Category:
+    """A new instance (no instance is shared between requests), its top class loaded."""
+    sub = Category.from_db("default", _CATEGORY_FIELDS, _fresh(values))
+    parent = Category.from_db("default", _CATEGORY_FIELDS, _fresh(parent_values))
+    Category.parent.field.set_cached_value(sub, parent)
+    return sub
+
+
+def active_subclass_at(pk: int, mark: int) -> Category | None:
+    """The active sub-class `pk` as it is at the categories' `mark` (CATEGORIES_MARK_SQL, read
+    by the caller in its own statement), or None: exact, from the process's copy at that mark."""
+    global _subclasses_last  # noqa: PLW0603 - the last copy, replaced whole
+    rows = _subclasses.get(mark, timezone.localdate())
+    _subclasses_last = (mark, rows)
+    found = rows.get(pk)
+    return _category(*found) if found is not None else None
+
+
+def active_subclass(pk: int) -> Category | None:
+    """The active sub-class `pk`, or None, for the resident's form before the submission reads
+    the mark: from the last copy read when it has `pk`, else from the database. The copy may be
+    older than the database: requests_desk.services.request_create checks the category again
+    at the mark it reads, so a sub-class deactivated since is refused there, and one the copy
+    does not know (added or reactivated since) is asked of the database here."""
+    last = _subclasses_last
+    if last is not None and pk in last[1]:
+        return _category(*last[1][pk])
+    return Category.objects.filter(pk=pk, parent__isnull=False, active=True).first()
 
 
 def requests_for(user: User) -> QuerySet[Request]:

@@ -12,7 +12,11 @@ request_create(*, source, category, description="", location=None, community=Non
     ValidationError and saves nothing on bad input. Photos are checked by their size and header
     here and re-encoded after the commit (requests_desk.uploads): they appear once clean. Staff
     entering a request (hotline, patrol…) pass created_by. A resident-sent request carries
-    `reporter_secret` (shown once).
+    `reporter_secret` (shown once). On PostgreSQL it reads everything it checks in one
+    statement (change marks, duplicate, the new id) and writes the request, its timeline entry,
+    the grid head's notice and the monthly count in one more (core.db_batch): outside a
+    transaction (a resident's report without photos) nothing else; with photos, area alerts
+    to queue or inside the caller's transaction, in a transaction (savepoint) of its own.
 
 request_comment(*, case, text) -> RequestEvent        (the reporter's public comment)
 request_reopen_ask(*, case, text="") -> RequestEvent   (the reporter asks to reopen)
@@ -43,13 +47,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db_batch import execute, insert_sql, mark_saved
 from core.uploads import photos_probe
 from grids import gazetteer
 from grids.locate import MARK_SQL, locate
 from grids.models import AreaGrid, Community
+from notifications.services import notifications_stored
 from privacy.crypto import blind_index
 from requests_desk import flow, proof, texts
-from requests_desk.alerts import alerts_for_new_request
+from requests_desk.alerts import ALERTS_MARK_SQL, alerts_for_new_request, alerts_wanted
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
@@ -58,8 +64,13 @@ from requests_desk.models import (
     RequestEvent,
     Stage,
 )
-from requests_desk.monthly import monthly_figures_add, monthly_figures_change
-from requests_desk.notices import HEADS_MARK_SQL, notify_new_request
+from requests_desk.monthly import (
+    monthly_figures_add,
+    monthly_figures_add_sql,
+    monthly_figures_change,
+)
+from requests_desk.notices import HEADS_MARK_SQL, new_request_notices
+from requests_desk.selectors import CATEGORIES_MARK_SQL, active_subclass_at
 from requests_desk.uploads import photos_save
 
 if TYPE_CHECKING:
@@ -163,26 +174,38 @@ def duplicate_of(
 
 @dataclass(frozen=True)
 class Marks:
-    """The change marks of what a new request reads from memory: the boundaries (grids.locate)
-    and the grid heads (requests_desk.notices). None: no mark (SpatiaLite), ask the database."""
+    """The change marks of what a new request reads from memory: the boundaries (grids.locate),
+    the grid heads (requests_desk.notices), the categories (requests_desk.selectors) and the
+    areas with alerts (requests_desk.alerts). None: no mark (SpatiaLite), ask the database."""
 
     boundaries: int | None = None
     heads: int | None = None
+    categories: int | None = None
+    alerts: int | None = None
+
+
+# The marks, in the one statement that also looks for a duplicate.
+MARKS_SQL = f"{MARK_SQL}, {HEADS_MARK_SQL}, {CATEGORIES_MARK_SQL}, {ALERTS_MARK_SQL}"
+
+
+# The new request's id, taken from its table's sequence before the INSERT (request_create writes
+# the request and the rows that point to it in one statement, core.db_batch).
+NEXT_ID_SQL = "nextval(pg_get_serial_sequence('requests_desk_request', 'id'))"
 
 
 def _mark_and_duplicate(
     *, key: str, category: Category, now: datetime.datetime
-) -> tuple[Marks, int | None]:
-    """The change marks and the id of duplicate_of's answer, in one statement (issue 17).
-    Without the marks (SpatiaLite): (Marks(), duplicate_of's id)."""
+) -> tuple[Marks, int | None, int | None]:
+    """The change marks, the id of duplicate_of's answer and an id for the new request, in one
+    statement (issue 17). Without the marks (SpatiaLite): (Marks(), duplicate_of's id, None)."""
     if connection.vendor != "postgresql":
         earlier = duplicate_of(key=key, category=category, now=now)
-        return Marks(), earlier.pk if earlier is not None else None
+        return Marks(), earlier.pk if earlier is not None else None, None
     since = now - datetime.timedelta(minutes=conf.DUPLICATE_MINUTES)
     table = Request._meta.db_table
     with connection.cursor() as cursor:
         if not key:
-            cursor.execute(f"SELECT {MARK_SQL}, {HEADS_MARK_SQL}, NULL")
+            cursor.execute(f"SELECT {MARKS_SQL}, NULL, {NEXT_ID_SQL}")
         else:
             # The same rule as duplicate_of, read through its index (submitter_key,
             # created_at) alone: the submitter's few rows, then the category and the minutes.
@@ -191,12 +214,14 @@ def _mark_and_duplicate(
             # load, growing with the rate of submissions).
             cursor.execute(
                 f"WITH mine AS MATERIALIZED (SELECT id, category_id, created_at FROM {table} "
-                f"WHERE submitter_key = %s) SELECT {MARK_SQL}, {HEADS_MARK_SQL}, (SELECT id FROM mine "
-                "WHERE category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1)",
+                f"WHERE submitter_key = %s) SELECT {MARKS_SQL}, (SELECT id FROM mine "
+                "WHERE category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1), "
+                f"{NEXT_ID_SQL}",
                 [key, category.pk, since],
             )
-        mark, heads, earlier_id = cursor.fetchone()
-    return Marks(boundaries=mark, heads=heads), earlier_id
+        mark, heads, categories, alerts, earlier_id, new_id = cursor.fetchone()
+    marks = Marks(boundaries=mark, heads=heads, categories=categories, alerts=alerts)
+    return marks, earlier_id, new_id
 
 
 def nearby_open(*, category: Category, location: Point, limit: int = 5) -> QuerySet[Request]:
@@ -365,7 +390,6 @@ def _code_retried(create: Callable[P, Request]) -> Callable[P, Request]:
 
 
 @_code_retried
-@transaction.atomic
 def request_create(
     *,
     source: str,
@@ -426,9 +450,14 @@ def request_create(
         place=_place_key(point, community, address_id, address),
     )
     resident_sent = source in (Request.Source.RESIDENT_FORM, Request.Source.OPEN311)
-    marks, earlier_id = _mark_and_duplicate(
+    marks, earlier_id, new_id = _mark_and_duplicate(
         key=key if resident_sent else "", category=category, now=now
     )
+    if marks.categories is not None:
+        # The category as it is now (the form read it from the process's copy, or earlier).
+        category = active_subclass_at(category.pk, marks.categories)
+        if category is None:
+            raise ValidationError({"category": _("Choose a sub-class.")})
     street, community, grid = _place(point, community, address, mark=marks.boundaries)
     if earlier_id is not None:
         raise DuplicateRequest(Request.objects.get(pk=earlier_id))
@@ -436,6 +465,7 @@ def request_create(
     # by naming them again (requests_desk.proof.identity_matches).
     secret = proof.new_secret() if source == Request.Source.RESIDENT_FORM and not created_by else ""
     case = Request(
+        id=new_id,
         source=source,
         category=category,
         description=description,
@@ -466,12 +496,7 @@ def request_create(
     )
     if secret:
         case.reporter_proof = proof.secret_digest(case.code, secret)
-    try:
-        case.save(force_insert=True)  # without a savepoint: a code taken, see _code_retried
-    except IntegrityError as exc:
-        raise _InsertRefused(case.code) from exc
-    case.reporter_secret = secret
-    RequestEvent.objects.create(
+    event = RequestEvent(
         request=case,
         action="report",
         from_stage="",
@@ -482,11 +507,54 @@ def request_create(
         public=True,
         created_at=now,
     )
-    photos_save(case=case, files=checked_photos)
-    notify_new_request(case=case, mark=marks.heads)
-    alerts_for_new_request(case=case)
-    monthly_figures_add(case=case)
+    if (
+        new_id is None
+        or checked_photos
+        or alerts_wanted(case=case, mark=marks.alerts)
+        or connection.in_atomic_block
+    ):
+        # More than one statement (photos, alerts, no one-statement write), or inside the
+        # caller's transaction: a transaction of its own (a savepoint in the caller's).
+        with transaction.atomic():
+            _store(case, event, marks)
+            photos_save(case=case, files=checked_photos)
+            alerts_for_new_request(case=case, mark=marks.alerts)
+    else:
+        # The common case, a resident's report without photos: one statement, all or nothing
+        # on its own, so no BEGIN and COMMIT around it either.
+        _store(case, event, marks)
+    case.reporter_secret = secret
     return case
+
+
+def _store(case: Request, event: RequestEvent, marks: Marks) -> None:
+    """Write a new request, its first timeline entry, the grid head's notice and its count in
+    the monthly summary: in one statement when the request's id is known already (PostgreSQL,
+    core.db_batch), else one by one (inside the caller's transaction). No savepoint around the
+    request's INSERT: a tracking code taken already makes the creation run again
+    (_code_retried)."""
+    notices = new_request_notices(case=case, mark=marks.heads)
+    if case.pk is None:
+        try:
+            case.save(force_insert=True)
+        except IntegrityError as exc:
+            raise _InsertRefused(case.code) from exc
+        event.request = case
+        event.save(force_insert=True)
+        for notice in notices:
+            notice.save(force_insert=True)
+        monthly_figures_add(case=case)
+    else:
+        parts = [insert_sql([case]), insert_sql([event])]
+        if notices:
+            parts.append(insert_sql(notices))
+        parts.append(monthly_figures_add_sql(case=case))
+        try:
+            execute(parts)
+        except IntegrityError as exc:
+            raise _InsertRefused(case.code) from exc
+        mark_saved(case)
+    notifications_stored(notices)
 
 
 @transaction.atomic

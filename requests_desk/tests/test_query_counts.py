@@ -69,12 +69,11 @@ def test_open311_list_answers_from_its_cache_until_a_request_is_written(
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
-def test_a_residents_submission_takes_seven_statements_without_savepoints(
-    client, world, categories
-):
-    """The category, the change marks with the duplicate check, the request, its timeline
-    entry, the grid head's inbox message, the area alerts, the monthly figures: no PostGIS
-    lookup (grids.locate's index), no grid head lookup (requests_desk.notices), no savepoint."""
+def test_a_residents_submission_takes_two_statements(client, world, categories):
+    """The change marks with the duplicate check and the new request's id, then the request, its
+    timeline entry, the grid head's inbox message and the monthly figures in one statement: no
+    category or area alert query (their marks), no PostGIS lookup (grids.locate's index), no
+    grid head lookup (requests_desk.notices)."""
     from requests_desk.models import RequestEvent
 
     def submit(phone, grid):
@@ -95,10 +94,11 @@ def test_a_residents_submission_takes_seven_statements_without_savepoints(
 
     submit("13900000001", "A1b")  # the grids' index and the heads are read once per process
     statements = submit("13900000002", "A1a")
-    # The test runs in a transaction: request_create's own atomic block is its one savepoint.
+    # The test runs in a transaction: request_create's write is in a savepoint of it (on its
+    # own, without a caller's transaction, it is one statement: test_submission_marks).
     savepoints = [sql for sql in statements if "SAVEPOINT" in sql]
     statements = [sql for sql in statements if "SAVEPOINT" not in sql]
-    assert len(statements) == 7, "\n".join(s[:150] for s in statements)
+    assert len(statements) == 2, "\n".join(s[:150] for s in statements)
     assert len(savepoints) == 2 and not any("ST_Intersects" in sql for sql in statements)
     assert Request.objects.count() == 2 and RequestEvent.objects.count() == 2
     assert Request.objects.get(reporter_phone_index__gt="", grid=world.grids["A1a"]).grid_id
