@@ -75,12 +75,13 @@ def _children(area: Area, on=None) -> list[dict]:
     return [{**row, "level": child} for row in rows]
 
 
-def overview_page(user, *, area: Area | None, indicator: str, now) -> dict:
+def overview_page(user, *, area: Area | None, indicator: str, now, finish=None) -> dict:
     """What the overview page renders for `area` (None: the user's own; else already checked
     against the user's jurisdiction, areas.area_within) and the chosen indicator: kept in the
     cache behind the marks of the area (dashboards.marks) for the user's rights and the day,
     until the next deadline of the area's requests passes (the overdue rates change then). One
-    query when kept (the marks); {"area": None} for an account bound to no area."""
+    query when kept (the marks); {"area": None} for an account bound to no area. `finish(data)`,
+    when given, is what is kept (the view's rendered content)."""
     from core.hierarchy import AREA_LEVELS
     from grids.jurisdiction import jurisdiction_of
 
@@ -108,16 +109,14 @@ def overview_page(user, *, area: Area | None, indicator: str, now) -> dict:
         shown = area or own
         chain = breadcrumbs(shown)
         data = overview_for(user, shown, indicator=indicator, today=today, mark=mark)
-        return Kept(
-            {
-                "area": shown,
-                "own": own,
-                "crumbs": chain[[c.level for c in chain].index(own.level) :],
-                **data,
-                "map_i18n": map_strings(),
-            },
-            next_deadline(shown, now),
-        )
+        page = {
+            "area": shown,
+            "own": own,
+            "crumbs": chain[[c.level for c in chain].index(own.level) :],
+            **data,
+            "map_i18n": map_strings(),
+        }
+        return Kept(finish(page) if finish else page, next_deadline(shown, now))
 
     mark = marks(*where)
     return kept("overview", (rights(user), where, indicator, today.isoformat()), mark, build)

@@ -38,21 +38,24 @@ def start(request):
 CSRF_SLOT = "csrf-slot-5f0b7c1e9a"
 
 
-def _panels_html(panels: dict) -> dict:
-    """The panels rendered once for as long as they are kept (dashboards/_panels.html, each part
-    apart): the page puts them around the inbox. Rendered without the request: the map's settings
-    are the site context processor's, the CSRF token a slot."""
-    if panels["area"] is None:
-        return panels
-    context = {
-        **panels,
-        "csrf_token": CSRF_SLOT,
+def _map_context() -> dict:
+    """What a map of the kept HTML reads from the site context processor, and its strings."""
+    return {
         "tile_url": settings.REDGRID_TILE_URL,
         "tile_attribution": settings.REDGRID_TILE_ATTRIBUTION,
         "tile_datum": settings.REDGRID_TILE_DATUM,
         "map_view": map_view(),
         "map_i18n": overview_data.map_strings(),
     }
+
+
+def _panels_html(panels: dict) -> dict:
+    """The panels rendered once for as long as they are kept (dashboards/_panels.html, each part
+    apart): the page puts them around the inbox. Rendered without the request: the map's settings
+    are the site context processor's, the CSRF token a slot."""
+    if panels["area"] is None:
+        return panels
+    context = {**panels, **_map_context(), "csrf_token": CSRF_SLOT}
     html = {
         part: render_to_string("dashboards/_panels.html", {**context, "part": part})
         for part in ("head", "work", "figures", "scripts")
@@ -84,15 +87,23 @@ def overview(request):
     level, node = request.GET.get("level"), request.GET.get("id")
     # A node chosen by drilling down is checked against the user's jurisdiction each time.
     area = area_within(user, level, node) if level and node else None
-    data = overview_data.overview_page(
+    page = overview_data.overview_page(
         user,
         area=area,
         indicator=request.GET.get("indicator") or overview_data.DEFAULT_INDICATOR,
         now=timezone.now(),
+        finish=_overview_html,
     )
+    return render(request, "dashboards/overview.html", page)
+
+
+def _overview_html(data: dict) -> dict:
+    """The overview's content rendered once for as long as it is kept (no form of it posts: no
+    CSRF token in it)."""
     if data["area"] is None:
-        return render(request, "dashboards/overview.html", {"area": None})
-    return render(request, "dashboards/overview.html", data)
+        return data
+    html = render_to_string("dashboards/_overview_content.html", {**data, **_map_context()})
+    return {"area": data["area"], "has_trend": bool(data["trend"]), "content": mark_safe(html)}  # noqa: S308
 
 
 @staff_required
