@@ -106,6 +106,25 @@ def _code() -> str:
     return digest.hexdigest()[:16]
 
 
+def _tuning() -> tuple:
+    """The settings what is kept depends on (list lengths, the nearly-due window, the map's
+    tiles): changed, they are a new key."""
+    from django.conf import settings
+
+    from requests_desk.conf import conf as desk
+
+    return (
+        conf.LIST_LIMIT,
+        conf.PIN_LIMIT,
+        conf.UPCOMING_DAYS,
+        conf.TREND_MONTHS,
+        desk.NEARLY_DUE_HOURS,
+        settings.REDGRID_TILE_URL,
+        settings.REDGRID_TILE_ATTRIBUTION,
+        settings.REDGRID_TILE_DATUM,
+    )
+
+
 def earliest(*moments: datetime.datetime | None) -> datetime.datetime | None:
     found = [m for m in moments if m is not None]
     return min(found) if found else None
@@ -113,7 +132,8 @@ def earliest(*moments: datetime.datetime | None) -> datetime.datetime | None:
 
 def kept(name: str, parts: tuple, mark: tuple | None, build: Callable[[], Kept]) -> Any:
     """`build()`'s value, kept under `name` and `parts` (who asks, the area, the day…), the
-    language, the script prefix (URLs) and `mark` until its `until`. Without a mark (no
+    language, the script prefix (URLs), the code and settings it was built with and `mark`
+    until its `until`. Without a mark (no
     PostgreSQL, or REDGRID_DASHBOARDS_PANEL_CACHE_SECONDS = 0) it is built every time.
 
     The mark is read before the figures (READ COMMITTED: each statement sees what was committed
@@ -121,7 +141,7 @@ def kept(name: str, parts: tuple, mark: tuple | None, build: Callable[[], Kept])
     seconds = conf.PANEL_CACHE_SECONDS
     if mark is None or not seconds:
         return build().value
-    raw = repr((name, parts, get_language(), get_script_prefix(), mark, _code()))
+    raw = repr((name, parts, get_language(), get_script_prefix(), mark, _code(), _tuning()))
     key = f"dashboards:panels:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     now = timezone.now()
     found = cache.get(key)

@@ -219,3 +219,13 @@ def test_kept_forms_carry_this_pages_csrf_token(world, populate, client_as):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and 'data-stage="accepted"' in response.content.decode()
+
+
+def test_a_changed_list_length_is_not_served_from_the_kept_page(
+    world, populate, client_as, settings
+):
+    populate(3)
+    client = client_as(world.users.grid_head)
+    assert _get(client).count('class="dash-row"') == 6 + 3 + 3  # waiting, overdue, nearly
+    settings.REDGRID_DASHBOARDS_LIST_LIMIT = 2
+    assert _get(client).count('class="dash-row"') == 2 + 2 + 2
