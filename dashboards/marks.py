@@ -35,39 +35,105 @@ if TYPE_CHECKING:
 # The area's rows of the requests' mark: {level: column}; a district reads them all.
 _AREA_COLUMNS = {"street": "street_id", "community": "community_id", "grid": "grid_id"}
 _ROW = "version::text || ':' || xmin::text"
+# The marks' triggers (migration dashboards 0001): deferred to the commit.
+_TRIGGERS = ", ".join(
+    f"{table}_dash_mark"
+    for table in (
+        "requests_desk_request",
+        "care_household",
+        "care_resident",
+        "care_residenttag",
+        "care_caretag",
+        "care_pairing",
+        "care_pairing_members",
+        "care_visit",
+        "patrols_patrol",
+        "patrols_patrolplan",
+        "patrols_checkin",
+        "volunteers_activity",
+        "volunteers_signup",
+        "volunteers_registration",
+        "party_branches_partymember",
+        "party_branches_partybranch",
+        "party_branches_meeting",
+        "grids_gridassignment",
+        "requests_desk_category",
+        "requests_desk_department",
+        "accounts_user",
+        "grids_district",
+        "grids_keyplace",
+        "service_points_serviceposition",
+    )
+)
+
+
+def _read(sql: str, params: list) -> tuple:
+    """One row of marks. Inside a transaction (a test, a page built after a write in the same
+    transaction) the writes made so far move their marks first: the triggers are deferred to
+    the commit, and what this transaction reads must not be kept under the marks before it."""
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            flush = f"SET CONSTRAINTS {_TRIGGERS} IMMEDIATE; SET CONSTRAINTS {_TRIGGERS} DEFERRED"
+            if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+                # One command per prepared statement.
+                for statement in flush.split("; "):
+                    cursor.execute(statement)
+            else:
+                sql = f"{flush}; {sql}"
+        cursor.execute(sql, params)
+        while cursor.description is None and cursor.nextset():
+            pass
+        return tuple(cursor.fetchone())
 
 
 def marks(level: str | None, node_id: int | None) -> tuple | None:
     """The marks of what the dashboards read for the area (level, node), in one statement: the
-    requests and monthly summary of the area, the human-paced tables ("work"), the hierarchy
-    (grids 0004) and the map tables. None without marks (SpatiaLite): nothing is cached."""
+    requests of the area, its rows of the monthly summary (their ids and xmin: the summary has
+    no trigger, see migration dashboards 0001), the human-paced tables ("work"), the map tables
+    and the hierarchy (grids 0004). None without marks (SpatiaLite): nothing is cached."""
     if connection.vendor != "postgresql":
         return None
     column = _AREA_COLUMNS.get(level or "")
-    where, params = (f"WHERE {column} = %s", [node_id]) if column else ("", [])
+    where, params = (f"WHERE {column} = %s", [node_id, node_id]) if column else ("", [])
     sql = (
         "SELECT (SELECT md5(coalesce(string_agg("
         f"{_ROW}, ',' ORDER BY street_id, community_id, grid_id), '')) "
         f"FROM dashboards_area_mark {where}), "
+        "(SELECT md5(coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '')) "
+        f"FROM requests_desk_monthlyfigures {where}), "
         f"(SELECT {_ROW} FROM dashboards_mark WHERE name = 'work'), "
         f"(SELECT {_ROW} FROM dashboards_mark WHERE name = 'map'), "
         f"(SELECT {_ROW} FROM grids_boundary_mark)"
     )
+    return _read(sql, params)
+
+
+def marks_move_all() -> None:
+    """Move every dashboards mark (and give the areas of the requests already there their row):
+    for a bulk load that writes with the triggers off (session_replication_role = replica, as
+    bench.generate's COPY does), after which nothing kept before may be served."""
+    if connection.vendor != "postgresql":
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return tuple(cursor.fetchone())
+        cursor.execute(
+            "UPDATE dashboards_mark SET version = nextval('dashboards_mark_seq');"
+            "UPDATE dashboards_area_mark SET version = nextval('dashboards_mark_seq');"
+            "INSERT INTO dashboards_area_mark (street_id, community_id, grid_id, version) "
+            "SELECT s, c, g, nextval('dashboards_mark_seq') FROM (SELECT DISTINCT "
+            "coalesce(street_id, 0) AS s, coalesce(community_id, 0) AS c, "
+            "coalesce(grid_id, 0) AS g FROM requests_desk_request) areas ON CONFLICT DO NOTHING"
+        )
 
 
 def map_marks() -> tuple | None:
     """The marks of the map tables only (dashboards 0001's `map` and the hierarchy's)."""
     if connection.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT {_ROW} FROM dashboards_mark WHERE name = 'map'), "
-            f"(SELECT {_ROW} FROM grids_boundary_mark)"
-        )
-        return tuple(cursor.fetchone())
+    return _read(
+        f"SELECT (SELECT {_ROW} FROM dashboards_mark WHERE name = 'map'), "
+        f"(SELECT {_ROW} FROM grids_boundary_mark)",
+        [],
+    )
 
 
 def rights(user: Any) -> tuple:

@@ -145,7 +145,7 @@ def overview_for(user, area: Area, *, indicator: str, today, mark: tuple | None 
         "overview",
         (area.level, area.node_id, today.isoformat()),
         lambda: {"grids": grids_geojson(area, on=today), "children": _children(area, on=today)},
-        mark=mark[2:] if mark else None,
+        mark=mark[3:] if mark else None,
     )
     geojson = mapped["grids"]
     values = indicators.grid_values(

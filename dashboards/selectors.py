@@ -553,7 +553,7 @@ def _dashboard_panels(
     if area is None:
         return Kept({"area": None})
     requests = requests_panel(user, now=now)
-    layers = map_layers(user, area, on=today, mark=mark[2:] if mark else None)
+    layers = map_layers(user, area, on=today, mark=mark[3:] if mark else None)
     layers["requests"] = requests.pins if requests else []
     patrols = patrols_panel(user, now=now)
     upcoming = upcoming_panel(user, area, now=now)

@@ -3,14 +3,20 @@ grids 0004's boundaries mark, so that the panels' figures can be kept in the cac
 shows at once — through a service, a queryset update, a bulk write or raw SQL.
 
 * `dashboards_area_mark`: one row per area of the requests — (street, community, grid), 0 for
-  none — whose `version` takes a new value from a sequence with every row written to the
-  requests or the monthly summary of that area (its old and its new area when it moves). A page
-  reads the rows of its area only, so a request in another grid leaves a grid head's figures
-  cached.
+  none — whose `version` takes a new value from a sequence when a transaction that wrote a
+  request of that area (its old and its new area when it moved) commits. A page reads the rows
+  of its area only, so a request in another grid leaves a grid head's figures kept.
 * `dashboards_mark`: one row per group of small, human-paced tables (`work`: households,
   residents, pairings, visits, patrols, check-ins, volunteering, Party branches, grid staff,
   people's names, categories, departments; `map`: the district, key places, service positions —
   the other hierarchy tables move grids 0004's mark).
+
+The triggers are deferred to the commit (constraint triggers, INITIALLY DEFERRED): a mark row is
+locked only while its transaction commits, after every other lock it takes. Taken as soon as a
+row is written, a transaction holding a grid's mark would wait for that grid's monthly summary
+row, which a rating holds while it waits for the mark (a deadlock the desk's concurrency tests
+found). The monthly summary (requests_desk_monthlyfigures) has no trigger: the services write it
+with its requests, and a page reads its rows' (id, xmin) for what a rebuild writes alone.
 
 Each mark is read with its row's xmin as well (a restored database may give a version again,
 never with the same transaction id). Not Django models: `flush` leaves them (TRUNCATE moves
@@ -18,7 +24,7 @@ them instead). PostgreSQL only; other databases have no mark and the pages are n
 
 from django.db import migrations
 
-AREA_TABLES = ("requests_desk_request", "requests_desk_monthlyfigures")
+AREA_TABLES = ("requests_desk_request",)
 
 # (table, events, mark): the events of each table that move the mark. Of an account only what
 # the pages show or scope by matters, so a login (UPDATE … SET last_login) moves nothing.
@@ -53,21 +59,19 @@ MARK_TABLES = (
     ("service_points_serviceposition", "INSERT OR UPDATE OR DELETE", "map"),
 )
 
-# One area's row moved (inserted the first time). Row triggers: a request is written one at a
-# time (a statement trigger's transition tables cost the resident submission ≈ 1 ms more under
-# load, a row trigger nothing measurable); a bulk write moves the row once per request.
+# One area's row moved (inserted the first time).
 _MOVE = """
     UPDATE dashboards_area_mark SET version = nextval('dashboards_mark_seq')
-    WHERE street_id = coalesce({row}.street_id, 0) AND community_id = coalesce({row}.community_id, 0)
-      AND grid_id = coalesce({row}.grid_id, 0);
+    WHERE street_id = {s} AND community_id = {c} AND grid_id = {g};
     IF NOT FOUND THEN
       INSERT INTO dashboards_area_mark (street_id, community_id, grid_id, version)
-      VALUES (coalesce({row}.street_id, 0), coalesce({row}.community_id, 0),
-              coalesce({row}.grid_id, 0), nextval('dashboards_mark_seq'))
+      VALUES ({s}, {c}, {g}, nextval('dashboards_mark_seq'))
       ON CONFLICT (street_id, community_id, grid_id)
       DO UPDATE SET version = EXCLUDED.version;
     END IF;
 """
+_OLD = {"s": "os", "c": "oc", "g": "og"}
+_NEW = {"s": "ns", "c": "nc", "g": "ng"}
 
 PG_UP = (
     f"""
@@ -88,18 +92,30 @@ CREATE TABLE dashboards_mark (
 INSERT INTO dashboards_mark (name, version)
 VALUES ('work', nextval('dashboards_mark_seq')), ('map', nextval('dashboards_mark_seq'));
 CREATE OR REPLACE FUNCTION dashboards_area_mark_move() RETURNS trigger AS $$
+DECLARE
+  os integer; oc integer; og integer; ns integer; nc integer; ng integer;
 BEGIN
-  IF TG_OP = 'UPDATE' AND NEW.street_id IS NOT DISTINCT FROM OLD.street_id
-     AND NEW.community_id IS NOT DISTINCT FROM OLD.community_id
-     AND NEW.grid_id IS NOT DISTINCT FROM OLD.grid_id THEN
-{_MOVE.format(row="NEW")}
-    RETURN NULL;
-  END IF;
   IF TG_OP <> 'INSERT' THEN
-{_MOVE.format(row="OLD")}
+    os := coalesce(OLD.street_id, 0); oc := coalesce(OLD.community_id, 0);
+    og := coalesce(OLD.grid_id, 0);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-{_MOVE.format(row="NEW")}
+    ns := coalesce(NEW.street_id, 0); nc := coalesce(NEW.community_id, 0);
+    ng := coalesce(NEW.grid_id, 0);
+  END IF;
+  IF TG_OP = 'UPDATE' AND (os, oc, og) = (ns, nc, ng) THEN
+    os := NULL;
+  END IF;
+  -- Two areas (a request moved): in one order, so that two opposite moves queue.
+  IF os IS NOT NULL AND (ns IS NULL OR (os, oc, og) < (ns, nc, ng)) THEN
+{_MOVE.format(**_OLD)}
+    os := NULL;
+  END IF;
+  IF ns IS NOT NULL THEN
+{_MOVE.format(**_NEW)}
+  END IF;
+  IF os IS NOT NULL THEN
+{_MOVE.format(**_OLD)}
   END IF;
   RETURN NULL;
 END;
@@ -118,15 +134,17 @@ END;
 $$ LANGUAGE plpgsql;
 """
     + "".join(
-        f"CREATE TRIGGER {t}_dash_mark AFTER INSERT OR UPDATE OR DELETE ON {t} "
+        f"CREATE CONSTRAINT TRIGGER {t}_dash_mark AFTER INSERT OR UPDATE OR DELETE ON {t} "
+        "DEFERRABLE INITIALLY DEFERRED "
         "FOR EACH ROW EXECUTE FUNCTION dashboards_area_mark_move();\n"
         f"CREATE TRIGGER {t}_dash_mark_truncate AFTER TRUNCATE ON {t} "
         "FOR EACH STATEMENT EXECUTE FUNCTION dashboards_area_mark_all();\n"
         for t in AREA_TABLES
     )
     + "".join(
-        f"CREATE TRIGGER {t}_dash_mark AFTER {events} ON {t} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION dashboards_mark_move('{mark}');\n"
+        f"CREATE CONSTRAINT TRIGGER {t}_dash_mark AFTER {events} ON {t} "
+        "DEFERRABLE INITIALLY DEFERRED "
+        f"FOR EACH ROW EXECUTE FUNCTION dashboards_mark_move('{mark}');\n"
         f"CREATE TRIGGER {t}_dash_mark_truncate AFTER TRUNCATE ON {t} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION dashboards_mark_move('{mark}');\n"
         for t, events, mark in MARK_TABLES

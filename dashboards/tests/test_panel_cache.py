@@ -229,3 +229,38 @@ def test_a_changed_list_length_is_not_served_from_the_kept_page(
     assert _get(client).count('class="dash-row"') == 6 + 3 + 3  # waiting, overdue, nearly
     settings.REDGRID_DASHBOARDS_LIST_LIMIT = 2
     assert _get(client).count('class="dash-row"') == 2 + 2 + 2
+
+
+def test_a_bulk_load_with_the_triggers_off_moves_the_marks_when_it_says_so(
+    world, populate, client_as
+):
+    """bench.generate COPYs with session_replication_role = replica (no trigger fires): then
+    marks_move_all() makes nothing kept before it served again."""
+    from django.db import connection
+
+    from dashboards.marks import marks_move_all
+    from requests_desk.models import Request
+
+    made = populate(1)
+    client = client_as(world.users.grid_head)
+    assert _tile(_get(client), "waiting") == "2"
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            Request.objects.filter(pk=made["reported"][0].pk).delete()
+        finally:
+            cursor.execute("SET session_replication_role = origin")
+    assert _tile(_get(client), "waiting") == "2"  # what the triggers did not see
+    marks_move_all()
+    assert _tile(_get(client), "waiting") == "1"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_committed_write_shows_at_once(world, populate, make_request, client_as):
+    """Outside a test's transaction: the marks move when the writing transaction commits."""
+    populate(1)
+    client = client_as(world.users.grid_head)
+    assert _tile(_get(client), "waiting") == "2"
+    assert _queries(client, "/dashboard/") == 4
+    make_request()
+    assert _tile(_get(client), "waiting") == "3"
