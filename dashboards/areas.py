@@ -11,7 +11,6 @@ from django.http import Http404
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
-from core.change_marks import table_mark
 from core.hierarchy import AREA_LEVELS, PARENT, area_child
 from core.raw_json import RawJSON
 from dashboards.conf import conf
@@ -120,13 +119,19 @@ def grids_geojson(area: Area, *, on=None, precision: int = 5) -> dict:
 MAP_TABLES = (*NODE_MODELS.values(), KeyPlace, ServicePosition)
 
 
-def cached_map_data(name: str, parts: tuple, build):
+def cached_map_data(name: str, parts: tuple, build, *, mark: tuple | None = None):
     """`build()` (map data read from MAP_TABLES only), cached under `name`, `parts` (what the
     data depends on besides the tables: area, day, jurisdiction), the language, the script
-    prefix (URLs) and the tables' change mark (core.change_marks: it moves with every write to
-    them, so a redrawn boundary or a new key place shows at once)."""
+    prefix (URLs) and the tables' change marks (dashboards.marks.map_marks, moved by triggers
+    with every write to them, so a redrawn boundary or a new key place shows at once; `mark`
+    when the caller read them already)."""
+    from dashboards.marks import map_marks
+
     seconds = conf.MAP_CACHE_SECONDS
-    mark = table_mark(*MAP_TABLES) if seconds else None
+    if not seconds:
+        return build()
+    if mark is None:
+        mark = map_marks()
     if mark is None:
         return build()
     raw = repr((name, parts, get_language(), get_script_prefix(), mark))

@@ -26,6 +26,12 @@ class DashboardsSettings(AppSettings):
         "cached (0: never). Any change to them shows at once: the cache key holds a change mark "
         "of their tables.",
     )
+    PANEL_CACHE_SECONDS = Setting(
+        3600,
+        "How long the dashboards' panels (figures, lists, the overview's values) stay cached "
+        "(0: never). Any change shows at once: the cache key holds change marks of the tables "
+        "they read, and a panel is rebuilt when a deadline it shows passes.",
+    )
     TREND_MONTHS = Setting(12, "Months in the overview's trend charts.", check=positive)
 
 

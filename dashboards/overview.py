@@ -5,9 +5,12 @@ and 12-month trends — all from the owning apps' indicator functions (dashboard
 Query count: a fixed number per indicator source, whatever the number of grids or requests.
 """
 
+import datetime
 from dataclasses import dataclass
 
+from django.db.models import Min
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
@@ -16,8 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from core.periods import months_back
 from dashboards import indicators
-from dashboards.areas import Area, cached_map_data, grids_geojson
+from dashboards.areas import Area, area_of, breadcrumbs, cached_map_data, grids_geojson
 from dashboards.conf import conf
+from dashboards.marks import Kept, kept, marks, rights
 from dashboards.templatetags.dashboards_values import indicator_value
 from grids.models import NODE_MODELS
 
@@ -71,7 +75,64 @@ def _children(area: Area, on=None) -> list[dict]:
     return [{**row, "level": child} for row in rows]
 
 
-def overview_for(user, area: Area, *, indicator: str, today) -> dict:
+def overview_page(user, *, area: Area | None, indicator: str, now, finish=None) -> dict:
+    """What the overview page renders for `area` (None: the user's own; else already checked
+    against the user's jurisdiction, areas.area_within) and the chosen indicator: kept in the
+    cache behind the marks of the area (dashboards.marks) for the user's rights and the day,
+    until the next deadline of the area's requests passes (the overdue rates change then). One
+    query when kept (the marks); {"area": None} for an account bound to no area. `finish(data)`,
+    when given, is what is kept (the view's rendered content)."""
+    from core.hierarchy import AREA_LEVELS
+    from grids.jurisdiction import jurisdiction_of
+
+    if indicator not in INDICATOR_BY_KEY:
+        indicator = DEFAULT_INDICATOR
+    today = timezone.localdate(now)
+    if area is not None:
+        where = (area.level, area.node_id)
+    else:
+        jurisdiction = jurisdiction_of(user)
+        if jurisdiction is None or not (
+            jurisdiction.unrestricted or jurisdiction.level in AREA_LEVELS
+        ):
+            return {"area": None}
+        where = (
+            ("district", None)
+            if jurisdiction.unrestricted
+            else (jurisdiction.level, jurisdiction.node_id)
+        )
+
+    def build() -> Kept:
+        own = area_of(user)
+        if own is None:
+            return Kept({"area": None})
+        shown = area or own
+        chain = breadcrumbs(shown)
+        data = overview_for(user, shown, indicator=indicator, today=today, mark=mark)
+        page = {
+            "area": shown,
+            "own": own,
+            "crumbs": chain[[c.level for c in chain].index(own.level) :],
+            **data,
+            "map_i18n": map_strings(),
+        }
+        return Kept(finish(page) if finish else page, next_deadline(shown, now))
+
+    mark = marks(*where)
+    return kept("overview", (rights(user), where, indicator, today.isoformat()), mark, build)
+
+
+def next_deadline(area: Area, now) -> datetime.datetime | None:
+    """When the next deadline of the area's requests passes (a request's clock runs and its due
+    time is still to come): an overdue count changes then. One query (the clock's due index)."""
+    from requests_desk.models import Request, Stage
+
+    return area.filter(Request.objects.filter(stage__in=Stage.CLOCK, due_at__gte=now)).aggregate(
+        next_due=Min("due_at")
+    )["next_due"]
+
+
+def overview_for(user, area: Area, *, indicator: str, today, mark: tuple | None = None) -> dict:
     """Everything the overview page renders for `area` (already checked against the user's
     jurisdiction)."""
     if indicator not in INDICATOR_BY_KEY:
@@ -84,6 +145,7 @@ def overview_for(user, area: Area, *, indicator: str, today) -> dict:
         "overview",
         (area.level, area.node_id, today.isoformat()),
         lambda: {"grids": grids_geojson(area, on=today), "children": _children(area, on=today)},
+        mark=mark[3:] if mark else None,
     )
     geojson = mapped["grids"]
     values = indicators.grid_values(

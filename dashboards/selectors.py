@@ -18,11 +18,11 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Min,
     Q,
     Value,
     When,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -34,19 +34,20 @@ from core.links import url_maker
 from core.periods import Month, month_of
 from dashboards.areas import Area
 from dashboards.conf import conf
+from dashboards.marks import Kept, earliest, kept, marks, rights
 from grids.jurisdiction import scope_queryset
 from grids.models import GridAssignment, KeyPlace, SubGrid
 from notifications.selectors import unread_inbox
 from party_branches.selectors import upcoming_meetings
 from patrols.selectors import coverage_for, patrol_counts
-from requests_desk.models import Stage, nearly_due_q, overdue_q
+from requests_desk.models import Stage, nearly_due_q, nearly_due_until, overdue_q
 from requests_desk.selectors import requests_for
 from service_points.models import ServicePosition
 from volunteers.selectors import activities_for, registration_rate, volunteer_hours_in_periods
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import Sequence
+    from collections.abc import Callable
     from typing import Any
 
     from accounts.models import User
@@ -54,16 +55,33 @@ if TYPE_CHECKING:
 # --- Requests -----------------------------------------------------------------------------------
 # Actions the dashboard offers inline (the same endpoint and checks as the case page).
 INLINE_ACTIONS = ("accept", "dispatch")
-# What the request rows never show: the reporter's encrypted contact details (decrypted on load)
-# and the description; the point neither (and SpatiaLite cannot read a geometry back through the
-# subquery of the ranked waiting rows). Their areas come without boundaries (_fetch_related).
-ROW_DEFERRED = (
-    "description",
-    "location",
-    "reporter_name",
-    "reporter_phone",
-    "reporter_email",
-    "attribute_values",
+# What the request rows show and flow.allowed_actions reads, and nothing else: not the reporter's
+# encrypted contact details (decrypted on load), the description, the point (SpatiaLite cannot
+# read a geometry back through the subquery of the ranked waiting rows) or the areas' boundaries.
+ROW_FIELDS = (
+    "id",
+    "code",
+    "stage",
+    "version",
+    "created_at",
+    "due_at",
+    "target",
+    "grid_id",
+    "community_id",
+    "street_id",
+    "assignee_id",
+    "department_id",
+    "extension_requested_until",
+    "reopen_requested_at",
+    "contacted_at",
+    "category",
+    "grid__name",
+    "community__name",
+    "street__district_id",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "department__name",
 )
 
 
@@ -90,6 +108,9 @@ class RequestsPanel:
     loads: list = field(default_factory=list)
     pins: list = field(default_factory=list)
     pins_truncated: bool = False
+    # The next moment a count, list or pin changes by the clock alone (a deadline passes, or
+    # comes within the "nearly due" window): the cached panel holds until then.
+    changes_at: datetime.datetime | None = None
 
 
 def _with_inline_actions(rows: list[Any], user: User) -> list[Any]:
@@ -101,37 +122,15 @@ def _with_inline_actions(rows: list[Any], user: User) -> list[Any]:
     return rows
 
 
-def _fetch_related(rows: list[Any], names: Sequence[str]) -> None:
-    """Attach the rows' `names` relations, one query per relation for all rows (areas without
-    their boundaries)."""
-    from django.db.models import Prefetch
-
-    from grids.models import AreaGrid, Community, Street
-
-    lean = {"grid": AreaGrid, "community": Community, "street": Street}
-    prefetch_related_objects(
-        rows,
-        *(
-            Prefetch(name, queryset=lean[name].objects.defer("boundary")) if name in lean else name
-            for name in names
-        ),
-    )
-
-
 def requests_panel(user: User, *, now: datetime.datetime | None = None) -> RequestsPanel | None:
     """Today's requests work in the user's jurisdiction, from requests_desk's scoped selectors:
     waiting for action by stage, overdue, nearly due, workers' open loads and the map pins.
     Four queries, and one for each of the listed rows' grids, communities, assignees and
     departments (and streets, for a district-level user) that are set."""
     now = now or timezone.now()
+    nearly_until = nearly_due_until(now)
     qs = requests_for(user)
     panel = RequestsPanel()
-    # The rows join only their category; their areas, assignee and department (and, for a
-    # district-level user, the street: flow.allowed_actions checks its district) are fetched
-    # once for all three lists. Planning a six-table join cost more than running it.
-    related = ["grid", "community", "assignee", "department"]
-    if getattr(user.jurisdiction, "level", None) == "district":
-        related.append("street")
 
     # One pass over the open requests counts the waiting ones by stage, the unplaced ones and
     # (with the desk's own predicates, overdue_q / nearly_due_q, the same as its queue's
@@ -142,6 +141,13 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
         unplaced=Count("id", filter=Q(stage__in=Stage.WAITING, grid__isnull=True)),
         overdue=Count("id", filter=overdue_q(now)),
         nearly_due=Count("id", filter=nearly_due_q(now)),
+        # The next deadline to pass, and the next to come within the nearly-due window.
+        next_due=Min("due_at", filter=Q(stage__in=Stage.CLOCK, due_at__gte=now)),
+        next_nearly=Min("due_at", filter=Q(stage__in=Stage.CLOCK, due_at__gte=nearly_until)),
+    )
+    window = nearly_until - now
+    panel.changes_at = earliest(
+        counted["next_due"], counted["next_nearly"] and counted["next_nearly"] - window
     )
     counts = {stage: counted[f"waiting_{stage}"] for stage in Stage.WAITING}
     panel.unplaced_count = counted["unplaced"]
@@ -177,10 +183,13 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
         output_field=IntegerField(),
     )
     sort_time = Case(When(waiting_q, then=F("created_at")), default=F("due_at"))
+    # The rows join what they show (their category, areas' names, assignee and department; the
+    # street for flow.allowed_actions' district check), only those columns: the query count
+    # stays the same whichever of them the rows have.
     listed = list(
         qs.filter(waiting_q | overdue_q(now) | nearly_due_q(now))
-        .select_related("category")
-        .defer(*ROW_DEFERRED)
+        .select_related("category", "grid", "community", "assignee", "department", "street")
+        .only(*ROW_FIELDS)
         .annotate(
             listing=listing,
             listing_rank=Window(
@@ -198,7 +207,6 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
         by_listing[row.listing].append(row)
     panel.waiting_rows, panel.overdue_rows, panel.nearly_due_rows = by_listing
 
-    _fetch_related(listed, related)
     _with_inline_actions(listed, user)
     # The rows' links: each URL reversed once, then each code spliced in (reverse() per row and
     # action cost more than the rest of a row).
@@ -271,7 +279,9 @@ def requests_panel(user: User, *, now: datetime.datetime | None = None) -> Reque
 
 
 # --- Map layers -------------------------------------------------------------------------------------
-def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> dict:
+def map_layers(
+    user: User, area: Area, *, on: datetime.date | None = None, mark: tuple | None = None
+) -> dict:
     """Sub-grids (grid areas) or area grids (larger areas), key places and service positions:
     read from the map tables only, so cached on their change mark (areas.cached_map_data) per
     area, day and the user's jurisdiction (the key places are scoped by it)."""
@@ -285,6 +295,7 @@ def map_layers(user: User, area: Area, *, on: datetime.date | None = None) -> di
         "layers",
         (area.level, area.node_id, on.isoformat(), scope),
         lambda: _map_layers(user, area, on=on),
+        mark=mark,
     )
 
 
@@ -363,7 +374,10 @@ def patrols_panel(user: User, *, now: datetime.datetime | None = None) -> dict |
         .annotate(not_visited=Window(Count("id")))
         .values("key_place__name", "last_check_in", "not_visited")[: conf.LIST_LIMIT]
     )
+    # When the next place not yet due becomes due (it joins the list then).
+    next_due = plans.filter(overdue=False).aggregate(next_due=Min("due_at"))["next_due"]
     return {
+        "changes_at": next_due,
         "not_visited": rows[0]["not_visited"] if rows else 0,
         "url": reverse("patrols:coverage"),
         "rows": [
@@ -381,10 +395,13 @@ def registration_panel(area: Area) -> dict | None:
 def upcoming_panel(user: User, area: Area, *, now: datetime.datetime | None = None) -> dict | None:
     """Upcoming volunteer activities (volunteers.selectors.activities_for) and branch meetings."""
     now = now or timezone.now()
+    activities = list(
+        activities_for(user, upcoming_only=True).order_by("starts_at", "id")[: conf.LIST_LIMIT]
+    )
     return {
-        "activities": list(
-            activities_for(user, upcoming_only=True).order_by("starts_at", "id")[: conf.LIST_LIMIT]
-        ),
+        # A listed activity leaves the list when it ends.
+        "changes_at": earliest(*(a.ends_at for a in activities)),
+        "activities": activities,
         "activities_url": reverse("volunteers:activities"),
         "meetings": list(
             area.filter(
@@ -488,3 +505,73 @@ def grid_staff(area: Area, *, on: datetime.date | None = None) -> list[GridAssig
         .select_related("user")
         .order_by("role", "user__username")[:50]
     )
+
+
+# --- The page's panels, kept --------------------------------------------------------------------
+def dashboard_panels(
+    user: User,
+    *,
+    now: datetime.datetime | None = None,
+    today: datetime.date | None = None,
+    finish: Callable[[dict], dict] | None = None,
+) -> dict:
+    """Every panel of the working page but the inbox (the user's own, read each time): kept in
+    the cache behind the marks of the user's area (dashboards.marks) for this user's rights and
+    day, until the clock changes a figure. One query when kept (the marks). `finish(panels)`,
+    when given, is what is kept (the view's rendered panels)."""
+    from core.hierarchy import AREA_LEVELS
+    from grids.jurisdiction import jurisdiction_of
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction is None or not (jurisdiction.unrestricted or jurisdiction.level in AREA_LEVELS):
+        return {"area": None}
+    if jurisdiction.unrestricted:
+        mark = marks("district", None)
+    else:
+        mark = marks(jurisdiction.level, jurisdiction.node_id)
+    return kept(
+        "dashboard",
+        (rights(user), today.isoformat()),
+        mark,
+        lambda: _dashboard_panels(user, now=now, today=today, mark=mark, finish=finish),
+    )
+
+
+def _dashboard_panels(
+    user: User,
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+    mark: tuple | None,
+    finish: Callable[[dict], dict] | None,
+) -> Kept:
+    from dashboards.areas import area_of
+
+    area = area_of(user)
+    if area is None:
+        return Kept({"area": None})
+    requests = requests_panel(user, now=now)
+    layers = map_layers(user, area, on=today, mark=mark[3:] if mark else None)
+    layers["requests"] = requests.pins if requests else []
+    patrols = patrols_panel(user, now=now)
+    upcoming = upcoming_panel(user, area, now=now)
+    panels = {
+        "area": area,
+        "requests": requests,
+        "layers": layers,
+        "care": care_panel(user, today=today),
+        "patrols": patrols,
+        "registration": registration_panel(area),
+        "upcoming": upcoming,
+        "figures": month_figures(user, area, today=today),
+        "month": month_of(today),
+        "staff": grid_staff(area, on=today) if area.level == "grid" else None,
+    }
+    until = earliest(
+        requests.changes_at if requests else None,
+        patrols["changes_at"] if patrols else None,
+        upcoming["changes_at"] if upcoming else None,
+    )
+    return Kept(finish(panels) if finish else panels, until)
