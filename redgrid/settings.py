@@ -114,6 +114,8 @@ TEMPLATES = [
                 "redgrid.context_processors.site",
                 "notifications.context_processors.inbox",
             ],
+            # base.html's site header, kept per language and what it shows (redgrid/layout.py).
+            "libraries": {"layout": "redgrid.layout"},
         },
     },
 ]
