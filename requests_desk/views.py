@@ -676,7 +676,9 @@ def queue(request):
         qs = selectors.queue_filter(qs, **form.filters(), now=now)
         sort = form.cleaned_data["sort"] or "new"
     # The badges come from the same predicates as the filters, at the same `now`.
-    page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""), now=now)
+    page = selectors.queue_page(
+        qs, sort=sort, cursor=request.GET.get("after", ""), now=now, names=options.names
+    )
     params = request.GET.copy()
     params.pop("after", None)
     next_url = None

@@ -79,3 +79,42 @@ def test_the_bulk_dispatch_lists_a_new_department_at_once(client, world, make_re
     assert 'name="target"' in page and "新的部门" not in page
     DepartmentFactory(name="新的部门")
     assert "新的部门" in client.get("/requests/queue/").content.decode()
+
+
+def test_the_rows_names_are_the_joined_names_and_follow_every_rename(client, world, make_request):
+    from conftest import login_verified
+    from requests_desk.selectors import queue_page, requests_for
+
+    for grid in ("A1a", "A2b", "A1b"):
+        make_request(grid=grid)
+    user = world.users.street_staff
+
+    def shown():
+        return {
+            row.code: (row.category_name, row.category_name_en, row.grid_name, row.community_name)
+            for row in queue_page(requests_for(user), page_size=100).rows
+        }
+
+    joined = {
+        code: (category, category_en, grid, community)
+        for code, category, category_en, grid, community in requests_for(user).values_list(
+            "code", "category__name", "category__name_en", "grid__name", "community__name"
+        )
+    }
+    assert shown() == joined and len(joined) == 3
+    login_verified(client, user)
+    assert "A1a网格" in client.get("/requests/queue/").content.decode()
+    AreaGrid.objects.filter(pk=world.grids["A1a"].pk).update(name="改名的网格")
+    page = client.get("/requests/queue/").content.decode()
+    assert "改名的网格" in page and "A1a网格" not in page.split("<tbody>")[1]
+
+
+def test_a_name_missing_from_the_kept_maps_is_read(world, make_request):
+    from requests_desk.selectors import queue_page, requests_for
+
+    case = make_request(grid="A1a")
+    names = queue_options.row_names()
+    lacking = queue_options.RowNames(categories={}, grids={}, communities={})
+    (row,) = queue_page(requests_for(world.users.street_staff), names=lacking).rows
+    (expected,) = queue_page(requests_for(world.users.street_staff), names=names).rows
+    assert row == expected and row.code == case.code and row.grid_name == "A1a网格"
