@@ -609,6 +609,10 @@ class ActionForm(forms.Form):
         }
 
 
+# The unbound bulk dispatch field's HTML, per process, by language and departments listed.
+_TARGET_HTML: dict[tuple, str] = {}
+
+
 class BulkDispatchForm(forms.Form):
     target = forms.ChoiceField(label=_("Dispatch the selected requests to"))
 
@@ -618,7 +622,8 @@ class BulkDispatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         if departments is None:
             departments = active_departments().values_list("pk", "name")
-        names = {f"department:{pk}": name for pk, name in departments}
+        self._departments = tuple(departments)
+        names = {f"department:{pk}": name for pk, name in self._departments}
         self.fields["target"].choices = [
             ("", _("Choose…")),
             (
@@ -633,6 +638,20 @@ class BulkDispatchForm(forms.Form):
                 list(names.items()),
             ),
         ]
+
+    def target_html(self) -> SafeString:
+        """The target field as field_html shows it; an unbound form's again from _TARGET_HTML,
+        under the language and the departments it lists."""
+        if self.is_bound:
+            return field_html(self["target"])
+        key = (get_language(), self._departments)
+        html = _TARGET_HTML.get(key)
+        if html is None:
+            html = field_html(self["target"])
+            if len(_TARGET_HTML) >= FIELDS_HTML_MAX:
+                _TARGET_HTML.clear()
+            _TARGET_HTML[key] = html
+        return mark_safe(html)
 
     @cached_property
     def departments(self) -> dict:
