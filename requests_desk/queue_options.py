@@ -138,7 +138,7 @@ def _values(wanted: list[tuple[_Kept, Hashable, Callable[[], Any]]]) -> list[Any
         after = marks_read(*_marks_sql()) or marks
         for i in read:
             kept, key, _reader = wanted[i]
-            if after[kept.mark] == marks[kept.mark]:
+            if marks[kept.mark] is not None and after[kept.mark] == marks[kept.mark]:
                 kept.keep(marks[kept.mark], key, values[i])
     return values
 
