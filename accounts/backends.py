@@ -12,6 +12,8 @@ from functools import cache
 from django.apps import apps
 from django.contrib.auth.backends import ModelBackend
 
+from accounts import session_user
+
 _ACTIONS = ("view", "add", "change", "delete")
 
 
@@ -34,6 +36,14 @@ class RolePermissionBackend(ModelBackend):
         excepted). Django calls this from authenticate() and from get_user(), so a session of an
         account that lost its role or was deactivated ends on its next request."""
         return bool(getattr(user, "may_sign_in", False))
+
+    def get_user(self, user_id):
+        """The session's user, read with their permissions and what apps asked to read with them
+        in one statement (accounts.session_user); as ModelBackend on other databases."""
+        if not session_user.supported():
+            return super().get_user(user_id)
+        user = session_user.user_load(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_group_permissions(self, user_obj, obj=None):
         permissions = set(super().get_group_permissions(user_obj, obj))

@@ -25,25 +25,40 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connection, models
 
 T = TypeVar("T")
 
 
-def table_mark(*tables: type[models.Model]) -> str | None:
-    if connection.vendor != "postgresql":
-        return None
+def table_mark_sql(*tables: type[models.Model]) -> str:
+    """`table_mark` of `tables` as an SQL expression, to read with other marks (`marks_read`)."""
     parts = [
         f"(SELECT coalesce(string_agg(ctid::text || xmin::text, ','), '') "
         f"FROM {connection.ops.quote_name(model._meta.db_table)})"
         for model in tables
     ]
+    return "md5(concat_ws('|', " + ", ".join(parts) + "))"
+
+
+def table_mark(*tables: type[models.Model]) -> str | None:
+    if connection.vendor != "postgresql":
+        return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT md5(concat_ws('|', " + ", ".join(parts) + "))")
+        cursor.execute("SELECT " + table_mark_sql(*tables))
         mark: str = cursor.fetchone()[0]
         return mark
+
+
+def marks_read(*expressions: str) -> tuple[Any, ...] | None:
+    """Several marks (`table_mark_sql`, a row mark's scalar subquery) in one statement, in the
+    order given; None without marks (SpatiaLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(expressions))
+        return tuple(cursor.fetchone())
 
 
 def row_mark(sql: str) -> int | None:

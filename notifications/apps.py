@@ -19,3 +19,19 @@ class NotificationsConfig(AppConfig):
         from notifications.account_channels import register
 
         register()
+        # The bell's count, read with the session's user (notifications.context_processors).
+        from accounts.session_user import read_with_user
+        from notifications.models import Notification
+
+        column = {
+            name: Notification._meta.get_field(name).column
+            for name in ("recipient", "channel", "read_at")
+        }
+        read_with_user(
+            "inbox_unread",
+            # notifications.selectors.unread_count, on the (recipient, channel, read_at) index.
+            f"SELECT count(*) FROM {Notification._meta.db_table} "
+            f"WHERE {column['recipient']} = {{user}} "
+            f"AND {column['channel']} = '{Notification.Channel.INBOX.value}' "
+            f"AND {column['read_at']} IS NULL",
+        )

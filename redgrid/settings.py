@@ -114,6 +114,8 @@ TEMPLATES = [
                 "redgrid.context_processors.site",
                 "notifications.context_processors.inbox",
             ],
+            # base.html's site header, kept per language and what it shows (redgrid/layout.py).
+            "libraries": {"layout": "redgrid.layout"},
         },
     },
 ]
@@ -397,6 +399,8 @@ if REDGRID_HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_AGE = env_int("REDGRID_SESSION_SECONDS", 8 * 3600)
+# Django's database sessions, read with one fixed statement instead of the ORM (issue 17).
+SESSION_ENGINE = "accounts.sessions"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Logging: never log personal data (the privacy app's filter masks phone and ID numbers) -------

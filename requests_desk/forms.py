@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django import forms
@@ -18,6 +19,7 @@ from grids.models import AreaGrid, Community
 from requests_desk import flow
 from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
+from requests_desk.queue_options import QueueOptions
 from requests_desk.selectors import active_subclass, categories_tree
 
 PHONE_PATTERN = MOBILE_PHONE.pattern
@@ -413,8 +415,11 @@ class QueueFilterForm(forms.Form):
         choices=[("new", _("newest first")), ("old", _("oldest first")), ("due", _("due soonest"))],
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, options: QueueOptions | None = None, **kwargs):
+        """`options`: the option lists the queue page read for `user` (queue_options, kept per
+        process behind their marks); without them they are read when the form is rendered."""
         super().__init__(*args, **kwargs)
+        self._options = options
         # Names for the select, not a boundary per option (a city has a thousand grids).
         self.fields["grid"].queryset = scope_queryset(
             AreaGrid.objects.current().only("id", "code", "name"), user
@@ -429,16 +434,20 @@ class QueueFilterForm(forms.Form):
         )
 
     @cached_property
-    def _category_rows(self) -> list[tuple]:
-        return list(
+    def _category_rows(self) -> tuple[tuple, ...]:
+        if self._options is not None:
+            return self._options.categories
+        return tuple(
             self.fields["category"].queryset.values_list(
                 "pk", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
             )
         )
 
     @cached_property
-    def _grid_rows(self) -> list[tuple]:
-        return list(self.fields["grid"].queryset.values_list("pk", "name", "code"))
+    def _grid_rows(self) -> tuple[tuple, ...]:
+        if self._options is not None:
+            return self._options.grids
+        return tuple(self.fields["grid"].queryset.values_list("pk", "name", "code"))
 
     def fields_html(self) -> SafeString:
         """Every field as templates/field.html shows it (core.forms_renderer.field_html), each
@@ -450,7 +459,7 @@ class QueueFilterForm(forms.Form):
                 (name, tuple(getlist(name)) if getlist else self.data.get(name))
                 for name in self.fields
             )
-            rows = (tuple(self._category_rows), tuple(self._grid_rows))
+            rows = (self._category_rows, self._grid_rows)
             key = (get_language(), submitted, rows)
             html = _FIELDS_HTML.get(key)
             if html is not None:
@@ -601,12 +610,21 @@ class ActionForm(forms.Form):
         }
 
 
+# The unbound bulk dispatch field's HTML, per process, by language and departments listed.
+_TARGET_HTML: dict[tuple, str] = {}
+
+
 class BulkDispatchForm(forms.Form):
     target = forms.ChoiceField(label=_("Dispatch the selected requests to"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, departments: Sequence[tuple] | None = None, **kwargs):
+        """`departments`: the active departments' (pk, name), as the queue page read them
+        (queue_options); else read here."""
         super().__init__(*args, **kwargs)
-        self.departments = {f"department:{d.pk}": d for d in active_departments()}
+        if departments is None:
+            departments = active_departments().values_list("pk", "name")
+        self._departments = tuple(departments)
+        names = {f"department:{pk}": name for pk, name in self._departments}
         self.fields["target"].choices = [
             ("", _("Choose…")),
             (
@@ -618,9 +636,28 @@ class BulkDispatchForm(forms.Form):
             ),
             (
                 _("Functional departments"),
-                [(value, d.name) for value, d in self.departments.items()],
+                list(names.items()),
             ),
         ]
+
+    def target_html(self) -> SafeString:
+        """The target field as field_html shows it; an unbound form's again from _TARGET_HTML,
+        under the language and the departments it lists."""
+        if self.is_bound:
+            return field_html(self["target"])
+        key = (get_language(), self._departments)
+        html = _TARGET_HTML.get(key)
+        if html is None:
+            html = field_html(self["target"])
+            if len(_TARGET_HTML) >= FIELDS_HTML_MAX:
+                _TARGET_HTML.clear()
+            _TARGET_HTML[key] = html
+        return mark_safe(html)
+
+    @cached_property
+    def departments(self) -> dict:
+        """ "department:<pk>" → the active Department (read when a dispatch is made)."""
+        return {f"department:{d.pk}": d for d in active_departments()}
 
     def params_for(self, case) -> dict:
         """The keyword arguments of flow.transition's dispatch of `case`."""

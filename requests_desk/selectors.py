@@ -20,8 +20,8 @@ from core import prepared
 from core.change_marks import MarkedValue
 from core.periods import local_midnight
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
-from grids.models import Community
-from requests_desk import public
+from grids.models import AreaGrid, Community
+from requests_desk import public, queue_options
 from requests_desk.conf import conf
 from requests_desk.models import (
     Category,
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from accounts.models import User
-    from grids.models import AreaGrid
 
 QUEUE_SORTS = {
     "new": ("-created_at", "-id"),
@@ -232,7 +231,9 @@ def queue_filter(
 
 
 # What a queue row shows (requests_desk/queue_rows.py) and the keyset columns: one tuple per row
-# (QueueRow), no model instances, no grid or community boundary, no reporter fields decrypted.
+# (QueueRow), no model instances, no grid or community boundary, no reporter fields decrypted, and
+# no join: the category's, grid's and community's names come from queue_options' maps (joining
+# three tables cost PostgreSQL more planning than the query's run; issue 17).
 QUEUE_ROW_FIELDS = (
     "id",
     "code",
@@ -243,17 +244,14 @@ QUEUE_ROW_FIELDS = (
     "extension_requested_until",
     "reopen_requested_at",
     "grid_id",
-    "category__name",
-    "category__name_en",
-    "grid__name",
-    "community__name",
+    "category_id",
+    "community_id",
     "due_calendar_missing",
 )
-STAGE, DUE_AT = QUEUE_ROW_FIELDS.index("stage"), QUEUE_ROW_FIELDS.index("due_at")
 
 
 class QueueRow(NamedTuple):
-    """One row of the queue page: QUEUE_ROW_FIELDS but the last, then the badges' flags."""
+    """One row of the queue page: its columns and names, then the badges' flags."""
 
     id: int
     code: str
@@ -273,6 +271,35 @@ class QueueRow(NamedTuple):
     flag_calendar_missing: bool
 
 
+def _names_completed(names: queue_options.RowNames, read: list[tuple]) -> queue_options.RowNames:
+    """`names` with those of the rows' categories, grids and communities it lacks (written after
+    its marks were read), read from the database."""
+    categories = {row[9] for row in read} - names.categories.keys()
+    grids = {row[8] for row in read if row[8] is not None} - names.grids.keys()
+    communities = {row[10] for row in read} - names.communities.keys()
+    if not (categories or grids or communities):
+        return names
+    return queue_options.RowNames(
+        categories={
+            **names.categories,
+            **{
+                pk: (name, name_en)
+                for pk, name, name_en in Category.objects.filter(pk__in=categories).values_list(
+                    "pk", "name", "name_en"
+                )
+            },
+        },
+        grids={
+            **names.grids,
+            **dict(AreaGrid.objects.filter(pk__in=grids).values_list("pk", "name")),
+        },
+        communities={
+            **names.communities,
+            **dict(Community.objects.filter(pk__in=communities).values_list("pk", "name")),
+        },
+    )
+
+
 def queue_page(
     qs: QuerySet[Any],
     *,
@@ -280,12 +307,14 @@ def queue_page(
     cursor: str = "",
     page_size: int | None = None,
     now: datetime.datetime | None = None,
+    names: queue_options.RowNames | None = None,
 ) -> QueuePage:
     """One page of the queue by keyset pagination on (sort column, id): constant time on deep
     pages (no OFFSET), a fixed number of queries whatever the data size. The rows are QueueRow
     tuples; their overdue, nearly-due and calendar-missing flags are the predicates of
     overdue_q, nearly_due_q and calendar_missing_q at `now` (the filters'), applied to the
-    row's columns (requests_desk.models.is_overdue…)."""
+    row's columns (requests_desk.models.is_overdue…). `names`: the rows' names as the caller
+    read them with the page's options (queue_options), else read here."""
     now = now or timezone.now()
     page_size = page_size or conf.QUEUE_PAGE_SIZE
     if sort not in QUEUE_SORTS:
@@ -306,19 +335,44 @@ def queue_page(
         after = Q(lookup(Tuple(F(column), F("id")), decoded))
         qs = qs.filter(after | Q(**{f"{column}__isnull": True}) if nulls_last else after)
     ordering = queue_ordering(sort)
-    # Tuples of the columns a row shows (names joined, not the shapes: parsing each row's grid
-    # and community boundary cost more than the rest of the page), not model instances (issue 17).
-    read = qs.order_by(*ordering).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1]
+    # Tuples of the columns a row shows (not model instances, not the shapes: parsing each row's
+    # grid and community boundary cost more than the rest of the page; issue 17).
+    read = list(qs.order_by(*ordering).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1])
+    if names is None:
+        names = queue_options.row_names()
+    names = _names_completed(names, read)
     rows = [
-        QueueRow._make(
-            (
-                *values,
-                is_overdue(values[STAGE], values[DUE_AT], now),
-                is_nearly_due(values[STAGE], values[DUE_AT], now),
-                is_calendar_missing(values[STAGE], calendar_missing),
-            )
+        QueueRow(
+            id,
+            code,
+            stage,
+            source,
+            created_at,
+            due_at,
+            extension_requested_until,
+            reopen_requested_at,
+            grid_id,
+            *names.categories[category_id],
+            names.grids[grid_id] if grid_id is not None else None,
+            names.communities[community_id],
+            is_overdue(stage, due_at, now),
+            is_nearly_due(stage, due_at, now),
+            is_calendar_missing(stage, calendar_missing),
         )
-        for *values, calendar_missing in read
+        for (
+            id,
+            code,
+            stage,
+            source,
+            created_at,
+            due_at,
+            extension_requested_until,
+            reopen_requested_at,
+            grid_id,
+            category_id,
+            community_id,
+            calendar_missing,
+        ) in read
     ]
     next_cursor = None
     if len(rows) > page_size:

@@ -32,6 +32,7 @@ from requests_desk import (
     pending,
     proof,
     public,
+    queue_options,
     queue_rows,
     selectors,
     services,
@@ -686,7 +687,9 @@ staff_required = access.staff_required(permission="requests_desk.view_request")
 @staff_required
 def queue(request):
     """The jurisdiction-scoped queue: filters, sort, keyset pagination, bulk dispatch."""
-    form = QueueFilterForm(request.GET or {"stage": "open"}, user=request.user)
+    # The option lists (filters, bulk dispatch): one statement reads their marks (queue_options).
+    options = queue_options.options_for(request.user)
+    form = QueueFilterForm(request.GET or {"stage": "open"}, user=request.user, options=options)
     now = timezone.now()
     qs = selectors.requests_for(request.user)
     sort = "new"
@@ -694,7 +697,9 @@ def queue(request):
         qs = selectors.queue_filter(qs, **form.filters(), now=now)
         sort = form.cleaned_data["sort"] or "new"
     # The badges come from the same predicates as the filters, at the same `now`.
-    page = selectors.queue_page(qs, sort=sort, cursor=request.GET.get("after", ""), now=now)
+    page = selectors.queue_page(
+        qs, sort=sort, cursor=request.GET.get("after", ""), now=now, names=options.names
+    )
     params = request.GET.copy()
     params.pop("after", None)
     next_url = None
@@ -719,7 +724,9 @@ def queue(request):
             "rows_html": mark_safe(queue_rows.rows_html(page.rows, pick=may_dispatch)),
             "next_url": next_url,
             "first_url": "?" + params.urlencode(),
-            "bulk_form": BulkDispatchForm() if may_dispatch else None,
+            "bulk_form": BulkDispatchForm(departments=options.departments)
+            if may_dispatch
+            else None,
             "open_stages": Stage.OPEN,
         },
     )

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils.html import json_script
 
-from core.change_marks import table_mark
+from core.change_marks import marks_read, table_mark, table_mark_sql
 from core.raw_json import RawJSON
 from core.raw_json import json_script as raw_json_script
 
@@ -37,6 +37,14 @@ def test_the_mark_moves_with_every_write(world):
     assert saved not in (start, inserted, updated)
     place.delete()
     assert mark() not in (start, inserted, updated, saved)
+
+
+def test_marks_read_in_one_statement_are_the_marks(world, django_assert_num_queries):
+    from grids.models import AreaGrid, KeyPlace
+
+    with django_assert_num_queries(1):
+        both = marks_read(table_mark_sql(AreaGrid), table_mark_sql(KeyPlace, AreaGrid), "1")
+    assert both == (table_mark(AreaGrid), table_mark(KeyPlace, AreaGrid), 1)
 
 
 def _postgis_geojson(wkt):
