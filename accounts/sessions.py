@@ -1,4 +1,4 @@
-"""Django's database sessions (settings.SESSION_ENGINE), read with one prepared-once statement.
+"""Django's database sessions (settings.SESSION_ENGINE), read with one fixed statement.
 
 Every signed-in page reads its session first. Django's store builds that read through the ORM —
 a queryset, its compilation and a model instance, about a third of a millisecond for a
