@@ -152,6 +152,13 @@ if IS_POSTGIS and DB_SERVER_SIDE_BINDING:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 2)
     )
+# PostgreSQL's JIT compiles a query once its estimated cost passes jit_above_cost: for the Open311
+# list (a LIMIT over a long window, estimated high, run in 20 ms) compiling took 60 ms of its 80
+# (docs/benchmarks.md, issue 17). Every query here is short; off unless DB_JIT=1.
+DB_JIT = env_bool("DB_JIT", False)
+if IS_POSTGIS and not DB_JIT:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 # The few hot reads that name their columns and take plain values (core.prepared: the status
 # page's change mark and data) are prepared on their connection whatever the setting above says.
 # Off only behind a pooler that does not track protocol-level prepared statements

@@ -24,7 +24,8 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 if IS_POSTGIS:  # noqa: F405
     # Lets the test runner TRUNCATE the append-only audit log between browser tests (only that;
     # row updates and deletes stay refused). See privacy/migrations/0003.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c redgrid.audit_maintenance=on"  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c redgrid.audit_maintenance=on").strip()
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing root
 
 # Parallel test workers (pytest-xdist) each get their own Redis database for the cache: tests clear
