@@ -4,9 +4,10 @@ kept per process behind their change marks (issue 17).
 
 Each option list was a query on every queue page (three), and the rows' names were three joins
 that cost PostgreSQL more time planning the rows' query than running it. Now one statement reads
-the marks: the boundaries' trigger-moved mark (grids 0004: every write to streets, communities,
-grids) and the `table_mark` of the categories and of the departments (small tables); a list is
-read again only when its mark moved. The option grids are kept per jurisdiction
+the marks: the trigger-moved marks of the boundaries (grids 0004: every write to streets,
+communities, grids) and of the categories (requests_desk 0014, the one the submission reads) and
+the `table_mark` of the departments (a small table); a list is read again only when its mark
+moved. The option grids are kept per jurisdiction
 (`jurisdiction_of(user)`), so a user is only ever given the grids of their own jurisdiction; the
 name maps hold every grid and community (a row only shows the name of its own). Rows are tuples
 (no model instance is shared between requests). Without marks (SpatiaLite) every list is read
@@ -25,7 +26,7 @@ from core.change_marks import marks_read, table_mark_sql
 from grids.jurisdiction import jurisdiction_of, scope_queryset
 from grids.locate import MARK_SQL as BOUNDARIES_MARK_SQL
 from grids.models import AreaGrid, Community
-from requests_desk.models import Category, Department
+from requests_desk.models import CATEGORIES_MARK_SQL, Category, Department
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -88,7 +89,7 @@ CATEGORIES, BOUNDARIES, DEPARTMENTS = 0, 1, 2
 @functools.cache
 def _marks_sql() -> tuple[str, ...]:
     """The marks: of the categories, the boundaries, the departments (CATEGORIES…)."""
-    return (table_mark_sql(Category), BOUNDARIES_MARK_SQL, table_mark_sql(Department))
+    return (CATEGORIES_MARK_SQL, BOUNDARIES_MARK_SQL, table_mark_sql(Department))
 
 
 class _Kept:

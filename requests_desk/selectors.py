@@ -24,6 +24,7 @@ from grids.models import AreaGrid, Community
 from requests_desk import public, queue_options
 from requests_desk.conf import conf
 from requests_desk.models import (
+    CATEGORIES_MARK_SQL,
     Category,
     Rating,
     Request,
@@ -76,9 +77,6 @@ def categories_tree() -> list[Category]:
     )
 
 
-# The categories' change mark (migration requests_desk 0014: triggers on the category table), as a
-# scalar subquery a caller may put into a statement it makes anyway (requests_desk.services).
-CATEGORIES_MARK_SQL = "(SELECT version FROM requests_desk_categories_mark)"
 _CATEGORY_FIELDS = tuple(f.attname for f in Category._meta.concrete_fields)
 
 

@@ -58,6 +58,7 @@ from requests_desk import flow, proof, texts
 from requests_desk.alerts import ALERTS_MARK_SQL, alerts_for_new_request, alerts_wanted
 from requests_desk.conf import conf
 from requests_desk.models import (
+    CATEGORIES_MARK_SQL,
     Category,
     Open311Client,
     Request,
@@ -70,7 +71,7 @@ from requests_desk.monthly import (
     monthly_figures_change,
 )
 from requests_desk.notices import HEADS_MARK_SQL, new_request_notices
-from requests_desk.selectors import CATEGORIES_MARK_SQL, active_subclass_at
+from requests_desk.selectors import active_subclass_at
 from requests_desk.uploads import photos_save
 
 if TYPE_CHECKING:
