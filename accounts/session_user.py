@@ -3,7 +3,7 @@
 Every staff page used to load the user, then their own and their groups' permissions (Django's
 ModelBackend: two queries at the first `has_perm`) and the bell's unread count (a third): four
 statements, each compiled by the ORM. Here the user's row, both permission lists and the values
-apps register with `read_with_user` are one prepared-once SQL statement (issue 17). Nothing is
+apps register with `read_with_user` are one SQL statement, built once per process (issue 17). Nothing is
 kept between requests, so a granted or revoked permission, a role change or a message read shows
 on the very next page, and no user ever gets another's answer.
 
@@ -20,10 +20,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from core.rows import Columns
+
 # name → SQL of a scalar subquery, "{user}" standing for the user's id column.
 _EXTRAS: dict[str, str] = {}
-# Built once per process (and again when an extra is registered): (sql, attnames, converters).
-_statement: tuple[str, list[str], list[tuple[int, list]]] | None = None
+# Built once per process (and again when an extra is registered): (sql, the user's columns).
+_statement: tuple[str, Columns] | None = None
 
 # The attribute the extras are left in on a user read by `user_load`.
 EXTRAS_ATTRIBUTE = "session_extras"
@@ -59,16 +61,15 @@ def _permission_names(source: str, permission_id: str, where: str) -> str:
     )
 
 
-def _build() -> tuple[str, list[str], list[tuple[int, list]]]:
-    connection = connections[DEFAULT_DB_ALIAS]
+def _build() -> tuple[str, Columns]:
     user_model = get_user_model()
     meta = user_model._meta
-    fields = list(meta.concrete_fields)
+    user_columns = Columns(user_model)
     user_id = f"u.{_quote(meta.pk.column)}"
     # Django's many-to-many tables: the user's own permissions, their groups, the groups'.
     own, member = meta.get_field("user_permissions"), meta.get_field("groups")
     granted = Group._meta.get_field("permissions")
-    columns = [f"u.{_quote(f.column)}" for f in fields]
+    columns = [user_columns.select("u")]
     columns.append(
         _permission_names(
             f"{_quote(own.m2m_db_table())} o",
@@ -86,16 +87,7 @@ def _build() -> tuple[str, list[str], list[tuple[int, list]]]:
     )
     columns.extend(f"({sql.format(user=user_id)})" for sql in _EXTRAS.values())
     sql = f"SELECT {', '.join(columns)} FROM {_quote(meta.db_table)} u WHERE {user_id} = %s"
-    # Values as the ORM would give them (none of the user's fields converts today).
-    converters = [
-        (i, converter)
-        for i, f in enumerate(fields)
-        if (
-            converter := f.get_db_converters(connection)
-            + connection.ops.get_db_converters(f.get_col(meta.db_table))
-        )
-    ]
-    return sql, [f.attname for f in fields], converters
+    return sql, user_columns
 
 
 def supported() -> bool:
@@ -110,18 +102,14 @@ def user_load(user_id: Any) -> Any:
     connection = connections[DEFAULT_DB_ALIAS]
     if _statement is None:
         _statement = _build()
-    sql, attnames, converters = _statement
+    sql, user_columns = _statement
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    count = len(attnames)
-    values = list(row[:count])
-    for i, functions in converters:
-        for function in functions:
-            values[i] = function(values[i], None, connection)
-    user = get_user_model().from_db(DEFAULT_DB_ALIAS, attnames, values)
+    count = len(user_columns)
+    user = user_columns.build(row[:count])
     own, grouped = row[count], row[count + 1]
     if not user.is_superuser:
         # ModelBackend._get_permissions' caches, as its two queries would have filled them

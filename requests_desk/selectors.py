@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from core import prepared
 from core.change_marks import MarkedValue
 from core.periods import local_midnight
+from core.rows import Columns
 from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
 from grids.models import AreaGrid, Community
 from requests_desk import public, queue_options
@@ -511,46 +512,12 @@ def _status_mark_sql() -> str:
 STATUS_MARK_SQL = _status_mark_sql()
 
 
-class _Columns:
-    """Instances of `model` with only the fields `names` loaded, built from raw column values
-    converted as the ORM converts them (decryption, geometry, JSON): for the prepared statements
-    of the status page, which the ORM cannot prepare (core.prepared)."""
-
-    def __init__(self, model: type, names: tuple[str, ...]):
-        self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if f.attname in names]
-        missing = set(names) - {f.attname for f in self.fields}
-        assert not missing, missing
-        self.names = [f.attname for f in self.fields]
-        self._converters: list | None = None
-
-    def select(self, alias: str) -> str:
-        return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
-
-    def build(self, values: Sequence[Any]) -> Any:
-        if self._converters is None:
-            converters = []
-            for index, f in enumerate(self.fields):
-                col = f.get_col(self.model._meta.db_table)
-                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-                if found:
-                    converters.append((index, found, col))
-            self._converters = converters
-        values = list(values)
-        for index, found, col in self._converters:
-            value = values[index]
-            for convert in found:
-                value = convert(value, col, connection)
-            values[index] = value
-        return self.model.from_db(connection.alias, self.names, values)
-
-
 # What the status page reads of a request (requests_desk.public, proof.secret_matches, the status
 # template) and of its relations — its category and that one's parent, its community's name, its
 # rating — in one prepared statement, and its public timeline (with the photos of the replies on a
 # listed request) in another: planning the ORM's join took 4 times running it, and building its
 # querysets most of the page's Python time (issue 17).
-_STATUS_REQUEST = _Columns(
+_STATUS_REQUEST = Columns(
     Request,
     (
         "id",
@@ -578,13 +545,13 @@ _STATUS_REQUEST = _Columns(
 # The point is read as two numbers: a prepared statement returning the geometry type would fail
 # once the PostGIS extension is re-created (a restore) until the process restarts.
 _LOCATION = Request._meta.get_field("location")
-_STATUS_CATEGORY = _Columns(
+_STATUS_CATEGORY = Columns(
     Category, ("id", "code", "name", "limit_amount", "limit_unit", "parent_id")
 )
-_STATUS_PARENT = _Columns(Category, ("id", "name"))
-_STATUS_COMMUNITY = _Columns(Community, ("id", "name"))
-_STATUS_RATING = _Columns(Rating, ("id", "request_id", "overall"))
-_STATUS_EVENT = _Columns(
+_STATUS_PARENT = Columns(Category, ("id", "name"))
+_STATUS_COMMUNITY = Columns(Community, ("id", "name"))
+_STATUS_RATING = Columns(Rating, ("id", "request_id", "overall"))
+_STATUS_EVENT = Columns(
     RequestEvent, ("id", "request_id", "action", "to_stage", "message", "note", "created_at")
 )
 
@@ -623,11 +590,11 @@ def _status_sql() -> tuple[str, str]:
 _STATUS_SQL: tuple[str, str] | None = None
 
 
-def _split(row: tuple, *parts: _Columns) -> list[tuple]:
+def _split(row: tuple, *parts: Columns) -> list[tuple]:
     out, start = [], 0
     for part in parts:
-        out.append(row[start : start + len(part.names)])
-        start += len(part.names)
+        out.append(row[start : start + len(part)])
+        start += len(part)
     return out
 
 
