@@ -30,12 +30,13 @@ _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 MESSAGES_COOKIE = "messages"
 
 
-def anonymous_plain_get(request: HttpRequest) -> bool:
+def anonymous_plain_get(request: HttpRequest, *, query_in_key: bool = False) -> bool:
     """Whether the answer to `request` can be the same as every other anonymous visitor's: a GET
-    without a query string from a browser with no session and no pending flash messages."""
+    without a query string from a browser with no session and no pending flash messages. With
+    `query_in_key` (the caller's key holds the query string) a query string is allowed."""
     return (
         request.method == "GET"
-        and not request.META.get("QUERY_STRING")
+        and (query_in_key or not request.META.get("QUERY_STRING"))
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
         and not getattr(request, "htmx", False)

@@ -235,9 +235,4 @@ def anonymous_get(request: HttpRequest) -> bool:
     """Whether the list page `request` asks for is what every anonymous visitor sending the same
     query string sees (core.page_cache.anonymous_plain_get, the query string allowed: it is in the
     key)."""
-    return (
-        request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and page_cache.MESSAGES_COOKIE not in request.COOKIES
-        and not getattr(request, "htmx", False)
-    )
+    return page_cache.anonymous_plain_get(request, query_in_key=True)
