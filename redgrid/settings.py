@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Django's cookie-then-session message storage, building its cookie signer only when used.
+MESSAGE_STORAGE = "core.messages.MessageStorage"
+
 ROOT_URLCONF = "redgrid.urls"
 # Widgets render through TEMPLATES: templates/django/forms/widgets/select_option.html shows an empty
 # choice as 请选择 ("Please choose") instead of Django's "---------" in every select (admin too).
@@ -221,8 +224,9 @@ STORAGES = {
     # Production and `make run`: hashed file names (collectstatic writes a manifest) and
     # compressed copies; WhiteNoise serves hashed files with a far-future Cache-Control
     # ("immutable", ten years), so a browser fetches a changed file under its new name only.
+    # redgrid.storage.StaticFilesStorage is WhiteNoise's, remembering each name's URL.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "redgrid.storage.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

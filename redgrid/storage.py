@@ -1,5 +1,5 @@
 """The default file storage: Django's FileSystemStorage that leaves nothing behind when a write
-fails.
+fails; the static files' storage, which remembers the URLs it has given.
 
 Django creates the file before it writes the content; when the disk fills up (or the volume goes
 away) during the write, the half-written file stays. A failed save here removes the file it
@@ -11,6 +11,7 @@ import contextlib
 import os
 
 from django.core.files.storage import FileSystemStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class CleanFileSystemStorage(FileSystemStorage):
@@ -28,3 +29,31 @@ class CleanFileSystemStorage(FileSystemStorage):
                 with contextlib.suppress(OSError):
                     os.remove(path)
             raise
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """WhiteNoise's hashed, compressed static files, with each name's URL worked out once per
+    process: `{% static %}` looked the name up in the manifest and quoted and joined the URL
+    every time, ≈ 0.03 ms per tag and 5–8 tags per page (issue 17). The manifest is read when
+    the process starts and changes only through collectstatic (post_process), which forgets
+    what was remembered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls: dict[str, str] = {}
+
+    def url(self, name, force=False):
+        if force:
+            return super().url(name, force)
+        try:
+            return self._urls[name]
+        except KeyError:
+            url = self._urls[name] = super().url(name)
+            return url
+
+    def post_process(self, *args, **kwargs):
+        self._urls.clear()
+        try:
+            yield from super().post_process(*args, **kwargs)
+        finally:
+            self._urls.clear()

@@ -14,10 +14,14 @@ SCRIPT = r"""
 import re
 from django.conf import settings
 from django.test import Client
-assert settings.STORAGES["staticfiles"]["BACKEND"].endswith("CompressedManifestStaticFilesStorage")
+from django.contrib.staticfiles.storage import staticfiles_storage
+assert settings.STORAGES["staticfiles"]["BACKEND"] == "redgrid.storage.StaticFilesStorage"
 client = Client()
 page = client.get("/").content.decode()
 css = re.search(r'href="(/static/css/redgrid\.[0-9a-f]{12}\.css)"', page).group(1)
+# The URL is worked out once and given again from memory.
+assert staticfiles_storage._urls["css/redgrid.css"] == css
+assert css in client.get("/").content.decode()
 js = re.search(r'src="(/static/js/site\.[0-9a-f]{12}\.js)"', page).group(1)
 hashed = client.get(js, HTTP_ACCEPT_ENCODING="gzip")
 print("HASHED", hashed.status_code, hashed["Cache-Control"], hashed.get("Content-Encoding"))
@@ -63,3 +67,29 @@ def test_production_serves_hashed_static_files_with_far_future_caching(tmp_path)
     assert lines["HASHED"].endswith("gzip")
     assert lines["PLAIN"].startswith("200 ") and "immutable" not in lines["PLAIN"]
     assert lines["CSS"] == "200"
+
+
+def test_static_urls_are_remembered_until_collectstatic_runs_again(tmp_path, settings):
+    """The production storage remembers each name's URL; a name missing from the manifest fails
+    every time (nothing remembered), and post_process (collectstatic) forgets what was."""
+    import json
+
+    from redgrid.storage import StaticFilesStorage
+
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"paths": {"a.css": "a.0123456789ab.css"}, "version": "1.1", "hash": "x"})
+    )
+    storage = StaticFilesStorage(location=str(tmp_path), base_url="/static/")
+    assert storage.url("a.css") == "/static/a.0123456789ab.css"
+    storage.hashed_files["a.css"] = "a.ba9876543210.css"
+    assert storage.url("a.css") == "/static/a.0123456789ab.css"  # remembered
+    for _ in range(2):
+        try:
+            storage.url("missing.css")
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("a name missing from the manifest must fail")
+    assert "missing.css" not in storage._urls
+    list(storage.post_process({}, dry_run=True))
+    assert storage._urls == {}
