@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db import connection
+
+from core import prepared
+from core.rows import Columns
 from notifications.models import Notification, NotificationPreference
 from notifications.registry import CHANNELS, KINDS, channels_for
 
@@ -17,15 +21,33 @@ def unread_count(user: User) -> int:
     ).count()
 
 
-def unread_inbox(user: User, *, limit: int) -> tuple[list[Notification], int]:
-    """The user's newest `limit` unread inbox messages (inbox_for's order) and how many unread
-    messages they have in all (unread_count), in one query: each row carries the total."""
-    from django.db.models import Count, Window
+# What an inbox message shows (notifications/_message.html), read by `unread_inbox`.
+_SHOWN = ("id", "subject", "body", "message", "link", "urgent", "created_at", "read_at")
+_unread_statement: tuple[str, Columns] | None = None
 
-    rows = list(
-        inbox_for(user, unread_only=True).annotate(unread_total=Window(Count("id")))[:limit]
-    )
-    return rows, rows[0].unread_total if rows else 0
+
+def _unread_sql() -> tuple[str, Columns]:
+    global _unread_statement
+    if _unread_statement is None:
+        columns = Columns(Notification, _SHOWN)
+        table = connection.ops.quote_name(Notification._meta.db_table)
+        _unread_statement = (
+            f"SELECT {columns.select('n')}, count(*) OVER () FROM {table} n "
+            "WHERE n.recipient_id = %s AND n.channel = %s AND n.read_at IS NULL "
+            "ORDER BY n.created_at DESC, n.id DESC LIMIT %s",
+            columns,
+        )
+    return _unread_statement
+
+
+def unread_inbox(user: User, *, limit: int) -> tuple[list[Notification], int]:
+    """The user's newest `limit` unread inbox messages (inbox_for's order, with only the fields a
+    message shows) and how many unread messages they have in all (unread_count), in one prepared
+    statement: each row carries the total. Written as SQL because the dashboard asks on every
+    view and the ORM spent ≈ 1 ms building this query (issue 17)."""
+    sql, columns = _unread_sql()
+    rows = prepared.fetchall(sql, [user.pk, Notification.Channel.INBOX.value, limit])
+    return [columns.build(row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
 def inbox_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
