@@ -1,4 +1,4 @@
-"""redgrid.urls plus the two baseline views (bench.settings selects this module)."""
+"""redgrid.urls plus the baseline views (bench.settings selects this module)."""
 
 from django.urls import path
 
@@ -9,5 +9,6 @@ from redgrid.urls import urlpatterns as redgrid_urlpatterns
 urlpatterns = [
     path("bench/constant/", views.constant, name="bench-constant"),
     path("bench/insert/", views.insert, name="bench-insert"),
+    path("bench/signed-in/", views.signed_in, name="bench-signed-in"),
     *redgrid_urlpatterns,
 ]
