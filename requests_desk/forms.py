@@ -61,8 +61,22 @@ def community_choices():
     return [("", _("Choose the community…"))] + list(grouped.items())
 
 
+class _SharedFields(dict):
+    """A form's declared fields whose deepcopy is a shallow copy: BaseForm.__init__ deep-copies
+    its base_fields (every field, widget and choice list) so that an instance may change its
+    own; a form that changes none shares them."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class ReportForm(forms.Form):
-    """The resident's form: phone first, works without JavaScript (community + address)."""
+    """The resident's form: phone first, works without JavaScript (community + address).
+
+    A submitted form (bound) shares the class's fields rather than deep-copying them (a third
+    of the submission's form time, issue 17): no code changes a field or widget of this form
+    or of a subclass per instance — one that needs to must not be bound, or must copy the field
+    it changes first."""
 
     category = CategoryField(label=_("What is the problem?"))
     description = forms.CharField(
@@ -112,6 +126,17 @@ class ReportForm(forms.Form):
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Signed token of the photos kept while the form is shown again (requests_desk/pending.py).
     pending_photos = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            shared = type(self).__dict__.get("_shared_fields")
+            if shared is None:
+                shared = _SharedFields(self.base_fields)
+                type(self)._shared_fields = shared
+            # Read by BaseForm.__init__ as self.base_fields, then the class's again.
+            self.base_fields = shared
+        super().__init__(data, *args, **kwargs)
+        self.__dict__.pop("base_fields", None)
 
     def clean(self):
         cleaned = super().clean()
