@@ -105,22 +105,31 @@ def _fresh(values: tuple) -> list:
     return [copy.deepcopy(v) if isinstance(v, (list, dict)) else v for v in values]
 
 
-def _category(values: tuple, parent_values: tuple) -> Category:
-    """A new instance (no instance is shared between requests), its top class loaded."""
+def _category(row: tuple[tuple, tuple]) -> Category:
+    """A new instance (no instance is shared between requests), its top class loaded, from a
+    kept row (its values, its top class's); it remembers that row (active_subclass_at)."""
+    values, parent_values = row
     sub = Category.from_db("default", _CATEGORY_FIELDS, _fresh(values))
     parent = Category.from_db("default", _CATEGORY_FIELDS, _fresh(parent_values))
     Category.parent.field.set_cached_value(sub, parent)
+    sub._kept_row = row
     return sub
 
 
-def active_subclass_at(pk: int, mark: int) -> Category | None:
+def active_subclass_at(pk: int, mark: int, *, known: Category | None = None) -> Category | None:
     """The active sub-class `pk` as it is at the categories' `mark` (CATEGORIES_MARK_SQL, read
-    by the caller in its own statement), or None: exact, from the process's copy at that mark."""
+    by the caller in its own statement), or None: exact, from the process's copy at that mark.
+    `known`: the caller's instance of it, returned as it is when it was built from that very
+    copy's row (active_subclass with the copy of the same mark) rather than built again."""
     global _subclasses_last  # noqa: PLW0603 - the last copy, replaced whole
     rows = _subclasses.get(mark, timezone.localdate())
     _subclasses_last = (mark, rows)
     found = rows.get(pk)
-    return _category(*found) if found is not None else None
+    if found is None:
+        return None
+    if known is not None and getattr(known, "_kept_row", None) is found:
+        return known
+    return _category(found)
 
 
 def active_subclass(pk: int) -> Category | None:
@@ -131,7 +140,7 @@ def active_subclass(pk: int) -> Category | None:
     does not know (added or reactivated since) is asked of the database here."""
     last = _subclasses_last
     if last is not None and pk in last[1]:
-        return _category(*last[1][pk])
+        return _category(last[1][pk])
     return Category.objects.filter(pk=pk, parent__isnull=False, active=True).first()
 
 

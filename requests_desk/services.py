@@ -52,11 +52,13 @@ from core.uploads import photos_probe
 from grids import gazetteer
 from grids.locate import MARK_SQL, locate
 from grids.models import AreaGrid, Community
+from notifications.models import Notification
 from notifications.services import notifications_stored
 from privacy.crypto import blind_index
 from requests_desk import flow, proof, texts
 from requests_desk.alerts import ALERTS_MARK_SQL, alerts_for_new_request, alerts_wanted
 from requests_desk.conf import conf
+from requests_desk.inserts import PreparedInsert
 from requests_desk.models import (
     CATEGORIES_MARK_SQL,
     Category,
@@ -456,7 +458,7 @@ def request_create(
     )
     if marks.categories is not None:
         # The category as it is now (the form read it from the process's copy, or earlier).
-        category = active_subclass_at(category.pk, marks.categories)
+        category = active_subclass_at(category.pk, marks.categories, known=category)
         if category is None:
             raise ValidationError({"category": _("Choose a sub-class.")})
     street, community, grid = _place(point, community, address, mark=marks.boundaries)
@@ -528,6 +530,12 @@ def request_create(
     return case
 
 
+# The INSERTs of _store's one statement, their SQL built once per process.
+_REQUEST_INSERT = PreparedInsert(Request)
+_EVENT_INSERT = PreparedInsert(RequestEvent)
+_NOTICE_INSERT = PreparedInsert(Notification)
+
+
 def _store(case: Request, event: RequestEvent, marks: Marks) -> None:
     """Write a new request, its first timeline entry, the grid head's notice and its count in
     the monthly summary: in one statement when the request's id is known already (PostgreSQL,
@@ -546,8 +554,10 @@ def _store(case: Request, event: RequestEvent, marks: Marks) -> None:
             notice.save(force_insert=True)
         monthly_figures_add(case=case)
     else:
-        parts = [insert_sql([case]), insert_sql([event])]
-        if notices:
+        parts = [_REQUEST_INSERT.sql(case), _EVENT_INSERT.sql(event)]
+        if len(notices) == 1:
+            parts.append(_NOTICE_INSERT.sql(notices[0]))
+        elif notices:
             parts.append(insert_sql(notices))
         parts.append(monthly_figures_add_sql(case=case))
         try:
