@@ -1,5 +1,7 @@
-from collections.abc import Sequence
+import copy
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.gis.geos import Point
@@ -21,6 +23,9 @@ from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
 from requests_desk.queue_options import QueueOptions
 from requests_desk.selectors import active_subclass, categories_tree
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 PHONE_PATTERN = MOBILE_PHONE.pattern
 
@@ -375,6 +380,39 @@ _FIELDS_HTML: dict[tuple, str] = {}
 FIELDS_HTML_MAX = 256
 
 
+class _ScopedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose queryset `scope()` (the user's own rows) is built the first
+    time it is asked for: a form given its options (queue_options) and no chosen value never
+    asks (building it was a fifth of the queue filter form's set-up; issue 17)."""
+
+    scope: Callable[[], "QuerySet"] | None = None
+
+    def _get_queryset(self):
+        if self.scope is not None:
+            scope, self.scope = self.scope, None
+            self._queryset = scope()
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+
+class _SharedFields(dict):
+    """A form's base_fields whose deep copy (each form's own fields: BaseForm.__init__) copies
+    only the fields a form instance changes (`own`) and shares the others, which nothing changes
+    once the class is built: copying the stage, source and sort selects' translated choices was
+    half of the queue filter form's set-up (issue 17)."""
+
+    def __init__(self, fields: dict, own: set[str]):
+        super().__init__(fields)
+        self.own = frozenset(own)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {
+            name: copy.deepcopy(field, memo) if name in self.own else field
+            for name, field in self.items()
+        }
+
+
 class QueueFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Stage"),
@@ -389,7 +427,7 @@ class QueueFilterForm(forms.Form):
             "id", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
         ),
     )
-    grid = forms.ModelChoiceField(
+    grid = _ScopedChoiceField(
         label=_("Area grid"), required=False, queryset=AreaGrid.objects.none()
     )
     source = forms.ChoiceField(
@@ -420,8 +458,9 @@ class QueueFilterForm(forms.Form):
         process behind their marks); without them they are read when the form is rendered."""
         super().__init__(*args, **kwargs)
         self._options = options
-        # Names for the select, not a boundary per option (a city has a thousand grids).
-        self.fields["grid"].queryset = scope_queryset(
+        # Names for the select, not a boundary per option (a city has a thousand grids); built
+        # when a chosen grid is checked or the options are read without the page's rows.
+        self.fields["grid"].scope = lambda: scope_queryset(
             AreaGrid.objects.current().only("id", "code", "name"), user
         ).order_by("code")
         # The options of both selects from narrow rows, read when the form is rendered (the API
@@ -483,6 +522,10 @@ class QueueFilterForm(forms.Form):
         them, so a link and an API call with the same parameters give the same rows)."""
         data = self.cleaned_data
         return {name: data[name] for name in QUEUE_FILTERS}
+
+
+# Each form copies only the two selects it sets up (their queryset and choices).
+QueueFilterForm.base_fields = _SharedFields(QueueFilterForm.base_fields, own={"category", "grid"})
 
 
 def active_departments():

@@ -691,14 +691,17 @@ def queue(request):
     options = queue_options.options_for(request.user)
     form = QueueFilterForm(request.GET or {"stage": "open"}, user=request.user, options=options)
     now = timezone.now()
-    qs = selectors.requests_for(request.user)
-    sort = "new"
+    filters, sort = None, "new"
     if form.is_valid():
-        qs = selectors.queue_filter(qs, **form.filters(), now=now)
-        sort = form.cleaned_data["sort"] or "new"
+        filters, sort = form.filters(), form.cleaned_data["sort"] or "new"
     # The badges come from the same predicates as the filters, at the same `now`.
-    page = selectors.queue_page(
-        qs, sort=sort, cursor=request.GET.get("after", ""), now=now, names=options.names
+    page = selectors.queue_page_for(
+        request.user,
+        filters,
+        sort=sort,
+        cursor=request.GET.get("after", ""),
+        now=now,
+        names=options.names,
     )
     params = request.GET.copy()
     params.pop("after", None)
