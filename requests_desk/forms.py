@@ -667,8 +667,13 @@ class BulkDispatchForm(forms.Form):
         if departments is None:
             departments = active_departments().values_list("pk", "name")
         self._departments = tuple(departments)
+        # A callable: the choices are built when listed (rendered, checked), which the queue
+        # page's kept target_html does not do (building them was most of the form's set-up).
+        self.fields["target"].choices = self._target_choices
+
+    def _target_choices(self) -> list:
         names = {f"department:{pk}": name for pk, name in self._departments}
-        self.fields["target"].choices = [
+        return [
             ("", _("Choose…")),
             (
                 _("Units"),
