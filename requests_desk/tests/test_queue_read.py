@@ -179,3 +179,30 @@ def test_a_chosen_grid_is_checked_against_the_users_own_grids(world, categories)
     assert not form.is_valid() and "grid" in form.errors
     grids = set(QueueFilterForm({}, user=user).fields["grid"].queryset)
     assert mine in grids and theirs not in grids
+
+
+def test_the_rows_times_are_read_as_djangos_loader_reads_them():
+    """selectors._fetch reads timestamptz text with fromisoformat: the same values (and time
+    zone) as Django's loader; what fromisoformat does not read fails as Django's does."""
+    from django.db.utils import DataError
+
+    sql = (
+        "SELECT %s::timestamptz, '2026-04-15 10:00:00.5+08'::timestamptz, NULL::timestamptz,"
+        " '0099-01-01 00:00:00+00'::timestamptz, '2026-01-01 00:00:00.000001-03:30'::timestamptz,"
+        " '9999-12-31 23:59:59.999999+00'::timestamptz"
+    )
+    params = (datetime.datetime(2026, 4, 15, 10, 0, 0, 123456, tzinfo=SHANGHAI),)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        expected = cursor.fetchall()
+    (row,) = selectors._fetch(sql, params)
+    assert [row] == expected and row[2] is None
+    assert [getattr(v, "tzinfo", None) for v in row] == [
+        getattr(v, "tzinfo", None) for v in expected[0]
+    ]
+    for odd in ("infinity", "2026-01-01 00:00:00 BC"):
+        with pytest.raises(DataError), connection.cursor() as cursor:
+            cursor.execute("SELECT %s::timestamptz", [odd])
+            cursor.fetchall()
+        with pytest.raises(DataError):
+            selectors._fetch("SELECT %s::timestamptz", (odd,))
