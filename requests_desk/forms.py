@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.gis.geos import Point
+from django.forms.utils import ErrorDict
 from django.template.loader import render_to_string
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
@@ -493,13 +494,7 @@ class QueueFilterForm(forms.Form):
         followed by a newline; the same fields of a valid form again from _FIELDS_HTML."""
         key = None
         if self.is_bound and not self.errors:
-            getlist = getattr(self.data, "getlist", None)
-            submitted = tuple(
-                (name, tuple(getlist(name)) if getlist else self.data.get(name))
-                for name in self.fields
-            )
-            rows = (self._category_rows, self._grid_rows)
-            key = (get_language(), submitted, rows)
+            key = _fields_key(_submitted(self.data), self._category_rows, self._grid_rows)
             html = _FIELDS_HTML.get(key)
             if html is not None:
                 return mark_safe(html)
@@ -522,6 +517,70 @@ class QueueFilterForm(forms.Form):
         them, so a link and an API call with the same parameters give the same rows)."""
         data = self.cleaned_data
         return {name: data[name] for name in QUEUE_FILTERS}
+
+    @classmethod
+    def for_page(cls, data, *, user, options: QueueOptions) -> "QueueFilterForm | KeptFilterForm":
+        """The queue page's filter form: a KeptFilterForm when the submitted values' cleaned
+        values and fields' HTML are both kept, else a form (whose cleaned values are kept when
+        valid and without a chosen category or grid: then they are the submitted values', the
+        same each time)."""
+        submitted = _submitted(data)
+        cleaned = _CLEANED.get(submitted)
+        if cleaned is not None:
+            html = _FIELDS_HTML.get(_fields_key(submitted, options.categories, options.grids))
+            if html is not None:
+                return KeptFilterForm(cleaned, html)
+        form = cls(data, user=user, options=options)
+        if form.is_valid() and form.cleaned_data["category"] is form.cleaned_data["grid"] is None:
+            if len(_CLEANED) >= FIELDS_HTML_MAX:
+                _CLEANED.clear()
+            _CLEANED[submitted] = dict(form.cleaned_data)
+        return form
+
+
+def _submitted(data) -> tuple:
+    """The values submitted for each of the filter form's fields, as a key."""
+    getlist = getattr(data, "getlist", None)
+    return tuple(
+        (name, tuple(getlist(name)) if getlist else data.get(name))
+        for name in QueueFilterForm.base_fields
+    )
+
+
+def _fields_key(submitted: tuple, categories: tuple, grids: tuple) -> tuple:
+    """_FIELDS_HTML's key: the language, the submitted values, the option rows shown."""
+    return (get_language(), submitted, (categories, grids))
+
+
+# A valid filter form's cleaned values by the submitted values, per process, when they hold no
+# model instance (no category or grid chosen): plain values (text, days, flags) that validating
+# the same submitted values gives again. Emptied when full.
+_CLEANED: dict[tuple, dict] = {}
+
+
+class KeptFilterForm:
+    """What the queue page (view and template) asks of a valid QueueFilterForm, from the kept
+    cleaned values (_CLEANED) and fields' HTML (_FIELDS_HTML): no form is built or validated
+    (that was a tenth of the page's Python; issue 17)."""
+
+    is_bound = True
+
+    def __init__(self, cleaned: dict, html: str):
+        self.cleaned_data = dict(cleaned)
+        self._html = html
+
+    @property
+    def errors(self) -> ErrorDict:
+        return ErrorDict()
+
+    def is_valid(self) -> bool:
+        return True
+
+    def filters(self) -> dict:
+        return {name: self.cleaned_data[name] for name in QUEUE_FILTERS}
+
+    def fields_html(self) -> SafeString:
+        return mark_safe(self._html)
 
 
 # Each form copies only the two selects it sets up (their queryset and choices).

@@ -689,7 +689,9 @@ def queue(request):
     """The jurisdiction-scoped queue: filters, sort, keyset pagination, bulk dispatch."""
     # The option lists (filters, bulk dispatch): one statement reads their marks (queue_options).
     options = queue_options.options_for(request.user)
-    form = QueueFilterForm(request.GET or {"stage": "open"}, user=request.user, options=options)
+    form = QueueFilterForm.for_page(
+        request.GET or {"stage": "open"}, user=request.user, options=options
+    )
     now = timezone.now()
     filters, sort = None, "new"
     if form.is_valid():

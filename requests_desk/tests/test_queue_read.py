@@ -5,6 +5,7 @@ it sets up and checks a chosen grid against the user's own grids."""
 
 import datetime
 import itertools
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -206,3 +207,61 @@ def test_the_rows_times_are_read_as_djangos_loader_reads_them():
             cursor.fetchall()
         with pytest.raises(DataError):
             selectors._fetch("SELECT %s::timestamptz", (odd,))
+
+
+def test_a_valid_filter_forms_outcome_is_kept_without_a_form(world, categories):
+    """The queue page's filter form: the second time the same values are submitted (no category
+    or grid chosen) no form is built, and the cleaned values and fields' HTML are the form's;
+    a chosen category, an invalid value, another language or changed options build one."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from requests_desk import forms
+
+    forms._CLEANED.clear()
+    user = world.users.street_staff
+    options = queue_options.options_for(user)
+    data = QueryDict("stage=handling&sort=old&q=%20A1&reported_from=2026-04-01&overdue=on")
+    first = QueueFilterForm.for_page(data, user=user, options=options)
+    assert isinstance(first, QueueFilterForm) and first.is_valid()
+    html = first.fields_html()
+    kept = QueueFilterForm.for_page(data.copy(), user=user, options=options)
+    assert isinstance(kept, forms.KeptFilterForm)
+    assert kept.is_valid() and not kept.errors
+    assert kept.filters() == first.filters() and kept.cleaned_data == first.cleaned_data
+    assert kept.fields_html() == html
+    kept.cleaned_data["q"] = "changed"
+    assert QueueFilterForm.for_page(data, user=user, options=options).filters() == first.filters()
+    with translation.override("en"):
+        assert isinstance(
+            QueueFilterForm.for_page(data, user=user, options=options), QueueFilterForm
+        )
+    other = queue_options.QueueOptions(
+        options.categories, options.grids[:1], options.departments, options.names
+    )
+    assert isinstance(QueueFilterForm.for_page(data, user=user, options=other), QueueFilterForm)
+    chosen = QueryDict(f"stage=&category={categories['E0103'].pk}")
+    for _ in range(2):
+        form = QueueFilterForm.for_page(chosen, user=user, options=options)
+        assert isinstance(form, QueueFilterForm) and form.is_valid()
+        form.fields_html()
+    wrong = QueryDict("stage=nope&reported_from=2026-13-01")
+    for _ in range(2):
+        form = QueueFilterForm.for_page(wrong, user=user, options=options)
+        assert isinstance(form, QueueFilterForm) and not form.is_valid()
+        form.fields_html()
+
+
+def test_the_queue_page_is_the_same_from_a_kept_filter_form(client, world, make_request):
+    from conftest import login_verified
+    from requests_desk import forms
+
+    login_verified(client, world.users.street_staff)
+    make_request(grid="A1a")
+    for params in ({}, {"stage": "", "sort": "due", "source": "grid_patrol"}):
+        first = client.get("/requests/queue/", params)
+        again = client.get("/requests/queue/", params)
+        assert isinstance(again.context["form"], forms.KeptFilterForm)
+        token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+        assert token.sub("", again.content.decode()) == token.sub("", first.content.decode())
+        assert 'class="rq-card"' in first.content.decode()
