@@ -729,9 +729,7 @@ def queue(request):
             "rows_html": mark_safe(queue_rows.rows_html(page.rows, pick=may_dispatch)),
             "next_url": next_url,
             "first_url": "?" + params.urlencode(),
-            "bulk_form": BulkDispatchForm(departments=options.departments)
-            if may_dispatch
-            else None,
+            "bulk_form": BulkDispatchForm.for_page(options.departments) if may_dispatch else None,
             "open_stages": Stage.OPEN,
         },
     )

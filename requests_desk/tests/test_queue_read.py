@@ -265,3 +265,26 @@ def test_the_queue_page_is_the_same_from_a_kept_filter_form(client, world, make_
         token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
         assert token.sub("", again.content.decode()) == token.sub("", first.content.decode())
         assert 'class="rq-card"' in first.content.decode()
+
+
+def test_the_bulk_dispatch_target_is_kept_by_language_and_departments(world):
+    from django.utils import translation
+
+    from requests_desk import forms
+
+    forms._TARGET_HTML.clear()
+    departments = ((1, "城管"), (2, "水务"))
+    first = forms.BulkDispatchForm.for_page(departments)
+    assert isinstance(first, forms.BulkDispatchForm)
+    html = first.target_html()
+    assert "水务" in html and "own_street" in html
+    kept = forms.BulkDispatchForm.for_page(departments)
+    assert isinstance(kept, forms.KeptBulkForm) and kept.target_html() == html
+    assert isinstance(forms.BulkDispatchForm.for_page(departments[:1]), forms.BulkDispatchForm)
+    with translation.override("en"):
+        assert isinstance(forms.BulkDispatchForm.for_page(departments), forms.BulkDispatchForm)
+    bound = forms.BulkDispatchForm({"target": "department:2"}, departments=departments)
+    assert bound.is_valid() and bound.cleaned_data["target"] == "department:2"
+    assert not forms.BulkDispatchForm(
+        {"target": "department:3"}, departments=departments
+    ).is_valid()
