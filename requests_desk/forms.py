@@ -1,8 +1,11 @@
-from collections.abc import Sequence
+import copy
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.gis.geos import Point
+from django.forms.utils import ErrorDict
 from django.template.loader import render_to_string
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
@@ -21,6 +24,9 @@ from requests_desk.conf import conf
 from requests_desk.models import Category, Department, Request, Stage
 from requests_desk.queue_options import QueueOptions
 from requests_desk.selectors import active_subclass, categories_tree
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 PHONE_PATTERN = MOBILE_PHONE.pattern
 
@@ -375,6 +381,39 @@ _FIELDS_HTML: dict[tuple, str] = {}
 FIELDS_HTML_MAX = 256
 
 
+class _ScopedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose queryset `scope()` (the user's own rows) is built the first
+    time it is asked for: a form given its options (queue_options) and no chosen value never
+    asks (building it was a fifth of the queue filter form's set-up; issue 17)."""
+
+    scope: Callable[[], "QuerySet"] | None = None
+
+    def _get_queryset(self):
+        if self.scope is not None:
+            scope, self.scope = self.scope, None
+            self._queryset = scope()
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+
+class _SharedFields(dict):
+    """A form's base_fields whose deep copy (each form's own fields: BaseForm.__init__) copies
+    only the fields a form instance changes (`own`) and shares the others, which nothing changes
+    once the class is built: copying the stage, source and sort selects' translated choices was
+    half of the queue filter form's set-up (issue 17)."""
+
+    def __init__(self, fields: dict, own: set[str]):
+        super().__init__(fields)
+        self.own = frozenset(own)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {
+            name: copy.deepcopy(field, memo) if name in self.own else field
+            for name, field in self.items()
+        }
+
+
 class QueueFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Stage"),
@@ -389,7 +428,7 @@ class QueueFilterForm(forms.Form):
             "id", "name", "name_en", "parent_id", "parent__name", "parent__name_en"
         ),
     )
-    grid = forms.ModelChoiceField(
+    grid = _ScopedChoiceField(
         label=_("Area grid"), required=False, queryset=AreaGrid.objects.none()
     )
     source = forms.ChoiceField(
@@ -420,8 +459,9 @@ class QueueFilterForm(forms.Form):
         process behind their marks); without them they are read when the form is rendered."""
         super().__init__(*args, **kwargs)
         self._options = options
-        # Names for the select, not a boundary per option (a city has a thousand grids).
-        self.fields["grid"].queryset = scope_queryset(
+        # Names for the select, not a boundary per option (a city has a thousand grids); built
+        # when a chosen grid is checked or the options are read without the page's rows.
+        self.fields["grid"].scope = lambda: scope_queryset(
             AreaGrid.objects.current().only("id", "code", "name"), user
         ).order_by("code")
         # The options of both selects from narrow rows, read when the form is rendered (the API
@@ -454,13 +494,7 @@ class QueueFilterForm(forms.Form):
         followed by a newline; the same fields of a valid form again from _FIELDS_HTML."""
         key = None
         if self.is_bound and not self.errors:
-            getlist = getattr(self.data, "getlist", None)
-            submitted = tuple(
-                (name, tuple(getlist(name)) if getlist else self.data.get(name))
-                for name in self.fields
-            )
-            rows = (self._category_rows, self._grid_rows)
-            key = (get_language(), submitted, rows)
+            key = _fields_key(_submitted(self.data), self._category_rows, self._grid_rows)
             html = _FIELDS_HTML.get(key)
             if html is not None:
                 return mark_safe(html)
@@ -483,6 +517,74 @@ class QueueFilterForm(forms.Form):
         them, so a link and an API call with the same parameters give the same rows)."""
         data = self.cleaned_data
         return {name: data[name] for name in QUEUE_FILTERS}
+
+    @classmethod
+    def for_page(cls, data, *, user, options: QueueOptions) -> "QueueFilterForm | KeptFilterForm":
+        """The queue page's filter form: a KeptFilterForm when the submitted values' cleaned
+        values and fields' HTML are both kept, else a form (whose cleaned values are kept when
+        valid and without a chosen category or grid: then they are the submitted values', the
+        same each time)."""
+        submitted = _submitted(data)
+        cleaned = _CLEANED.get(submitted)
+        if cleaned is not None:
+            html = _FIELDS_HTML.get(_fields_key(submitted, options.categories, options.grids))
+            if html is not None:
+                return KeptFilterForm(cleaned, html)
+        form = cls(data, user=user, options=options)
+        if form.is_valid() and form.cleaned_data["category"] is form.cleaned_data["grid"] is None:
+            if len(_CLEANED) >= FIELDS_HTML_MAX:
+                _CLEANED.clear()
+            _CLEANED[submitted] = dict(form.cleaned_data)
+        return form
+
+
+def _submitted(data) -> tuple:
+    """The values submitted for each of the filter form's fields, as a key."""
+    getlist = getattr(data, "getlist", None)
+    return tuple(
+        (name, tuple(getlist(name)) if getlist else data.get(name))
+        for name in QueueFilterForm.base_fields
+    )
+
+
+def _fields_key(submitted: tuple, categories: tuple, grids: tuple) -> tuple:
+    """_FIELDS_HTML's key: the language, the submitted values, the option rows shown."""
+    return (get_language(), submitted, (categories, grids))
+
+
+# A valid filter form's cleaned values by the submitted values, per process, when they hold no
+# model instance (no category or grid chosen): plain values (text, days, flags) that validating
+# the same submitted values gives again. Emptied when full.
+_CLEANED: dict[tuple, dict] = {}
+
+
+class KeptFilterForm:
+    """What the queue page (view and template) asks of a valid QueueFilterForm, from the kept
+    cleaned values (_CLEANED) and fields' HTML (_FIELDS_HTML): no form is built or validated
+    (that was a tenth of the page's Python; issue 17)."""
+
+    is_bound = True
+
+    def __init__(self, cleaned: dict, html: str):
+        self.cleaned_data = dict(cleaned)
+        self._html = html
+
+    @property
+    def errors(self) -> ErrorDict:
+        return ErrorDict()
+
+    def is_valid(self) -> bool:
+        return True
+
+    def filters(self) -> dict:
+        return {name: self.cleaned_data[name] for name in QUEUE_FILTERS}
+
+    def fields_html(self) -> SafeString:
+        return mark_safe(self._html)
+
+
+# Each form copies only the two selects it sets up (their queryset and choices).
+QueueFilterForm.base_fields = _SharedFields(QueueFilterForm.base_fields, own={"category", "grid"})
 
 
 def active_departments():
@@ -624,8 +726,13 @@ class BulkDispatchForm(forms.Form):
         if departments is None:
             departments = active_departments().values_list("pk", "name")
         self._departments = tuple(departments)
+        # A callable: the choices are built when listed (rendered, checked), which the queue
+        # page's kept target_html does not do (building them was most of the form's set-up).
+        self.fields["target"].choices = self._target_choices
+
+    def _target_choices(self) -> list:
         names = {f"department:{pk}": name for pk, name in self._departments}
-        self.fields["target"].choices = [
+        return [
             ("", _("Choose…")),
             (
                 _("Units"),
@@ -639,6 +746,12 @@ class BulkDispatchForm(forms.Form):
                 list(names.items()),
             ),
         ]
+
+    @classmethod
+    def for_page(cls, departments: Sequence[tuple]) -> "BulkDispatchForm | KeptBulkForm":
+        """The queue page's unbound form: a KeptBulkForm when its target's HTML is kept."""
+        html = _TARGET_HTML.get((get_language(), tuple(departments)))
+        return KeptBulkForm(html) if html is not None else cls(departments=departments)
 
     def target_html(self) -> SafeString:
         """The target field as field_html shows it; an unbound form's again from _TARGET_HTML,
@@ -667,6 +780,20 @@ class BulkDispatchForm(forms.Form):
         if value == "own_street":
             return {"target": case.street}
         return {"target": self.departments[value]}
+
+
+class KeptBulkForm:
+    """What the queue page shows of an unbound BulkDispatchForm (its target's HTML), kept in
+    _TARGET_HTML: no form is built (its set-up was most of what the page's bulk dispatch
+    cost; issue 17)."""
+
+    is_bound = False
+
+    def __init__(self, html: str):
+        self._html = html
+
+    def target_html(self) -> SafeString:
+        return mark_safe(self._html)
 
 
 class RevealForm(forms.Form):

@@ -286,12 +286,35 @@ def is_overdue(stage: str, due_at: datetime.datetime | None, now: datetime.datet
     return bool(stage in Stage.CLOCK and due_at and due_at < now)
 
 
-def is_nearly_due(stage: str, due_at: datetime.datetime | None, now: datetime.datetime) -> bool:
-    return bool(stage in Stage.CLOCK and due_at and now <= due_at < nearly_due_until(now))
+def is_nearly_due(
+    stage: str,
+    due_at: datetime.datetime | None,
+    now: datetime.datetime,
+    until: datetime.datetime | None = None,
+) -> bool:
+    """`until`: nearly_due_until(now), when the caller computed it for many rows."""
+    if not (stage in Stage.CLOCK and due_at):
+        return False
+    return now <= due_at < (until or nearly_due_until(now))
 
 
 def is_calendar_missing(stage: str, due_calendar_missing: bool) -> bool:
     return bool(stage in Stage.CLOCK and due_calendar_missing)
+
+
+def due_flags(now: datetime.datetime):
+    """(is_overdue, is_nearly_due, is_calendar_missing) of a row's (stage, due_at,
+    due_calendar_missing) at `now`, for many rows: the window's end computed once."""
+    until = nearly_due_until(now)
+
+    def flags(stage: str, due_at: datetime.datetime | None, calendar_missing: bool) -> tuple:
+        return (
+            is_overdue(stage, due_at, now),
+            is_nearly_due(stage, due_at, now, until),
+            is_calendar_missing(stage, calendar_missing),
+        )
+
+    return flags
 
 
 def calendar_missing_q() -> Q:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import copy
 import datetime
+import functools
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -20,7 +23,7 @@ from core import prepared
 from core.change_marks import MarkedValue
 from core.periods import local_midnight
 from core.rows import Columns
-from grids.jurisdiction import get_scoped_object_or_404, scope_queryset
+from grids.jurisdiction import get_scoped_object_or_404, jurisdiction_of, scope_queryset
 from grids.models import AreaGrid, Community
 from requests_desk import public, queue_options
 from requests_desk.conf import conf
@@ -32,9 +35,7 @@ from requests_desk.models import (
     RequestEvent,
     RequestPhoto,
     Stage,
-    is_calendar_missing,
-    is_nearly_due,
-    is_overdue,
+    due_flags,
     nearly_due_q,
     overdue_q,
 )
@@ -321,17 +322,45 @@ def queue_page(
     pages (no OFFSET), a fixed number of queries whatever the data size. The rows are QueueRow
     tuples; their overdue, nearly-due and calendar-missing flags are the predicates of
     overdue_q, nearly_due_q and calendar_missing_q at `now` (the filters'), applied to the
-    row's columns (requests_desk.models.is_overdue…). `names`: the rows' names as the caller
+    row's columns (requests_desk.models.due_flags). `names`: the rows' names as the caller
     read them with the page's options (queue_options), else read here."""
-    now = now or timezone.now()
+    sort = sort if sort in QUEUE_SORTS else "new"
     page_size = page_size or conf.QUEUE_PAGE_SIZE
-    if sort not in QUEUE_SORTS:
-        sort = "new"
+    decoded = _decode(cursor, sort) if cursor else None
+    read = list(_rows_queryset(qs, sort=sort, decoded=decoded, page_size=page_size))
+    return _page(read, sort=sort, decoded=decoded, page_size=page_size, now=now, names=names)
+
+
+def queue_page_for(
+    user: User,
+    filters: dict | None,
+    *,
+    sort: str = "new",
+    cursor: str = "",
+    page_size: int | None = None,
+    now: datetime.datetime | None = None,
+    names: queue_options.RowNames | None = None,
+) -> QueuePage:
+    """queue_page(queue_filter(requests_for(user), **filters, now=now), …) — the same rows —
+    for the queue page: its statement as the ORM compiles it, kept per process (_ROWS_SQL).
+    `filters` None: no filter (an invalid filter form shows the whole jurisdiction)."""
+    now = now or timezone.now()
+    sort = sort if sort in QUEUE_SORTS else "new"
+    page_size = page_size or conf.QUEUE_PAGE_SIZE
+    decoded = _decode(cursor, sort) if cursor else None
+    read = _rows_read(user, filters, sort=sort, decoded=decoded, page_size=page_size, now=now)
+    return _page(read, sort=sort, decoded=decoded, page_size=page_size, now=now, names=names)
+
+
+def _rows_queryset(
+    qs: QuerySet[Any], *, sort: str, decoded: tuple | None, page_size: int
+) -> QuerySet[Any]:
+    """The page's rows of `qs` from the cursor `decoded` on: QUEUE_ROW_FIELDS tuples (not model
+    instances, not the shapes: parsing each row's grid and community boundary cost more than
+    the rest of the page; issue 17), one more than a page (is there a next one)."""
     order = QUEUE_SORTS[sort]
     column = order[0].lstrip("-")
     descending = order[0].startswith("-")
-    nulls_last = sort in NULLS_LAST
-    decoded = _decode(cursor, sort) if cursor else None
     if decoded and decoded[0] is None:
         # Past the last row with a value: the rows without one, by id.
         qs = qs.filter(**{f"{column}__isnull": True, "id__gt": decoded[1]})
@@ -341,14 +370,168 @@ def queue_page(
         # points instead of walking the index from the top. Rows without a value come after.
         lookup = TupleLessThan if descending else TupleGreaterThan
         after = Q(lookup(Tuple(F(column), F("id")), decoded))
-        qs = qs.filter(after | Q(**{f"{column}__isnull": True}) if nulls_last else after)
-    ordering = queue_ordering(sort)
-    # Tuples of the columns a row shows (not model instances, not the shapes: parsing each row's
-    # grid and community boundary cost more than the rest of the page; issue 17).
-    read = list(qs.order_by(*ordering).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1])
+        qs = qs.filter(after | Q(**{f"{column}__isnull": True}) if sort in NULLS_LAST else after)
+    return qs.order_by(*queue_ordering(sort)).values_list(*QUEUE_ROW_FIELDS)[: page_size + 1]
+
+
+# The rows' statement, per process, as the ORM compiled it: under a key of every input it depends
+# on (the user's jurisdiction, the filters' values, the sort, the page size, the kind of cursor,
+# the time zone the days are read in), the SQL and its parameters but the cursor's, which are
+# the statement's last ones. Building and compiling the queryset cost more Python than anything
+# else in the page (issue 17); the SQL itself is the ORM's, byte for byte. Filters that read
+# `now` (overdue, nearly due) are compiled each time; emptied when full.
+_ROWS_SQL: dict[tuple, tuple[str, tuple[Any, ...]] | None] = {}
+ROWS_SQL_MAX = 512
+# Filters whose SQL holds the time of the request.
+_NOW_FILTERS = ("overdue", "nearly_due")
+
+
+def _filters_key(filters: dict | None) -> tuple | None:
+    """The filters' values as a key (a chosen category or grid by its pk), or None when they are
+    not all plain values or one reads `now`."""
+    if filters is None:
+        return ()
+    if any(filters.get(name) for name in _NOW_FILTERS):
+        return None
+    key = []
+    for name, value in sorted(filters.items()):
+        if isinstance(value, (Category, AreaGrid)):
+            value = (type(value).__name__, value.pk)
+        elif not (value is None or isinstance(value, (str, bool, int, datetime.date))):
+            return None
+        key.append((name, value))
+    return tuple(key)
+
+
+def _cursor_values(decoded: tuple | None) -> tuple:
+    """The cursor's parameters, in the order its condition takes them (_rows_queryset)."""
+    if decoded is None:
+        return ()
+    return (decoded[1],) if decoded[0] is None else decoded
+
+
+def _rows_read(
+    user: User,
+    filters: dict | None,
+    *,
+    sort: str,
+    decoded: tuple | None,
+    page_size: int,
+    now: datetime.datetime,
+) -> list[tuple]:
+    """The page's rows (QUEUE_ROW_FIELDS tuples) of the user's filtered queue."""
+    filters_key = _filters_key(filters)
+    tail = _cursor_values(decoded)
+    key = None
+    if filters_key is not None and all(
+        not isinstance(v, datetime.datetime) or timezone.is_aware(v) for v in tail
+    ):
+        key = (
+            jurisdiction_of(user),
+            filters_key,
+            sort,
+            page_size,
+            tuple(type(v) for v in tail) if decoded else None,
+            decoded is not None and decoded[0] is None,
+            settings.TIME_ZONE,
+        )
+        if key in _ROWS_SQL:
+            statement = _ROWS_SQL[key]
+            if statement is None:
+                return []
+            sql, head = statement
+            return _fetch(sql, (*head, *tail))
+    qs = requests_for(user)
+    if filters is not None:
+        qs = queue_filter(qs, **filters, now=now)
+    rows = _rows_queryset(qs, sort=sort, decoded=decoded, page_size=page_size)
+    statement = _compiled(rows, tail)
+    if key is not None and statement is not False:
+        if len(_ROWS_SQL) >= ROWS_SQL_MAX:
+            _ROWS_SQL.clear()
+        _ROWS_SQL[key] = statement
+    if statement is None:
+        return []
+    if statement is False:
+        return list(rows)
+    sql, head = statement
+    return _fetch(sql, (*head, *tail))
+
+
+def _compiled(
+    rows: QuerySet[Any], tail: tuple
+) -> tuple[str, tuple[Any, ...]] | None | Literal[False]:
+    """`rows`' SQL and its parameters but the cursor's (`tail`, its last ones); None when it
+    reads nothing (an empty jurisdiction); False when its values need converting from the
+    database's (not on PostgreSQL) or its last parameters are not the cursor's as given."""
+    compiler = rows.query.get_compiler(using=rows.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    fields = [s[0] for s in compiler.select[: compiler.col_count]]
+    if compiler.get_converters(fields):
+        return False
+    params = tuple(params)
+    at = len(params) - len(tail)
+    if at < 0 or any(
+        type(given) is not type(value) or given != value
+        for given, value in zip(params[at:], tail, strict=True)
+    ):
+        return False
+    return sql, params[:at]
+
+
+def _fetch(sql: str, params: tuple[Any, ...]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg.postgres import types
+            from psycopg.pq import Format
+
+            timestamptz = types["timestamptz"].oid
+            adapters = cursor.cursor.adapters
+            django_loader = adapters.get_loader(timestamptz, Format.TEXT)
+            adapters.register_loader(timestamptz, _iso_loader(django_loader))
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _iso_loader(django_loader: type) -> type:
+    """Django's loader of timestamptz text (`django_loader`, a Python subclass of psycopg's that
+    matches each value with a regular expression) reading it with datetime.fromisoformat instead
+    (C): it took more time than the rest of the queue rows' reading (issue 17). The same values:
+    PostgreSQL writes a time in the session's time zone with its offset there, which is the
+    time psycopg moves to that zone before Django sets its own zone on it; anything
+    fromisoformat does not read (infinity, BC, past 9999) is left to `django_loader`."""
+
+    class IsoTimestamptzLoader(django_loader):  # type: ignore[misc,valid-type]
+        def load(self, data: Any) -> datetime.datetime:
+            try:
+                value = datetime.datetime.fromisoformat(bytes(data).decode())
+            except ValueError:
+                return super().load(data)
+            return value.replace(tzinfo=self.timezone)
+
+    return IsoTimestamptzLoader
+
+
+def _page(
+    read: list[tuple],
+    *,
+    sort: str,
+    decoded: tuple | None,
+    page_size: int,
+    now: datetime.datetime | None,
+    names: queue_options.RowNames | None,
+) -> QueuePage:
+    """The QueuePage of the rows read (QUEUE_ROW_FIELDS tuples, one more than a page when there
+    is a next one): their names and flags, the next page's cursor."""
+    flags = due_flags(now or timezone.now())
     if names is None:
         names = queue_options.row_names()
     names = _names_completed(names, read)
+    categories, grids, communities = names.categories, names.grids, names.communities
     rows = [
         QueueRow(
             id,
@@ -360,12 +543,10 @@ def queue_page(
             extension_requested_until,
             reopen_requested_at,
             grid_id,
-            *names.categories[category_id],
-            names.grids[grid_id] if grid_id is not None else None,
-            names.communities[community_id],
-            is_overdue(stage, due_at, now),
-            is_nearly_due(stage, due_at, now),
-            is_calendar_missing(stage, calendar_missing),
+            *categories[category_id],
+            grids[grid_id] if grid_id is not None else None,
+            communities[community_id],
+            *flags(stage, due_at, calendar_missing),
         )
         for (
             id,
@@ -386,6 +567,7 @@ def queue_page(
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
+        column = QUEUE_SORTS[sort][0].lstrip("-")
         next_cursor = _encode([getattr(last, column), last.id])
     return QueuePage(rows=rows, next_cursor=next_cursor, has_previous=bool(decoded))
 

@@ -689,16 +689,21 @@ def queue(request):
     """The jurisdiction-scoped queue: filters, sort, keyset pagination, bulk dispatch."""
     # The option lists (filters, bulk dispatch): one statement reads their marks (queue_options).
     options = queue_options.options_for(request.user)
-    form = QueueFilterForm(request.GET or {"stage": "open"}, user=request.user, options=options)
+    form = QueueFilterForm.for_page(
+        request.GET or {"stage": "open"}, user=request.user, options=options
+    )
     now = timezone.now()
-    qs = selectors.requests_for(request.user)
-    sort = "new"
+    filters, sort = None, "new"
     if form.is_valid():
-        qs = selectors.queue_filter(qs, **form.filters(), now=now)
-        sort = form.cleaned_data["sort"] or "new"
+        filters, sort = form.filters(), form.cleaned_data["sort"] or "new"
     # The badges come from the same predicates as the filters, at the same `now`.
-    page = selectors.queue_page(
-        qs, sort=sort, cursor=request.GET.get("after", ""), now=now, names=options.names
+    page = selectors.queue_page_for(
+        request.user,
+        filters,
+        sort=sort,
+        cursor=request.GET.get("after", ""),
+        now=now,
+        names=options.names,
     )
     params = request.GET.copy()
     params.pop("after", None)
@@ -724,9 +729,7 @@ def queue(request):
             "rows_html": mark_safe(queue_rows.rows_html(page.rows, pick=may_dispatch)),
             "next_url": next_url,
             "first_url": "?" + params.urlencode(),
-            "bulk_form": BulkDispatchForm(departments=options.departments)
-            if may_dispatch
-            else None,
+            "bulk_form": BulkDispatchForm.for_page(options.departments) if may_dispatch else None,
             "open_stages": Stage.OPEN,
         },
     )
