@@ -484,7 +484,7 @@ def _compiled(
 
 def _fetch(sql: str, params: tuple[Any, ...]) -> list[tuple]:
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "adapters"):  # psycopg 3
             from psycopg.postgres import types
             from psycopg.pq import Format
 
