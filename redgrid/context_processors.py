@@ -8,8 +8,9 @@ from redgrid.navigation import navigation_for
 
 def map_strings() -> dict:
     """What every Leaflet map says in the page's language (static/js/redgrid-map.js reads it from
-    the page): the zoom buttons' titles and the attribution prefix, which names the project and
-    the map library instead of Leaflet's default (a flag)."""
+    the page: base.html's {% map_strings_script %}): the zoom buttons' titles and the
+    attribution prefix, which names the project and the map library instead of Leaflet's
+    default (a flag)."""
     return {
         "zoomIn": _("Zoom in"),
         "zoomOut": _("Zoom out"),
@@ -26,5 +27,4 @@ def site(request):
         "nav_items": navigation_for(request),
         # The district's extent (grids.selectors.map_view): read only by pages with a map.
         "map_view": SimpleLazyObject(map_view),
-        "map_strings": map_strings(),
     }

@@ -132,3 +132,14 @@ def site_header_part(context: template.Context, part: int) -> SafeString:
     if parts is None:
         parts = context.render_context[_PARTS] = _parts(context)
     return mark_safe(parts[part])
+
+
+@register.simple_tag
+def map_strings_script() -> SafeString:
+    """The map controls' words in the page's language as a JSON script (static/js/redgrid-map.js
+    reads it): the same for every page in a language, so base.html keeps it per language."""
+    from django.utils.html import json_script
+
+    from redgrid.context_processors import map_strings
+
+    return json_script(map_strings(), "redgrid-map-i18n")

@@ -9,7 +9,7 @@ app's, Django's and the libraries'. These msgids are listed here, with `gettext_
 * django-leaflet's map tools (the admin's geometry editor), which have no Chinese catalogue: their
   titles and tooltips showed in English;
 * Leaflet's own controls (zoom buttons, attribution prefix), read by static/js/redgrid-map.js from
-  the page (redgrid.context_processors.site → `map_strings`).
+  the page (`{% map_strings_script %}` in base.html: redgrid.context_processors.map_strings).
 
 tests/test_translations.py checks that each of them shows our wording.
 """

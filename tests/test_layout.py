@@ -96,3 +96,27 @@ def test_the_header_reads_nothing_its_key_does_not_hold(world, settings):
     template = engines["django"].from_string("{{ user.email }}")
     with pytest.raises(RuntimeError, match="user.email"):
         template.render({"user": shown})
+
+
+def test_the_map_controls_words_follow_the_page_language():
+    """base.html's {% map_strings_script %} is kept per language: a Chinese page and an English
+    one each carry their own words for the map controls (static/js/redgrid-map.js reads them)."""
+    import json
+
+    from django.utils import translation
+
+    from redgrid.context_processors import map_strings
+
+    found = {}
+    for language in ("zh-hans", "en", "zh-hans"):
+        client = Client()
+        client.cookies["django_language"] = language
+        html = client.get("/requests/new/").content.decode()
+        script = re.search(
+            r'<script id="redgrid-map-i18n" type="application/json">(.*?)</script>', html
+        )
+        with translation.override(language):
+            expected = {k: str(v) for k, v in map_strings().items()}
+        assert json.loads(script.group(1)) == expected
+        found[language] = expected["zoomIn"]
+    assert found["zh-hans"] != found["en"] == "Zoom in"

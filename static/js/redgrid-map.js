@@ -6,7 +6,7 @@
   var PALETTE = ["#c0392b", "#2471a3", "#1e8449", "#b9770e", "#7d3c98", "#117a65", "#a04000", "#2e4053",
                  "#cb4335", "#1f618d"];
 
-  // The page's words for the map controls (base.html: redgrid.context_processors.map_strings).
+  // The page's words for the map controls (base.html's {% map_strings_script %}: redgrid.context_processors.map_strings).
   var strings = (function () {
     var node = document.getElementById("redgrid-map-i18n");
     try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
