@@ -525,7 +525,10 @@ class QueueFilterForm(forms.Form):
         valid and without a chosen category or grid: then they are the submitted values', the
         same each time)."""
         submitted = _submitted(data)
-        cleaned = _CLEANED.get(submitted)
+        # The language is part of the key: what a value cleans to may depend on it (the day
+        # fields read ISO dates only today; a field with localised input formats would not).
+        cleaned_key = (get_language(), submitted)
+        cleaned = _CLEANED.get(cleaned_key)
         if cleaned is not None:
             html = _FIELDS_HTML.get(_fields_key(submitted, options.categories, options.grids))
             if html is not None:
@@ -534,7 +537,7 @@ class QueueFilterForm(forms.Form):
         if form.is_valid() and form.cleaned_data["category"] is form.cleaned_data["grid"] is None:
             if len(_CLEANED) >= FIELDS_HTML_MAX:
                 _CLEANED.clear()
-            _CLEANED[submitted] = dict(form.cleaned_data)
+            _CLEANED[cleaned_key] = dict(form.cleaned_data)
         return form
 
 
@@ -552,9 +555,10 @@ def _fields_key(submitted: tuple, categories: tuple, grids: tuple) -> tuple:
     return (get_language(), submitted, (categories, grids))
 
 
-# A valid filter form's cleaned values by the submitted values, per process, when they hold no
-# model instance (no category or grid chosen): plain values (text, days, flags) that validating
-# the same submitted values gives again. Emptied when full.
+# A valid filter form's cleaned values by the language and the submitted values, per process,
+# when they hold no model instance (no category or grid chosen): plain values (text, days,
+# flags) that validating the same submitted values in the same language gives again. Emptied
+# when full.
 _CLEANED: dict[tuple, dict] = {}
 
 
