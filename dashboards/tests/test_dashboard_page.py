@@ -65,3 +65,39 @@ def test_request_rows_show_the_stage_label_and_links_of_the_desk(world, populate
         assert row.case_url == reverse("requests_desk:case", args=[row.code])
         for action, url in row.act_urls.items():
             assert url == reverse("requests_desk:act", args=[row.code, action])
+
+
+def test_the_inbox_messages_are_shown_as_the_message_template_renders_them(world, client_as):
+    """Each unread message's HTML is kept per process (notifications.kept): the page shows what
+    notifications/_message.html renders, with this visitor's CSRF token in its form; a message
+    marked read leaves the panel; another language renders it again."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from notifications.models import Notification
+    from notifications.services import notification_enqueue
+
+    user = world.users.grid_head
+    notification_enqueue(kind="t", subject="<b>停水</b>通知", body="明天\n停水", user=user)
+    notification_enqueue(kind="t", subject="巡查安排", body="周五", user=user)
+    shown = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    client = client_as(user)
+    for _ in range(2):  # rendered, then kept
+        html = client.get("/dashboard/").content.decode()
+        token = re.search(r'hx-headers=\'{"X-CSRFToken": "([^"]+)"}\'', html).group(1)
+        expected = "".join(
+            render_to_string("notifications/_message.html", {"message": m, "csrf_token": token})
+            for m in shown
+        )
+        assert expected in html and "&lt;b&gt;停水&lt;/b&gt;通知" in html
+    other = client_as(user)
+    other_html = other.get("/dashboard/").content.decode()
+    other_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', other_html).group(1)
+    assert other_token != token and token not in other_html
+
+    first = shown[0]
+    assert client.post(f"/inbox/{first.pk}/read/").status_code in (200, 302)
+    assert f'id="message-{first.pk}"' not in client.get("/dashboard/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert ">unread</span>" in client.get("/dashboard/").content.decode()
