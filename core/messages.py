@@ -7,6 +7,7 @@ built on first use; what is stored and read is Django's, unchanged.
 """
 
 from functools import cached_property
+from typing import Any
 
 from django.contrib.messages.storage.base import BaseStorage
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -16,11 +17,13 @@ from django.core import signing
 
 
 class LazyCookieStorage(CookieStorage):
-    def __init__(self, *args, **kwargs):
+    key_salt: str  # CookieStorage's (the stubs do not declare it)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         BaseStorage.__init__(self, *args, **kwargs)
 
     @cached_property
-    def signer(self):
+    def signer(self) -> signing.Signer:
         return signing.get_cookie_signer(salt=self.key_salt)
 
 

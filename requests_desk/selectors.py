@@ -446,13 +446,14 @@ def _rows_read(
         qs = queue_filter(qs, **filters, now=now)
     rows = _rows_queryset(qs, sort=sort, decoded=decoded, page_size=page_size)
     statement = _compiled(rows, tail)
-    if key is not None and statement is not False:
+    kept = statement is None or isinstance(statement, tuple)  # not False
+    if key is not None and kept:
         if len(_ROWS_SQL) >= ROWS_SQL_MAX:
             _ROWS_SQL.clear()
         _ROWS_SQL[key] = statement
     if statement is None:
         return []
-    if statement is False:
+    if not isinstance(statement, tuple):  # False: the ORM reads them
         return list(rows)
     sql, head = statement
     return _fetch(sql, (*head, *tail))
@@ -505,7 +506,7 @@ def _iso_loader(django_loader: type) -> type:
     time psycopg moves to that zone before Django sets its own zone on it; anything
     fromisoformat does not read (infinity, BC, past 9999) is left to `django_loader`."""
 
-    class IsoTimestamptzLoader(django_loader):  # type: ignore[misc,valid-type]
+    class IsoTimestamptzLoader(django_loader):
         def load(self, data: Any) -> datetime.datetime:
             try:
                 value = datetime.datetime.fromisoformat(bytes(data).decode())
