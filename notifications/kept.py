@@ -15,11 +15,11 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.bounded import Bounded
 from notifications.models import Notification
 
 _SLOT = "notification-csrf-slot-8d2e6a41"
-_KEPT: dict[tuple, str] = {}
-KEPT_MAX = 2048
+_KEPT = Bounded(2048)
 
 
 def messages_html(messages: Iterable[Notification], *, csrf_token: str) -> SafeString:
@@ -30,11 +30,11 @@ def messages_html(messages: Iterable[Notification], *, csrf_token: str) -> SafeS
         key = (message.pk, message.read_at is None, *context_key)
         html = _KEPT.get(key)
         if html is None:
-            html = render_to_string(
-                "notifications/_message.html", {"message": message, "csrf_token": _SLOT}
+            html = _KEPT.keep(
+                key,
+                render_to_string(
+                    "notifications/_message.html", {"message": message, "csrf_token": _SLOT}
+                ),
             )
-            if len(_KEPT) >= KEPT_MAX:
-                _KEPT.clear()
-            _KEPT[key] = html
         parts.append(html)
     return mark_safe("".join(parts).replace(_SLOT, str(conditional_escape(csrf_token))))  # noqa: S308

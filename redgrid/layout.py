@@ -25,13 +25,14 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.bounded import Bounded
+
 register = template.Library()
 
 TEMPLATE = "site_header.html"
 # Placeholders: characters no escaping changes and no rendered text contains.
 _BLOCK, _NAME, _PATH, _TOKEN = "\x00block\x00", "\x00name\x00", "\x00path\x00", "\x00csrf\x00"
-_KEPT: dict[tuple, tuple[str, str]] = {}
-KEPT_MAX = 1024
+_KEPT = Bounded(1024)
 _PARTS = object()  # the render context's key of this page's two parts
 
 
@@ -109,9 +110,7 @@ def _parts(context: template.Context) -> tuple[str, str]:
                 }
             )
         )
-        if len(_KEPT) >= KEPT_MAX:
-            _KEPT.clear()
-        _KEPT[key] = kept
+        _KEPT.keep(key, kept)
     name = str(conditional_escape(user.display_name)) if signed_in else ""
     path = str(conditional_escape(request.get_full_path()))
     csrf = str(conditional_escape(token)) if kind == "input" else ""

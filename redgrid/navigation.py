@@ -13,9 +13,10 @@ from django.apps import apps
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 
 from core.access import is_staff
+from core.bounded import Bounded
 
 # (resolver, script prefix) → ((url, label, audience), …) of the entries that reverse.
-_reversed: dict[tuple, tuple[tuple[str, object, str], ...]] = {}
+_reversed = Bounded(17)
 
 
 def _entries() -> tuple[tuple[str, object, str], ...]:
@@ -31,9 +32,7 @@ def _entries() -> tuple[tuple[str, object, str], ...]:
                 except NoReverseMatch:
                     continue
         entries = tuple(found)
-        if len(_reversed) > 16:
-            _reversed.clear()
-        _reversed[key] = entries
+        _reversed.keep(key, entries)
     return entries
 
 

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.bounded import Bounded
 from core.fields import MultiplePhotoField
 from core.forms_renderer import field_html
 from core.phones import MOBILE_PHONE
@@ -377,8 +378,7 @@ def _category_labels(rows):
 # language, the submitted values and the option rows read for this request (so a category or grid
 # added, renamed or redrawn is a new key at once, and a user sees only their own grids). Valid
 # forms only; emptied when full.
-_FIELDS_HTML: dict[tuple, str] = {}
-FIELDS_HTML_MAX = 256
+_FIELDS_HTML = Bounded(256)
 
 
 class _ScopedChoiceField(forms.ModelChoiceField):
@@ -500,9 +500,7 @@ class QueueFilterForm(forms.Form):
                 return mark_safe(html)
         html = "".join(f"{field_html(field)}\n" for field in self)
         if key is not None:
-            if len(_FIELDS_HTML) >= FIELDS_HTML_MAX:
-                _FIELDS_HTML.clear()
-            _FIELDS_HTML[key] = html
+            _FIELDS_HTML.keep(key, html)
         return mark_safe(html)
 
     def clean(self):
@@ -535,9 +533,7 @@ class QueueFilterForm(forms.Form):
                 return KeptFilterForm(cleaned, html)
         form = cls(data, user=user, options=options)
         if form.is_valid() and form.cleaned_data["category"] is form.cleaned_data["grid"] is None:
-            if len(_CLEANED) >= FIELDS_HTML_MAX:
-                _CLEANED.clear()
-            _CLEANED[cleaned_key] = dict(form.cleaned_data)
+            _CLEANED.keep(cleaned_key, dict(form.cleaned_data))
         return form
 
 
@@ -559,7 +555,7 @@ def _fields_key(submitted: tuple, categories: tuple, grids: tuple) -> tuple:
 # when they hold no model instance (no category or grid chosen): plain values (text, days,
 # flags) that validating the same submitted values in the same language gives again. Emptied
 # when full.
-_CLEANED: dict[tuple, dict] = {}
+_CLEANED = Bounded(256)
 
 
 class KeptFilterForm:
@@ -717,7 +713,7 @@ class ActionForm(forms.Form):
 
 
 # The unbound bulk dispatch field's HTML, per process, by language and departments listed.
-_TARGET_HTML: dict[tuple, str] = {}
+_TARGET_HTML = Bounded(256)
 
 
 class BulkDispatchForm(forms.Form):
@@ -766,9 +762,7 @@ class BulkDispatchForm(forms.Form):
         html = _TARGET_HTML.get(key)
         if html is None:
             html = field_html(self["target"])
-            if len(_TARGET_HTML) >= FIELDS_HTML_MAX:
-                _TARGET_HTML.clear()
-            _TARGET_HTML[key] = html
+            _TARGET_HTML.keep(key, html)
         return mark_safe(html)
 
     @cached_property

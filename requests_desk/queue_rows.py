@@ -16,6 +16,7 @@ from django.urls import get_resolver, get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
+from core.bounded import Bounded
 from core.links import url_maker
 from requests_desk.models import Request, Stage
 
@@ -37,8 +38,7 @@ def _local(value: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime
 # Each row's HTML, per process, under a key of everything it shows: the page's language, time
 # zone, URL prefix and check box column, and the row itself (its columns, names and flags). A row
 # whose case moved on, was renamed or came due is another key; emptied when full.
-_ROW_HTML: dict[tuple, str] = {}
-ROW_HTML_MAX = 5_000
+_ROW_HTML = Bounded(5_000)
 
 
 def rows_html(rows: Iterable[QueueRow], *, pick: bool) -> str:
@@ -58,8 +58,7 @@ def rows_html(rows: Iterable[QueueRow], *, pick: bool) -> str:
     else:
         return "".join(found)
     built = _built(rows, pick=pick, zone=zone)
-    if len(_ROW_HTML) + len(rows) > ROW_HTML_MAX:
-        _ROW_HTML.clear()
+    _ROW_HTML.room(len(rows))
     for row, html in zip(rows, built, strict=True):
         _ROW_HTML[(page, row)] = html
     return "".join(built)

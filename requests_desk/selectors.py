@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import prepared
+from core.bounded import Bounded
 from core.change_marks import MarkedValue
 from core.periods import local_midnight
 from core.rows import Columns
@@ -380,8 +381,7 @@ def _rows_queryset(
 # the statement's last ones. Building and compiling the queryset cost more Python than anything
 # else in the page (issue 17); the SQL itself is the ORM's, byte for byte. Filters that read
 # `now` (overdue, nearly due) are compiled each time; emptied when full.
-_ROWS_SQL: dict[tuple, tuple[str, tuple[Any, ...]] | None] = {}
-ROWS_SQL_MAX = 512
+_ROWS_SQL = Bounded(512)
 # Filters whose SQL holds the time of the request.
 _NOW_FILTERS = ("overdue", "nearly_due")
 
@@ -448,9 +448,7 @@ def _rows_read(
     statement = _compiled(rows, tail)
     kept = statement is None or isinstance(statement, tuple)  # not False
     if key is not None and kept:
-        if len(_ROWS_SQL) >= ROWS_SQL_MAX:
-            _ROWS_SQL.clear()
-        _ROWS_SQL[key] = statement
+        _ROWS_SQL.keep(key, statement)
     if statement is None:
         return []
     if not isinstance(statement, tuple):  # False: the ORM reads them
