@@ -325,9 +325,7 @@ def queue_page(
     overdue_q, nearly_due_q and calendar_missing_q at `now` (the filters'), applied to the
     row's columns (requests_desk.models.due_flags). `names`: the rows' names as the caller
     read them with the page's options (queue_options), else read here."""
-    sort = sort if sort in QUEUE_SORTS else "new"
-    page_size = page_size or conf.QUEUE_PAGE_SIZE
-    decoded = _decode(cursor, sort) if cursor else None
+    sort, page_size, decoded = _page_request(sort, page_size, cursor)
     read = list(_rows_queryset(qs, sort=sort, decoded=decoded, page_size=page_size))
     return _page(read, sort=sort, decoded=decoded, page_size=page_size, now=now, names=names)
 
@@ -346,11 +344,16 @@ def queue_page_for(
     for the queue page: its statement as the ORM compiles it, kept per process (_ROWS_SQL).
     `filters` None: no filter (an invalid filter form shows the whole jurisdiction)."""
     now = now or timezone.now()
-    sort = sort if sort in QUEUE_SORTS else "new"
-    page_size = page_size or conf.QUEUE_PAGE_SIZE
-    decoded = _decode(cursor, sort) if cursor else None
+    sort, page_size, decoded = _page_request(sort, page_size, cursor)
     read = _rows_read(user, filters, sort=sort, decoded=decoded, page_size=page_size, now=now)
     return _page(read, sort=sort, decoded=decoded, page_size=page_size, now=now, names=names)
+
+
+def _page_request(sort: str, page_size: int | None, cursor: str) -> tuple[str, int, tuple | None]:
+    """The page asked for: a known sort (else "new"), the page size (else the setting's) and the
+    cursor decoded (None: the first page)."""
+    sort = sort if sort in QUEUE_SORTS else "new"
+    return sort, page_size or conf.QUEUE_PAGE_SIZE, _decode(cursor, sort) if cursor else None
 
 
 def _rows_queryset(
@@ -435,24 +438,20 @@ def _rows_read(
             decoded is not None and decoded[0] is None,
             settings.TIME_ZONE,
         )
-        if key in _ROWS_SQL:
-            statement = _ROWS_SQL[key]
-            if statement is None:
-                return []
-            sql, head = statement
-            return _fetch(sql, (*head, *tail))
-    qs = requests_for(user)
-    if filters is not None:
-        qs = queue_filter(qs, **filters, now=now)
-    rows = _rows_queryset(qs, sort=sort, decoded=decoded, page_size=page_size)
-    statement = _compiled(rows, tail)
-    kept = statement is None or isinstance(statement, tuple)  # not False
-    if key is not None and kept:
-        _ROWS_SQL.keep(key, statement)
+    if key is not None and key in _ROWS_SQL:
+        statement = _ROWS_SQL[key]
+    else:
+        qs = requests_for(user)
+        if filters is not None:
+            qs = queue_filter(qs, **filters, now=now)
+        rows = _rows_queryset(qs, sort=sort, decoded=decoded, page_size=page_size)
+        statement = _compiled(rows, tail)
+        if not isinstance(statement, tuple) and statement is not None:  # False
+            return list(rows)  # the ORM reads them (and nothing is kept)
+        if key is not None:
+            _ROWS_SQL.keep(key, statement)
     if statement is None:
         return []
-    if not isinstance(statement, tuple):  # False: the ORM reads them
-        return list(rows)
     sql, head = statement
     return _fetch(sql, (*head, *tail))
 
