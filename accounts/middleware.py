@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,11 @@ class SignInPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if user is not None:
+            # Every request asks who its user is here, so the page gets the user itself in place
+            # of the two lazy wrappers (auth's, then django-otp's) that each `request.user.x`
+            # went through: ≈ 50 such reads a staff page, 0.2 ms (issue 17).
+            user = request.user = _evaluated(user)
         if user is not None and user.is_authenticated:
             response = self._idle(request, user) or self._second_factor(request, request.user)
             if response is not None:
@@ -79,6 +85,15 @@ class SignInPolicyMiddleware:
             )
         target = reverse("accounts:second_factor")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _evaluated(value):
+    """What a lazy object (or a lazy object of a lazy object) stands for, evaluated."""
+    while isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        value = value._wrapped
+    return value
 
 
 def session_started(request) -> None:

@@ -150,3 +150,23 @@ def test_the_extras_are_read_with_the_user(world):
     finally:
         session_user._EXTRAS.pop("test_extra")
         session_user._statement = None
+
+
+def test_a_page_gets_the_user_itself_with_the_second_factors_state(world, client):
+    """accounts.middleware hands the page the user itself (not two lazy wrappers); django-otp's
+    device and is_verified are on it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    anonymous = client.get("/").wsgi_request.user
+    assert type(anonymous) is AnonymousUser
+    user = world.users.street_staff
+    login_verified(client, user)
+    seen = client.get("/reports/").wsgi_request.user
+    assert type(seen) is User
+    assert seen.pk == user.pk
+    assert seen.otp_device is not None and seen.is_verified()
+    client.force_login(world.users.grid_head)  # no device confirmed in this session
+    seen = client.get("/dashboard/").wsgi_request.user
+    assert type(seen) is User and seen.otp_device is None and not seen.is_verified()
