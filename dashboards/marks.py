@@ -26,6 +26,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.bounded import Bounded
 from dashboards.conf import conf
 
 if TYPE_CHECKING:
@@ -196,11 +197,19 @@ def earliest(*moments: datetime.datetime | None) -> datetime.datetime | None:
     return min(found) if found else None
 
 
+# This process's copy of what it last read from or wrote to the cache: key → (the moment it
+# stops holding, value). The key holds the marks, so a copy is never staler than the cache's;
+# it saves the page the cache's round trip and unpickling (issue 17). Values are shared by
+# every request of the process: callers never change what `kept` returns.
+_LOCAL = Bounded(256)
+
+
 def kept(name: str, parts: tuple, mark: tuple | None, build: Callable[[], Kept]) -> Any:
     """`build()`'s value, kept under `name` and `parts` (who asks, the area, the day…), the
     language, the script prefix (URLs), the code and settings it was built with and `mark`
-    until its `until`. Without a mark (no
-    PostgreSQL, or REDGRID_DASHBOARDS_PANEL_CACHE_SECONDS = 0) it is built every time.
+    until its `until`: in the cache, shared by the processes, and in this process's memory.
+    Without a mark (no PostgreSQL, or REDGRID_DASHBOARDS_PANEL_CACHE_SECONDS = 0) it is built
+    every time.
 
     The mark is read before the figures (READ COMMITTED: each statement sees what was committed
     when it started), so what is kept under a mark is never older than the mark says."""
@@ -210,14 +219,26 @@ def kept(name: str, parts: tuple, mark: tuple | None, build: Callable[[], Kept])
     raw = repr((name, parts, get_language(), get_script_prefix(), mark, _code(), _tuning()))
     key = f"dashboards:panels:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     now = timezone.now()
+    local = _LOCAL.get(key)
+    if local is not None and now < local[0]:
+        return local[1]
     found = cache.get(key)
     if found is not None:
         until, value = found
         if until is None or now < until:
+            _keep_local(key, until, value, now=now, seconds=seconds)
             return value
     made = build()
     timeout = seconds
     if made.until is not None:
         timeout = min(seconds, max(1, int((made.until - now).total_seconds())))
     cache.set(key, (made.until, made.value), timeout)
+    _keep_local(key, made.until, made.value, now=now, seconds=seconds)
     return made.value
+
+
+def _keep_local(key: str, until, value, *, now: datetime.datetime, seconds: int) -> None:
+    """This process's copy until the value stops holding, and no longer than the cache keeps
+    it."""
+    limit = now + datetime.timedelta(seconds=seconds)
+    _LOCAL.keep(key, (limit if until is None else min(until, limit), value))

@@ -265,3 +265,84 @@ def test_a_committed_write_shows_at_once(world, populate, make_request, client_a
     assert _queries(client, "/dashboard/") == 4
     make_request()
     assert _tile(_get(client), "waiting") == "3"
+
+
+class _CountingCache:
+    """The cache as dashboards.marks uses it, counting its reads."""
+
+    def __init__(self):
+        from django.core.cache import cache
+
+        self.cache, self.reads = cache, 0
+
+    def get(self, key):
+        self.reads += 1
+        return self.cache.get(key)
+
+    def set(self, *args, **kwargs):
+        return self.cache.set(*args, **kwargs)
+
+
+@pytest.fixture
+def counted(monkeypatch, settings):
+    from dashboards import marks
+
+    settings.REDGRID_DASHBOARDS_PANEL_CACHE_SECONDS = 60
+    counting = _CountingCache()
+    monkeypatch.setattr(marks, "cache", counting)
+    return counting
+
+
+def _builder(until=None):
+    from dashboards.marks import Kept
+
+    built = []
+
+    def build():
+        built.append(1)
+        return Kept(len(built), until)
+
+    return build, built
+
+
+def test_this_process_keeps_its_copy_under_the_same_key(counted):
+    import uuid
+
+    from dashboards.marks import kept
+
+    mark = (uuid.uuid4().hex,)
+    build, built = _builder()
+    assert kept("t", (1,), mark, build) == 1
+    assert kept("t", (1,), mark, build) == 1
+    assert (len(built), counted.reads) == (1, 1)  # the second: no build, no cache read
+    assert kept("t", (1,), (uuid.uuid4().hex,), build) == 2  # a moved mark: built again
+    assert kept("t", (2,), mark, build) == 3  # another reader's key
+
+
+def test_this_processs_copy_holds_no_longer_than_the_cache(counted, monkeypatch):
+    import uuid
+
+    from django.utils import timezone
+
+    from dashboards.marks import kept
+
+    mark, start = (uuid.uuid4().hex,), timezone.now()
+    build, built = _builder()
+    assert kept("t", (), mark, build) == 1
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(seconds=61))
+    assert kept("t", (), mark, build) == 1  # read from the cache again (Redis still has it)
+    assert (len(built), counted.reads) == (1, 2)
+
+
+def test_this_processs_copy_ends_when_what_it_shows_stops_holding(counted, monkeypatch):
+    import uuid
+
+    from django.utils import timezone
+
+    from dashboards.marks import kept
+
+    mark, start = (uuid.uuid4().hex,), timezone.now()
+    build, built = _builder(until=start + datetime.timedelta(seconds=10))
+    assert kept("t", (), mark, build) == 1
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(seconds=11))
+    assert kept("t", (), mark, build) == 2  # a deadline passed: built again
