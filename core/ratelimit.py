@@ -175,10 +175,24 @@ def rate_hit_unless_exceeded(
     now: float | None = None,
 ) -> bool:
     """`not rate_exceeded(*unless) and rate_hit(*hit)` in one Redis round trip (GET, INCR and
-    EXPIRE NX in one MULTI/EXEC; issue 17): False when `unless` has used up its window or `hit`
+    EXPIRE NX in one script; issue 17): False when `unless` has used up its window or `hit`
     goes over its limit. On Redis the hit is counted even when `unless` refuses (the address is
     refused anyway); other caches take the two calls. Fails open like both."""
     return rate_hit_unless_exceeded_and_get(hit, unless, now=now)[0]
+
+
+# rate_hit_unless_exceeded_and_get in Redis: KEYS = unless, hit and (optional) the key to read;
+# ARGV = the hit's window end (seconds). One reply (a MULTI/EXEC of the same commands answers
+# six: issue 17).
+_HIT_UNLESS_GET = """
+local seen = redis.call('GET', KEYS[1])
+local count = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1], 'NX')
+local got = false
+if KEYS[3] then got = redis.call('GET', KEYS[3]) end
+return {seen, count, got}
+"""
+_unless_get_script = None
 
 
 def rate_hit_unless_exceeded_and_get(
@@ -202,19 +216,19 @@ def rate_hit_unless_exceeded_and_get(
     unless_name = backend.make_and_validate_key(
         _cache_key(unless[0], unless[1], _window(unless_rate, moment)[0])
     )
+    global _unless_get_script
     value = None
     try:
         client = _client(backend, hit_name)
-        pipe = client.pipeline(transaction=True)
-        pipe.get(unless_name)
-        pipe.incr(hit_name)
-        pipe.expire(hit_name, ttl, nx=True)
+        if _unless_get_script is None:
+            _unless_get_script = client.register_script(_HIT_UNLESS_GET)
+        keys = [unless_name, hit_name]
         if get:
-            pipe.get(backend.make_and_validate_key(get))
-        seen, count, _expiry_set, *got = pipe.execute()
-        if got and got[0] is not None:
+            keys.append(backend.make_and_validate_key(get))
+        seen, count, got = _unless_get_script(keys=keys, args=[ttl], client=client)
+        if got is not None:
             # Django's RedisCache serializer (plain integers, else pickle).
-            value = backend._cache._serializer.loads(got[0])  # type: ignore[attr-defined]
+            value = backend._cache._serializer.loads(got)  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - any cache outage: allow, and say so in the log
         logger.warning("rate limit %s skipped, cache unavailable: %s", hit[0], type(exc).__name__)
         return True, None

@@ -32,10 +32,29 @@ def test_the_deployments_cache_is_recognised_as_redis():
 
 
 def test_a_hit_with_its_guard_is_one_round_trip(round_trips):
-    assert rate_hit_unless_exceeded(("t-hit", "1.2.3.4", (3, 60)), ("t-miss", "1.2.3.4", (2, 60)))
-    assert round_trips == {"commands": 0, "pipelines": 1}
+    guard = ("t-miss", "1.2.3.4", (2, 60))
+    rate_hit_unless_exceeded(("t-warm", "1.2.3.4", (3, 60)), guard)  # its script loaded once
+    round_trips.update(commands=0, pipelines=0)
+    assert rate_hit_unless_exceeded(("t-hit", "1.2.3.4", (3, 60)), guard)
+    assert round_trips == {"commands": 1, "pipelines": 0}  # one script: one reply
     assert rate_hit("t-other", "1.2.3.4", (3, 60))
-    assert round_trips == {"commands": 0, "pipelines": 2}
+    assert round_trips == {"commands": 1, "pipelines": 1}
+
+
+def test_the_guard_and_the_stored_value_come_in_the_same_round_trip(round_trips):
+    from django.core.cache import cache
+
+    cache.set("t-page", "<p>kept</p>", 60)
+    hit, guard = ("t-hit2", "1.2.3.5", (3, 60)), ("t-miss2", "1.2.3.5", (2, 60))
+    ratelimit.rate_hit_unless_exceeded_and_get(hit, guard, get="t-none")  # script loaded
+    round_trips.update(commands=0, pipelines=0)
+    assert ratelimit.rate_hit_unless_exceeded_and_get(hit, guard, get="t-page") == (
+        True,
+        "<p>kept</p>",
+    )
+    assert ratelimit.rate_hit_unless_exceeded_and_get(hit, guard, get="t-none") == (True, None)
+    assert ratelimit.rate_hit_unless_exceeded_and_get(hit, guard) == (False, None)  # 4th of 3
+    assert round_trips == {"commands": 3, "pipelines": 0}
 
 
 def test_the_limit_and_the_guard_both_refuse():
