@@ -10,5 +10,6 @@ urlpatterns = [
     path("bench/constant/", views.constant, name="bench-constant"),
     path("bench/insert/", views.insert, name="bench-insert"),
     path("bench/signed-in/", views.signed_in, name="bench-signed-in"),
+    path("bench/limited/", views.limited, name="bench-limited"),
     *redgrid_urlpatterns,
 ]
