@@ -103,3 +103,66 @@ def test_a_residents_submission_takes_two_statements(client, world, categories):
     assert len(savepoints) == 2 and not any("ST_Intersects" in sql for sql in statements)
     assert Request.objects.count() == 2 and RequestEvent.objects.count() == 2
     assert Request.objects.get(reporter_phone_index__gt="", grid=world.grids["A1a"]).grid_id
+
+
+class _CountingCache:
+    """The cache as requests_desk.open311 uses it, counting its reads."""
+
+    def __init__(self):
+        from django.core.cache import cache
+
+        self.cache, self.reads = cache, 0
+
+    def get(self, key):
+        self.reads += 1
+        return self.cache.get(key)
+
+    def set(self, *args, **kwargs):
+        return self.cache.set(*args, **kwargs)
+
+
+def test_open311_list_served_again_is_this_processs_copy(client, world, make_request, monkeypatch):
+    from requests_desk import open311
+
+    counting = _CountingCache()
+    monkeypatch.setattr(open311, "cache", counting)
+    make_request(grid="A1a", source=LISTED)
+    url = "/open311/v2/requests.json"
+    first = client.get(url).content
+    reads = counting.reads
+    for _ in range(3):
+        assert client.get(url).content == first
+    assert counting.reads == reads  # not read from Redis again
+    # Another process (an empty copy) reads the shared cache's answer: the same bytes.
+    open311._ANSWERS.clear()
+    assert client.get(url).content == first
+    assert counting.reads == reads + 1
+
+
+def test_open311_lists_copy_holds_no_longer_than_the_cache(
+    client, world, make_request, settings, monkeypatch
+):
+    """An edit that writes no timeline entry (no new change mark) shows once the answer's
+    OPEN311_LIST_CACHE_SECONDS have passed, in this process's copy as in the shared cache."""
+    import time
+
+    settings.REDGRID_REQUESTS_DESK_OPEN311_LIST_CACHE_SECONDS = 10
+    item = make_request(grid="A1a", source=LISTED, description="路灯不亮")
+    url = "/open311/v2/requests.json"
+    assert "路灯不亮" in client.get(url).content.decode()
+    Request.objects.filter(pk=item.pk).update(description="路灯已经修好")
+    assert "路灯不亮" in client.get(url).content.decode()  # within the 10 seconds
+    later = time.time() + 11
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert "路灯已经修好" in client.get(url).content.decode()
+
+
+def test_an_open311_answer_over_the_limit_is_not_copied(client, world, make_request, monkeypatch):
+    from requests_desk import open311
+
+    monkeypatch.setattr(open311, "ANSWER_KEPT_MAX_BYTES", 10)
+    open311._ANSWERS.clear()
+    make_request(grid="A1a", source=LISTED)
+    first = client.get("/open311/v2/requests.json").content
+    assert len(first) > 10 and not open311._ANSWERS
+    assert client.get("/open311/v2/requests.json").content == first  # from the shared cache
