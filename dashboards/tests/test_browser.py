@@ -96,6 +96,11 @@ def test_street_staff_switches_indicator_and_drills_down(
     assert page.locator("h1").inner_text().startswith("总览")
     page.wait_for_selector("#ov-map[data-loaded=true]")
     assert page.locator("#ov-ranking tbody tr").count() == 4
+    # On a phone the ranking scrolls sideways; a grid's name stays on one line.
+    lines = page.locator("#ov-ranking tbody td:nth-child(2) a").first.evaluate(
+        "a => a.getClientRects().length"
+    )
+    assert lines == 1
     assert page.locator("#ov-map path.leaflet-interactive").count() == 4
     assert _axe_violations(page, live_server) == []
     page.screenshot(path=str(artifacts / "overview_street_phone.png"), full_page=True)
