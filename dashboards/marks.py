@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,15 +75,24 @@ def _read(sql: str, params: list) -> tuple:
     the commit, and what this transaction reads must not be kept under the marks before it."""
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
-            flush = f"SET CONSTRAINTS {_TRIGGERS} IMMEDIATE; SET CONSTRAINTS {_TRIGGERS} DEFERRED"
+            # Then a new epoch: a mark moves once per transaction and epoch (migration
+            # dashboards 0002), and what this transaction writes after this read must move the
+            # marks again.
+            flush = (
+                f"SET CONSTRAINTS {_TRIGGERS} IMMEDIATE; SET CONSTRAINTS {_TRIGGERS} DEFERRED; "
+                "SELECT set_config('redgrid.marks_epoch', %s, true)"
+            )
+            epoch = uuid.uuid4().hex
             if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
                 # One command per prepared statement.
-                for statement in flush.split("; "):
+                *settings, new_epoch = flush.split("; ")
+                for statement in settings:
                     cursor.execute(statement)
+                cursor.execute(new_epoch, [epoch])
             else:
-                sql = f"{flush}; {sql}"
+                sql, params = f"{flush}; {sql}", [epoch, *params]
         cursor.execute(sql, params)
-        while cursor.description is None and cursor.nextset():
+        while cursor.nextset():  # the last statement's row: the marks
             pass
         return tuple(cursor.fetchone())
 

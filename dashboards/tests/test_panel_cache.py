@@ -346,3 +346,61 @@ def test_this_processs_copy_ends_when_what_it_shows_stops_holding(counted, monke
     assert kept("t", (), mark, build) == 1
     monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(seconds=11))
     assert kept("t", (), mark, build) == 2  # a deadline passed: built again
+
+
+def _sequence_used(cursor):
+    cursor.execute("SELECT last_value FROM dashboards_mark_seq")
+    return cursor.fetchone()[0]
+
+
+def test_a_transaction_moves_a_mark_once_however_many_rows_it_writes(world):
+    """Migration dashboards 0002: one move per transaction (and read epoch), not one per row —
+    a commit of N rows took time quadratic in N."""
+    from accounts.models import User
+    from dashboards.marks import marks
+
+    with connection.cursor() as cursor:
+        first = marks("district", None)
+        used = _sequence_used(cursor)
+        changed = User.objects.update(first_name="改名")  # every account: the "work" mark
+        assert changed > 5
+        second = marks("district", None)  # the deferred triggers fire here
+        assert second[2] != first[2]  # the work mark moved…
+        assert _sequence_used(cursor) == used + 1  # …once, not once per account
+        # Written again after that read: the mark moves again (a new epoch), once.
+        User.objects.update(first_name="又改名")
+        third = marks("district", None)
+        assert third[2] != second[2]
+        assert _sequence_used(cursor) == used + 2
+        # Read again without a write: the same marks.
+        assert marks("district", None) == third
+
+
+def test_an_areas_mark_moves_once_for_many_requests_of_the_area(world, populate):
+    from dashboards.marks import marks
+
+    grid = world.grids["A1a"]
+    before = marks("grid", grid.pk)
+    with connection.cursor() as cursor:
+        used = _sequence_used(cursor)
+        populate(3)  # requests of every kind in A1a and B1a: two areas
+        after = marks("grid", grid.pk)
+        assert after[0] != before[0]
+        assert _sequence_used(cursor) - used <= 3  # A1a, B1a (and "work" for the new people)
+
+
+def test_a_move_taken_back_by_a_savepoint_is_made_again(world):
+    from django.db import transaction
+
+    from accounts.models import User
+    from dashboards.marks import marks
+
+    first = marks("district", None)
+    with transaction.atomic():
+        User.objects.update(first_name="改名")
+        inside = marks("district", None)
+        assert inside[2] != first[2]
+        transaction.set_rollback(True)
+    assert marks("district", None) == first  # the savepoint's move went with it
+    User.objects.update(first_name="再改名")
+    assert marks("district", None)[2] != first[2]
