@@ -153,11 +153,18 @@ request = function()
 end
 function response(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
+  if status >= 400 and first_error == nil then
+    first_error = status .. " " .. string.gsub(string.sub(body or "", 1, 300), "%%s+", " ")
+  end
 end
 function done(summary, latency, requests)
   local merged = {}
   for _, t in ipairs(threads) do
     for k, v in pairs(t:get("counts")) do merged[k] = (merged[k] or 0) + v end
+  end
+  for _, t in ipairs(threads) do
+    local failed = t:get("first_error")
+    if failed then io.write("BENCH-FIRST-ERROR " .. failed .. "\n") end
   end
   io.write("BENCH-STATUS")
   for k, v in pairs(merged) do io.write(" " .. k .. "=" .. v) end
@@ -253,6 +260,9 @@ class Wrk:
             raise RuntimeError(f"wrk failed for {name}: {output[-2000:]}")
         p50, p99, total, micros = (int(x) for x in latency.groups())
         errors = sum(v for k, v in statuses.items() if k not in ok_statuses)
+        first_error = re.search(r"BENCH-FIRST-ERROR (.*)", output)
+        if first_error:
+            log(f"{name}: first error answer: {first_error.group(1)[:300]}")
         errors += sum(int(x) for x in socket_errors.groups()) if socket_errors else 0
         return Row(
             name=name,
