@@ -43,7 +43,10 @@ class SignInPolicyMiddleware:
             # went through: ≈ 50 such reads a staff page, 0.2 ms (issue 17).
             user = request.user = _evaluated(user)
         if user is not None and user.is_authenticated:
-            response = self._idle(request, user) or self._second_factor(request, request.user)
+            response = self._idle(request, user)
+            # Signed out for idleness on an API call, it goes on as an anonymous one.
+            if response is None and request.user.is_authenticated:
+                response = self._second_factor(request, request.user)
             if response is not None:
                 return response
         return self.get_response(request)

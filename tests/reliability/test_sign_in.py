@@ -194,3 +194,15 @@ def test_guessing_sms_codes_is_stopped(client, world, settings):
     assert late.status_code == 200  # the code ended after five wrong tries
     worker.refresh_from_db()
     assert not worker.check_password(STRONG)
+
+
+def test_an_idle_staff_sessions_api_call_is_refused_not_an_error(client, world, settings):
+    """Signed out for idleness on an API call: the call goes on as an anonymous one (401/403),
+    never a server error."""
+    settings.REDGRID_STAFF_IDLE_SECONDS = 1800
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        assert login(client, "head_a1a").status_code == 302
+        assert client.get("/api/v1/requests/").status_code == 200
+        traveller.shift(datetime.timedelta(minutes=31))
+        assert client.get("/api/v1/requests/").status_code in (401, 403)
