@@ -42,13 +42,11 @@ _MOVE = """
 _OLD = {"s": "os", "c": "oc", "g": "og"}
 _NEW = {"s": "ns", "c": "nc", "g": "ng"}
 
-PG_UP = f"""
-ALTER TABLE dashboards_area_mark ADD COLUMN moved_in text NOT NULL DEFAULT '';
-ALTER TABLE dashboards_mark ADD COLUMN moved_in text NOT NULL DEFAULT '';
+# dashboards_area_mark_move() with a given way to move one area's row (`_MOVE`, or 0001's).
+_AREA_MOVE_FUNCTION = """
 CREATE OR REPLACE FUNCTION dashboards_area_mark_move() RETURNS trigger AS $$
 DECLARE
-  os integer; oc integer; og integer; ns integer; nc integer; ng integer;
-  stamp text := {_STAMP};
+  os integer; oc integer; og integer; ns integer; nc integer; ng integer;{declare}
 BEGIN
   IF TG_OP <> 'INSERT' THEN
     os := coalesce(OLD.street_id, 0); oc := coalesce(OLD.community_id, 0);
@@ -63,18 +61,34 @@ BEGIN
   END IF;
   -- Two areas (a request moved): in one order, so that two opposite moves queue.
   IF os IS NOT NULL AND (ns IS NULL OR (os, oc, og) < (ns, nc, ng)) THEN
-{_MOVE.format(**_OLD)}
+{move_old}
     os := NULL;
   END IF;
   IF ns IS NOT NULL THEN
-{_MOVE.format(**_NEW)}
+{move_new}
   END IF;
   IF os IS NOT NULL THEN
-{_MOVE.format(**_OLD)}
+{move_old}
   END IF;
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
+"""
+
+
+def _area_move_function(move: str, declare: str = "") -> str:
+    return _AREA_MOVE_FUNCTION.format(
+        declare=declare, move_old=move.format(**_OLD), move_new=move.format(**_NEW)
+    )
+
+
+PG_UP = (
+    """
+ALTER TABLE dashboards_area_mark ADD COLUMN moved_in text NOT NULL DEFAULT '';
+ALTER TABLE dashboards_mark ADD COLUMN moved_in text NOT NULL DEFAULT '';
+"""
+    + _area_move_function(_MOVE, declare=f"\n  stamp text := {_STAMP};")
+    + f"""
 CREATE OR REPLACE FUNCTION dashboards_mark_move() RETURNS trigger AS $$
 DECLARE
   stamp text := {_STAMP};
@@ -85,6 +99,7 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 """
+)
 
 # 0001's functions as they were (the column goes with them).
 _MOVE_0001 = """
@@ -98,35 +113,9 @@ _MOVE_0001 = """
     END IF;
 """
 
-PG_DOWN = f"""
-CREATE OR REPLACE FUNCTION dashboards_area_mark_move() RETURNS trigger AS $$
-DECLARE
-  os integer; oc integer; og integer; ns integer; nc integer; ng integer;
-BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    os := coalesce(OLD.street_id, 0); oc := coalesce(OLD.community_id, 0);
-    og := coalesce(OLD.grid_id, 0);
-  END IF;
-  IF TG_OP <> 'DELETE' THEN
-    ns := coalesce(NEW.street_id, 0); nc := coalesce(NEW.community_id, 0);
-    ng := coalesce(NEW.grid_id, 0);
-  END IF;
-  IF TG_OP = 'UPDATE' AND (os, oc, og) = (ns, nc, ng) THEN
-    os := NULL;
-  END IF;
-  IF os IS NOT NULL AND (ns IS NULL OR (os, oc, og) < (ns, nc, ng)) THEN
-{_MOVE_0001.format(**_OLD)}
-    os := NULL;
-  END IF;
-  IF ns IS NOT NULL THEN
-{_MOVE_0001.format(**_NEW)}
-  END IF;
-  IF os IS NOT NULL THEN
-{_MOVE_0001.format(**_OLD)}
-  END IF;
-  RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
+PG_DOWN = (
+    _area_move_function(_MOVE_0001)
+    + """
 CREATE OR REPLACE FUNCTION dashboards_mark_move() RETURNS trigger AS $$
 BEGIN
   UPDATE dashboards_mark SET version = nextval('dashboards_mark_seq') WHERE name = TG_ARGV[0];
@@ -136,6 +125,7 @@ $$ LANGUAGE plpgsql;
 ALTER TABLE dashboards_area_mark DROP COLUMN moved_in;
 ALTER TABLE dashboards_mark DROP COLUMN moved_in;
 """
+)
 
 
 def forwards(apps, schema_editor):
