@@ -165,6 +165,23 @@ def world(db):
     return w
 
 
+class CountingCache:
+    """The deployment's cache as a module uses it (monkeypatch it over the module's `cache`),
+    counting its reads: proves what is served from a per-process copy."""
+
+    def __init__(self):
+        from django.core.cache import cache
+
+        self.cache, self.reads = cache, 0
+
+    def get(self, key):
+        self.reads += 1
+        return self.cache.get(key)
+
+    def set(self, *args, **kwargs):
+        return self.cache.set(*args, **kwargs)
+
+
 def login_verified(client, user):
     """Sign the test client in as `user` with the second factor confirmed, as after the TOTP step
     at login (accounts that may reveal personal data use the site only so)."""

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import login_verified
+from conftest import CountingCache, login_verified
 from requests_desk import flow
 from requests_desk.models import Request, Stage
 from requests_desk.tests.test_flow import bring_to
@@ -105,26 +105,10 @@ def test_a_residents_submission_takes_two_statements(client, world, categories):
     assert Request.objects.get(reporter_phone_index__gt="", grid=world.grids["A1a"]).grid_id
 
 
-class _CountingCache:
-    """The cache as requests_desk.open311 uses it, counting its reads."""
-
-    def __init__(self):
-        from django.core.cache import cache
-
-        self.cache, self.reads = cache, 0
-
-    def get(self, key):
-        self.reads += 1
-        return self.cache.get(key)
-
-    def set(self, *args, **kwargs):
-        return self.cache.set(*args, **kwargs)
-
-
 def test_open311_list_served_again_is_this_processs_copy(client, world, make_request, monkeypatch):
     from requests_desk import open311
 
-    counting = _CountingCache()
+    counting = CountingCache()
     monkeypatch.setattr(open311, "cache", counting)
     make_request(grid="A1a", source=LISTED)
     url = "/open311/v2/requests.json"
