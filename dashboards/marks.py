@@ -248,7 +248,8 @@ def kept(name: str, parts: tuple, mark: tuple | None, build: Callable[[], Kept])
 
 
 def _keep_local(key: str, until, value, *, now: datetime.datetime, seconds: int) -> None:
-    """This process's copy until the value stops holding, and no longer than the cache keeps
-    it."""
+    """This process's copy until the value stops holding (`until`; the key holds the marks and
+    the day), for at most PANEL_CACHE_SECONDS from now: that time bounds memory, not freshness,
+    so a copy taken from the cache may outlive the cache's own entry."""
     limit = now + datetime.timedelta(seconds=seconds)
     _LOCAL.keep(key, (limit if until is None else min(until, limit), value))
