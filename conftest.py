@@ -46,6 +46,34 @@ def pytest_collection_modifyitems(items):
             raise pytest.UsageError(
                 f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
             )
+    items.sort(key=_run_order)
+
+
+# Tests of half a minute that use no browser (a whole demo load, twice).
+SLOW_TESTS = {"test_the_demo_loads_and_a_second_run_adds_nothing"}
+
+
+def _run_order(item) -> tuple[int, int]:
+    """Long tests first, so that `-n 2` ends on short ones and neither worker waits long for the
+    other. Tests without the test database (SpatiaLite in a subprocess, settings checks) come
+    first, then pytest-django's order: plain database tests before the transactional ones (which
+    empty the tables). Within each, browser tests and SLOW_TESTS lead."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+        names
+    ):
+        group = 2
+    elif marker or "db" in names:
+        group = 1
+    else:
+        group = 0
+    slow = (
+        "page" in names
+        or item.get_closest_marker("spatialite") is not None
+        or getattr(item, "originalname", item.name) in SLOW_TESTS
+    )
+    return (group, 0 if slow else 1)
 
 
 @pytest.hookimpl(hookwrapper=True)
