@@ -12,6 +12,7 @@ same run, so the ratios do not depend on the machine.
 """
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -1067,6 +1068,9 @@ def run(args) -> list[Row]:
     workdir.mkdir(parents=True, exist_ok=True)
     static_ready()
     positions_ensure()
+    # As gunicorn.conf.py does in a worker once the app is loaded: the in-process requests below
+    # run beside a frozen heap, as the served ones do.
+    gc.freeze()
     total_requests = Request.objects.count()
     log(f"database {connection.settings_dict['NAME']}: {total_requests:,} requests")
     vacuum_analyze(connection.settings_dict["NAME"])
