@@ -259,11 +259,44 @@ def browser():
         chromium.close()
 
 
+# Counts the page's own requests in flight (fetch and XMLHttpRequest: htmx, the maps' data) for
+# page_settled; installed in every page before the site's scripts run.
+IN_FLIGHT_SCRIPT = """(() => {
+  window.__inFlight = 0;
+  const done = () => { window.__inFlight -= 1; };
+  const fetch0 = window.fetch;
+  window.fetch = function (...args) {
+    window.__inFlight += 1;
+    return fetch0.apply(this, args).finally(done);
+  };
+  const send0 = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    window.__inFlight += 1;
+    this.addEventListener("loadend", done, {once: true});
+    return send0.apply(this, args);
+  };
+})();"""
+SETTLED = """() => document.readyState === "complete" && window.__inFlight === 0
+  && document.fonts.status === "loaded" && [...document.images].every((i) => i.complete)
+  && !document.querySelector(".htmx-request, .htmx-settling, .htmx-swapping")"""
+
+
+def page_settled(page):
+    """Wait until the page has loaded, its own requests (htmx, the maps' data) have answered and
+    its images (map tiles) are in, and it stays so for 100 ms (a request started from the
+    answer of another). Playwright's "networkidle" waits for the same and then 500 ms more on
+    every page: half a minute of each axe and screenshot sweep."""
+    page.wait_for_function(SETTLED, polling=25)
+    page.wait_for_timeout(100)
+    page.wait_for_function(SETTLED, polling=25)
+
+
 @pytest.fixture
 def page(browser):
     """A fresh browser page at phone size, with the browser's language set to US English so
     that tests prove the site is Chinese by default regardless of the browser."""
     context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="Asia/Shanghai")
+    context.add_init_script(IN_FLIGHT_SCRIPT)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

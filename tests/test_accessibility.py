@@ -13,7 +13,7 @@
 
 import pytest
 
-from conftest import DESKTOP, PHONE, browser_login
+from conftest import DESKTOP, PHONE, browser_login, page_settled
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,7 @@ def check_pages(page, live_server, who, extra=(), artifacts=None):
         response = page.goto(f"{live_server.url}{path}")
         expected = 404 if path == "/no-such-page/" else 200
         assert response.status == expected, (who, path, response.status)
-        page.wait_for_load_state("networkidle")
+        page_settled(page)
         if artifacts is not None:
             page.screenshot(path=str(artifacts / shot_name(who, path, "phone")), full_page=True)
         found = axe_violations(page, live_server)
@@ -146,7 +146,7 @@ def test_the_pages_at_desktop_width(
     extra = [f"/requests/case/{site[2].code}/", "/no-such-page/"]
     for path in [*menu_pages(page, live_server), *extra]:
         page.goto(f"{live_server.url}{path}")
-        page.wait_for_load_state("networkidle")
+        page_settled(page)
         assert page.locator("#site-menu nav a").first.is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
         page.screenshot(path=str(artifacts / shot_name(role, path, "desktop")), full_page=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from care.models import Household
 from care.tests.factories import HouseholdFactory, PairingFactory, ResidentFactory
-from conftest import browser_login
+from conftest import browser_login, page_settled
 from grids.tests.sheets import xlsx
 from requests_desk.models import Request
 
@@ -22,7 +22,7 @@ def shoot(page, artifacts, name, url, live_server, *, check_width=True):
     for label, width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}{url}")
-        page.wait_for_load_state("networkidle")
+        page_settled(page)
         assert page.locator("html").get_attribute("lang") == "zh-hans"
         if check_width and label == "phone":
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, url

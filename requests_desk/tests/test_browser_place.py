@@ -6,6 +6,7 @@ communities' names and the known places. Screenshots of the pages this work touc
 import pytest
 from django.contrib.gis.geos import Point
 
+from conftest import page_settled
 from grids.tests.factories import KeyPlaceFactory
 from requests_desk.models import Request
 from requests_desk.services import request_create
@@ -122,7 +123,7 @@ def test_screenshots_of_area_pages_and_placing(
         page.set_viewport_size(viewport)
         for name, path in shots:
             page.goto(f"{live_server.url}{path}")
-            page.wait_for_load_state("networkidle")
+            page_settled(page)
             page.screenshot(path=str(artifacts / f"{name}_{size}.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/areas/{world.grids['A1a'].code}/")
@@ -156,7 +157,7 @@ def test_screenshots_of_area_pages_and_placing(
     )
     page.click("form.rq-action-form button[type=submit]")
     page.wait_for_url(f"**/requests/case/{unplaced.code}/")
-    page.wait_for_load_state("networkidle")
+    page_settled(page)
     _quiet(page)
     unplaced.refresh_from_db()
     assert unplaced.grid == world.grids["A1a"]

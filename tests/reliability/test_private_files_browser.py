@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from conftest import DESKTOP, browser_login
+from conftest import DESKTOP, browser_login, page_settled
 from tests.reliability import payloads
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def picture(label_color=(192, 57, 43)) -> bytes:
 
 
 def images_loaded(page, selector: str) -> list[int]:
-    page.wait_for_load_state("networkidle")
+    page_settled(page)
     return page.eval_on_selector_all(
         selector, "images => images.map(i => i.complete ? i.naturalWidth : 0)"
     )
@@ -41,7 +41,7 @@ def both_sizes(page, artifacts, name: str):
     page.screenshot(path=str(artifacts / f"{name}-360.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
     page.reload()
-    page.wait_for_load_state("networkidle")
+    page_settled(page)
     page.screenshot(path=str(artifacts / f"{name}-1280.png"), full_page=True)
 
 
