@@ -49,15 +49,21 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_run_order)
 
 
-# Tests of half a minute that use no browser (a whole demo load, twice).
-SLOW_TESTS = {"test_the_demo_loads_and_a_second_run_adds_nothing"}
+# Long tests that neither drive a browser nor start a worker or SpatiaLite: a whole demo load
+# (twice), migrations run backwards and forwards.
+SLOW_TESTS = {
+    "test_the_demo_loads_and_a_second_run_adds_nothing",
+    "test_renaming_keeps_the_rows_and_the_permissions_granted_in_the_database",
+}
+SLOW_MARKERS = ("browser", "spatialite", "worker")
+SLOW_FIXTURES = {"page", "browser", "live_server"}
 
 
 def _run_order(item) -> tuple[int, int]:
-    """Long tests first, so that `-n 2` ends on short ones and neither worker waits long for the
-    other. Tests without the test database (SpatiaLite in a subprocess, settings checks) come
-    first, then pytest-django's order: plain database tests before the transactional ones (which
-    empty the tables). Within each, browser tests and SLOW_TESTS lead."""
+    """pytest-django's order (tests without the test database, plain database tests, then the
+    transactional ones, which empty the tables), with the long tests first within each: a
+    browser, a live server, a Celery worker, SpatiaLite, SLOW_TESTS. `-n 2` then ends each group
+    on short tests, and neither worker waits long for the other at the end."""
     marker = item.get_closest_marker("django_db")
     names = getattr(item, "fixturenames", ())
     if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
@@ -69,8 +75,8 @@ def _run_order(item) -> tuple[int, int]:
     else:
         group = 0
     slow = (
-        "page" in names
-        or item.get_closest_marker("spatialite") is not None
+        bool(SLOW_FIXTURES & set(names))
+        or any(item.get_closest_marker(marker) for marker in SLOW_MARKERS)
         or getattr(item, "originalname", item.name) in SLOW_TESTS
     )
     return (group, 0 if slow else 1)
