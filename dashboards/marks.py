@@ -207,8 +207,8 @@ def earliest(*moments: datetime.datetime | None) -> datetime.datetime | None:
     return min(found) if found else None
 
 
-# This process's copy of what it last read from or wrote to the cache: key → (the moment it
-# stops holding, value). The key holds the marks, so a copy is never staler than the cache's;
+# This process's copy of what it last read from or wrote to the cache, until it stops holding
+# (Bounded.keep_until). The key holds the marks, so a copy is never staler than the cache's;
 # it saves the page the cache's round trip and unpickling (issue 17). Values are shared by
 # every request of the process: callers never change what `kept` returns.
 _LOCAL = Bounded(256)
@@ -229,9 +229,9 @@ def kept(name: str, parts: tuple, mark: tuple | None, build: Callable[[], Kept])
     raw = repr((name, parts, get_language(), get_script_prefix(), mark, _code(), _tuning()))
     key = f"dashboards:panels:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     now = timezone.now()
-    local = _LOCAL.get(key)
-    if local is not None and now < local[0]:
-        return local[1]
+    local = _LOCAL.get_until(key, now)
+    if local is not None:
+        return local
     found = cache.get(key)
     if found is not None:
         until, value = found
@@ -252,4 +252,4 @@ def _keep_local(key: str, until, value, *, now: datetime.datetime, seconds: int)
     the day), for at most PANEL_CACHE_SECONDS from now: that time bounds memory, not freshness,
     so a copy taken from the cache may outlive the cache's own entry."""
     limit = now + datetime.timedelta(seconds=seconds)
-    _LOCAL.keep(key, (limit if until is None else min(until, limit), value))
+    _LOCAL.keep_until(key, limit if until is None else min(until, limit), value)

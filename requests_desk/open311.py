@@ -773,9 +773,10 @@ def _change_mark() -> str:
         return f"{request_id}.{event_id}"
 
 
-# This process's copy of the list answers it served: key → (built at, body, content type). The
-# key holds the change mark; a copy is served no longer than the shared cache serves it
-# (OPEN311_LIST_CACHE_SECONDS from when it was built), so it is never staler. It saves each GET
+# This process's copy of the list answers it served, (built at, body, content type) as in the
+# cache, until OPEN311_LIST_CACHE_SECONDS after it was built (Bounded.keep_until). The key holds
+# the change mark; a copy is served no longer than the shared cache serves it, so it is never
+# staler. It saves each GET
 # reading (and copying) its answer from Redis: ≈ 0.5 MB for 1,000 requests (issue 17).
 _ANSWERS = Bounded(8)
 ANSWER_KEPT_MAX_BYTES = 2_000_000
@@ -813,7 +814,7 @@ def _get_requests_cached(request, fmt):
         if response.status_code == 200:
             stored = (time.time(), response.content, response["Content-Type"])
             cache.set(key, stored, seconds)
-            _answer_keep(key, stored)
+            _answer_keep(key, stored, seconds)
     if response.status_code == 200:
         response["ETag"] = etag
     return response
@@ -822,19 +823,19 @@ def _get_requests_cached(request, fmt):
 def _answer_stored(key: str, seconds: int) -> tuple | None:
     """The answer stored under `key` while it holds: this process's copy, else the cache's."""
     now = time.time()
-    stored = _ANSWERS.get(key)
-    if stored is not None and now < stored[0] + seconds:
+    stored = _ANSWERS.get_until(key, now)
+    if stored is not None:
         return stored
     stored = cache.get(key)
     if stored is None or now >= stored[0] + seconds:
         return None
-    _answer_keep(key, stored)
+    _answer_keep(key, stored, seconds)
     return stored
 
 
-def _answer_keep(key: str, stored: tuple) -> None:
+def _answer_keep(key: str, stored: tuple, seconds: int) -> None:
     if len(stored[1]) <= ANSWER_KEPT_MAX_BYTES:
-        _ANSWERS.keep(key, stored)
+        _ANSWERS.keep_until(key, stored[0] + seconds, stored)
 
 
 @open311_view(["GET", "POST"])

@@ -18,3 +18,11 @@ def test_room_for_several_entries_empties_it_only_when_they_would_not_fit():
     assert kept == {"a": 1}
     kept.room(3)
     assert kept == {}
+
+
+def test_a_value_kept_until_a_moment_is_found_only_before_it():
+    kept = Bounded(2)
+    assert kept.keep_until("a", 10, "page") == "page"
+    assert kept.get_until("a", 9) == "page"
+    assert kept.get_until("a", 10) is None
+    assert kept.get_until("b", 0) is None
