@@ -465,11 +465,9 @@ SLOW_QUERIES: dict[str, dict] = {}
 INPROC: dict[str, dict] = {}
 
 
-def queries_for(
-    method: str, path: str, *, username: str | None = None, data=None, key: str = ""
-) -> tuple[int, int]:
-    """(queries, status) of one request made in-process with Django's test client; for a GET,
-    its slowest queries (with EXPLAIN ANALYZE) go to SLOW_QUERIES[key]."""
+def _runner(method: str, path: str, *, username: str | None = None, data=None):
+    """A function making the request once in-process with Django's test client (its own client,
+    signed in as `username`): (wall seconds, statements, response)."""
     from django.db import connection
     from django.test import Client
 
@@ -493,34 +491,97 @@ def queries_for(
             finally:
                 timings.append((sql, params, many, time.perf_counter() - started))
 
-        with connection.execute_wrapper(timer):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            if method == "GET":
-                response = client.get(path)
-            else:  # a callable gives every POST its own data (fresh phone, new upload)
-                response = client.post(path, data=data() if callable(data) else data)
-            elapsed = time.perf_counter() - started
-            response.cpu_seconds = time.process_time() - cpu_started
+        # A transaction's COMMIT is the database's work too (writing out its WAL), but it is no
+        # statement an execute wrapper sees: timed apart, counted in the SQL time, not as a query.
+        commits = []
+        commit = connection._commit
+
+        def timed_commit():
+            started = time.perf_counter()
+            try:
+                return commit()
+            finally:
+                commits.append(time.perf_counter() - started)
+
+        connection._commit = timed_commit
+        try:
+            with connection.execute_wrapper(timer):
+                started, cpu_started = time.perf_counter(), time.process_time()
+                if method == "GET":
+                    response = client.get(path)
+                else:  # a callable gives every POST its own data (fresh phone, new upload)
+                    response = client.post(path, data=data() if callable(data) else data)
+                elapsed = time.perf_counter() - started
+                response.cpu_seconds = time.process_time() - cpu_started
+        finally:
+            del connection._commit
         queries = [
             {"sql": sql, "params": params, "many": many, "time": f"{seconds:.6f}"}
             for sql, params, many, seconds in timings
         ]
+        response.commit_seconds = sum(commits)
         return elapsed, queries, response
 
+    return once
+
+
+def _figures(runs: list) -> dict:
+    """INPROC's figures of the median of `runs` (sorted by wall time)."""
+    elapsed, queries, response = runs[len(runs) // 2]
+    return {
+        "request_ms": elapsed * 1000,
+        "sql_ms": (sum(float(q["time"]) for q in queries) + response.commit_seconds) * 1000,
+        "commit_ms": response.commit_seconds * 1000,
+        "queries": len(queries),
+        "bytes": len(response.content) if hasattr(response, "content") else None,
+        # This process's CPU time for the request (Python only: not PostgreSQL's or Redis's
+        # work), which other load on the machine hardly changes.
+        "cpu_ms": statistics.median(run[2].cpu_seconds for run in runs) * 1000,
+    }
+
+
+def queries_for(
+    method: str,
+    path: str,
+    *,
+    username: str | None = None,
+    data=None,
+    key: str = "",
+    floor: tuple | None = None,
+) -> tuple[int, int]:
+    """(queries, status) of one request made in-process with Django's test client; for a GET,
+    its slowest queries (with EXPLAIN ANALYZE) go to SLOW_QUERIES[key].
+
+    With `floor` (method, path, username, data; a path with "{bytes}" gets the page's size), the
+    floor's request is made between the page's, one after the other: both are measured under the
+    same conditions, which on a shared machine change from second to second. Its figures go to
+    INPROC[key]["floor"] (the proof rows)."""
+    from django.db import connection
+
+    once = _runner(method, path, username=username, data=data)
+    floor_once = None
     for _ in range(2):  # templates compiled, caches warm, statements prepared
-        once()
-    runs = sorted((once() for _ in range(INPROC_REPEAT)), key=lambda run: run[0])
+        _e, _q, warm = once()
+    if floor is not None:
+        floor_method, floor_path, floor_user, floor_data = floor
+        size = len(warm.content) if hasattr(warm, "content") else 1
+        floor_once = _runner(
+            floor_method, floor_path.format(bytes=size), username=floor_user, data=floor_data
+        )
+        for _ in range(2):
+            floor_once()
+    runs, floor_runs = [], []
+    for _ in range(INPROC_REPEAT):
+        runs.append(once())
+        if floor_once is not None:
+            floor_runs.append(floor_once())
+    runs.sort(key=lambda run: run[0])
+    floor_runs.sort(key=lambda run: run[0])
     elapsed, queries, response = runs[len(runs) // 2]
     if key:
-        INPROC[key] = {
-            "request_ms": elapsed * 1000,
-            "sql_ms": sum(float(q["time"]) for q in queries) * 1000,
-            "queries": len(queries),
-            "bytes": len(response.content) if hasattr(response, "content") else None,
-            # This process's CPU time for the request (Python only: not PostgreSQL's or Redis's
-            # work), which other load on the machine hardly changes.
-            "cpu_ms": statistics.median(run[2].cpu_seconds for run in runs) * 1000,
-        }
+        INPROC[key] = _figures(runs)
+        if floor_runs:
+            INPROC[key]["floor"] = _figures(floor_runs)
     if method == "GET" and key:
         slowest = sorted(queries, key=lambda q: -float(q["time"]))[:3]
         entries = []
@@ -871,12 +932,12 @@ def targets(by_key: dict) -> list[Row]:
     labels["open311_get_uncached"] = "Open311 GET requests.json, answer cache off"
     labels["status_rendered"] = "public status page, page cache off (rendered)"
     for key, figures in INPROC.items():
-        if key in ("constant", "insert", *FLOORS.values()):
+        if key in ("constant", "insert", "floor_signed_in", *FLOORS.values()):
             continue
         ms, sql = figures["request_ms"], figures["sql_ms"]
         ratio = ms / sql if sql else None
         note = (
-            f"SQL {sql:.1f} ms in {figures['queries']} queries; Python CPU "
+            f"SQL {sql:.1f} ms in {figures['queries']} queries{_commit_note(figures)}; Python CPU "
             f"{figures['cpu_ms']:.1f} ms; median of {INPROC_REPEAT}"
         )
         ok = ratio is not None and ratio <= TARGET_INPROC_SQL_FACTOR
@@ -905,41 +966,89 @@ def targets(by_key: dict) -> list[Row]:
         )
         if floor_row is not None and not ok:
             extra.append(floor_row)
+    # The floors themselves, against their own SQL: what a page on each already measures.
+    for key in ("floor_signed_in", *dict.fromkeys(FLOORS.values())):
+        figures = INPROC.get(key)
+        if figures is None:
+            continue
+        ms, sql = figures["request_ms"], figures["sql_ms"]
+        extra.append(
+            Row(
+                name=f"baseline: the {FLOOR_LABELS[key]}: in-process vs SQL",
+                kind="inproc",
+                p50_ms=ms,
+                queries=figures["queries"],
+                baseline="its SQL time",
+                ratio=ms / sql if sql else None,
+                ratio_label="× SQL",
+                note=f"SQL {sql:.2f} ms in {figures['queries']} queries{_commit_note(figures)}; "
+                f"Python CPU "
+                f"{figures['cpu_ms']:.2f} ms; median of {INPROC_REPEAT}",
+            )
+        )
     return extra
 
 
-# Pages measured signed in: their floor is the signed-in baseline view (session and user read).
+def _commit_note(figures: dict) -> str:
+    commit = figures.get("commit_ms") or 0
+    return f" and a COMMIT of {commit:.2f} ms" if commit else ""
+
+
+# Pages measured signed in: their floor is the signed-in page (bench.views.signed_in_page: the
+# session and the user read, the staff layout rendered around an empty content block).
 SIGNED_IN_PAGES = {"dashboard", "overview", "queue", "queue_deep"}
 # Each page's floor (INPROC key → its label), where it is not the constant view: the signed-in
-# view, and for the status page served from the cache the constant view plus its one round trip
-# to the shared cache (bench.views.limited).
+# page; for the status page served from the cache the constant view plus its one round trip to
+# the shared cache (bench.views.limited); for the submissions the bare form view with the same
+# body (bench.views.form).
 FLOORS = {
-    **dict.fromkeys(SIGNED_IN_PAGES, "floor_signed_in"),
+    **dict.fromkeys(SIGNED_IN_PAGES, "floor_signed_in_page"),
     "status": "floor_limited",
+    "submit": "floor_form",
+    "submit_photo": "floor_form_photo",
 }
 FLOOR_LABELS = {
     "constant": "constant view",
     "floor_signed_in": "signed-in view",
+    "floor_signed_in_page": "signed-in page (the staff layout around an empty content block)",
     "floor_limited": "constant view with the status page's cache round trip",
+    "floor_form": "bare form view (the same form, limits' round trip and one INSERT)",
+    "floor_form_photo": "bare form view with the same photo",
 }
+
+
+def floor_spec(key: str, username: str | None, data=None) -> tuple:
+    """The request of `key`'s floor (FLOORS), as queries_for's `floor`: a staff page's as the
+    same person, a submission's with the same body."""
+    floor_key = FLOORS.get(key, "constant")
+    if floor_key == "floor_signed_in_page":
+        return ("GET", "/bench/signed-in-page/", username, None)
+    if floor_key == "floor_limited":
+        return ("GET", "/bench/limited/?bytes={bytes}", None, None)
+    if floor_key in ("floor_form", "floor_form_photo"):
+        return ("POST", "/bench/form/", None, data)
+    return ("GET", "/bench/constant/", None, None)
 
 
 def floor_proof(key: str, label: str, ms: float, sql: float) -> Row | None:
     """Where a page is over 2× its SQL, what of it is the request floor: the in-process time and
-    SQL of a bare view through the same stack (the constant view; for a signed-in page the
-    signed-in view, which reads the session and the user; for the cached status page the
-    constant view with the one cache round trip of its shared limit and stored page), measured
-    in the same run. The row shows what the page adds to that floor against the SQL it adds; its
-    note says when the floor alone already makes 2× unreachable (floor + the page's SQL > 2× the
-    page's SQL)."""
+    SQL of a bare view through the same stack (FLOORS: the constant view; for a staff page the
+    signed-in page, which reads the session and the user and renders the staff layout; for the
+    cached status page the constant view with the one cache round trip of its shared limit and
+    stored page; for a submission the bare form view with the same body), measured between the
+    page's own requests. The row shows what the page adds to that floor against the SQL it adds;
+    its note says when the floor alone already makes 2× unreachable (floor + the page's SQL > 2×
+    the page's SQL)."""
     floor_key = FLOORS.get(key, "constant")
-    floor = INPROC.get(floor_key)
+    # The floor measured between the page's own requests, else the one measured apart.
+    floor = INPROC.get(key, {}).get("floor") or INPROC.get(floor_key)
     if floor is None or not sql:
         return None
     floor_label = FLOOR_LABELS[floor_key]
     own_ms, own_sql = ms - floor["request_ms"], sql - floor["sql_ms"]
     note = (
-        f"floor: the {floor_label}, {floor['request_ms']:.2f} ms in-process with "
+        f"floor: the {floor_label}, measured between the page's requests, "
+        f"{floor['request_ms']:.2f} ms in-process with "
         f"{floor['sql_ms']:.2f} ms SQL ({floor['queries']} queries); the page adds "
         f"{own_ms:.2f} ms for {own_sql:.2f} ms of SQL"
     )
@@ -1279,7 +1388,9 @@ def run(args) -> list[Row]:
                 row.note += f"; server busy {drained:.0f} s after the run"
             if query_spec is not None:
                 method, path, user, data = query_spec
-                row.queries, _status = queries_for(method, path, username=user, data=data, key=key)
+                row.queries, _status = queries_for(
+                    method, path, username=user, data=data, key=key, floor=floor_spec(key, user)
+                )
                 profile = SLOW_QUERIES.get(key)
                 if profile:
                     row.note = (row.note + "; " if row.note else "") + (
@@ -1294,20 +1405,29 @@ def run(args) -> list[Row]:
     # Queries per submission, counted in-process (writes one more request each). Each at a point
     # of its own, as the load's: piled on one point, the runs' submissions would fill one grid
     # with open cases, and that grid's head is the one bench.growth measures next time.
+    submission_bodies = {}
     for key, body in (("submit", None), ("submit_photo", "photo"), ("open311_post", None)):
         if key not in by_key:
             continue
-        lon, lat = random.choice(points)
         if key == "open311_post":
-            data = {
-                "api_key": api_key,
-                "service_code": category.code,
-                "lat": lat,
-                "long": lon,
-                "description": "路灯不亮（查询计数）",
-                "phone": f"1390000{random.randrange(10000):04d}",
-            }
-            by_key[key].queries, _s = queries_for("POST", "/open311/v2/requests.json", data=data)
+
+            def open311_post():
+                # A fresh phone and point each: the same ones again are a duplicate (a 400).
+                lon, lat = random.choice(points)
+                return {
+                    "api_key": api_key,
+                    "service_code": category.code,
+                    "lat": lat,
+                    "long": lon,
+                    "description": "路灯不亮（查询计数）",
+                    "phone": f"139{random.randrange(10**8):08d}",
+                }
+
+            by_key[key].queries, status = queries_for(
+                "POST", "/open311/v2/requests.json", data=open311_post
+            )
+            if status != 201:
+                log(f"Open311 POST in-process: status {status}, not 201")
             continue
 
         def submission(body=body):
@@ -1327,23 +1447,48 @@ def run(args) -> list[Row]:
                 data["photos"] = upload
             return data
 
-        by_key[key].queries, _s = queries_for("POST", "/requests/new/", data=submission, key=key)
+        submission_bodies[key] = submission
+        by_key[key].queries, _s = queries_for(
+            "POST",
+            "/requests/new/",
+            data=submission,
+            key=key,
+            floor=floor_spec(key, None, submission),
+        )
     from django.test import override_settings
 
     # Open311 GET with its answer cache off: what building the 1,000 requests costs.
     if "open311_get" in by_key:
         with override_settings(REDGRID_REQUESTS_DESK_OPEN311_LIST_CACHE_SECONDS=0):
-            queries_for("GET", "/open311/v2/requests.json", key="open311_get_uncached")
+            queries_for(
+                "GET",
+                "/open311/v2/requests.json",
+                key="open311_get_uncached",
+                floor=floor_spec("open311_get_uncached", None),
+            )
     # The status page with its page cache off: what rendering it once per change costs.
     if "status" in by_key and codes:
         with override_settings(REDGRID_REQUESTS_DESK_STATUS_PAGE_CACHE_SECONDS=0):
-            queries_for("GET", f"/requests/t/{codes[0]}/", key="status_rendered")
+            queries_for(
+                "GET",
+                f"/requests/t/{codes[0]}/",
+                key="status_rendered",
+                floor=floor_spec("status_rendered", None),
+            )
         # The cached status page's floor: the same round trip to the cache, a page of its size.
         size = INPROC.get("status", {}).get("bytes") or 1
         queries_for("GET", f"/bench/limited/?bytes={size}", key="floor_limited")
-    # The signed-in floor of the staff pages (bench.views.signed_in), for the proof rows.
+    # The signed-in floors of the staff pages (bench.views.signed_in and signed_in_page), for
+    # the proof rows: the bare view and the empty page in the staff layout.
     if SIGNED_IN_PAGES & set(by_key):
         queries_for("GET", "/bench/signed-in/", username="demo-street", key="floor_signed_in")
+        queries_for(
+            "GET", "/bench/signed-in-page/", username="demo-street", key="floor_signed_in_page"
+        )
+    # The submissions' floor (bench.views.form): the same bodies through a bare form view.
+    for key, floor_key in (("submit", "floor_form"), ("submit_photo", "floor_form_photo")):
+        if key in by_key:
+            queries_for("POST", "/bench/form/", data=submission_bodies[key], key=floor_key)
     rows.extend(targets(by_key))
     rows.extend(growth_rows)
     stages = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("bench/constant/", views.constant, name="bench-constant"),
     path("bench/insert/", views.insert, name="bench-insert"),
     path("bench/signed-in/", views.signed_in, name="bench-signed-in"),
+    path("bench/signed-in-page/", views.signed_in_page, name="bench-signed-in-page"),
     path("bench/limited/", views.limited, name="bench-limited"),
+    path("bench/form/", views.form, name="bench-form"),
     *redgrid_urlpatterns,
 ]
