@@ -1004,6 +1004,7 @@ SIGNED_IN_PAGES = {"dashboard", "overview", "queue", "queue_deep"}
 FLOORS = {
     **dict.fromkeys(SIGNED_IN_PAGES, "floor_signed_in_page"),
     "status": "floor_limited",
+    "status_rendered": "floor_limited",
     "submit": "floor_form",
     "submit_photo": "floor_form_photo",
 }
