@@ -31,6 +31,7 @@ import functools
 import hashlib
 import os
 import re
+import time
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import compress_string
 
 from core import page_cache
+from core.bounded import Bounded
 from core.change_marks import MarkedValue
 from core.periods import local
 from grids.locate import MARK_SQL as BOUNDARIES_MARK_SQL
@@ -168,6 +170,32 @@ def version(name: str, current: State, *parts: object) -> page_cache.PageVersion
     )
 
 
+# This process's copies of the answers it read or built, under the same keys (issue 17). An
+# answer's key holds everything it shows (the marks, the opening-hours slot, the day, the
+# language, the filters, the code), so a copy is as good as the shared cache's; reading that one
+# moved the answer over the network on every request (the API's ~330 kB, the page's ~24 kB). At
+# most COPIES answers (about 12 MB with the API's largest), each for at most
+# ANSWER_CACHE_SECONDS after this process got it: the bound is for memory, not freshness.
+COPIES = 32
+_COPIES = Bounded(COPIES)
+
+
+def stored(kept: page_cache.PageVersion) -> object | None:
+    """What is kept under `kept`: this process's copy, else the shared cache's (then copied)."""
+    now = time.monotonic()
+    value = _COPIES.get_until(kept.key, now)
+    if value is None:
+        value = cache.get(kept.key)
+        if value is not None:
+            _COPIES.keep_until(kept.key, now + kept.seconds, value)
+    return value
+
+
+def _keep(kept: page_cache.PageVersion, value: object) -> None:
+    cache.set(kept.key, value, kept.seconds)
+    _COPIES.keep_until(kept.key, time.monotonic() + kept.seconds, value)
+
+
 def _headers(
     request: HttpRequest, response: HttpResponse, answer: page_cache.PageVersion
 ) -> HttpResponse:
@@ -198,16 +226,16 @@ def answer(
     1.4 ms, more than the rest of the answer)."""
     if kept.etag in request.headers.get("If-None-Match", ""):
         return _headers(request, HttpResponseNotModified(), kept)
-    stored = cache.get(kept.key)
-    if stored is None:
+    kept_answer = stored(kept)
+    if kept_answer is None:
         response = render()
         if response.status_code != 200 or response.streaming:
             return response
         body = response.content
         packed = compress_string(body) if compressed else None
-        stored = (body, response["Content-Type"], packed)
-        cache.set(kept.key, stored, kept.seconds)
-    body, content_type, packed = stored
+        kept_answer = (body, response["Content-Type"], packed)
+        _keep(kept, kept_answer)
+    body, content_type, packed = kept_answer
     gzip = packed is not None and len(packed) < len(body)
     if gzip and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
         response = _headers(request, HttpResponse(packed, content_type=content_type), kept)
@@ -223,11 +251,11 @@ def answer(
 def fragment(kept: page_cache.PageVersion, render: Callable[[], tuple[str, bool]]) -> SafeString:
     """The rendered page fragment `kept` names: the stored one, else `render()`'s — (html,
     whether to keep it)."""
-    html = cache.get(kept.key)
+    html = stored(kept)
     if html is None:
         html, keep = render()
         if keep:
-            cache.set(kept.key, html, kept.seconds)
+            _keep(kept, html)
     return mark_safe(html)  # noqa: S308 - rendered by a template (escaped there)
 
 

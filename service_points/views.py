@@ -92,7 +92,7 @@ class PositionListView(TemplateView):
         if self.current is None or not answers.anonymous_get(request):
             return super().get(request, *args, **kwargs)
         kept = self._version("list")
-        answer = page_cache.cached_answer(request, kept)
+        answer = page_cache.cached_answer(request, kept, stored=answers.stored(kept))
         if answer is not None:
             return answer
         response = super().get(request, *args, **kwargs)

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 
 from core.periods import time_zone
+from service_points import answers
 from service_points.models import Facility, OpeningException, ServicePosition
 from service_points.services import opening_hours_set
 from service_points.tests.factories import MicroSiteFactory
@@ -229,3 +230,32 @@ def test_only_a_bounded_set_of_queries_is_kept(positions, django_assert_max_num_
         response = Client().get(PAGE + "?function=nonesuch")
     assert "ETag" not in response and len(queries) > 1  # rendered again
     assert Client().get(MAP + "?function=nonesuch").status_code == 400
+
+
+def test_a_process_answers_again_from_its_own_copy(positions, monkeypatch):
+    """Each process reads an answer from the shared cache once and then answers from its own
+    copy under the same key (the API's is ~330 kB over the network each time otherwise); the key
+    holds the change marks, so a change still shows at once (the tests above)."""
+    first = everything()
+    everything()  # the whole page: stored by the first, copied by the second
+    reads = []
+    shared_get = answers.cache.get
+    monkeypatch.setattr(
+        answers.cache,
+        "get",
+        lambda key, *a, **k: (key.startswith("sp-") and reads.append(key))
+        or shared_get(key, *a, **k),
+    )
+    again = everything()
+    assert reads == [] and again[1:] == first[1:]
+    assert "A1社区党群服务中心" in again[0]
+    answers._COPIES.clear()  # another process: it reads the shared cache once per answer
+    everything()
+    assert len(reads) == 3  # the page, the map data, the API list
+
+
+def test_the_copies_per_process_are_bounded(positions):
+    """At most COPIES answers are kept per process, whatever the queries."""
+    for page_number in range(1, answers.COPIES + 5):
+        Client().get(API, {"page": page_number})
+    assert 0 < len(answers._COPIES) <= answers.COPIES
