@@ -569,7 +569,12 @@ def queries_for(
             floor_method, floor_path.format(bytes=size), username=floor_user, data=floor_data
         )
         for _ in range(2):
-            floor_once()
+            _e, _q, floor_warm = floor_once()
+        # A floor that failed (a refused form, a signed-out page) would be cheap and prove
+        # nothing: it must answer as the page does.
+        if floor_warm.status_code != warm.status_code:
+            log(f"{key}: floor {floor_path} answered {floor_warm.status_code}, not measured")
+            floor_once = None
     runs, floor_runs = [], []
     for _ in range(INPROC_REPEAT):
         runs.append(once())

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
@@ -29,6 +30,7 @@ def signed_in(request):
     return HttpResponse(b"ok" if request.user.is_authenticated else b"-", content_type="text/plain")
 
 
+@login_required
 def signed_in_page(request):
     """The signed-in view as a page: the layout every staff page renders around its own part
     (templates/base.html: the header with the person's navigation, the bell and the sign-out
