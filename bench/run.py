@@ -1023,9 +1023,11 @@ FLOOR_LABELS = {
 }
 
 
-def floor_spec(key: str, username: str | None, data=None) -> tuple:
+def floor_spec(key: str, username: str | None, data=None) -> tuple | None:
     """The request of `key`'s floor (FLOORS), as queries_for's `floor`: a staff page's as the
-    same person, a submission's with the same body."""
+    same person, a submission's with the same body; None for the baselines themselves."""
+    if key in ("constant", "insert"):
+        return None
     floor_key = FLOORS.get(key, "constant")
     if floor_key == "floor_signed_in_page":
         return ("GET", "/bench/signed-in-page/", username, None)
