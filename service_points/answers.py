@@ -174,10 +174,24 @@ def version(name: str, current: State, *parts: object) -> page_cache.PageVersion
 # answer's key holds everything it shows (the marks, the opening-hours slot, the day, the
 # language, the filters, the code), so a copy is as good as the shared cache's; reading that one
 # moved the answer over the network on every request (the API's ~330 kB, the page's ~24 kB). At
-# most COPIES answers (about 12 MB with the API's largest), each for at most
-# ANSWER_CACHE_SECONDS after this process got it: the bound is for memory, not freshness.
+# most COPIES answers of at most COPY_MAX_BYTES each (16 MB in all; the API's JSON list is
+# ~330 kB, its browsable HTML page ~1.1 MB and left to the shared cache), each for at most
+# ANSWER_CACHE_SECONDS after this process got it: the bounds are for memory, not freshness.
 COPIES = 32
+COPY_MAX_BYTES = 512_000
 _COPIES = Bounded(COPIES)
+
+
+def _size(value: object) -> int:
+    """An answer's bytes: a page's HTML, or an API answer's (body, content type, gzipped)."""
+    if isinstance(value, tuple):
+        return sum(len(part) for part in value if isinstance(part, (bytes, str)))
+    return len(value) if isinstance(value, (bytes, str)) else 0
+
+
+def _copy(kept: page_cache.PageVersion, value: object, now: float) -> None:
+    if _size(value) <= COPY_MAX_BYTES:
+        _COPIES.keep_until(kept.key, now + kept.seconds, value)
 
 
 def stored(kept: page_cache.PageVersion) -> object | None:
@@ -187,13 +201,13 @@ def stored(kept: page_cache.PageVersion) -> object | None:
     if value is None:
         value = cache.get(kept.key)
         if value is not None:
-            _COPIES.keep_until(kept.key, now + kept.seconds, value)
+            _copy(kept, value, now)
     return value
 
 
 def _keep(kept: page_cache.PageVersion, value: object) -> None:
     cache.set(kept.key, value, kept.seconds)
-    _COPIES.keep_until(kept.key, time.monotonic() + kept.seconds, value)
+    _copy(kept, value, time.monotonic())
 
 
 def _headers(

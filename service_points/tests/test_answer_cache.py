@@ -254,8 +254,15 @@ def test_a_process_answers_again_from_its_own_copy(positions, monkeypatch):
     assert len(reads) == 3  # the page, the map data, the API list
 
 
-def test_the_copies_per_process_are_bounded(positions):
-    """At most COPIES answers are kept per process, whatever the queries."""
+def test_the_copies_per_process_are_bounded(positions, monkeypatch):
+    """At most COPIES answers are kept per process, whatever the queries, and none larger than
+    COPY_MAX_BYTES (the browsable API's HTML page): that one is read from the shared cache."""
     for page_number in range(1, answers.COPIES + 5):
         Client().get(API, {"page": page_number})
     assert 0 < len(answers._COPIES) <= answers.COPIES
+    small = len(Client().get(MAP).content)
+    answers._COPIES.clear()
+    monkeypatch.setattr(answers, "COPY_MAX_BYTES", small // 2)
+    for _ in range(2):
+        assert Client().get(API).status_code == 200
+    assert not answers._COPIES
