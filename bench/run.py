@@ -941,10 +941,7 @@ def targets(by_key: dict) -> list[Row]:
             continue
         ms, sql = figures["request_ms"], figures["sql_ms"]
         ratio = ms / sql if sql else None
-        note = (
-            f"SQL {sql:.1f} ms in {figures['queries']} queries{_commit_note(figures)}; Python CPU "
-            f"{figures['cpu_ms']:.1f} ms; median of {INPROC_REPEAT}"
-        )
+        note = _sql_note(figures, digits=1)
         ok = ratio is not None and ratio <= TARGET_INPROC_SQL_FACTOR
         target = f"≤ {TARGET_INPROC_SQL_FACTOR:g}× SQL"
         if key.startswith("positions"):
@@ -955,20 +952,7 @@ def targets(by_key: dict) -> list[Row]:
                 ok = ok and figures["bytes"] is not None and figures["bytes"] < TARGET_MAP_BYTES
             note += f"; {figures['bytes']:,} bytes"
         floor_row = floor_proof(key, labels.get(key, key), ms, sql)
-        extra.append(
-            Row(
-                name=f"{labels.get(key, key)}: in-process vs SQL",
-                kind="inproc",
-                p50_ms=ms,
-                queries=figures["queries"],
-                baseline="its SQL time",
-                ratio=ratio,
-                ratio_label="× SQL",
-                target=target,
-                ok=ok,
-                note=note,
-            )
-        )
+        extra.append(_vs_sql_row(labels.get(key, key), figures, target=target, ok=ok, note=note))
         if floor_row is not None and not ok:
             extra.append(floor_row)
     # The floors themselves, against their own SQL: what a page on each already measures.
@@ -976,27 +960,33 @@ def targets(by_key: dict) -> list[Row]:
         figures = INPROC.get(key)
         if figures is None:
             continue
-        ms, sql = figures["request_ms"], figures["sql_ms"]
-        extra.append(
-            Row(
-                name=f"baseline: the {FLOOR_LABELS[key]}: in-process vs SQL",
-                kind="inproc",
-                p50_ms=ms,
-                queries=figures["queries"],
-                baseline="its SQL time",
-                ratio=ms / sql if sql else None,
-                ratio_label="× SQL",
-                note=f"SQL {sql:.2f} ms in {figures['queries']} queries{_commit_note(figures)}; "
-                f"Python CPU "
-                f"{figures['cpu_ms']:.2f} ms; median of {INPROC_REPEAT}",
-            )
-        )
+        label = f"baseline: the {FLOOR_LABELS[key]}"
+        extra.append(_vs_sql_row(label, figures, note=_sql_note(figures, digits=2)))
     return extra
 
 
-def _commit_note(figures: dict) -> str:
+def _vs_sql_row(label: str, figures: dict, **fields) -> Row:
+    """The row "<label>: in-process vs SQL" of INPROC's `figures`."""
+    ms, sql = figures["request_ms"], figures["sql_ms"]
+    return Row(
+        name=f"{label}: in-process vs SQL",
+        kind="inproc",
+        p50_ms=ms,
+        queries=figures["queries"],
+        baseline="its SQL time",
+        ratio=ms / sql if sql else None,
+        ratio_label="× SQL",
+        **fields,
+    )
+
+
+def _sql_note(figures: dict, *, digits: int) -> str:
     commit = figures.get("commit_ms") or 0
-    return f" and a COMMIT of {commit:.2f} ms" if commit else ""
+    committed = f" and a COMMIT of {commit:.2f} ms" if commit else ""
+    return (
+        f"SQL {figures['sql_ms']:.{digits}f} ms in {figures['queries']} queries{committed}; "
+        f"Python CPU {figures['cpu_ms']:.{digits}f} ms; median of {INPROC_REPEAT}"
+    )
 
 
 # Pages measured signed in: their floor is the signed-in page (bench.views.signed_in_page: the
@@ -1023,19 +1013,26 @@ FLOOR_LABELS = {
 }
 
 
+# Each floor's request (bench/views.py): method and path ("{bytes}": the page's size).
+FLOOR_REQUESTS = {
+    "constant": ("GET", "/bench/constant/"),
+    "floor_signed_in": ("GET", "/bench/signed-in/"),
+    "floor_signed_in_page": ("GET", "/bench/signed-in-page/"),
+    "floor_limited": ("GET", "/bench/limited/?bytes={bytes}"),
+    "floor_form": ("POST", "/bench/form/"),
+    "floor_form_photo": ("POST", "/bench/form/"),
+}
+
+
 def floor_spec(key: str, username: str | None, data=None) -> tuple | None:
     """The request of `key`'s floor (FLOORS), as queries_for's `floor`: a staff page's as the
     same person, a submission's with the same body; None for the baselines themselves."""
     if key in ("constant", "insert"):
         return None
     floor_key = FLOORS.get(key, "constant")
-    if floor_key == "floor_signed_in_page":
-        return ("GET", "/bench/signed-in-page/", username, None)
-    if floor_key == "floor_limited":
-        return ("GET", "/bench/limited/?bytes={bytes}", None, None)
-    if floor_key in ("floor_form", "floor_form_photo"):
-        return ("POST", "/bench/form/", None, data)
-    return ("GET", "/bench/constant/", None, None)
+    method, path = FLOOR_REQUESTS[floor_key]
+    signed_in = floor_key == "floor_signed_in_page"
+    return (method, path, username if signed_in else None, data if method == "POST" else None)
 
 
 def floor_proof(key: str, label: str, ms: float, sql: float) -> Row | None:
@@ -1493,18 +1490,19 @@ def run(args) -> list[Row]:
             )
         # The cached status page's floor: the same round trip to the cache, a page of its size.
         size = INPROC.get("status", {}).get("bytes") or 1
-        queries_for("GET", f"/bench/limited/?bytes={size}", key="floor_limited")
+        method, path = FLOOR_REQUESTS["floor_limited"]
+        queries_for(method, path.format(bytes=size), key="floor_limited")
     # The signed-in floors of the staff pages (bench.views.signed_in and signed_in_page), for
     # the proof rows: the bare view and the empty page in the staff layout.
     if SIGNED_IN_PAGES & set(by_key):
-        queries_for("GET", "/bench/signed-in/", username="demo-street", key="floor_signed_in")
-        queries_for(
-            "GET", "/bench/signed-in-page/", username="demo-street", key="floor_signed_in_page"
-        )
+        for floor_key in ("floor_signed_in", "floor_signed_in_page"):
+            method, path = FLOOR_REQUESTS[floor_key]
+            queries_for(method, path, username="demo-street", key=floor_key)
     # The submissions' floor (bench.views.form): the same bodies through a bare form view.
     for key, floor_key in (("submit", "floor_form"), ("submit_photo", "floor_form_photo")):
         if key in by_key:
-            queries_for("POST", "/bench/form/", data=submission_bodies[key], key=floor_key)
+            method, path = FLOOR_REQUESTS[floor_key]
+            queries_for(method, path, data=submission_bodies[key], key=floor_key)
     # The photos the bare form view stored (bench.views.form) are nobody's.
     from django.core.files.storage import default_storage
 
