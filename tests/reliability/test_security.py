@@ -250,3 +250,21 @@ def test_production_secrets_have_no_default():
         r"DEBUG else \[\]",
         source,
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/bench/constant/",
+        "/bench/insert/",
+        "/bench/signed-in/",
+        "/bench/signed-in-page/",
+        "/bench/limited/",
+        "/bench/form/",
+    ],
+)
+def test_the_benchmark_baseline_views_are_not_served_by_the_product(client, path):
+    """bench/urls.py (only under bench.settings) adds views that write rows and store uploaded
+    files for anyone; the product's URLs never reach them."""
+    assert client.get(path).status_code == 404
+    assert client.post(path, {"description": "x" * 10, "payload": "x"}).status_code == 404
