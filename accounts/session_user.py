@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from core import prepared
 from core.rows import Columns
 
 # name → SQL of a scalar subquery, "{user}" standing for the user's id column.
@@ -99,13 +100,12 @@ def user_load(user_id: Any) -> Any:
     """The user `user_id` with their own and their groups' permissions (ModelBackend's caches)
     and the registered extras; None if there is no such user. PostgreSQL only (`supported`)."""
     global _statement
-    connection = connections[DEFAULT_DB_ALIAS]
     if _statement is None:
         _statement = _build()
     sql, user_columns = _statement
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        row = cursor.fetchone()
+    # Prepared on the connection (core.prepared): PostgreSQL planned this statement (the user, two
+    # permission lists, the extras) in ~0.29 ms on every signed-in request and ran it in ~0.04.
+    row = prepared.fetchone(sql, [user_id])
     if row is None:
         return None
     count = len(user_columns)

@@ -163,9 +163,9 @@ if IS_POSTGIS and not DB_JIT:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 # The few hot reads that name their columns and take plain values (core.prepared: the status
-# page's change mark and data) are prepared on their connection whatever the setting above says.
-# Off only behind a pooler that does not track protocol-level prepared statements
-# (docs/deployment.md).
+# page's change mark and data, the signed-in user's read in accounts.session_user) are prepared on
+# their connection whatever the setting above says. Off only behind a pooler that does not track
+# protocol-level prepared statements (docs/deployment.md).
 DB_PREPARE_HOT_QUERIES = env_bool("DB_PREPARE_HOT_QUERIES", True)
 if not IS_POSTGIS:
     # SQLite: wait for the writer lock instead of failing at once when web, worker and beat overlap.

@@ -170,3 +170,23 @@ def test_a_page_gets_the_user_itself_with_the_second_factors_state(world, client
     client.force_login(world.users.grid_head)  # no device confirmed in this session
     seen = client.get("/dashboard/").wsgi_request.user
     assert type(seen) is User and seen.otp_device is None and not seen.is_verified()
+
+
+def test_the_statement_is_prepared_on_its_connection_once(world, client):
+    """PostgreSQL planned the user's statement (two permission lists, the extras) in ~0.3 ms on
+    every signed-in request and ran it in ~0.04: it is prepared once per connection."""
+    login_verified(client, world.users.grid_head)
+    for _ in range(3):
+        _page(client, "/dashboard/")
+    sql, _columns = session_user._build()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert statements.count(sql.replace("%s", "$1")) == 1
+
+
+def test_preparing_off_reads_the_same_user(world, settings):
+    settings.DB_PREPARE_HOT_QUERIES = False
+    loaded = session_user.user_load(world.users.grid_head.pk)
+    assert loaded.pk == world.users.grid_head.pk
+    assert session_user.session_extra(loaded, "inbox_unread") is not None
