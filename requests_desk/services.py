@@ -47,6 +47,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import prepared
 from core.db_batch import execute, insert_sql, mark_saved
 from core.uploads import photos_probe
 from grids import gazetteer
@@ -206,23 +207,25 @@ def _mark_and_duplicate(
         return Marks(), earlier.pk if earlier is not None else None, None
     since = now - datetime.timedelta(minutes=conf.DUPLICATE_MINUTES)
     table = Request._meta.db_table
-    with connection.cursor() as cursor:
-        if not key:
-            cursor.execute(f"SELECT {MARKS_SQL}, NULL, {NEXT_ID_SQL}")
-        else:
-            # The same rule as duplicate_of, read through its index (submitter_key,
-            # created_at) alone: the submitter's few rows, then the category and the minutes.
-            # Left to choose, the planner walked the category's or the date's index over every
-            # request of the last minutes (issue 17: 2.4 ms of PostgreSQL per submission under
-            # load, growing with the rate of submissions).
-            cursor.execute(
-                f"WITH mine AS MATERIALIZED (SELECT id, category_id, created_at FROM {table} "
-                f"WHERE submitter_key = %s) SELECT {MARKS_SQL}, (SELECT id FROM mine "
-                "WHERE category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1), "
-                f"{NEXT_ID_SQL}",
-                [key, category.pk, since],
-            )
-        mark, heads, categories, alerts, earlier_id, new_id = cursor.fetchone()
+    if not key:
+        row = prepared.fetchone(f"SELECT {MARKS_SQL}, NULL, {NEXT_ID_SQL}", [])
+    else:
+        # The same rule as duplicate_of, read through its index (submitter_key, created_at)
+        # alone: the submitter's few rows, then the category and the minutes. Left to choose,
+        # the planner walked the category's or the date's index over every request of the last
+        # minutes (issue 17: 2.4 ms of PostgreSQL per submission under load, growing with the
+        # rate of submissions). Prepared on the connection (core.prepared): planning it cost
+        # more than running it.
+        row = prepared.fetchone(
+            f"WITH mine AS MATERIALIZED (SELECT id, category_id, created_at FROM {table} "
+            f"WHERE submitter_key = %s) SELECT {MARKS_SQL}, (SELECT id FROM mine "
+            "WHERE category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1), "
+            f"{NEXT_ID_SQL}",
+            [key, category.pk, since],
+        )
+    if row is None:  # never: one row of scalar subqueries
+        raise RuntimeError("the marks' statement returned no row")
+    mark, heads, categories, alerts, earlier_id, new_id = row
     marks = Marks(boundaries=mark, heads=heads, categories=categories, alerts=alerts)
     return marks, earlier_id, new_id
 
