@@ -27,6 +27,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core import prepared
 from core.bounded import Bounded
 from dashboards.conf import conf
 
@@ -73,24 +74,29 @@ def _read(sql: str, params: list) -> tuple:
     """One row of marks. Inside a transaction (a test, a page built after a write in the same
     transaction) the writes made so far move their marks first: the triggers are deferred to
     the commit, and what this transaction reads must not be kept under the marks before it."""
+    if not connection.in_atomic_block:
+        # A page's request: prepared on its connection (core.prepared), as planning the
+        # statement cost about as much as running it.
+        row = prepared.fetchone(sql, params)
+        if row is None:  # never: one row of scalar subqueries
+            raise RuntimeError("the marks' statement returned no row")
+        return tuple(row)
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            # Then a new epoch: a mark moves once per transaction and epoch (migration
-            # dashboards 0002), and what this transaction writes after this read must move the
-            # marks again.
-            flush = (
-                f"SET CONSTRAINTS {_TRIGGERS} IMMEDIATE; SET CONSTRAINTS {_TRIGGERS} DEFERRED; "
-                "SELECT set_config('redgrid.marks_epoch', %s, true)"
-            )
-            epoch = uuid.uuid4().hex
-            if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
-                # One command per prepared statement.
-                *settings, new_epoch = flush.split("; ")
-                for statement in settings:
-                    cursor.execute(statement)
-                cursor.execute(new_epoch, [epoch])
-            else:
-                sql, params = f"{flush}; {sql}", [epoch, *params]
+        # Then a new epoch: a mark moves once per transaction and epoch (migration dashboards
+        # 0002), and what this transaction writes after this read must move the marks again.
+        flush = (
+            f"SET CONSTRAINTS {_TRIGGERS} IMMEDIATE; SET CONSTRAINTS {_TRIGGERS} DEFERRED; "
+            "SELECT set_config('redgrid.marks_epoch', %s, true)"
+        )
+        epoch = uuid.uuid4().hex
+        if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+            # One command per prepared statement.
+            *settings, new_epoch = flush.split("; ")
+            for statement in settings:
+                cursor.execute(statement)
+            cursor.execute(new_epoch, [epoch])
+        else:
+            sql, params = f"{flush}; {sql}", [epoch, *params]
         cursor.execute(sql, params)
         while cursor.nextset():  # the last statement's row: the marks
             pass

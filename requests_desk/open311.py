@@ -46,6 +46,7 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import User
+from core import prepared
 from core.bounded import Bounded
 from core.periods import local_start, time_zone
 from core.ratelimit import client_address
@@ -764,13 +765,14 @@ def _change_mark() -> str:
     """Moves whenever a request or a timeline entry is written (two index-only max() lookups):
     part of the list's cache key and ETag, so that new requests and every transition show at
     once."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT max(id) FROM requests_desk_request), "
-            "(SELECT max(id) FROM requests_desk_requestevent)"
-        )
-        request_id, event_id = cursor.fetchone()
-        return f"{request_id}.{event_id}"
+    # Prepared on the connection (core.prepared): planning it cost as much as running it.
+    row = prepared.fetchone(
+        "SELECT (SELECT max(id) FROM requests_desk_request), "
+        "(SELECT max(id) FROM requests_desk_requestevent)",
+        [],
+    )
+    request_id, event_id = row if row is not None else (None, None)
+    return f"{request_id}.{event_id}"
 
 
 # This process's copy of the list answers it served, (built at, body, content type) as in the

@@ -260,13 +260,19 @@ def test_a_bulk_load_with_the_triggers_off_moves_the_marks_when_it_says_so(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_committed_write_shows_at_once(world, populate, make_request, client_as):
-    """Outside a test's transaction: the marks move when the writing transaction commits."""
+    """Outside a test's transaction: the marks move when the writing transaction commits. A
+    page's marks are read by a statement prepared on its connection (core.prepared), which
+    reads them afresh each time."""
     populate(1)
     client = client_as(world.users.grid_head)
     assert _tile(_get(client), "waiting") == "2"
     assert _queries(client, "/dashboard/") == 4
     make_request()
     assert _tile(_get(client), "waiting") == "3"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert [s for s in statements if "FROM dashboards_area_mark" in s]
 
 
 @pytest.fixture

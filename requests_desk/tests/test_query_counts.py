@@ -105,6 +105,32 @@ def test_a_residents_submission_takes_two_statements(client, world, categories):
     assert Request.objects.get(reporter_phone_index__gt="", grid=world.grids["A1a"]).grid_id
 
 
+def test_the_hot_marks_statements_are_prepared(client, world, categories, make_request):
+    """The Open311 list's change mark and the submission's marks-and-duplicate statement are
+    prepared on their connection (core.prepared): planning them cost as much as running them."""
+    make_request(grid="A1a", source=LISTED)
+    client.get("/open311/v2/requests.json")
+    centre = world.grids["A1a"].boundary.centroid
+    response = client.post(
+        reverse("requests_desk:new"),
+        {
+            "category": categories["E0103"].pk,
+            "description": "楼下垃圾桶旁边堆满垃圾",
+            "lat": centre.y,
+            "lon": centre.x,
+            "reporter_phone": "13900000003",
+            "consent": "on",
+            "confirm_new": "on",
+        },
+    )
+    assert response.status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert [s for s in statements if "max(id) FROM requests_desk_requestevent" in s]
+    assert [s for s in statements if "WITH mine AS MATERIALIZED" in s]
+
+
 def test_open311_list_served_again_is_this_processs_copy(client, world, make_request, monkeypatch):
     from requests_desk import open311
 
