@@ -174,7 +174,8 @@ def test_a_page_gets_the_user_itself_with_the_second_factors_state(world, client
 
 def test_the_statement_is_prepared_on_its_connection_once(world, client):
     """PostgreSQL planned the user's statement (two permission lists, the extras) in ~0.3 ms on
-    every signed-in request and ran it in ~0.04: it is prepared once per connection."""
+    every signed-in request and ran it in ~0.04: it is prepared once per connection, and so is
+    the session's read."""
     login_verified(client, world.users.grid_head)
     for _ in range(3):
         _page(client, "/dashboard/")
@@ -183,6 +184,8 @@ def test_the_statement_is_prepared_on_its_connection_once(world, client):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert statements.count(sql.replace("%s", "$1")) == 1
+    # The session's read too (accounts.sessions).
+    assert len([s for s in statements if 'FROM "django_session"' in s]) == 1
 
 
 def test_preparing_off_reads_the_same_user(world, settings):
