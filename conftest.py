@@ -105,12 +105,16 @@ def pytest_runtest_teardown(item, nextitem):
                     connection.creation.deserialize_db_from_string(contents)
                 except IntegrityError:
                     # Something re-created seeded rows (content types, lazily) between the
-                    # test's flush and this restore: empty the tables again, then restore.
+                    # test's flush and this restore: empty the tables again, then restore. The
+                    # sequences are kept: restarted, they would stand below the restored rows'
+                    # ids, and the next run on the kept test database (--reuse-db) would get
+                    # "duplicate key" for the first category or department it creates.
                     call_command(
                         "flush",
                         database=connection.alias,
                         interactive=False,
                         inhibit_post_migrate=True,
+                        reset_sequences=False,
                         verbosity=0,
                     )
                     connection.creation.deserialize_db_from_string(contents)
