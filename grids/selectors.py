@@ -12,7 +12,9 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
 
+from core.bounded import Bounded
 from grids.models import AreaGrid, District, GridAssignment
 
 if TYPE_CHECKING:
@@ -104,6 +106,15 @@ def _zoom_for(west: float, east: float, south: float, north: float) -> int:
     return max(3, min(zoom, 18))
 
 
+def _map_view_read(on: datetime.date | None) -> MapView:
+    """The view from the extent of the districts in force on `on` (default today): one query."""
+    extent = District.objects.in_force(on).aggregate(extent=Extent("boundary"))["extent"]
+    if extent is None:
+        return NO_DISTRICT_VIEW
+    west, south, east, north = extent
+    return MapView(south, west, north, east, _zoom_for(west, east, south, north))
+
+
 def map_view(on: datetime.date | None = None) -> MapView:
     """The map's first view from the boundaries of the districts in force (one query, cached;
     `map_view_forget` after a boundary import)."""
@@ -111,12 +122,7 @@ def map_view(on: datetime.date | None = None) -> MapView:
         cached = cache.get(MAP_VIEW_CACHE_KEY)
         if cached is not None:
             return MapView(*cached)
-    extent = District.objects.in_force(on).aggregate(extent=Extent("boundary"))["extent"]
-    if extent is None:
-        view = NO_DISTRICT_VIEW
-    else:
-        west, south, east, north = extent
-        view = MapView(south, west, north, east, _zoom_for(west, east, south, north))
+    view = _map_view_read(on)
     if on is None:
         fields = (view.south, view.west, view.north, view.east, view.zoom)
         cache.set(MAP_VIEW_CACHE_KEY, fields, MAP_VIEW_CACHE_SECONDS)
@@ -125,3 +131,26 @@ def map_view(on: datetime.date | None = None) -> MapView:
 
 def map_view_forget() -> None:
     cache.delete(MAP_VIEW_CACHE_KEY)
+
+
+# This process's views, by (boundary mark, day): a handful at most (a mark lives until the next
+# write to the hierarchy, a day until midnight).
+_KEPT_VIEWS = Bounded(8)
+
+
+def map_view_at_mark(mark: int | None) -> MapView:
+    """Today's first view for boundary mark `mark` (grids.locate.MARK_SQL, read by the caller in
+    its own statement), kept per process: a page that reads the mark anyway gets the view without
+    the shared cache's round trip. The mark moves with every write to the districts and the
+    other levels (migrations grids 0004, 0005), the day with midnight (a version coming into
+    force), so a kept view is never an older state's. On a miss the view is read from the
+    database, not the shared cache, which a write without `map_view_forget` may leave older.
+    Without a mark (SpatiaLite): `map_view()`."""
+    if mark is None:
+        return map_view()
+    today = timezone.localdate()
+    key = (mark, today)
+    view = _KEPT_VIEWS.get(key)
+    if view is None:
+        view = _KEPT_VIEWS.keep(key, _map_view_read(today))
+    return view

@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from core import page_cache
 from core.access import StaffRequiredMixin
 from grids.jurisdiction import get_scoped_object_or_404
-from grids.selectors import map_view
+from grids.selectors import map_view, map_view_at_mark
 from service_points import answers, selectors, services
 from service_points.conf import conf
 from service_points.forms import BookingForm, PositionFilterForm
@@ -88,7 +88,11 @@ class PositionListView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.current = answers.state() if answers.kept_query(request) else None
-        self.map_view = map_view()
+        # With the state, the map's first view is this process's for its boundary mark (no
+        # round trip to the shared cache).
+        self.map_view = (
+            map_view_at_mark(self.current.boundaries) if self.current is not None else map_view()
+        )
         if self.current is None or not answers.anonymous_get(request):
             return super().get(request, *args, **kwargs)
         kept = self._version("list")

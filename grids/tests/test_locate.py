@@ -133,6 +133,23 @@ def test_a_redraw_is_seen_at_once(world):
     assert found.code == world.grids["A1a"].code and found != world.grids["A1a"]  # new version
 
 
+def test_every_level_moves_the_mark_districts_too(world):
+    """The mark moves with a write to any level, the districts included (migration grids 0005:
+    the map's first view is kept per process under it, grids.selectors.map_view_at_mark)."""
+    from django.db import connection
+
+    from grids.locate import boundaries_mark
+    from grids.selectors import map_view_at_mark
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the mark is a PostgreSQL trigger")
+    before = boundaries_mark()
+    assert map_view_at_mark(before).bounds == "22.70000,113.80000,22.90000,114.00000"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE grids_district SET name = name WHERE id = %s", [world.district.pk])
+    assert boundaries_mark() != before
+
+
 def test_a_write_that_sends_no_signal_is_seen_at_once(world):
     from django.db import connection
 

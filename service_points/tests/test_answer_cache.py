@@ -266,3 +266,26 @@ def test_the_copies_per_process_are_bounded(positions, monkeypatch):
     for _ in range(2):
         assert Client().get(API).status_code == 200
     assert not answers._COPIES
+
+
+def test_the_maps_first_view_is_this_processs_for_the_boundaries_mark(world, positions):
+    """The page's map view (the districts' extent) comes with the boundaries' mark the page reads
+    anyway: no round trip to the shared cache for it on a second visit, and a redrawn district
+    shows on the very next page — a write that does not forget the shared cache's view (admin,
+    raw SQL) included."""
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from grids import selectors
+
+    assert 'data-map-bounds="22.70000,113.80000,22.90000,114.00000"' in page()
+    reads = []
+    shared_get = selectors.cache.get
+    selectors.cache.get = lambda key, *a, **k: reads.append(key) or shared_get(key, *a, **k)
+    try:
+        page()
+        assert selectors.MAP_VIEW_CACHE_KEY not in reads
+        wider = MultiPolygon(Polygon.from_bbox((113.70, 22.60, 114.00, 22.90)), srid=4326)
+        type(world.district).objects.filter(pk=world.district.pk).update(boundary=wider)
+        assert 'data-map-bounds="22.60000,113.70000,22.90000,114.00000"' in page()
+    finally:
+        selectors.cache.get = shared_get
