@@ -14,7 +14,8 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from core.bounded import Bounded
+from core.change_marks import MarkedValue
+from grids.locate import MARK_SQL as BOUNDARIES_MARK_SQL
 from grids.models import AreaGrid, District, GridAssignment
 
 if TYPE_CHECKING:
@@ -133,9 +134,8 @@ def map_view_forget() -> None:
     cache.delete(MAP_VIEW_CACHE_KEY)
 
 
-# This process's views, by (boundary mark, day): a handful at most (a mark lives until the next
-# write to the hierarchy, a day until midnight).
-_KEPT_VIEWS = Bounded(8)
+# This process's view while the boundaries' mark and the day stay the same (core.change_marks).
+_kept_view = MarkedValue(_map_view_read, mark_sql=BOUNDARIES_MARK_SQL)
 
 
 def map_view_at_mark(mark: int | None) -> MapView:
@@ -148,9 +148,4 @@ def map_view_at_mark(mark: int | None) -> MapView:
     Without a mark (SpatiaLite): `map_view()`."""
     if mark is None:
         return map_view()
-    today = timezone.localdate()
-    key = (mark, today)
-    view = _KEPT_VIEWS.get(key)
-    if view is None:
-        view = _KEPT_VIEWS.keep(key, _map_view_read(today))
-    return view
+    return _kept_view.get(mark, timezone.localdate())
