@@ -7,7 +7,7 @@ unexpired condition, with a fixed statement; writing, deleting and expiring are 
 """
 
 from django.contrib.sessions.backends import db
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import connections, router
 from django.utils import timezone
 
 from core import prepared
@@ -18,16 +18,14 @@ class SessionStore(db.SessionStore):
         model = self.model
         connection = connections[router.db_for_read(model)]
         table = connection.ops.quote_name(model._meta.db_table)
-        sql = f"SELECT session_data, expire_date FROM {table} WHERE session_key = %s AND expire_date > %s"
-        params = [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())]
-        if connection.alias == DEFAULT_DB_ALIAS:
-            # Prepared on the connection (core.prepared): parsed and planned once, not on every
-            # signed-in request.
-            row = prepared.fetchone(sql, params)
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                row = cursor.fetchone()
+        # Prepared on the connection (core.prepared): parsed and planned once, not on every
+        # signed-in request.
+        row = prepared.fetchone(
+            f"SELECT session_data, expire_date FROM {table} "
+            "WHERE session_key = %s AND expire_date > %s",
+            [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+            using=connection.alias,
+        )
         if row is None:
             self._session_key = None
             return None

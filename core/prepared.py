@@ -25,7 +25,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 class PreparingCursor(psycopg.Cursor):
@@ -39,7 +39,8 @@ class PreparingCursor(psycopg.Cursor):
         return self
 
 
-def _cursor() -> tuple[Any, bool]:
+def _cursor(using: str) -> tuple[Any, bool]:
+    connection = connections[using]
     if connection.vendor != "postgresql" or not settings.DB_PREPARE_HOT_QUERIES:
         return connection.cursor(), False
     connection.ensure_connection()
@@ -54,8 +55,9 @@ def _cursor() -> tuple[Any, bool]:
     return connection.make_cursor(raw), False  # type: ignore[arg-type]
 
 
-def _run(cursor: Any, logged: bool, sql: str, params: Sequence[Any]) -> None:
+def _run(cursor: Any, logged: bool, sql: str, params: Sequence[Any], using: str) -> None:
     cursor.execute(sql, params)
+    connection = connections[using]
     if logged and connection.queries_log:
         # Logged as PostgreSQL received it ("$1"); log it with its values, as Django does under
         # server-side binding, so that a logged query can be run (and EXPLAINed) again.
@@ -63,19 +65,23 @@ def _run(cursor: Any, logged: bool, sql: str, params: Sequence[Any]) -> None:
         connection.queries_log[-1]["sql"] = compose(sql, params)
 
 
-def fetchone(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    """The first row of `sql` (placeholders %s), prepared on this connection."""
-    cursor, logged = _cursor()
+def fetchone(
+    sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS
+) -> tuple[Any, ...] | None:
+    """The first row of `sql` (placeholders %s), prepared on the connection `using`."""
+    cursor, logged = _cursor(using)
     with cursor:
-        _run(cursor, logged, sql, params)
+        _run(cursor, logged, sql, params, using)
         row: tuple[Any, ...] | None = cursor.fetchone()
         return row
 
 
-def fetchall(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Every row of `sql` (placeholders %s), prepared on this connection."""
-    cursor, logged = _cursor()
+def fetchall(
+    sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS
+) -> list[tuple[Any, ...]]:
+    """Every row of `sql` (placeholders %s), prepared on the connection `using`."""
+    cursor, logged = _cursor(using)
     with cursor:
-        _run(cursor, logged, sql, params)
+        _run(cursor, logged, sql, params, using)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
         return rows
