@@ -85,3 +85,12 @@ def fetchall(
         _run(cursor, logged, sql, params, using)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
         return rows
+
+
+def scalars(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> tuple[Any, ...]:
+    """The one row of a SELECT of scalar subqueries (change marks and the like: it always has
+    exactly one), prepared on the connection `using`."""
+    row = fetchone(sql, params, using=using)
+    if row is None:
+        raise RuntimeError(f"no row from a statement of scalar subqueries: {sql[:80]}")
+    return row

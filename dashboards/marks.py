@@ -77,10 +77,7 @@ def _read(sql: str, params: list) -> tuple:
     if not connection.in_atomic_block:
         # A page's request: prepared on its connection (core.prepared), as planning the
         # statement cost about as much as running it.
-        row = prepared.fetchone(sql, params)
-        if row is None:  # never: one row of scalar subqueries
-            raise RuntimeError("the marks' statement returned no row")
-        return tuple(row)
+        return prepared.scalars(sql, params)
     with connection.cursor() as cursor:
         # Then a new epoch: a mark moves once per transaction and epoch (migration dashboards
         # 0002), and what this transaction writes after this read must move the marks again.

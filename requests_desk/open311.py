@@ -766,12 +766,11 @@ def _change_mark() -> str:
     part of the list's cache key and ETag, so that new requests and every transition show at
     once."""
     # Prepared on the connection (core.prepared): planning it cost as much as running it.
-    row = prepared.fetchone(
+    request_id, event_id = prepared.scalars(
         "SELECT (SELECT max(id) FROM requests_desk_request), "
         "(SELECT max(id) FROM requests_desk_requestevent)",
         [],
     )
-    request_id, event_id = row if row is not None else (None, None)
     return f"{request_id}.{event_id}"
 
 

@@ -208,7 +208,7 @@ def _mark_and_duplicate(
     since = now - datetime.timedelta(minutes=conf.DUPLICATE_MINUTES)
     table = Request._meta.db_table
     if not key:
-        row = prepared.fetchone(f"SELECT {MARKS_SQL}, NULL, {NEXT_ID_SQL}", [])
+        row = prepared.scalars(f"SELECT {MARKS_SQL}, NULL, {NEXT_ID_SQL}", [])
     else:
         # The same rule as duplicate_of, read through its index (submitter_key, created_at)
         # alone: the submitter's few rows, then the category and the minutes. Left to choose,
@@ -216,15 +216,13 @@ def _mark_and_duplicate(
         # minutes (issue 17: 2.4 ms of PostgreSQL per submission under load, growing with the
         # rate of submissions). Prepared on the connection (core.prepared): planning it cost
         # more than running it.
-        row = prepared.fetchone(
+        row = prepared.scalars(
             f"WITH mine AS MATERIALIZED (SELECT id, category_id, created_at FROM {table} "
             f"WHERE submitter_key = %s) SELECT {MARKS_SQL}, (SELECT id FROM mine "
             "WHERE category_id = %s AND created_at >= %s ORDER BY created_at DESC LIMIT 1), "
             f"{NEXT_ID_SQL}",
             [key, category.pk, since],
         )
-    if row is None:  # never: one row of scalar subqueries
-        raise RuntimeError("the marks' statement returned no row")
     mark, heads, categories, alerts, earlier_id, new_id = row
     marks = Marks(boundaries=mark, heads=heads, categories=categories, alerts=alerts)
     return marks, earlier_id, new_id

@@ -32,3 +32,7 @@ def test_the_setting_turns_preparing_off(db, settings):
     settings.DB_PREPARE_HOT_QUERIES = False
     assert prepared.fetchone("SELECT %s::int * 3", [3]) == (9,)
     assert not [s for s in prepared_statements() if "* 3" in s]
+
+
+def test_a_statement_of_scalar_subqueries_gives_its_one_row(db):
+    assert prepared.scalars("SELECT (SELECT %s::int), NULL", [7]) == (7, None)
