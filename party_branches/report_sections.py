@@ -3,17 +3,13 @@ attendance, per area."""
 
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.report_registry import Metric, report_section
-from grids.levels import level_path
+from core.hierarchy import AREA_LEVELS
+from core.report_registry import Metric, report_section, report_section_all_levels
+from grids.levels import grouped_by_level, merge_levels
 from party_branches.models import Meeting, PartyBranch
-
-
-def _grouped(queryset, model, level, **aggregates):
-    rows = queryset.values(node=F(level_path(model, level))).annotate(**aggregates).order_by()
-    return {row.pop("node"): row for row in rows if row["node"] is not None}
 
 
 @report_section(
@@ -30,35 +26,48 @@ def _grouped(queryset, model, level, **aggregates):
     ],
 )
 def party_branches_section(*, level, start, end):
+    """One level's areas (see party_branches_figures). Two GROUP BY queries."""
+    return party_branches_figures(start=start, end=end, levels=(level,))[level]
+
+
+@report_section_all_levels("party_branches")
+def party_branches_all_levels(*, start, end):
+    """Every level's areas: two GROUPING SETS queries on PostgreSQL (see
+    party_branches_figures)."""
+    return party_branches_figures(start=start, end=end)
+
+
+def party_branches_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Meetings held in the month by the area's branches and the attendance of the branch members
     invited (present / invited member rows; guests are not counted) — the figures of
-    party_branches.selectors.meetings_held, for every area of the level at once — and the
-    branches founded by the month's end. Two GROUP BY queries per level."""
+    party_branches.selectors.meetings_held, for every area of each of `levels` at once — and the
+    branches founded by the month's end: {level: {node_id: metrics}}. Two queries
+    (grids.levels.grouped_by_level: all levels at once where the database can)."""
     last_day = end - datetime.timedelta(days=1)
     invited = Q(attendance__member__isnull=False)
-    meetings = _grouped(
-        Meeting.objects.filter(held_on__gte=start, held_on__lte=last_day),
-        Meeting,
-        level,
-        meetings=Count("id", distinct=True),
-        branch_meetings=Count("id", filter=Q(kind=Meeting.Kind.BRANCH), distinct=True),
-        council_meetings=Count("id", filter=Q(kind=Meeting.Kind.COUNCIL), distinct=True),
-        branches_met=Count("branch", distinct=True),
-        invited=Count("attendance", filter=invited),
-        present=Count("attendance", filter=invited & Q(attendance__present=True)),
+    result = merge_levels(
+        levels,
+        grouped_by_level(
+            PartyBranch.objects.filter(founded_on__lte=last_day),
+            PartyBranch,
+            levels,
+            branches=Count("id"),
+        ),
+        grouped_by_level(
+            Meeting.objects.filter(held_on__gte=start, held_on__lte=last_day),
+            Meeting,
+            levels,
+            meetings=Count("id", distinct=True),
+            branch_meetings=Count("id", filter=Q(kind=Meeting.Kind.BRANCH), distinct=True),
+            council_meetings=Count("id", filter=Q(kind=Meeting.Kind.COUNCIL), distinct=True),
+            branches_met=Count("branch", distinct=True),
+            invited=Count("attendance", filter=invited),
+            present=Count("attendance", filter=invited & Q(attendance__present=True)),
+        ),
     )
-    branches = _grouped(
-        PartyBranch.objects.filter(founded_on__lte=last_day),
-        PartyBranch,
-        level,
-        branches=Count("id"),
-    )
-    result: dict = {}
-    for part in (branches, meetings):
-        for node, figures in part.items():
-            result.setdefault(node, {}).update(figures)
-    for figures in result.values():
-        invited_count = figures.pop("invited", 0)
-        present = figures.pop("present", 0)
-        figures["attendance_rate"] = present / invited_count if invited_count else None
+    for nodes in result.values():
+        for figures in nodes.values():
+            invited_count = figures.pop("invited", 0)
+            present = figures.pop("present", 0)
+            figures["attendance_rate"] = present / invited_count if invited_count else None
     return result

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -201,7 +202,7 @@ def reports_generate(
                         **ancestors,
                     )
                 )
-        created = Report.objects.bulk_create(rows, batch_size=500)
+        created = _reports_insert(rows)
         ReportRun.objects.filter(pk=run.pk).update(
             status=ReportRun.Status.DONE,
             done_steps=F("total_steps"),
@@ -209,7 +210,46 @@ def reports_generate(
             reports_created=len(created),
             error="",
         )
-    return list(Report.objects.filter(run=run))
+    return sorted(created, key=lambda report: (report.level, report.node_code))
+
+
+def _reports_insert(reports: list[Report]) -> list[Report]:
+    """Insert the run's reports in one statement and set their primary keys.
+
+    On PostgreSQL the rows travel as one JSON document (`jsonb_to_recordset`). Django's
+    bulk_create sends them as one array per column, and psycopg escapes every quote of the
+    figures' `jsonb[]` array in Python: 10 ms of a month's 141 reports, where the whole statement
+    runs in 2 ms. Elsewhere (SQLite) bulk_create."""
+    connection = connections[router.db_for_write(Report)]
+    if connection.vendor != "postgresql" or not reports:
+        return Report.objects.bulk_create(reports, batch_size=500)
+    fields = [f for f in Report._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    types = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in fields)
+    document = json.dumps(
+        [{f.column: getattr(report, f.attname) for f in fields} for report in reports],
+        default=_isoformat,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Report._meta.db_table)} ({columns}) SELECT {columns} "
+            f"FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
+            f"RETURNING {quote('id')}, {quote('level')}, {quote('node_code')}",
+            [document],
+        )
+        ids = {(level, code): pk for pk, level, code in cursor.fetchall()}
+    for report in reports:
+        report.pk = ids[(report.level, report.node_code)]
+        report._state.adding, report._state.db = False, connection.alias
+    return reports
+
+
+def _isoformat(value: datetime.date) -> str:
+    """Dates and times in full (DjangoJSONEncoder would cut a time to milliseconds)."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def reports_notify_subscribers(*, reports: list[Report]) -> int:

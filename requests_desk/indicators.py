@@ -37,14 +37,22 @@ key, closed_in_month: the requests closed (stage closed, closed_at) in the group
 whatever month they were reported in — the queue's closed-day filter. TWO queries: the sums,
 and the live overdue count over the requests whose clock runs. Use request_indicators for other
 periods or for department/category groups.
+
+    monthly_request_indicators_by_level(*, first_month, last_month, levels=AREA_LEVELS, now=None)
+        -> {level: {node_id: dict}}
+
+The same indicators for every area of several levels at once (the monthly report): the same TWO
+queries, each grouped by every level (grids.levels.grouped_by_level).
 """
 
 from django.db.models import Avg, Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.hierarchy import AREA_LEVELS
 from core.periods import local_midnight, local_start, month_start, next_month, time_zone
 from grids.jurisdiction import scope_queryset
+from grids.levels import grouped_by_level
 from requests_desk import monthly
 from requests_desk.models import MonthlyRequestFigures, Request, overdue_q
 
@@ -116,10 +124,9 @@ _SUMMED = monthly.COUNTERS
 _INTERNAL = ("satisfaction_sum", "handling_count", "handling_microseconds")
 
 
-def monthly_request_indicators(
-    *, first_month, last_month, user=None, scope=None, group_by=("grid",), now=None
-):
-    now = now or timezone.now()
+def _monthly_querysets(*, first_month, last_month, user, scope, now):
+    """The summary's rows of the months, and the requests reported in them whose clock runs
+    and whose deadline has passed `now` (the live overdue count), scoped alike."""
     first, last = month_start(first_month), month_start(last_month)
     figures = MonthlyRequestFigures.objects.filter(month__gte=first, month__lte=last)
     overdue = Request.objects.filter(
@@ -131,16 +138,46 @@ def monthly_request_indicators(
         figures, overdue = scope(figures), scope(overdue)
     if user is not None:
         figures, overdue = scope_queryset(figures, user), scope_queryset(overdue, user)
+    return figures, overdue
+
+
+def _summed() -> dict:
+    return {name: Sum(name) for name in _SUMMED}
+
+
+def _finish_monthly(row: dict) -> dict:
+    """A summary row's sums (None where no row was summed) turned into the indicators: the
+    counters, the averages from their internal sums, and the rates."""
+    for name in _SUMMED:
+        row[name] = row.get(name) or 0
+    score, timed, microseconds = (row.pop(name) for name in _INTERNAL)
+    row["satisfaction_score"] = round(float(score / row["rated"]), 2) if row["rated"] else None
+    row["avg_handling_hours"] = round(microseconds / timed / 3_600_000_000, 2) if timed else None
+    _add_rates(row)
+    return row
+
+
+def no_request_indicators() -> dict:
+    """The indicators of an area with no requests in the period: every counter 0, no rate."""
+    return _finish_monthly({"overdue_unhandled": 0})
+
+
+def monthly_request_indicators(
+    *, first_month, last_month, user=None, scope=None, group_by=("grid",), now=None
+):
+    now = now or timezone.now()
+    figures, overdue = _monthly_querysets(
+        first_month=first_month, last_month=last_month, user=user, scope=scope, now=now
+    )
     keys = [key for group in group_by for key in MONTHLY_GROUPS[group]]
     if "month" in group_by:
         month = TruncMonth("created_at", output_field=DateField(), tzinfo=time_zone())
         overdue = overdue.annotate(month=month)
-    sums = {name: Sum(name) for name in _SUMMED}
     if keys:
-        rows = list(figures.values(*keys).annotate(**sums).order_by(*keys))
+        rows = list(figures.values(*keys).annotate(**_summed()).order_by(*keys))
         late = overdue.values(*keys).annotate(n=Count("id")).order_by()
     else:
-        rows = [figures.aggregate(**sums)]
+        rows = [figures.aggregate(**_summed())]
         late = [{"n": overdue.count()}]
     by_key = {tuple(row[k] for k in keys): row for row in rows}
     for row in rows:
@@ -159,13 +196,32 @@ def monthly_request_indicators(
         rows.sort(
             key=lambda row: [(row[k] is None, "" if row[k] is None else row[k]) for k in keys]
         )
-    for row in rows:
-        for name in _SUMMED:
-            row[name] = row[name] or 0
-        score, timed, microseconds = (row.pop(name) for name in _INTERNAL)
-        row["satisfaction_score"] = round(float(score / row["rated"]), 2) if row["rated"] else None
-        row["avg_handling_hours"] = (
-            round(microseconds / timed / 3_600_000_000, 2) if timed else None
-        )
-        _add_rates(row)
-    return rows
+    return [_finish_monthly(row) for row in rows]
+
+
+def monthly_request_indicators_by_level(
+    *, first_month, last_month, levels=AREA_LEVELS, now=None
+) -> dict[str, dict[int, dict]]:
+    """monthly_request_indicators for every area of each of `levels` at once (the monthly
+    report's case): `{level: {node_id: indicators}}`, the rows without their group keys. Areas
+    with neither summary rows nor overdue requests are left out. TWO queries on PostgreSQL
+    (grids.levels.grouped_by_level: GROUPING SETS), two per level elsewhere."""
+    now = now or timezone.now()
+    figures, overdue = _monthly_querysets(
+        first_month=first_month, last_month=last_month, user=None, scope=None, now=now
+    )
+    sums = grouped_by_level(figures, MonthlyRequestFigures, levels, **_summed())
+    late = grouped_by_level(overdue, Request, levels, n=Count("id"))
+    result: dict[str, dict[int, dict]] = {}
+    for level in levels:
+        nodes = sums[level].keys() | late[level].keys()
+        result[level] = {
+            node: _finish_monthly(
+                {
+                    **sums[level].get(node, {}),
+                    "overdue_unhandled": late[level].get(node, {}).get("n", 0),
+                }
+            )
+            for node in nodes
+        }
+    return result

@@ -7,11 +7,17 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from core.hierarchy import AREA_LEVELS
 from core.periods import is_whole_months
-from core.report_registry import Metric, report_section
+from core.report_registry import Metric, report_section, report_section_all_levels
 from grids.jurisdiction import jurisdiction_paths
 from grids.models import District
-from requests_desk.indicators import monthly_request_indicators, request_indicators
+from requests_desk.indicators import (
+    monthly_request_indicators,
+    monthly_request_indicators_by_level,
+    no_request_indicators,
+    request_indicators,
+)
 from requests_desk.models import Request
 
 METRICS = [
@@ -65,3 +71,31 @@ def requests_section(*, level, start, end):
         for row in rows
         if row.get(f"{level}_id") is not None and row["reports"]
     }
+
+
+@report_section_all_levels("requests")
+def requests_all_levels(*, start, end):
+    """Every level's areas as `requests_section` gives them level by level: two GROUPING SETS
+    queries (monthly_request_indicators_by_level) and the districts in force, each with its
+    total even when it had no requests."""
+    if not is_whole_months(start, end):
+        return {level: requests_section(level=level, start=start, end=end) for level in AREA_LEVELS}
+    by_level = monthly_request_indicators_by_level(
+        first_month=start, last_month=end - datetime.timedelta(days=1)
+    )
+    result = {
+        level: {
+            node: {key: row.get(key) for key in KEYS}
+            for node, row in by_level[level].items()
+            if row["reports"]
+        }
+        for level in AREA_LEVELS
+        if level != "district"
+    }
+    districts = by_level["district"]
+    result["district"] = {
+        district_id: {key: row.get(key) for key in KEYS}
+        for district_id in District.objects.in_force(start).values_list("id", flat=True)
+        for row in [districts.get(district_id) or no_request_indicators()]
+    }
+    return result

@@ -5,9 +5,10 @@ import datetime
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.hierarchy import AREA_LEVELS
 from core.periods import local_midnight
-from core.report_registry import Metric, report_section
-from grids.levels import level_path
+from core.report_registry import Metric, report_section, report_section_all_levels
+from grids.levels import grouped_by_level, merge_levels
 from service_points.models import Booking, ServicePosition, Tier
 
 
@@ -24,41 +25,50 @@ from service_points.models import Booking, ServicePosition, Tier
     ],
 )
 def service_positions_section(*, level, start, end):
-    """Positions in service (today's register) and the month's confirmed room bookings, per area.
-    Two GROUP BY queries per level. Centres sit at community level, so grids count none."""
-    result: dict = {}
-    positions = (
-        ServicePosition.objects.filter(is_active=True)
-        .values(node=F(level_path(ServicePosition, level)))
-        .annotate(
+    """One level's areas (see service_positions_figures). Two GROUP BY queries."""
+    return service_positions_figures(start=start, end=end, levels=(level,))[level]
+
+
+@report_section_all_levels("service_positions")
+def service_positions_all_levels(*, start, end):
+    """Every level's areas: two GROUPING SETS queries on PostgreSQL (see
+    service_positions_figures)."""
+    return service_positions_figures(start=start, end=end)
+
+
+def service_positions_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
+    """Positions in service (today's register) and the month's confirmed room bookings, per area
+    of each of `levels`: {level: {node_id: metrics}}. Two queries (grids.levels.grouped_by_level:
+    all levels at once where the database can). Centres sit at community level, so grids count
+    none."""
+    month_start, month_end = local_midnight(start), local_midnight(end)
+    result = merge_levels(
+        levels,
+        grouped_by_level(
+            ServicePosition.objects.filter(is_active=True),
+            ServicePosition,
+            levels,
             centres=Count("id", filter=Q(tier=Tier.CENTRE)),
             grid_positions=Count("id", filter=Q(tier=Tier.GRID_POSITION)),
             micro_sites=Count("id", filter=Q(tier=Tier.MICRO_SITE)),
-        )
-    )
-    for row in positions:
-        node = row.pop("node")
-        if node is not None:
-            result[node] = row
-    month_start, month_end = local_midnight(start), local_midnight(end)
-    bookings = (
-        Booking.objects.filter(
-            status=Booking.Status.CONFIRMED, starts_at__gte=month_start, starts_at__lt=month_end
-        )
-        .values(node=F(level_path(Booking, level)))
-        .annotate(
+        ),
+        grouped_by_level(
+            Booking.objects.filter(
+                status=Booking.Status.CONFIRMED,
+                starts_at__gte=month_start,
+                starts_at__lt=month_end,
+            ),
+            Booking,
+            levels,
             bookings=Count("id"),
             booked=Sum(
                 ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
             ),
-        )
+        ),
     )
-    for row in bookings:
-        if row["node"] is None:
-            continue
-        entry = result.setdefault(row["node"], {})
-        entry["bookings"] = row["bookings"]
-        entry["booked_hours"] = round(
-            (row["booked"] or datetime.timedelta()).total_seconds() / 3600, 1
-        )
+    for nodes in result.values():
+        for figures in nodes.values():
+            if "booked" in figures:
+                booked = figures.pop("booked") or datetime.timedelta()
+                figures["booked_hours"] = round(booked.total_seconds() / 3600, 1)
     return result

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from core.hierarchy import AREA_LEVELS
 from core.report_registry import SECTIONS
-from party_branches.report_sections import party_branches_section
+from party_branches.report_sections import party_branches_all_levels, party_branches_section
 from party_branches.selectors import meetings_held
 from party_branches.services import meeting_record
 from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
@@ -83,3 +84,14 @@ def test_agrees_with_the_apps_own_meetings_held(march):
     )
     assert round(row["attendance_rate"] * 100, 1) == one["attendance_rate"]
     assert SECTIONS["party_branches"].app_label == "party_branches"
+
+
+def test_all_levels_at_once_equal_each_level_alone(march, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        together = party_branches_all_levels(start=MARCH[0], end=MARCH[1])
+    alone = {
+        level: party_branches_section(level=level, start=MARCH[0], end=MARCH[1])
+        for level in AREA_LEVELS
+    }
+    assert together == alone
+    assert together["street"][march.streets["A"].pk]["attendance_rate"] == 0.75

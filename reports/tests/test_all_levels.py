@@ -89,9 +89,12 @@ def test_reports_are_identical_with_and_without_compute_all(march_activity, in_a
     with_all = _numbers()
     assert {name for name, s in SECTIONS.items() if s.compute_all} >= {
         "area",
+        "requests",
         "patrols",
         "care",
+        "service_positions",
         "volunteers",
+        "party_branches",
     }
     a1 = with_all[("community", march_activity.communities["A1"].code)]
     assert (a1["patrols"]["patrols"], a1["patrols"]["places_checked"]) == (3, 1)

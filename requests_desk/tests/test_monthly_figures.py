@@ -430,3 +430,34 @@ def test_report_section_reads_the_summary_like_the_raw_indicators(world, make, f
     # A period that is not whole months is computed from the requests.
     partial = requests_section(level="street", start=start, end=datetime.date(2026, 4, 4))
     assert sum(values["reports"] for values in partial.values()) == 1
+
+
+def test_report_section_all_levels_at_once_equals_level_by_level(
+    world, make, frozen, django_assert_num_queries
+):
+    from core.hierarchy import AREA_LEVELS
+    from requests_desk.report_sections import requests_all_levels, requests_section
+
+    admin_user = world.users.district_admin
+    march = handle(make(at(3, 25)), at(3, 25), admin_user)
+    act(march, "close", at(4, 2), admin_user)  # closed in April, reported in March
+    closed = handle(make(at(4, 3), grid="A2b"), at(4, 3), admin_user)
+    act(closed, "close", at(4, 4), admin_user)
+    rate(closed, (4, 4, 5, 5), now=NOW)
+    make(at(4, 5), grid="B1a")
+    make(at(4, 6), community=world.communities["A1"], location=None, source="hotline")
+    for start, end in (
+        (datetime.date(2026, 4, 1), datetime.date(2026, 5, 1)),
+        (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)),
+        (datetime.date(2025, 3, 1), datetime.date(2025, 4, 1)),  # nothing: the district's zeros
+    ):
+        # The summary's sums and the overdue count (GROUPING SETS), and the districts in force.
+        with django_assert_num_queries(3):
+            together = requests_all_levels(start=start, end=end)
+        alone = {
+            level: requests_section(level=level, start=start, end=end) for level in AREA_LEVELS
+        }
+        assert together == alone, start
+    assert together["district"][world.district.pk]["reports"] == 0
+    assert together["district"][world.district.pk]["closure_rate"] is None
+    assert together["grid"] == {}

@@ -2,9 +2,13 @@
 
 import datetime
 
+from core.hierarchy import AREA_LEVELS
 from core.periods import time_zone
 from service_points.models import Booking
-from service_points.report_sections import service_positions_section
+from service_points.report_sections import (
+    service_positions_all_levels,
+    service_positions_section,
+)
 
 TZ = time_zone()
 
@@ -44,3 +48,9 @@ def test_the_section_counts_positions_and_booked_hours_per_area(world, positions
     by_grid = service_positions_section(level="grid", **june)
     assert by_grid[world.grids["A1a"].pk]["micro_sites"] == 1
     assert by_grid[world.grids["A1a"].pk]["centres"] == 0
+    # Every level at once (GROUPING SETS): what each level gives alone.
+    together = service_positions_all_levels(**june)
+    assert together == {
+        level: service_positions_section(level=level, **june) for level in AREA_LEVELS
+    }
+    assert together["street"][world.streets["A"].pk]["booked_hours"] == 1.5
