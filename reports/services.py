@@ -82,9 +82,9 @@ def total_steps() -> int:
     )
 
 
-def _numbers_for(node_figures: dict) -> dict:
+def _numbers_for(node_figures: dict, sections: list[Section]) -> dict:
     numbers = {}
-    for section in sections_in_order():
+    for section in sections:
         raw = node_figures.get(section.name, {})
         numbers[section.name] = {m.key: _clean(raw.get(m.key, 0), m.unit) for m in section.metrics}
     return numbers
@@ -180,6 +180,7 @@ def reports_generate(
             .annotate(v=Max("version"))
         }
         rows = []
+        sections = sections_in_order()
         for level in AREA_LEVELS:
             for node in nodes_of(level, last_day):
                 ancestors = {
@@ -196,7 +197,7 @@ def reports_generate(
                         node_code=node["code"],
                         node_name=node["name"],
                         version=latest.get((level, node["code"]), 0) + 1,
-                        numbers=_numbers_for(figures[level].get(node["id"], {})),
+                        numbers=_numbers_for(figures[level].get(node["id"], {}), sections),
                         generated_at=generated_at,
                         code_version=version_tag,
                         **ancestors,
