@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -215,42 +214,41 @@ def reports_generate(
 
 
 def _reports_insert(reports: list[Report]) -> list[Report]:
-    """Insert the run's reports in one statement and set their primary keys.
+    """Insert the run's reports and set their primary keys.
 
-    On PostgreSQL the rows travel as one JSON document (`jsonb_to_recordset`). Django's
-    bulk_create sends them as one array per column, and psycopg escapes every quote of the
-    figures' `jsonb[]` array in Python: 10 ms of a month's 141 reports, where the whole statement
-    runs in 2 ms. Elsewhere (SQLite) bulk_create."""
+    On PostgreSQL with `COPY … FROM STDIN`, the keys drawn from the table's sequence first (COPY
+    returns none). Django's bulk_create sends the rows as one array per column, and psycopg
+    escapes every quote of the figures' `jsonb[]` array in Python: 10 ms of a month's 141
+    reports, where the insert itself runs in 2 ms; COPY writes each row's figures as its JSON
+    text. Elsewhere (SQLite) bulk_create."""
     connection = connections[router.db_for_write(Report)]
     if connection.vendor != "postgresql" or not reports:
         return Report.objects.bulk_create(reports, batch_size=500)
+    table = Report._meta.db_table
     fields = [f for f in Report._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    types = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in fields)
-    document = json.dumps(
-        [{f.column: getattr(report, f.attname) for f in fields} for report in reports],
-        default=_isoformat,
-    )
+    columns = ", ".join(quote(column) for column in ["id", *(f.column for f in fields)])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(Report._meta.db_table)} ({columns}) SELECT {columns} "
-            f"FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
-            f"RETURNING {quote('id')}, {quote('level')}, {quote('node_code')}",
-            [document],
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(reports)],
         )
-        ids = {(level, code): pk for pk, level, code in cursor.fetchall()}
+        for report, (pk,) in zip(reports, cursor.fetchall(), strict=True):
+            report.pk = pk
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for report in reports:
+                copy.write_row(
+                    [
+                        report.pk,
+                        *(
+                            f.get_db_prep_save(getattr(report, f.attname), connection)
+                            for f in fields
+                        ),
+                    ]
+                )
     for report in reports:
-        report.pk = ids[(report.level, report.node_code)]
         report._state.adding, report._state.db = False, connection.alias
     return reports
-
-
-def _isoformat(value: datetime.date) -> str:
-    """Dates and times in full (DjangoJSONEncoder would cut a time to milliseconds)."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def reports_notify_subscribers(*, reports: list[Report]) -> int:

@@ -157,3 +157,21 @@ def test_beat_task_generates_last_month(places, in_april, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         generate_previous_month.delay()
     assert set(Report.objects.values_list("period", flat=True)) == {MARCH}
+
+
+def test_the_reports_returned_are_the_rows_written(places, in_april):
+    """The reports are written with COPY on PostgreSQL, their keys drawn first: what the
+    service returns is exactly what a read finds, in the read's order, and the table's own
+    sequence goes on after them."""
+    run, _ = _generate()
+    returned = reports_generate(period=MARCH, run=run)
+    stored = list(Report.objects.filter(run=run, version=2))
+    assert [r.pk for r in returned] == [r.pk for r in stored]
+    fields = [f.attname for f in Report._meta.concrete_fields]
+    for mine, theirs in zip(returned, stored, strict=True):
+        assert {f: getattr(mine, f) for f in fields} == {f: getattr(theirs, f) for f in fields}
+        assert not mine._state.adding
+    later = Report.objects.create(
+        **{f: getattr(stored[0], f) for f in fields if f != "id"} | {"version": 3}
+    )
+    assert later.pk > max(r.pk for r in returned)
