@@ -7,7 +7,8 @@ import datetime
 import re
 
 from django.db import connections
-from django.db.models import F
+from django.db.models import BigIntegerField, F, Value
+from django.db.models.functions import Cast
 
 from core.hierarchy import AREA_LEVELS
 from grids.jurisdiction import jurisdiction_paths
@@ -98,15 +99,30 @@ def _grouping_sets_rows(queryset, n: int) -> list[tuple]:
 
 def nodes_of(level: str, on: datetime.date):
     """The areas of `level` in force on `on`, with the ids of their ancestors (one query)."""
-    model = NODE_MODELS[level]
-    fields = ["id", "code", "name"] + [
-        f"{lvl}_pk"
-        for lvl in ("district", "street", "community")
-        if lvl in model.PATH_TO and lvl != level
-    ]
-    annotations = {
-        f"{lvl}_pk": F(path)
-        for lvl, path in model.PATH_TO.items()
-        if lvl in ("district", "street", "community") and lvl != level
-    }
-    return list(model.objects.in_force(on).annotate(**annotations).values(*fields).order_by("code"))
+    return nodes_in_force((level,), on)[level]
+
+
+def nodes_in_force(levels, on: datetime.date) -> dict[str, list[dict]]:
+    """The areas of each of `levels` in force on `on`, by code: `{level: [{"id", "code", "name",
+    "district_pk", "street_pk", "community_pk"}]}` — the ids of the area's ancestors, None above
+    its own level's path. One query (UNION ALL of the levels' tables)."""
+    parts = []
+    for level in levels:
+        model = NODE_MODELS[level]
+        ancestors = {
+            f"{lvl}_pk": F(model.PATH_TO[lvl])
+            if lvl in model.PATH_TO and lvl != level
+            else Cast(Value(None), BigIntegerField())  # typed: a UNION's NULL is text
+            for lvl in ("district", "street", "community")
+        }
+        parts.append(
+            model.objects.in_force(on)
+            .annotate(level=Value(str(level)), **ancestors)
+            .values("level", "id", "code", "name", *ancestors)
+            .order_by()
+        )
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    result: dict[str, list[dict]] = {level: [] for level in levels}
+    for row in sorted(rows, key=lambda row: row["code"]):
+        result[row.pop("level")].append(row)
+    return result

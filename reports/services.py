@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.hierarchy import AREA_LEVELS
 from core.periods import month_range, month_start
 from core.report_registry import sections_in_order
-from grids.levels import nodes_of
+from grids.levels import nodes_in_force
 from grids.models import DEFAULT_VALID_FROM
 from reports.models import Report, ReportRun, ReportSubscription
 from reports.version import code_version
@@ -180,8 +180,9 @@ def reports_generate(
         }
         rows = []
         sections = sections_in_order()
+        nodes = nodes_in_force(AREA_LEVELS, last_day)
         for level in AREA_LEVELS:
-            for node in nodes_of(level, last_day):
+            for node in nodes[level]:
                 ancestors = {
                     "district_id": node.get("district_pk"),
                     "street_id": node.get("street_pk"),
