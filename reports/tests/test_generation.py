@@ -175,3 +175,15 @@ def test_the_reports_returned_are_the_rows_written(places, in_april):
         **{f: getattr(stored[0], f) for f in fields if f != "id"} | {"version": 3}
     )
     assert later.pk > max(r.pk for r in returned)
+
+
+def test_names_with_tabs_backslashes_and_quotes_are_written_as_they_are(places, in_april):
+    """COPY's text format has its own escapes: an area's name and the figures reach the table
+    unchanged whatever characters they hold."""
+    grid = places.grids["A1a"]
+    odd = 'A1a\t"网格"\\N\n\\.'
+    type(grid).objects.filter(pk=grid.pk).update(name=odd)
+    _run, reports = _generate()
+    stored = Report.objects.get(pk=reports[("grid", grid.code)].pk)
+    assert stored.node_name == odd
+    assert stored.numbers == reports[("grid", grid.code)].numbers
