@@ -1,5 +1,5 @@
 """Figures by hierarchy level: the lookup from any model to its area at a level, aggregates grouped
-by area for several levels at once, and the areas of a level in force on a day. Used by the
+by area for several levels at once, and the areas of several levels in force on a day. Used by the
 monthly reports' sections (core.report_registry) and the dashboards; the levels themselves are
 core.hierarchy's."""
 
@@ -95,11 +95,6 @@ def _grouping_sets_rows(queryset, n: int) -> list[tuple]:
 
     compiler = GroupingSetsCompiler(base.query, base.connection, base.using, base.elide_empty)
     return list(compiler.results_iter())
-
-
-def nodes_of(level: str, on: datetime.date):
-    """The areas of `level` in force on `on`, with the ids of their ancestors (one query)."""
-    return nodes_in_force((level,), on)[level]
 
 
 def nodes_in_force(levels, on: datetime.date) -> dict[str, list[dict]]:
