@@ -1,7 +1,8 @@
 """`locate`: which area grid and sub-grid contain a point — the only place that answers it.
 
-`locate()` answers today's question in-process, from an STR-tree over the grids and sub-grids in
-force (a few tens of microseconds instead of two PostGIS queries, issue 17), kept per process and
+`locate()` answers today's question in-process, from a table of cells over the district (a list
+looked up by arithmetic; the STR-trees over the grids and sub-grids in force for a cell a boundary
+crosses) instead of two PostGIS queries (issue 17), kept per process and
 keyed on the boundaries' change mark: a row that triggers in the database move with every write to
 the hierarchy's tables (migration grids 0004), read with one tiny query per call — so a redraw, an
 import or an admin edit is seen by every process at once, and the current transaction's own
@@ -13,9 +14,11 @@ of a grid is not in that grid.
 """
 
 import datetime
+import math
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 from shapely import Point as ShapelyPoint
@@ -38,13 +41,15 @@ class Location:
 OUTSIDE = Location(grid=None)
 
 
-def _as_point(point) -> Point:
+def _lonlat(point) -> tuple[float, float]:
+    """(lon, lat) of a Point (in any SRS) or of a (lon, lat) pair."""
     if isinstance(point, Point):
         if point.srid not in (None, 4326):
             point = point.transform(4326, clone=True)
-        return Point(point.x, point.y, srid=4326)
+        x, y = point.coords[:2]
+        return x, y
     lon, lat = point
-    return Point(float(lon), float(lat), srid=4326)
+    return float(lon), float(lat)
 
 
 # The change mark of the boundaries (see the module docstring and migration grids 0004), as a
@@ -74,9 +79,83 @@ def _prepared(boundaries) -> list:
     return geometries
 
 
+# A cell of _Cells outside every grid (a boundary-crossed cell is None).
+_OUTSIDE_CELL = -1
+
+
+class _Cells:
+    """The grids' bounding box cut into at most SIDE × SIDE cells, each with its answer when no
+    boundary crosses it: (grid, sub-grid or -1) for a cell inside one grid's interior and inside
+    one of its sub-grids' interior or clear of every sub-grid, _OUTSIDE_CELL for a cell clear of
+    every grid, None otherwise (the caller asks the trees). Most points fall in a cell with an
+    answer, found by arithmetic and a list index: no call into shapely, GEOS or numpy, whose
+    first call in a request costs 0.1–0.3 ms of cold caches where a loop of calls costs
+    microseconds (issue 17). Each cell is classified a hair larger than it is, so that a point
+    whose division rounds it into the next cell is still inside the cell it gets."""
+
+    SIDE = 256  # at most; 24 a side per √(grids) below that (a test's few grids: a small table)
+
+    def __init__(self, grids, subgrids, subgrid_grids: list[int]):
+        self.table: list = []
+        self.nx = self.ny = 0
+        self.x0 = self.y0 = self.x1 = self.y1 = self.size = 0.0
+        if not len(grids):
+            return
+        self.x0, self.y0, self.x1, self.y1 = (float(v) for v in shapely.total_bounds(grids))
+        side = min(self.SIDE, 24 * math.ceil(math.sqrt(len(grids))))
+        self.size = max(self.x1 - self.x0, self.y1 - self.y0) / side
+        if not self.size > 0:
+            return
+        self.nx = int((self.x1 - self.x0) / self.size) + 1
+        self.ny = int((self.y1 - self.y0) / self.size) + 1
+        i, j = np.divmod(np.arange(self.nx * self.ny), self.ny)
+        margin = self.size * 1e-6
+        boxes = shapely.box(
+            self.x0 + i * self.size - margin,
+            self.y0 + j * self.size - margin,
+            self.x0 + (i + 1) * self.size + margin,
+            self.y0 + (j + 1) * self.size + margin,
+        )
+        grid = self._inside(boxes, grids)
+        sub = self._inside(boxes, subgrids)
+        table: list = [None] * len(boxes)
+        for cell, (g, s) in enumerate(zip(grid.tolist(), sub.tolist(), strict=True)):
+            if g == _OUTSIDE_CELL:
+                table[cell] = _OUTSIDE_CELL
+            elif g >= 0 and (s == _OUTSIDE_CELL or (s >= 0 and subgrid_grids[s] == g)):
+                table[cell] = (g, s)
+        self.table = table
+
+    @staticmethod
+    def _inside(boxes, geometries) -> np.ndarray:
+        """Per box: the index of the one geometry whose interior holds it, _OUTSIDE_CELL when it
+        touches none, -2 when a boundary crosses or touches it (or it touches several)."""
+        found = np.full(len(boxes), _OUTSIDE_CELL, dtype=np.int64)
+        if not len(geometries):
+            return found
+        box_idx, geom_idx = STRtree(geometries).query(boxes, predicate="intersects")
+        touched = np.bincount(box_idx, minlength=len(boxes))
+        holds = shapely.contains_properly(geometries[geom_idx], boxes[box_idx])
+        single = touched[box_idx] == 1
+        found[touched > 0] = -2
+        found[box_idx[single & holds]] = geom_idx[single & holds]
+        return found
+
+    def get(self, x: float, y: float):
+        """The cell's answer for (x, y): (grid, sub-grid or -1), _OUTSIDE_CELL or None."""
+        if not (self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1):
+            return _OUTSIDE_CELL  # also NaN: outside every grid, as the trees answer
+        if not self.table:
+            return None
+        i = min(int((x - self.x0) / self.size), self.nx - 1)
+        j = min(int((y - self.y0) / self.size), self.ny - 1)
+        return self.table[i * self.ny + j]
+
+
 class _Placer:
-    """The grids and sub-grids in force on a day, as trees of their boundaries plus the rows
-    (without boundaries) that locate() hands out as fresh model instances on every call."""
+    """The grids and sub-grids in force on a day, as trees of their boundaries and a table of
+    cells (_Cells) plus the rows (without boundaries) that locate() hands out as fresh model
+    instances on every call."""
 
     grid_names = _field_names(AreaGrid)
     community_names = _field_names(Community)
@@ -98,28 +177,54 @@ class _Placer:
             )
             for g in grids
         ]
-        self.grid_tree = STRtree(_prepared([g.boundary for g in grids]))
+        grid_geometries = np.array(_prepared([g.boundary for g in grids]), dtype=object)
+        self.grid_tree = STRtree(grid_geometries)
         subgrids = list(SubGrid.objects.in_force(on).order_by("code"))
         self.subgrid_rows = [(s.grid_id, _values(s, self.subgrid_names)) for s in subgrids]
-        self.subgrid_tree = STRtree(_prepared([s.boundary for s in subgrids]))
+        subgrid_geometries = np.array(_prepared([s.boundary for s in subgrids]), dtype=object)
+        self.subgrid_tree = STRtree(subgrid_geometries)
+        self.grid_ids = [g.pk for g in grids]
+        grid_index = {pk: index for index, pk in enumerate(self.grid_ids)}
+        self.cells = _Cells(
+            grid_geometries,
+            subgrid_geometries,
+            [grid_index.get(s.grid_id, -3) for s in subgrids],
+        )
 
     def locate(self, x: float, y: float) -> Location:
+        cell = self.cells.get(x, y)
+        if cell is None:
+            return self._locate_in_trees(x, y)
+        if cell == _OUTSIDE_CELL:
+            return OUTSIDE
+        grid_index, subgrid_index = cell
+        return self._location(grid_index, subgrid_index)
+
+    def _locate_in_trees(self, x: float, y: float) -> Location:
         probe = ShapelyPoint(x, y)
         found = self.grid_tree.query(probe, predicate="intersects")
         if not len(found):
             return OUTSIDE
         # Rows are in code order: the lowest index is the lowest code (shared edges).
-        grid_values, community_values, street_values = self.grid_rows[int(found.min())]
+        grid_index = int(found.min())
+        grid_id = self.grid_ids[grid_index]
+        subgrid_index = -1
+        for index in sorted(self.subgrid_tree.query(probe, predicate="intersects").tolist()):
+            if self.subgrid_rows[index][0] == grid_id:
+                subgrid_index = index
+                break
+        return self._location(grid_index, subgrid_index)
+
+    def _location(self, grid_index: int, subgrid_index: int) -> Location:
+        grid_values, community_values, street_values = self.grid_rows[grid_index]
         grid = AreaGrid.from_db("default", self.grid_names, grid_values)
         community = Community.from_db("default", self.community_names, community_values)
         community.street = Street.from_db("default", self.street_names, street_values)
         grid.community = community
         subgrid = None
-        for index in sorted(self.subgrid_tree.query(probe, predicate="intersects").tolist()):
-            grid_id, values = self.subgrid_rows[index]
-            if grid_id == grid.pk:
-                subgrid = SubGrid.from_db("default", self.subgrid_names, values)
-                break
+        if subgrid_index >= 0:
+            values = self.subgrid_rows[subgrid_index][1]
+            subgrid = SubGrid.from_db("default", self.subgrid_names, values)
         return Location(grid=grid, subgrid=subgrid)
 
 
@@ -134,14 +239,14 @@ def locate(point, on: datetime.date | None = None, *, mark=_UNREAD) -> Location:
     caller that read the boundaries' change mark in a statement of its own (MARK_SQL) passes it
     as `mark`, in the same transaction.
     """
-    point = _as_point(point)
+    x, y = _lonlat(point)
     today = timezone.localdate()
     if on is None or on == today:
         if mark is _UNREAD:
             mark = boundaries_mark()
         if mark is not None:
-            return _placers.get(mark, today).locate(point.x, point.y)
-    return _locate_in_database(point, on)
+            return _placers.get(mark, today).locate(x, y)
+    return _locate_in_database(Point(x, y, srid=4326), on)
 
 
 def _locate_in_database(point: Point, on: datetime.date | None) -> Location:

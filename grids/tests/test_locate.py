@@ -194,3 +194,87 @@ def test_a_redraw_committed_by_another_process_is_seen_and_a_rolled_back_one_is_
         assert locate(WEST_OF_NEW_EDGE).grid is None  # this transaction's own write
         raise RuntimeError("roll back")
     assert locate(WEST_OF_NEW_EDGE).grid == current_a1a
+
+
+# --- The table of cells (grids.locate._Cells, issue 17) -----------------------------------------
+
+
+def _placer_with_a_sub_grid_and_a_hole(world):
+    from grids.locate import _Placer
+
+    SubGridFactory(
+        grid=world.grids["A1a"],
+        code=world.grids["A1a"].code + "01",
+        boundary=MultiPolygon(Polygon.from_bbox((113.80, 22.70, 113.83, 22.73)), srid=4326),
+    )
+    # East of the district, with a gap between: a grid with a hole.
+    shell = [(114.10, 22.70), (114.20, 22.70), (114.20, 22.80), (114.10, 22.80), (114.10, 22.70)]
+    hole = [(114.14, 22.74), (114.16, 22.74), (114.16, 22.76), (114.14, 22.76), (114.14, 22.74)]
+    AreaGridFactory(
+        community=world.grids["B2b"].community,
+        code=world.grids["B2b"].code[:-2] + "99",
+        boundary=MultiPolygon(Polygon(shell, hole), srid=4326),
+    )
+    return _Placer(timezone.localdate())
+
+
+def _answer(location):
+    return (location.grid and location.grid.pk, location.subgrid and location.subgrid.pk)
+
+
+def test_the_cells_answer_as_the_trees_do(world):
+    """Random points, every vertex and edge midpoint of the boundaries, and every cell's corners
+    (the grids' edges lie on cell edges here): the table's answer is the trees'."""
+    import random
+
+    import shapely
+
+    placer = _placer_with_a_sub_grid_and_a_hole(world)
+    cells = placer.cells
+    rng = random.Random(3)
+    points = [
+        (
+            rng.uniform(cells.x0 - 0.05, cells.x1 + 0.05),
+            rng.uniform(cells.y0 - 0.05, cells.y1 + 0.05),
+        )
+        for _ in range(5000)
+    ]
+    for geometry in [*placer.grid_tree.geometries, *placer.subgrid_tree.geometries]:
+        coordinates = shapely.get_coordinates(geometry)
+        points += [tuple(c) for c in coordinates]
+        points += [tuple(c) for c in (coordinates[:-1] + coordinates[1:]) / 2]
+    points += [
+        (cells.x0 + i * cells.size, cells.y0 + j * cells.size)
+        for i in range(cells.nx + 1)
+        for j in range(cells.ny + 1)
+    ]
+    answered = 0
+    for x, y in points:
+        assert _answer(placer.locate(x, y)) == _answer(placer._locate_in_trees(x, y)), (x, y)
+        answered += cells.get(x, y) is not None
+    # Most points never reach the trees (else the table would be a test that cannot fail).
+    assert answered > len(points) * 0.6
+
+
+def test_a_point_in_a_cell_with_an_answer_never_asks_the_trees(world, monkeypatch):
+    placer = _placer_with_a_sub_grid_and_a_hole(world)
+
+    def no_trees(x, y):
+        raise AssertionError("asked the trees")
+
+    monkeypatch.setattr(placer, "_locate_in_trees", no_trees)
+    assert _answer(placer.locate(113.815, 22.715)) == (
+        world.grids["A1a"].pk,
+        world.grids["A1a"].subgrids.get().pk,
+    )
+    assert _answer(placer.locate(113.87, 22.77)) == (world.grids["A1b"].pk, None)
+    assert _answer(placer.locate(114.05, 22.75)) == (None, None)  # between the grids
+    assert _answer(placer.locate(114.50, 22.75)) == (None, None)  # beyond all of them
+    assert _answer(placer.locate(float("nan"), 22.75)) == (None, None)
+
+
+def test_the_cells_of_a_hole_are_outside_the_grid(world):
+    placer = _placer_with_a_sub_grid_and_a_hole(world)
+    assert placer.locate(114.15, 22.75).grid is None
+    assert placer.cells.get(114.15, 22.75) is not None  # answered by its cell, not the trees
+    assert placer.locate(114.12, 22.72).grid.code.endswith("99")
