@@ -463,6 +463,10 @@ def multipart_prefix(category_id: int) -> str:
 
 SLOW_QUERIES: dict[str, dict] = {}
 INPROC: dict[str, dict] = {}
+# The pages over 2× their SQL (a proof row follows each), and where their own time goes
+# (bench.breakdown), measured after the table's stages.
+PROOF_KEYS: list[str] = []
+BREAKDOWNS: list[str] = []
 
 
 def _runner(method: str, path: str, *, username: str | None = None, data=None):
@@ -955,6 +959,7 @@ def targets(by_key: dict) -> list[Row]:
         extra.append(_vs_sql_row(labels.get(key, key), figures, target=target, ok=ok, note=note))
         if floor_row is not None and not ok:
             extra.append(floor_row)
+            PROOF_KEYS.append(key)
     # The floors themselves, against their own SQL: what a page on each already measures.
     for key in ("floor_signed_in", *dict.fromkeys(FLOORS.values())):
         figures = INPROC.get(key)
@@ -1523,7 +1528,23 @@ def run(args) -> list[Row]:
         except Exception as exc:  # noqa: BLE001 - one failed stage must not lose the table
             log(f"{key} failed: {type(exc).__name__}: {exc}")
             rows.append(Row(name=f"{key}: FAILED", kind="inproc", ok=False, note=str(exc)[:200]))
+    measure_breakdowns()
     return rows
+
+
+def measure_breakdowns() -> None:
+    """Each proof row's profile (bench.breakdown): what the page adds to its floor, part by
+    part, into BREAKDOWNS."""
+    from bench import breakdown
+
+    keys = [key for key in PROOF_KEYS if key in breakdown.PAGES]
+    if keys:
+        log(f"where the pages' own time goes: {', '.join(keys)}")
+    for key in keys:
+        try:
+            BREAKDOWNS.append(breakdown.measure(key, INPROC_REPEAT * 10 + 1))
+        except Exception as exc:  # noqa: BLE001 - a failed profile must not lose the table
+            log(f"breakdown of {key} failed: {type(exc).__name__}: {exc}")
 
 
 def _fmt(value, spec):
@@ -1620,6 +1641,8 @@ def main(argv=None) -> int:
     rows = run(args)
     output = table(rows)
     print(output)
+    if BREAKDOWNS:
+        print("\n" + "\n".join(BREAKDOWNS))
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -1643,6 +1666,8 @@ def main(argv=None) -> int:
         json.dumps(SLOW_QUERIES, ensure_ascii=False, indent=2)
     )
     (RESULTS / f"slow-queries-{stamp}.md").write_text(slow_queries_table() + "\n")
+    if BREAKDOWNS:
+        (RESULTS / f"breakdown-{stamp}.md").write_text("\n".join(BREAKDOWNS))
     log(f"results: bench/results/run-{stamp}.md")
     missed = [r.name for r in rows if r.ok is False]
     if missed:
