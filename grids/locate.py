@@ -119,11 +119,12 @@ class _Cells:
         grid = self._inside(boxes, grids)
         sub = self._inside(boxes, subgrids)
         table: list = [None] * len(boxes)
+        answers: dict[tuple[int, int], tuple[int, int]] = {}  # one tuple per answer, shared
         for cell, (g, s) in enumerate(zip(grid.tolist(), sub.tolist(), strict=True)):
             if g == _OUTSIDE_CELL:
                 table[cell] = _OUTSIDE_CELL
             elif g >= 0 and (s == _OUTSIDE_CELL or (s >= 0 and subgrid_grids[s] == g)):
-                table[cell] = (g, s)
+                table[cell] = answers.setdefault((g, s), (g, s))
         self.table = table
 
     @staticmethod
