@@ -26,7 +26,6 @@ import importlib
 import inspect
 import io
 import os
-import random
 import sys
 import time
 from collections import defaultdict
@@ -60,6 +59,18 @@ COMMON = {
     "cache round trips (Redis)": [
         "redis.client:Redis.execute_command",
         "redis.client:Pipeline.execute",
+    ],
+}
+
+# What a submission and its floor (bench.views.form) both do: the resident form, and the floor's
+# one INSERT.
+FORM_PARTS = {
+    "the form (fields, validation)": [
+        "requests_desk.forms:ReportForm.__init__",
+        "requests_desk.forms:ReportForm.is_valid",
+    ],
+    "the one row's INSERT through the ORM (the floor's)": [
+        "django.db.models.query:QuerySet.create"
     ],
 }
 
@@ -122,13 +133,7 @@ PAGES = {
         "label": "resident submission (no photo)",
         "floor": "form",
         "parts": {
-            "the form (fields, validation)": [
-                "requests_desk.forms:ReportForm.__init__",
-                "requests_desk.forms:ReportForm.is_valid",
-            ],
-            "the one row's INSERT through the ORM (the floor's)": [
-                "django.db.models.query:QuerySet.create"
-            ],
+            **FORM_PARTS,
             "the duplicate check and marks": ["requests_desk.services:_mark_and_duplicate"],
             "placing the point (in-memory index)": ["requests_desk.services:_place"],
             "the submitter's key and phone index (HMAC)": [
@@ -162,13 +167,7 @@ PAGES = {
         "label": "resident submission (one photo)",
         "floor": "form_photo",
         "parts": {
-            "the form (fields, validation)": [
-                "requests_desk.forms:ReportForm.__init__",
-                "requests_desk.forms:ReportForm.is_valid",
-            ],
-            "the one row's INSERT through the ORM (the floor's)": [
-                "django.db.models.query:QuerySet.create"
-            ],
+            **FORM_PARTS,
             "the photo's header check": ["requests_desk.services:photos_probe"],
             "the photo written to the storage (and its row)": [
                 "requests_desk.services:photos_save",
@@ -397,32 +396,11 @@ def _client(username: str | None):
     return client
 
 
-def _submission(points, category_id, photo: bytes | None = None):
-    def body():
-        lon, lat = random.choice(points)
-        data = {
-            "category": category_id,
-            "description": "路灯不亮（查询计数）",
-            "lat": lat,
-            "lon": lon,
-            "reporter_phone": f"139{random.randrange(10**8):08d}",
-            "consent": "on",
-            "confirm_new": "on",
-        }
-        if photo is not None:
-            upload = io.BytesIO(photo)
-            upload.name = "photo.jpg"
-            data["photos"] = upload
-        return data
-
-    return body
-
-
 def measure(key: str, requests: int) -> str:
     """The breakdown of page `key` against its floor, as a Markdown table."""
     from django.test import override_settings
 
-    from bench.run import photo_bytes, sample_points
+    from bench.run import photo_bytes, sample_points, submission_body
     from requests_desk.models import Category, Request
 
     spec = PAGES[key]
@@ -431,7 +409,7 @@ def measure(key: str, requests: int) -> str:
         Category.objects.filter(parent__isnull=False, active=True, code="C0102").first()
         or Category.objects.filter(parent__isnull=False, active=True).order_by("code").first()
     )
-    body = _submission(
+    body = submission_body(
         sample_points(2000, 11), category.pk, photo_bytes(3) if key == "submit_photo" else None
     )
     page_requests = {

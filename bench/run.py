@@ -469,6 +469,31 @@ PROOF_KEYS: list[str] = []
 BREAKDOWNS: list[str] = []
 
 
+def submission_body(points, category_id: int, photo: bytes | None = None):
+    """A function giving each in-process POST of the resident form its own body: a random point
+    of `points`, a fresh phone number (the per-phone limit and the duplicate check stay on),
+    consent and the "+1 nearby" step answered; with `photo`, that JPEG as a new upload."""
+
+    def body() -> dict:
+        lon, lat = random.choice(points)
+        data = {
+            "category": category_id,
+            "description": "路灯不亮（查询计数）",
+            "lat": lat,
+            "lon": lon,
+            "reporter_phone": f"139{random.randrange(10**8):08d}",
+            "consent": "on",
+            "confirm_new": "on",
+        }
+        if photo is not None:
+            upload = io.BytesIO(photo)
+            upload.name = "photo.jpg"
+            data["photos"] = upload
+        return data
+
+    return body
+
+
 def _runner(method: str, path: str, *, username: str | None = None, data=None):
     """A function making the request once in-process with Django's test client (its own client,
     signed in as `username`): (wall seconds, statements, response)."""
@@ -1448,23 +1473,9 @@ def run(args) -> list[Row]:
                 log(f"Open311 POST in-process: status {status}, not 201")
             continue
 
-        def submission(body=body):
-            lon, lat = random.choice(points)
-            data = {
-                "category": category.pk,
-                "description": "路灯不亮（查询计数）",
-                "lat": lat,
-                "lon": lon,
-                "reporter_phone": f"139{random.randrange(10**8):08d}",
-                "consent": "on",
-                "confirm_new": "on",
-            }
-            if body == "photo":
-                upload = io.BytesIO(photo_file.read_bytes())
-                upload.name = "photo.jpg"
-                data["photos"] = upload
-            return data
-
+        submission = submission_body(
+            points, category.pk, photo_file.read_bytes() if body == "photo" else None
+        )
         submission_bodies[key] = submission
         by_key[key].queries, _s = queries_for(
             "POST",
