@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from care.models import Household, Pairing, Visit
 from care.selectors import _days, frequency_subquery
 from core.hierarchy import AREA_LEVELS
-from core.report_registry import Metric, report_section, report_section_all_levels
+from core.report_registry import Metric, report_section_by_levels
 from grids.levels import grouped_by_level, merge_levels
 
 
@@ -47,7 +47,7 @@ def households_due_in(start: datetime.date, end: datetime.date):
     )
 
 
-@report_section(
+@report_section_by_levels(
     "care",
     _("Household visits"),
     order=25,
@@ -59,17 +59,6 @@ def households_due_in(start: datetime.date, end: datetime.date):
         Metric("due_visited_rate", _("Share of due households visited"), unit="rate"),
     ],
 )
-def care_section(*, level, start, end):
-    """One level's areas (see care_figures). Two GROUP BY queries."""
-    return care_figures(start=start, end=end, levels=(level,))[level]
-
-
-@report_section_all_levels("care")
-def care_all_levels(*, start, end):
-    """Every level's areas: two GROUPING SETS queries on PostgreSQL (see care_figures)."""
-    return care_figures(start=start, end=end)
-
-
 def care_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Visits recorded in the month, and the households due a visit by the month's end
     (households_due_in) with how many of them were visited, per area of each of `levels`:

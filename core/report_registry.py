@@ -27,18 +27,30 @@ A section may also compute every level in one call, registered next to `compute`
 
 The report generation (`reports.services.report_figures`) then calls `compute_all` once instead of
 `compute` once per level; a level missing from its result counts as an empty level. It must give
-exactly what `compute` gives for each level (test it). `grids.levels.grouped_by_level` runs one
+exactly what `compute` gives for each level (test it).
+
+A section whose figures come from one function of the levels asked for registers that function
+alone, and gets both from it:
+
+    @report_section_by_levels("things", _("Things"), order=40, metrics=[...])
+    def things_figures(*, start, end, levels):
+        \"\"\"{level: {node_id: metrics}} for each of `levels` (grouped_by_level, merge_levels).\"\"\"
+
+`compute` asks it for one level, `compute_all` for every level. `grids.levels.grouped_by_level` runs one
 `GROUP BY GROUPING SETS` query for all levels on PostgreSQL and one GROUP BY query per level on
 the other databases (SQLite has no GROUPING SETS); rates are then computed from the counts of
 each area, never by adding up the rates of its grids.
 """
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
 from django.utils.functional import Promise
+
+from core.hierarchy import AREA_LEVELS
 
 UNITS: Final = ("count", "rate", "hours", "score", "days")
 
@@ -102,6 +114,32 @@ def report_section_all_levels(name: str) -> Callable[[F], F]:
             raise LookupError(f"report section {name!r} is not registered (report_section first)")
         SECTIONS[name] = dataclasses.replace(SECTIONS[name], compute_all=func)
         return func
+
+    return decorator
+
+
+def report_section_by_levels(
+    name: str, title: str | Promise, *, metrics: Iterable[Metric], order: int = 100
+) -> Callable[[F], F]:
+    """Register the section `name` from `figures(*, start, end, levels)` ->
+    `{level: {node_id: metrics}}`: its `compute` asks `figures` for one level, its `compute_all`
+    for every level (core.hierarchy.AREA_LEVELS)."""
+
+    def decorator(figures: F) -> F:
+        # Named after `figures` (its module gives the section's app).
+        @functools.wraps(figures)
+        def compute(*, level: str, start: Any, end: Any) -> LevelFigures:
+            one: LevelFigures = figures(start=start, end=end, levels=(level,))[level]
+            return one
+
+        @functools.wraps(figures)
+        def compute_all(*, start: Any, end: Any) -> AllLevelFigures:
+            every: AllLevelFigures = figures(start=start, end=end, levels=AREA_LEVELS)
+            return every
+
+        report_section(name, title, metrics=metrics, order=order)(compute)
+        report_section_all_levels(name)(compute_all)
+        return figures
 
     return decorator
 

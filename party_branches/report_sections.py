@@ -7,12 +7,12 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.hierarchy import AREA_LEVELS
-from core.report_registry import Metric, report_section, report_section_all_levels
+from core.report_registry import Metric, report_section_by_levels
 from grids.levels import grouped_by_level, merge_levels
 from party_branches.models import Meeting, PartyBranch
 
 
-@report_section(
+@report_section_by_levels(
     "party_branches",
     _("Branch meetings"),
     order=50,
@@ -25,18 +25,6 @@ from party_branches.models import Meeting, PartyBranch
         Metric("attendance_rate", _("Attendance rate of branch members"), unit="rate"),
     ],
 )
-def party_branches_section(*, level, start, end):
-    """One level's areas (see party_branches_figures). Two GROUP BY queries."""
-    return party_branches_figures(start=start, end=end, levels=(level,))[level]
-
-
-@report_section_all_levels("party_branches")
-def party_branches_all_levels(*, start, end):
-    """Every level's areas: two GROUPING SETS queries on PostgreSQL (see
-    party_branches_figures)."""
-    return party_branches_figures(start=start, end=end)
-
-
 def party_branches_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Meetings held in the month by the area's branches and the attendance of the branch members
     invited (present / invited member rows; guests are not counted) — the figures of

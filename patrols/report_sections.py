@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.hierarchy import AREA_LEVELS
 from core.periods import local_midnight
-from core.report_registry import Metric, report_section, report_section_all_levels
+from core.report_registry import Metric, report_section_by_levels
 from grids.levels import grouped_by_level, merge_levels
 from patrols.models import CheckIn, Finding, Patrol
 
 KIND_METRICS = [Metric(f"findings_{kind}", label) for kind, label in Finding.Kind.choices]
 
 
-@report_section(
+@report_section_by_levels(
     "patrols",
     _("Grid patrols"),
     order=20,
@@ -28,17 +28,6 @@ KIND_METRICS = [Metric(f"findings_{kind}", label) for kind, label in Finding.Kin
         *KIND_METRICS,
     ],
 )
-def patrols_section(*, level, start, end):
-    """One level's areas (see patrols_figures). Three GROUP BY queries."""
-    return patrols_figures(start=start, end=end, levels=(level,))[level]
-
-
-@report_section_all_levels("patrols")
-def patrols_all_levels(*, start, end):
-    """Every level's areas: three GROUPING SETS queries on PostgreSQL (see patrols_figures)."""
-    return patrols_figures(start=start, end=end)
-
-
 def patrols_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Patrols started, check-ins (and distinct key places) and findings recorded in the month,
     findings counted by kind and by outcome (Finding.Outcome: handled on the spot, reported as a

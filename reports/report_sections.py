@@ -7,12 +7,12 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.hierarchy import AREA_LEVELS
-from core.report_registry import Metric, report_section, report_section_all_levels
+from core.report_registry import Metric, report_section_by_levels
 from grids.levels import grouped_by_level, merge_levels
 from grids.models import AreaGrid, GridAssignment, KeyPlace
 
 
-@report_section(
+@report_section_by_levels(
     "area",
     _("Area overview"),
     order=1,
@@ -24,17 +24,6 @@ from grids.models import AreaGrid, GridAssignment, KeyPlace
         Metric("grid_staff", _("Grid heads and grid workers")),
     ],
 )
-def area_overview(*, level, start, end):
-    """One level's areas (see area_figures). Three GROUP BY queries."""
-    return area_figures(start=start, end=end, levels=(level,))[level]
-
-
-@report_section_all_levels("area")
-def area_all_levels(*, start, end):
-    """Every level's areas: three GROUPING SETS queries on PostgreSQL (see area_figures)."""
-    return area_figures(start=start, end=end)
-
-
 def area_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Grids in force at the end of the month and their population; key places; staff whose
     assignment covered the month's last day; per area of each of `levels`. Three queries

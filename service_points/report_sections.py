@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.hierarchy import AREA_LEVELS
 from core.periods import local_midnight
-from core.report_registry import Metric, report_section, report_section_all_levels
+from core.report_registry import Metric, report_section_by_levels
 from grids.levels import grouped_by_level, merge_levels
 from service_points.models import Booking, ServicePosition, Tier
 
 
-@report_section(
+@report_section_by_levels(
     "service_positions",
     _("Service positions"),
     order=30,
@@ -24,18 +24,6 @@ from service_points.models import Booking, ServicePosition, Tier
         Metric("booked_hours", _("Room hours booked"), unit="hours"),
     ],
 )
-def service_positions_section(*, level, start, end):
-    """One level's areas (see service_positions_figures). Two GROUP BY queries."""
-    return service_positions_figures(start=start, end=end, levels=(level,))[level]
-
-
-@report_section_all_levels("service_positions")
-def service_positions_all_levels(*, start, end):
-    """Every level's areas: two GROUPING SETS queries on PostgreSQL (see
-    service_positions_figures)."""
-    return service_positions_figures(start=start, end=end)
-
-
 def service_positions_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Positions in service (today's register) and the month's confirmed room bookings, per area
     of each of `levels`: {level: {node_id: metrics}}. Two queries (grids.levels.grouped_by_level:

@@ -7,14 +7,14 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.hierarchy import AREA_LEVELS
-from core.report_registry import Metric, report_section, report_section_all_levels
+from core.report_registry import Metric, report_section_by_levels
 from grids.levels import grouped_by_level, merge_levels
 from party_branches.models import PartyMember
 from volunteers.models import Activity, SignUp
 from volunteers.selectors import _with_registered, certified_signups
 
 
-@report_section(
+@report_section_by_levels(
     "volunteers",
     _("Registration and volunteering"),
     order=40,
@@ -27,17 +27,6 @@ from volunteers.selectors import _with_registered, certified_signups
         Metric("hours_served", _("Service hours (certified)"), unit="hours"),
     ],
 )
-def volunteers_section(*, level, start, end):
-    """One level's areas (see volunteers_figures). Three GROUP BY queries."""
-    return volunteers_figures(start=start, end=end, levels=(level,))[level]
-
-
-@report_section_all_levels("volunteers")
-def volunteers_all_levels(*, start, end):
-    """Every level's areas: three GROUPING SETS queries on PostgreSQL (see volunteers_figures)."""
-    return volunteers_figures(start=start, end=end)
-
-
 def volunteers_figures(*, start, end, levels=AREA_LEVELS) -> dict[str, dict[int, dict]]:
     """Registration as it stands on the month's last day (volunteers.selectors: members expected
     to register, with an approved registration confirmed within the validity period; members

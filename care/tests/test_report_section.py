@@ -6,7 +6,6 @@ import datetime
 import pytest
 
 from care.models import Visit
-from care.report_sections import care_section
 from care.tests.factories import (
     HouseholdFactory,
     PairingFactory,
@@ -15,6 +14,9 @@ from care.tests.factories import (
     VisitFactory,
 )
 from core.report_registry import SECTIONS
+
+# The section's registered functions (core.report_registry.report_section_by_levels).
+care_section = SECTIONS["care"].compute
 
 pytestmark = pytest.mark.django_db
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))

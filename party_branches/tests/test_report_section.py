@@ -7,10 +7,13 @@ import pytest
 
 from core.hierarchy import AREA_LEVELS
 from core.report_registry import SECTIONS
-from party_branches.report_sections import party_branches_all_levels, party_branches_section
 from party_branches.selectors import meetings_held
 from party_branches.services import meeting_record
 from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
+
+# The section's registered functions (core.report_registry.report_section_by_levels).
+party_branches_section = SECTIONS["party_branches"].compute
+party_branches_all_levels = SECTIONS["party_branches"].compute_all
 
 pytestmark = pytest.mark.django_db
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1))

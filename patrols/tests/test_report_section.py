@@ -11,8 +11,10 @@ from accounts.tests.factories import UserFactory
 from core.report_registry import SECTIONS
 from grids.tests.factories import KeyPlaceFactory
 from patrols.models import CheckIn, Finding, Patrol
-from patrols.report_sections import patrols_section
 from requests_desk.tests.factories import RequestFactory
+
+# The section's registered functions (core.report_registry.report_section_by_levels).
+patrols_section = SECTIONS["patrols"].compute
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -4,11 +4,12 @@ import datetime
 
 from core.hierarchy import AREA_LEVELS
 from core.periods import time_zone
+from core.report_registry import SECTIONS
 from service_points.models import Booking
-from service_points.report_sections import (
-    service_positions_all_levels,
-    service_positions_section,
-)
+
+# The section's registered functions (core.report_registry.report_section_by_levels).
+service_positions_section = SECTIONS["service_positions"].compute
+service_positions_all_levels = SECTIONS["service_positions"].compute_all
 
 TZ = time_zone()
 

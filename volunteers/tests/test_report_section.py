@@ -10,8 +10,10 @@ import pytest
 from core.report_registry import SECTIONS
 from party_branches.tests.factories import PartyBranchFactory, PartyMemberFactory
 from volunteers.models import Activity, SignUp
-from volunteers.report_sections import volunteers_section
 from volunteers.tests.factories import ActivityFactory, RegistrationFactory
+
+# The section's registered functions (core.report_registry.report_section_by_levels).
+volunteers_section = SECTIONS["volunteers"].compute
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -111,7 +113,7 @@ def test_registration_activities_and_hours_per_area(march, django_assert_max_num
 
 
 def test_all_levels_at_once_give_what_each_level_gives_alone(march, django_assert_num_queries):
-    from volunteers.report_sections import volunteers_all_levels
+    volunteers_all_levels = SECTIONS["volunteers"].compute_all
 
     with django_assert_num_queries(3):
         every = volunteers_all_levels(start=MARCH[0], end=MARCH[1])
