@@ -35,6 +35,8 @@ def _clean(value: Any, unit: str) -> float | int | None:
     """JSON-safe, deterministic numbers: ints for counts, rounded floats for the rest."""
     if value is None:
         return None
+    if unit == "count" and type(value) is int:  # most figures: nothing to do
+        return value
     if isinstance(value, datetime.timedelta):
         value = value.total_seconds() / 3600
     if isinstance(value, decimal.Decimal):
@@ -81,12 +83,18 @@ def total_steps() -> int:
     )
 
 
-def _numbers_for(node_figures: dict, sections: list[Section]) -> dict:
+def _numbers_for(node_figures: dict, plan: list[tuple[str, list[tuple[str, str]]]]) -> dict:
+    """One area's report numbers: `plan` is each section's name with its metrics' keys and
+    units (_numbers_plan), read once for all the run's areas."""
     numbers = {}
-    for section in sections:
-        raw = node_figures.get(section.name, {})
-        numbers[section.name] = {m.key: _clean(raw.get(m.key, 0), m.unit) for m in section.metrics}
+    for name, metrics in plan:
+        raw = node_figures.get(name, {})
+        numbers[name] = {key: _clean(raw.get(key, 0), unit) for key, unit in metrics}
     return numbers
+
+
+def _numbers_plan(sections: list[Section]) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(s.name, [(m.key, m.unit) for m in s.metrics]) for s in sections]
 
 
 def report_run_start(*, period: datetime.date, by: User | None = None) -> ReportRun:
@@ -179,7 +187,7 @@ def reports_generate(
             .annotate(v=Max("version"))
         }
         rows = []
-        sections = sections_in_order()
+        plan = _numbers_plan(sections_in_order())
         nodes = nodes_in_force(AREA_LEVELS, last_day)
         for level in AREA_LEVELS:
             for node in nodes[level]:
@@ -197,7 +205,7 @@ def reports_generate(
                         node_code=node["code"],
                         node_name=node["name"],
                         version=latest.get((level, node["code"]), 0) + 1,
-                        numbers=_numbers_for(figures[level].get(node["id"], {}), sections),
+                        numbers=_numbers_for(figures[level].get(node["id"], {}), plan),
                         generated_at=generated_at,
                         code_version=version_tag,
                         **ancestors,

@@ -142,3 +142,37 @@ def test_compute_all_replaces_the_per_level_calls(world, in_april):
 def test_compute_all_needs_its_section_registered_first():
     with pytest.raises(LookupError, match="not registered"):
         report_section_all_levels("no.such.section")(lambda *, start, end: {})
+
+
+def test_a_chained_model_is_grouped_by_one_rollup(march_activity, django_assert_num_queries):
+    """CheckIn reaches each level through the one below (patrol → grid → community → street →
+    district): one ROLLUP, which gives what each level gives alone, distinct places included;
+    Request keeps a column per level and is grouped by GROUPING SETS."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from patrols.models import CheckIn
+    from requests_desk.models import Request
+
+    assert grids.levels._chained(CheckIn, AREA_LEVELS)
+    assert grids.levels._chained(CheckIn, ("grid", "district"))
+    assert not grids.levels._chained(Request, AREA_LEVELS)
+    aggregates = {"n": Count("id"), "places": Count("key_place", distinct=True)}
+    with CaptureQueriesContext(connection) as captured:
+        together = grouped_by_level(CheckIn.objects.all(), CheckIn, **aggregates)
+    assert len(captured) == 1 and "GROUP BY ROLLUP (1, 2, 3, 4)" in captured[0]["sql"]
+    alone = {
+        level: grouped_by_level(CheckIn.objects.all(), CheckIn, (level,), **aggregates)[level]
+        for level in AREA_LEVELS
+    }
+    assert together == alone
+    w = march_activity
+    assert together["community"][w.communities["A1"].pk] == {"n": 3, "places": 1}
+    assert together["grid"][w.grids["A1b"].pk] == {"n": 1, "places": 1}
+    assert len(together["district"]) == 1  # the grand total is not an area
+    # Levels asked bottom-up and a level left out: the same groups.
+    some = grouped_by_level(CheckIn.objects.all(), CheckIn, ("grid", "street"), **aggregates)
+    assert some == {"grid": alone["grid"], "street": alone["street"]}
+    with CaptureQueriesContext(connection) as captured:
+        grouped_by_level(Request.objects.all(), Request, n=Count("id"))
+    assert "GROUPING SETS" in captured[0]["sql"]
