@@ -8,8 +8,10 @@ medians. A page whose cost does not grow with the number of requests has a ratio
 the machine, which is what "fast on the benchmark data set" asks for; see docs/benchmarks.md.
 
 Each page is requested with Django's test client against the production settings of the bench
-deployment: twice to warm templates and caches, then REPEAT times; the median time, the SQL
-time of that request and its query count are printed.
+deployment: twice to warm templates and caches, then REPEAT times; every request's time and
+SQL time (each statement timed with `perf_counter`), the median ones and the query count are
+printed. bench/run.py runs this several times per database, the databases taking turns, and
+compares the medians of all their requests.
 """
 
 import argparse
@@ -77,7 +79,6 @@ def pages():
 def measure(username, path) -> dict:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
 
@@ -99,22 +100,34 @@ def measure(username, path) -> dict:
             session.save()
     for _ in range(2):
         client.get(path)
+    statements: list[float] = []
+
+    def timer(execute, sql, params, many, context):
+        # Each statement timed apart (not Django's query log, which rounds to whole
+        # milliseconds and writes every statement's SQL into the log).
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append(time.perf_counter() - started)
+
     runs = []
-    for _ in range(REPEAT):
-        with CaptureQueriesContext(connection) as captured:
+    with connection.execute_wrapper(timer):
+        for _ in range(REPEAT):
+            statements.clear()
             started = time.perf_counter()
             response = client.get(path)
             elapsed = (time.perf_counter() - started) * 1000
-        sql = sum(float(q["time"]) for q in captured.captured_queries) * 1000
-        runs.append((elapsed, sql, len(captured.captured_queries), response.status_code))
+            runs.append((elapsed, sum(statements) * 1000, len(statements), response.status_code))
     assert response.status_code == 200, f"{path} as {username}: {response.status_code}"
-    runs.sort()
-    elapsed, sql, queries, status = runs[len(runs) // 2]
+    median = sorted(runs)[len(runs) // 2]
     return {
-        "ms": round(statistics.median(r[0] for r in runs), 2),
-        "sql_ms": round(sql, 2),
-        "queries": queries,
-        "status": status,
+        "ms": round(statistics.median(r[0] for r in runs), 3),
+        "runs_ms": [round(r[0], 3) for r in runs],
+        "sql_ms": round(median[1], 3),
+        "runs_sql_ms": [round(r[1], 3) for r in runs],
+        "queries": median[2],
+        "status": median[3],
     }
 
 
