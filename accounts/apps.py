@@ -13,10 +13,13 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self):
+        from auditlog.models import LogEntry
+        from django.db.models.signals import pre_save
         from django.utils.module_loading import autodiscover_modules
 
-        from accounts.audit import audit_register
+        from accounts.audit import audit_entry_fill, audit_register
 
         audit_register()
+        pre_save.connect(audit_entry_fill, sender=LogEntry, dispatch_uid="accounts.audit_entry")
         # Each app hands a leaving person's work to their successor in <app>/handover.py.
         autodiscover_modules("handover")
