@@ -396,8 +396,22 @@ def _client(username: str | None):
     return client
 
 
-def measure(key: str, requests: int) -> str:
-    """The breakdown of page `key` against its floor, as a Markdown table."""
+def _middleware_parts() -> dict[str, list[str]]:
+    """Each middleware of settings.MIDDLEWARE as a part of its own: its `__call__` (for Django's
+    MiddlewareMixin, process_request and process_response with it), less the parts it calls —
+    the rest of the chain, and what COMMON names (the session read, the CSRF cookie)."""
+    from django.conf import settings
+
+    parts = {}
+    for dotted in settings.MIDDLEWARE:
+        module, _sep, name = dotted.rpartition(".")
+        parts[f"middleware: {name}"] = [f"{module}:{name}.__call__"]
+    return parts
+
+
+def measure(key: str, requests: int, *, split_handling: bool = False) -> str:
+    """The breakdown of page `key` against its floor, as a Markdown table; with
+    `split_handling`, each middleware's own time apart from request handling."""
     from django.test import override_settings
 
     from bench.run import photo_bytes, sample_points, submission_body
@@ -433,7 +447,8 @@ def measure(key: str, requests: int) -> str:
         if spec.get("cache_off")
         else override_settings()
     )
-    parts = {**COMMON, **spec["parts"]}
+    handling = _middleware_parts() if split_handling else {}
+    parts = {**COMMON, **handling, **spec["parts"]}
     with cache_off, Installed(parts) as installed:
         client, floor_client = _client(user), _client(floor_user)
         size = 1
@@ -451,7 +466,7 @@ def measure(key: str, requests: int) -> str:
             floor_runs.append(_request(floor_client, floor_method, floor_path, data))
     total, spent, calls = _middle_mean(page_runs)
     floor_total, floor_spent, floor_calls = _middle_mean(floor_runs)
-    labels = [SQL, HANDLING, *COMMON, *spec["parts"]]
+    labels = [SQL, HANDLING, *COMMON, *handling, *spec["parts"]]
     lines = [
         f"### {spec['label']} (`{method} {path.split('?')[0]}`, {status}) against the floor "
         f"`{floor_path.split('?')[0]}` ({floor_status})",
@@ -497,6 +512,11 @@ def main(argv=None) -> int:
         "--pages", default=",".join(PAGES), help="comma-separated: " + ", ".join(PAGES)
     )
     parser.add_argument("--requests", type=int, default=201)
+    parser.add_argument(
+        "--middleware",
+        action="store_true",
+        help="each middleware's own time apart (else within request handling)",
+    )
     args = parser.parse_args(argv)
     os.environ["BENCH_DB"] = args.db
     os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:5432/{args.db}"
@@ -517,7 +537,7 @@ def main(argv=None) -> int:
         f"## Where the pages' own time goes ({args.db}, {time.strftime('%Y-%m-%d %H:%M')})\n\n"
     )
     for key in args.pages.split(","):
-        table = measure(key.strip(), args.requests)
+        table = measure(key.strip(), args.requests, split_handling=args.middleware)
         print(table, flush=True)
         out.write(table + "\n")
     RESULTS.mkdir(exist_ok=True)

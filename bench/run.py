@@ -1104,10 +1104,19 @@ def floor_proof(key: str, label: str, ms: float, sql: float) -> Row | None:
         f"{floor['sql_ms']:.2f} ms SQL ({floor['queries']} queries); the page adds "
         f"{own_ms:.2f} ms for {own_sql:.2f} ms of SQL"
     )
-    if floor["request_ms"] - floor["sql_ms"] >= sql:
+    floor_python = floor["request_ms"] - floor["sql_ms"]
+    if floor_python >= sql:
         note += (
             f"; unreachable for any page on this floor: its Python alone "
-            f"({floor['request_ms'] - floor['sql_ms']:.2f} ms) ≥ the page's SQL ({sql:.2f} ms)"
+            f"({floor_python:.2f} ms) ≥ the page's SQL ({sql:.2f} ms)"
+        )
+    else:
+        # 2× SQL means Python ≤ SQL: what is left for the page's own Python once the floor's is
+        # paid, against what the page's own Python takes.
+        note += (
+            f"; 2× leaves the page {sql - floor_python:.2f} ms of Python beyond the floor's "
+            f"({sql:.2f} ms of SQL − {floor_python:.2f} ms); it takes "
+            f"{own_ms - own_sql:.2f} ms"
         )
     return Row(
         name=f"{label}: what it adds to the {floor_label}",
