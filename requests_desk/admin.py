@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +102,9 @@ class RequestEventInline(admin.TabularInline):
 @admin.register(Request)
 class RequestAdmin(JurisdictionScopedAdmin):
     """Read-mostly: stage changes go through the case page (the state machine)."""
+
+    # A media URL typed without its scheme is read as https (Django 6's default; 5.2 warns).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     list_display = (
         "code",
