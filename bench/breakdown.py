@@ -105,7 +105,7 @@ PAGES = {
             "the panels (marks, kept HTML)": ["dashboards.selectors:dashboard_panels"],
             "the inbox panel": [
                 "dashboards.selectors:inbox_panel",
-                "dashboards.views:messages_html",
+                "dashboards.views:unread_html",
             ],
             "the view's own lines": ["dashboards.views:dashboard"],
         },

@@ -18,7 +18,7 @@ from dashboards.areas import area_within
 from dashboards.search import staff_search
 from grids.selectors import map_view
 from notifications.context_processors import remember_unread
-from notifications.kept import messages_html
+from notifications.kept import unread_html
 
 
 def _member_page(user) -> str:
@@ -81,7 +81,7 @@ def dashboard(request):
         inbox = selectors.inbox_panel(user)
         if inbox is not None:
             remember_unread(request, inbox["unread"])  # the bell's count, counted here
-            inbox["messages_html"] = messages_html(inbox["messages"], csrf_token=token)
+            inbox["messages_html"] = unread_html(inbox["messages"], csrf_token=token)
         context["inbox"] = inbox
     return render(request, "dashboards/dashboard.html", context)
 

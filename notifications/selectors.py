@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
@@ -40,14 +41,29 @@ def _unread_sql() -> tuple[str, Columns]:
     return _unread_statement
 
 
-def unread_inbox(user: User, *, limit: int) -> tuple[list[Notification], int]:
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """An unread inbox message as `unread_inbox` read it: its id, and the message itself built
+    from its row only when asked. The dashboard shows each message from HTML kept per process
+    (notifications.kept), so most views never need the instance (issue 17)."""
+
+    pk: int
+    row: tuple[Any, ...]
+
+    def message(self) -> Notification:
+        message: Notification = _unread_sql()[1].build(self.row)
+        return message
+
+
+def unread_inbox(user: User, *, limit: int) -> tuple[list[Unread], int]:
     """The user's newest `limit` unread inbox messages (inbox_for's order, with only the fields a
     message shows) and how many unread messages they have in all (unread_count), in one prepared
     statement: each row carries the total. Written as SQL because the dashboard asks on every
     view and the ORM spent ≈ 1 ms building this query (issue 17)."""
     sql, columns = _unread_sql()
     rows = prepared.fetchall(sql, [user.pk, Notification.Channel.INBOX.value, limit])
-    return [columns.build(row[:-1]) for row in rows], rows[0][-1] if rows else 0
+    at = columns.names.index("id")
+    return [Unread(row[at], row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
 def inbox_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:

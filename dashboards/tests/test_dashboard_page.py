@@ -101,3 +101,19 @@ def test_the_inbox_messages_are_shown_as_the_message_template_renders_them(world
     assert f'id="message-{first.pk}"' not in client.get("/dashboard/").content.decode()
     client.cookies["django_language"] = "en"
     assert ">unread</span>" in client.get("/dashboard/").content.decode()
+
+
+def test_an_inbox_message_is_built_only_until_its_html_is_kept(world, client_as, monkeypatch):
+    from notifications.selectors import Unread
+    from notifications.services import notification_enqueue
+
+    user = world.users.grid_head
+    notification_enqueue(kind="t", subject="停水通知", body="明天停水", user=user)
+    built = []
+    build = Unread.message
+    monkeypatch.setattr(Unread, "message", lambda self: built.append(self.pk) or build(self))
+    client = client_as(user)
+    first = client.get("/dashboard/").content.decode()
+    second = client.get("/dashboard/").content.decode()
+    assert "停水通知" in first and "停水通知" in second
+    assert len(built) == 1  # the second view took the kept HTML

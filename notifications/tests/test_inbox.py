@@ -141,7 +141,11 @@ def test_unread_inbox_is_the_list_and_the_count_in_one_query(
     _messages(world.users.grid_worker, 2)
     with django_assert_num_queries(1):
         rows, count = unread_inbox(user, limit=8)
-    assert rows == list(inbox_for(user, unread_only=True)[:8])
+    with django_assert_num_queries(0):
+        built = [row.message() for row in rows]
+    assert built == list(inbox_for(user, unread_only=True)[:8])
+    assert [row.pk for row in rows] == [message.pk for message in built]
+    assert all(message.read_at is None and message.subject for message in built)
     assert count == unread_count(user) == unread
 
 
