@@ -1,4 +1,4 @@
-"""bench.run's growth rows: the rounds of each database pooled into one median per page."""
+"""bench.run: the growth rows pooled over turns, and throughput against the ceiling beside it."""
 
 from bench.run import _growth_pooled
 
@@ -34,3 +34,19 @@ def test_the_rounds_requests_are_pooled_before_the_median():
     assert page["samples"] == 9
     assert (page["queries"], page["status"], page["path"]) == (4, 200, "/requests/queue/?stage=")
     assert _growth_pooled(rounds)["requests"] == 1_001  # the last round's count
+
+
+def test_a_throughput_ratio_is_taken_against_the_ceiling_measured_just_before_it(monkeypatch):
+    from bench import run
+
+    monkeypatch.setattr(run, "INPROC", {})
+    monkeypatch.setattr(run, "ADJACENT", {"submit": 1_200.0})
+    by_key = {
+        "insert": run.Row(name="baseline: insert", rps=1_000.0, errors=0),
+        "submit": run.Row(name="resident submission", rps=290.0, errors=0),
+    }
+    run.targets(by_key)
+    submit = by_key["submit"]
+    assert round(submit.ratio, 4) == round(290 / 1_200, 4)  # not 0.29 against the first
+    assert submit.ok is False  # 0.24 < 0.25
+    assert "just before it 1,200 req/s" in submit.note and "1,000 req/s: 0.29" in submit.note
