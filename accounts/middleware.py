@@ -8,7 +8,8 @@
   the site only after confirming the sign-in with its authenticator app: pages redirect to the
   verification step (or to enrolment when it has no authenticator yet), the API answers 403.
 * **Audit actor.** django-auditlog's middleware, with the client address taken the same way as
-  the login lock-out's (accounts.throttling.client_address), not from a header anyone can send.
+  the login lock-out's (accounts.throttling.client_address), not from a header anyone can send,
+  and without its receiver connected per request (one receiver, accounts.audit).
 """
 
 import time
