@@ -77,10 +77,10 @@ def pages():
 
 
 def measure(username, path) -> dict:
-    from django.db import connection
     from django.test import Client
 
     from accounts.models import User
+    from bench.run import statements_timed
 
     client = Client()
     if username:
@@ -100,25 +100,14 @@ def measure(username, path) -> dict:
             session.save()
     for _ in range(2):
         client.get(path)
-    statements: list[float] = []
-
-    def timer(execute, sql, params, many, context):
-        # Each statement timed apart (not Django's query log, which rounds to whole
-        # milliseconds and writes every statement's SQL into the log).
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            statements.append(time.perf_counter() - started)
-
     runs = []
-    with connection.execute_wrapper(timer):
-        for _ in range(REPEAT):
-            statements.clear()
+    for _ in range(REPEAT):
+        with statements_timed() as statements:
             started = time.perf_counter()
             response = client.get(path)
             elapsed = (time.perf_counter() - started) * 1000
-            runs.append((elapsed, sum(statements) * 1000, len(statements), response.status_code))
+        sql = sum(timing[-1] for timing in statements) * 1000
+        runs.append((elapsed, sql, len(statements), response.status_code))
     assert response.status_code == 200, f"{path} as {username}: {response.status_code}"
     median = sorted(runs)[len(runs) // 2]
     return {

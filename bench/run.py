@@ -12,6 +12,7 @@ same run, so the ratios do not depend on the machine.
 """
 
 import argparse
+import contextlib
 import gc
 import io
 import json
@@ -496,6 +497,28 @@ def submission_body(points, category_id: int, photo: bytes | None = None):
     return body
 
 
+@contextlib.contextmanager
+def statements_timed():
+    """Every statement run on the default connection inside, timed with `perf_counter` by an
+    execute wrapper: yields the list it appends `(sql, params, many, seconds)` to. Not Django's
+    query log (CaptureQueriesContext): its debug cursor rounds to whole milliseconds and writes
+    every statement's SQL with its values into the log, 0.05–0.3 ms per page that a production
+    request never spends."""
+    from django.db import connection
+
+    timings: list[tuple] = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((sql, params, many, time.perf_counter() - started))
+
+    with connection.execute_wrapper(timer):
+        yield timings
+
+
 def _runner(method: str, path: str, *, username: str | None = None, data=None):
     """A function making the request once in-process with Django's test client (its own client,
     signed in as `username`): (wall seconds, statements, response)."""
@@ -510,18 +533,6 @@ def _runner(method: str, path: str, *, username: str | None = None, data=None):
     client.get("/bench/constant/")  # session, cache and URL resolver warm
 
     def once():
-        # Each statement timed with perf_counter by an execute wrapper, without Django's query
-        # logging (CaptureQueriesContext): the debug cursor writes every statement's SQL with its
-        # values into the log, 0.05–0.3 ms per page that a production request never spends.
-        timings = []
-
-        def timer(execute, sql, params, many, context):
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                timings.append((sql, params, many, time.perf_counter() - started))
-
         # A transaction's COMMIT is the database's work too (writing out its WAL), but it is no
         # statement an execute wrapper sees: timed apart, counted in the SQL time, not as a query.
         commits = []
@@ -536,7 +547,7 @@ def _runner(method: str, path: str, *, username: str | None = None, data=None):
 
         connection._commit = timed_commit
         try:
-            with connection.execute_wrapper(timer):
+            with statements_timed() as timings:
                 started, cpu_started = time.perf_counter(), time.process_time()
                 if method == "GET":
                     response = client.get(path)
@@ -794,17 +805,10 @@ def measure_report() -> tuple[Row, Row]:
             return len(rows) + len(cursor.fetchall())
 
     def generate():
-        statements = []
-
-        def counted(execute, sql, params, many, context):
-            # Counted, not logged: Django's query log (CaptureQueriesContext) formats and keeps
-            # every statement, which the raw side does not pay.
-            statements.append(sql)
-            return execute(sql, params, many, context)
-
         with transaction.atomic():
             run = ReportRun.objects.create(period=period, status=ReportRun.Status.RUNNING)
-            with connection.execute_wrapper(counted):
+            # Counted, not logged by Django's query log, which the raw side does not pay.
+            with statements_timed() as statements:
                 reports = reports_generate(period=period, run=run)
         return len(reports), len(statements)
 
