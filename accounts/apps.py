@@ -17,7 +17,8 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import pre_save
         from django.utils.module_loading import autodiscover_modules
 
-        from accounts.audit import audit_entry_fill, audit_register
+        from accounts.audit import audit_register
+        from accounts.middleware import audit_entry_fill
 
         audit_register()
         pre_save.connect(audit_entry_fill, sender=LogEntry, dispatch_uid="accounts.audit_entry")

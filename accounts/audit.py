@@ -4,12 +4,7 @@ password messages go, plus API tokens, authenticators and password links made or
 a password, a TOTP key or a token. Phone numbers are stored masked. The district admin reads it
 on /accounts/history/ (accounts.people_views.history)."""
 
-from contextvars import ContextVar
-
 from privacy.masking import mask_phone
-
-# The request being answered, for the entries it writes (accounts.middleware.AuditActorMiddleware).
-AUDIT_REQUEST: ContextVar = ContextVar("redgrid_audit_request", default=None)
 
 AUDITED_USER_FIELDS = [
     "username",
@@ -53,23 +48,3 @@ def audit_register() -> None:
     auditlog.register(
         PasswordToken, include_fields=["user", "kind", "created_by", "expires_at", "used_at"]
     )
-
-
-def audit_entry_fill(sender, instance, **kwargs) -> None:
-    """`pre_save` of an audit entry (connected once, accounts.apps): an entry written while a
-    request is answered gets what django-auditlog's own per-request receiver gives it — the
-    signed-in person as actor unless the entry names one, the client address and port
-    (AuditActorMiddleware.get_extra_data). Outside a request (tasks, commands) nothing."""
-    request = AUDIT_REQUEST.get()
-    if request is None:
-        return
-    from accounts.middleware import AuditActorMiddleware
-
-    extra = AuditActorMiddleware().get_extra_data(request)
-    actor = extra.pop("actor")
-    if actor is not None and instance.actor_id is None:
-        instance.actor = actor
-        instance.actor_email = getattr(actor, "email", None)
-    for key, value in extra.items():
-        if hasattr(sender, key):
-            setattr(instance, key, value)

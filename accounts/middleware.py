@@ -9,10 +9,11 @@
   verification step (or to enrolment when it has no authenticator yet), the API answers 403.
 * **Audit actor.** django-auditlog's middleware, with the client address taken the same way as
   the login lock-out's (accounts.throttling.client_address), not from a header anyone can send,
-  and without its receiver connected per request (one receiver, accounts.audit).
+  and without its receiver connected per request (one receiver, `audit_entry_fill`).
 """
 
 import time
+from contextvars import ContextVar
 
 from auditlog.cid import set_cid
 from auditlog.middleware import AuditlogMiddleware
@@ -28,9 +29,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts import throttling
-from accounts.audit import AUDIT_REQUEST
 
 LAST_SEEN = "redgrid_last_seen"
+# The request being answered, for the audit entries it writes (AuditActorMiddleware).
+AUDIT_REQUEST: ContextVar = ContextVar("redgrid_audit_request", default=None)
 TOUCH_EVERY = 60  # seconds: the session is written at most this often for the idle clock
 
 
@@ -128,9 +130,9 @@ class AuditActorMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware without its per-request signal receiver: auditlog connects a
     `pre_save` receiver for its entries at the start of every request and disconnects it at the
     end (0.04–0.09 ms of every request, most of which write no entry; issue 17). Here the request
-    is only put in the context (accounts.audit.AUDIT_REQUEST), and one receiver connected once
-    (accounts.audit.audit_entry_fill) gives an entry written during the request auditlog's
-    actor, client address and port. The correlation id is auditlog's own (set_cid)."""
+    is only put in the context (AUDIT_REQUEST), and one receiver connected once (audit_entry_fill,
+    accounts.apps) gives an entry written during the request auditlog's actor, client address
+    and port. The correlation id is auditlog's own (set_cid)."""
 
     def __call__(self, request):
         set_cid(request)
@@ -143,3 +145,21 @@ class AuditActorMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return throttling.client_address(request) or None
+
+
+def audit_entry_fill(sender, instance, **kwargs) -> None:
+    """`pre_save` of an audit entry (connected once, accounts.apps): an entry written while a
+    request is answered gets what django-auditlog's own per-request receiver gives it — the
+    signed-in person as actor unless the entry names one, the client address and port
+    (AuditActorMiddleware.get_extra_data). Outside a request (tasks, commands) nothing."""
+    request = AUDIT_REQUEST.get()
+    if request is None:
+        return
+    extra = AuditActorMiddleware().get_extra_data(request)
+    actor = extra.pop("actor")
+    if actor is not None and instance.actor_id is None:
+        instance.actor = actor
+        instance.actor_email = getattr(actor, "email", None)
+    for key, value in extra.items():
+        if hasattr(sender, key):
+            setattr(instance, key, value)

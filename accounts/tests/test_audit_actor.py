@@ -1,5 +1,5 @@
 """The audit entries' actor, client address and port (accounts.middleware.AuditActorMiddleware,
-accounts.audit.audit_entry_fill): what django-auditlog's own middleware gave them, without its
+accounts.middleware.audit_entry_fill): what django-auditlog's own middleware gave them, without its
 signal receiver connected and disconnected on every request."""
 
 import pytest
