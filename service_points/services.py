@@ -7,7 +7,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -325,6 +325,15 @@ def _round(value: datetime.datetime) -> datetime.datetime:
     return value.replace(second=0, microsecond=0)
 
 
+# PostgreSQL's SQLSTATE for a transaction cancelled to break a deadlock.
+DEADLOCK_DETECTED = "40P01"
+INSERT_ATTEMPTS = 5
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "sqlstate", None)
+
+
 @transaction.atomic
 def booking_create(
     *,
@@ -353,13 +362,24 @@ def booking_create(
     clash = _overlapping(booking).first()
     if clash is not None:
         raise ValidationError({"starts_at": _clash_message(clash)})
-    try:
-        with transaction.atomic():  # savepoint: the caller's transaction stays usable
-            booking.save()
-    except IntegrityError as exc:
-        # The other request won the race between our check and our insert.
-        raise ValidationError({"starts_at": _clash_message(_overlapping(booking).first())}) from exc
-    return booking
+    for attempt in range(INSERT_ATTEMPTS):
+        try:
+            with transaction.atomic():  # savepoint: the caller's transaction stays usable
+                booking.save()
+        except IntegrityError as exc:
+            # The other request won the race between our check and our insert.
+            raise ValidationError(
+                {"starts_at": _clash_message(_overlapping(booking).first())}
+            ) from exc
+        except OperationalError as exc:
+            # Three or more requests for overlapping times wait on each other's rows in the
+            # exclusion constraint, and PostgreSQL cancels one of them as a deadlock. Its insert
+            # is tried again: it then waits for the winner, and gets the clash (or the room).
+            if _sqlstate(exc) != DEADLOCK_DETECTED or attempt == INSERT_ATTEMPTS - 1:
+                raise
+            continue
+        return booking
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 @transaction.atomic

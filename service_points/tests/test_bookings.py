@@ -209,6 +209,45 @@ def test_two_simultaneous_requests_for_one_slot_exactly_one_wins(world, position
         t.start()
     for t in threads:
         t.join()
+    assert len(outcomes) == len(users)  # every request answered: none ended in an error
     assert outcomes.count("won") == 1
     assert all("已被预订" in o for o in outcomes if o != "won")
     assert Booking.objects.count() == 1
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def _failing_save(error, times):
+    """Booking.save raising Django's OperationalError over `error` the first `times` calls."""
+    from django.db import OperationalError
+
+    original = Booking.save
+    calls = []
+
+    def save(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) <= times:
+            raise OperationalError("cancelled") from error
+        return original(self, *args, **kwargs)
+
+    return save, calls
+
+
+def test_a_booking_cancelled_as_a_deadlock_is_tried_again(world, positions, monkeypatch):
+    # What PostgreSQL does to one of three or more requests for overlapping times.
+    save, calls = _failing_save(_Deadlock(), times=1)
+    monkeypatch.setattr(Booking, "save", save)
+    booking = book(positions.hall, world.users.grid_head, slot(5, 9, 0, 10, 0))
+    assert len(calls) == 2 and Booking.objects.filter(pk=booking.pk).exists()
+
+
+def test_any_other_database_error_is_not_tried_again(world, positions, monkeypatch):
+    from django.db import OperationalError
+
+    save, calls = _failing_save(RuntimeError("connection lost"), times=1)
+    monkeypatch.setattr(Booking, "save", save)
+    with pytest.raises(OperationalError):
+        book(positions.hall, world.users.grid_head, slot(5, 9, 0, 10, 0))
+    assert len(calls) == 1 and not Booking.objects.exists()
