@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.routes import KeptRoutes
 from redgrid import views
 
 # Each app owns its pages (urls.py) and its REST endpoints (api_urls.py, mounted under /api/v1/).
@@ -21,7 +22,7 @@ API_APPS = [
 
 handler404 = "redgrid.views.not_found"
 
-urlpatterns = [
+routes = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -54,3 +55,6 @@ urlpatterns = [
     # Stored files, only through the owner's rules (core.files); no MEDIA_URL route in any mode.
     path("", include("core.urls")),
 ]
+
+# Each path resolved once per process (core.routes): the same routes, names and reversing.
+urlpatterns = [KeptRoutes(routes)]
