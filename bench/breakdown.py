@@ -505,6 +505,23 @@ def measure(key: str, requests: int, *, split_handling: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def django_ready(db: str) -> None:
+    """Django set up on the benchmark database `db` with the bench settings, the static files
+    collected and the demo's service positions present (as bench.run has them)."""
+    os.environ["BENCH_DB"] = db
+    os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:5432/{db}"
+    from bench import env
+
+    env.load()
+    import django
+
+    django.setup()
+    from bench.run import positions_ensure, static_ready
+
+    static_ready()
+    positions_ensure()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Where a page's own time goes (issue 17)")
     parser.add_argument("--db", default="redgrid_bench_10k")
@@ -518,18 +535,7 @@ def main(argv=None) -> int:
         help="each middleware's own time apart (else within request handling)",
     )
     args = parser.parse_args(argv)
-    os.environ["BENCH_DB"] = args.db
-    os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:5432/{args.db}"
-    from bench import env
-
-    env.load()
-    import django
-
-    django.setup()
-    from bench.run import positions_ensure, static_ready
-
-    static_ready()
-    positions_ensure()
+    django_ready(args.db)
     gc.freeze()  # as gunicorn.conf.py does in a worker
     out = io.StringIO()
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import gc
 import io
-import os
 import sys
 import time
 from pathlib import Path
@@ -105,20 +104,11 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", default="status,dashboard,overview,queue,positions,open311_get")
     parser.add_argument("--requests", type=int, default=401)
     args = parser.parse_args(argv)
-    os.environ["BENCH_DB"] = args.db
-    os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:5432/{args.db}"
-    from bench import env
+    from bench.breakdown import FLOORS, PAGES, django_ready
 
-    env.load()
-    import django
-
-    django.setup()
-    from bench.breakdown import FLOORS, PAGES
-    from bench.run import positions_ensure, static_ready
+    django_ready(args.db)
     from requests_desk.models import Request
 
-    static_ready()
-    positions_ensure()
     code = Request.objects.order_by("id").values_list("code", flat=True)[500]
     pages = {
         "status": (f"/requests/t/{code}/", None),
