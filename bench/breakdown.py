@@ -368,11 +368,16 @@ def _request(client, method: str, path: str, data):
     return total, dict(CLOCK.spent), dict(CLOCK.calls), response.status_code
 
 
+def middle_half(runs: list, key=None) -> list:
+    """The middle half of `runs` sorted by `key` (the slowest and fastest quarters left out)."""
+    runs = sorted(runs, key=key)
+    quarter = len(runs) // 4
+    return runs[quarter : len(runs) - quarter] or runs
+
+
 def _middle_mean(runs: list) -> tuple[float, dict, dict]:
     """The mean of the middle half of `runs` (sorted by total): total, parts, calls per request."""
-    runs = sorted(runs, key=lambda run: run[0])
-    quarter = len(runs) // 4
-    middle = runs[quarter : len(runs) - quarter] or runs
+    middle = middle_half(runs, key=lambda run: run[0])
     total = sum(run[0] for run in middle) / len(middle)
     parts: dict[str, float] = defaultdict(float)
     calls: dict[str, float] = defaultdict(float)

@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.breakdown import FLOORS, PAGES, _client, django_ready, middle_half
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -60,9 +62,8 @@ def connection_checks_off():
 
 
 def _middle_mean(seconds: list[float]) -> float:
-    ordered = sorted(seconds)
-    quarter = len(ordered) // 4
-    middle = ordered[quarter : len(ordered) - quarter] or ordered
+    """The mean of the middle half, in ms."""
+    middle = middle_half(seconds)
     return sum(middle) / len(middle) * 1000
 
 
@@ -70,8 +71,6 @@ def measure(path: str, username: str | None, requests: int) -> tuple[float, floa
     """`path` as `username` through the test client and through the WSGI handler, in turn:
     (test client ms, WSGI handler ms, statuses)."""
     from django.core.handlers.wsgi import WSGIHandler
-
-    from bench.breakdown import _client
 
     client = _client(username)
     handler = WSGIHandler()
@@ -104,8 +103,6 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", default="status,dashboard,overview,queue,positions,open311_get")
     parser.add_argument("--requests", type=int, default=401)
     args = parser.parse_args(argv)
-    from bench.breakdown import FLOORS, PAGES, django_ready
-
     django_ready(args.db)
     from requests_desk.models import Request
 

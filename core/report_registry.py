@@ -37,8 +37,8 @@ alone, and gets both from it:
         \"\"\"{level: {node_id: metrics}} for each of `levels` (grouped_by_level, merge_levels).\"\"\"
 
 `compute` asks it for one level, `compute_all` for every level. `grids.levels.grouped_by_level` runs one
-`GROUP BY GROUPING SETS` query for all levels on PostgreSQL and one GROUP BY query per level on
-the other databases (SQLite has no GROUPING SETS); rates are then computed from the counts of
+query for all levels on PostgreSQL (`GROUP BY ROLLUP` or `GROUPING SETS`) and one GROUP BY query
+per level on the other databases (SQLite has no GROUPING SETS); rates are then computed from the counts of
 each area, never by adding up the rates of its grids.
 """
 

@@ -124,7 +124,7 @@ def _grouping_sets_rows(queryset, n: int, *, rollup: bool = False) -> list[tuple
             sql, params = super().as_sql(*args, **kwargs)
             match = _GROUP_BY_POSITIONS.search(sql)
             if match is None or any(int(p) > n for p in match.group(1).split(", ")):
-                raise RuntimeError(f"cannot group by GROUPING SETS: ...{sql[-80:]}")
+                raise RuntimeError(f"cannot group by level: ...{sql[-80:]}")
             return sql[: match.start()] + clause, params
 
     compiler = GroupingSetsCompiler(base.query, base.connection, base.using, base.elide_empty)
