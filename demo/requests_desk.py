@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import User
@@ -337,6 +338,12 @@ def load_demo(*, rng: random.Random, seed: int, stdout) -> None:
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[*workers.values(), *heads.values()])}
     with transaction.atomic():
         created = Request.objects.bulk_create(builder.requests, batch_size=500)
+        # Whom each dispatched case went to (texts.dispatch_params reads these): a query per
+        # relation for all the cases, not one per case.
+        dispatched = [item for item in created if item.target]
+        prefetch_related_objects(
+            dispatched, "grid", "community", "street", "department", "assignee"
+        )
         events = []
         for item, rows in zip(created, builder.events, strict=True):
             worker, head = workers.get(item.grid_id), heads.get(item.grid_id)
