@@ -29,6 +29,7 @@ from notifications.sms import sms_backend
 from privacy.crypto import blind_index
 from requests_desk import proof, selectors
 from requests_desk.conf import conf
+from requests_desk.models import random_code
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def code_request(http_request, *, phone: str, ip: str) -> None:
     session = http_request.session
     if session.session_key is None:
         session.save()  # the digest is bound to this session's key
-    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    code = random_code(CODE_DIGITS, "0123456789")
     known = selectors.phone_requests(index).exists()
     session[CHALLENGE_KEY] = {
         "phone": index,

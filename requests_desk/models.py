@@ -28,8 +28,21 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 
 
+def random_code(length: int, alphabet: str = CODE_ALPHABET) -> str:
+    """`length` characters of `alphabet`, every string equally likely, from the system's secure
+    randomness: one number below len(alphabet) ** length, written in that base. (secrets.choice
+    for each character reads the system's randomness once per character: a fifth of the time.)"""
+    base = len(alphabet)
+    number = secrets.randbelow(base**length)
+    chars = []
+    for _position in range(length):
+        number, digit = divmod(number, base)
+        chars.append(alphabet[digit])
+    return "".join(chars)
+
+
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH)
 
 
 class Department(models.Model):

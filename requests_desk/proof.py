@@ -16,11 +16,10 @@ client that submitted the request and naming the same reporter (e-mail, phone or
 """
 
 import hmac
-import secrets
 import time
 
 from privacy.crypto import blind_index
-from requests_desk.models import CODE_ALPHABET, Request
+from requests_desk.models import Request, random_code
 
 SECRET_LENGTH = 8
 COOKIE = "rg_reporter"
@@ -30,7 +29,7 @@ COOKIE_ENTRIES = 20  # the browser's latest requests
 
 
 def new_secret() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(SECRET_LENGTH))
+    return random_code(SECRET_LENGTH)
 
 
 def secret_digest(code: str, secret: str) -> str:
