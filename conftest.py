@@ -82,6 +82,101 @@ def _run_order(item) -> tuple[int, int]:
     return (group, 0 if slow else 1)
 
 
+# Emptied with TRUNCATE, as Django does: the audit log refuses DELETE (privacy/migrations/0003)
+# and allows TRUNCATE only under the test settings' redgrid.audit_maintenance.
+TRUNCATED_BY_FLUSH = {"privacy_auditlogentry"}
+# What the tables of a connection hold, as far as the flushes and restores below know:
+# SEEDED, exactly the rows the migrations seeded (serialized rollback's copy); FLUSHED, nothing.
+SEEDED, FLUSHED = "seeded", "flushed"
+
+
+def pytest_configure(config):
+    """Transactional tests (browser tests, thread races) empty the tables after them and put the
+    seeded rows back (serialized rollback); done Django's way that cost each of them about a
+    second. Here:
+
+    * the flush DELETEs rather than TRUNCATEs. Truncating gives every one of the ~90 tables, its
+      indexes and its TOAST table new files, 0.4 s whatever they hold; after a test they hold a
+      few rows, deleted in 0.02 s. Django's foreign keys are deferred, so the order of the
+      DELETEs does not matter inside the flush's transaction. A flush that resets the sequences
+      still truncates;
+    * the seeded rows go back into the emptied tables one INSERT per table, as Django's
+      deserialization writes them (raw: the stored values, no signals), instead of an UPDATE
+      and an INSERT per row (0.45 s);
+    * and only once: the next transactional test's own restore (Django's, at its start) is
+      skipped while nothing has flushed the tables since (pytest_runtest_teardown restores
+      right after each flush, and plain tests roll back)."""
+    from django.db.backends.base.creation import BaseDatabaseCreation
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+    execute_flush = DatabaseOperations.execute_sql_flush
+    deserialize = BaseDatabaseCreation.deserialize_db_from_string
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        kept = [t for t in tables if t in TRUNCATED_BY_FLUSH]
+        statements = truncate(self, style, kept, allow_cascade=allow_cascade) if kept else []
+        return statements + [
+            f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')} "
+            f"{style.SQL_FIELD(self.quote_name(table))};"
+            for table in tables
+            if table not in TRUNCATED_BY_FLUSH
+        ]
+
+    def execute_sql_flush(self, sql_list):
+        self.connection.redgrid_tables = None
+        execute_flush(self, sql_list)
+        self.connection.redgrid_tables = FLUSHED
+
+    def deserialize_db_from_string(self, data):
+        state = getattr(self.connection, "redgrid_tables", None)
+        if state == SEEDED:
+            return
+        if state == FLUSHED and self.connection.vendor == "postgresql":
+            _restore_into_empty_tables(self.connection, data)
+        else:
+            deserialize(self, data)
+        self.connection.redgrid_tables = SEEDED
+
+    DatabaseOperations.sql_flush = sql_flush
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
+
+
+def _restore_into_empty_tables(connection, data):
+    """Django's deserialize_db_from_string for tables known to be empty: the rows of each model
+    in one INSERT with their stored values (raw, as a deserialized object's save() writes them),
+    then the many-to-many rows; the constraints checked at the end, as Django does."""
+    from io import StringIO
+
+    from django.core import serializers
+    from django.db import transaction
+    from django.db.models.sql import InsertQuery
+
+    by_model, with_m2m = {}, []
+    with transaction.atomic(using=connection.alias), connection.constraint_checks_disabled():
+        for item in serializers.deserialize("json", StringIO(data), using=connection.alias):
+            if item.object._meta.parents or item.deferred_fields:
+                item.save()  # multi-table inheritance, natural keys: Django's own way
+                continue
+            by_model.setdefault(type(item.object), []).append(item.object)
+            if item.m2m_data:
+                with_m2m.append(item)
+        for model, objs in by_model.items():
+            fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+            query = InsertQuery(model)
+            query.insert_values(fields, objs, raw=True)
+            query.get_compiler(using=connection.alias).execute_sql(returning_fields=None)
+        for item in with_m2m:
+            for name, values in item.m2m_data.items():
+                getattr(item.object, name).set(values)
+        connection.check_constraints(table_names=[m._meta.db_table for m in by_model])
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a test on real transactions has emptied the tables (its flush skips post_migrate
