@@ -88,6 +88,12 @@ TRUNCATED_BY_FLUSH = {"privacy_auditlogentry"}
 # What the tables of a connection hold, as far as the flushes and restores below know:
 # SEEDED, exactly the rows the migrations seeded (serialized rollback's copy); FLUSHED, nothing.
 SEEDED, FLUSHED = "seeded", "flushed"
+TABLES: dict[str, str] = {}
+# pytest-django's copy of the seeded rows, by database alias, kept here as well: the copy lives on
+# the connection object of the thread that created the test database, and once Playwright runs
+# an event loop in that thread, Django's connections (asgiref's Local) can hand out a new object
+# without it; the seeded rows would then silently not come back after a flush.
+SEEDED_COPY: dict[str, str] = {}
 
 
 def pytest_configure(config):
@@ -128,19 +134,20 @@ def pytest_configure(config):
         ]
 
     def execute_sql_flush(self, sql_list):
-        self.connection.redgrid_tables = None
+        TABLES.pop(self.connection.alias, None)
         execute_flush(self, sql_list)
-        self.connection.redgrid_tables = FLUSHED
+        TABLES[self.connection.alias] = FLUSHED
 
     def deserialize_db_from_string(self, data):
-        state = getattr(self.connection, "redgrid_tables", None)
+        SEEDED_COPY.setdefault(self.connection.alias, data)
+        state = TABLES.get(self.connection.alias)
         if state == SEEDED:
             return
         if state == FLUSHED and self.connection.vendor == "postgresql":
             _restore_into_empty_tables(self.connection, data)
         else:
             deserialize(self, data)
-        self.connection.redgrid_tables = SEEDED
+        TABLES[self.connection.alias] = SEEDED
 
     DatabaseOperations.sql_flush = sql_flush
     DatabaseOperations.execute_sql_flush = execute_sql_flush
@@ -195,6 +202,13 @@ def pytest_runtest_teardown(item, nextitem):
     with item.config.stash[blocking_manager_key].unblock():
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                SEEDED_COPY.setdefault(connection.alias, contents)
+            else:
+                contents = SEEDED_COPY.get(connection.alias)
+                if contents:
+                    # For Django's own restore at the next transactional test's start too.
+                    connection._test_serialized_contents = contents
             if contents:
                 try:
                     connection.creation.deserialize_db_from_string(contents)
