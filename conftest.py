@@ -89,10 +89,10 @@ TRUNCATED_BY_FLUSH = {"privacy_auditlogentry"}
 # SEEDED, exactly the rows the migrations seeded (serialized rollback's copy); FLUSHED, nothing.
 SEEDED, FLUSHED = "seeded", "flushed"
 TABLES: dict[str, str] = {}
-# pytest-django's copy of the seeded rows, by database alias, kept here as well: the copy lives on
-# the connection object of the thread that created the test database, and once Playwright runs
-# an event loop in that thread, Django's connections (asgiref's Local) can hand out a new object
-# without it; the seeded rows would then silently not come back after a flush.
+# pytest-django's copy of the seeded rows, by database alias, kept here as well (recorded by the
+# first restore): the copy lives on one connection object, and in one full run on two workers a
+# worker's connection was found without it (cause not found); the seeded rows would then
+# silently not come back after a flush.
 SEEDED_COPY: dict[str, str] = {}
 
 
@@ -202,13 +202,10 @@ def pytest_runtest_teardown(item, nextitem):
     with item.config.stash[blocking_manager_key].unblock():
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                SEEDED_COPY.setdefault(connection.alias, contents)
-            else:
-                contents = SEEDED_COPY.get(connection.alias)
-                if contents:
-                    # For Django's own restore at the next transactional test's start too.
-                    connection._test_serialized_contents = contents
+            if not contents and connection.alias in SEEDED_COPY:
+                contents = SEEDED_COPY[connection.alias]
+                # For Django's own restore at the next transactional test's start too.
+                connection._test_serialized_contents = contents
             if contents:
                 try:
                     connection.creation.deserialize_db_from_string(contents)
