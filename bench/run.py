@@ -31,6 +31,8 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.cpu import GROUPS, CpuSplit, Split
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results"
@@ -44,6 +46,12 @@ TARGET_THROUGHPUT = {
     "dashboard": ("constant", 0.02),
     "overview": ("constant", 0.02),
     "open311_get": ("constant", 0.01),
+}
+# The ceiling each page's throughput is compared with, measured again just before the page: the
+# targets' and the status page's first visits (shown beside its target, without one of its own).
+BESIDE = {
+    **{key: base for key, (base, _share) in TARGET_THROUGHPUT.items()},
+    "status_first": "constant",
 }
 # ... each page's in-process time (median of INPROC_REPEAT warm requests) at most this many times
 # the SQL time of those requests ...
@@ -60,6 +68,9 @@ TARGET_LOCATE_PER_SECOND = 20_000
 # A page's in-process time on the benchmark data set over its time on the same data set with
 # 10,000 requests (bench/growth.py): what "does not grow with the data" means in numbers.
 TARGET_GROWTH_FACTOR = 1.5
+# The status page's first visits: codes drawn for them, and how many of those warm the workers up.
+FIRST_VISIT_CODES = 30_000
+FIRST_VISIT_WARM = 3_000
 GROWTH_LABELS = {
     "status": "public status page",
     "dashboard": "grid head dashboard",
@@ -104,6 +115,7 @@ local points = {}
 for line in io.lines("%(points_file)s") do table.insert(points, line) end
 local method = "%(method)s"
 local kind = "%(kind)s"
+local pick = "%(pick)s"
 local static_body = %(static_body)s
 local photo = nil
 if kind == "multipart" then
@@ -124,6 +136,8 @@ function setup(thread)
 end
 function init(args)
   counts = {}
+  next_path = 1
+  checked = false
   math.randomseed(os.time() * 1000 + id)
 end
 local function phone() return "13" .. string.format("%%09d", math.random(0, 999999999)) end
@@ -132,7 +146,16 @@ local function part(name, value)
     "\"\r\n\r\n" .. value .. "\r\n"
 end
 request = function()
-  local path = paths[math.random(#paths)]
+  local path
+  if pick == "sequence" then
+    -- Each path in turn, from the first: a run of fewer requests than paths repeats none.
+    -- wrk calls request() once to check the script before it connects, and never sends that
+    -- request: the first call does not move on (without the check, the first path comes twice).
+    path = paths[next_path]
+    if checked then next_path = next_path %% #paths + 1 else checked = true end
+  else
+    path = paths[math.random(#paths)]
+  end
   local body = nil
   if kind ~= "none" then
     local point = points[math.random(#points)]
@@ -218,6 +241,7 @@ class Wrk:
         ok_statuses=(200,),
         duration=None,
         connections=None,
+        pick="random",
     ) -> Row:
         paths_file = self.workdir / f"{name}.paths"
         paths_file.write_text("\n".join(paths) + "\n")
@@ -232,6 +256,7 @@ class Wrk:
                 "static_body": lua_quote(static_body),
                 "photo_file": self.photo_file,
                 "cookie": cookie,
+                "pick": pick,
             }
         )
         command = [
@@ -470,6 +495,67 @@ ADJACENT: dict[str, float] = {}
 # (bench.breakdown), measured after the table's stages.
 PROOF_KEYS: list[str] = []
 BREAKDOWNS: list[str] = []
+# Each wrk scenario's CPU time by process (bench.cpu), printed under the table.
+CPU_SPLITS: list[tuple[str, Split]] = []
+
+
+def warm_up(wrk, server, key: str, paths: list[str], options: dict, args) -> None:
+    """Before a page's run, every worker renders it (template compilation, imports); the status
+    page's codes are all visited once (warm_every_path)."""
+    if key == "status":
+        warm_every_path(wrk, key, paths, server, seconds=args.warmup)
+    else:
+        wrk.run(f"{key}-warm", paths, duration=args.warmup, **options)
+    server.drain()
+
+
+def status_note(row: Row, key: str, paths: list[str], rendered: int) -> str:
+    note = f"{rendered:,} of {row.requests:,} answers rendered (a page not in the cache)"
+    if key == "status_first" and row.requests > len(paths):
+        note += f"; {row.requests - len(paths):,} codes visited a second time"
+    return note
+
+
+def warm_every_path(wrk, key: str, paths: list[str], server, *, seconds: int) -> None:
+    """Visit every path once, in turn, before a page's run. The status page's run finds every
+    code's page in the cache, whatever this machine's speed: a timed warm-up of random codes
+    left a share of them unvisited that depended on how many requests the machine made in it
+    (docs/benchmarks.md, fourteenth pass)."""
+    rest = list(paths)
+    while rest:
+        row = wrk.run(f"{key}-warm", rest, duration=seconds, pick="sequence")
+        server.drain()
+        if not row.requests:
+            raise RuntimeError(f"{key}: the warm-up answered no request")
+        rest = rest[row.requests :]
+
+
+def status_pages_kept() -> int:
+    """How many versions of status pages the cache holds (core.page_cache keys): the run's
+    renders are the difference before and after it (the pages live 120 s, longer than a run)."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=False)  # type: ignore[attr-defined]
+    return sum(1 for _ in client.scan_iter(match="*rq-status-page:*", count=10_000))
+
+
+def cpu_table() -> str:
+    """Each wrk scenario's CPU milliseconds per answered request, by process (bench.cpu)."""
+    groups = [g for g in GROUPS if g != "idle"]
+    lines = [
+        "Where the CPU goes under wrk (ms of CPU per answered request, by process; bench.cpu)",
+        "",
+        "| scenario | " + " | ".join(groups) + " | all | gunicorn's in the kernel | CPUs busy |",
+        "|---|" + "---|" * (len(groups) + 3),
+    ]
+    for label, split in CPU_SPLITS:
+        values = [split.per_request_ms[g] for g in groups]
+        lines.append(
+            f"| {label} | "
+            + " | ".join(f"{v:.3f}" for v in values)
+            + f" | {sum(values):.3f} | {split.gunicorn_kernel_ms:.3f} | {split.busy:.0%} |"
+        )
+    return "\n".join(lines)
 
 
 def submission_body(points, category_id: int, photo: bytes | None = None):
@@ -992,11 +1078,21 @@ def targets(by_key: dict) -> list[Row]:
             row = by_key[key]
             row.baseline, row.ratio_label = "insert view req/s", "× insert req/s"
             row.ratio = row.rps / by_key["insert"].rps
-    for key in ("queue_deep", "positions", "positions_map", "positions_api"):
+    for key in ("queue_deep", "positions", "positions_map", "positions_api", "status_first"):
         if key in by_key and "constant" in by_key:
             row = by_key[key]
             row.baseline, row.ratio_label = "constant view req/s", "× constant req/s"
             row.ratio = row.rps / by_key["constant"].rps
+            beside = ADJACENT.get(key)
+            if beside:
+                first = row.ratio
+                row.ratio = row.rps / beside
+                row.baseline = "constant view req/s, measured just before it"
+                row.note = (row.note + "; " if row.note else "") + (
+                    f"constant view just before it {beside:,.0f} req/s (the run's first "
+                    f"{by_key['constant'].rps:,.0f} req/s: {first:.2f}); no target of its own: "
+                    "the target is the row above's"
+                )
     labels = {key: row.name for key, row in by_key.items()}
     labels["open311_get_uncached"] = "Open311 GET requests.json, answer cache off"
     labels["status_rendered"] = "public status page, page cache off (rendered)"
@@ -1322,6 +1418,15 @@ def run(args) -> list[Row]:
         or Category.objects.filter(parent__isnull=False, active=True).order_by("code").first()
     )
     codes = list(Request.objects.order_by("?").values_list("code", flat=True)[:2000])
+    # Codes no other scenario visits, for the status page's first visits: the last ones warm
+    # the workers up, the run walks the others in turn (none twice unless it makes more requests).
+    first_codes = list(
+        Request.objects.exclude(code__in=codes)
+        .order_by("?")
+        .values_list("code", flat=True)[:FIRST_VISIT_CODES]
+    )
+    first_warm = [f"/requests/t/{c}/" for c in first_codes[-FIRST_VISIT_WARM:]]
+    first_codes = first_codes[:-FIRST_VISIT_WARM]
     head_cookie = session_cookie("demo-gridhead")
     street_cookie = session_cookie("demo-street")
     street_id = User.objects.get(username="demo-street").street_id
@@ -1393,6 +1498,13 @@ def run(args) -> list[Row]:
             [f"/requests/t/{c}/" for c in codes],
             {},
             ("GET", f"/requests/t/{codes[0]}/", None, None) if codes else None,
+        ),
+        (
+            "status_first",
+            "public status page, first visits (no page in the cache)",
+            [f"/requests/t/{c}/" for c in first_codes],
+            {"pick": "sequence"},
+            None,
         ),
         (
             "dashboard",
@@ -1484,15 +1596,17 @@ def run(args) -> list[Row]:
                 continue
             before = Request.objects.count() if key.startswith(("submit", "open311_post")) else 0
             before_rows = BaselineRow.objects.count() if key == "insert" else 0
-            # Warm-up: every worker renders the page once (template compilation, imports).
-            wrk.run(f"{key}-warm", paths, duration=args.warmup, **options)
-            server.drain()
-            base_key = TARGET_THROUGHPUT.get(key, (None,))[0]
+            warm_up(wrk, server, key, first_warm if key == "status_first" else paths, options, args)
+            base_key = BESIDE.get(key)
             if base_key in by_key:
                 # The page's ceiling again, just before the page: its ratio compares the two
                 # at the same minute (the first measurement of the ceiling is minutes earlier).
                 base_paths, base_options = specs[base_key]
-                beside = wrk.run(f"{base_key}-beside-{key}", base_paths, **base_options)
+                with CpuSplit(server.process.pid) as split:
+                    beside = wrk.run(f"{base_key}-beside-{key}", base_paths, **base_options)
+                CPU_SPLITS.append(
+                    (f"{base_key} view, just before {key}", split.result(beside.requests))
+                )
                 server.drain()
                 ADJACENT[key] = beside.rps
                 log(f"{base_key} view again, just before {key}: {beside.rps:.1f} req/s")
@@ -1500,8 +1614,14 @@ def run(args) -> list[Row]:
                 before = Request.objects.count()
             if key == "insert":
                 before_rows = BaselineRow.objects.count()
-            row = wrk.run(key, paths, **options)
+            kept_before = status_pages_kept() if key.startswith("status") else 0
+            with CpuSplit(server.process.pid) as split:
+                row = wrk.run(key, paths, **options)
             row.name = label
+            if key.startswith("status"):
+                server.drain()
+                row.note = status_note(row, key, paths, status_pages_kept() - kept_before)
+            CPU_SPLITS.append((label, split.result(row.requests)))
             drained = server.drain()
             if key.startswith(("submit", "open311_post")):
                 # Requests in flight when wrk stops are still answered and stored (up to one
@@ -1741,6 +1861,8 @@ def main(argv=None) -> int:
     print(output)
     if BREAKDOWNS:
         print("\n" + "\n".join(BREAKDOWNS))
+    if CPU_SPLITS:
+        print("\n" + cpu_table())
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -1753,7 +1875,11 @@ def main(argv=None) -> int:
     }
     (RESULTS / f"run-{stamp}.json").write_text(
         json.dumps(
-            {"meta": meta, "rows": [asdict(r) for r in rows]},
+            {
+                "meta": meta,
+                "rows": [asdict(r) for r in rows],
+                "cpu": [{"scenario": label, **asdict(split)} for label, split in CPU_SPLITS],
+            },
             ensure_ascii=False,
             indent=2,
             default=str,
@@ -1766,6 +1892,8 @@ def main(argv=None) -> int:
     (RESULTS / f"slow-queries-{stamp}.md").write_text(slow_queries_table() + "\n")
     if BREAKDOWNS:
         (RESULTS / f"breakdown-{stamp}.md").write_text("\n".join(BREAKDOWNS))
+    if CPU_SPLITS:
+        (RESULTS / f"cpu-{stamp}.md").write_text(cpu_table() + "\n")
     log(f"results: bench/results/run-{stamp}.md")
     missed = [r.name for r in rows if r.ok is False]
     if missed:

@@ -1,6 +1,9 @@
-"""bench.run: the growth rows pooled over turns, and throughput against the ceiling beside it."""
+"""bench.run: the growth rows pooled over turns, throughput against the ceiling beside it, and the
+status page's warm-up."""
 
-from bench.run import _growth_pooled
+import pytest
+
+from bench.run import Row, _growth_pooled, warm_every_path
 
 
 def _answer(requests, runs, sql, queries=4):
@@ -50,3 +53,52 @@ def test_a_throughput_ratio_is_taken_against_the_ceiling_measured_just_before_it
     assert round(submit.ratio, 4) == round(290 / 1_200, 4)  # not 0.29 against the first
     assert submit.ok is False  # 0.24 < 0.25
     assert "just before it 1,200 req/s" in submit.note and "1,000 req/s: 0.29" in submit.note
+
+
+def test_the_first_visits_row_is_shown_against_the_ceiling_beside_it_without_a_target(
+    monkeypatch,
+):
+    from bench import run
+
+    monkeypatch.setattr(run, "INPROC", {})
+    monkeypatch.setattr(run, "ADJACENT", {"status_first": 2_000.0})
+    by_key = {
+        "constant": run.Row(name="baseline: constant view", rps=2_500.0, errors=0),
+        "status_first": run.Row(name="first visits", rps=220.0, errors=0),
+    }
+    run.targets(by_key)
+    first = by_key["status_first"]
+    assert round(first.ratio, 4) == 0.11  # 220 / 2,000, not / 2,500
+    assert first.ok is None and not first.target  # shown, never counted as met or missed
+    assert "no target of its own" in first.note
+
+
+class _FakeWrk:
+    """What bench.run.Wrk.run is asked, answering `per_run` requests each time."""
+
+    def __init__(self, per_run):
+        self.per_run, self.calls = per_run, []
+
+    def run(self, name, paths, *, duration=None, pick="random", **options):
+        self.calls.append((list(paths), pick))
+        return Row(name=name, requests=min(self.per_run, len(paths)))
+
+
+class _FakeServer:
+    def drain(self):
+        return 0.0
+
+
+def test_the_status_pages_warm_up_visits_every_code_whatever_the_machines_speed():
+    paths = [f"/requests/t/C{i:04d}/" for i in range(2_000)]
+    slow = _FakeWrk(per_run=700)  # a slow machine: 700 answers in the warm-up's seconds
+    warm_every_path(slow, "status", paths, _FakeServer(), seconds=4)
+    visited = [p for run_paths, _pick in slow.calls for p in run_paths[:700]]
+    assert visited == paths  # each once, in turn, over three runs
+    assert {pick for _paths, pick in slow.calls} == {"sequence"}
+    assert len(slow.calls) == 3
+
+
+def test_a_warm_up_that_answers_nothing_stops():
+    with pytest.raises(RuntimeError, match="answered no request"):
+        warm_every_path(_FakeWrk(per_run=0), "status", ["/a/"], _FakeServer(), seconds=4)
