@@ -1051,6 +1051,22 @@ def positions_ensure() -> None:
         positions_generate()
 
 
+def _ratio(row: Row, key: str, base_key: str, base: Row) -> None:
+    """`row`'s throughput over its ceiling's: the ceiling measured just before it when there is
+    one (ADJACENT), with the run's first measurement in the note; else the run's first."""
+    row.baseline = f"{base_key} view req/s"
+    row.ratio, row.ratio_label = row.rps / base.rps, f"× {base_key} req/s"
+    beside = ADJACENT.get(key)
+    if beside:
+        first = row.ratio
+        row.ratio = row.rps / beside
+        row.baseline = f"{base_key} view req/s, measured just before it"
+        row.note = (row.note + "; " if row.note else "") + (
+            f"{base_key} view just before it {beside:,.0f} req/s (the run's first "
+            f"{base.rps:,.0f} req/s: {first:.2f})"
+        )
+
+
 def targets(by_key: dict) -> list[Row]:
     """Issue 17's ratios: throughput against the same run's ceilings, in-process against SQL,
     and the positions map's size and time. Returns the extra in-process rows."""
@@ -1059,18 +1075,7 @@ def targets(by_key: dict) -> list[Row]:
         row, base = by_key.get(key), by_key.get(base_key)
         if row is None or base is None:
             continue
-        row.baseline = f"{base_key} view req/s"
-        row.ratio, row.ratio_label = row.rps / base.rps, f"× {base_key} req/s"
-        beside = ADJACENT.get(key)
-        if beside:
-            # Against the ceiling measured just before the page; the run's first beside it.
-            first = row.ratio
-            row.ratio = row.rps / beside
-            row.baseline = f"{base_key} view req/s, measured just before it"
-            row.note = (row.note + "; " if row.note else "") + (
-                f"{base_key} view just before it {beside:,.0f} req/s (the run's first "
-                f"{base.rps:,.0f} req/s: {first:.2f})"
-            )
+        _ratio(row, key, base_key, base)
         row.target = f"≥ {share:g}"
         row.ok = row.ratio >= share and row.errors == 0
     for key in ("submit_photo", "open311_post"):
@@ -1081,18 +1086,9 @@ def targets(by_key: dict) -> list[Row]:
     for key in ("queue_deep", "positions", "positions_map", "positions_api", "status_first"):
         if key in by_key and "constant" in by_key:
             row = by_key[key]
-            row.baseline, row.ratio_label = "constant view req/s", "× constant req/s"
-            row.ratio = row.rps / by_key["constant"].rps
-            beside = ADJACENT.get(key)
-            if beside:
-                first = row.ratio
-                row.ratio = row.rps / beside
-                row.baseline = "constant view req/s, measured just before it"
-                row.note = (row.note + "; " if row.note else "") + (
-                    f"constant view just before it {beside:,.0f} req/s (the run's first "
-                    f"{by_key['constant'].rps:,.0f} req/s: {first:.2f}); no target of its own: "
-                    "the target is the row above's"
-                )
+            _ratio(row, key, "constant", by_key["constant"])
+            if key in ADJACENT:
+                row.note += "; no target of its own: the target is the row above's"
     labels = {key: row.name for key, row in by_key.items()}
     labels["open311_get_uncached"] = "Open311 GET requests.json, answer cache off"
     labels["status_rendered"] = "public status page, page cache off (rendered)"

@@ -39,17 +39,23 @@ def test_the_rounds_requests_are_pooled_before_the_median():
     assert _growth_pooled(rounds)["requests"] == 1_001  # the last round's count
 
 
-def test_a_throughput_ratio_is_taken_against_the_ceiling_measured_just_before_it(monkeypatch):
+def _targets(monkeypatch, adjacent: dict, **by_key: Row) -> dict:
+    """bench.run.targets over `by_key`, with `adjacent` as the ceilings measured beside."""
     from bench import run
 
     monkeypatch.setattr(run, "INPROC", {})
-    monkeypatch.setattr(run, "ADJACENT", {"submit": 1_200.0})
-    by_key = {
-        "insert": run.Row(name="baseline: insert", rps=1_000.0, errors=0),
-        "submit": run.Row(name="resident submission", rps=290.0, errors=0),
-    }
+    monkeypatch.setattr(run, "ADJACENT", adjacent)
     run.targets(by_key)
-    submit = by_key["submit"]
+    return by_key
+
+
+def test_a_throughput_ratio_is_taken_against_the_ceiling_measured_just_before_it(monkeypatch):
+    submit = _targets(
+        monkeypatch,
+        {"submit": 1_200.0},
+        insert=Row(name="baseline: insert", rps=1_000.0, errors=0),
+        submit=Row(name="resident submission", rps=290.0, errors=0),
+    )["submit"]
     assert round(submit.ratio, 4) == round(290 / 1_200, 4)  # not 0.29 against the first
     assert submit.ok is False  # 0.24 < 0.25
     assert "just before it 1,200 req/s" in submit.note and "1,000 req/s: 0.29" in submit.note
@@ -58,16 +64,12 @@ def test_a_throughput_ratio_is_taken_against_the_ceiling_measured_just_before_it
 def test_the_first_visits_row_is_shown_against_the_ceiling_beside_it_without_a_target(
     monkeypatch,
 ):
-    from bench import run
-
-    monkeypatch.setattr(run, "INPROC", {})
-    monkeypatch.setattr(run, "ADJACENT", {"status_first": 2_000.0})
-    by_key = {
-        "constant": run.Row(name="baseline: constant view", rps=2_500.0, errors=0),
-        "status_first": run.Row(name="first visits", rps=220.0, errors=0),
-    }
-    run.targets(by_key)
-    first = by_key["status_first"]
+    first = _targets(
+        monkeypatch,
+        {"status_first": 2_000.0},
+        constant=Row(name="baseline: constant view", rps=2_500.0, errors=0),
+        status_first=Row(name="first visits", rps=220.0, errors=0),
+    )["status_first"]
     assert round(first.ratio, 4) == 0.11  # 220 / 2,000, not / 2,500
     assert first.ok is None and not first.target  # shown, never counted as met or missed
     assert "no target of its own" in first.note
