@@ -35,4 +35,15 @@ if [ ! -x .tools/bin/uv ]; then
 fi
 groups=(--no-dev)
 [ "$mode" = test ] && groups=()
-UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync -q --frozen --python "$PYTHON" "${groups[@]}"
+# Bytecode is written here, once, for the packages and for the project's own modules. Where the
+# environment sets PYTHONDONTWRITEBYTECODE (some CI machines and this project's do), Python never
+# writes it, and every process (each test worker, each subprocess a test starts, gunicorn, Celery)
+# compiles every module it imports again: `manage.py check` took 3.6–5.0 s without bytecode and
+# 1.8–2.0 s with it. A module changed later is compiled again in memory, as it would be without
+# bytecode; nothing goes stale.
+UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync -q --frozen --compile-bytecode --python "$PYTHON" "${groups[@]}"
+code_dirs=()
+for dir in */; do
+  case "$dir" in var/ | test-artifacts/) ;; *) code_dirs+=("$dir") ;; esac
+done
+.venv/bin/python -m compileall -q -j 0 "${code_dirs[@]}" >/dev/null
