@@ -16,7 +16,7 @@ from pathlib import Path
 
 PROC = Path("/proc")
 TICK = os.sysconf("SC_CLK_TCK")
-GROUPS = ("gunicorn", "postgres", "redis", "wrk", "other", "idle")
+GROUPS = ("gunicorn", "postgres", "redis", "wrk", "other")
 
 
 def _stat(pid: str) -> tuple[str, int, float, float] | None:
@@ -68,7 +68,7 @@ def _by_group(server_pid: int) -> dict[int, tuple[str, float, float]]:
         elif name.startswith("redis-server"):
             group = "redis"
         elif pid == me:
-            group = "bench"
+            continue  # the runner itself, reading /proc
         else:
             group = "other"
         grouped[pid] = (group, cpu, kernel)
@@ -115,8 +115,6 @@ class CpuSplit:
         spent = dict.fromkeys(GROUPS, 0.0)
         gunicorn_kernel = 0.0
         for pid, (group, cpu, kernel) in self.after.items():
-            if group == "bench":
-                continue
             previous = self.before.get(pid)
             if previous is not None and previous[0] == group:
                 cpu, kernel = cpu - previous[1], kernel - previous[2]
@@ -124,7 +122,6 @@ class CpuSplit:
             if group == "gunicorn":
                 gunicorn_kernel += kernel
         spent["wrk"] = self.wrk
-        spent["idle"] = self.idle
         cpus = os.cpu_count() or 1
         busy = 1 - self.idle / (self.wall * cpus) if self.wall > 0 else 0.0
         count = max(requests, 1)

@@ -541,15 +541,14 @@ def status_pages_kept() -> int:
 
 def cpu_table() -> str:
     """Each wrk scenario's CPU milliseconds per answered request, by process (bench.cpu)."""
-    groups = [g for g in GROUPS if g != "idle"]
     lines = [
         "Where the CPU goes under wrk (ms of CPU per answered request, by process; bench.cpu)",
         "",
-        "| scenario | " + " | ".join(groups) + " | all | gunicorn's in the kernel | CPUs busy |",
-        "|---|" + "---|" * (len(groups) + 3),
+        "| scenario | " + " | ".join(GROUPS) + " | all | gunicorn's in the kernel | CPUs busy |",
+        "|---|" + "---|" * (len(GROUPS) + 3),
     ]
     for label, split in CPU_SPLITS:
-        values = [split.per_request_ms[g] for g in groups]
+        values = [split.per_request_ms[g] for g in GROUPS]
         lines.append(
             f"| {label} | "
             + " | ".join(f"{v:.3f}" for v in values)
@@ -1614,11 +1613,10 @@ def run(args) -> list[Row]:
             with CpuSplit(server.process.pid) as split:
                 row = wrk.run(key, paths, **options)
             row.name = label
-            if key.startswith("status"):
-                server.drain()
-                row.note = status_note(row, key, paths, status_pages_kept() - kept_before)
             CPU_SPLITS.append((label, split.result(row.requests)))
             drained = server.drain()
+            if key.startswith("status"):
+                row.note = status_note(row, key, paths, status_pages_kept() - kept_before)
             if key.startswith(("submit", "open311_post")):
                 # Requests in flight when wrk stops are still answered and stored (up to one
                 # per connection): stored must lie in [accepted, accepted + connections].
