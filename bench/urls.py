@@ -3,7 +3,7 @@
 from django.urls import path
 
 from bench import views
-from redgrid.urls import handler404  # noqa: F401 - the same error pages
+from redgrid.urls import handler404, handler500  # noqa: F401 - the same error pages
 from redgrid.urls import urlpatterns as redgrid_urlpatterns
 
 urlpatterns = [

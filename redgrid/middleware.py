@@ -105,15 +105,26 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
         logger.warning("database unavailable: %s", type(exception).__name__)
-        message = _("The service is briefly unavailable. Please try again in a minute.")
-        if request.path.startswith(("/api/", "/open311/")) or request.headers.get(
-            "Accept", ""
-        ).startswith("application/json"):
-            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
-        else:
-            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = "5"
-        return response
+        return database_unavailable(request)
+
+
+# What a database that cannot be reached raises (refused, restarting, a pooler refusing).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request):
+    """The 503 with Retry-After of a database that cannot be reached: JSON for API clients. Also
+    what redgrid.views.server_error answers when the database failed before the view, in a
+    middleware (the session or the user read), where process_exception does not see it."""
+    message = _("The service is briefly unavailable. Please try again in a minute.")
+    if request.path.startswith(("/api/", "/open311/")) or request.headers.get(
+        "Accept", ""
+    ).startswith("application/json"):
+        response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "5"
+    return response

@@ -21,6 +21,7 @@ API_APPS = [
 ]
 
 handler404 = "redgrid.views.not_found"
+handler500 = "redgrid.views.server_error"
 
 routes = [
     path("", views.HomeView.as_view(), name="home"),

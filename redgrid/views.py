@@ -1,13 +1,16 @@
+import sys
 import time
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.defaults import page_not_found
 from django.views.generic import TemplateView
 from kombu import Connection
+
+from redgrid.middleware import DATABASE_UNAVAILABLE, database_unavailable
 
 
 class HomeView(TemplateView):
@@ -53,9 +56,18 @@ def healthz(request):
     )
 
 
+def server_error(request):
+    """500, except for a database that cannot be reached: Django answers an exception raised in a
+    middleware (a staff page's session read while PostgreSQL restarts) here, past
+    DatabaseUnavailableMiddleware, which sees only the view's; it gets the same 503."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
+    return defaults.server_error(request)
+
+
 def not_found(request, exception=None):
     """404: JSON under /api/ (what an API client can parse, as documented in the schema), the
     site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
-    return page_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
