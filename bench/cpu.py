@@ -1,5 +1,6 @@
 """Where the machine's CPU goes while wrk drives one scenario: gunicorn's processes, PostgreSQL's,
-Redis, wrk itself and the rest, each in milliseconds of CPU per answered request.
+PgBouncer (when the run goes through it, `--pooler`), Redis, wrk itself and the rest, each in
+milliseconds of CPU per answered request.
 
 A throughput ratio says how much slower a page is than its ceiling, not why. On two cores the
 page, its ceiling, wrk, PostgreSQL and Redis all share the same CPUs, so a page that leaves its
@@ -16,7 +17,7 @@ from pathlib import Path
 
 PROC = Path("/proc")
 TICK = os.sysconf("SC_CLK_TCK")
-GROUPS = ("gunicorn", "postgres", "redis", "wrk", "other")
+GROUPS = ("gunicorn", "postgres", "pgbouncer", "redis", "wrk", "other")
 
 
 def _stat(pid: str) -> tuple[str, int, float, float] | None:
@@ -65,6 +66,8 @@ def _by_group(server_pid: int) -> dict[int, tuple[str, float, float]]:
             group = "gunicorn"
         elif name.startswith("postgres"):
             group = "postgres"
+        elif name == "pgbouncer":  # bench/run.py --pooler
+            group = "pgbouncer"
         elif name.startswith("redis-server"):
             group = "redis"
         elif pid == me:

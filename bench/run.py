@@ -1807,6 +1807,28 @@ def slow_queries_table() -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def pooled(mode: str | None):
+    """With a pool mode, PgBouncer between the site and the benchmark database for the run, set
+    up as docs/deployment.md says: DB_POOLER, and JIT turned off on the database itself (PgBouncer
+    refuses the startup option that turns it off otherwise)."""
+    if mode is None:
+        yield
+        return
+    import psycopg
+
+    from bench.pooler import pgbouncer, version
+
+    name = os.environ["BENCH_DB"]
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" SET jit = off')
+    with pgbouncer(mode=mode, workdir=RESULTS / "tmp" / "pgbouncer") as port:
+        os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:{port}/{name}"
+        os.environ["DB_POOLER"] = mode
+        log(f"through PgBouncer {version()} in {mode} mode on port {port}")
+        yield
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="RedGrid benchmarks (docs/benchmarks.md)")
     parser.add_argument("--scale", choices=["district", "city"], default="district")
@@ -1838,6 +1860,13 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--small-people", action="store_true", help="fewer members/households/patrols (quick runs)"
     )
+    parser.add_argument(
+        "--pooler",
+        choices=["session", "transaction"],
+        default=None,
+        help="connect gunicorn and the in-process rows through PgBouncer in this pool mode "
+        "(bench/pooler.py, DB_POOLER); the data's generation and bench.growth connect directly",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk (bench/run.sh does it)")
@@ -1850,7 +1879,8 @@ def main(argv=None) -> int:
     if not args.skip_generate:
         prepare_data(args)
     started = time.monotonic()
-    rows = run(args)
+    with pooled(args.pooler):
+        rows = run(args)
     output = table(rows)
     print(output)
     if BREAKDOWNS:

@@ -6,6 +6,12 @@ core.E002  a model with a private file field declares no PrivateFile (core.files
            would decide who reads it.
 core.E003  MEDIA_ROOT is inside a folder served as static files (or holds one), which would
            publish uploads without any rule.
+
+And one about the database, run only when asked (`manage.py check --database default`):
+
+core.W001  PostgreSQL's JIT compiler is on for the site's connections although DB_JIT is off: the
+           site sends jit=off when it connects, except behind PgBouncer (DB_POOLER), which refuses
+           startup options; there the database must hold it (docs/deployment.md).
 """
 
 from collections.abc import Iterable, Sequence
@@ -16,7 +22,7 @@ from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connections, models
 
 
 @checks.register(checks.Tags.security)
@@ -69,3 +75,35 @@ def media_not_static_check(
         for folder in (p.resolve() for p in served)
         if media == folder or media.is_relative_to(folder) or folder.is_relative_to(media)
     ]
+
+
+@checks.register(checks.Tags.database)
+def jit_off_check(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
+    if getattr(settings, "DB_JIT", True):
+        return []
+    warnings: list[checks.CheckMessage] = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            (jit,) = cursor.fetchone()
+        if jit == "on":
+            name = connection.settings_dict["NAME"]
+            warnings.append(
+                checks.Warning(
+                    f"PostgreSQL's JIT compiler is on for the site's connections to {name}.",
+                    hint=(
+                        "Behind PgBouncer (DB_POOLER) the site cannot turn it off when it "
+                        f"connects: run ALTER DATABASE {name} SET jit = off once, or set "
+                        "DB_JIT=1 to keep it on."
+                    ),
+                    id="core.W001",
+                )
+            )
+    return warnings

@@ -47,6 +47,19 @@ def env_int(name: str, default: int) -> int:
         ) from exc
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered not in choices:
+        allowed = ", ".join(repr(choice) for choice in choices)
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not one of {allowed}."
+        )
+    return lowered
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:

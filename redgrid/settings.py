@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from redgrid.env import env_bool, env_int, env_list, env_str
+from redgrid.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REDGRID_VAR_DIR", str(BASE_DIR / "var")))
@@ -142,6 +142,18 @@ DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)
 if IS_POSTGIS and DB_CONNECT_TIMEOUT > 0:
     # Fail fast while PostgreSQL restarts: requests answer 503 within seconds instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+# What stands between the site and PostgreSQL (docs/deployment.md): nothing (""), or PgBouncer in
+# "session" or "transaction" pool mode, each checked against Debian's PgBouncer
+# (tests/reliability/test_pgbouncer.py). PgBouncer refuses a connection that carries startup options
+# ("unsupported startup parameter: options"), so behind it the site does not send its JIT setting
+# below: the database holds it (ALTER DATABASE … SET jit = off; `check --database default` warns,
+# core.W001). In transaction mode a connection's next statement may run on another server
+# connection: a server-side cursor (QuerySet.iterator: the reminders, the CSV export) loses its
+# portal, and a prepared statement is not found unless PgBouncer >= 1.21 tracks it
+# (max_prepared_statements). Both are off there unless DB_PREPARE_HOT_QUERIES says otherwise.
+DB_POOLER = env_choice("DB_POOLER", "", ("", "session", "transaction"))
+if IS_POSTGIS and DB_POOLER == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # Server-side parameter binding: psycopg sends the parameters apart from the SQL text, so a query
 # run DB_PREPARE_THRESHOLD times on one connection becomes a prepared statement and PostgreSQL stops
 # re-planning it (the status page's join plans in ~4 ms and runs in ~0.4 ms; issue 17). Behind a
@@ -159,14 +171,15 @@ if IS_POSTGIS and DB_SERVER_SIDE_BINDING:
 # list (a LIMIT over a long window, estimated high, run in 20 ms) compiling took 60 ms of its 80
 # (docs/benchmarks.md, issue 17). Every query here is short; off unless DB_JIT=1.
 DB_JIT = env_bool("DB_JIT", False)
-if IS_POSTGIS and not DB_JIT:
+if IS_POSTGIS and not DB_JIT and not DB_POOLER:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 # The few hot reads that name their columns and take plain values (core.prepared: the status
 # page's change mark and data, the signed-in user's read in accounts.session_user) are prepared on
-# their connection whatever the setting above says. Off only behind a pooler that does not track
-# protocol-level prepared statements (docs/deployment.md).
-DB_PREPARE_HOT_QUERIES = env_bool("DB_PREPARE_HOT_QUERIES", True)
+# their connection whatever the setting above says. Off by default behind a pooler in transaction
+# mode, which tracks protocol-level prepared statements only from PgBouncer 1.21 on, when told to
+# (docs/deployment.md).
+DB_PREPARE_HOT_QUERIES = env_bool("DB_PREPARE_HOT_QUERIES", DB_POOLER != "transaction")
 if not IS_POSTGIS:
     # SQLite: wait for the writer lock instead of failing at once when web, worker and beat overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -20,6 +20,8 @@ if [ "$mode" = test ]; then
   want chromium; want redis-server
   # tests/reliability/test_nginx.py runs deploy/nginx/ in front of the app (any nginx build).
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || want nginx
+  # tests/reliability/test_pgbouncer.py runs the site behind PgBouncer (docs/deployment.md).
+  [ -x /usr/sbin/pgbouncer ] || want pgbouncer
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"

@@ -70,3 +70,37 @@ def test_production_settings_turn_on_https_protections():
     assert result.stdout.split() == ["True", "True", "True", "31536000", "False", "600", "True"], (
         result.stderr
     )
+
+
+def database_settings(**extra):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "d = s.DATABASES['default'];"
+        "print(repr(d.get('OPTIONS', {}).get('options')), d.get('DISABLE_SERVER_SIDE_CURSORS'),"
+        " s.DB_PREPARE_HOT_QUERIES)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(**extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_behind_pgbouncer_the_settings_send_no_startup_options():
+    """DB_POOLER (docs/deployment.md; checked against PgBouncer in
+    tests/reliability/test_pgbouncer.py): no startup options behind a pooler, and in transaction
+    mode no server-side cursors and no prepared hot reads unless asked for."""
+    direct = database_settings().stdout.split()
+    session = database_settings(DB_POOLER="session").stdout.split()
+    transaction = database_settings(DB_POOLER="transaction").stdout.split()
+    told = database_settings(DB_POOLER="transaction", DB_PREPARE_HOT_QUERIES="1").stdout.split()
+    assert direct == ["'-c", "jit=off'", "False", "True"]
+    assert session == ["None", "False", "True"]
+    assert transaction == ["None", "True", "False"]
+    assert told == ["None", "True", "True"]
+    typo = database_settings(DB_POOLER="pgbouncer")
+    assert typo.returncode != 0
+    assert "DB_POOLER='pgbouncer' is not one of '', 'session', 'transaction'" in typo.stderr
