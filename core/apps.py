@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks: app settings (unknown names, values of the wrong type) and
         # private files (every file field served through core.files).
-        from core import appsettings, checks  # noqa: F401
+        from core import appsettings, checks, csrf  # noqa: F401
+
+        # CSRF secrets and masks drawn with one system call each, not one per character.
+        csrf.install()
 
         # Each app's system text kinds (core.texts): `<app>/texts.py`, found by name like the
         # admin's `admin.py`, so core imports no app.

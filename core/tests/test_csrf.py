@@ -1,0 +1,44 @@
+"""core.csrf: Django's CSRF secrets and masks, drawn with one system call each (issue 17)."""
+
+import re
+from collections import Counter
+
+from django.middleware import csrf as django_csrf
+from django.test import Client
+
+from core import csrf
+
+
+def test_django_draws_its_secrets_and_masks_here():
+    assert django_csrf._get_new_csrf_string is csrf.csrf_string
+    assert django_csrf._mask_cipher_secret is csrf.mask_cipher_secret
+
+
+def test_a_secret_is_32_characters_of_the_alphabet_each_as_likely():
+    drawn = [csrf.csrf_string() for _ in range(6000)]
+    assert all(len(s) == 32 and set(s) <= set(django_csrf.CSRF_ALLOWED_CHARS) for s in drawn)
+    assert len(set(drawn)) == len(drawn)
+    counts = Counter("".join(drawn))
+    expected = 6000 * 32 / 62  # 3,097 of each; a byte-modulo bias would give 8 characters +25 %
+    assert set(counts) == set(django_csrf.CSRF_ALLOWED_CHARS)
+    assert all(abs(count - expected) < 0.1 * expected for count in counts.values())
+
+
+def test_a_mask_is_read_back_by_django_and_new_each_time():
+    secret = csrf.csrf_string()
+    first, second = csrf.mask_cipher_secret(secret), csrf.mask_cipher_secret(secret)
+    assert len(first) == 64 and first != second
+    assert django_csrf._unmask_cipher_token(first) == secret
+    assert django_csrf._unmask_cipher_token(second) == secret
+
+
+def test_the_token_of_a_page_is_accepted_and_a_forged_one_refused(db):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/requests/new/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    assert len(token) == 64 and "csrftoken" in page.cookies
+    answered = browser.post("/requests/new/", {"csrfmiddlewaretoken": token, "description": "x"})
+    assert answered.status_code == 200  # the form again, with its errors: the token was taken
+    forged = token[:32] + csrf.csrf_string()
+    refused = browser.post("/requests/new/", {"csrfmiddlewaretoken": forged, "description": "x"})
+    assert refused.status_code == 403
