@@ -50,8 +50,8 @@ def mask_cipher_secret(secret: str) -> str:
 
 
 def install() -> None:
-    for name in ("_get_new_csrf_string", "_mask_cipher_secret"):
+    replacements = {"_get_new_csrf_string": csrf_string, "_mask_cipher_secret": mask_cipher_secret}
+    for name, function in replacements.items():
         if not callable(getattr(csrf, name, None)):
             raise RuntimeError(f"django.middleware.csrf.{name} is gone: review core/csrf.py")
-    csrf._get_new_csrf_string = csrf_string
-    csrf._mask_cipher_secret = mask_cipher_secret
+        setattr(csrf, name, function)
