@@ -83,7 +83,7 @@ def jit_off_check(
     databases: Sequence[str] | None = None,
     **kwargs: Any,
 ) -> list[checks.CheckMessage]:
-    if getattr(settings, "DB_JIT", True):
+    if settings.DB_JIT:
         return []
     warnings: list[checks.CheckMessage] = []
     for alias in databases or ():

@@ -1,5 +1,5 @@
 """The site behind PgBouncer, the pooler docs/deployment.md recommends: Debian's package (installed by
-`make test`), in each pool mode, with the production settings and several clients at once
+`make test`), in each pool mode, with the production module's database settings and several clients at once
 (tests/reliability/pooler_client.py in a subprocess: the status page, the staff queue, the
 resident's submission and the queue's export).
 
@@ -47,11 +47,13 @@ def committed(transactional_db, world, make_request, categories, client):
 
 
 def run_clients(port: int, args: dict, **env) -> dict:
-    """pooler_client.py with the production settings, connected through PgBouncer on `port`."""
+    """pooler_client.py with the test settings (the production module's database settings, with
+    static files served as in development: no collected manifest needed), connected through
+    PgBouncer on `port`."""
     name = connection.settings_dict["NAME"]
     environ = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "redgrid.settings",
+        "DJANGO_SETTINGS_MODULE": "redgrid.settings_test",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "testserver",
@@ -106,12 +108,13 @@ def test_without_db_pooler_pgbouncer_refuses_the_sites_connections(committed, tm
 def test_in_transaction_mode_prepared_reads_and_server_side_cursors_fail_without_it(
     committed, tmp_path
 ):
-    """Why DB_POOLER=transaction turns both off. With only the startup options left out (DB_JIT=1),
-    clients at once find another server connection's prepared statements; with the hot reads'
-    preparing turned off too, the export's server-side cursor is lost between statements."""
+    """Why DB_POOLER=transaction turns both off. Told session mode against a transaction-mode
+    pool (no startup options, the rest as directly), clients at once find another server
+    connection's prepared statements; with the hot reads' preparing turned off too, the export's
+    server-side cursor is lost between statements."""
     with pooler.pgbouncer(mode="transaction", workdir=tmp_path / "pgbouncer", pool_size=3) as port:
-        prepared = run_clients(port, committed, DB_JIT="1")
-        cursors = run_clients(port, committed, DB_JIT="1", DB_PREPARE_HOT_QUERIES="0")
+        prepared = run_clients(port, committed, DB_POOLER="session")
+        cursors = run_clients(port, committed, DB_POOLER="session", DB_PREPARE_HOT_QUERIES="0")
     assert "prepared statement" in "\n".join(prepared["errors"])
     # The export's cursor is declared in one transaction and read in the next, on whichever
     # server connection is free; the connections it leaves behind fail other clients' pages too.
