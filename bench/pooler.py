@@ -31,6 +31,11 @@ def version() -> str:
     return out.stdout.split()[1]
 
 
+def _at_least(found: str, wanted: tuple[int, int]) -> bool:
+    major, minor = (int(part) for part in found.split(".")[:2])
+    return (major, minor) >= wanted
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -45,9 +50,13 @@ def pgbouncer(
     pool_size: int = 20,
     upstream: tuple[str, int] = ("127.0.0.1", 5432),
     user: str = "postgres",
+    round_robin: bool = False,
 ) -> Iterator[int]:
     """PgBouncer in pool mode `mode` ("session" or "transaction") for every database of
-    `upstream`; yields the port it listens on (127.0.0.1). Its log is `workdir/pgbouncer.log`."""
+    `upstream`; yields the port it listens on (127.0.0.1). Its log is `workdir/pgbouncer.log`.
+    `round_robin`: each transaction on the next free server connection rather than the one freed
+    last (PgBouncer's default), as in a busy pool: what the tests use to show a client's state
+    looked for on another server connection."""
     workdir.mkdir(parents=True, exist_ok=True)
     os.chmod(workdir, 0o700)  # read before PgBouncer leaves root; nobody else reads it
     port = _free_port()
@@ -67,14 +76,22 @@ def pgbouncer(
         f"default_pool_size = {pool_size}\n"
         "log_connections = 0\n"
         "log_disconnections = 0\n"
+        f"server_round_robin = {int(round_robin)}\n"
+        # PgBouncer >= 1.21 can track prepared statements (on by default from 1.24): off, so
+        # that a pool behaves as the transaction mode docs/deployment.md describes by default.
+        + ("max_prepared_statements = 0\n" if _at_least(version(), (1, 21)) else "")
     )
     command = [PGBOUNCER, config.name]
     if os.geteuid() == 0:
         command[1:1] = ["-u", "postgres"]
     log = (workdir / "pgbouncer.log").open("w")
-    process = subprocess.Popen(
-        command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    try:
+        process = subprocess.Popen(
+            command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    except OSError:
+        log.close()
+        raise
     try:
         deadline = time.monotonic() + 10
         while True:

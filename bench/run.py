@@ -1811,7 +1811,8 @@ def slow_queries_table() -> str:
 def pooled(mode: str | None):
     """With a pool mode, PgBouncer between the site and the benchmark database for the run, set
     up as docs/deployment.md says: DB_POOLER, and JIT turned off on the database itself (PgBouncer
-    refuses the startup option that turns it off otherwise)."""
+    refuses the startup option that turns it off otherwise). The database keeps JIT off after the
+    run, as the bench settings (DB_JIT=0) have it anyway."""
     if mode is None:
         yield
         return

@@ -150,7 +150,8 @@ if IS_POSTGIS and DB_CONNECT_TIMEOUT > 0:
 # core.W001). In transaction mode a connection's next statement may run on another server
 # connection: a server-side cursor (QuerySet.iterator: the reminders, the CSV export) loses its
 # portal, and a prepared statement is not found unless PgBouncer >= 1.21 tracks it
-# (max_prepared_statements). Both are off there unless DB_PREPARE_HOT_QUERIES says otherwise.
+# (max_prepared_statements). So server-side cursors are off there, and the hot reads' prepared
+# statements too unless DB_PREPARE_HOT_QUERIES=1 (PgBouncer >= 1.21 with max_prepared_statements).
 DB_POOLER = env_choice("DB_POOLER", "", ("", "session", "transaction"))
 if IS_POSTGIS and DB_POOLER == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True

@@ -25,7 +25,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES["default"]["KEY_PREFIX"] = f"redgrid-test-{os.getpid()}"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
-if IS_POSTGIS and not DB_POOLER:  # noqa: F405 - PgBouncer refuses startup options
+# Not behind PgBouncer, which refuses startup options (tests/reliability/test_pgbouncer.py's
+# clients): the suite itself connects directly, as its flushes need this.
+if IS_POSTGIS and not DB_POOLER:  # noqa: F405
     # Lets the test runner TRUNCATE the append-only audit log between browser tests (only that;
     # row updates and deletes stay refused). See privacy/migrations/0003.
     _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405

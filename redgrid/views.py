@@ -57,9 +57,11 @@ def healthz(request):
 
 
 def server_error(request):
-    """500, except for a database that cannot be reached: Django answers an exception raised in a
-    middleware (a staff page's session read while PostgreSQL restarts) here, past
-    DatabaseUnavailableMiddleware, which sees only the view's; it gets the same 503."""
+    """500, except for the database errors DatabaseUnavailableMiddleware answers with 503 (it
+    cannot be reached, or cannot answer now: OperationalError, InterfaceError). Django answers an
+    exception raised in a middleware (a staff page's session read while PostgreSQL restarts) here,
+    past that middleware, which sees only the view's; it gets the same 503. Django still logs it
+    as an error with its traceback."""
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable(request)
     return defaults.server_error(request)

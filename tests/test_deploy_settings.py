@@ -13,7 +13,7 @@ EMPTY_VAR = tempfile.mkdtemp(prefix="redgrid-prod-var-")
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDGRID_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDGRID_", "DB_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="redgrid.settings",
         REDGRID_VAR_DIR=EMPTY_VAR,

@@ -15,6 +15,10 @@ DJANGO = vars(django_csrf)
 def test_django_draws_its_secrets_and_masks_here():
     assert DJANGO["_get_new_csrf_string"] is csrf.csrf_string
     assert DJANGO["_mask_cipher_secret"] is csrf.mask_cipher_secret
+    # ...and still calls them by those names (a Django that stopped would leave them unused).
+    assert "_mask_cipher_secret" in django_csrf.get_token.__code__.co_names
+    assert "_add_new_csrf_cookie" in django_csrf.get_token.__code__.co_names
+    assert "_get_new_csrf_string" in DJANGO["_add_new_csrf_cookie"].__code__.co_names
 
 
 def test_a_secret_is_32_characters_of_the_alphabet_each_as_likely():
