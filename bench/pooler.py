@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from bench.ports import free_port, wait_listening
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
@@ -36,12 +36,6 @@ def _at_least(found: str, wanted: tuple[int, int]) -> bool:
     return (major, minor) >= wanted
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def pgbouncer(
     *,
@@ -59,7 +53,7 @@ def pgbouncer(
     looked for on another server connection."""
     workdir.mkdir(parents=True, exist_ok=True)
     os.chmod(workdir, 0o700)  # read before PgBouncer leaves root; nobody else reads it
-    port = _free_port()
+    port = free_port()
     (workdir / "users.txt").write_text(f'"{user}" ""\n')
     config = workdir / "pgbouncer.ini"
     config.write_text(
@@ -93,18 +87,8 @@ def pgbouncer(
         log.close()
         raise
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise RuntimeError(
-                        "PgBouncer did not start: " + (workdir / "pgbouncer.log").read_text()
-                    ) from None
-                time.sleep(0.05)
+        log.flush()
+        wait_listening(port, process, what="PgBouncer", log=workdir / "pgbouncer.log")
         yield port
     finally:
         process.terminate()

@@ -101,7 +101,6 @@ def resident(n: int) -> None:
         (count,) = cursor.fetchone()
     with lock:
         prepared.append(count)
-    connections.close_all()
 
 
 @closing
@@ -114,7 +113,6 @@ def staff(n: int) -> None:
             "export",
             lambda: client.post("/requests/queue/export/?stage=open", {"purpose": "连接池检查"}),
         )
-    connections.close_all()
 
 
 threads = [threading.Thread(target=resident, args=(n,)) for n in range(4)]
