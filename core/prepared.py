@@ -13,18 +13,24 @@ They run through Django's cursor wrapper, so query logging, `connection.execute_
 
 Only for statements whose parameters are plain values (text, numbers, dates, booleans): the
 geometry type's OID that server-side binding would send is what keeps `DB_SERVER_SIDE_BINDING` off
-by default. Statements name their columns (never `*`), so a migration that adds a column does not
-change a prepared statement's result; one that changes a selected column's type needs the web
-processes restarted, as every deployment does after migrating. `DB_PREPARE_HOT_QUERIES=0` (a
+by default. `write` is the exception, for the resident submission's one statement of a hundred
+parameters (core.db_batch): it sends a geometry as text of no declared type, which PostgreSQL
+reads by its column, so no type's OID is kept in the process.
+
+Statements name their columns (never `*`), so a migration that adds a column does not change a
+prepared statement's result; one that changes a selected column's type needs the web processes
+restarted, as every deployment does after migrating. `DB_PREPARE_HOT_QUERIES=0` (a
 pooler that does not track prepared statements) and other databases (SpatiaLite) run the same SQL
 through Django's ordinary cursor.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 from django.conf import settings
+from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
@@ -39,9 +45,26 @@ class PreparingCursor(psycopg.Cursor):
         return self
 
 
-def _cursor(using: str) -> tuple[Any, bool]:
+class PreparingRawCursor(psycopg.RawCursor):
+    """The same with PostgreSQL's own placeholders ($1, $2…): psycopg converts "%s" placeholders
+    on every call of a statement over 50 parameters or 4 KB (it caches only shorter ones), which
+    cost a submission's statement more than its literal binding; `numbered` converts once."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = True, binary: Any = None
+    ) -> "PreparingRawCursor":
+        super().execute(query, params, prepare=prepare, binary=binary)
+        return self
+
+
+def preparing(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether statements are prepared on the connection `using` (else they run as any query)."""
+    return connections[using].vendor == "postgresql" and settings.DB_PREPARE_HOT_QUERIES
+
+
+def _cursor(using: str, cursor_class: type[psycopg.Cursor] = PreparingCursor) -> tuple[Any, bool]:
     connection = connections[using]
-    if connection.vendor != "postgresql" or not settings.DB_PREPARE_HOT_QUERIES:
+    if not preparing(using):
         return connection.cursor(), False
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:
@@ -49,14 +72,17 @@ def _cursor(using: str) -> tuple[Any, bool]:
         # back on for what asks with prepare=True only (Django's own cursors bind client-side
         # and never prepare).
         connection.connection.prepare_threshold = 2**31 - 1
-    raw = PreparingCursor(connection.connection)
+    raw = cursor_class(connection.connection)
     if connection.queries_logged:
         return connection.make_debug_cursor(raw), True  # type: ignore[arg-type]
     return connection.make_cursor(raw), False  # type: ignore[arg-type]
 
 
-def _run(cursor: Any, logged: bool, sql: str, params: Sequence[Any], using: str) -> None:
-    cursor.execute(sql, params)
+def _run(
+    cursor: Any, logged: bool, sql: str, params: Sequence[Any], using: str, query: str = ""
+) -> None:
+    """Run `query` (`sql` as sent, when it differs) and log it as `sql` with its values."""
+    cursor.execute(query or sql, params)
     connection = connections[using]
     if logged and connection.queries_log:
         # Logged as PostgreSQL received it ("$1"); log it with its values, as Django does under
@@ -94,3 +120,51 @@ def scalars(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -
     if row is None:
         raise RuntimeError(f"no row from a statement of scalar subqueries: {sql[:80]}")
     return row
+
+
+# Django's SQL: "%s" a parameter, "%%" a percent sign.
+_PLACEHOLDER = re.compile(r"%(.)", re.DOTALL)
+_NUMBERED: dict[str, str] = {}
+_NUMBERED_MAX = 256
+
+
+def numbered(sql: str) -> str:
+    """`sql` with PostgreSQL's placeholders ($1, $2…) for Django's, kept per statement (up to
+    256 statements per process: emptied when full)."""
+    found = _NUMBERED.get(sql)
+    if found is not None:
+        return found
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(1) == "%":
+            return "%"
+        if match.group(1) != "s":
+            raise ValueError(f"not a placeholder: {match.group(0)!r}")
+        count += 1
+        return f"${count}"
+
+    converted = _PLACEHOLDER.sub(replace, sql)
+    if len(_NUMBERED) >= _NUMBERED_MAX:
+        _NUMBERED.clear()
+    _NUMBERED[sql] = converted
+    return converted
+
+
+def write(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Run the writing statement `sql` (placeholders %s), prepared on the connection `using`
+    (issue 17: PostgreSQL parsed, analysed and planned the submission's statement of a hundred
+    parameters on every request, a third of its work for a submission). A geometry goes as its
+    EWKB in hex, a text of no declared type that PostgreSQL reads as its column's or function's
+    geometry: no geometry type OID is kept by the prepared statement's caller."""
+    cursor, logged = _cursor(using, PreparingRawCursor)
+    if not preparing(using):
+        with cursor:
+            cursor.execute(sql, params)
+        return
+    values = [
+        p.ewkb.hex() if isinstance(p, PostGISAdapter) and p.is_geometry else p for p in params
+    ]
+    with cursor:
+        _run(cursor, logged, sql, values, using, query=numbered(sql))

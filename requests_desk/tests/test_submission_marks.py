@@ -121,3 +121,25 @@ def test_outside_a_transaction_a_submission_writes_in_one_statement(
     Category.objects.filter(pk=chosen.pk).update(active=False)
     assert _refused(_post(client, world, chosen, "13900000023"))
     assert Request.objects.count() == 2
+
+
+def test_the_submissions_statement_is_prepared_once_per_connection(client, world, categories):
+    """Issue 17: PostgreSQL parses and plans the hundred-parameter statement once per
+    connection; the point, sent as text of no declared type, is stored as the resident put it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    chosen = categories["E0103"]
+    for phone in ("13900000031", "13900000032", "13900000033"):
+        assert _post(client, world, chosen, phone).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, parameter_types::text[] FROM pg_prepared_statements "
+            "WHERE statement LIKE 'WITH w0 AS (INSERT INTO \"requests_desk_request\"%%'"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 1 and "$1" in rows[0][0]
+    assert "geometry" in rows[0][1]
+    centre = world.grids["A1a"].boundary.centroid
+    for item in Request.objects.all():
+        assert item.location.equals_exact(centre, tolerance=1e-9)
+        assert item.grid == world.grids["A1a"]
