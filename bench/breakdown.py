@@ -151,7 +151,7 @@ PAGES = {
                 "requests_desk.inserts:PreparedInsert.sql",
                 "requests_desk.services:monthly_figures_add_sql",
             ],
-            "the one statement's values bound (psycopg literals)": [
+            "the one statement's values bound (prepared; literals when not)": [
                 "requests_desk.services:execute"
             ],
             "the reporter's proof and cookies": [
