@@ -68,6 +68,23 @@ def community_choices():
     return [("", _("Choose the community…"))] + list(grouped.items())
 
 
+class _SharedFields(dict):
+    """A form's base_fields whose deep copy (each form's own fields: BaseForm.__init__) copies
+    only the fields a form instance changes (`own`) and shares the others, which nothing changes
+    once the class is built: copying the stage, source and sort selects' translated choices was
+    half of the queue filter form's set-up (issue 17)."""
+
+    def __init__(self, fields: dict, own: set[str]):
+        super().__init__(fields)
+        self.own = frozenset(own)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {
+            name: copy.deepcopy(field, memo) if name in self.own else field
+            for name, field in self.items()
+        }
+
+
 class ReportForm(forms.Form):
     """The resident's form: phone first, works without JavaScript (community + address)."""
 
@@ -166,6 +183,12 @@ class ReportForm(forms.Form):
         cleaned["address_id"] = place.ref
         if not address:
             cleaned["address"] = " ".join(x for x in (place.name, place.address) if x)
+
+
+# Each resident's form shares the class's fields: nothing changes them once the class is built
+# (the view changes the form's data and errors only), and Django's deep copy of fifteen fields
+# and their widgets was the largest single part of a submission's Python (issue 17).
+ReportForm.base_fields = _SharedFields(ReportForm.base_fields, own=set())
 
 
 class AlertForm(forms.Form):
@@ -395,23 +418,6 @@ class _ScopedChoiceField(forms.ModelChoiceField):
         return self._queryset
 
     queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
-
-
-class _SharedFields(dict):
-    """A form's base_fields whose deep copy (each form's own fields: BaseForm.__init__) copies
-    only the fields a form instance changes (`own`) and shares the others, which nothing changes
-    once the class is built: copying the stage, source and sort selects' translated choices was
-    half of the queue filter form's set-up (issue 17)."""
-
-    def __init__(self, fields: dict, own: set[str]):
-        super().__init__(fields)
-        self.own = frozenset(own)
-
-    def __deepcopy__(self, memo: dict) -> dict:
-        return {
-            name: copy.deepcopy(field, memo) if name in self.own else field
-            for name, field in self.items()
-        }
 
 
 class QueueFilterForm(forms.Form):

@@ -141,3 +141,31 @@ def test_the_category_the_form_read_is_reused_only_from_the_same_copy(categories
     assert again.parent.pk == chosen.parent_id
     # An instance from elsewhere is never taken for the copy's.
     assert selectors.active_subclass_at(chosen.pk, mark + 1, known=chosen) is not chosen
+
+
+@pytest.mark.django_db
+def test_resident_forms_share_the_class_fields_and_keep_their_own_data(world, categories):
+    from requests_desk.forms import ReportForm, StaffEntryForm
+
+    community = world.grids["A1a"].community
+    bad = ReportForm({"category": "", "description": "短"})
+    good = ReportForm(
+        {
+            "category": str(categories["E0103"].pk),
+            "description": "路灯连续三晚不亮",
+            "community": str(community.pk),
+            "address": "光明社区一巷3号",
+        }
+    )
+    assert bad.fields is not good.fields
+    for name, field in ReportForm.base_fields.items():
+        assert bad.fields[name] is good.fields[name] is field
+    assert not bad.is_valid() and {"category", "description"} <= set(bad.errors)
+    assert good.is_valid(), good.errors
+    assert good.cleaned_data["community"] == community.pk
+    assert "短" in str(bad["description"]) and "短" not in str(good["description"])
+    del bad.fields["photos"]
+    assert "photos" in good.fields and "photos" in ReportForm.base_fields
+    # A subclass's forms copy their fields as Django does.
+    staff = StaffEntryForm({})
+    assert staff.fields["description"] is not ReportForm.base_fields["description"]
