@@ -33,6 +33,8 @@ from django.conf import settings
 from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from core.bounded import Bounded
+
 
 class PreparingCursor(psycopg.Cursor):
     """Binds server-side and prepares every statement it runs (Django's wrapper calls
@@ -124,14 +126,13 @@ def scalars(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -
 
 # Django's SQL: "%s" a parameter, "%%" a percent sign.
 _PLACEHOLDER = re.compile(r"%(.)", re.DOTALL)
-_NUMBERED: dict[str, str] = {}
-_NUMBERED_MAX = 256
+_NUMBERED = Bounded(256)
 
 
 def numbered(sql: str) -> str:
     """`sql` with PostgreSQL's placeholders ($1, $2…) for Django's, kept per statement (up to
     256 statements per process: emptied when full)."""
-    found = _NUMBERED.get(sql)
+    found: str | None = _NUMBERED.get(sql)
     if found is not None:
         return found
     count = 0
@@ -145,10 +146,7 @@ def numbered(sql: str) -> str:
         count += 1
         return f"${count}"
 
-    converted = _PLACEHOLDER.sub(replace, sql)
-    if len(_NUMBERED) >= _NUMBERED_MAX:
-        _NUMBERED.clear()
-    _NUMBERED[sql] = converted
+    converted: str = _NUMBERED.keep(sql, _PLACEHOLDER.sub(replace, sql))
     return converted
 
 
