@@ -16,12 +16,8 @@ What Django's save() does besides its INSERT does not happen: no pre_save/post_s
 
 `execute(parts)` runs them as a statement prepared on the connection (core.prepared.write):
 PostgreSQL parses, analyses and plans it once per connection instead of on every request — a
-third of PostgreSQL's work for a resident's submission (issue 17). Where statements are not
-prepared (`DB_PREPARE_HOT_QUERIES=0`: a pooler in transaction mode that does not track them), it
-binds the parameters itself, as psycopg's client-side binding does (each value as its SQL
-literal, psycopg's own adaptation): psycopg parses and caches a query's placeholders only for
-queries of at most 50 parameters, and a request with its timeline entry, notice and count has
-about a hundred.
+third of PostgreSQL's work for a resident's submission (issue 17); where statements are not
+prepared, with its values bound into its text.
 """
 
 from __future__ import annotations
@@ -67,22 +63,8 @@ def one_statement(parts: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any
 
 
 def execute(parts: Sequence[tuple[str, list[Any]]]) -> None:
-    """Run the statements of `parts` as one (one_statement): prepared, or its parameters bound
-    here."""
-    from psycopg.adapt import Transformer
-
-    sql, params = one_statement(parts)
-    if prepared.preparing():
-        prepared.write(sql, params)
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    transformer = Transformer(raw)
-    # Django's SQL marks a parameter %s and a literal % as %%: Python's own %-formatting.
-    literals = tuple(b"NULL" if p is None else transformer.as_literal(p) for p in params)
-    statement = (sql.encode(raw.info.encoding) % literals).decode(raw.info.encoding)
-    with connection.cursor() as cursor:
-        cursor.execute(statement)
+    """Run the statements of `parts` as one (one_statement), through core.prepared.write."""
+    prepared.write(*one_statement(parts))
 
 
 def mark_saved(*objs: Model) -> None:

@@ -151,18 +151,36 @@ def numbered(sql: str) -> str:
 
 
 def write(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Run the writing statement `sql` (placeholders %s), prepared on the connection `using`
-    (issue 17: PostgreSQL parsed, analysed and planned the submission's statement of a hundred
-    parameters on every request, a third of its work for a submission). A geometry goes as its
-    EWKB in hex, a text of no declared type that PostgreSQL reads as its column's or function's
-    geometry: no geometry type OID is kept by the prepared statement's caller."""
-    cursor, logged = _cursor(using, PreparingRawCursor)
+    """Run the writing statement `sql` (placeholders %s) on PostgreSQL, prepared on the
+    connection `using` (issue 17: PostgreSQL parsed, analysed and planned the submission's
+    statement of a hundred parameters on every request, a third of its work for a submission). A
+    geometry goes as its EWKB in hex, a text of no declared type that PostgreSQL reads as its
+    column's or function's geometry: no geometry type OID is kept by the prepared statement's
+    caller.
+
+    Where statements are not prepared (DB_PREPARE_HOT_QUERIES=0), each value is bound into the
+    text as its SQL literal (psycopg's own adaptation, as its client-side binding does), here:
+    psycopg would parse the placeholders of a statement over 50 parameters on every call."""
     if not preparing(using):
-        with cursor:
-            cursor.execute(sql, params)
+        _write_literals(sql, params, using)
         return
+    cursor, logged = _cursor(using, PreparingRawCursor)
     values = [
         p.ewkb.hex() if isinstance(p, PostGISAdapter) and p.is_geometry else p for p in params
     ]
     with cursor:
         _run(cursor, logged, sql, values, using, query=numbered(sql))
+
+
+def _write_literals(sql: str, params: Sequence[Any], using: str) -> None:
+    from psycopg.adapt import Transformer
+
+    connection = connections[using]
+    connection.ensure_connection()
+    raw = connection.connection
+    transformer = Transformer(raw)
+    # Django's SQL marks a parameter %s and a literal % as %%: Python's own %-formatting.
+    literals = tuple(b"NULL" if p is None else transformer.as_literal(p) for p in params)
+    statement = (sql.encode(raw.info.encoding) % literals).decode(raw.info.encoding)
+    with connection.cursor() as cursor:
+        cursor.execute(statement)

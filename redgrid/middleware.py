@@ -92,6 +92,10 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
 
+# What a database that cannot be reached raises (refused, restarting, a pooler refusing).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 class DatabaseUnavailableMiddleware:
     """A lost database connection (PostgreSQL restarting, the network gone) answers 503 with
     Retry-After instead of a 500: clients and load balancers retry, and nothing half-done is kept
@@ -109,10 +113,6 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("database unavailable: %s", type(exception).__name__)
         return database_unavailable(request)
-
-
-# What a database that cannot be reached raises (refused, restarting, a pooler refusing).
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def database_unavailable(request):
