@@ -7,7 +7,7 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 
 import grids.levels
 from core.hierarchy import AREA_LEVELS
@@ -176,3 +176,58 @@ def test_a_chained_model_is_grouped_by_one_rollup(march_activity, django_assert_
     with CaptureQueriesContext(connection) as captured:
         grouped_by_level(Request.objects.all(), Request, n=Count("id"))
     assert "GROUPING SETS" in captured[0]["sql"]
+
+
+def test_counts_are_counted_per_lowest_area_first(march_activity):
+    """Counts of a chained model are counted per lowest area, then rolled up over the areas
+    (one query, `FROM (SELECT …) x`): plain and filtered counts, distinct counts with and
+    without a filter, a count of distinct values only, NULLs (a finding without a key place),
+    and levels asked without the grid — each the same as the level alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from patrols.models import CheckIn, Finding
+
+    garden = KeyPlace.objects.get(name="光明花园")
+    Finding.objects.filter(grid=march_activity.grids["A1b"]).update(key_place=garden)
+    cases = [
+        (CheckIn, {"n": Count("id"), "places": Count("key_place", distinct=True)}),
+        (CheckIn, {"near": Count("key_place", filter=Q(distance_m__lt=5), distinct=True)}),
+        (
+            Finding,
+            {
+                "n": Count("id"),
+                "rubbish": Count("id", filter=Q(kind="rubbish")),
+                "at_places": Count("key_place"),
+                "places": Count("key_place", distinct=True),
+                "hazard_places": Count("key_place", filter=Q(kind="hazard"), distinct=True),
+            },
+        ),
+    ]
+    for model, aggregates in cases:
+        for levels in (AREA_LEVELS, ("community", "district")):
+            with CaptureQueriesContext(connection) as captured:
+                together = grouped_by_level(model.objects.all(), model, levels, **aggregates)
+            assert len(captured) == 1 and ") x INNER JOIN (" in captured[0]["sql"]
+            alone = {
+                level: grouped_by_level(model.objects.all(), model, (level,), **aggregates)[level]
+                for level in levels
+            }
+            assert together == alone
+    w = march_activity
+    findings = grouped_by_level(Finding.objects.all(), Finding, **cases[2][1])
+    assert findings["community"][w.communities["A1"].pk] == {
+        "n": 3,
+        "rubbish": 3,
+        "at_places": 1,
+        "places": 1,
+        "hazard_places": 0,
+    }
+    assert findings["grid"][w.grids["A1a"].pk]["places"] == 0  # NULL is no place
+    near = grouped_by_level(CheckIn.objects.all(), CheckIn, **cases[1][1])
+    assert near["district"][w.district.pk] == {"near": 1}
+    # Not a count: rolled up over the rows themselves, with the same answer.
+    with CaptureQueriesContext(connection) as captured:
+        summed = grouped_by_level(CheckIn.objects.all(), CheckIn, metres=Sum("distance_m"))
+    assert ") x INNER JOIN (" not in captured[0]["sql"]
+    assert summed["community"][w.communities["A1"].pk] == {"metres": 9.0}
