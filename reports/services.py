@@ -180,15 +180,13 @@ def reports_generate(
     with transaction.atomic():
         # Serialise concurrent runs of the same month (their versions would collide).
         list(ReportRun.objects.select_for_update().filter(period=start).values_list("pk"))
-        latest = {
-            (row["level"], row["node_code"]): row["v"]
-            for row in Report.objects.filter(period=start)
-            .values("level", "node_code")
-            .annotate(v=Max("version"))
-        }
+        nodes = nodes_in_force(AREA_LEVELS, last_day)
+        latest = _latest_versions(
+            period=start,
+            keys=[(level, node["code"]) for level in AREA_LEVELS for node in nodes[level]],
+        )
         rows = []
         plan = _numbers_plan(sections_in_order())
-        nodes = nodes_in_force(AREA_LEVELS, last_day)
         for level in AREA_LEVELS:
             for node in nodes[level]:
                 ancestors = {
@@ -220,6 +218,33 @@ def reports_generate(
             error="",
         )
     return sorted(created, key=lambda report: (report.level, report.node_code))
+
+
+def _latest_versions(*, period: datetime.date, keys: list[tuple[str, str]]) -> dict:
+    """{(level, node_code): latest version} of `period`'s reports for the areas `keys`.
+
+    On PostgreSQL, one probe of the unique index (period, level, node_code, version) per area:
+    a month regenerated many times keeps every version, and grouping them all read each one
+    (10,011 rows, 11 ms, for a month generated 71 times). Elsewhere (SQLite) grouped."""
+    connection = connections[router.db_for_read(Report)]
+    if connection.vendor != "postgresql":
+        return {
+            (row["level"], row["node_code"]): row["v"]
+            for row in Report.objects.filter(period=period)
+            .values("level", "node_code")
+            .annotate(v=Max("version"))
+        }
+    if not keys:
+        return {}
+    table = connection.ops.quote_name(Report._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.level, a.code, (SELECT max(r.version) FROM "
+            f"{table} r WHERE r.period = %s AND r.level = a.level AND r.node_code = a.code) "
+            "FROM unnest(%s::text[], %s::text[]) AS a(level, code)",
+            [period, [level for level, _code in keys], [code for _level, code in keys]],
+        )
+        return {(level, code): version for level, code, version in cursor if version}
 
 
 def _reports_insert(reports: list[Report]) -> list[Report]:

@@ -79,6 +79,30 @@ def test_regenerating_adds_a_version_with_identical_numbers_and_keeps_the_old(pl
     assert old.numbers == first[key].numbers and old.generated_at == first[key].generated_at
 
 
+def test_each_area_gets_its_own_next_version_of_its_month(places, in_april, monkeypatch):
+    """A grid founded after two runs starts at version 1 while the others reach 3; another
+    month's versions do not count. The index probes (PostgreSQL) and the grouping (elsewhere)
+    read the same latest versions."""
+    from django.db import connection
+
+    from grids.tests.factories import AreaGridFactory
+    from reports import services
+
+    _generate(FEBRUARY)
+    _generate()
+    _generate()
+    new_grid = AreaGridFactory(community=places.communities["A1"], code="A1NEW")
+    _run, third = _generate()
+    assert third[("grid", "A1NEW")].version == 1
+    assert third[("grid", places.grids["A1a"].code)].version == 3
+    assert third[("district", places.district.code)].version == 3
+    keys = [(level, code) for level, code in third] + [("grid", "NO-SUCH-AREA")]
+    probed = services._latest_versions(period=MARCH, keys=keys)
+    assert probed[("grid", new_grid.code)] == 1 and ("grid", "NO-SUCH-AREA") not in probed
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    assert services._latest_versions(period=MARCH, keys=keys) == probed
+
+
 def test_a_report_cannot_be_changed_in_the_database(places, in_april):
     _run, reports = _generate()
     report = next(iter(reports.values()))
