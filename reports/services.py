@@ -226,11 +226,13 @@ def _latest_versions(*, period: datetime.date, keys: list[tuple[str, str]]) -> d
     On PostgreSQL, one probe of the unique index (period, level, node_code, version) per area:
     a month regenerated many times keeps every version, and grouping them all read each one
     (10,011 rows, 11 ms, for a month generated 71 times). Elsewhere (SQLite) grouped."""
-    connection = connections[router.db_for_read(Report)]
+    alias = router.db_for_write(Report)  # where the run's lock and its rows are
+    connection = connections[alias]
     if connection.vendor != "postgresql":
         return {
             (row["level"], row["node_code"]): row["v"]
-            for row in Report.objects.filter(period=period)
+            for row in Report.objects.using(alias)
+            .filter(period=period)
             .values("level", "node_code")
             .annotate(v=Max("version"))
         }
