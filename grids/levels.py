@@ -60,13 +60,7 @@ def grouped_by_level(
         values = dict(zip(names, row, strict=True))
         nodes = [(keys[key], values.pop(key)) for key in keys]
         if rollup:
-            # A ROLLUP row groups by the levels down to one and has NULL below it; through the
-            # chain a NULL area has NULL areas above it, so the lowest non-NULL column is the
-            # row's area (none: the grand total, or rows without an area — left out).
-            for level, node in reversed(nodes):
-                if node is not None:
-                    result[level][node] = values
-                    break
+            _rollup_row(result, nodes, values)
             continue
         # A grouping set's row has NULL in the columns the set does not group by: the one
         # non-NULL node column is the area (a NULL node — no area — is left out, as in the
@@ -130,13 +124,19 @@ def _counted_per_lowest_area(queryset, model, levels, aggregates) -> dict | None
         cursor.execute(sql, (*first_params, *areas_params))
         for row in cursor.fetchall():
             values = dict(zip(aggregates, row[len(levels) :], strict=True))
-            # As in the ROLLUP of grouped_by_level: the lowest non-NULL area is the row's area;
-            # the grand total (all NULL) is no area.
-            for level, node in reversed(list(zip(levels, row, strict=False))):
-                if node is not None:
-                    result[level][node] = values
-                    break
+            _rollup_row(result, list(zip(levels, row, strict=False)), values)
     return result
+
+
+def _rollup_row(result: dict, nodes: list[tuple[str, int | None]], values: dict) -> None:
+    """File a ROLLUP row's `values` under its area. The row groups by the levels down to one and
+    has NULL below it; through the chain a NULL area has NULL areas above it, so the lowest
+    non-NULL column is the row's area (none: the grand total, or rows without an area — left
+    out)."""
+    for level, node in reversed(nodes):
+        if node is not None:
+            result[level][node] = values
+            return
 
 
 def _chained(model, levels) -> bool:

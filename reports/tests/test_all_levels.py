@@ -70,6 +70,14 @@ def _numbers(period=MARCH):
     return {(r.level, r.node_code): r.numbers for r in reports_generate(period=period, run=run)}
 
 
+def _each_level_alone(model, levels, aggregates):
+    """`grouped_by_level` of all of `model`'s rows asked one level at a time."""
+    return {
+        level: grouped_by_level(model.objects.all(), model, (level,), **aggregates)[level]
+        for level in levels
+    }
+
+
 def test_grouping_sets_give_what_each_level_gives_alone(places, django_assert_num_queries):
     staff = GridAssignment.objects.filter(role__in=["grid_head", "grid_worker"])
     aggregates = {"n": Count("id"), "people": Count("user", distinct=True)}
@@ -161,10 +169,7 @@ def test_a_chained_model_is_grouped_by_one_rollup(march_activity, django_assert_
     with CaptureQueriesContext(connection) as captured:
         together = grouped_by_level(CheckIn.objects.all(), CheckIn, **aggregates)
     assert len(captured) == 1 and "GROUP BY ROLLUP (1, 2, 3, 4)" in captured[0]["sql"]
-    alone = {
-        level: grouped_by_level(CheckIn.objects.all(), CheckIn, (level,), **aggregates)[level]
-        for level in AREA_LEVELS
-    }
+    alone = _each_level_alone(CheckIn, AREA_LEVELS, aggregates)
     assert together == alone
     w = march_activity
     assert together["community"][w.communities["A1"].pk] == {"n": 3, "places": 1}
@@ -209,11 +214,7 @@ def test_counts_are_counted_per_lowest_area_first(march_activity):
             with CaptureQueriesContext(connection) as captured:
                 together = grouped_by_level(model.objects.all(), model, levels, **aggregates)
             assert len(captured) == 1 and ") x INNER JOIN (" in captured[0]["sql"]
-            alone = {
-                level: grouped_by_level(model.objects.all(), model, (level,), **aggregates)[level]
-                for level in levels
-            }
-            assert together == alone
+            assert together == _each_level_alone(model, levels, aggregates)
     w = march_activity
     findings = grouped_by_level(Finding.objects.all(), Finding, **cases[2][1])
     assert findings["community"][w.communities["A1"].pk] == {
