@@ -104,3 +104,50 @@ def test_the_status_pages_warm_up_visits_every_code_whatever_the_machines_speed(
 def test_a_warm_up_that_answers_nothing_stops():
     with pytest.raises(RuntimeError, match="answered no request"):
         warm_every_path(_FakeWrk(per_run=0), "status", ["/a/"], _FakeServer(), seconds=4)
+
+
+def test_the_bound_without_the_request_cycle_takes_the_constant_views_time_off_unmet_rows(
+    monkeypatch,
+):
+    from bench import run
+
+    monkeypatch.setattr(run, "INPROC", {"constant": {"request_ms": 0.2, "sql_ms": 0.0}})
+
+    def inproc(name, ms, sql, ok, target="≤ 2× SQL"):
+        return Row(
+            name=f"{name}: in-process vs SQL",
+            kind="inproc",
+            p50_ms=ms,
+            ratio=ms / sql,
+            target=target,
+            ok=ok,
+        )
+
+    rows = [
+        inproc("status", 1.0, 0.2, False),  # 0.8 ms left: 4× its SQL
+        inproc("open311", 0.5, 0.2, False),  # 0.3 ms left: 1.5×
+        inproc("positions", 0.6, 0.2, False, target="≤ 2× SQL, ≤ 100 ms"),  # 0.4: exactly 2×
+        inproc("report list", 30.0, 20.0, True),  # met: not listed
+        Row(
+            name="status: what it adds to the constant view",
+            kind="inproc",
+            p50_ms=0.5,
+            ratio=2.5,
+            target="≤ 2× SQL (proof row)",
+            ok=False,
+        ),
+        inproc("baseline: the signed-in page", 1.0, 0.3, None, target=""),  # no target
+    ]
+    lines = run.without_request_cycle(rows).splitlines()
+    assert "0.20 ms" in lines[0]
+    body = [line for line in lines if line.startswith("| ") and not line.startswith("| page")]
+    assert body == [
+        "| status | 1.00 | 0.20 | 0.80 | 4.00 | no |",
+        "| open311 | 0.50 | 0.20 | 0.30 | 1.50 | yes |",
+        "| positions | 0.60 | 0.20 | 0.40 | 2.00 | yes |",
+    ]
+    assert lines[-1] == "Within 2× without the request cycle: 2 of 3."
+    # Every row met, or no constant view measured: nothing to say.
+    assert run.without_request_cycle(rows[3:4]) == ""
+    monkeypatch.setattr(run, "INPROC", {})
+    assert run.without_request_cycle(rows) == ""
