@@ -1236,11 +1236,24 @@ def floor_proof(key: str, label: str, ms: float, sql: float) -> Row | None:
 
 def without_request_cycle(rows: list[Row]) -> str:
     """Each in-process row over 2× its SQL once more, less the constant view's whole in-process
-    time (Django's handler, the middlewares and the test client, measured apart): what the page
-    would take if its request cycle cost nothing, against its SQL. The bound of serving a page
-    outside Django's request cycle, every step of the page's own kept (the session and the user,
-    the layout, the shared limit's round trip, the form). Empty when every row is met."""
-    constant = INPROC.get("constant")
+    time (Django's handler, the middlewares and the test client): what the page would take if its
+    request cycle cost nothing, against its SQL. The bound of serving a page outside Django's
+    request cycle, every step of the page's own kept (the session and the user, the layout, the
+    shared limit's round trip, the form). The constant view's time taken off is the largest the
+    run measured (apart, and between the requests of the pages on it), so that the bound errs
+    towards leaving Django. Empty when every row is met."""
+    cycles = [
+        figures["request_ms"]
+        for figures in (
+            INPROC.get("constant"),
+            *(
+                figures.get("floor")
+                for key, figures in INPROC.items()
+                if key not in ("constant", "insert") and FLOORS.get(key, "constant") == "constant"
+            ),
+        )
+        if figures
+    ]
     unmet = [
         row
         for row in rows
@@ -1249,13 +1262,13 @@ def without_request_cycle(rows: list[Row]) -> str:
         and row.ok is False
         and row.ratio
     ]
-    if constant is None or not unmet:
+    if not cycles or not unmet:
         return ""
-    cycle = constant["request_ms"]
+    cycle = max(cycles)
     lines = [
         "If the request cycle cost nothing: each in-process row over "
-        f"{TARGET_INPROC_SQL_FACTOR:g}× its SQL, less the constant view's whole in-process time "
-        f"({cycle:.2f} ms: Django's handler, the middlewares, the test client)",
+        f"{TARGET_INPROC_SQL_FACTOR:g}× its SQL, less the constant view's whole in-process time, "
+        f"the largest measured ({cycle:.2f} ms: Django's handler, the middlewares, the test client)",
         "",
         "| page | in-process ms | SQL ms | less the constant view, ms | × SQL | "
         f"≤ {TARGET_INPROC_SQL_FACTOR:g}× |",
