@@ -485,11 +485,9 @@ SLOW_QUERIES: dict[str, dict] = {}
 INPROC: dict[str, dict] = {}
 # page key → its ceiling's req/s measured again just before the page's own run.
 ADJACENT: dict[str, float] = {}
-# The pages over 2× their SQL (a proof row follows each), and where their own time goes
-# (bench.breakdown), measured after the table's stages.
-PROOF_KEYS: list[str] = []
-# Their rows' labels ("<label>: in-process vs SQL") → their keys.
-PROOF_LABELS: dict[str, str] = {}
+# The pages over 2× their SQL (a proof row follows each; key → label), and where their own time
+# goes (bench.breakdown), measured after the table's stages.
+PROOF_ROWS: dict[str, str] = {}
 BREAKDOWNS: list[str] = []
 # Each wrk scenario's CPU time by process (bench.cpu), printed under the table.
 CPU_SPLITS: list[tuple[str, Split]] = []
@@ -1106,8 +1104,7 @@ def targets(by_key: dict) -> list[Row]:
         extra.append(_vs_sql_row(labels.get(key, key), figures, target=target, ok=ok, note=note))
         if floor_row is not None and not ok:
             extra.append(floor_row)
-            PROOF_KEYS.append(key)
-            PROOF_LABELS[labels.get(key, key)] = key
+            PROOF_ROWS[key] = labels.get(key, key)
     # The floors themselves, against their own SQL: what a page on each already measures.
     for key in ("floor_signed_in", *dict.fromkeys(FLOORS.values())):
         figures = INPROC.get(key)
@@ -1237,24 +1234,16 @@ def floor_proof(key: str, label: str, ms: float, sql: float) -> Row | None:
     )
 
 
-def without_request_cycle(rows: list[Row]) -> str:
-    """Each in-process row over 2× its SQL once more, less the constant view's whole in-process
-    time (Django's handler, the middlewares and the test client): what the page would take if its
-    request cycle cost nothing, against its SQL. The bound of serving a page outside Django's
-    request cycle, every step of the page's own kept (the session and the user, the layout, the
-    shared limit's round trip, the form). The constant view's time is the one measured between
-    the page's own requests where it is the page's floor, else the one measured apart. Empty when
-    every row is met."""
+def without_request_cycle() -> str:
+    """Each in-process row over 2× its SQL (PROOF_ROWS) once more, less the constant view's whole
+    in-process time (Django's handler, the middlewares and the test client): what the page would
+    take if its request cycle cost nothing, against its SQL. The bound of serving a page outside
+    Django's request cycle, every step of the page's own kept (the session and the user, the
+    layout, the shared limit's round trip, the form). The constant view's time is the one measured
+    between the page's own requests where it is the page's floor, else the one measured apart.
+    Empty when every row is met."""
     apart = INPROC.get("constant")
-    unmet = [
-        row
-        for row in rows
-        if row.name.endswith(": in-process vs SQL")
-        and row.target.startswith(f"≤ {TARGET_INPROC_SQL_FACTOR:g}× SQL")
-        and row.ok is False
-        and row.ratio
-    ]
-    if apart is None or not unmet:
+    if apart is None or not PROOF_ROWS:
         return ""
     lines = [
         "If the request cycle cost nothing: each in-process row over "
@@ -1267,24 +1256,21 @@ def without_request_cycle(rows: list[Row]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     met = 0
-    for row in unmet:
-        label = row.name.removesuffix(": in-process vs SQL")
-        key = PROOF_LABELS.get(label, "")
-        between = (
-            INPROC.get(key, {}).get("floor") if FLOORS.get(key, "constant") == "constant" else None
-        )
+    for key, label in PROOF_ROWS.items():
+        figures = INPROC[key]
+        ms, sql = figures["request_ms"], figures["sql_ms"]
+        between = figures.get("floor") if FLOORS.get(key, "constant") == "constant" else None
         cycle = (between or apart)["request_ms"]
-        sql = row.p50_ms / row.ratio
-        left = row.p50_ms - cycle
+        left = ms - cycle
         ok = left <= TARGET_INPROC_SQL_FACTOR * sql
         met += ok
         lines.append(
-            f"| {label} | {row.p50_ms:.2f} | {sql:.2f} | {cycle:.2f} | {left:.2f} | "
+            f"| {label} | {ms:.2f} | {sql:.2f} | {cycle:.2f} | {left:.2f} | "
             f"{left / sql:.2f} | {'yes' if ok else 'no'} |"
         )
     lines += [
         "",
-        f"Within {TARGET_INPROC_SQL_FACTOR:g}× without the request cycle: {met} of {len(unmet)}.",
+        f"Within {TARGET_INPROC_SQL_FACTOR:g}× without the request cycle: {met} of {len(PROOF_ROWS)}.",
     ]
     return "\n".join(lines)
 
@@ -1807,7 +1793,7 @@ def measure_breakdowns() -> None:
     part, into BREAKDOWNS."""
     from bench import breakdown
 
-    keys = [key for key in PROOF_KEYS if key in breakdown.PAGES]
+    keys = [key for key in PROOF_ROWS if key in breakdown.PAGES]
     if keys:
         log(f"where the pages' own time goes: {', '.join(keys)}")
     for key in keys:
@@ -1941,7 +1927,7 @@ def main(argv=None) -> int:
     with pooled(args.pooler):
         rows = run(args)
     output = table(rows)
-    bound = without_request_cycle(rows)
+    bound = without_request_cycle()
     if bound:
         output += "\n\n" + bound
     print(output)
