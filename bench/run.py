@@ -1091,6 +1091,8 @@ def targets(by_key: dict) -> list[Row]:
         ms, sql = figures["request_ms"], figures["sql_ms"]
         ratio = ms / sql if sql else None
         note = _sql_note(figures, digits=1)
+        if figures.get("request"):
+            note += f"; the request measured: {figures['request']}"
         ok = ratio is not None and ratio <= TARGET_INPROC_SQL_FACTOR
         target = f"≤ {TARGET_INPROC_SQL_FACTOR:g}× SQL"
         if key.startswith("positions"):
@@ -1397,6 +1399,17 @@ def prepare_data(args) -> None:
     if code:
         raise SystemExit(f"bench.generate failed ({code})")
     del generate
+
+
+def _name_the_status_request(code: str) -> None:
+    """Both status rows measure `code`, the first of the random codes: its stage, in their notes,
+    says which page that was (a merged request's page also reads the one it was merged into)."""
+    from requests_desk.models import Request
+
+    stage = Request.objects.filter(code=code).values_list("stage", flat=True).first()
+    for key in ("status", "status_rendered"):
+        if key in INPROC:
+            INPROC[key]["request"] = f"{code}, {stage}"
 
 
 def run(args) -> list[Row]:
@@ -1749,6 +1762,7 @@ def run(args) -> list[Row]:
                 key="status_rendered",
                 floor=floor_spec("status_rendered", None),
             )
+        _name_the_status_request(codes[0])
         # The cached status page's floor: the same round trip to the cache, a page of its size.
         size = INPROC.get("status", {}).get("bytes") or 1
         method, path = FLOOR_REQUESTS["floor_limited"]

@@ -153,3 +153,42 @@ def test_the_bound_without_the_request_cycle_takes_the_constant_views_time_off_u
     monkeypatch.setattr(run, "PROOF_ROWS", {"status": "status"})
     monkeypatch.setattr(run, "INPROC", {})
     assert run.without_request_cycle() == ""
+
+
+def test_the_status_rows_name_the_request_they_measured(monkeypatch):
+    from bench import run
+
+    # A merged request's page reads the one it was merged into too: its row says which it was.
+    monkeypatch.setattr(
+        run,
+        "INPROC",
+        {
+            "status_rendered": {
+                "request_ms": 5.0,
+                "sql_ms": 1.6,
+                "cpu_ms": 4.1,
+                "queries": 5,
+                "request": "28SZPNRTTU, merged",
+            },
+            "open311_get": {"request_ms": 0.6, "sql_ms": 0.3, "cpu_ms": 0.5, "queries": 1},
+        },
+    )
+    monkeypatch.setattr(run, "PROOF_ROWS", {})
+    rows = {row.name: row for row in run.targets({})}
+    rendered = rows["public status page, page cache off (rendered): in-process vs SQL"]
+    assert rendered.note.endswith("; the request measured: 28SZPNRTTU, merged")
+    assert "request measured" not in rows["open311_get: in-process vs SQL"].note
+
+
+def test_the_measured_status_request_is_named_with_its_stage(world, monkeypatch):
+    from bench import run
+    from requests_desk.models import Stage
+    from requests_desk.tests.factories import RequestFactory
+
+    target = RequestFactory(grid=world.grids["A1a"])
+    merged = RequestFactory(grid=world.grids["A1a"], stage=Stage.MERGED, merged_into=target)
+    monkeypatch.setattr(run, "INPROC", {"status": {}, "status_rendered": {}, "open311_get": {}})
+    run._name_the_status_request(merged.code)
+    assert run.INPROC["status"]["request"] == f"{merged.code}, merged"
+    assert run.INPROC["status_rendered"]["request"] == f"{merged.code}, merged"
+    assert "request" not in run.INPROC["open311_get"]
